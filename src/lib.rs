@@ -1,0 +1,8 @@
+//! launchgate: a release-readiness gate for CI.
+//!
+//! A readiness manifest (YAML) is validated against a JSON Schema, checked against checklists
+//! over the manifest and the repository's evidence, and its rollout phases are gated on status
+//! and event history. Every check produces findings in one [`report::Report`]; renderers format it.
+
+pub mod source;
+pub mod yaml;

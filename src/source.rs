@@ -1,0 +1,192 @@
+//! Source files and positions: the text a finding points into.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// A position in a source file: 1-based line and column (in characters) and a byte offset.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default, serde::Serialize)]
+pub struct Pos {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in Unicode scalar values.
+    pub column: u32,
+    /// 0-based byte offset into the file's text.
+    pub offset: usize,
+}
+
+/// A half-open range `[start, end)` in a source file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Span {
+    /// First position of the range.
+    pub start: Pos,
+    /// Position just past the range.
+    pub end: Pos,
+}
+
+impl Span {
+    /// Length of the span in bytes (at least 1, so a caret is always visible).
+    pub fn len(&self) -> usize {
+        self.end.offset.saturating_sub(self.start.offset).max(1)
+    }
+
+    /// Whether the span covers no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.end.offset <= self.start.offset
+    }
+}
+
+/// A file's text with a line index, shared between the loader, the checks and the renderers.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user should see it (relative to the working directory when possible).
+    pub display: String,
+    /// The path on disk.
+    pub path: PathBuf,
+    /// The UTF-8 text (a byte order mark, if any, removed).
+    pub text: String,
+    line_starts: Vec<usize>,
+    ascii: bool,
+}
+
+impl SourceFile {
+    /// Wrap a file's text, indexing its line starts.
+    pub fn new(path: &Path, display: String, text: String) -> Arc<SourceFile> {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr_newlines(text.as_bytes()));
+        let ascii = text.is_ascii();
+        Arc::new(SourceFile {
+            display,
+            path: path.to_path_buf(),
+            text,
+            line_starts,
+            ascii,
+        })
+    }
+
+    /// Number of lines in the file.
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// Position of a 1-based line and 0-based character column (the YAML parser's markers).
+    pub fn pos(&self, line: usize, col0: usize) -> Pos {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        let offset = if self.ascii {
+            (start + col0).min(end)
+        } else {
+            let slice = &self.text[start..end];
+            start
+                + slice
+                    .char_indices()
+                    .nth(col0)
+                    .map(|(i, _)| i)
+                    .unwrap_or(slice.len())
+        };
+        Pos {
+            line: line as u32,
+            column: col0 as u32 + 1,
+            offset,
+        }
+    }
+
+    /// Position of a byte offset.
+    pub fn pos_at(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line_idx = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let start = self.line_starts[line_idx];
+        let column = if self.ascii {
+            offset - start
+        } else {
+            self.text
+                .get(start..offset)
+                .map(|s| s.chars().count())
+                .unwrap_or(0)
+        };
+        Pos {
+            line: line_idx as u32 + 1,
+            column: column as u32 + 1,
+            offset,
+        }
+    }
+
+    /// Span of a byte range.
+    pub fn span_of(&self, start: usize, end: usize) -> Span {
+        Span {
+            start: self.pos_at(start),
+            end: self.pos_at(end.max(start)),
+        }
+    }
+
+    /// Span covering a whole 1-based line, without its line break.
+    pub fn line_span(&self, line: usize) -> Span {
+        let line = line.clamp(1, self.line_starts.len());
+        let start = self.line_starts[line - 1];
+        let mut end = self
+            .line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len());
+        while end > start && matches!(self.text.as_bytes()[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        self.span_of(start, end)
+    }
+}
+
+fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+}
+
+/// Render a path for people: relative to the working directory when below it, `/`-separated.
+pub fn display_path(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .and_then(|cwd| path.strip_prefix(&cwd).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf());
+    let s = shown.to_string_lossy().replace('\\', "/");
+    match s.strip_prefix("./") {
+        Some(rest) => rest.to_string(),
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_in_ascii_and_unicode_text() {
+        let f = SourceFile::new(Path::new("x"), "x".into(), "a: 1\nbé: ü2\n".into());
+        assert_eq!(
+            f.pos(2, 4),
+            Pos {
+                line: 2,
+                column: 5,
+                offset: 10
+            }
+        );
+        assert_eq!(f.pos_at(10), f.pos(2, 4));
+        assert_eq!(f.pos_at(0).line, 1);
+        assert_eq!(f.line_span(2).start.offset, 5);
+    }
+
+    #[test]
+    fn pos_clamps_out_of_range_markers() {
+        let f = SourceFile::new(Path::new("x"), "x".into(), "ab".into());
+        assert_eq!(f.pos(9, 9).offset, 2);
+        assert_eq!(f.pos_at(99).offset, 2);
+    }
+}

@@ -1,0 +1,598 @@
+//! Build a [`Node`] tree from saphyr-parser's event stream.
+//!
+//! The builder keeps its own stack instead of recursing, so depth is a limit we choose, not
+//! the size of the thread's stack. Aliases are expanded under a node budget (billion laughs),
+//! duplicate keys name both places, and anything YAML allows but a manifest should not hold
+//! (custom tags, merge keys, non-string keys, several documents) is refused with its location.
+
+use std::borrow::Cow;
+
+use saphyr::Scalar;
+use saphyr_parser::{Event, Parser, ScalarStyle, Span as YSpan, Tag};
+
+use super::{Entry, Kind, Node};
+use crate::source::{Pos, SourceFile, Span};
+
+/// Bounds that keep hostile documents from exhausting time or memory.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Deepest allowed nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most nodes that alias expansion may copy in one document.
+    pub max_alias_nodes: usize,
+    /// Most nodes in one document.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 64,
+            max_alias_nodes: 10_000,
+            max_nodes: 1_000_000,
+        }
+    }
+}
+
+/// Why a YAML document was refused.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum YamlError {
+    /// The text is not well-formed YAML.
+    #[error("invalid YAML: {message}")]
+    Syntax {
+        /// The parser's explanation.
+        message: String,
+        /// Where the parser stopped.
+        at: Span,
+    },
+    /// A key appears twice in one mapping.
+    #[error("duplicate key `{key}`")]
+    DuplicateKey {
+        /// The repeated key.
+        key: String,
+        /// The first occurrence.
+        first: Span,
+        /// The repeated occurrence.
+        second: Span,
+    },
+    /// A mapping key is not a string.
+    #[error("mapping keys must be strings, found {found}")]
+    NonStringKey {
+        /// The key's type.
+        found: &'static str,
+        /// The key.
+        at: Span,
+    },
+    /// A `<<` merge key (YAML 1.1, not part of YAML 1.2).
+    #[error("merge keys (`<<`) are not supported")]
+    MergeKey {
+        /// The merge key.
+        at: Span,
+    },
+    /// A tag other than the core schema's.
+    #[error("tag `{tag}` is not supported")]
+    UnsupportedTag {
+        /// The tag as written.
+        tag: String,
+        /// The tagged node.
+        at: Span,
+    },
+    /// A core-schema tag on a value it cannot describe (`!!int abc`).
+    #[error("`{value}` is not a valid {tag}")]
+    TagMismatch {
+        /// The tag.
+        tag: String,
+        /// The scalar text.
+        value: String,
+        /// The scalar.
+        at: Span,
+    },
+    /// A second document in one file.
+    #[error("a manifest is one YAML document, but a second document starts here")]
+    MultipleDocuments {
+        /// The second document's start.
+        at: Span,
+    },
+    /// No document at all (empty, or only comments).
+    #[error("the file holds no YAML document (it is empty or only comments)")]
+    Empty {
+        /// The start of the file.
+        at: Span,
+    },
+    /// Nesting beyond [`Limits::max_depth`].
+    #[error("nesting is deeper than {limit} levels")]
+    TooDeep {
+        /// The limit.
+        limit: usize,
+        /// The collection that went too deep.
+        at: Span,
+    },
+    /// Alias expansion beyond [`Limits::max_alias_nodes`].
+    #[error("aliases expand to more than {limit} nodes (a \"billion laughs\" document?)")]
+    AliasBudget {
+        /// The limit.
+        limit: usize,
+        /// The alias that crossed it.
+        at: Span,
+    },
+    /// More nodes than [`Limits::max_nodes`].
+    #[error("the document has more than {limit} nodes")]
+    TooManyNodes {
+        /// The limit.
+        limit: usize,
+        /// Where the limit was crossed.
+        at: Span,
+    },
+    /// An integer literal that does not fit in 64 bits.
+    #[error("integer `{text}` is out of range (64-bit signed)")]
+    IntegerOverflow {
+        /// The literal.
+        text: String,
+        /// The scalar.
+        at: Span,
+    },
+    /// `.nan` or `.inf`, which JSON (and so the schema) cannot represent.
+    #[error("`{text}` is not a finite number")]
+    NonFinite {
+        /// The literal.
+        text: String,
+        /// The scalar.
+        at: Span,
+    },
+}
+
+impl YamlError {
+    /// The main location of the problem.
+    pub fn span(&self) -> Span {
+        match self {
+            YamlError::Syntax { at, .. }
+            | YamlError::NonStringKey { at, .. }
+            | YamlError::MergeKey { at }
+            | YamlError::UnsupportedTag { at, .. }
+            | YamlError::TagMismatch { at, .. }
+            | YamlError::MultipleDocuments { at }
+            | YamlError::Empty { at }
+            | YamlError::TooDeep { at, .. }
+            | YamlError::AliasBudget { at, .. }
+            | YamlError::TooManyNodes { at, .. }
+            | YamlError::IntegerOverflow { at, .. }
+            | YamlError::NonFinite { at, .. } => *at,
+            YamlError::DuplicateKey { second, .. } => *second,
+        }
+    }
+
+    /// How to fix it.
+    pub fn help(&self) -> String {
+        match self {
+            YamlError::Syntax { .. } => "check indentation (spaces, not tabs) and quoting near this point".into(),
+            YamlError::DuplicateKey { key, first, .. } => format!(
+                "`{key}` is first set at line {}; keep one of the two (YAML does not merge them)",
+                first.start.line
+            ),
+            YamlError::NonStringKey { .. } => "quote the key, e.g. \"1\": or \"true\":".into(),
+            YamlError::MergeKey { .. } => "write the keys out instead of merging an anchor".into(),
+            YamlError::UnsupportedTag { .. } => {
+                "remove the tag; only the core tags (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) are accepted".into()
+            }
+            YamlError::TagMismatch { .. } => "remove the tag or fix the value".into(),
+            YamlError::MultipleDocuments { .. } => {
+                "split the documents into separate *.readiness.yaml files".into()
+            }
+            YamlError::Empty { .. } => "run `launchgate init` to write a starter manifest".into(),
+            YamlError::TooDeep { .. } => "a readiness manifest needs only a few levels; flatten the structure".into(),
+            YamlError::AliasBudget { .. } | YamlError::TooManyNodes { .. } => {
+                "readiness manifests are small; remove the repeated aliases".into()
+            }
+            YamlError::IntegerOverflow { .. } => "use a smaller number, or quote it to make it a string".into(),
+            YamlError::NonFinite { .. } => "use a finite number".into(),
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: Pos,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Pos,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<(String, Span)>,
+    },
+}
+
+struct Builder<'a> {
+    src: &'a SourceFile,
+    limits: &'a Limits,
+    stack: Vec<Frame>,
+    anchors: Vec<(usize, Node, usize)>,
+    root: Option<Node>,
+    documents: usize,
+    nodes: usize,
+    alias_nodes: usize,
+}
+
+/// Parse a file's text as a single YAML document.
+pub fn parse(src: &SourceFile, limits: &Limits) -> Result<Node, YamlError> {
+    let mut b = Builder {
+        src,
+        limits,
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        root: None,
+        documents: 0,
+        nodes: 0,
+        alias_nodes: 0,
+    };
+    let mut parser = Parser::new_from_str(&src.text);
+    while let Some(next) = parser.next_event() {
+        let (event, span) = next.map_err(|e| {
+            let at = src.pos(e.marker().line(), e.marker().col());
+            let at = Span { start: at, end: at };
+            // The parser bounds flow nesting itself; report it as the same limit.
+            if e.info().contains("recursion limit") {
+                return YamlError::TooDeep {
+                    limit: limits.max_depth,
+                    at,
+                };
+            }
+            YamlError::Syntax {
+                message: e.info().to_string(),
+                at,
+            }
+        })?;
+        b.on_event(event, span)?;
+    }
+    b.root.ok_or_else(|| YamlError::Empty {
+        at: src.span_of(0, 0),
+    })
+}
+
+impl Builder<'_> {
+    fn span(&self, s: YSpan) -> Span {
+        Span {
+            start: self.src.pos(s.start.line(), s.start.col()),
+            end: self.src.pos(s.end.line(), s.end.col()),
+        }
+    }
+
+    fn on_event(&mut self, event: Event<'_>, ys: YSpan) -> Result<(), YamlError> {
+        let span = self.span(ys);
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    return Err(YamlError::MultipleDocuments { at: span });
+                }
+            }
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = self.scalar(value, style, tag.as_deref(), span)?;
+                self.finish(node, anchor)?;
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.collection_tag(tag.as_deref(), "seq", span)?;
+                self.open(span)?;
+                self.stack.push(Frame::Seq {
+                    start: span.start,
+                    anchor,
+                    items: Vec::new(),
+                });
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.collection_tag(tag.as_deref(), "map", span)?;
+                self.open(span)?;
+                self.stack.push(Frame::Map {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    key: None,
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return Ok(());
+                };
+                let (node, anchor) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => {
+                        let end = items.last().map_or(span.end, |n| n.span.end);
+                        let node = Node {
+                            kind: Kind::Seq(items),
+                            span: Span { start, end },
+                        };
+                        (node, anchor)
+                    }
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => {
+                        let end = entries.last().map_or(span.end, |e| e.value.span.end);
+                        let node = Node {
+                            kind: Kind::Map(entries),
+                            span: Span { start, end },
+                        };
+                        (node, anchor)
+                    }
+                };
+                self.finish(node, anchor)?;
+            }
+            Event::Alias(id) => {
+                let Some((_, node, size)) = self.anchors.iter().rev().find(|(a, _, _)| *a == id)
+                else {
+                    return Err(YamlError::Syntax {
+                        message: "alias to an unknown anchor".into(),
+                        at: span,
+                    });
+                };
+                self.alias_nodes += size;
+                if self.alias_nodes > self.limits.max_alias_nodes {
+                    return Err(YamlError::AliasBudget {
+                        limit: self.limits.max_alias_nodes,
+                        at: span,
+                    });
+                }
+                let node = node.clone();
+                self.finish(node, 0)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    fn open(&mut self, span: Span) -> Result<(), YamlError> {
+        if self.stack.len() >= self.limits.max_depth {
+            return Err(YamlError::TooDeep {
+                limit: self.limits.max_depth,
+                at: span,
+            });
+        }
+        Ok(())
+    }
+
+    fn collection_tag(&self, tag: Option<&Tag>, core: &str, span: Span) -> Result<(), YamlError> {
+        match tag {
+            None => Ok(()),
+            Some(t) if t.is_yaml_core_schema() && t.suffix == core => Ok(()),
+            Some(t) => Err(YamlError::UnsupportedTag {
+                tag: tag_text(t),
+                at: span,
+            }),
+        }
+    }
+
+    fn scalar(
+        &self,
+        value: Cow<'_, str>,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Result<Node, YamlError> {
+        if let Some(t) = tag
+            && !(t.is_yaml_core_schema()
+                && matches!(t.suffix.as_str(), "str" | "int" | "float" | "bool" | "null"))
+        {
+            return Err(YamlError::UnsupportedTag {
+                tag: tag_text(t),
+                at: span,
+            });
+        }
+        let text = value.to_string();
+        let cow_tag = tag.map(|t| Cow::Owned(t.clone()));
+        let Some(scalar) = Scalar::parse_from_cow_and_metadata(value, style, cow_tag.as_ref())
+        else {
+            return Err(YamlError::TagMismatch {
+                tag: tag.map(tag_text).unwrap_or_default(),
+                value: text,
+                at: span,
+            });
+        };
+        let kind = match scalar {
+            Scalar::Null => Kind::Null,
+            Scalar::Boolean(b) => Kind::Bool(b),
+            Scalar::Integer(i) => Kind::Int(i),
+            Scalar::FloatingPoint(f) => {
+                let f = f.into_inner();
+                if looks_like_integer(&text) {
+                    return Err(YamlError::IntegerOverflow { text, at: span });
+                }
+                if !f.is_finite() {
+                    return Err(YamlError::NonFinite { text, at: span });
+                }
+                Kind::Float(f)
+            }
+            Scalar::String(s) => Kind::Str(s.into_owned()),
+        };
+        Ok(Node { kind, span })
+    }
+
+    /// Attach a finished node to its parent (or make it the root) and record its anchor.
+    fn finish(&mut self, node: Node, anchor: usize) -> Result<(), YamlError> {
+        self.nodes += 1;
+        if self.nodes > self.limits.max_nodes {
+            return Err(YamlError::TooManyNodes {
+                limit: self.limits.max_nodes,
+                at: node.span,
+            });
+        }
+        if anchor > 0 {
+            let size = count_nodes(&node);
+            self.anchors.push((anchor, node.clone(), size));
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+            }
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map { entries, key, .. }) => match key.take() {
+                Some((k, key_span)) => entries.push(Entry {
+                    key: k,
+                    key_span,
+                    value: node,
+                }),
+                None => {
+                    let name = match node.kind {
+                        Kind::Str(s) => s,
+                        _ => {
+                            return Err(YamlError::NonStringKey {
+                                found: node.type_name(),
+                                at: node.span,
+                            });
+                        }
+                    };
+                    if name == "<<" {
+                        return Err(YamlError::MergeKey { at: node.span });
+                    }
+                    if let Some(first) = entries.iter().find(|e| e.key == name) {
+                        return Err(YamlError::DuplicateKey {
+                            key: name,
+                            first: first.key_span,
+                            second: node.span,
+                        });
+                    }
+                    *key = Some((name, node.span));
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+fn tag_text(t: &Tag) -> String {
+    if t.is_yaml_core_schema() {
+        format!("!!{}", t.suffix)
+    } else {
+        format!("{}{}", t.handle, t.suffix)
+    }
+}
+
+fn looks_like_integer(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut todo = vec![node];
+    while let Some(n) = todo.pop() {
+        count += 1;
+        match &n.kind {
+            Kind::Seq(items) => todo.extend(items),
+            Kind::Map(entries) => todo.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn load(text: &str) -> Result<Node, YamlError> {
+        let src = SourceFile::new(Path::new("t.yaml"), "t.yaml".into(), text.into());
+        parse(&src, &Limits::default())
+    }
+
+    fn line_col(s: Span) -> (u32, u32) {
+        (s.start.line, s.start.column)
+    }
+
+    #[test]
+    fn resolves_core_schema_scalars() {
+        let n = load("a: 1\nb: true\nc: ~\nd: 1.5\ne: '1'\nf: 2026-11-02\ng: 0x1F\n").unwrap();
+        assert_eq!(n.get("a").unwrap().kind, Kind::Int(1));
+        assert_eq!(n.get("b").unwrap().kind, Kind::Bool(true));
+        assert_eq!(n.get("c").unwrap().kind, Kind::Null);
+        assert_eq!(n.get("d").unwrap().kind, Kind::Float(1.5));
+        assert_eq!(n.get("e").unwrap().kind, Kind::Str("1".into()));
+        assert_eq!(n.get("f").unwrap().kind, Kind::Str("2026-11-02".into()));
+        assert_eq!(n.get("g").unwrap().kind, Kind::Int(31));
+    }
+
+    #[test]
+    fn keeps_spans_of_keys_and_values() {
+        let n = load("service:\n  name: web\n").unwrap();
+        let e = n.get("service").unwrap().entry("name").unwrap();
+        assert_eq!(line_col(e.key_span), (2, 3));
+        assert_eq!(line_col(e.value.span), (2, 9));
+        assert_eq!(e.value.span.end.column, 12);
+    }
+
+    #[test]
+    fn duplicate_keys_name_both_places() {
+        let err = load("a: 1\nb: 2\na: 3\n").unwrap_err();
+        match err {
+            YamlError::DuplicateKey { key, first, second } => {
+                assert_eq!(key, "a");
+                assert_eq!(line_col(first), (1, 1));
+                assert_eq!(line_col(second), (3, 1));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn refuses_what_a_manifest_should_not_hold() {
+        assert!(matches!(load("1: a\n"), Err(YamlError::NonStringKey { .. })));
+        assert!(matches!(load("? [a]\n: b\n"), Err(YamlError::NonStringKey { .. })));
+        assert!(matches!(
+            load("a: &x {b: 1}\nc:\n  <<: *x\n"),
+            Err(YamlError::MergeKey { .. })
+        ));
+        assert!(matches!(load("a: !foo b\n"), Err(YamlError::UnsupportedTag { .. })));
+        assert!(matches!(load("a: !!binary aGk=\n"), Err(YamlError::UnsupportedTag { .. })));
+        assert!(matches!(load("a: !!int x\n"), Err(YamlError::TagMismatch { .. })));
+        assert!(matches!(load("a: 1\n---\nb: 2\n"), Err(YamlError::MultipleDocuments { .. })));
+        assert!(matches!(load(""), Err(YamlError::Empty { .. })));
+        assert!(matches!(load("# only a comment\n"), Err(YamlError::Empty { .. })));
+        assert!(matches!(
+            load("a: 99999999999999999999\n"),
+            Err(YamlError::IntegerOverflow { .. })
+        ));
+        assert!(matches!(load("a: .nan\n"), Err(YamlError::NonFinite { .. })));
+    }
+
+    #[test]
+    fn accepts_core_tags_and_safe_aliases() {
+        let n = load("a: !!str 12\nb: &x [1, 2]\nc: *x\n").unwrap();
+        assert_eq!(n.get("a").unwrap().kind, Kind::Str("12".into()));
+        assert_eq!(n.get("c").unwrap().to_json(), serde_json::json!([1, 2]));
+    }
+
+    #[test]
+    fn alias_expansion_is_bounded() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let p = i - 1;
+            text.push_str(&format!(
+                "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+            ));
+        }
+        assert!(matches!(load(&text), Err(YamlError::AliasBudget { .. })));
+    }
+
+    #[test]
+    fn nesting_is_bounded_without_recursion() {
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert!(matches!(load(&deep), Err(YamlError::TooDeep { limit: 64, .. })));
+        let block: String = (0..200).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
+        let err = load(&block).unwrap_err();
+        assert!(matches!(err, YamlError::TooDeep { limit: 64, .. }), "{err:?}");
+        assert_eq!(err.span().start.line, 65);
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let err = load("a:\n\tb: 1\n").unwrap_err();
+        assert!(matches!(err, YamlError::Syntax { .. }), "{err:?}");
+        assert_eq!(err.span().start.line, 2);
+    }
+}
