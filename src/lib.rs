@@ -4,5 +4,11 @@
 //! over the manifest and the repository's evidence, and its rollout phases are gated on status
 //! and event history. Every check produces findings in one [`report::Report`]; renderers format it.
 
+pub mod duration;
+pub mod evidence;
+pub mod expr;
+pub mod manifest;
+pub mod report;
+pub mod schema;
 pub mod source;
 pub mod yaml;

@@ -1,0 +1,264 @@
+//! Resolving manifest paths inside the repository, refusing anything that leaves it.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// Largest evidence file launchgate reads.
+pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Why a manifest path cannot be used as evidence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PathProblem {
+    /// Absolute paths depend on the machine.
+    #[error("`{0}` is an absolute path; evidence must be inside the repository")]
+    Absolute(String),
+    /// `..` climbs out of the repository.
+    #[error("`{0}` leaves the repository")]
+    Escapes(String),
+    /// A symlink on the way points outside the repository.
+    #[error("`{path}` is a symlink to `{target}`, outside the repository")]
+    SymlinkEscapes {
+        /// As written.
+        path: String,
+        /// Where it leads.
+        target: String,
+    },
+    /// Nothing there.
+    #[error("`{0}` does not exist")]
+    Missing(String),
+    /// A directory, FIFO, socket or device.
+    #[error("`{path}` is a {kind}, not a file")]
+    NotAFile {
+        /// As written.
+        path: String,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// Permissions or I/O.
+    #[error("`{path}` cannot be read: {reason}")]
+    Unreadable {
+        /// As written.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// Bigger than [`MAX_FILE_BYTES`].
+    #[error("`{path}` is {bytes} bytes, over the {MAX_FILE_BYTES}-byte limit for evidence files")]
+    TooLarge {
+        /// As written.
+        path: String,
+        /// Its size.
+        bytes: u64,
+    },
+    /// Text evidence must be UTF-8.
+    #[error("`{0}` is not UTF-8 text")]
+    NotUtf8(String),
+}
+
+impl PathProblem {
+    /// How to fix it.
+    pub fn help(&self) -> &'static str {
+        match self {
+            PathProblem::Absolute(_) | PathProblem::Escapes(_) | PathProblem::SymlinkEscapes { .. } => {
+                "reference a file inside the repository, relative to the manifest"
+            }
+            PathProblem::Missing(_) => "create the file, or fix the path (it is relative to the manifest)",
+            PathProblem::NotAFile { .. } => "point at a regular file",
+            PathProblem::Unreadable { .. } => "make the file readable by the user running launchgate",
+            PathProblem::TooLarge { .. } => "evidence files are documents; split or trim this one",
+            PathProblem::NotUtf8(_) => "save the file as UTF-8",
+        }
+    }
+}
+
+/// A repository root and a manifest's directory inside it.
+#[derive(Debug, Clone)]
+pub struct Base {
+    /// Canonical repository root.
+    pub root: PathBuf,
+    /// The manifest's directory, relative to the root, lexically normalized.
+    pub dir: PathBuf,
+}
+
+impl Base {
+    /// The base for a manifest file: the root is the nearest ancestor holding `.git`, else the
+    /// manifest's own directory.
+    pub fn for_manifest(manifest: &Path) -> std::io::Result<Base> {
+        let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let dir = fs::canonicalize(&dir)?;
+        let root = dir
+            .ancestors()
+            .find(|a| a.join(".git").exists())
+            .unwrap_or(&dir)
+            .to_path_buf();
+        let rel = dir.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default();
+        Ok(Base { root, dir: rel })
+    }
+
+    /// Resolves a manifest path to a regular file inside the repository, without opening it.
+    pub fn resolve(&self, written: &str) -> Result<PathBuf, PathProblem> {
+        let p = Path::new(written);
+        if p.is_absolute() || written.starts_with('\\') || written.get(1..2) == Some(":") {
+            return Err(PathProblem::Absolute(written.into()));
+        }
+        let mut parts: Vec<std::ffi::OsString> = Vec::new();
+        for c in self.dir.components().chain(p.components()) {
+            match c {
+                Component::Normal(n) => parts.push(n.to_os_string()),
+                Component::CurDir => {}
+                Component::ParentDir => {
+                    if parts.pop().is_none() {
+                        return Err(PathProblem::Escapes(written.into()));
+                    }
+                }
+                Component::RootDir | Component::Prefix(_) => return Err(PathProblem::Absolute(written.into())),
+            }
+        }
+        let joined: PathBuf = parts.iter().fold(self.root.clone(), |acc, p| acc.join(p));
+        let canonical = match fs::canonicalize(&joined) {
+            Ok(c) => c,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(PathProblem::Missing(written.into()));
+            }
+            Err(e) => {
+                return Err(PathProblem::Unreadable {
+                    path: written.into(),
+                    reason: e.to_string(),
+                });
+            }
+        };
+        if !canonical.starts_with(&self.root) {
+            return Err(PathProblem::SymlinkEscapes {
+                path: written.into(),
+                target: canonical.display().to_string(),
+            });
+        }
+        let meta = fs::metadata(&canonical).map_err(|e| PathProblem::Unreadable {
+            path: written.into(),
+            reason: e.to_string(),
+        })?;
+        if !meta.is_file() {
+            return Err(PathProblem::NotAFile {
+                path: written.into(),
+                kind: kind_of(&meta),
+            });
+        }
+        if meta.len() > MAX_FILE_BYTES {
+            return Err(PathProblem::TooLarge {
+                path: written.into(),
+                bytes: meta.len(),
+            });
+        }
+        Ok(canonical)
+    }
+
+    /// Resolves and reads a text file, bounded by [`MAX_FILE_BYTES`].
+    pub fn read_text(&self, written: &str) -> Result<(PathBuf, String), PathProblem> {
+        let path = self.resolve(written)?;
+        let bytes = read_bounded(&path).map_err(|e| PathProblem::Unreadable {
+            path: written.into(),
+            reason: e.to_string(),
+        })?;
+        let text = String::from_utf8(bytes).map_err(|_| PathProblem::NotUtf8(written.into()))?;
+        Ok((path, text))
+    }
+
+    /// Checks that a resolved file can be opened for reading.
+    pub fn check_readable(&self, written: &str) -> Result<PathBuf, PathProblem> {
+        let path = self.resolve(written)?;
+        fs::File::open(&path).map_err(|e| PathProblem::Unreadable {
+            path: written.into(),
+            reason: e.to_string(),
+        })?;
+        Ok(path)
+    }
+
+    /// The repository-relative form of a path written in the manifest (for reports and CODEOWNERS).
+    pub fn repo_relative(&self, written: &str) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for c in self.dir.components().chain(Path::new(written).components()) {
+            match c {
+                Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+                Component::ParentDir => {
+                    parts.pop();
+                }
+                _ => {}
+            }
+        }
+        parts.join("/")
+    }
+}
+
+/// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).
+pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    let file = fs::File::open(path)?;
+    let mut buf = Vec::new();
+    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
+    if buf.len() as u64 > MAX_FILE_BYTES {
+        return Err(std::io::Error::other("file grew past the size limit while reading"));
+    }
+    Ok(buf)
+}
+
+fn kind_of(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "FIFO";
+        }
+        if t.is_socket() {
+            return "socket";
+        }
+        if t.is_block_device() || t.is_char_device() {
+            return "device";
+        }
+    }
+    if meta.is_dir() { "directory" } else { "special file" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base(dir: &Path) -> Base {
+        fs::create_dir_all(dir.join(".git")).unwrap();
+        fs::create_dir_all(dir.join("svc/runbooks")).unwrap();
+        fs::write(dir.join("svc/runbooks/r.md"), "# R\n").unwrap();
+        fs::write(dir.join("svc/readiness.yaml"), "").unwrap();
+        Base::for_manifest(&dir.join("svc/readiness.yaml")).unwrap()
+    }
+
+    #[test]
+    fn resolves_inside_and_allows_climbing_within_the_repo() {
+        let t = tempfile::tempdir().unwrap();
+        let b = base(t.path());
+        assert!(b.resolve("runbooks/r.md").is_ok());
+        assert!(b.resolve("../svc/runbooks/r.md").is_ok());
+        assert_eq!(b.repo_relative("./runbooks/../runbooks/r.md"), "svc/runbooks/r.md");
+    }
+
+    #[test]
+    fn refuses_escapes_absolute_missing_and_directories() {
+        let t = tempfile::tempdir().unwrap();
+        let b = base(t.path());
+        assert!(matches!(b.resolve("../../etc/passwd"), Err(PathProblem::Escapes(_))));
+        assert!(matches!(b.resolve("/etc/passwd"), Err(PathProblem::Absolute(_))));
+        assert!(matches!(b.resolve("nope.md"), Err(PathProblem::Missing(_))));
+        assert!(matches!(b.resolve("runbooks"), Err(PathProblem::NotAFile { kind: "directory", .. })));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symlinks_that_leave_the_repo() {
+        let t = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "x").unwrap();
+        let b = base(t.path());
+        std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("svc/link.md")).unwrap();
+        assert!(matches!(b.resolve("link.md"), Err(PathProblem::SymlinkEscapes { .. })));
+    }
+}

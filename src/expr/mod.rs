@@ -1,0 +1,248 @@
+//! The expression language of checklist rules and canary gates: CEL, with launchgate's functions.
+//!
+//! CEL (the language of Kubernetes admission policies) is small, side-effect free and always
+//! terminates, which is what a gate evaluating pull-request content needs.
+
+pub mod convert;
+
+use std::sync::{Arc, OnceLock};
+
+use cel::{Context, ExecutionError, Program, Value};
+use jiff::civil::Date;
+
+pub use convert::{display, from_json};
+
+/// The shared CEL environment (standard library), built once.
+pub fn env() -> Arc<cel::Env> {
+    static ENV: OnceLock<Arc<cel::Env>> = OnceLock::new();
+    ENV.get_or_init(|| Arc::new(cel::Env::stdlib())).clone()
+}
+
+/// A compiled expression and its source text.
+#[derive(Debug)]
+pub struct Expr {
+    /// As written.
+    pub source: String,
+    /// Compiled program.
+    pub program: Program,
+}
+
+/// Why an expression could not be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid expression `{text}`: {message}")]
+pub struct CompileError {
+    /// As written.
+    pub text: String,
+    /// The parser's explanation.
+    pub message: String,
+}
+
+impl Expr {
+    /// Compiles CEL source.
+    pub fn compile(source: &str) -> Result<Expr, CompileError> {
+        env()
+            .compile(source)
+            .map(|program| Expr {
+                source: source.to_string(),
+                program,
+            })
+            .map_err(|e| CompileError {
+                text: source.to_string(),
+                message: e.to_string().lines().next().unwrap_or("syntax error").to_string(),
+            })
+    }
+
+    /// Evaluates to a value.
+    pub fn eval(&self, ctx: &Context) -> Result<Value, ExecutionError> {
+        self.program.execute(ctx)
+    }
+
+    /// Evaluates and requires a boolean.
+    pub fn eval_bool(&self, ctx: &Context) -> Result<bool, String> {
+        match self.eval(ctx) {
+            Ok(Value::Bool(b)) => Ok(b),
+            Ok(other) => Err(format!("evaluates to {}, not a boolean", display(&other))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+}
+
+/// A message with `{expr}` placeholders, compiled once.
+#[derive(Debug)]
+pub struct Template {
+    parts: Vec<Part>,
+}
+
+#[derive(Debug)]
+enum Part {
+    Text(String),
+    Expr(Expr),
+}
+
+impl Template {
+    /// Compiles a message; every `{...}` must be a valid expression.
+    pub fn compile(text: &str) -> Result<Template, CompileError> {
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else { break };
+            if open > 0 {
+                parts.push(Part::Text(rest[..open].to_string()));
+            }
+            parts.push(Part::Expr(Expr::compile(&rest[open + 1..open + close])?));
+            rest = &rest[open + close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Part::Text(rest.to_string()));
+        }
+        Ok(Template { parts })
+    }
+
+    /// Renders the message; a placeholder that cannot be evaluated shows as `?`.
+    pub fn render(&self, ctx: &Context) -> String {
+        let mut out = String::new();
+        for p in &self.parts {
+            match p {
+                Part::Text(t) => out.push_str(t),
+                Part::Expr(e) => match e.eval(ctx) {
+                    Ok(v) => out.push_str(&display(&v)),
+                    Err(_) => out.push('?'),
+                },
+            }
+        }
+        out
+    }
+}
+
+/// Read-only data the launchgate functions see.
+pub struct Scope {
+    /// Today's date at the evaluation time (UTC).
+    pub today: Date,
+    /// Evidence facts about files, keyed by the path as written.
+    pub files: serde_json::Map<String, serde_json::Value>,
+}
+
+fn fail(function: &str, message: impl ToString) -> ExecutionError {
+    ExecutionError::function_error(function, message)
+}
+
+fn parse_date(function: &str, s: &str) -> Result<Date, ExecutionError> {
+    s.parse::<Date>()
+        .map_err(|_| fail(function, format!("`{s}` is not a date (YYYY-MM-DD)")))
+}
+
+fn parse_duration(function: &str, s: &str) -> Result<i64, ExecutionError> {
+    crate::duration::parse_seconds(s)
+        .ok_or_else(|| fail(function, format!("`{s}` is not a duration such as 15m or 1h")))
+}
+
+fn days_between(from: Date, to: Date) -> i64 {
+    // Whole days from `from` to `to`; negative when `to` is earlier.
+    from.until(to).map(|span| i64::from(span.get_days())).unwrap_or(0)
+}
+
+/// A root context with launchgate's functions bound to `scope`.
+///
+/// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
+/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`.
+pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
+    let mut ctx = Context::with_env(env());
+    let s = scope.clone();
+    let _ = ctx.add_function("days_since", move |d: Arc<String>| -> Result<i64, ExecutionError> {
+        Ok(days_between(parse_date("days_since", &d)?, s.today))
+    });
+    let s = scope.clone();
+    let _ = ctx.add_function("days_until", move |d: Arc<String>| -> Result<i64, ExecutionError> {
+        Ok(days_between(s.today, parse_date("days_until", &d)?))
+    });
+    let _ = ctx.add_function("seconds", |d: Arc<String>| parse_duration("seconds", &d));
+    let _ = ctx.add_function("minutes", |d: Arc<String>| -> Result<i64, ExecutionError> {
+        Ok(parse_duration("minutes", &d)? / 60)
+    });
+    let _ = ctx.add_function("is_url", |u: Arc<String>| {
+        crate::manifest::is_url(&u) && !u.chars().any(char::is_whitespace)
+    });
+    let s = scope.clone();
+    let _ = ctx.add_function("file", move |p: Arc<String>| from_json(&file_facts(&s, &p)));
+    let s = scope.clone();
+    let _ = ctx.add_function("has_heading", move |p: Arc<String>, text: Arc<String>| -> bool {
+        let needle = text.to_lowercase();
+        headings(&s, &p).iter().any(|h| h.to_lowercase().contains(&needle))
+    });
+    let s = scope;
+    let _ = ctx.add_function("steps", move |p: Arc<String>| -> i64 {
+        s.files
+            .get(p.as_str())
+            .and_then(|f| f.pointer("/markdown/steps"))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    });
+    ctx
+}
+
+fn file_facts(scope: &Scope, path: &str) -> serde_json::Value {
+    scope.files.get(path).cloned().unwrap_or_else(|| {
+        serde_json::json!({"exists": false, "problem": format!("`{path}` is not referenced by the manifest")})
+    })
+}
+
+fn headings(scope: &Scope, path: &str) -> Vec<String> {
+    scope
+        .files
+        .get(path)
+        .and_then(|f| f.pointer("/markdown/headings"))
+        .and_then(serde_json::Value::as_array)
+        .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_string)).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> Context<'static, 'static> {
+        let files = serde_json::json!({
+            "r.md": {"exists": true, "markdown": {"headings": ["Rollback steps"], "steps": 3}}
+        });
+        let mut c = context(Arc::new(Scope {
+            today: "2026-11-24".parse().unwrap(),
+            files: files.as_object().unwrap().clone(),
+        }));
+        c.add_variable_from_value("manifest", from_json(&serde_json::json!({"rollback": {"last_tested": "2026-11-02"}})));
+        c
+    }
+
+    fn eval(src: &str) -> Result<bool, String> {
+        Expr::compile(src).unwrap().eval_bool(&ctx())
+    }
+
+    #[test]
+    fn date_functions_count_whole_days_against_now() {
+        assert_eq!(eval("days_since(manifest.rollback.last_tested) == 22"), Ok(true));
+        assert_eq!(eval("days_until('2026-12-01') == 7"), Ok(true));
+        assert_eq!(eval("days_since('2026-11-25') == -1"), Ok(true));
+        assert!(eval("days_since('2026-02-30') == 0").is_err());
+    }
+
+    #[test]
+    fn durations_and_files() {
+        assert_eq!(eval("seconds('1h30m') == 5400 && minutes('15m') == 15"), Ok(true));
+        assert_eq!(eval("file('r.md').exists && steps('r.md') == 3"), Ok(true));
+        assert_eq!(eval("has_heading('r.md', 'ROLLBACK') && !has_heading('r.md', 'comms')"), Ok(true));
+        assert_eq!(eval("file('nope.md').exists"), Ok(false));
+        assert_eq!(eval("is_url('https://x.example') && !is_url('x.md')"), Ok(true));
+    }
+
+    #[test]
+    fn missing_keys_and_non_booleans_are_errors() {
+        assert!(eval("manifest.backup.rpo == '1h'").is_err());
+        assert!(eval("1 + 1").unwrap_err().contains("not a boolean"));
+    }
+
+    #[test]
+    fn templates_interpolate_and_survive_errors() {
+        let t = Template::compile("tested {days_since(manifest.rollback.last_tested)} days ago, {manifest.nope}").unwrap();
+        assert_eq!(t.render(&ctx()), "tested 22 days ago, ?");
+        assert!(Template::compile("bad {1 +}").is_err());
+    }
+}

@@ -1,0 +1,226 @@
+//! The typed readiness manifest, read from a schema-valid document.
+//!
+//! The schema is the normative description; this model holds what launchgate itself acts on
+//! (service, checklists, file references, rollout, waivers). Checklist rules read the whole
+//! document through CEL.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::yaml::Route;
+
+/// A schema-valid readiness manifest.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    /// The service described.
+    pub service: Service,
+    /// Checklists to apply (names or paths); `None` means the defaults.
+    pub checklists: Option<Vec<String>>,
+    /// Rollout phases and their data sources.
+    pub rollout: Option<Rollout>,
+    /// Approved exceptions.
+    #[serde(default)]
+    pub waivers: Vec<Waiver>,
+}
+
+/// `service:`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Service {
+    /// Service name.
+    pub name: String,
+    /// Lifecycle stage: poc, mvp, mmp or prod.
+    pub stage: String,
+    /// Criticality, 1 (most) to 4.
+    pub tier: Option<u8>,
+}
+
+/// `waivers[]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Waiver {
+    /// Item id waived.
+    pub item: String,
+    /// Why.
+    pub reason: String,
+    /// Approver handle.
+    pub approved_by: String,
+    /// When approved (ISO date).
+    pub granted: Option<String>,
+    /// Last valid day (ISO date).
+    pub expires: String,
+}
+
+/// `rollout:`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Rollout {
+    /// Status snapshot path.
+    pub status: Option<String>,
+    /// JSONL history path.
+    pub history: Option<String>,
+    /// Snapshot staleness limit (duration text).
+    pub max_staleness: Option<String>,
+    /// Where the snapshot keeps its timestamp.
+    pub status_timestamp: Option<TimeField>,
+    /// Where history lines keep their timestamp.
+    pub timestamp: Option<TimeField>,
+    /// Longest allowed gap between history samples (duration text).
+    pub max_gap: Option<String>,
+    /// Malformed history lines from which a gate fails instead of holding.
+    pub malformed_fail_at: Option<u64>,
+    /// Phases, in order.
+    #[serde(default)]
+    pub phases: Vec<Phase>,
+}
+
+/// A timestamp field and its unit.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TimeField {
+    /// Top-level field name.
+    pub field: String,
+    /// `unix_ms`, `unix_s` or `rfc3339`.
+    pub unit: String,
+}
+
+/// `rollout.phases[]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Phase {
+    /// Phase name.
+    pub name: String,
+    /// Traffic percent.
+    pub traffic: f64,
+    /// How long the previous phase's gates must have held (duration text).
+    pub after: Option<String>,
+    /// Whether `check` must pass.
+    #[serde(default)]
+    pub require_check: bool,
+    /// Gates.
+    #[serde(default)]
+    pub gates: Vec<Gate>,
+}
+
+/// A gate: an expression, optionally over a history window.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Gate {
+    /// A snapshot expression.
+    Expr(String),
+    /// An expression with a name, window or description.
+    Full {
+        /// Display name.
+        name: Option<String>,
+        /// CEL expression.
+        expr: String,
+        /// History window (duration text).
+        window: Option<String>,
+        /// What it guards.
+        description: Option<String>,
+    },
+}
+
+impl Manifest {
+    /// Reads the typed model from a document that passed the schema.
+    pub fn from_json(json: &Value) -> Result<Manifest, serde_json::Error> {
+        Manifest::deserialize(json)
+    }
+
+    /// Checklists to apply: the manifest's list, or `production` and `launch`.
+    pub fn checklist_names(&self) -> Vec<String> {
+        self.checklists
+            .clone()
+            .unwrap_or_else(|| vec!["production".into(), "launch".into()])
+    }
+}
+
+/// A file the manifest refers to, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PathRef {
+    /// Where in the manifest.
+    pub route: Route,
+    /// The path as written.
+    pub path: String,
+}
+
+/// Every repository file a manifest names, in document order of sections.
+///
+/// Rollout `status`/`history` are runtime data read by `gate`, not evidence that must exist
+/// at `check` time, so they are not listed.
+pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
+    let mut out = Vec::new();
+    let mut push = |route: Route, v: &Value| {
+        if let Some(p) = v.as_str() {
+            out.push(PathRef { route, path: p.to_string() });
+        }
+    };
+    let root = Route::root();
+    if let Some(signals) = doc.pointer("/telemetry/signals").and_then(Value::as_array) {
+        for (i, s) in signals.iter().enumerate() {
+            if let Some(d) = s.get("dashboard") {
+                push(root.key("telemetry").key("signals").index(i).key("dashboard"), d);
+            }
+        }
+    }
+    if let Some(rules) = doc.pointer("/alerts/rules").and_then(Value::as_array) {
+        for (i, r) in rules.iter().enumerate() {
+            push(root.key("alerts").key("rules").index(i), r);
+        }
+    }
+    if let Some(required) = doc.pointer("/alerts/required").and_then(Value::as_array) {
+        for (i, r) in required.iter().enumerate() {
+            if let Some(rb) = r.get("runbook").filter(|v| !is_url(v.as_str().unwrap_or(""))) {
+                push(root.key("alerts").key("required").index(i).key("runbook"), rb);
+            }
+        }
+    }
+    if let Some(runbooks) = doc.get("runbooks").and_then(Value::as_object) {
+        for (name, rb) in runbooks {
+            let route = root.key("runbooks").key(name);
+            match rb {
+                Value::Object(o) => {
+                    if let Some(p) = o.get("path") {
+                        push(route.key("path"), p);
+                    }
+                }
+                v => push(route, v),
+            }
+        }
+    }
+    if let Some(t) = doc.pointer("/comms/templates") {
+        push(root.key("comms").key("templates"), t);
+    }
+    if let Some(n) = doc.pointer("/rehearsal/notes") {
+        push(root.key("rehearsal").key("notes"), n);
+    }
+    out
+}
+
+/// Whether a reference is a web URL rather than a repository path.
+pub fn is_url(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_paths_with_routes() {
+        let doc = serde_json::json!({
+            "runbooks": {"rollback": "r.md", "incident": {"path": "i.md"}},
+            "alerts": {"rules": ["a.yaml"], "required": [{"alert": "A", "runbook": "https://x"}, {"alert": "B", "runbook": "b.md"}]},
+            "comms": {"templates": "c.md"}
+        });
+        let got: Vec<String> = referenced_paths(&doc)
+            .iter()
+            .map(|p| format!("{}={}", p.route, p.path))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "alerts.rules[0]=a.yaml",
+                "alerts.required[1].runbook=b.md",
+                "runbooks.incident.path=i.md",
+                "runbooks.rollback=r.md",
+                "comms.templates=c.md"
+            ]
+        );
+    }
+}

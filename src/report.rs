@@ -1,0 +1,422 @@
+//! The one report model: every check produces [`Finding`]s; renderers only format a [`Report`].
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::source::{SourceFile, Span};
+
+/// What a check concluded for one item (or one problem of an item).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// The item is satisfied.
+    Pass,
+    /// The item is waived by an approved, unexpired waiver.
+    Waived,
+    /// Not enough evidence to decide (stale or missing data).
+    Hold,
+    /// The item is violated.
+    Fail,
+}
+
+/// How much a failing item matters: errors block, warnings advise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Advisory: reported, never blocks.
+    Warning,
+    /// Blocks promotion when it fails.
+    Error,
+}
+
+/// The overall decision of a run or of one manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Everything required passed (or is waived).
+    Pass,
+    /// Not enough evidence yet; try again later.
+    Hold,
+    /// Something required failed: do not promote.
+    Fail,
+}
+
+impl Verdict {
+    /// The process exit code for this verdict (0 pass, 1 fail, 3 hold).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Hold => 3,
+        }
+    }
+
+    /// Lowercase name, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Hold => "hold",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl Outcome {
+    /// Lowercase name, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Waived => "waived",
+            Outcome::Hold => "hold",
+            Outcome::Fail => "fail",
+        }
+    }
+}
+
+impl Severity {
+    /// Lowercase name, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+/// A place in a file: 1-based line and column (columns count characters), plus byte offsets.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Location {
+    /// Path as displayed (relative to the working directory when possible, `/`-separated).
+    pub file: String,
+    /// First line, 1-based.
+    pub line: u32,
+    /// First column, 1-based, in characters.
+    pub column: u32,
+    /// Last line, 1-based.
+    pub end_line: u32,
+    /// Column just past the end, 1-based, in characters.
+    pub end_column: u32,
+    /// Byte offset of the start.
+    pub offset: usize,
+    /// Length in bytes (at least 1).
+    pub len: usize,
+}
+
+impl Location {
+    /// The location of `span` in `src`.
+    pub fn new(src: &SourceFile, span: Span) -> Location {
+        Location {
+            file: src.display.clone(),
+            line: span.start.line,
+            column: span.start.column,
+            end_line: span.end.line,
+            end_column: span.end.column,
+            offset: span.start.offset,
+            len: span.len(),
+        }
+    }
+
+    /// A whole line of a file (for JSONL lines and files without a finer position).
+    pub fn line(src: &SourceFile, line: usize) -> Location {
+        Location::new(src, src.line_span(line))
+    }
+
+    /// A file as a whole, when there is nothing finer to point at.
+    pub fn file(display: &str) -> Location {
+        Location {
+            file: display.to_string(),
+            line: 1,
+            column: 1,
+            end_line: 1,
+            end_column: 1,
+            offset: 0,
+            len: 0,
+        }
+    }
+}
+
+/// A secondary location that explains a finding (the first of two duplicate keys, the sample
+/// that violated a gate).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Related {
+    /// Where.
+    pub location: Location,
+    /// What is there.
+    pub message: String,
+}
+
+/// The waiver that turned a failure into `waived`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct WaiverInfo {
+    /// Why it was granted.
+    pub reason: String,
+    /// Who approved it.
+    pub approved_by: String,
+    /// Last day it is valid (ISO date).
+    pub expires: String,
+    /// Where the waiver is written.
+    pub location: Option<Location>,
+}
+
+/// One result: an item's outcome, or one problem of an item, with where, what, why and how to fix.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// Item id, e.g. `PROD-ROLLBACK-TESTED` or `LG-SCHEMA`.
+    pub item: String,
+    /// The item's title.
+    pub title: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Pass, fail, hold or waived.
+    pub outcome: Outcome,
+    /// What is wrong (or, for a pass, what was verified).
+    pub message: String,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// Where, when there is a place to point at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// Other places that explain it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+    /// Observed facts the decision rests on (values, counts, expressions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// The waiver applied, for `waived`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<WaiverInfo>,
+    /// The rollout phase, for gate findings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phase: Option<String>,
+}
+
+impl Finding {
+    /// A finding with the given identity and outcome and nothing else yet.
+    pub fn new(item: &str, title: &str, severity: Severity, outcome: Outcome, message: String) -> Finding {
+        Finding {
+            item: item.to_string(),
+            title: title.to_string(),
+            severity,
+            outcome,
+            message,
+            help: None,
+            location: None,
+            related: Vec::new(),
+            evidence: Vec::new(),
+            waiver: None,
+            phase: None,
+        }
+    }
+
+    /// Sets the location.
+    pub fn at(mut self, location: Location) -> Finding {
+        self.location = Some(location);
+        self
+    }
+
+    /// Sets the help text.
+    pub fn help(mut self, help: impl Into<String>) -> Finding {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// True when this finding blocks (a failing error).
+    pub fn blocks(&self) -> bool {
+        self.outcome == Outcome::Fail && self.severity == Severity::Error
+    }
+}
+
+/// What is known about an item, for `explain`, SARIF rules and help links.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemInfo {
+    /// Short title.
+    pub title: String,
+    /// Why it matters.
+    pub why: String,
+    /// How to satisfy it.
+    pub fix: String,
+    /// Default severity.
+    pub severity: Severity,
+    /// Checklist the item comes from (`core` for launchgate's own checks).
+    pub checklist: String,
+    /// Link to the item's documentation.
+    pub help_uri: String,
+}
+
+/// Results for one manifest (check) or one manifest's rollout (gate).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ManifestReport {
+    /// Manifest path as displayed.
+    pub path: String,
+    /// `service.name`, once the manifest is readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// `service.stage`, once the manifest is readable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stage: Option<String>,
+    /// This manifest's verdict.
+    pub verdict: Verdict,
+    /// Findings, in a stable order.
+    pub findings: Vec<Finding>,
+}
+
+/// Counts over all findings of a run.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Manifests checked.
+    pub manifests: usize,
+    /// Passing findings.
+    pub passed: usize,
+    /// Failing findings of severity error.
+    pub failed: usize,
+    /// Failing findings of severity warning.
+    pub warnings: usize,
+    /// Held findings.
+    pub held: usize,
+    /// Waived findings.
+    pub waived: usize,
+}
+
+/// The tool that produced a report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tool {
+    /// Always `launchgate`.
+    pub name: String,
+    /// Crate version.
+    pub version: String,
+}
+
+/// A finished run: what every renderer formats.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Report {
+    /// Report format version.
+    pub version: u32,
+    /// The producing tool.
+    pub tool: Tool,
+    /// `check` or `gate`.
+    pub command: String,
+    /// Evaluation time (RFC 3339).
+    pub now: String,
+    /// Overall verdict.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// One entry per manifest, sorted by path.
+    pub manifests: Vec<ManifestReport>,
+    /// Metadata of every item that appears in a finding, by id.
+    pub items: BTreeMap<String, ItemInfo>,
+    /// Source texts for snippets, by displayed path; not serialized.
+    #[serde(skip)]
+    pub sources: BTreeMap<String, Arc<SourceFile>>,
+}
+
+/// The verdict of a set of findings: fail beats hold beats pass; warnings never block.
+pub fn verdict_of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Verdict {
+    let mut verdict = Verdict::Pass;
+    for f in findings {
+        if f.blocks() {
+            return Verdict::Fail;
+        }
+        if f.outcome == Outcome::Hold && f.severity == Severity::Error {
+            verdict = Verdict::Hold;
+        }
+    }
+    verdict
+}
+
+/// Stable order: located findings by file and position, then item, then message.
+pub fn sort_findings(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| {
+        let key = |f: &Finding| {
+            (
+                f.phase.clone(),
+                f.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)),
+                f.item.clone(),
+                f.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+}
+
+impl Report {
+    /// Builds a report from per-manifest results, computing verdicts and counts.
+    pub fn new(
+        command: &str,
+        now: String,
+        mut manifests: Vec<ManifestReport>,
+        items: BTreeMap<String, ItemInfo>,
+        sources: BTreeMap<String, Arc<SourceFile>>,
+    ) -> Report {
+        manifests.sort_by(|a, b| a.path.cmp(&b.path));
+        let mut summary = Summary {
+            manifests: manifests.len(),
+            ..Summary::default()
+        };
+        for m in &mut manifests {
+            sort_findings(&mut m.findings);
+            m.verdict = verdict_of(&m.findings);
+            for f in &m.findings {
+                match (f.outcome, f.severity) {
+                    (Outcome::Pass, _) => summary.passed += 1,
+                    (Outcome::Fail, Severity::Error) => summary.failed += 1,
+                    (Outcome::Fail, Severity::Warning) => summary.warnings += 1,
+                    (Outcome::Hold, _) => summary.held += 1,
+                    (Outcome::Waived, _) => summary.waived += 1,
+                }
+            }
+        }
+        let verdict = verdict_of(manifests.iter().flat_map(|m| &m.findings));
+        let used: std::collections::BTreeSet<&str> = manifests
+            .iter()
+            .flat_map(|m| m.findings.iter().map(|f| f.item.as_str()))
+            .collect();
+        let items = items.into_iter().filter(|(id, _)| used.contains(id.as_str())).collect();
+        Report {
+            version: 1,
+            tool: Tool {
+                name: "launchgate".into(),
+                version: env!("CARGO_PKG_VERSION").into(),
+            },
+            command: command.into(),
+            now,
+            verdict,
+            summary,
+            manifests,
+            items,
+            sources,
+        }
+    }
+
+    /// Every finding of every manifest, with its manifest.
+    pub fn findings(&self) -> impl Iterator<Item = (&ManifestReport, &Finding)> {
+        self.manifests.iter().flat_map(|m| m.findings.iter().map(move |f| (m, f)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(outcome: Outcome, severity: Severity) -> Finding {
+        Finding::new("X", "x", severity, outcome, String::new())
+    }
+
+    #[test]
+    fn fail_beats_hold_and_warnings_never_block() {
+        assert_eq!(verdict_of(&[f(Outcome::Pass, Severity::Error)]), Verdict::Pass);
+        assert_eq!(verdict_of(&[f(Outcome::Fail, Severity::Warning)]), Verdict::Pass);
+        assert_eq!(
+            verdict_of(&[f(Outcome::Hold, Severity::Error), f(Outcome::Pass, Severity::Error)]),
+            Verdict::Hold
+        );
+        assert_eq!(
+            verdict_of(&[f(Outcome::Hold, Severity::Error), f(Outcome::Fail, Severity::Error)]),
+            Verdict::Fail
+        );
+        assert_eq!(verdict_of(&[f(Outcome::Waived, Severity::Error)]), Verdict::Pass);
+    }
+}

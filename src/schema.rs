@@ -1,0 +1,316 @@
+//! The embedded JSON Schemas, and validation whose errors point at YAML nodes.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use serde_json::Value;
+
+use crate::source::Span;
+use crate::yaml::{Node, Route};
+
+/// The manifest schema, as shipped.
+pub const MANIFEST: &str = include_str!("../schemas/manifest.schema.json");
+/// The checklist schema, as shipped.
+pub const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");
+/// The JSON report schema, as shipped.
+pub const REPORT: &str = include_str!("../schemas/report.schema.json");
+
+/// Which embedded schema to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Which {
+    /// Readiness manifests.
+    Manifest,
+    /// Checklist files.
+    Checklist,
+    /// JSON reports.
+    Report,
+}
+
+impl Which {
+    /// The schema's text.
+    pub fn text(self) -> &'static str {
+        match self {
+            Which::Manifest => MANIFEST,
+            Which::Checklist => CHECKLIST,
+            Which::Report => REPORT,
+        }
+    }
+}
+
+/// A compiled schema with its source document (kept for descriptions and key suggestions).
+pub struct Schema {
+    validator: jsonschema::Validator,
+    doc: Value,
+}
+
+/// One schema violation, located in the YAML document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The node (or key) it concerns.
+    pub span: Span,
+    /// The instance path, e.g. `owners.primary`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, from the schema's description or a close known key.
+    pub help: Option<String>,
+}
+
+impl Schema {
+    /// Compiles one of the embedded schemas; they are tested, so failure is a build defect.
+    fn compile(which: Which) -> Schema {
+        let doc: Value = serde_json::from_str(which.text()).expect("embedded schema is JSON");
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&doc)
+            .expect("embedded schema compiles");
+        Schema { validator, doc }
+    }
+
+    /// The shared compiled schema (compiled once per process).
+    pub fn get(which: Which) -> &'static Schema {
+        static MANIFEST: OnceLock<Schema> = OnceLock::new();
+        static CHECKLIST: OnceLock<Schema> = OnceLock::new();
+        static REPORT: OnceLock<Schema> = OnceLock::new();
+        let cell = match which {
+            Which::Manifest => &MANIFEST,
+            Which::Checklist => &CHECKLIST,
+            Which::Report => &REPORT,
+        };
+        cell.get_or_init(|| Schema::compile(which))
+    }
+
+    /// Whether a JSON value is valid (for reports and tests).
+    pub fn is_valid(&self, instance: &Value) -> bool {
+        self.validator.is_valid(instance)
+    }
+
+    /// Validates a YAML document and locates every violation in it, in document order.
+    pub fn validate(&self, root: &Node, json: &Value) -> Vec<Violation> {
+        if self.validator.is_valid(json) {
+            return Vec::new();
+        }
+        let mut out: Vec<Violation> = Vec::new();
+        for error in self.validator.iter_errors(json) {
+            let route = Route::from_pointer(error.instance_path().as_str());
+            let schema_path = error.schema_path().as_str().to_string();
+            let located = root.locate(&route);
+            let shown = route_display(&route);
+            match error.kind() {
+                ValidationErrorKind::AdditionalProperties { unexpected } => {
+                    let known = self.known_keys(&schema_path);
+                    for key in unexpected {
+                        let key_route = route.key(key);
+                        let span = root.key_span(&key_route).unwrap_or(located.span);
+                        let place = if route.is_root() {
+                            "at the top level".to_string()
+                        } else {
+                            format!("in `{shown}`")
+                        };
+                        out.push(Violation {
+                            span,
+                            path: route_display(&key_route),
+                            message: format!("unknown key `{key}` {place}"),
+                            help: Some(suggest(key, &known)),
+                        });
+                    }
+                }
+                ValidationErrorKind::Required { property } => {
+                    let property = property.as_str().unwrap_or_default();
+                    let whom = if route.is_root() {
+                        "the manifest".to_string()
+                    } else {
+                        format!("`{shown}`")
+                    };
+                    let help = self
+                        .description(&format!("{}/properties/{property}", parent_pointer(&schema_path)))
+                        .map(|d| format!("add `{property}`: {d}"));
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!("{whom} is missing the required key `{property}`"),
+                        help,
+                    });
+                }
+                ValidationErrorKind::Enum { options } => {
+                    let options: Vec<String> = options
+                        .as_array()
+                        .map(|a| a.iter().map(compact).collect())
+                        .unwrap_or_default();
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!(
+                            "{} is not an allowed value for `{shown}`",
+                            compact(error.instance().as_ref())
+                        ),
+                        help: Some(format!("use one of: {}", options.join(", "))),
+                    });
+                }
+                ValidationErrorKind::Type { .. } => {
+                    let found = root.at(&route).map(Node::type_name).unwrap_or("value");
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!("`{shown}` {}; found a {found}", expected_type(&error.to_string())),
+                        help: self.description(&parent_pointer(&schema_path)),
+                    });
+                }
+                ValidationErrorKind::Format { format } if format == "date" => {
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!(
+                            "{} is not a calendar date (`{shown}`)",
+                            compact(error.instance().as_ref())
+                        ),
+                        help: Some("write an existing date as YYYY-MM-DD, e.g. 2026-11-02".into()),
+                    });
+                }
+                _ => {
+                    let text = error.to_string();
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: if route.is_root() { text } else { format!("`{shown}`: {text}") },
+                        help: self.description(&parent_pointer(&schema_path)),
+                    });
+                }
+            }
+        }
+        out.sort_by(|a, b| (a.span.start.offset, &a.message).cmp(&(b.span.start.offset, &b.message)));
+        out.dedup();
+        out
+    }
+
+    /// The `description` of the schema node at a JSON pointer, following a local `$ref`.
+    fn description(&self, pointer: &str) -> Option<String> {
+        let node = self.doc.pointer(pointer)?;
+        if let Some(d) = node.get("description").and_then(Value::as_str) {
+            return Some(d.to_string());
+        }
+        let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
+        self.doc.pointer(target)?.get("description")?.as_str().map(str::to_string)
+    }
+
+    /// Keys an object schema allows, for "did you mean" (schema path ends in `additionalProperties`).
+    fn known_keys(&self, schema_path: &str) -> Vec<String> {
+        self.doc
+            .pointer(&parent_pointer(schema_path))
+            .and_then(|n| n.get("properties"))
+            .and_then(Value::as_object)
+            .map(|p| p.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// The pointer without its last segment (the failing keyword).
+fn parent_pointer(pointer: &str) -> String {
+    match pointer.rfind('/') {
+        Some(i) => pointer[..i].to_string(),
+        None => String::new(),
+    }
+}
+
+/// `owners.escalation[1].after` style display of a route; `(root)` for the root.
+fn route_display(route: &Route) -> String {
+    let text = route.to_string();
+    if text.is_empty() { "(root)".into() } else { text }
+}
+
+/// A short rendering of a JSON value for messages.
+fn compact(v: &Value) -> String {
+    let mut s = v.to_string();
+    if s.chars().count() > 60 {
+        s = s.chars().take(57).collect::<String>() + "...";
+    }
+    s
+}
+
+/// Turns jsonschema's `x is not of type "string"` into `must be a string`.
+fn expected_type(message: &str) -> String {
+    match message.rsplit_once("is not of type") {
+        Some((_, types)) => format!("must be of type {}", types.trim().replace('"', "")),
+        None => "has the wrong type".into(),
+    }
+}
+
+/// "did you mean" help for an unknown key, listing the known keys.
+pub fn suggest(key: &str, known: &[String]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    let mut sorted = known.to_vec();
+    sorted.sort();
+    let list = sorted.join(", ");
+    match best {
+        Some((_, k)) => format!("did you mean `{k}`? Known keys here: {list}"),
+        None if known.is_empty() => "remove this key".into(),
+        None => format!("remove it or use a known key: {list}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceFile;
+    use crate::yaml::{Limits, parse};
+    use std::path::Path;
+
+    fn violations(text: &str) -> Vec<Violation> {
+        let src = SourceFile::new(Path::new("m.yaml"), "m.yaml".into(), text.into());
+        let root = parse(&src, &Limits::default()).unwrap();
+        Schema::get(Which::Manifest).validate(&root, &root.to_json())
+    }
+
+    #[test]
+    fn embedded_schemas_compile() {
+        for which in [Which::Manifest, Which::Checklist, Which::Report] {
+            let _ = Schema::get(which);
+        }
+    }
+
+    #[test]
+    fn unknown_key_points_at_the_key_with_a_suggestion() {
+        let v = violations("version: 1\nservice: {name: a, stage: prod}\nowners:\n  primry: \"@a\"\n");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].message, "unknown key `primry` in `owners`");
+        assert_eq!((v[0].span.start.line, v[0].span.start.column), (4, 3));
+        assert!(v[0].help.as_deref().unwrap().starts_with("did you mean `primary`?"));
+    }
+
+    #[test]
+    fn enum_and_type_errors_point_at_the_value() {
+        let v = violations("version: 1\nservice:\n  name: a\n  stage: production\n  tier: high\n");
+        assert_eq!(v.len(), 2, "{v:?}");
+        assert_eq!(v[0].span.start.line, 4);
+        assert_eq!(v[0].span.start.column, 10);
+        assert!(v[0].message.contains("\"production\" is not an allowed value for `service.stage`"));
+        assert_eq!(v[1].span.start.line, 5);
+        assert!(v[1].message.contains("must be of type integer; found a string"), "{}", v[1].message);
+    }
+
+    #[test]
+    fn missing_required_key_points_at_the_parent() {
+        let v = violations("version: 1\nservice:\n  name: a\n");
+        assert_eq!(v.len(), 1);
+        assert_eq!(v[0].message, "`service` is missing the required key `stage`");
+        assert_eq!(v[0].span.start.line, 2);
+    }
+
+    #[test]
+    fn impossible_dates_are_rejected() {
+        let v = violations("version: 1\nservice: {name: a, stage: prod}\nrollback: {last_tested: 2026-02-30}\n");
+        assert_eq!(v.len(), 1);
+        assert!(v[0].message.contains("not a calendar date"));
+    }
+
+    #[test]
+    fn runbook_errors_are_precise() {
+        let v = violations("version: 1\nservice: {name: a, stage: prod}\nrunbooks:\n  rollback: {path: r.md, reviewed_by: alice}\n");
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert_eq!(v[0].path, "runbooks.rollback.reviewed_by");
+    }
+}
