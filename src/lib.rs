@@ -4,11 +4,21 @@
 //! over the manifest and the repository's evidence, and its rollout phases are gated on status
 //! and event history. Every check produces findings in one [`report::Report`]; renderers format it.
 
+pub mod check;
+pub mod checklist;
+pub mod cli;
+pub mod core;
+pub mod discover;
 pub mod duration;
+pub mod error;
 pub mod evidence;
+pub mod explain;
 pub mod expr;
+pub mod init;
 pub mod manifest;
+pub mod render;
 pub mod report;
 pub mod schema;
 pub mod source;
+pub mod waiver;
 pub mod yaml;

@@ -1,1 +1,6 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = launchgate::cli::Cli::parse();
+    std::process::exit(launchgate::cli::run(cli));
+}

@@ -144,7 +144,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// A root context with launchgate's functions bound to `scope`.
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
-/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`.
+/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`, `words(path)`.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
@@ -169,14 +169,10 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         let needle = text.to_lowercase();
         headings(&s, &p).iter().any(|h| h.to_lowercase().contains(&needle))
     });
+    let s = scope.clone();
+    let _ = ctx.add_function("steps", move |p: Arc<String>| markdown_count(&s, &p, "steps"));
     let s = scope;
-    let _ = ctx.add_function("steps", move |p: Arc<String>| -> i64 {
-        s.files
-            .get(p.as_str())
-            .and_then(|f| f.pointer("/markdown/steps"))
-            .and_then(serde_json::Value::as_i64)
-            .unwrap_or(0)
-    });
+    let _ = ctx.add_function("words", move |p: Arc<String>| markdown_count(&s, &p, "words"));
     ctx
 }
 
@@ -184,6 +180,16 @@ fn file_facts(scope: &Scope, path: &str) -> serde_json::Value {
     scope.files.get(path).cloned().unwrap_or_else(|| {
         serde_json::json!({"exists": false, "problem": format!("`{path}` is not referenced by the manifest")})
     })
+}
+
+fn markdown_count(scope: &Scope, path: &str, what: &str) -> i64 {
+    scope
+        .files
+        .get(path)
+        .and_then(|f| f.get("markdown"))
+        .and_then(|m| m.get(what))
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0)
 }
 
 fn headings(scope: &Scope, path: &str) -> Vec<String> {

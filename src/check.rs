@@ -1,0 +1,397 @@
+//! `launchgate check`: manifest -> schema -> evidence -> checklists -> waivers -> findings.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use jiff::Timestamp;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::checklist::{self, Checklist, Loader, eval};
+use crate::error::Error;
+use crate::evidence::{self, Base};
+use crate::expr::{self, Scope};
+use crate::manifest::{self, Manifest};
+use crate::report::{Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Severity, Verdict};
+use crate::schema::{Schema, Which};
+use crate::source::{SourceFile, display_path};
+use crate::yaml::{self, Kind, Limits, Node, Route};
+
+/// Largest manifest launchgate reads; real manifests are a few kilobytes.
+pub const MAX_MANIFEST_BYTES: u64 = 2 * 1024 * 1024;
+
+/// How a check run is configured.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Evaluation time.
+    pub now: Timestamp,
+    /// Checklists to apply instead of each manifest's own list.
+    pub checklists: Option<Vec<String>>,
+}
+
+/// One manifest's results plus what the report needs to render them.
+pub struct Checked {
+    /// The findings.
+    pub report: ManifestReport,
+    /// Sources to show snippets from.
+    pub sources: Vec<Arc<SourceFile>>,
+    /// Item metadata.
+    pub items: Vec<(String, ItemInfo)>,
+    /// The parsed manifest, when it got that far.
+    pub manifest: Option<Manifest>,
+}
+
+/// Discovers manifests under `paths` and checks them in parallel.
+pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
+    let files = crate::discover::discover(paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+        return Err(Error::Usage(format!(
+            "no readiness manifests (readiness.yaml, *.readiness.yaml) found in {}; run `launchgate init` to write one",
+            shown.join(", ")
+        )));
+    }
+    let loader = Loader::default();
+    let results: Vec<Result<Checked, Error>> = files.par_iter().map(|f| check_file(f, opts, &loader)).collect();
+    let mut manifests = Vec::new();
+    let mut sources = BTreeMap::new();
+    let mut items = BTreeMap::new();
+    for r in results {
+        let c = r?;
+        manifests.push(c.report);
+        for s in c.sources {
+            sources.insert(s.display.clone(), s);
+        }
+        items.extend(c.items);
+    }
+    Ok(Report::new("check", opts.now.to_string(), manifests, items, sources))
+}
+
+fn core_finding(id: &str, outcome: Outcome, message: String) -> Finding {
+    let item = crate::core::lookup(id).expect("known core item");
+    Finding::new(item.id, item.title, Severity::Error, outcome, message)
+}
+
+fn core_items() -> Vec<(String, ItemInfo)> {
+    crate::core::CORE.iter().map(|c| (c.id.to_string(), crate::core::info(c))).collect()
+}
+
+/// Reads a manifest, refusing oversized and non-UTF-8 files with a located finding.
+fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error> {
+    let display = display_path(path);
+    let io = |e: std::io::Error| Error::Io {
+        path: display.clone(),
+        reason: e.to_string(),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Io {
+            path: display,
+            reason: "not a regular file".into(),
+        });
+    }
+    if meta.len() > MAX_MANIFEST_BYTES {
+        return Ok(Err(core_finding(
+            "LG-YAML",
+            Outcome::Fail,
+            format!(
+                "the manifest is {} bytes, over the {} byte limit",
+                meta.len(),
+                MAX_MANIFEST_BYTES
+            ),
+        )
+        .at(Location::file(&display))
+        .help("a readiness manifest is a few kilobytes; move data into referenced files")));
+    }
+    let bytes = crate::evidence::paths::read_bounded(path).map_err(io)?;
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.drain(..3);
+            }
+            Ok(Ok(SourceFile::new(path, display, text)))
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let mut loc = Location::file(&display);
+            loc.line = line as u32;
+            loc.end_line = line as u32;
+            loc.offset = valid.len();
+            Ok(Err(core_finding(
+                "LG-YAML",
+                Outcome::Fail,
+                format!("the manifest is not UTF-8: invalid byte at offset {} (line {line})", valid.len()),
+            )
+            .at(loc)
+            .help("save the file as UTF-8")))
+        }
+    }
+}
+
+/// Checks one manifest file.
+pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checked, Error> {
+    let mut checked = Checked {
+        report: ManifestReport {
+            path: display_path(path),
+            service: None,
+            stage: None,
+            verdict: Verdict::Pass,
+            findings: Vec::new(),
+        },
+        sources: Vec::new(),
+        items: core_items(),
+        manifest: None,
+    };
+    let src = match read_manifest(path)? {
+        Ok(src) => src,
+        Err(finding) => {
+            checked.report.findings.push(finding);
+            return Ok(checked);
+        }
+    };
+    checked.sources.push(src.clone());
+    let doc = match yaml::parse(&src, &Limits::default()) {
+        Ok(doc) => doc,
+        Err(e) => {
+            let mut f = core_finding("LG-YAML", Outcome::Fail, e.to_string())
+                .at(Location::new(&src, e.span()))
+                .help(e.help());
+            if let yaml::YamlError::DuplicateKey { first, .. } = &e {
+                f.related.push(Related {
+                    location: Location::new(&src, *first),
+                    message: "first set here".into(),
+                });
+            }
+            checked.report.findings.push(f);
+            return Ok(checked);
+        }
+    };
+    let json = doc.to_json();
+    let violations = Schema::get(Which::Manifest).validate(&doc, &json);
+    if !violations.is_empty() {
+        for v in violations {
+            let mut f = core_finding("LG-SCHEMA", Outcome::Fail, v.message).at(Location::new(&src, v.span));
+            f.help = v.help;
+            checked.report.findings.push(f);
+        }
+        return Ok(checked);
+    }
+    let manifest = Manifest::from_json(&json).map_err(|e| Error::Io {
+        path: src.display.clone(),
+        reason: format!("internal: schema-valid manifest does not fit the model: {e}"),
+    })?;
+    checked.report.service = Some(manifest.service.name.clone());
+    checked.report.stage = Some(manifest.service.stage.clone());
+    let base = Base::for_manifest(path).map_err(|e| Error::Io {
+        path: src.display.clone(),
+        reason: e.to_string(),
+    })?;
+    let dir = path.parent().unwrap_or(Path::new(""));
+
+    let mut findings = Vec::new();
+    let checklists = resolve_checklists(&manifest, opts, &doc, &src, dir, loader, &mut findings)?;
+
+    let refs = manifest::referenced_paths(&json);
+    let facts = evidence::collect(&base, &refs);
+    path_findings(&refs, &facts, &doc, &src, &mut findings);
+    placeholder_findings(&doc, &facts, &src, dir, &mut findings);
+
+    let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let facts_json = facts.to_json();
+    let files = facts_json.get("files").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut ctx = expr::context(Arc::new(Scope { today, files }));
+    let view = rule_view(&json);
+    ctx.add_variable_from_value("manifest", expr::from_json(&view));
+    ctx.add_variable_from_value("evidence", expr::from_json(&facts_json));
+    ctx.add_variable_from_value("stage", manifest.service.stage.as_str());
+    let subject = eval::Subject {
+        doc: &doc,
+        json: &view,
+        src: &src,
+        stage: &manifest.service.stage,
+    };
+    let mut known = BTreeMap::new();
+    for c in &checklists {
+        findings.extend(eval::evaluate(c, &subject, &ctx));
+        for item in &c.items {
+            known.insert(item.id.clone(), item.applies(&manifest.service.stage));
+            checked.items.push((item.id.clone(), item_info(c, item)));
+        }
+    }
+    crate::waiver::apply(&mut findings, &manifest.waivers, &known, &doc, &src, today);
+    checked.report.findings = findings;
+    checked.manifest = Some(manifest);
+    Ok(checked)
+}
+
+/// Report metadata for a checklist item.
+pub fn item_info(c: &Checklist, item: &checklist::Item) -> ItemInfo {
+    ItemInfo {
+        title: item.title.clone(),
+        why: item.why.clone(),
+        fix: item.fix.clone(),
+        severity: item.severity,
+        checklist: c.name.clone(),
+        help_uri: crate::core::help_uri(&item.id),
+    }
+}
+
+/// The manifest as rules see it: runbooks always as `{path, ...}` objects.
+fn rule_view(json: &Value) -> Value {
+    let mut view = json.clone();
+    if let Some(Value::Object(runbooks)) = view.get_mut("runbooks") {
+        for rb in runbooks.values_mut() {
+            if let Value::String(p) = rb {
+                *rb = serde_json::json!({ "path": p });
+            }
+        }
+    }
+    view
+}
+
+fn resolve_checklists(
+    manifest: &Manifest,
+    opts: &Options,
+    doc: &Node,
+    src: &SourceFile,
+    dir: &Path,
+    loader: &Loader,
+    findings: &mut Vec<Finding>,
+) -> Result<Vec<Arc<Checklist>>, Error> {
+    let from_cli = opts.checklists.is_some();
+    let names = opts.checklists.clone().unwrap_or_else(|| manifest.checklist_names());
+    let mut out: Vec<Arc<Checklist>> = Vec::new();
+    for (i, name) in names.iter().enumerate() {
+        let base = if from_cli { Path::new("") } else { dir };
+        match loader.resolve(name, base) {
+            Some(result) => match result.as_ref() {
+                Ok(c) => {
+                    if out.iter().any(|o| o.name == c.name) {
+                        continue;
+                    }
+                    out.push(c.clone());
+                }
+                Err(e) => {
+                    return Err(match e {
+                        checklist::ChecklistError::Io { path, reason } => Error::Io {
+                            path: path.clone(),
+                            reason: reason.clone(),
+                        },
+                        checklist::ChecklistError::Invalid { src, span, message, help } => {
+                            Error::Checklist(checklist::ChecklistError::Invalid {
+                                src: src.clone(),
+                                span: *span,
+                                message: message.clone(),
+                                help: help.clone(),
+                            })
+                        }
+                    });
+                }
+            },
+            None if from_cli => {
+                return Err(Error::Usage(format!(
+                    "unknown checklist `{name}`: use a built-in name ({}) or a path to a .yaml file",
+                    builtin_names()
+                )));
+            }
+            None => {
+                let route = Route::root().key("checklists").index(i);
+                findings.push(
+                    core_finding("LG-CHECKLIST", Outcome::Fail, format!("unknown checklist `{name}`"))
+                        .at(Location::new(src, doc.locate(&route).span))
+                        .help(format!(
+                            "use a built-in checklist ({}) or the path of a checklist file ending in .yaml",
+                            builtin_names()
+                        )),
+                );
+            }
+        }
+    }
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for c in &out {
+        for item in &c.items {
+            if let Some(other) = seen.insert(&item.id, &c.name) {
+                return Err(Error::Usage(format!(
+                    "item `{}` is defined by both checklist `{other}` and checklist `{}`; item ids must be unique",
+                    item.id, c.name
+                )));
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn builtin_names() -> String {
+    checklist::builtins().iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+}
+
+fn path_findings(
+    refs: &[manifest::PathRef],
+    facts: &evidence::Facts,
+    doc: &Node,
+    src: &SourceFile,
+    findings: &mut Vec<Finding>,
+) {
+    let mut ok = 0;
+    for r in refs {
+        let Some(problem) = facts.files.get(&r.path).and_then(|f| f.error.as_ref()) else {
+            ok += 1;
+            continue;
+        };
+        findings.push(
+            core_finding("LG-PATH", Outcome::Fail, problem.to_string())
+                .at(Location::new(src, doc.locate(&r.route).span))
+                .help(problem.help()),
+        );
+    }
+    if ok == refs.len() {
+        findings.push(core_finding(
+            "LG-PATH",
+            Outcome::Pass,
+            format!("all {} referenced files exist inside the repository", refs.len()),
+        ));
+    }
+}
+
+fn placeholder_findings(doc: &Node, facts: &evidence::Facts, src: &SourceFile, dir: &Path, findings: &mut Vec<Finding>) {
+    let before = findings.len();
+    let mut stack = vec![doc];
+    while let Some(node) = stack.pop() {
+        match &node.kind {
+            Kind::Str(s) if s.lines().any(crate::evidence::markdown::has_placeholder) => findings.push(
+                core_finding("LG-PLACEHOLDER", Outcome::Fail, format!("placeholder left in the manifest: {s:?}"))
+                    .at(Location::new(src, node.span))
+                    .help("replace it with the real value"),
+            ),
+            Kind::Seq(items) => stack.extend(items.iter()),
+            Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
+            _ => {}
+        }
+    }
+    for (written, file) in &facts.files {
+        let Some(md) = &file.markdown else { continue };
+        if let Some(&line) = md.placeholder_lines.first() {
+            let shown = display_path(&dir.join(written));
+            let mut loc = Location::file(&shown);
+            loc.line = line as u32;
+            loc.end_line = line as u32;
+            findings.push(
+                core_finding(
+                    "LG-PLACEHOLDER",
+                    Outcome::Fail,
+                    format!(
+                        "`{written}` still has {} placeholder line(s) (TODO/TBD), first at line {line}",
+                        md.placeholder_lines.len()
+                    ),
+                )
+                .at(loc)
+                .help("write the real procedure in place of the placeholders"),
+            );
+        }
+    }
+    if findings.len() == before {
+        findings.push(core_finding("LG-PLACEHOLDER", Outcome::Pass, "no placeholders left".into()));
+    }
+}

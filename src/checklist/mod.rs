@@ -1,0 +1,319 @@
+//! Checklists: data files of items with CEL `require` rules, built in or user-supplied.
+
+pub mod eval;
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Deserialize;
+
+use crate::expr::{CompileError, Expr, Template};
+use crate::report::Severity;
+use crate::schema::{Schema, Which};
+use crate::source::{SourceFile, Span, display_path};
+use crate::yaml::{self, Limits, Route};
+
+/// The built-in checklists' sources: (name, text).
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("production", include_str!("../../checklists/production.yaml")),
+    ("launch", include_str!("../../checklists/launch.yaml")),
+];
+
+/// A loaded, compiled checklist.
+#[derive(Debug)]
+pub struct Checklist {
+    /// Name used in manifests.
+    pub name: String,
+    /// Title.
+    pub title: String,
+    /// Longer description.
+    pub description: String,
+    /// `built-in` or the file it came from.
+    pub origin: String,
+    /// Items in file order.
+    pub items: Vec<Item>,
+}
+
+/// One checklist item.
+#[derive(Debug)]
+pub struct Item {
+    /// Stable id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stages it applies to (empty: all).
+    pub applies_to: Vec<String>,
+    /// Why it matters.
+    pub why: String,
+    /// How to satisfy it.
+    pub fix: String,
+    /// A satisfying manifest fragment.
+    pub example: Option<String>,
+    /// Rules in order.
+    pub rules: Vec<Rule>,
+}
+
+/// One `require` rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// The condition.
+    pub expr: Expr,
+    /// Message when it does not hold.
+    pub message: Template,
+    /// Where findings point (relative to the element with `each`).
+    pub at: Option<Route>,
+    /// Collection to iterate.
+    pub each: Option<Route>,
+}
+
+impl Item {
+    /// Whether the item applies to a stage.
+    pub fn applies(&self, stage: &str) -> bool {
+        self.applies_to.is_empty() || self.applies_to.iter().any(|s| s == stage)
+    }
+}
+
+/// A checklist that could not be loaded: launchgate cannot do its job (exit 2).
+#[derive(Debug, thiserror::Error)]
+pub enum ChecklistError {
+    /// The file could not be read.
+    #[error("cannot read checklist `{path}`: {reason}")]
+    Io {
+        /// Displayed path.
+        path: String,
+        /// OS error.
+        reason: String,
+    },
+    /// The file is not a valid checklist.
+    #[error("invalid checklist `{}`: {message}", src.display)]
+    Invalid {
+        /// The checklist text.
+        src: Arc<SourceFile>,
+        /// Where.
+        span: Span,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+    },
+}
+
+#[derive(Deserialize)]
+struct RawChecklist {
+    name: String,
+    title: String,
+    #[serde(default)]
+    description: String,
+    items: Vec<RawItem>,
+}
+
+#[derive(Deserialize)]
+struct RawItem {
+    id: String,
+    title: String,
+    severity: Severity,
+    #[serde(default)]
+    applies_to: Vec<String>,
+    why: String,
+    fix: String,
+    example: Option<String>,
+    require: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+struct RawRule {
+    rule: String,
+    message: String,
+    at: Option<String>,
+    each: Option<String>,
+}
+
+/// Parses, validates and compiles a checklist file's text.
+pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistError> {
+    let invalid = |span: Span, message: String, help: Option<String>| ChecklistError::Invalid {
+        src: src.clone(),
+        span,
+        message,
+        help,
+    };
+    let root = yaml::parse(&src, &Limits::default()).map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
+    let json = root.to_json();
+    if let Some(v) = Schema::get(Which::Checklist).validate(&root, &json).into_iter().next() {
+        return Err(invalid(v.span, v.message, v.help));
+    }
+    let raw: RawChecklist =
+        serde_json::from_value(json).map_err(|e| invalid(root.span, e.to_string(), None))?;
+    let mut seen = BTreeSet::new();
+    let mut items = Vec::new();
+    for (i, it) in raw.items.into_iter().enumerate() {
+        let item_route = Route::root().key("items").index(i);
+        if !seen.insert(it.id.clone()) {
+            let span = root.locate(&item_route.key("id")).span;
+            return Err(invalid(span, format!("item id `{}` is used twice", it.id), None));
+        }
+        let mut rules = Vec::new();
+        for (j, r) in it.require.into_iter().enumerate() {
+            let rule_route = item_route.key("require").index(j);
+            let compile_err = |field: &str, e: CompileError| {
+                invalid(root.locate(&rule_route.key(field)).span, e.to_string(), Some(
+                    "rules are CEL expressions; see the README's checklist section for variables and functions".into(),
+                ))
+            };
+            let route_of = |field: &str, text: Option<String>| -> Result<Option<Route>, ChecklistError> {
+                match text {
+                    None => Ok(None),
+                    Some(t) => Route::parse(&t).map(Some).ok_or_else(|| {
+                        invalid(
+                            root.locate(&rule_route.key(field)).span,
+                            format!("`{t}` is not a manifest path such as `rollback.last_tested` or `risks[0].owner`"),
+                            None,
+                        )
+                    }),
+                }
+            };
+            rules.push(Rule {
+                expr: Expr::compile(&r.rule).map_err(|e| compile_err("rule", e))?,
+                message: Template::compile(&r.message).map_err(|e| compile_err("message", e))?,
+                at: route_of("at", r.at)?,
+                each: route_of("each", r.each)?,
+            });
+        }
+        items.push(Item {
+            id: it.id,
+            title: it.title,
+            severity: it.severity,
+            applies_to: it.applies_to,
+            why: it.why.trim().to_string(),
+            fix: it.fix.trim().to_string(),
+            example: it.example,
+            rules,
+        });
+    }
+    Ok(Checklist {
+        name: raw.name,
+        title: raw.title,
+        description: raw.description.trim().to_string(),
+        origin: origin.to_string(),
+        items,
+    })
+}
+
+/// The built-in checklists, compiled once.
+pub fn builtins() -> &'static [Arc<Checklist>] {
+    static BUILT: OnceLock<Vec<Arc<Checklist>>> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        BUILTIN
+            .iter()
+            .map(|(name, text)| {
+                let src = SourceFile::new(
+                    Path::new(&format!("checklists/{name}.yaml")),
+                    format!("checklists/{name}.yaml"),
+                    (*text).to_string(),
+                );
+                match parse(src, "built-in") {
+                    Ok(c) => Arc::new(c),
+                    Err(e) => panic!("built-in checklist {name} is invalid: {e}"),
+                }
+            })
+            .collect()
+    })
+}
+
+/// The built-in checklist with this name.
+pub fn builtin(name: &str) -> Option<Arc<Checklist>> {
+    builtins().iter().find(|c| c.name == name).cloned()
+}
+
+/// Loads user checklist files once per run, shared across threads.
+#[derive(Default)]
+pub struct Loader {
+    cache: Mutex<HashMap<PathBuf, Arc<Result<Arc<Checklist>, ChecklistError>>>>,
+}
+
+impl Loader {
+    /// Loads (or returns the cached) checklist at a path.
+    pub fn load(&self, path: &Path) -> Arc<Result<Arc<Checklist>, ChecklistError>> {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return hit;
+        }
+        let display = display_path(path);
+        let result = match crate::evidence::paths::read_bounded(path) {
+            Err(e) => Err(ChecklistError::Io {
+                path: display,
+                reason: e.to_string(),
+            }),
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Err(_) => Err(ChecklistError::Io {
+                    path: display,
+                    reason: "not UTF-8 text".into(),
+                }),
+                Ok(text) => {
+                    let origin = display.clone();
+                    parse(SourceFile::new(path, display, text), &origin).map(Arc::new)
+                }
+            },
+        };
+        let result = Arc::new(result);
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(key, result.clone());
+        }
+        result
+    }
+
+    /// Resolves a checklist reference: a built-in name, or a path relative to `dir`.
+    pub fn resolve(&self, reference: &str, dir: &Path) -> Option<Arc<Result<Arc<Checklist>, ChecklistError>>> {
+        if let Some(c) = builtin(reference) {
+            return Some(Arc::new(Ok(c)));
+        }
+        if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
+            return None;
+        }
+        Some(self.load(&dir.join(reference)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<Checklist, ChecklistError> {
+        parse(SourceFile::new(Path::new("c.yaml"), "c.yaml".into(), text.into()), "c.yaml")
+    }
+
+    #[test]
+    fn builtins_load() {
+        assert!(builtin("production").is_some());
+        assert!(builtin("launch").is_some());
+        for c in builtins() {
+            assert!(!c.items.is_empty());
+        }
+    }
+
+    #[test]
+    fn invalid_rules_are_located() {
+        let err = load(
+            "version: 1\nname: mine\ntitle: Mine\nitems:\n  - id: MY-ITEM\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - rule: 'manifest.x >'\n        message: m\n",
+        )
+        .unwrap_err();
+        match err {
+            ChecklistError::Invalid { span, message, .. } => {
+                assert_eq!(span.start.line, 11);
+                assert!(message.contains("invalid expression"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn schema_errors_and_duplicate_ids_are_rejected() {
+        let err = load("version: 1\nname: mine\ntitle: Mine\nitems: []\n").unwrap_err();
+        assert!(err.to_string().contains("items"), "{err}");
+        let item = "  - id: MY-ITEM\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require: [{rule: 'true', message: m}]\n";
+        let err = load(&format!("version: 1\nname: mine\ntitle: Mine\nitems:\n{item}{item}")).unwrap_err();
+        assert!(err.to_string().contains("used twice"), "{err}");
+    }
+}

@@ -1,0 +1,259 @@
+//! The command line: argument definitions and dispatch. `main.rs` only parses and calls [`run`].
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::Error;
+use crate::render::{self, Format, Output, Style};
+use crate::report::Report;
+
+/// Exit code: the tool could not do its job.
+pub const EXIT_ERROR: i32 = 2;
+
+/// launchgate: a release-readiness gate for CI.
+#[derive(Debug, Parser)]
+#[command(name = "launchgate", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to use colors.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// The command to run.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// When to color output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// launchgate's commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check readiness manifests against the schema, checklists and repository evidence.
+    ///
+    /// Exit codes: 0 every manifest passes, 1 an item fails, 2 launchgate could not run.
+    Check(CheckArgs),
+    /// Write a starter manifest and runbook templates.
+    Init(InitArgs),
+    /// Explain a checklist item: why it matters, what satisfies it, how to waive it.
+    Explain(ExplainArgs),
+    /// Print a JSON Schema (for editors and yaml-language-server).
+    Schema(SchemaArgs),
+    /// List the built-in (and given) checklists and their items.
+    Checklists(ChecklistsArgs),
+}
+
+/// Options shared by commands that produce a report.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format, optionally to a file: human, json (FMT or FMT=PATH; repeatable).
+    #[arg(long = "format", short = 'f', value_name = "FMT[=PATH]")]
+    pub formats: Vec<Output>,
+    /// Evaluation time, RFC 3339 (`2026-11-24T12:00:00Z`) or a date; default: now.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Only problems and the verdict.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// `launchgate check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Manifests or directories to search (default: the current directory).
+    pub paths: Vec<PathBuf>,
+    /// Checklist to apply instead of the manifests' own lists: a built-in name or a file (repeatable).
+    #[arg(long = "checklist", value_name = "NAME|PATH")]
+    pub checklists: Vec<String>,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `launchgate init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Directory to write into (default: the current directory).
+    pub dir: Option<PathBuf>,
+    /// Service name (default: the directory's name).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Overwrite existing files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `launchgate explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Item id, e.g. PROD-ROLLBACK-TESTED.
+    pub item: String,
+    /// Also look in this checklist file (repeatable).
+    #[arg(long = "checklist", value_name = "PATH")]
+    pub checklists: Vec<String>,
+}
+
+/// `launchgate schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema.
+    #[arg(value_enum, default_value_t = SchemaKind::Manifest)]
+    pub which: SchemaKind,
+}
+
+/// Schemas `launchgate schema` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SchemaKind {
+    /// Readiness manifests.
+    Manifest,
+    /// JSON reports.
+    Report,
+    /// Checklist files.
+    Checklist,
+}
+
+/// `launchgate checklists`.
+#[derive(Debug, Args)]
+pub struct ChecklistsArgs {
+    /// Also list this checklist file (repeatable).
+    #[arg(long = "checklist", value_name = "PATH")]
+    pub checklists: Vec<String>,
+}
+
+/// Runs a parsed command line and returns the exit code.
+pub fn run(cli: Cli) -> i32 {
+    let color = match cli.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let result = match cli.command {
+        Command::Check(args) => check(args, color),
+        Command::Init(args) => crate::init::run(args.dir, args.name, args.force),
+        Command::Explain(args) => crate::explain::run(&args.item, &args.checklists),
+        Command::Schema(args) => {
+            let which = match args.which {
+                SchemaKind::Manifest => crate::schema::Which::Manifest,
+                SchemaKind::Report => crate::schema::Which::Report,
+                SchemaKind::Checklist => crate::schema::Which::Checklist,
+            };
+            print!("{}", which.text());
+            Ok(0)
+        }
+        Command::Checklists(args) => crate::explain::list(&args.checklists),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            report_error(&e, color);
+            EXIT_ERROR
+        }
+    }
+}
+
+/// Prints an error that stopped launchgate, with a source snippet when there is one.
+pub fn report_error(e: &Error, color: bool) {
+    use crate::checklist::ChecklistError;
+    use crate::render::human::{Diag, Text, render_diag};
+    let style = Style {
+        color,
+        quiet: false,
+        width: 100,
+    };
+    let diag = match e {
+        Error::Checklist(ChecklistError::Invalid {
+            src,
+            span,
+            message,
+            help,
+        }) => Diag {
+            message: format!("invalid checklist: {message}"),
+            code: None,
+            severity: miette::Severity::Error,
+            help: help.clone(),
+            source: Some(miette::NamedSource::new(&src.display, Text(src.clone())).with_language("yaml")),
+            labels: vec![miette::LabeledSpan::new_primary_with_span(
+                Some("here".into()),
+                miette::SourceSpan::new(span.start.offset.into(), span.len()),
+            )],
+            notes: vec![],
+        },
+        other => Diag {
+            message: other.to_string(),
+            code: None,
+            severity: miette::Severity::Error,
+            help: None,
+            source: None,
+            labels: vec![],
+            notes: vec![],
+        },
+    };
+    eprint!("{}", render_diag(&diag, style));
+}
+
+/// Parses `--now`: RFC 3339, or a date meaning its midnight UTC; default the clock.
+pub fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
+    let Some(text) = now else {
+        return Ok(jiff::Timestamp::now());
+    };
+    if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+        return Ok(ts);
+    }
+    if let Ok(date) = text.parse::<jiff::civil::Date>() {
+        if let Ok(z) = date.to_zoned_datetime(jiff::tz::TimeZone::UTC) {
+            return Ok(z.timestamp());
+        }
+    }
+    Err(Error::Usage(format!(
+        "--now `{text}` is not an RFC 3339 time (2026-11-24T12:00:00Z) or a date (2026-11-24)"
+    )))
+}
+
+fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
+    let opts = crate::check::Options {
+        now: parse_now(args.report.now.as_deref())?,
+        checklists: if args.checklists.is_empty() { None } else { Some(args.checklists) },
+    };
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let report = crate::check::run(&paths, &opts)?;
+    emit(&report, &args.report, color)?;
+    Ok(report.verdict.exit_code())
+}
+
+/// Writes every requested output; human to stdout when none is requested.
+pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error> {
+    let mut outputs = args.formats.clone();
+    if outputs.is_empty() {
+        outputs.push(Output {
+            format: Format::Human,
+            path: None,
+        });
+    }
+    for out in &outputs {
+        let style = Style {
+            color: color && out.path.is_none(),
+            quiet: args.quiet,
+            width: 100,
+        };
+        let text = render::render(report, out.format, style);
+        match &out.path {
+            None => {
+                let mut stdout = std::io::stdout().lock();
+                let _ = stdout.write_all(text.as_bytes());
+            }
+            Some(path) => std::fs::write(path, text).map_err(|e| Error::Io {
+                path: crate::source::display_path(path),
+                reason: e.to_string(),
+            })?,
+        }
+    }
+    Ok(())
+}

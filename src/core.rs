@@ -1,0 +1,86 @@
+//! launchgate's own items: problems with the manifest itself rather than with readiness.
+//! They cannot be waived.
+
+use crate::report::{ItemInfo, Severity};
+
+/// Documentation base for item help links.
+pub const DOCS_URL: &str = "https://github.com/launchgate/launchgate/blob/main/docs/items.md";
+
+/// A core item's documentation.
+pub struct CoreItem {
+    /// Id.
+    pub id: &'static str,
+    /// Title.
+    pub title: &'static str,
+    /// Why it matters.
+    pub why: &'static str,
+    /// How to fix it.
+    pub fix: &'static str,
+}
+
+/// Every core item.
+pub const CORE: &[CoreItem] = &[
+    CoreItem {
+        id: "LG-YAML",
+        title: "Manifest is readable YAML",
+        why: "A manifest that cannot be read cannot show readiness; guessing at a broken file could pass a service that is not ready.",
+        fix: "Fix the YAML at the location shown: one document, string keys, no duplicate keys, no custom tags or merge keys, UTF-8.",
+    },
+    CoreItem {
+        id: "LG-SCHEMA",
+        title: "Manifest matches the schema",
+        why: "Unknown or misspelled keys are silently ignored by most tools, so a typo could hide a missing rollback or owner. launchgate rejects them.",
+        fix: "Fix the key or value at the location shown; `launchgate schema` prints the schema, and editors with yaml-language-server complete keys from it.",
+    },
+    CoreItem {
+        id: "LG-PATH",
+        title: "Referenced files exist inside the repository",
+        why: "A runbook, dashboard or rule file that does not exist is no evidence at all; paths leaving the repository could read anything on the machine.",
+        fix: "Create the file or fix the path. Paths are relative to the manifest and must stay inside the repository (no absolute paths, no `..` or symlinks leading out).",
+    },
+    CoreItem {
+        id: "LG-CHECKLIST",
+        title: "Checklists exist and apply cleanly",
+        why: "A manifest that names a checklist launchgate cannot find would otherwise be checked against less than its authors intended.",
+        fix: "Use a built-in checklist name (`launchgate checklists` lists them) or the path of a checklist file relative to the manifest.",
+    },
+    CoreItem {
+        id: "LG-WAIVER",
+        title: "Waivers are valid",
+        why: "A waiver is an approved, expiring exception. Expired waivers, waivers for unknown items, and waivers that outlive their reason hide problems.",
+        fix: "Renew the waiver with a new approval and expiry, fix the item id, or remove a waiver whose item now passes.",
+    },
+    CoreItem {
+        id: "LG-PLACEHOLDER",
+        title: "No placeholders left",
+        why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished.",
+        fix: "Replace every TODO/TBD with the real value or text.",
+    },
+];
+
+/// The core item with this id.
+pub fn lookup(id: &str) -> Option<&'static CoreItem> {
+    CORE.iter().find(|c| c.id == id)
+}
+
+/// Whether an id belongs to launchgate's core items.
+pub fn is_core(id: &str) -> bool {
+    id.starts_with("LG-")
+}
+
+/// The help link for an item.
+pub fn help_uri(id: &str) -> String {
+    format!("{DOCS_URL}#{}", id.to_lowercase())
+}
+
+/// Report metadata for a core item.
+pub fn info(item: &CoreItem) -> ItemInfo {
+    ItemInfo {
+        title: item.title.into(),
+        why: item.why.into(),
+        fix: item.fix.into(),
+        severity: Severity::Error,
+        checklist: "core".into(),
+        help_uri: help_uri(item.id),
+    }
+}

@@ -1,0 +1,25 @@
+//! Errors that stop launchgate from doing its job (exit code 2).
+
+use crate::checklist::ChecklistError;
+
+/// launchgate could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A path given on the command line does not exist.
+    #[error("`{0}`: no such file or directory")]
+    NotFound(String),
+    /// A file launchgate needs could not be read.
+    #[error("cannot read `{path}`: {reason}")]
+    Io {
+        /// Displayed path.
+        path: String,
+        /// The OS error.
+        reason: String,
+    },
+    /// A checklist could not be loaded.
+    #[error(transparent)]
+    Checklist(#[from] ChecklistError),
+    /// Bad usage not caught by argument parsing.
+    #[error("{0}")]
+    Usage(String),
+}

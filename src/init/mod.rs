@@ -1,0 +1,75 @@
+//! `launchgate init`: a starter manifest and runbook templates that pass the schema and fail
+//! only on what a person must fill in.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::source::display_path;
+
+const FILES: &[(&str, &str)] = &[
+    ("readiness.yaml", include_str!("readiness.yaml")),
+    ("runbooks/monitoring.md", include_str!("monitoring.md")),
+    ("runbooks/incident-response.md", include_str!("incident-response.md")),
+    ("runbooks/rollback.md", include_str!("rollback.md")),
+    ("runbooks/comms.md", include_str!("comms.md")),
+    ("runbooks/support.md", include_str!("support.md")),
+];
+
+/// A service name from a directory name: lowercase, only `a-z0-9._-`.
+fn service_name(dir: &Path) -> String {
+    let raw = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let name: String = raw
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' })
+        .skip_while(|c| !c.is_ascii_alphanumeric())
+        .take(100)
+        .collect();
+    if name.is_empty() { "my-service".into() } else { name }
+}
+
+/// Writes the starter files; refuses to overwrite unless `force`.
+pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i32, Error> {
+    let dir = dir.unwrap_or_else(|| PathBuf::from("."));
+    std::fs::create_dir_all(dir.join("runbooks")).map_err(|e| Error::Io {
+        path: display_path(&dir),
+        reason: e.to_string(),
+    })?;
+    let name = name.unwrap_or_else(|| service_name(&dir));
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+        return Err(Error::Usage(format!(
+            "--name `{name}`: use lowercase letters, digits, `.`, `_` and `-`"
+        )));
+    }
+    if !force {
+        let existing: Vec<String> = FILES
+            .iter()
+            .map(|(f, _)| dir.join(f))
+            .filter(|p| p.exists())
+            .map(|p| display_path(&p))
+            .collect();
+        if !existing.is_empty() {
+            return Err(Error::Usage(format!(
+                "not overwriting {}; use --force to replace them",
+                existing.join(", ")
+            )));
+        }
+    }
+    for (file, text) in FILES {
+        let path = dir.join(file);
+        let text = text.replace("{{name}}", &name);
+        std::fs::write(&path, text).map_err(|e| Error::Io {
+            path: display_path(&path),
+            reason: e.to_string(),
+        })?;
+        println!("wrote {}", display_path(&path));
+    }
+    println!(
+        "\nNext: replace every TODO, then run `launchgate check {}`.\nUntil then the check fails and lists what is left to fill in.",
+        display_path(&dir)
+    );
+    Ok(0)
+}

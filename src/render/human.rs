@@ -1,0 +1,240 @@
+//! Output for people: miette diagnostics with the YAML snippet, then a summary and the verdict.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode,
+    SourceSpan, SpanContents,
+};
+
+use super::{Style, sanitize};
+use crate::report::{Finding, Outcome, Report, Severity, Verdict};
+use crate::source::SourceFile;
+
+/// A source file as miette source code.
+#[derive(Debug, Clone)]
+pub struct Text(pub Arc<SourceFile>);
+
+impl SourceCode for Text {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        self.0
+            .text
+            .as_str()
+            .read_span(span, context_lines_before, context_lines_after)
+    }
+}
+
+/// A diagnostic built from a finding or an error.
+#[derive(Debug)]
+pub struct Diag {
+    /// Headline.
+    pub message: String,
+    /// Item id.
+    pub code: Option<String>,
+    /// miette severity.
+    pub severity: miette::Severity,
+    /// Help line.
+    pub help: Option<String>,
+    /// Source to show.
+    pub source: Option<NamedSource<Text>>,
+    /// Labels in the source.
+    pub labels: Vec<LabeledSpan>,
+    /// Secondary diagnostics (e.g. the other source of a related location).
+    pub notes: Vec<String>,
+}
+
+impl fmt::Display for Diag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Diag {}
+
+impl Diagnostic for Diag {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        if self.labels.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.labels.iter().cloned()))
+        }
+    }
+}
+
+/// A miette handler with launchgate's look.
+pub fn handler(style: Style) -> GraphicalReportHandler {
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1)
+}
+
+/// Renders one diagnostic.
+pub fn render_diag(diag: &Diag, style: Style) -> String {
+    let mut out = String::new();
+    let _ = handler(style).render_report(&mut out, diag);
+    for n in &diag.notes {
+        out.push_str(&format!("  note: {n}\n"));
+    }
+    out
+}
+
+fn diag_of(report: &Report, f: &Finding) -> Diag {
+    let severity = match (f.outcome, f.severity) {
+        (Outcome::Fail, Severity::Error) => miette::Severity::Error,
+        (Outcome::Waived, _) => miette::Severity::Advice,
+        _ => miette::Severity::Warning,
+    };
+    let prefix = match f.outcome {
+        Outcome::Hold => "hold: ",
+        Outcome::Waived => "waived: ",
+        _ => "",
+    };
+    let mut notes: Vec<String> = f.evidence.iter().map(|e| sanitize(e)).collect();
+    if let Some(w) = &f.waiver {
+        notes.push(sanitize(&format!(
+            "waived until {} by {}: {}",
+            w.expires, w.approved_by, w.reason
+        )));
+    }
+    let mut labels = Vec::new();
+    let mut source = None;
+    if let Some(loc) = &f.location {
+        match report.sources.get(&loc.file) {
+            Some(src) if loc.len > 0 => {
+                labels.push(LabeledSpan::new_primary_with_span(
+                    Some("here".into()),
+                    SourceSpan::new(loc.offset.into(), loc.len),
+                ));
+                for r in f.related.iter().filter(|r| r.location.file == loc.file) {
+                    labels.push(LabeledSpan::new_with_span(
+                        Some(sanitize(&r.message)),
+                        SourceSpan::new(r.location.offset.into(), r.location.len),
+                    ));
+                }
+                source = Some(NamedSource::new(&loc.file, Text(src.clone())).with_language("yaml"));
+            }
+            _ => notes.insert(0, format!("at {}:{}:{}", loc.file, loc.line, loc.column)),
+        }
+        for r in f.related.iter().filter(|r| r.location.file != loc.file || source.is_none()) {
+            notes.push(sanitize(&format!(
+                "{}: {}:{}:{}",
+                r.message, r.location.file, r.location.line, r.location.column
+            )));
+        }
+    }
+    let mut help = f.help.clone().map(|h| sanitize(&h));
+    if !crate::core::is_core(&f.item) || f.outcome != Outcome::Pass {
+        let more = format!("launchgate explain {}", f.item);
+        help = Some(match help {
+            Some(h) => format!("{h}\n(more: {more})"),
+            None => format!("more: {more}"),
+        });
+    }
+    Diag {
+        message: format!("{prefix}{}", sanitize(&f.message)),
+        code: Some(f.item.clone()),
+        severity,
+        help,
+        source,
+        labels,
+        notes,
+    }
+}
+
+/// The whole report for a terminal.
+pub fn render(report: &Report, style: Style) -> String {
+    let mut out = String::new();
+    for m in &report.manifests {
+        for f in m.findings.iter().filter(|f| f.outcome != Outcome::Pass) {
+            if style.quiet && !f.blocks() && f.outcome != Outcome::Hold {
+                continue;
+            }
+            out.push_str(&render_diag(&diag_of(report, f), style));
+            out.push('\n');
+        }
+    }
+    for m in &report.manifests {
+        let who = match (&m.service, &m.stage) {
+            (Some(s), Some(st)) => format!(" ({}, stage {st})", sanitize(s)),
+            _ => String::new(),
+        };
+        out.push_str(&format!("{}{who}: {}\n", m.path, m.verdict.as_str().to_uppercase()));
+        if style.quiet {
+            continue;
+        }
+        let mut items: Vec<(&str, &str, Outcome, Severity)> = Vec::new();
+        for f in &m.findings {
+            match items.iter_mut().find(|(id, ..)| *id == f.item) {
+                Some(entry) => {
+                    if rank(f.outcome, f.severity) > rank(entry.2, entry.3) {
+                        entry.2 = f.outcome;
+                        entry.3 = f.severity;
+                    }
+                }
+                None => items.push((&f.item, &f.title, f.outcome, f.severity)),
+            }
+        }
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        for (id, title, outcome, severity) in items {
+            let mark = match (outcome, severity) {
+                (Outcome::Pass, _) => "  ok    ",
+                (Outcome::Fail, Severity::Error) => "  FAIL  ",
+                (Outcome::Fail, Severity::Warning) => "  warn  ",
+                (Outcome::Hold, _) => "  HOLD  ",
+                (Outcome::Waived, _) => "  waived",
+            };
+            out.push_str(&format!("{mark} {id:<24} {}\n", sanitize(title)));
+        }
+    }
+    let s = &report.summary;
+    out.push_str(&format!(
+        "\n{} manifest(s): {} passed, {} failed, {} held, {} waived, {} warning(s)\n",
+        s.manifests, s.passed, s.failed, s.held, s.waived, s.warnings
+    ));
+    let verdict = match report.verdict {
+        Verdict::Pass => "verdict: PASS",
+        Verdict::Fail => "verdict: FAIL (blocked: fix the failures above, or waive them with approval)",
+        Verdict::Hold => "verdict: HOLD (not enough evidence yet; try again later)",
+    };
+    out.push_str(verdict);
+    out.push('\n');
+    out
+}
+
+fn rank(outcome: Outcome, severity: Severity) -> u8 {
+    match (outcome, severity) {
+        (Outcome::Pass, _) => 0,
+        (Outcome::Waived, _) => 1,
+        (Outcome::Fail, Severity::Warning) => 2,
+        (Outcome::Hold, _) => 3,
+        (Outcome::Fail, Severity::Error) => 4,
+    }
+}

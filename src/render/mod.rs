@@ -1,0 +1,88 @@
+//! Renderers: each formats a finished [`Report`] and never re-checks anything.
+
+pub mod human;
+pub mod json;
+
+use std::path::PathBuf;
+
+use crate::report::Report;
+
+/// An output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Diagnostics with source snippets, then a summary.
+    Human,
+    /// The report as JSON (`schemas/report.schema.json`).
+    Json,
+}
+
+impl Format {
+    /// All format names, for help and errors.
+    pub const NAMES: &'static [&'static str] = &["human", "json"];
+
+    /// Parses a format name.
+    pub fn parse(name: &str) -> Option<Format> {
+        match name {
+            "human" => Some(Format::Human),
+            "json" => Some(Format::Json),
+            _ => None,
+        }
+    }
+}
+
+/// One requested output: a format and where it goes (stdout when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Format.
+    pub format: Format,
+    /// File to write, or stdout.
+    pub path: Option<PathBuf>,
+}
+
+impl std::str::FromStr for Output {
+    type Err = String;
+
+    /// Parses `FMT` or `FMT=PATH`.
+    fn from_str(s: &str) -> Result<Output, String> {
+        let (name, path) = match s.split_once('=') {
+            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+            Some((n, _)) => return Err(format!("`{n}=` needs a file path after `=`")),
+            None => (s, None),
+        };
+        let format = Format::parse(name)
+            .ok_or_else(|| format!("unknown format `{name}`; use one of: {}", Format::NAMES.join(", ")))?;
+        Ok(Output { format, path })
+    }
+}
+
+/// Options that change how output looks, not what it says.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// ANSI colors.
+    pub color: bool,
+    /// Only problems and the verdict, no per-item listing.
+    pub quiet: bool,
+    /// Terminal width for wrapping.
+    pub width: usize,
+}
+
+/// Renders a report in one format.
+pub fn render(report: &Report, format: Format, style: Style) -> String {
+    match format {
+        Format::Human => human::render(report, style),
+        Format::Json => json::render(report),
+    }
+}
+
+/// Replaces control characters (ANSI escapes, CR, ...) so report text cannot drive a terminal.
+pub fn sanitize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
