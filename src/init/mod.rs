@@ -7,7 +7,7 @@ use crate::error::Error;
 use crate::source::display_path;
 
 const FILES: &[(&str, &str)] = &[
-    ("readiness.yaml", include_str!("readiness.yaml")),
+    ("readiness.yaml", include_str!("manifest.yaml")),
     ("runbooks/monitoring.md", include_str!("monitoring.md")),
     ("runbooks/incident-response.md", include_str!("incident-response.md")),
     ("runbooks/rollback.md", include_str!("rollback.md")),

@@ -268,6 +268,14 @@ impl Builder<'_> {
                 }
             }
             Event::Scalar(value, style, anchor, tag) => {
+                let span = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        quoted_end(&self.src.text, span.start.offset, style)
+                            .map(|end| self.src.span_of(span.start.offset, end))
+                            .unwrap_or(span)
+                    }
+                    _ => span,
+                };
                 let node = self.scalar(value, style, tag.as_deref(), span)?;
                 self.finish(node, anchor)?;
             }
@@ -491,6 +499,38 @@ fn count_nodes(node: &Node) -> usize {
     count
 }
 
+/// End offset (past the closing quote) of a quoted scalar starting at `start`.
+///
+/// The parser's end marker for a quoted scalar can run past trailing spaces and a comment,
+/// which would underline them in diagnostics.
+fn quoted_end(text: &str, start: usize, style: ScalarStyle) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = match style {
+        ScalarStyle::SingleQuoted => b'\'',
+        _ => b'"',
+    };
+    if bytes.get(start) != Some(&quote) {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quote == b'"' && b == b'\\' {
+            i += 2;
+            continue;
+        }
+        if b == quote {
+            if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') {
+                i += 2;
+                continue;
+            }
+            return Some(i + 1);
+        }
+        i += 1;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -596,3 +636,4 @@ mod tests {
         assert_eq!(err.span().start.line, 2);
     }
 }
+

