@@ -113,3 +113,38 @@ pub fn list(paths: &[String]) -> Result<i32, Error> {
     print!("{out}");
     Ok(0)
 }
+
+/// Every item as Markdown: the page `help_uri` links point at (`docs/items.md`).
+pub fn items_markdown() -> String {
+    let mut out = String::from(
+        "# launchgate items\n\n<!-- Generated from checklists/*.yaml and src/core.rs by `cargo test --test docs` with UPDATE_DOCS=1. -->\n\n",
+    );
+    out.push_str("Run `launchgate explain ITEM` for the same text in a terminal.\n\n## Core items\n\nlaunchgate's own checks: always on, cannot be waived.\n\n");
+    for c in crate::core::CORE {
+        out.push_str(&format!(
+            "### {}\n\n**{}**\n\n{}\n\n*Fix:* {}\n\n",
+            c.id.to_lowercase(),
+            c.title,
+            c.why,
+            c.fix
+        ));
+    }
+    for c in checklist::builtins() {
+        out.push_str(&format!("## Checklist `{}`: {}\n\n{}\n\n", c.name, c.title, c.description));
+        for i in &c.items {
+            let stages = if i.applies_to.is_empty() { "all".to_string() } else { i.applies_to.join(", ") };
+            out.push_str(&format!(
+                "### {}\n\n**{}** ({}, stages: {stages})\n\n{}\n\n*What satisfies it:* {}\n\n",
+                i.id.to_lowercase(),
+                i.title,
+                i.severity.as_str(),
+                i.why,
+                i.fix
+            ));
+            if let Some(example) = &i.example {
+                out.push_str(&format!("```yaml\n{}\n```\n\n", example.trim_end()));
+            }
+        }
+    }
+    out
+}

@@ -186,8 +186,8 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
             title: it.title,
             severity: it.severity,
             applies_to: it.applies_to,
-            why: it.why.trim().to_string(),
-            fix: it.fix.trim().to_string(),
+            why: unwrap_lines(&it.why),
+            fix: unwrap_lines(&it.fix),
             example: it.example,
             rules,
         });
@@ -195,10 +195,19 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     Ok(Checklist {
         name: raw.name,
         title: raw.title,
-        description: raw.description.trim().to_string(),
+        description: unwrap_lines(&raw.description),
         origin: origin.to_string(),
         items,
     })
+}
+
+/// Joins the lines of each paragraph, so text written as a YAML block reads as prose everywhere.
+fn unwrap_lines(text: &str) -> String {
+    text.trim()
+        .split("\n\n")
+        .map(|para| para.lines().map(str::trim).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// The built-in checklists, compiled once.

@@ -1,0 +1,443 @@
+//! `launchgate check` end to end: the examples, one failing case per checklist item and per
+//! schema section, exit codes, and the other commands.
+
+mod common;
+
+use std::path::Path;
+
+use common::{launchgate, root};
+use serde_json::Value;
+
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+/// Copies a directory tree (files only).
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The dashboard-factory example in a temp dir, with `readiness.yaml` edited by `edit`.
+fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let edited = edit(&text);
+    assert_ne!(text, edited, "the edit changed nothing");
+    std::fs::write(manifest, edited).unwrap();
+    dir
+}
+
+/// Runs `check --format json` and returns (exit code, report).
+fn check_json(path: &Path) -> (i32, Value) {
+    let out = launchgate()
+        .args(["check", "--format", "json", "--now", NOW])
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), report)
+}
+
+/// Failing findings as (item, line, message).
+fn failures(report: &Value) -> Vec<(String, u64, String)> {
+    report["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["findings"].as_array().unwrap())
+        .filter(|f| f["outcome"] == "fail")
+        .map(|f| {
+            (
+                f["item"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The 1-based line that is exactly `needle` (trimmed), else the first containing it.
+fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.trim() == needle)
+        .or_else(|| text.lines().position(|l| l.contains(needle)))
+        .unwrap_or_else(|| panic!("`{needle}` not in manifest")) as u64
+        + 1
+}
+
+#[test]
+fn the_example_passes() {
+    launchgate()
+        .args(["check", "examples/dashboard-factory", "--now", NOW])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("verdict: PASS"));
+}
+
+#[test]
+fn the_repository_itself_passes() {
+    launchgate().args(["check", ".", "--now", NOW]).assert().code(0);
+}
+
+#[test]
+fn the_example_report_is_valid_against_the_report_schema() {
+    let (code, report) = check_json(&root().join("examples/dashboard-factory"));
+    assert_eq!(code, 0);
+    assert_eq!(report["verdict"], "pass");
+    let schema: Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
+    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&report).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn not_ready_fails_with_every_finding_located() {
+    let (code, report) = check_json(&root().join("examples/not-ready/readiness.yaml"));
+    assert_eq!(code, 1);
+    let text = std::fs::read_to_string(root().join("examples/not-ready/readiness.yaml")).unwrap();
+    let got = failures(&report);
+    let expect = [
+        ("LAUNCH-OWNERS", "secondary: \"@erin\""),
+        ("LG-PATH", "dashboard: dashboards/reports.json"),
+        ("LG-PATH", "rules: [monitoring/alerts.yaml]"),
+        ("LG-PATH", "support: runbooks/support.md"),
+        ("PROD-ROLLBACK-5MIN", "max_minutes: 30"),
+        ("PROD-ROLLBACK-TESTED", "last_tested: 2026-03-02"),
+        ("PROD-BACKUP-RESTORE", "last_restore_test: 2026-06-01"),
+        ("LAUNCH-REHEARSAL", "findings_open: 2"),
+        ("PROD-SIGNOFF", "signoffs:"),
+        ("LAUNCH-REVIEW", "signoffs:"),
+        ("LG-WAIVER", "expires: 2026-10-31"),
+        ("PROD-INCIDENT-RESPONSE", "incident: runbooks/incident.md"),
+    ];
+    for (item, needle) in expect {
+        let line = line_of(&text, needle);
+        assert!(
+            got.iter().any(|(i, l, _)| i == item && *l == line),
+            "{item} not at line {line} ({needle}); got {got:#?}"
+        );
+    }
+    assert_eq!(got.len(), expect.len(), "unexpected findings: {got:#?}");
+    let waived: Vec<&Value> = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["outcome"] == "waived")
+        .collect();
+    assert_eq!(waived.len(), 1);
+    assert_eq!(waived[0]["item"], "PROD-SUPPORT-RUNBOOK");
+    assert_eq!(waived[0]["waiver"]["approved_by"], "@vp-eng");
+}
+
+#[test]
+fn not_ready_human_output() {
+    let out = launchgate()
+        .args(["check", "examples/not-ready/readiness.yaml", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("not_ready_human", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn schema_errors_human_output() {
+    let out = launchgate()
+        .args(["check", "examples/not-ready/schema-errors.readiness.yaml", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    insta::assert_snapshot!("schema_errors_human", String::from_utf8(out.stdout).unwrap());
+}
+
+#[test]
+fn not_ready_json_output() {
+    let (_, report) = check_json(&root().join("examples/not-ready"));
+    insta::assert_json_snapshot!("not_ready_json", report, {".tool.version" => "[version]"});
+}
+
+/// One edit of the passing example per checklist item: the item (and only it, plus the
+/// listed companions) must fail, at the line holding `at`.
+#[test]
+fn every_checklist_item_fails_when_its_evidence_is_missing() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (item, replace, with, line that must carry the finding)
+        ("PROD-MONITORING", "  rules: [monitoring/alerts.yaml]\n", "", "alerts:"),
+        ("PROD-BACKUP-RESTORE", "last_restore_test: 2026-10-20", "last_restore_test: 2026-05-01", "last_restore_test:"),
+        ("PROD-SUPPORT-RUNBOOK", "reviewed_on: 2026-11-03", "reviewed_on: 2025-11-03", "reviewed_on:"),
+        ("PROD-ONCALL", "  support_hours: \"Mon-Fri 08:00-18:00 Europe/Berlin\"\n", "", "owners:"),
+        ("PROD-SLA", "sev1: 15m,", "sev4: 15m,", "owners:"),
+        ("PROD-SIGNOFF", "  - { role: support, by: \"@carol\", date: 2026-11-12 }\n  - { role: review, by: \"@dana\", date: 2026-11-14 }\n", "", "signoffs:"),
+        ("PROD-ROLLBACK-TESTED", "last_tested: 2026-11-02", "last_tested: 2026-07-01", "last_tested:"),
+        ("PROD-ROLLBACK-5MIN", "max_minutes: 5", "max_minutes: 5.5", "max_minutes:"),
+        ("PROD-INCIDENT-RESPONSE", "incident: runbooks/incident-response.md", "incident: runbooks/monitoring.md", "incident: runbooks/monitoring.md"),
+        ("LAUNCH-RISKS", "    owner: \"@carol\"\n", "", "- id: R3"),
+        ("LAUNCH-RUNBOOKS", "  comms: runbooks/comms-templates.md\n", "", "runbooks:"),
+        ("LAUNCH-OWNERS", "secondary: \"@bob\"", "secondary: \"@alice\"", "secondary:"),
+        ("LAUNCH-ESCALATION", "after: 1h }", "after: 10m }", "level: 3"),
+        ("LAUNCH-DASHBOARDS", "      dashboard: dashboards/template-pipeline.json\n      description: Time", "      description: Time", "- name: template_build_duration_seconds"),
+        ("LAUNCH-REHEARSAL", "findings_open: 0", "findings_open: 1", "findings_open:"),
+        ("LAUNCH-REVIEW", "  - { role: review, by: \"@dana\", date: 2026-11-14 }\n", "", "signoffs:"),
+        ("LAUNCH-COMMS", "  update_interval: 30m\n", "", "comms:"),
+    ];
+    for (item, from, to, at) in cases {
+        let dir = example_with(|t| t.replacen(from, to, 1));
+        let text = std::fs::read_to_string(dir.path().join("readiness.yaml")).unwrap();
+        let (code, report) = check_json(dir.path());
+        let got = failures(&report);
+        assert_eq!(code, 1, "{item}: expected a failure, got {got:#?}");
+        let line = line_of(&text, at);
+        assert!(
+            got.iter().any(|(i, l, _)| i == item && *l == line),
+            "{item} should fail at line {line} ({at}); got {got:#?}"
+        );
+    }
+}
+
+/// Every schema section rejects a bad value at the node, not at line 1.
+#[test]
+fn every_schema_section_reports_at_the_node() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("service", "stage: prod", "stage: production", "not an allowed value"),
+        ("checklists", "checklists: [production, launch]", "checklists: [production, production]", "checklists"),
+        ("owners", "primary: \"@alice\"", "primary: alice", "owners.primary"),
+        ("escalation", "after: 15m }", "after: soon }", "owners.escalation[1].after"),
+        ("response_sla", "sev2: 1h", "p2: 1h", "p2"),
+        ("telemetry", "kind: histogram", "kind: bar-chart", "telemetry.signals[1].kind"),
+        ("alerts", "severity: page, runbook: runbooks/publication", "severity: page, runbok: runbooks/publication", "unknown key `runbok`"),
+        ("runbooks", "reviewed_by: \"@carol\"", "reviewed_by: carol", "runbooks.support.reviewed_by"),
+        ("rollback", "strategy: git-revert", "strategy: pray", "rollback.strategy"),
+        ("backup", "rpo: 1h", "rpo: one hour", "backup.rpo"),
+        ("comms", "status_page: https://status.example.com", "status_page: status.example.com", "comms.status_page"),
+        ("risks", "likelihood: medium\n    impact: high", "likelihood: often\n    impact: high", "risks[0].likelihood"),
+        ("rehearsal", "findings_open: 0", "findings_open: -1", "rehearsal.findings_open"),
+        ("signoffs", "date: 2026-11-14", "date: 2026-11-31", "calendar date"),
+        ("rollout", "max_staleness: 15m", "max_stalenes: 15m", "unknown key `max_stalenes` in `rollout`"),
+        ("phases", "traffic: 25", "traffic: 250", "rollout.phases[1].traffic"),
+        ("top level", "version: 1\n", "version: 1\nowner: \"@alice\"\n", "unknown key `owner` at the top level"),
+        ("version", "version: 1\n", "version: 2\n", "version"),
+    ];
+    for (section, from, to, expect) in cases {
+        let dir = example_with(|t| t.replacen(from, to, 1));
+        let text = std::fs::read_to_string(dir.path().join("readiness.yaml")).unwrap();
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{section}");
+        let got = failures(&report);
+        let changed = to.lines().find(|l| !from.contains(l)).unwrap();
+        let line = line_of(&text, changed.trim());
+        assert!(
+            got.iter()
+                .any(|(i, l, m)| i == "LG-SCHEMA" && *l == line && m.contains(expect)),
+            "{section}: expected LG-SCHEMA at line {line} mentioning `{expect}`; got {got:#?}"
+        );
+    }
+}
+
+#[test]
+fn waivers_turn_failures_into_waived_and_expired_ones_fail() {
+    let waiver = |expires: &str| {
+        format!(
+            "\nwaivers:\n  - {{ item: PROD-ROLLBACK-5MIN, reason: \"faster path ships next sprint\", approved_by: \"@lead\", granted: 2026-11-20, expires: {expires} }}\n"
+        )
+    };
+    let active = example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-12-15"));
+    let (code, report) = check_json(active.path());
+    assert_eq!(code, 0, "{:#?}", failures(&report));
+    assert_eq!(report["summary"]["waived"], 1);
+
+    let expired = example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-11-24"));
+    let (code, report) = check_json(expired.path());
+    assert_eq!(code, 1);
+    let got = failures(&report);
+    assert!(got.iter().any(|(i, _, m)| i == "LG-WAIVER" && m.contains("expired on 2026-11-24")), "{got:#?}");
+    assert!(got.iter().any(|(i, ..)| i == "PROD-ROLLBACK-5MIN"), "{got:#?}");
+
+    let unknown = example_with(|t| t.to_string() + &waiver("2026-12-15").replace("PROD-ROLLBACK-5MIN", "PROD-ROLLBAK-5MIN"));
+    let (code, report) = check_json(unknown.path());
+    assert_eq!(code, 1);
+    let got = failures(&report);
+    assert!(
+        got.iter().any(|(i, _, m)| i == "LG-WAIVER" && m.contains("unknown item `PROD-ROLLBAK-5MIN`")),
+        "{got:#?}"
+    );
+}
+
+#[test]
+fn paths_may_not_leave_the_repository() {
+    let dir = example_with(|t| t.replacen("templates: runbooks/comms-templates.md", "templates: ../../../../etc/passwd", 1));
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let got = failures(&report);
+    assert!(got.iter().any(|(i, _, m)| i == "LG-PATH" && m.contains("leaves the repository")), "{got:#?}");
+    let dir = example_with(|t| t.replacen("templates: runbooks/comms-templates.md", "templates: /etc/passwd", 1));
+    let (_, report) = check_json(dir.path());
+    assert!(failures(&report).iter().any(|(i, _, m)| i == "LG-PATH" && m.contains("absolute")));
+}
+
+#[test]
+fn a_custom_checklist_replaces_the_manifest_list() {
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tree(
+        dir.path(),
+        &[
+            ("readiness.yaml", "version: 1\nservice: { name: tiny, stage: poc }\n"),
+            (
+                "mine.yaml",
+                "version: 1\nname: mine\ntitle: Mine\nitems:\n  - id: MY-TIER\n    title: Tier set\n    severity: error\n    why: w\n    fix: set service.tier\n    require:\n      - { rule: 'has(manifest.service.tier)', at: service, message: 'no tier' }\n",
+            ),
+        ],
+    );
+    let out = launchgate()
+        .current_dir(dir.path())
+        .args(["check", "--checklist", "mine.yaml", "--format", "json", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got = failures(&report);
+    assert_eq!(got, [("MY-TIER".to_string(), 2, "no tier".to_string())]);
+}
+
+#[test]
+fn tool_errors_exit_2() {
+    launchgate().args(["check", "does/not/exist"]).assert().code(2);
+    launchgate()
+        .args(["check", "examples/dashboard-factory", "--now", "yesterday"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("--now"));
+    launchgate()
+        .args(["check", "examples/dashboard-factory", "--format", "pdf"])
+        .assert()
+        .code(2);
+    launchgate()
+        .args(["check", "examples/dashboard-factory", "--checklist", "nope"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("unknown checklist"));
+    let dir = tempfile::tempdir().unwrap();
+    common::write_tree(
+        dir.path(),
+        &[("bad.yaml", "version: 1\nname: bad\ntitle: Bad\nitems:\n  - id: BAD-ONE\n    title: t\n    severity: fatal\n")],
+    );
+    launchgate()
+        .args(["check", "examples/dashboard-factory", "--checklist"])
+        .arg(dir.path().join("bad.yaml"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("invalid checklist"));
+    let empty = tempfile::tempdir().unwrap();
+    launchgate()
+        .arg("check")
+        .arg(empty.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no readiness manifests"));
+}
+
+#[test]
+fn discovery_respects_gitignore_and_finds_named_manifests() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = "version: 1\nservice: { name: a, stage: poc }\nchecklists: []\n";
+    common::write_tree(
+        dir.path(),
+        &[
+            ("a/readiness.yaml", ok),
+            ("b/api.readiness.yaml", ok),
+            ("ignored/readiness.yaml", "not: [valid"),
+            (".gitignore", "ignored/\n"),
+        ],
+    );
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["manifests"], 2);
+}
+
+#[test]
+fn explain_and_checklists_and_schema() {
+    launchgate()
+        .args(["explain", "PROD-ROLLBACK-TESTED"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("Why it matters"))
+        .stdout(predicates::str::contains("waivers:"));
+    launchgate()
+        .args(["explain", "PROD-ROLBACK-TESTED"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `PROD-ROLLBACK-TESTED`"));
+    launchgate()
+        .args(["explain", "LG-SCHEMA"])
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("cannot be waived"));
+    launchgate()
+        .arg("checklists")
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("PROD-ROLLBACK-5MIN"))
+        .stdout(predicates::str::contains("LAUNCH-REVIEW"));
+    for which in ["manifest", "report", "checklist"] {
+        let out = launchgate().args(["schema", which]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    }
+}
+
+#[test]
+fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("svc");
+    launchgate().arg("init").arg(&target).assert().code(0);
+    let (code, report) = check_json(&target);
+    assert_eq!(code, 1);
+    let items: std::collections::BTreeSet<String> = failures(&report).into_iter().map(|f| f.0).collect();
+    assert!(items.contains("LG-PLACEHOLDER"), "{items:?}");
+    assert!(!items.contains("LG-SCHEMA") && !items.contains("LG-YAML") && !items.contains("LG-PATH"), "{items:?}");
+    for item in &items {
+        assert!(
+            ["LG-PLACEHOLDER", "LAUNCH-DASHBOARDS"].contains(&item.as_str()),
+            "init output fails on {item}, which a person does not need to fill in"
+        );
+    }
+    launchgate().arg("init").arg(&target).assert().code(2);
+    launchgate().arg("init").arg(&target).arg("--force").assert().code(0);
+}
+
+#[test]
+fn yaml_problems_are_located_findings_not_crashes() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("dup", b"version: 1\nversion: 1\n", "duplicate key"),
+        ("empty", b"", "empty"),
+        ("comment", b"# only a comment\n", "empty"),
+        ("multi", b"version: 1\n---\nversion: 1\n", "document"),
+        ("tag", b"version: !custom 1\n", "tag"),
+        ("merge", b"a: &a {x: 1}\nb:\n  <<: *a\n", "merge"),
+        ("nonstring", b"1: one\n", "key"),
+        ("overflow", b"version: 99999999999999999999999\n", "integer"),
+        ("tabs", b"service:\n\tname: x\n", "tab"),
+        ("utf8", b"version: 1\nservice: \xff\n", "UTF-8"),
+    ];
+    for (name, bytes, expect) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("readiness.yaml");
+        std::fs::write(&path, bytes).unwrap();
+        let (code, report) = check_json(&path);
+        assert_eq!(code, 1, "{name}");
+        let got = failures(&report);
+        assert!(
+            got.iter().any(|(i, _, m)| i == "LG-YAML" && m.to_lowercase().contains(&expect.to_lowercase())),
+            "{name}: {got:#?}"
+        );
+    }
+}
