@@ -13,7 +13,9 @@ use crate::error::Error;
 use crate::evidence::{self, Base};
 use crate::expr::{self, Scope};
 use crate::manifest::{self, Manifest};
-use crate::report::{Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Severity, Verdict};
+use crate::report::{
+    Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Severity, Verdict,
+};
 use crate::schema::{Schema, Which};
 use crate::source::{SourceFile, display_path};
 use crate::yaml::{self, Kind, Limits, Node, Route};
@@ -53,7 +55,10 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         )));
     }
     let loader = Loader::default();
-    let results: Vec<Result<Checked, Error>> = files.par_iter().map(|f| check_file(f, opts, &loader)).collect();
+    let results: Vec<Result<Checked, Error>> = files
+        .par_iter()
+        .map(|f| check_file(f, opts, &loader))
+        .collect();
     let mut manifests = Vec::new();
     let mut sources = BTreeMap::new();
     let mut items = BTreeMap::new();
@@ -65,7 +70,13 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         }
         items.extend(c.items);
     }
-    Ok(Report::new("check", opts.now.to_string(), manifests, items, sources))
+    Ok(Report::new(
+        "check",
+        opts.now.to_string(),
+        manifests,
+        items,
+        sources,
+    ))
 }
 
 fn core_finding(id: &str, outcome: Outcome, message: String) -> Finding {
@@ -74,7 +85,10 @@ fn core_finding(id: &str, outcome: Outcome, message: String) -> Finding {
 }
 
 fn core_items() -> Vec<(String, ItemInfo)> {
-    crate::core::CORE.iter().map(|c| (c.id.to_string(), crate::core::info(c))).collect()
+    crate::core::CORE
+        .iter()
+        .map(|c| (c.id.to_string(), crate::core::info(c)))
+        .collect()
 }
 
 /// Reads a manifest, refusing oversized and non-UTF-8 files with a located finding.
@@ -102,7 +116,9 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
             ),
         )
         .at(Location::file(&display))
-        .help("a readiness manifest is a few kilobytes; move data into referenced files")));
+        .help(
+            "a readiness manifest is a few kilobytes; move data into referenced files",
+        )));
     }
     let bytes = crate::evidence::paths::read_bounded(path).map_err(io)?;
     match String::from_utf8(bytes) {
@@ -122,7 +138,10 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
             Ok(Err(core_finding(
                 "LG-YAML",
                 Outcome::Fail,
-                format!("the manifest is not UTF-8: invalid byte at offset {} (line {line})", valid.len()),
+                format!(
+                    "the manifest is not UTF-8: invalid byte at offset {} (line {line})",
+                    valid.len()
+                ),
             )
             .at(loc)
             .help("save the file as UTF-8")))
@@ -172,7 +191,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let violations = Schema::get(Which::Manifest).validate(&doc, &json);
     if !violations.is_empty() {
         for v in violations {
-            let mut f = core_finding("LG-SCHEMA", Outcome::Fail, v.message).at(Location::new(&src, v.span));
+            let mut f =
+                core_finding("LG-SCHEMA", Outcome::Fail, v.message).at(Location::new(&src, v.span));
             f.help = v.help;
             checked.report.findings.push(f);
         }
@@ -200,7 +220,11 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let facts_json = facts.to_json();
-    let files = facts_json.get("files").and_then(Value::as_object).cloned().unwrap_or_default();
+    let files = facts_json
+        .get("files")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     let mut ctx = expr::context(Arc::new(Scope { today, files }));
     let view = rule_view(&json);
     ctx.add_variable_from_value("manifest", expr::from_json(&view));
@@ -261,7 +285,10 @@ fn resolve_checklists(
     findings: &mut Vec<Finding>,
 ) -> Result<Vec<Arc<Checklist>>, Error> {
     let from_cli = opts.checklists.is_some();
-    let names = opts.checklists.clone().unwrap_or_else(|| manifest.checklist_names());
+    let names = opts
+        .checklists
+        .clone()
+        .unwrap_or_else(|| manifest.checklist_names());
     let mut out: Vec<Arc<Checklist>> = Vec::new();
     for (i, name) in names.iter().enumerate() {
         let base = if from_cli { Path::new("") } else { dir };
@@ -279,14 +306,17 @@ fn resolve_checklists(
                             path: path.clone(),
                             reason: reason.clone(),
                         },
-                        checklist::ChecklistError::Invalid { src, span, message, help } => {
-                            Error::Checklist(checklist::ChecklistError::Invalid {
-                                src: src.clone(),
-                                span: *span,
-                                message: message.clone(),
-                                help: help.clone(),
-                            })
-                        }
+                        checklist::ChecklistError::Invalid {
+                            src,
+                            span,
+                            message,
+                            help,
+                        } => Error::Checklist(checklist::ChecklistError::Invalid {
+                            src: src.clone(),
+                            span: *span,
+                            message: message.clone(),
+                            help: help.clone(),
+                        }),
                     });
                 }
             },
@@ -324,7 +354,11 @@ fn resolve_checklists(
 }
 
 fn builtin_names() -> String {
-    checklist::builtins().iter().map(|c| c.name.as_str()).collect::<Vec<_>>().join(", ")
+    checklist::builtins()
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn path_findings(
@@ -350,21 +384,35 @@ fn path_findings(
         findings.push(core_finding(
             "LG-PATH",
             Outcome::Pass,
-            format!("all {} referenced files exist inside the repository", refs.len()),
+            format!(
+                "all {} referenced files exist inside the repository",
+                refs.len()
+            ),
         ));
     }
 }
 
-fn placeholder_findings(doc: &Node, facts: &evidence::Facts, src: &SourceFile, dir: &Path, findings: &mut Vec<Finding>) {
+fn placeholder_findings(
+    doc: &Node,
+    facts: &evidence::Facts,
+    src: &SourceFile,
+    dir: &Path,
+    findings: &mut Vec<Finding>,
+) {
     let before = findings.len();
     let mut stack = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.kind {
-            Kind::Str(s) if s.lines().any(crate::evidence::markdown::has_placeholder) => findings.push(
-                core_finding("LG-PLACEHOLDER", Outcome::Fail, format!("placeholder left in the manifest: {s:?}"))
+            Kind::Str(s) if s.lines().any(crate::evidence::markdown::has_placeholder) => findings
+                .push(
+                    core_finding(
+                        "LG-PLACEHOLDER",
+                        Outcome::Fail,
+                        format!("placeholder left in the manifest: {s:?}"),
+                    )
                     .at(Location::new(src, node.span))
                     .help("replace it with the real value"),
-            ),
+                ),
             Kind::Seq(items) => stack.extend(items.iter()),
             Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
             _ => {}
@@ -392,6 +440,10 @@ fn placeholder_findings(doc: &Node, facts: &evidence::Facts, src: &SourceFile, d
         }
     }
     if findings.len() == before {
-        findings.push(core_finding("LG-PLACEHOLDER", Outcome::Pass, "no placeholders left".into()));
+        findings.push(core_finding(
+            "LG-PLACEHOLDER",
+            Outcome::Pass,
+            "no placeholders left".into(),
+        ));
     }
 }

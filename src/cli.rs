@@ -133,7 +133,9 @@ pub fn run(cli: Cli) -> i32 {
     let color = match cli.color {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
     };
     let result = match cli.command {
         Command::Check(args) => check(args, color),
@@ -179,7 +181,9 @@ pub fn report_error(e: &Error, color: bool) {
             code: None,
             severity: miette::Severity::Error,
             help: help.clone(),
-            source: Some(miette::NamedSource::new(&src.display, Text(src.clone())).with_language("yaml")),
+            source: Some(
+                miette::NamedSource::new(&src.display, Text(src.clone())).with_language("yaml"),
+            ),
             labels: vec![miette::LabeledSpan::new_primary_with_span(
                 Some("here".into()),
                 miette::SourceSpan::new(span.start.offset.into(), span.len()),
@@ -220,9 +224,17 @@ pub fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
 fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
     let opts = crate::check::Options {
         now: parse_now(args.report.now.as_deref())?,
-        checklists: if args.checklists.is_empty() { None } else { Some(args.checklists) },
+        checklists: if args.checklists.is_empty() {
+            None
+        } else {
+            Some(args.checklists)
+        },
     };
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
     let report = crate::check::run(&paths, &opts)?;
     emit(&report, &args.report, color)?;
     Ok(report.verdict.exit_code())

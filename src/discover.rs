@@ -55,7 +55,9 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
 
 /// Drops a leading `./` so displayed paths read naturally.
 fn clean(p: &Path) -> PathBuf {
-    p.strip_prefix(".").map(Path::to_path_buf).unwrap_or_else(|_| p.to_path_buf())
+    p.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| p.to_path_buf())
 }
 
 #[cfg(test)]
@@ -76,7 +78,13 @@ mod tests {
         let p = t.path();
         std::fs::create_dir_all(p.join("a/b")).unwrap();
         std::fs::create_dir_all(p.join("skip")).unwrap();
-        for f in ["readiness.yaml", "a/x.readiness.yaml", "a/b/readiness.yml", "skip/readiness.yaml", "a/other.yaml"] {
+        for f in [
+            "readiness.yaml",
+            "a/x.readiness.yaml",
+            "a/b/readiness.yml",
+            "skip/readiness.yaml",
+            "a/other.yaml",
+        ] {
             std::fs::write(p.join(f), "").unwrap();
         }
         std::fs::write(p.join(".gitignore"), "skip/\n").unwrap();
@@ -85,7 +93,13 @@ mod tests {
             .iter()
             .map(|f| f.strip_prefix(p).unwrap().display().to_string())
             .collect();
-        assert_eq!(rel, ["a/b/readiness.yml", "a/x.readiness.yaml", "readiness.yaml"]);
-        assert!(matches!(discover(&[p.join("missing")]), Err(Error::NotFound(_))));
+        assert_eq!(
+            rel,
+            ["a/b/readiness.yml", "a/x.readiness.yaml", "readiness.yaml"]
+        );
+        assert!(matches!(
+            discover(&[p.join("missing")]),
+            Err(Error::NotFound(_))
+        ));
     }
 }

@@ -64,7 +64,16 @@ mod tests {
 
     #[test]
     fn rejects_malformed_and_overflow() {
-        for bad in ["", "15", "m", "1.5h", "15 m", "-1m", "1y", "99999999999999999999s"] {
+        for bad in [
+            "",
+            "15",
+            "m",
+            "1.5h",
+            "15 m",
+            "-1m",
+            "1y",
+            "99999999999999999999s",
+        ] {
             assert_eq!(parse_seconds(bad), None, "{bad}");
         }
     }

@@ -39,7 +39,9 @@ pub fn explain_text(id: &str, checklists: &[Arc<Checklist>]) -> Option<String> {
         ));
     }
     for c in checklists {
-        let Some(item) = c.items.iter().find(|i| i.id == id) else { continue };
+        let Some(item) = c.items.iter().find(|i| i.id == id) else {
+            continue;
+        };
         let stages = if item.applies_to.is_empty() {
             "all".to_string()
         } else {
@@ -60,7 +62,11 @@ pub fn explain_text(id: &str, checklists: &[Arc<Checklist>]) -> Option<String> {
         }
         out.push_str("\nRules (CEL; the item fails at the first rule that does not hold)\n");
         for r in &item.rules {
-            let each = r.each.as_ref().map(|e| format!(" [for each {e}]")).unwrap_or_default();
+            let each = r
+                .each
+                .as_ref()
+                .map(|e| format!(" [for each {e}]"))
+                .unwrap_or_default();
             out.push_str(&format!("  - {}{each}\n", r.expr.source));
         }
         out.push_str(&format!(
@@ -74,7 +80,11 @@ pub fn explain_text(id: &str, checklists: &[Arc<Checklist>]) -> Option<String> {
 }
 
 fn indent(text: &str) -> String {
-    text.trim_end().lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.trim_end()
+        .lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `explain`: 0 when the item is known, an error (exit 2) otherwise.
@@ -87,8 +97,13 @@ pub fn run(id: &str, paths: &[String]) -> Result<i32, Error> {
         }
         None => {
             let mut ids: Vec<String> = crate::core::CORE.iter().map(|c| c.id.to_string()).collect();
-            ids.extend(checklists.iter().flat_map(|c| c.items.iter().map(|i| i.id.clone())));
-            let hint = crate::schema::suggest(&id.to_uppercase(), &ids).replace("Known keys here", "Known items");
+            ids.extend(
+                checklists
+                    .iter()
+                    .flat_map(|c| c.items.iter().map(|i| i.id.clone())),
+            );
+            let hint = crate::schema::suggest(&id.to_uppercase(), &ids)
+                .replace("Known keys here", "Known items");
             Err(Error::Usage(format!("unknown item `{id}`: {hint}")))
         }
     }
@@ -99,16 +114,35 @@ pub fn list(paths: &[String]) -> Result<i32, Error> {
     let checklists = extra(paths)?;
     let mut out = String::new();
     for c in &checklists {
-        out.push_str(&format!("{} — {} ({}, {} items)\n", c.name, c.title, c.origin, c.items.len()));
+        out.push_str(&format!(
+            "{} — {} ({}, {} items)\n",
+            c.name,
+            c.title,
+            c.origin,
+            c.items.len()
+        ));
         for i in &c.items {
-            let stages = if i.applies_to.is_empty() { "all".to_string() } else { i.applies_to.join(",") };
-            out.push_str(&format!("  {:<26} {:<8} {:<14} {}\n", i.id, i.severity.as_str(), stages, i.title));
+            let stages = if i.applies_to.is_empty() {
+                "all".to_string()
+            } else {
+                i.applies_to.join(",")
+            };
+            out.push_str(&format!(
+                "  {:<26} {:<8} {:<14} {}\n",
+                i.id,
+                i.severity.as_str(),
+                stages,
+                i.title
+            ));
         }
         out.push('\n');
     }
     out.push_str("core — launchgate's own checks (always on, cannot be waived)\n");
     for c in crate::core::CORE {
-        out.push_str(&format!("  {:<26} {:<8} {:<14} {}\n", c.id, "error", "all", c.title));
+        out.push_str(&format!(
+            "  {:<26} {:<8} {:<14} {}\n",
+            c.id, "error", "all", c.title
+        ));
     }
     print!("{out}");
     Ok(0)
@@ -130,9 +164,16 @@ pub fn items_markdown() -> String {
         ));
     }
     for c in checklist::builtins() {
-        out.push_str(&format!("## Checklist `{}`: {}\n\n{}\n\n", c.name, c.title, c.description));
+        out.push_str(&format!(
+            "## Checklist `{}`: {}\n\n{}\n\n",
+            c.name, c.title, c.description
+        ));
         for i in &c.items {
-            let stages = if i.applies_to.is_empty() { "all".to_string() } else { i.applies_to.join(", ") };
+            let stages = if i.applies_to.is_empty() {
+                "all".to_string()
+            } else {
+                i.applies_to.join(", ")
+            };
             out.push_str(&format!(
                 "### {}\n\n**{}** ({}, stages: {stages})\n\n{}\n\n*What satisfies it:* {}\n\n",
                 i.id.to_lowercase(),

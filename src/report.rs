@@ -195,7 +195,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding with the given identity and outcome and nothing else yet.
-    pub fn new(item: &str, title: &str, severity: Severity, outcome: Outcome, message: String) -> Finding {
+    pub fn new(
+        item: &str,
+        title: &str,
+        severity: Severity,
+        outcome: Outcome,
+        message: String,
+    ) -> Finding {
         Finding {
             item: item.to_string(),
             title: title.to_string(),
@@ -333,7 +339,9 @@ pub fn sort_findings(findings: &mut [Finding]) {
         let key = |f: &Finding| {
             (
                 f.phase.clone(),
-                f.location.as_ref().map(|l| (l.file.clone(), l.line, l.column)),
+                f.location
+                    .as_ref()
+                    .map(|l| (l.file.clone(), l.line, l.column)),
                 f.item.clone(),
                 f.message.clone(),
             )
@@ -374,7 +382,10 @@ impl Report {
             .iter()
             .flat_map(|m| m.findings.iter().map(|f| f.item.as_str()))
             .collect();
-        let items = items.into_iter().filter(|(id, _)| used.contains(id.as_str())).collect();
+        let items = items
+            .into_iter()
+            .filter(|(id, _)| used.contains(id.as_str()))
+            .collect();
         Report {
             version: 1,
             tool: Tool {
@@ -393,7 +404,9 @@ impl Report {
 
     /// Every finding of every manifest, with its manifest.
     pub fn findings(&self) -> impl Iterator<Item = (&ManifestReport, &Finding)> {
-        self.manifests.iter().flat_map(|m| m.findings.iter().map(move |f| (m, f)))
+        self.manifests
+            .iter()
+            .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
     }
 }
 
@@ -407,16 +420,31 @@ mod tests {
 
     #[test]
     fn fail_beats_hold_and_warnings_never_block() {
-        assert_eq!(verdict_of(&[f(Outcome::Pass, Severity::Error)]), Verdict::Pass);
-        assert_eq!(verdict_of(&[f(Outcome::Fail, Severity::Warning)]), Verdict::Pass);
         assert_eq!(
-            verdict_of(&[f(Outcome::Hold, Severity::Error), f(Outcome::Pass, Severity::Error)]),
+            verdict_of(&[f(Outcome::Pass, Severity::Error)]),
+            Verdict::Pass
+        );
+        assert_eq!(
+            verdict_of(&[f(Outcome::Fail, Severity::Warning)]),
+            Verdict::Pass
+        );
+        assert_eq!(
+            verdict_of(&[
+                f(Outcome::Hold, Severity::Error),
+                f(Outcome::Pass, Severity::Error)
+            ]),
             Verdict::Hold
         );
         assert_eq!(
-            verdict_of(&[f(Outcome::Hold, Severity::Error), f(Outcome::Fail, Severity::Error)]),
+            verdict_of(&[
+                f(Outcome::Hold, Severity::Error),
+                f(Outcome::Fail, Severity::Error)
+            ]),
             Verdict::Fail
         );
-        assert_eq!(verdict_of(&[f(Outcome::Waived, Severity::Error)]), Verdict::Pass);
+        assert_eq!(
+            verdict_of(&[f(Outcome::Waived, Severity::Error)]),
+            Verdict::Pass
+        );
     }
 }

@@ -123,7 +123,10 @@ impl Schema {
                         format!("`{shown}`")
                     };
                     let help = self
-                        .description(&format!("{}/properties/{property}", parent_pointer(&schema_path)))
+                        .description(&format!(
+                            "{}/properties/{property}",
+                            parent_pointer(&schema_path)
+                        ))
                         .map(|d| format!("add `{property}`: {d}"));
                     out.push(Violation {
                         span: located.span,
@@ -152,7 +155,10 @@ impl Schema {
                     out.push(Violation {
                         span: located.span,
                         path: shown.clone(),
-                        message: format!("`{shown}` {}; found a {found}", expected_type(&error.to_string())),
+                        message: format!(
+                            "`{shown}` {}; found a {found}",
+                            expected_type(&error.to_string())
+                        ),
                         help: self.description(&parent_pointer(&schema_path)),
                     });
                 }
@@ -172,13 +178,19 @@ impl Schema {
                     out.push(Violation {
                         span: located.span,
                         path: shown.clone(),
-                        message: if route.is_root() { text } else { format!("`{shown}`: {text}") },
+                        message: if route.is_root() {
+                            text
+                        } else {
+                            format!("`{shown}`: {text}")
+                        },
                         help: self.description(&parent_pointer(&schema_path)),
                     });
                 }
             }
         }
-        out.sort_by(|a, b| (a.span.start.offset, &a.message).cmp(&(b.span.start.offset, &b.message)));
+        out.sort_by(|a, b| {
+            (a.span.start.offset, &a.message).cmp(&(b.span.start.offset, &b.message))
+        });
         out.dedup();
         out
     }
@@ -190,7 +202,11 @@ impl Schema {
             return Some(d.to_string());
         }
         let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
-        self.doc.pointer(target)?.get("description")?.as_str().map(str::to_string)
+        self.doc
+            .pointer(target)?
+            .get("description")?
+            .as_str()
+            .map(str::to_string)
     }
 
     /// Keys an object schema allows, for "did you mean" (schema path ends in `additionalProperties`).
@@ -215,7 +231,11 @@ fn parent_pointer(pointer: &str) -> String {
 /// `owners.escalation[1].after` style display of a route; `(root)` for the root.
 fn route_display(route: &Route) -> String {
     let text = route.to_string();
-    if text.is_empty() { "(root)".into() } else { text }
+    if text.is_empty() {
+        "(root)".into()
+    } else {
+        text
+    }
 }
 
 /// A short rendering of a JSON value for messages.
@@ -274,11 +294,17 @@ mod tests {
 
     #[test]
     fn unknown_key_points_at_the_key_with_a_suggestion() {
-        let v = violations("version: 1\nservice: {name: a, stage: prod}\nowners:\n  primry: \"@a\"\n");
+        let v =
+            violations("version: 1\nservice: {name: a, stage: prod}\nowners:\n  primry: \"@a\"\n");
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!(v[0].message, "unknown key `primry` in `owners`");
         assert_eq!((v[0].span.start.line, v[0].span.start.column), (4, 3));
-        assert!(v[0].help.as_deref().unwrap().starts_with("did you mean `primary`?"));
+        assert!(
+            v[0].help
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `primary`?")
+        );
     }
 
     #[test]
@@ -287,29 +313,44 @@ mod tests {
         assert_eq!(v.len(), 2, "{v:?}");
         assert_eq!(v[0].span.start.line, 4);
         assert_eq!(v[0].span.start.column, 10);
-        assert!(v[0].message.contains("\"production\" is not an allowed value for `service.stage`"));
+        assert!(
+            v[0].message
+                .contains("\"production\" is not an allowed value for `service.stage`")
+        );
         assert_eq!(v[1].span.start.line, 5);
-        assert!(v[1].message.contains("must be of type integer; found a string"), "{}", v[1].message);
+        assert!(
+            v[1].message
+                .contains("must be of type integer; found a string"),
+            "{}",
+            v[1].message
+        );
     }
 
     #[test]
     fn missing_required_key_points_at_the_parent() {
         let v = violations("version: 1\nservice:\n  name: a\n");
         assert_eq!(v.len(), 1);
-        assert_eq!(v[0].message, "`service` is missing the required key `stage`");
+        assert_eq!(
+            v[0].message,
+            "`service` is missing the required key `stage`"
+        );
         assert_eq!(v[0].span.start.line, 2);
     }
 
     #[test]
     fn impossible_dates_are_rejected() {
-        let v = violations("version: 1\nservice: {name: a, stage: prod}\nrollback: {last_tested: 2026-02-30}\n");
+        let v = violations(
+            "version: 1\nservice: {name: a, stage: prod}\nrollback: {last_tested: 2026-02-30}\n",
+        );
         assert_eq!(v.len(), 1);
         assert!(v[0].message.contains("not a calendar date"));
     }
 
     #[test]
     fn runbook_errors_are_precise() {
-        let v = violations("version: 1\nservice: {name: a, stage: prod}\nrunbooks:\n  rollback: {path: r.md, reviewed_by: alice}\n");
+        let v = violations(
+            "version: 1\nservice: {name: a, stage: prod}\nrunbooks:\n  rollback: {path: r.md, reviewed_by: alice}\n",
+        );
         assert_eq!(v.len(), 1, "{v:?}");
         assert_eq!(v[0].path, "runbooks.rollback.reviewed_by");
     }

@@ -35,7 +35,10 @@ pub fn apply(
             problems.push(problem(
                 Severity::Error,
                 at("item"),
-                format!("`{}` is one of launchgate's own checks and cannot be waived", w.item),
+                format!(
+                    "`{}` is one of launchgate's own checks and cannot be waived",
+                    w.item
+                ),
                 "fix the manifest instead",
             ));
             continue;
@@ -50,7 +53,9 @@ pub fn apply(
             ));
             continue;
         };
-        let Ok(expires) = w.expires.parse::<Date>() else { continue };
+        let Ok(expires) = w.expires.parse::<Date>() else {
+            continue;
+        };
         if expires < today {
             problems.push(problem(
                 Severity::Error,
@@ -65,7 +70,10 @@ pub fn apply(
                 problems.push(problem(
                     Severity::Error,
                     at("granted"),
-                    format!("the waiver for {} is granted on {}, after today or after it expires", w.item, granted),
+                    format!(
+                        "the waiver for {} is granted on {}, after today or after it expires",
+                        w.item, granted
+                    ),
                     "set `granted` to the day it was approved",
                 ));
                 continue;
@@ -75,7 +83,10 @@ pub fn apply(
             problems.push(problem(
                 Severity::Warning,
                 at("item"),
-                format!("{} does not apply at this stage; the waiver has no effect", w.item),
+                format!(
+                    "{} does not apply at this stage; the waiver has no effect",
+                    w.item
+                ),
                 "remove the waiver",
             ));
             continue;
@@ -87,12 +98,19 @@ pub fn apply(
             location: Some(Location::new(src, doc.locate(&route).span)),
         };
         let mut used = false;
-        for f in findings.iter_mut().filter(|f| f.item == w.item && f.outcome == Outcome::Fail) {
+        for f in findings
+            .iter_mut()
+            .filter(|f| f.item == w.item && f.outcome == Outcome::Fail)
+        {
             f.outcome = Outcome::Waived;
             f.waiver = Some(info.clone());
             used = true;
         }
-        if !used && findings.iter().any(|f| f.item == w.item && f.outcome == Outcome::Pass) {
+        if !used
+            && findings
+                .iter()
+                .any(|f| f.item == w.item && f.outcome == Outcome::Pass)
+        {
             problems.push(problem(
                 Severity::Warning,
                 at("item"),

@@ -86,7 +86,10 @@ fn the_example_passes() {
 
 #[test]
 fn the_repository_itself_passes() {
-    launchgate().args(["check", ".", "--now", NOW]).assert().code(0);
+    launchgate()
+        .args(["check", ".", "--now", NOW])
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -95,8 +98,14 @@ fn the_example_report_is_valid_against_the_report_schema() {
     assert_eq!(code, 0);
     assert_eq!(report["verdict"], "pass");
     let schema: Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
-    let validator = jsonschema::options().should_validate_formats(true).build(&schema).unwrap();
-    let errors: Vec<String> = validator.iter_errors(&report).map(|e| e.to_string()).collect();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -152,11 +161,19 @@ fn not_ready_human_output() {
 #[test]
 fn schema_errors_human_output() {
     let out = launchgate()
-        .args(["check", "examples/not-ready/schema-errors.readiness.yaml", "--now", NOW])
+        .args([
+            "check",
+            "examples/not-ready/schema-errors.readiness.yaml",
+            "--now",
+            NOW,
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    insta::assert_snapshot!("schema_errors_human", String::from_utf8(out.stdout).unwrap());
+    insta::assert_snapshot!(
+        "schema_errors_human",
+        String::from_utf8(out.stdout).unwrap()
+    );
 }
 
 #[test]
@@ -171,22 +188,92 @@ fn not_ready_json_output() {
 fn every_checklist_item_fails_when_its_evidence_is_missing() {
     let cases: &[(&str, &str, &str, &str)] = &[
         // (item, replace, with, line that must carry the finding)
-        ("PROD-MONITORING", "  rules: [monitoring/alerts.yaml]\n", "", "alerts:"),
-        ("PROD-BACKUP-RESTORE", "last_restore_test: 2026-10-20", "last_restore_test: 2026-05-01", "last_restore_test:"),
-        ("PROD-SUPPORT-RUNBOOK", "reviewed_on: 2026-11-03", "reviewed_on: 2025-11-03", "reviewed_on:"),
-        ("PROD-ONCALL", "  support_hours: \"Mon-Fri 08:00-18:00 Europe/Berlin\"\n", "", "owners:"),
+        (
+            "PROD-MONITORING",
+            "  rules: [monitoring/alerts.yaml]\n",
+            "",
+            "alerts:",
+        ),
+        (
+            "PROD-BACKUP-RESTORE",
+            "last_restore_test: 2026-10-20",
+            "last_restore_test: 2026-05-01",
+            "last_restore_test:",
+        ),
+        (
+            "PROD-SUPPORT-RUNBOOK",
+            "reviewed_on: 2026-11-03",
+            "reviewed_on: 2025-11-03",
+            "reviewed_on:",
+        ),
+        (
+            "PROD-ONCALL",
+            "  support_hours: \"Mon-Fri 08:00-18:00 Europe/Berlin\"\n",
+            "",
+            "owners:",
+        ),
         ("PROD-SLA", "sev1: 15m,", "sev4: 15m,", "owners:"),
-        ("PROD-SIGNOFF", "  - { role: support, by: \"@carol\", date: 2026-11-12 }\n  - { role: review, by: \"@dana\", date: 2026-11-14 }\n", "", "signoffs:"),
-        ("PROD-ROLLBACK-TESTED", "last_tested: 2026-11-02", "last_tested: 2026-07-01", "last_tested:"),
-        ("PROD-ROLLBACK-5MIN", "max_minutes: 5", "max_minutes: 5.5", "max_minutes:"),
-        ("PROD-INCIDENT-RESPONSE", "incident: runbooks/incident-response.md", "incident: runbooks/monitoring.md", "incident: runbooks/monitoring.md"),
+        (
+            "PROD-SIGNOFF",
+            "  - { role: support, by: \"@carol\", date: 2026-11-12 }\n  - { role: review, by: \"@dana\", date: 2026-11-14 }\n",
+            "",
+            "signoffs:",
+        ),
+        (
+            "PROD-ROLLBACK-TESTED",
+            "last_tested: 2026-11-02",
+            "last_tested: 2026-07-01",
+            "last_tested:",
+        ),
+        (
+            "PROD-ROLLBACK-5MIN",
+            "max_minutes: 5",
+            "max_minutes: 5.5",
+            "max_minutes:",
+        ),
+        (
+            "PROD-INCIDENT-RESPONSE",
+            "incident: runbooks/incident-response.md",
+            "incident: runbooks/monitoring.md",
+            "incident: runbooks/monitoring.md",
+        ),
         ("LAUNCH-RISKS", "    owner: \"@carol\"\n", "", "- id: R3"),
-        ("LAUNCH-RUNBOOKS", "  comms: runbooks/comms-templates.md\n", "", "runbooks:"),
-        ("LAUNCH-OWNERS", "secondary: \"@bob\"", "secondary: \"@alice\"", "secondary:"),
-        ("LAUNCH-ESCALATION", "after: 1h }", "after: 10m }", "level: 3"),
-        ("LAUNCH-DASHBOARDS", "      dashboard: dashboards/template-pipeline.json\n      description: Time", "      description: Time", "- name: template_build_duration_seconds"),
-        ("LAUNCH-REHEARSAL", "findings_open: 0", "findings_open: 1", "findings_open:"),
-        ("LAUNCH-REVIEW", "  - { role: review, by: \"@dana\", date: 2026-11-14 }\n", "", "signoffs:"),
+        (
+            "LAUNCH-RUNBOOKS",
+            "  comms: runbooks/comms-templates.md\n",
+            "",
+            "runbooks:",
+        ),
+        (
+            "LAUNCH-OWNERS",
+            "secondary: \"@bob\"",
+            "secondary: \"@alice\"",
+            "secondary:",
+        ),
+        (
+            "LAUNCH-ESCALATION",
+            "after: 1h }",
+            "after: 10m }",
+            "level: 3",
+        ),
+        (
+            "LAUNCH-DASHBOARDS",
+            "      dashboard: dashboards/template-pipeline.json\n      description: Time",
+            "      description: Time",
+            "- name: template_build_duration_seconds",
+        ),
+        (
+            "LAUNCH-REHEARSAL",
+            "findings_open: 0",
+            "findings_open: 1",
+            "findings_open:",
+        ),
+        (
+            "LAUNCH-REVIEW",
+            "  - { role: review, by: \"@dana\", date: 2026-11-14 }\n",
+            "",
+            "signoffs:",
+        ),
         ("LAUNCH-COMMS", "  update_interval: 30m\n", "", "comms:"),
     ];
     for (item, from, to, at) in cases {
@@ -207,23 +294,98 @@ fn every_checklist_item_fails_when_its_evidence_is_missing() {
 #[test]
 fn every_schema_section_reports_at_the_node() {
     let cases: &[(&str, &str, &str, &str)] = &[
-        ("service", "stage: prod", "stage: production", "not an allowed value"),
-        ("checklists", "checklists: [production, launch]", "checklists: [production, production]", "checklists"),
-        ("owners", "primary: \"@alice\"", "primary: alice", "owners.primary"),
-        ("escalation", "after: 15m }", "after: soon }", "owners.escalation[1].after"),
+        (
+            "service",
+            "stage: prod",
+            "stage: production",
+            "not an allowed value",
+        ),
+        (
+            "checklists",
+            "checklists: [production, launch]",
+            "checklists: [production, production]",
+            "checklists",
+        ),
+        (
+            "owners",
+            "primary: \"@alice\"",
+            "primary: alice",
+            "owners.primary",
+        ),
+        (
+            "escalation",
+            "after: 15m }",
+            "after: soon }",
+            "owners.escalation[1].after",
+        ),
         ("response_sla", "sev2: 1h", "p2: 1h", "p2"),
-        ("telemetry", "kind: histogram", "kind: bar-chart", "telemetry.signals[1].kind"),
-        ("alerts", "severity: page, runbook: runbooks/publication", "severity: page, runbok: runbooks/publication", "unknown key `runbok`"),
-        ("runbooks", "reviewed_by: \"@carol\"", "reviewed_by: carol", "runbooks.support.reviewed_by"),
-        ("rollback", "strategy: git-revert", "strategy: pray", "rollback.strategy"),
+        (
+            "telemetry",
+            "kind: histogram",
+            "kind: bar-chart",
+            "telemetry.signals[1].kind",
+        ),
+        (
+            "alerts",
+            "severity: page, runbook: runbooks/publication",
+            "severity: page, runbok: runbooks/publication",
+            "unknown key `runbok`",
+        ),
+        (
+            "runbooks",
+            "reviewed_by: \"@carol\"",
+            "reviewed_by: carol",
+            "runbooks.support.reviewed_by",
+        ),
+        (
+            "rollback",
+            "strategy: git-revert",
+            "strategy: pray",
+            "rollback.strategy",
+        ),
         ("backup", "rpo: 1h", "rpo: one hour", "backup.rpo"),
-        ("comms", "status_page: https://status.example.com", "status_page: status.example.com", "comms.status_page"),
-        ("risks", "likelihood: medium\n    impact: high", "likelihood: often\n    impact: high", "risks[0].likelihood"),
-        ("rehearsal", "findings_open: 0", "findings_open: -1", "rehearsal.findings_open"),
-        ("signoffs", "date: 2026-11-14", "date: 2026-11-31", "calendar date"),
-        ("rollout", "max_staleness: 15m", "max_stalenes: 15m", "unknown key `max_stalenes` in `rollout`"),
-        ("phases", "traffic: 25", "traffic: 250", "rollout.phases[1].traffic"),
-        ("top level", "version: 1\n", "version: 1\nowner: \"@alice\"\n", "unknown key `owner` at the top level"),
+        (
+            "comms",
+            "status_page: https://status.example.com",
+            "status_page: status.example.com",
+            "comms.status_page",
+        ),
+        (
+            "risks",
+            "likelihood: medium\n    impact: high",
+            "likelihood: often\n    impact: high",
+            "risks[0].likelihood",
+        ),
+        (
+            "rehearsal",
+            "findings_open: 0",
+            "findings_open: -1",
+            "rehearsal.findings_open",
+        ),
+        (
+            "signoffs",
+            "date: 2026-11-14",
+            "date: 2026-11-31",
+            "calendar date",
+        ),
+        (
+            "rollout",
+            "max_staleness: 15m",
+            "max_stalenes: 15m",
+            "unknown key `max_stalenes` in `rollout`",
+        ),
+        (
+            "phases",
+            "traffic: 25",
+            "traffic: 250",
+            "rollout.phases[1].traffic",
+        ),
+        (
+            "top level",
+            "version: 1\n",
+            "version: 1\nowner: \"@alice\"\n",
+            "unknown key `owner` at the top level",
+        ),
         ("version", "version: 1\n", "version: 2\n", "version"),
     ];
     for (section, from, to, expect) in cases {
@@ -249,38 +411,70 @@ fn waivers_turn_failures_into_waived_and_expired_ones_fail() {
             "\nwaivers:\n  - {{ item: PROD-ROLLBACK-5MIN, reason: \"faster path ships next sprint\", approved_by: \"@lead\", granted: 2026-11-20, expires: {expires} }}\n"
         )
     };
-    let active = example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-12-15"));
+    let active =
+        example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-12-15"));
     let (code, report) = check_json(active.path());
     assert_eq!(code, 0, "{:#?}", failures(&report));
     assert_eq!(report["summary"]["waived"], 1);
 
-    let expired = example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-11-24"));
+    let expired =
+        example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("2026-11-24"));
     let (code, report) = check_json(expired.path());
     assert_eq!(code, 1);
     let got = failures(&report);
-    assert!(got.iter().any(|(i, _, m)| i == "LG-WAIVER" && m.contains("expired on 2026-11-24")), "{got:#?}");
-    assert!(got.iter().any(|(i, ..)| i == "PROD-ROLLBACK-5MIN"), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|(i, _, m)| i == "LG-WAIVER" && m.contains("expired on 2026-11-24")),
+        "{got:#?}"
+    );
+    assert!(
+        got.iter().any(|(i, ..)| i == "PROD-ROLLBACK-5MIN"),
+        "{got:#?}"
+    );
 
-    let unknown = example_with(|t| t.to_string() + &waiver("2026-12-15").replace("PROD-ROLLBACK-5MIN", "PROD-ROLLBAK-5MIN"));
+    let unknown = example_with(|t| {
+        t.to_string() + &waiver("2026-12-15").replace("PROD-ROLLBACK-5MIN", "PROD-ROLLBAK-5MIN")
+    });
     let (code, report) = check_json(unknown.path());
     assert_eq!(code, 1);
     let got = failures(&report);
     assert!(
-        got.iter().any(|(i, _, m)| i == "LG-WAIVER" && m.contains("unknown item `PROD-ROLLBAK-5MIN`")),
+        got.iter()
+            .any(|(i, _, m)| i == "LG-WAIVER" && m.contains("unknown item `PROD-ROLLBAK-5MIN`")),
         "{got:#?}"
     );
 }
 
 #[test]
 fn paths_may_not_leave_the_repository() {
-    let dir = example_with(|t| t.replacen("templates: runbooks/comms-templates.md", "templates: ../../../../etc/passwd", 1));
+    let dir = example_with(|t| {
+        t.replacen(
+            "templates: runbooks/comms-templates.md",
+            "templates: ../../../../etc/passwd",
+            1,
+        )
+    });
     let (code, report) = check_json(dir.path());
     assert_eq!(code, 1);
     let got = failures(&report);
-    assert!(got.iter().any(|(i, _, m)| i == "LG-PATH" && m.contains("leaves the repository")), "{got:#?}");
-    let dir = example_with(|t| t.replacen("templates: runbooks/comms-templates.md", "templates: /etc/passwd", 1));
+    assert!(
+        got.iter()
+            .any(|(i, _, m)| i == "LG-PATH" && m.contains("leaves the repository")),
+        "{got:#?}"
+    );
+    let dir = example_with(|t| {
+        t.replacen(
+            "templates: runbooks/comms-templates.md",
+            "templates: /etc/passwd",
+            1,
+        )
+    });
     let (_, report) = check_json(dir.path());
-    assert!(failures(&report).iter().any(|(i, _, m)| i == "LG-PATH" && m.contains("absolute")));
+    assert!(
+        failures(&report)
+            .iter()
+            .any(|(i, _, m)| i == "LG-PATH" && m.contains("absolute"))
+    );
 }
 
 #[test]
@@ -289,7 +483,10 @@ fn a_custom_checklist_replaces_the_manifest_list() {
     common::write_tree(
         dir.path(),
         &[
-            ("readiness.yaml", "version: 1\nservice: { name: tiny, stage: poc }\n"),
+            (
+                "readiness.yaml",
+                "version: 1\nservice: { name: tiny, stage: poc }\n",
+            ),
             (
                 "mine.yaml",
                 "version: 1\nname: mine\ntitle: Mine\nitems:\n  - id: MY-TIER\n    title: Tier set\n    severity: error\n    why: w\n    fix: set service.tier\n    require:\n      - { rule: 'has(manifest.service.tier)', at: service, message: 'no tier' }\n",
@@ -298,7 +495,15 @@ fn a_custom_checklist_replaces_the_manifest_list() {
     );
     let out = launchgate()
         .current_dir(dir.path())
-        .args(["check", "--checklist", "mine.yaml", "--format", "json", "--now", NOW])
+        .args([
+            "check",
+            "--checklist",
+            "mine.yaml",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -309,7 +514,10 @@ fn a_custom_checklist_replaces_the_manifest_list() {
 
 #[test]
 fn tool_errors_exit_2() {
-    launchgate().args(["check", "does/not/exist"]).assert().code(2);
+    launchgate()
+        .args(["check", "does/not/exist"])
+        .assert()
+        .code(2);
     launchgate()
         .args(["check", "examples/dashboard-factory", "--now", "yesterday"])
         .assert()
@@ -327,7 +535,10 @@ fn tool_errors_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     common::write_tree(
         dir.path(),
-        &[("bad.yaml", "version: 1\nname: bad\ntitle: Bad\nitems:\n  - id: BAD-ONE\n    title: t\n    severity: fatal\n")],
+        &[(
+            "bad.yaml",
+            "version: 1\nname: bad\ntitle: Bad\nitems:\n  - id: BAD-ONE\n    title: t\n    severity: fatal\n",
+        )],
     );
     launchgate()
         .args(["check", "examples/dashboard-factory", "--checklist"])
@@ -374,7 +585,9 @@ fn explain_and_checklists_and_schema() {
         .args(["explain", "PROD-ROLBACK-TESTED"])
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("did you mean `PROD-ROLLBACK-TESTED`"));
+        .stderr(predicates::str::contains(
+            "did you mean `PROD-ROLLBACK-TESTED`",
+        ));
     launchgate()
         .args(["explain", "LG-SCHEMA"])
         .assert()
@@ -401,9 +614,13 @@ fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in(
     launchgate().arg("init").arg(&target).assert().code(0);
     let (code, report) = check_json(&target);
     assert_eq!(code, 1);
-    let items: std::collections::BTreeSet<String> = failures(&report).into_iter().map(|f| f.0).collect();
+    let items: std::collections::BTreeSet<String> =
+        failures(&report).into_iter().map(|f| f.0).collect();
     assert!(items.contains("LG-PLACEHOLDER"), "{items:?}");
-    assert!(!items.contains("LG-SCHEMA") && !items.contains("LG-YAML") && !items.contains("LG-PATH"), "{items:?}");
+    assert!(
+        !items.contains("LG-SCHEMA") && !items.contains("LG-YAML") && !items.contains("LG-PATH"),
+        "{items:?}"
+    );
     for item in &items {
         assert!(
             ["LG-PLACEHOLDER", "LAUNCH-DASHBOARDS"].contains(&item.as_str()),
@@ -411,7 +628,12 @@ fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in(
         );
     }
     launchgate().arg("init").arg(&target).assert().code(2);
-    launchgate().arg("init").arg(&target).arg("--force").assert().code(0);
+    launchgate()
+        .arg("init")
+        .arg(&target)
+        .arg("--force")
+        .assert()
+        .code(0);
 }
 
 #[test]
@@ -436,7 +658,9 @@ fn yaml_problems_are_located_findings_not_crashes() {
         assert_eq!(code, 1, "{name}");
         let got = failures(&report);
         assert!(
-            got.iter().any(|(i, _, m)| i == "LG-YAML" && m.to_lowercase().contains(&expect.to_lowercase())),
+            got.iter().any(
+                |(i, _, m)| i == "LG-YAML" && m.to_lowercase().contains(&expect.to_lowercase())
+            ),
             "{name}: {got:#?}"
         );
     }

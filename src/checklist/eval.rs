@@ -49,7 +49,9 @@ fn evaluate_item(item: &Item, subject: &Subject, ctx: &Context) -> Vec<Finding> 
 
 fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> Vec<Finding> {
     let Some(each) = &rule.each else {
-        return check_one(item, rule, subject, ctx, &Route::root()).into_iter().collect();
+        return check_one(item, rule, subject, ctx, &Route::root())
+            .into_iter()
+            .collect();
     };
     let mut out = Vec::new();
     match subject.json.pointer(&pointer(each)) {
@@ -74,7 +76,13 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> 
     out
 }
 
-fn check_one(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context, base: &Route) -> Option<Finding> {
+fn check_one(
+    item: &Item,
+    rule: &Rule,
+    subject: &Subject,
+    ctx: &Context,
+    base: &Route,
+) -> Option<Finding> {
     let result = rule.expr.eval_bool(ctx);
     if result == Ok(true) {
         return None;

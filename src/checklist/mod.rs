@@ -16,7 +16,10 @@ use crate::yaml::{self, Limits, Route};
 
 /// The built-in checklists' sources: (name, text).
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("production", include_str!("../../checklists/production.yaml")),
+    (
+        "production",
+        include_str!("../../checklists/production.yaml"),
+    ),
     ("launch", include_str!("../../checklists/launch.yaml")),
 ];
 
@@ -139,9 +142,14 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
         message,
         help,
     };
-    let root = yaml::parse(&src, &Limits::default()).map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
+    let root = yaml::parse(&src, &Limits::default())
+        .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
     let json = root.to_json();
-    if let Some(v) = Schema::get(Which::Checklist).validate(&root, &json).into_iter().next() {
+    if let Some(v) = Schema::get(Which::Checklist)
+        .validate(&root, &json)
+        .into_iter()
+        .next()
+    {
         return Err(invalid(v.span, v.message, v.help));
     }
     let raw: RawChecklist =
@@ -152,7 +160,11 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
         let item_route = Route::root().key("items").index(i);
         if !seen.insert(it.id.clone()) {
             let span = root.locate(&item_route.key("id")).span;
-            return Err(invalid(span, format!("item id `{}` is used twice", it.id), None));
+            return Err(invalid(
+                span,
+                format!("item id `{}` is used twice", it.id),
+                None,
+            ));
         }
         let mut rules = Vec::new();
         for (j, r) in it.require.into_iter().enumerate() {
@@ -162,7 +174,9 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                     "rules are CEL expressions; see the README's checklist section for variables and functions".into(),
                 ))
             };
-            let route_of = |field: &str, text: Option<String>| -> Result<Option<Route>, ChecklistError> {
+            let route_of = |field: &str,
+                            text: Option<String>|
+             -> Result<Option<Route>, ChecklistError> {
                 match text {
                     None => Ok(None),
                     Some(t) => Route::parse(&t).map(Some).ok_or_else(|| {
@@ -236,15 +250,18 @@ pub fn builtin(name: &str) -> Option<Arc<Checklist>> {
     builtins().iter().find(|c| c.name == name).cloned()
 }
 
+/// A checklist file's load result, shared by every manifest that names it.
+pub type Loaded = Arc<Result<Arc<Checklist>, ChecklistError>>;
+
 /// Loads user checklist files once per run, shared across threads.
 #[derive(Default)]
 pub struct Loader {
-    cache: Mutex<HashMap<PathBuf, Arc<Result<Arc<Checklist>, ChecklistError>>>>,
+    cache: Mutex<HashMap<PathBuf, Loaded>>,
 }
 
 impl Loader {
     /// Loads (or returns the cached) checklist at a path.
-    pub fn load(&self, path: &Path) -> Arc<Result<Arc<Checklist>, ChecklistError>> {
+    pub fn load(&self, path: &Path) -> Loaded {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
@@ -274,7 +291,11 @@ impl Loader {
     }
 
     /// Resolves a checklist reference: a built-in name, or a path relative to `dir`.
-    pub fn resolve(&self, reference: &str, dir: &Path) -> Option<Arc<Result<Arc<Checklist>, ChecklistError>>> {
+    pub fn resolve(
+        &self,
+        reference: &str,
+        dir: &Path,
+    ) -> Option<Arc<Result<Arc<Checklist>, ChecklistError>>> {
         if let Some(c) = builtin(reference) {
             return Some(Arc::new(Ok(c)));
         }
@@ -290,7 +311,10 @@ mod tests {
     use super::*;
 
     fn load(text: &str) -> Result<Checklist, ChecklistError> {
-        parse(SourceFile::new(Path::new("c.yaml"), "c.yaml".into(), text.into()), "c.yaml")
+        parse(
+            SourceFile::new(Path::new("c.yaml"), "c.yaml".into(), text.into()),
+            "c.yaml",
+        )
     }
 
     #[test]
@@ -322,7 +346,10 @@ mod tests {
         let err = load("version: 1\nname: mine\ntitle: Mine\nitems: []\n").unwrap_err();
         assert!(err.to_string().contains("items"), "{err}");
         let item = "  - id: MY-ITEM\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require: [{rule: 'true', message: m}]\n";
-        let err = load(&format!("version: 1\nname: mine\ntitle: Mine\nitems:\n{item}{item}")).unwrap_err();
+        let err = load(&format!(
+            "version: 1\nname: mine\ntitle: Mine\nitems:\n{item}{item}"
+        ))
+        .unwrap_err();
         assert!(err.to_string().contains("used twice"), "{err}");
     }
 }

@@ -68,7 +68,8 @@ mod tests {
 
     #[test]
     fn finds_headings_steps_and_placeholders() {
-        let f = facts("# Rollback\n\n## Steps\n\n1. Revert\n2. Deploy `v1`\n\n- note\n\nTODO: owner\n");
+        let f =
+            facts("# Rollback\n\n## Steps\n\n1. Revert\n2. Deploy `v1`\n\n- note\n\nTODO: owner\n");
         assert_eq!(f.headings, ["Rollback", "Steps"]);
         assert_eq!(f.steps, 2);
         assert_eq!(f.bullets, 1);

@@ -60,12 +60,18 @@ impl PathProblem {
     /// How to fix it.
     pub fn help(&self) -> &'static str {
         match self {
-            PathProblem::Absolute(_) | PathProblem::Escapes(_) | PathProblem::SymlinkEscapes { .. } => {
+            PathProblem::Absolute(_)
+            | PathProblem::Escapes(_)
+            | PathProblem::SymlinkEscapes { .. } => {
                 "reference a file inside the repository, relative to the manifest"
             }
-            PathProblem::Missing(_) => "create the file, or fix the path (it is relative to the manifest)",
+            PathProblem::Missing(_) => {
+                "create the file, or fix the path (it is relative to the manifest)"
+            }
             PathProblem::NotAFile { .. } => "point at a regular file",
-            PathProblem::Unreadable { .. } => "make the file readable by the user running launchgate",
+            PathProblem::Unreadable { .. } => {
+                "make the file readable by the user running launchgate"
+            }
             PathProblem::TooLarge { .. } => "evidence files are documents; split or trim this one",
             PathProblem::NotUtf8(_) => "save the file as UTF-8",
         }
@@ -86,14 +92,21 @@ impl Base {
     /// manifest's own directory.
     pub fn for_manifest(manifest: &Path) -> std::io::Result<Base> {
         let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir = if dir.as_os_str().is_empty() { PathBuf::from(".") } else { dir };
+        let dir = if dir.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            dir
+        };
         let dir = fs::canonicalize(&dir)?;
         let root = dir
             .ancestors()
             .find(|a| a.join(".git").exists())
             .unwrap_or(&dir)
             .to_path_buf();
-        let rel = dir.strip_prefix(&root).map(Path::to_path_buf).unwrap_or_default();
+        let rel = dir
+            .strip_prefix(&root)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         Ok(Base { root, dir: rel })
     }
 
@@ -113,7 +126,9 @@ impl Base {
                         return Err(PathProblem::Escapes(written.into()));
                     }
                 }
-                Component::RootDir | Component::Prefix(_) => return Err(PathProblem::Absolute(written.into())),
+                Component::RootDir | Component::Prefix(_) => {
+                    return Err(PathProblem::Absolute(written.into()));
+                }
             }
         }
         let joined: PathBuf = parts.iter().fold(self.root.clone(), |acc, p| acc.join(p));
@@ -197,7 +212,9 @@ pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(std::io::Error::other("file grew past the size limit while reading"));
+        return Err(std::io::Error::other(
+            "file grew past the size limit while reading",
+        ));
     }
     Ok(buf)
 }
@@ -217,7 +234,11 @@ fn kind_of(meta: &fs::Metadata) -> &'static str {
             return "device";
         }
     }
-    if meta.is_dir() { "directory" } else { "special file" }
+    if meta.is_dir() {
+        "directory"
+    } else {
+        "special file"
+    }
 }
 
 #[cfg(test)]
@@ -238,17 +259,32 @@ mod tests {
         let b = base(t.path());
         assert!(b.resolve("runbooks/r.md").is_ok());
         assert!(b.resolve("../svc/runbooks/r.md").is_ok());
-        assert_eq!(b.repo_relative("./runbooks/../runbooks/r.md"), "svc/runbooks/r.md");
+        assert_eq!(
+            b.repo_relative("./runbooks/../runbooks/r.md"),
+            "svc/runbooks/r.md"
+        );
     }
 
     #[test]
     fn refuses_escapes_absolute_missing_and_directories() {
         let t = tempfile::tempdir().unwrap();
         let b = base(t.path());
-        assert!(matches!(b.resolve("../../etc/passwd"), Err(PathProblem::Escapes(_))));
-        assert!(matches!(b.resolve("/etc/passwd"), Err(PathProblem::Absolute(_))));
+        assert!(matches!(
+            b.resolve("../../etc/passwd"),
+            Err(PathProblem::Escapes(_))
+        ));
+        assert!(matches!(
+            b.resolve("/etc/passwd"),
+            Err(PathProblem::Absolute(_))
+        ));
         assert!(matches!(b.resolve("nope.md"), Err(PathProblem::Missing(_))));
-        assert!(matches!(b.resolve("runbooks"), Err(PathProblem::NotAFile { kind: "directory", .. })));
+        assert!(matches!(
+            b.resolve("runbooks"),
+            Err(PathProblem::NotAFile {
+                kind: "directory",
+                ..
+            })
+        ));
     }
 
     #[cfg(unix)]
@@ -258,7 +294,11 @@ mod tests {
         let outside = tempfile::tempdir().unwrap();
         fs::write(outside.path().join("secret"), "x").unwrap();
         let b = base(t.path());
-        std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("svc/link.md")).unwrap();
-        assert!(matches!(b.resolve("link.md"), Err(PathProblem::SymlinkEscapes { .. })));
+        std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("svc/link.md"))
+            .unwrap();
+        assert!(matches!(
+            b.resolve("link.md"),
+            Err(PathProblem::SymlinkEscapes { .. })
+        ));
     }
 }

@@ -38,7 +38,8 @@ pub fn to_json(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::UInt(u) => Json::from(*u),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map_or_else(|| Json::String(f.to_string()), Json::Number),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or_else(|| Json::String(f.to_string()), Json::Number),
         Value::String(s) => Json::String(s.to_string()),
         Value::List(l) => Json::Array(l.iter().map(to_json).collect()),
         Value::Map(m) => {

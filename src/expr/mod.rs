@@ -48,7 +48,12 @@ impl Expr {
             })
             .map_err(|e| CompileError {
                 text: source.to_string(),
-                message: e.to_string().lines().next().unwrap_or("syntax error").to_string(),
+                message: e
+                    .to_string()
+                    .lines()
+                    .next()
+                    .unwrap_or("syntax error")
+                    .to_string(),
             })
     }
 
@@ -85,7 +90,9 @@ impl Template {
         let mut parts = Vec::new();
         let mut rest = text;
         while let Some(open) = rest.find('{') {
-            let Some(close) = rest[open..].find('}') else { break };
+            let Some(close) = rest[open..].find('}') else {
+                break;
+            };
             if open > 0 {
                 parts.push(Part::Text(rest[..open].to_string()));
             }
@@ -132,13 +139,19 @@ fn parse_date(function: &str, s: &str) -> Result<Date, ExecutionError> {
 }
 
 fn parse_duration(function: &str, s: &str) -> Result<i64, ExecutionError> {
-    crate::duration::parse_seconds(s)
-        .ok_or_else(|| fail(function, format!("`{s}` is not a duration such as 15m or 1h")))
+    crate::duration::parse_seconds(s).ok_or_else(|| {
+        fail(
+            function,
+            format!("`{s}` is not a duration such as 15m or 1h"),
+        )
+    })
 }
 
 fn days_between(from: Date, to: Date) -> i64 {
     // Whole days from `from` to `to`; negative when `to` is earlier.
-    from.until(to).map(|span| i64::from(span.get_days())).unwrap_or(0)
+    from.until(to)
+        .map(|span| i64::from(span.get_days()))
+        .unwrap_or(0)
 }
 
 /// A root context with launchgate's functions bound to `scope`.
@@ -148,13 +161,19 @@ fn days_between(from: Date, to: Date) -> i64 {
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
-    let _ = ctx.add_function("days_since", move |d: Arc<String>| -> Result<i64, ExecutionError> {
-        Ok(days_between(parse_date("days_since", &d)?, s.today))
-    });
+    let _ = ctx.add_function(
+        "days_since",
+        move |d: Arc<String>| -> Result<i64, ExecutionError> {
+            Ok(days_between(parse_date("days_since", &d)?, s.today))
+        },
+    );
     let s = scope.clone();
-    let _ = ctx.add_function("days_until", move |d: Arc<String>| -> Result<i64, ExecutionError> {
-        Ok(days_between(s.today, parse_date("days_until", &d)?))
-    });
+    let _ = ctx.add_function(
+        "days_until",
+        move |d: Arc<String>| -> Result<i64, ExecutionError> {
+            Ok(days_between(s.today, parse_date("days_until", &d)?))
+        },
+    );
     let _ = ctx.add_function("seconds", |d: Arc<String>| parse_duration("seconds", &d));
     let _ = ctx.add_function("minutes", |d: Arc<String>| -> Result<i64, ExecutionError> {
         Ok(parse_duration("minutes", &d)? / 60)
@@ -165,14 +184,23 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let s = scope.clone();
     let _ = ctx.add_function("file", move |p: Arc<String>| from_json(&file_facts(&s, &p)));
     let s = scope.clone();
-    let _ = ctx.add_function("has_heading", move |p: Arc<String>, text: Arc<String>| -> bool {
-        let needle = text.to_lowercase();
-        headings(&s, &p).iter().any(|h| h.to_lowercase().contains(&needle))
-    });
+    let _ = ctx.add_function(
+        "has_heading",
+        move |p: Arc<String>, text: Arc<String>| -> bool {
+            let needle = text.to_lowercase();
+            headings(&s, &p)
+                .iter()
+                .any(|h| h.to_lowercase().contains(&needle))
+        },
+    );
     let s = scope.clone();
-    let _ = ctx.add_function("steps", move |p: Arc<String>| markdown_count(&s, &p, "steps"));
+    let _ = ctx.add_function("steps", move |p: Arc<String>| {
+        markdown_count(&s, &p, "steps")
+    });
     let s = scope;
-    let _ = ctx.add_function("words", move |p: Arc<String>| markdown_count(&s, &p, "words"));
+    let _ = ctx.add_function("words", move |p: Arc<String>| {
+        markdown_count(&s, &p, "words")
+    });
     ctx
 }
 
@@ -198,7 +226,11 @@ fn headings(scope: &Scope, path: &str) -> Vec<String> {
         .get(path)
         .and_then(|f| f.pointer("/markdown/headings"))
         .and_then(serde_json::Value::as_array)
-        .map(|a| a.iter().filter_map(|h| h.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|h| h.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -214,7 +246,10 @@ mod tests {
             today: "2026-11-24".parse().unwrap(),
             files: files.as_object().unwrap().clone(),
         }));
-        c.add_variable_from_value("manifest", from_json(&serde_json::json!({"rollback": {"last_tested": "2026-11-02"}})));
+        c.add_variable_from_value(
+            "manifest",
+            from_json(&serde_json::json!({"rollback": {"last_tested": "2026-11-02"}})),
+        );
         c
     }
 
@@ -224,7 +259,10 @@ mod tests {
 
     #[test]
     fn date_functions_count_whole_days_against_now() {
-        assert_eq!(eval("days_since(manifest.rollback.last_tested) == 22"), Ok(true));
+        assert_eq!(
+            eval("days_since(manifest.rollback.last_tested) == 22"),
+            Ok(true)
+        );
         assert_eq!(eval("days_until('2026-12-01') == 7"), Ok(true));
         assert_eq!(eval("days_since('2026-11-25') == -1"), Ok(true));
         assert!(eval("days_since('2026-02-30') == 0").is_err());
@@ -232,11 +270,20 @@ mod tests {
 
     #[test]
     fn durations_and_files() {
-        assert_eq!(eval("seconds('1h30m') == 5400 && minutes('15m') == 15"), Ok(true));
+        assert_eq!(
+            eval("seconds('1h30m') == 5400 && minutes('15m') == 15"),
+            Ok(true)
+        );
         assert_eq!(eval("file('r.md').exists && steps('r.md') == 3"), Ok(true));
-        assert_eq!(eval("has_heading('r.md', 'ROLLBACK') && !has_heading('r.md', 'comms')"), Ok(true));
+        assert_eq!(
+            eval("has_heading('r.md', 'ROLLBACK') && !has_heading('r.md', 'comms')"),
+            Ok(true)
+        );
         assert_eq!(eval("file('nope.md').exists"), Ok(false));
-        assert_eq!(eval("is_url('https://x.example') && !is_url('x.md')"), Ok(true));
+        assert_eq!(
+            eval("is_url('https://x.example') && !is_url('x.md')"),
+            Ok(true)
+        );
     }
 
     #[test]
@@ -247,7 +294,10 @@ mod tests {
 
     #[test]
     fn templates_interpolate_and_survive_errors() {
-        let t = Template::compile("tested {days_since(manifest.rollback.last_tested)} days ago, {manifest.nope}").unwrap();
+        let t = Template::compile(
+            "tested {days_since(manifest.rollback.last_tested)} days ago, {manifest.nope}",
+        )
+        .unwrap();
         assert_eq!(t.render(&ctx()), "tested 22 days ago, ?");
         assert!(Template::compile("bad {1 +}").is_err());
     }

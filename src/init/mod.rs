@@ -9,7 +9,10 @@ use crate::source::display_path;
 const FILES: &[(&str, &str)] = &[
     ("readiness.yaml", include_str!("manifest.yaml")),
     ("runbooks/monitoring.md", include_str!("monitoring.md")),
-    ("runbooks/incident-response.md", include_str!("incident-response.md")),
+    (
+        "runbooks/incident-response.md",
+        include_str!("incident-response.md"),
+    ),
     ("runbooks/rollback.md", include_str!("rollback.md")),
     ("runbooks/comms.md", include_str!("comms.md")),
     ("runbooks/support.md", include_str!("support.md")),
@@ -24,11 +27,21 @@ fn service_name(dir: &Path) -> String {
     let name: String = raw
         .to_lowercase()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
         .skip_while(|c| !c.is_ascii_alphanumeric())
         .take(100)
         .collect();
-    if name.is_empty() { "my-service".into() } else { name }
+    if name.is_empty() {
+        "my-service".into()
+    } else {
+        name
+    }
 }
 
 /// Writes the starter files; refuses to overwrite unless `force`.
@@ -39,7 +52,10 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
         reason: e.to_string(),
     })?;
     let name = name.unwrap_or_else(|| service_name(&dir));
-    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c)) {
+    if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+    {
         return Err(Error::Usage(format!(
             "--name `{name}`: use lowercase letters, digits, `.`, `_` and `-`"
         )));

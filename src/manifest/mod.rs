@@ -147,14 +147,23 @@ pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
     let mut out = Vec::new();
     let mut push = |route: Route, v: &Value| {
         if let Some(p) = v.as_str() {
-            out.push(PathRef { route, path: p.to_string() });
+            out.push(PathRef {
+                route,
+                path: p.to_string(),
+            });
         }
     };
     let root = Route::root();
     if let Some(signals) = doc.pointer("/telemetry/signals").and_then(Value::as_array) {
         for (i, s) in signals.iter().enumerate() {
             if let Some(d) = s.get("dashboard") {
-                push(root.key("telemetry").key("signals").index(i).key("dashboard"), d);
+                push(
+                    root.key("telemetry")
+                        .key("signals")
+                        .index(i)
+                        .key("dashboard"),
+                    d,
+                );
             }
         }
     }
@@ -165,8 +174,14 @@ pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
     }
     if let Some(required) = doc.pointer("/alerts/required").and_then(Value::as_array) {
         for (i, r) in required.iter().enumerate() {
-            if let Some(rb) = r.get("runbook").filter(|v| !is_url(v.as_str().unwrap_or(""))) {
-                push(root.key("alerts").key("required").index(i).key("runbook"), rb);
+            if let Some(rb) = r
+                .get("runbook")
+                .filter(|v| !is_url(v.as_str().unwrap_or("")))
+            {
+                push(
+                    root.key("alerts").key("required").index(i).key("runbook"),
+                    rb,
+                );
             }
         }
     }

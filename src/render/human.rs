@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource, SourceCode,
-    SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
+    SourceCode, SourceSpan, SpanContents,
 };
 
 use super::{Style, sanitize};
@@ -59,7 +59,9 @@ impl std::error::Error for Diag {}
 
 impl Diagnostic for Diag {
     fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.code.as_ref().map(|c| Box::new(c) as Box<dyn fmt::Display>)
+        self.code
+            .as_ref()
+            .map(|c| Box::new(c) as Box<dyn fmt::Display>)
     }
 
     fn severity(&self) -> Option<miette::Severity> {
@@ -67,7 +69,9 @@ impl Diagnostic for Diag {
     }
 
     fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
@@ -143,7 +147,11 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
             }
             _ => notes.insert(0, format!("at {}:{}:{}", loc.file, loc.line, loc.column)),
         }
-        for r in f.related.iter().filter(|r| r.location.file != loc.file || source.is_none()) {
+        for r in f
+            .related
+            .iter()
+            .filter(|r| r.location.file != loc.file || source.is_none())
+        {
             notes.push(sanitize(&format!(
                 "{}: {}:{}:{}",
                 r.message, r.location.file, r.location.line, r.location.column
@@ -186,7 +194,11 @@ pub fn render(report: &Report, style: Style) -> String {
             (Some(s), Some(st)) => format!(" ({}, stage {st})", sanitize(s)),
             _ => String::new(),
         };
-        out.push_str(&format!("{}{who}: {}\n", m.path, m.verdict.as_str().to_uppercase()));
+        out.push_str(&format!(
+            "{}{who}: {}\n",
+            m.path,
+            m.verdict.as_str().to_uppercase()
+        ));
         if style.quiet {
             continue;
         }
@@ -221,7 +233,9 @@ pub fn render(report: &Report, style: Style) -> String {
     ));
     let verdict = match report.verdict {
         Verdict::Pass => "verdict: PASS",
-        Verdict::Fail => "verdict: FAIL (blocked: fix the failures above, or waive them with approval)",
+        Verdict::Fail => {
+            "verdict: FAIL (blocked: fix the failures above, or waive them with approval)"
+        }
         Verdict::Hold => "verdict: HOLD (not enough evidence yet; try again later)",
     };
     out.push_str(verdict);

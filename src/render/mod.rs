@@ -49,8 +49,12 @@ impl std::str::FromStr for Output {
             Some((n, _)) => return Err(format!("`{n}=` needs a file path after `=`")),
             None => (s, None),
         };
-        let format = Format::parse(name)
-            .ok_or_else(|| format!("unknown format `{name}`; use one of: {}", Format::NAMES.join(", ")))?;
+        let format = Format::parse(name).ok_or_else(|| {
+            format!(
+                "unknown format `{name}`; use one of: {}",
+                Format::NAMES.join(", ")
+            )
+        })?;
         Ok(Output { format, path })
     }
 }

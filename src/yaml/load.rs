@@ -581,23 +581,47 @@ mod tests {
 
     #[test]
     fn refuses_what_a_manifest_should_not_hold() {
-        assert!(matches!(load("1: a\n"), Err(YamlError::NonStringKey { .. })));
-        assert!(matches!(load("? [a]\n: b\n"), Err(YamlError::NonStringKey { .. })));
+        assert!(matches!(
+            load("1: a\n"),
+            Err(YamlError::NonStringKey { .. })
+        ));
+        assert!(matches!(
+            load("? [a]\n: b\n"),
+            Err(YamlError::NonStringKey { .. })
+        ));
         assert!(matches!(
             load("a: &x {b: 1}\nc:\n  <<: *x\n"),
             Err(YamlError::MergeKey { .. })
         ));
-        assert!(matches!(load("a: !foo b\n"), Err(YamlError::UnsupportedTag { .. })));
-        assert!(matches!(load("a: !!binary aGk=\n"), Err(YamlError::UnsupportedTag { .. })));
-        assert!(matches!(load("a: !!int x\n"), Err(YamlError::TagMismatch { .. })));
-        assert!(matches!(load("a: 1\n---\nb: 2\n"), Err(YamlError::MultipleDocuments { .. })));
+        assert!(matches!(
+            load("a: !foo b\n"),
+            Err(YamlError::UnsupportedTag { .. })
+        ));
+        assert!(matches!(
+            load("a: !!binary aGk=\n"),
+            Err(YamlError::UnsupportedTag { .. })
+        ));
+        assert!(matches!(
+            load("a: !!int x\n"),
+            Err(YamlError::TagMismatch { .. })
+        ));
+        assert!(matches!(
+            load("a: 1\n---\nb: 2\n"),
+            Err(YamlError::MultipleDocuments { .. })
+        ));
         assert!(matches!(load(""), Err(YamlError::Empty { .. })));
-        assert!(matches!(load("# only a comment\n"), Err(YamlError::Empty { .. })));
+        assert!(matches!(
+            load("# only a comment\n"),
+            Err(YamlError::Empty { .. })
+        ));
         assert!(matches!(
             load("a: 99999999999999999999\n"),
             Err(YamlError::IntegerOverflow { .. })
         ));
-        assert!(matches!(load("a: .nan\n"), Err(YamlError::NonFinite { .. })));
+        assert!(matches!(
+            load("a: .nan\n"),
+            Err(YamlError::NonFinite { .. })
+        ));
     }
 
     #[test]
@@ -622,10 +646,18 @@ mod tests {
     #[test]
     fn nesting_is_bounded_without_recursion() {
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
-        assert!(matches!(load(&deep), Err(YamlError::TooDeep { limit: 64, .. })));
-        let block: String = (0..200).map(|i| format!("{}- \n", "  ".repeat(i))).collect();
+        assert!(matches!(
+            load(&deep),
+            Err(YamlError::TooDeep { limit: 64, .. })
+        ));
+        let block: String = (0..200)
+            .map(|i| format!("{}- \n", "  ".repeat(i)))
+            .collect();
         let err = load(&block).unwrap_err();
-        assert!(matches!(err, YamlError::TooDeep { limit: 64, .. }), "{err:?}");
+        assert!(
+            matches!(err, YamlError::TooDeep { limit: 64, .. }),
+            "{err:?}"
+        );
         assert_eq!(err.span().start.line, 65);
     }
 
@@ -636,4 +668,3 @@ mod tests {
         assert_eq!(err.span().start.line, 2);
     }
 }
-

@@ -131,7 +131,13 @@ mod tests {
 
     #[test]
     fn parses_and_displays_dotted_routes() {
-        for text in ["a", "a.b", "risks[3].owner", "a[1][2].b-c", "rollout.phases[0].gates[2]"] {
+        for text in [
+            "a",
+            "a.b",
+            "risks[3].owner",
+            "a[1][2].b-c",
+            "rollout.phases[0].gates[2]",
+        ] {
             assert_eq!(Route::parse(text).unwrap().to_string(), text);
         }
         assert_eq!(Route::parse("").unwrap(), Route::root());
@@ -146,8 +152,14 @@ mod tests {
 
     #[test]
     fn pointers_become_key_routes() {
-        assert_eq!(Route::from_pointer("/risks/0/id").to_string(), "risks[0].id");
-        assert_eq!(Route::from_pointer("/a~1b").segs(), &[Seg::Key("a/b".into())]);
+        assert_eq!(
+            Route::from_pointer("/risks/0/id").to_string(),
+            "risks[0].id"
+        );
+        assert_eq!(
+            Route::from_pointer("/a~1b").segs(),
+            &[Seg::Key("a/b".into())]
+        );
         assert!(Route::from_pointer("").is_root());
     }
 }
