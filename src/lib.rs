@@ -13,6 +13,8 @@ pub mod duration;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod expr;
 pub mod init;
 pub mod manifest;

@@ -25,8 +25,15 @@ fn run(path: &Path, format: &str) -> Run {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(!stderr.contains("panicked"), "panic on {}: {stderr}", path.display());
-    let code = out.status.code().unwrap_or_else(|| panic!("killed by a signal: {}", path.display()));
+    assert!(
+        !stderr.contains("panicked"),
+        "panic on {}: {stderr}",
+        path.display()
+    );
+    let code = out
+        .status
+        .code()
+        .unwrap_or_else(|| panic!("killed by a signal: {}", path.display()));
     Run {
         code,
         report: serde_json::from_slice(&out.stdout).ok(),
@@ -58,8 +65,9 @@ fn assert_finding(path: &Path, item: &str, line: u64, needle: &str) {
     assert_eq!(r.code, 1, "{}: {}", path.display(), r.stderr);
     let got = failures(r.report.as_ref().expect("JSON report"));
     assert!(
-        got.iter()
-            .any(|(i, l, m)| i == item && *l == line && m.to_lowercase().contains(&needle.to_lowercase())),
+        got.iter().any(|(i, l, m)| i == item
+            && *l == line
+            && m.to_lowercase().contains(&needle.to_lowercase())),
         "{}: expected {item} at line {line} mentioning `{needle}`, got {got:#?}",
         path.display()
     );
@@ -84,22 +92,40 @@ fn yaml_corpus() {
         ("ansi", "LG-SCHEMA", 4, "unknown key"),
     ];
     for (name, item, line, needle) in cases {
-        assert_finding(&dir.join(format!("{name}.readiness.yaml")), item, *line, needle);
+        assert_finding(
+            &dir.join(format!("{name}.readiness.yaml")),
+            item,
+            *line,
+            needle,
+        );
     }
 }
 
 #[test]
 fn ansi_escapes_never_reach_the_terminal() {
-    let r = run(&root().join("tests/hostile/yaml/ansi.readiness.yaml"), "human");
+    let r = run(
+        &root().join("tests/hostile/yaml/ansi.readiness.yaml"),
+        "human",
+    );
     assert_eq!(r.code, 1);
-    assert!(!r.stdout.contains('\u{1b}'), "raw ESC in human output:\n{}", r.stdout);
-    assert!(r.stdout.contains("\\u{1b}"), "escaped ESC expected:\n{}", r.stdout);
+    assert!(
+        !r.stdout.contains('\u{1b}'),
+        "raw ESC in human output:\n{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("\\u{1b}"),
+        "escaped ESC expected:\n{}",
+        r.stdout
+    );
 }
 
 #[test]
 fn billion_laughs_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let mut text = String::from("version: 1\nservice: { name: a, stage: prod }\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+    let mut text = String::from(
+        "version: 1\nservice: { name: a, stage: prod }\na0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
     for i in 1..10 {
         let p = i - 1;
         text.push_str(&format!(
@@ -111,7 +137,11 @@ fn billion_laughs_is_refused() {
     let r = run(&path, "json");
     assert_eq!(r.code, 1);
     let got = failures(r.report.as_ref().unwrap());
-    assert!(got.iter().any(|(i, _, m)| i == "LG-YAML" && m.contains("alias")), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|(i, _, m)| i == "LG-YAML" && m.contains("alias")),
+        "{got:#?}"
+    );
 }
 
 #[test]
@@ -119,11 +149,19 @@ fn deep_nesting_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("readiness.yaml");
     let depth = 100_000;
-    std::fs::write(&path, format!("x: {}{}\n", "[".repeat(depth), "]".repeat(depth))).unwrap();
+    std::fs::write(
+        &path,
+        format!("x: {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+    )
+    .unwrap();
     let r = run(&path, "json");
     assert_eq!(r.code, 1);
     let got = failures(r.report.as_ref().unwrap());
-    assert!(got.iter().any(|(i, l, m)| i == "LG-YAML" && *l == 1 && m.contains("deep")), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|(i, l, m)| i == "LG-YAML" && *l == 1 && m.contains("deep")),
+        "{got:#?}"
+    );
 }
 
 #[test]
@@ -135,11 +173,17 @@ fn a_50_mb_manifest_is_refused_without_reading_it() {
     let r = run(&path, "json");
     assert_eq!(r.code, 1);
     let got = failures(r.report.as_ref().unwrap());
-    assert!(got.iter().any(|(i, _, m)| i == "LG-YAML" && m.contains("byte limit")), "{got:#?}");
+    assert!(
+        got.iter()
+            .any(|(i, _, m)| i == "LG-YAML" && m.contains("byte limit")),
+        "{got:#?}"
+    );
 }
 
 fn manifest_naming(path: &str) -> String {
-    format!("version: 1\nservice: {{ name: a, stage: poc }}\nchecklists: []\ncomms:\n  templates: {path}\n")
+    format!(
+        "version: 1\nservice: {{ name: a, stage: poc }}\nchecklists: []\ncomms:\n  templates: {path}\n"
+    )
 }
 
 fn path_case(setup: impl Fn(&Path), written: &str, needle: &str) {
@@ -155,7 +199,11 @@ fn path_case(setup: impl Fn(&Path), written: &str, needle: &str) {
 fn hostile_paths() {
     path_case(|_| {}, "../../etc/passwd", "leaves the repository");
     path_case(|_| {}, "/etc/passwd", "absolute");
-    path_case(|d| std::fs::create_dir(d.join("dir")).unwrap(), "dir", "directory");
+    path_case(
+        |d| std::fs::create_dir(d.join("dir")).unwrap(),
+        "dir",
+        "directory",
+    );
     #[cfg(unix)]
     {
         path_case(
@@ -165,7 +213,10 @@ fn hostile_paths() {
         );
         path_case(
             |d| {
-                let status = std::process::Command::new("mkfifo").arg(d.join("fifo")).status().unwrap();
+                let status = std::process::Command::new("mkfifo")
+                    .arg(d.join("fifo"))
+                    .status()
+                    .unwrap();
                 assert!(status.success());
             },
             "fifo",

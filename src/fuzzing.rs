@@ -1,0 +1,45 @@
+//! Entry points shared by the cargo-fuzz targets (`fuzz/`) and the stable test harness that
+//! replays their corpus: each must return without panicking for any input.
+
+use std::path::Path;
+
+use crate::source::SourceFile;
+use crate::yaml::{Limits, parse};
+
+/// YAML loader, schema validation and the schema-error locator on arbitrary bytes.
+pub fn yaml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let src = SourceFile::new(Path::new("fuzz.yaml"), "fuzz.yaml".into(), text.to_string());
+    if let Ok(doc) = parse(&src, &Limits::default()) {
+        let json = doc.to_json();
+        let _ = crate::schema::Schema::get(crate::schema::Which::Manifest).validate(&doc, &json);
+    }
+}
+
+/// The expression compiler and evaluator (CEL with launchgate's functions) on arbitrary text.
+pub fn expr(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if text.len() > 4096 {
+        return;
+    }
+    let Ok(expr) = crate::expr::Expr::compile(text) else {
+        return;
+    };
+    let scope = crate::expr::Scope {
+        today: jiff::civil::date(2026, 11, 25),
+        files: serde_json::Map::new(),
+    };
+    let mut ctx = crate::expr::context(std::sync::Arc::new(scope));
+    ctx.add_variable_from_value(
+        "manifest",
+        crate::expr::from_json(
+            &serde_json::json!({"rollback": {"max_minutes": 5, "last_tested": "2026-11-02"}}),
+        ),
+    );
+    let _ = expr.eval(&ctx);
+    let _ = crate::expr::Template::compile(text).map(|t| t.render(&ctx));
+}
