@@ -1,8 +1,10 @@
 //! Resolving manifest paths inside the repository, refusing anything that leaves it.
 
+use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 /// Largest evidence file launchgate reads.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -97,17 +99,31 @@ impl Base {
         } else {
             dir
         };
-        let dir = fs::canonicalize(&dir)?;
-        let root = dir
+        // Many manifests share a directory tree: remember each directory's base so a run
+        // canonicalizes and climbs to the repository root once per directory, not per file.
+        static BASES: Mutex<Option<HashMap<PathBuf, Base>>> = Mutex::new(None);
+        if let Some(hit) = BASES
+            .lock()
+            .ok()
+            .and_then(|m| m.as_ref()?.get(&dir).cloned())
+        {
+            return Ok(hit);
+        }
+        let canonical = fs::canonicalize(&dir)?;
+        let root = canonical
             .ancestors()
             .find(|a| a.join(".git").exists())
-            .unwrap_or(&dir)
+            .unwrap_or(&canonical)
             .to_path_buf();
-        let rel = dir
+        let rel = canonical
             .strip_prefix(&root)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        Ok(Base { root, dir: rel })
+        let base = Base { root, dir: rel };
+        if let Ok(mut m) = BASES.lock() {
+            m.get_or_insert_with(HashMap::new).insert(dir, base.clone());
+        }
+        Ok(base)
     }
 
     /// Resolves a manifest path to a regular file inside the repository, without opening it.
@@ -132,28 +148,31 @@ impl Base {
             }
         }
         let joined: PathBuf = parts.iter().fold(self.root.clone(), |acc, p| acc.join(p));
-        let canonical = match fs::canonicalize(&joined) {
-            Ok(c) => c,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(PathProblem::Missing(written.into()));
-            }
-            Err(e) => {
-                return Err(PathProblem::Unreadable {
+        let problem = |e: std::io::Error| match e.kind() {
+            std::io::ErrorKind::NotFound => PathProblem::Missing(written.into()),
+            _ => PathProblem::Unreadable {
+                path: written.into(),
+                reason: e.to_string(),
+            },
+        };
+        // The common case costs one lstat per file: its directories were verified before and
+        // it is not a symlink. Anything else takes the canonicalizing path.
+        let mut meta = fs::symlink_metadata(&joined).map_err(problem)?;
+        let mut target = joined.clone();
+        let dirs_real = joined
+            .parent()
+            .is_some_and(|d| real_dir_inside(&self.root, d));
+        if meta.file_type().is_symlink() || !dirs_real {
+            let canonical = fs::canonicalize(&joined).map_err(problem)?;
+            if !canonical.starts_with(&self.root) {
+                return Err(PathProblem::SymlinkEscapes {
                     path: written.into(),
-                    reason: e.to_string(),
+                    target: canonical.display().to_string(),
                 });
             }
-        };
-        if !canonical.starts_with(&self.root) {
-            return Err(PathProblem::SymlinkEscapes {
-                path: written.into(),
-                target: canonical.display().to_string(),
-            });
+            meta = fs::metadata(&canonical).map_err(problem)?;
+            target = canonical;
         }
-        let meta = fs::metadata(&canonical).map_err(|e| PathProblem::Unreadable {
-            path: written.into(),
-            reason: e.to_string(),
-        })?;
         if !meta.is_file() {
             return Err(PathProblem::NotAFile {
                 path: written.into(),
@@ -166,7 +185,7 @@ impl Base {
                 bytes: meta.len(),
             });
         }
-        Ok(canonical)
+        Ok(target)
     }
 
     /// Resolves and reads a text file, bounded by [`MAX_FILE_BYTES`].
@@ -204,6 +223,35 @@ impl Base {
         }
         parts.join("/")
     }
+}
+
+/// Whether `dir` (under `root`) and its parents up to `root` are real directories, not
+/// symlinks; answers are cached for the run, so each directory is checked once.
+fn real_dir_inside(root: &Path, dir: &Path) -> bool {
+    static REAL: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
+    let Ok(rel) = dir.strip_prefix(root) else {
+        return false;
+    };
+    let mut current = root.to_path_buf();
+    for part in rel.components() {
+        current.push(part);
+        let known = REAL
+            .lock()
+            .ok()
+            .is_some_and(|s| s.as_ref().is_some_and(|s| s.contains(&current)));
+        if known {
+            continue;
+        }
+        match fs::symlink_metadata(&current) {
+            Ok(m) if m.is_dir() && !m.file_type().is_symlink() => {
+                if let Ok(mut s) = REAL.lock() {
+                    s.get_or_insert_with(HashSet::new).insert(current.clone());
+                }
+            }
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).

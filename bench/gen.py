@@ -1,0 +1,134 @@
+#!/usr/bin/env python3
+"""Generates a realistic corpus of readiness manifests with their runbook files.
+
+usage: gen.py OUT_DIR COUNT [--invalid-share 0.1] [--seed 1]
+
+Each service directory holds a ~75-line `readiness.yaml` (launch + production checklists)
+and the runbooks, dashboard and rule files it names. A share of manifests is invalid
+(schema errors, missing files, stale dates) so the checker exercises its failure paths.
+Deterministic for a given seed.
+"""
+import argparse
+import json
+import os
+import random
+
+MANIFEST = """\
+version: 1
+service:
+  name: {name}
+  tier: {tier}
+  stage: {stage}
+  description: Service {name} of the generated benchmark corpus.
+checklists: [production, launch]
+owners:
+  team: team-{team}
+  primary: "@{primary}"
+  secondary: "@{secondary}"
+  support_hours: "Mon-Fri 08:00-18:00 Europe/Berlin"
+  escalation:
+    - {{ level: 1, contact: "#{name}-oncall", after: 0m }}
+    - {{ level: 2, contact: "@{secondary}", after: 15m }}
+  response_sla: {{ sev1: 15m, sev2: 1h }}
+telemetry:
+  signals:
+    - {{ name: {metric}_requests_total, kind: counter, dashboard: dashboards/main.json }}
+    - {{ name: {metric}_latency_seconds, kind: histogram, dashboard: dashboards/main.json }}
+alerts:
+  rules: [monitoring/alerts.yaml]
+  required:
+    - {{ alert: {alert}Down, severity: page, runbook: runbooks/incident.md }}
+runbooks:
+  monitoring: runbooks/monitoring.md
+  incident: runbooks/incident.md
+  rollback: runbooks/rollback.md
+  comms: runbooks/comms.md
+  support:
+    path: runbooks/support.md
+    reviewed_by: "@{primary}"
+    reviewed_on: {reviewed}
+rollback:
+  strategy: git-revert
+  known_good: v1.{tier}.0
+  max_minutes: {max_minutes}
+  last_tested: {tested}
+backup:
+  rpo: 1h
+  rto: 4h
+  last_restore_test: {restored}
+comms:
+  status_page: https://status.example.com/{name}
+  support_channel: "#{name}-support"
+  update_interval: 30m
+  templates: runbooks/comms.md
+risks:
+  - id: R1
+    failure_mode: the {name} queue backs up under launch load
+    mitigation: autoscaling on queue depth and a paging alert
+    owner: "@{primary}"
+  - id: R2
+    failure_mode: a bad release of {name} corrupts cached results
+    mitigation: canary phases and a tested rollback
+    owner: "@{secondary}"
+rehearsal:
+  kind: tabletop
+  date: {rehearsed}
+  findings_open: 0
+signoffs:
+  - {{ role: engineering, by: "@{primary}", date: {signed} }}
+  - {{ role: support, by: "@{secondary}", date: {signed} }}
+  - {{ role: review, by: "@{reviewer}", date: {signed} }}
+{extra}"""
+
+RUNBOOK = "# {title}\n\n## Steps\n\n1. Check the dashboard.\n2. Follow the procedure for {name}.\n3. Record what happened.\n\n## Escalation\n\nPage the secondary after 15 minutes.\n\n{filler}\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("count", type=int)
+    ap.add_argument("--invalid-share", type=float, default=0.1)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    rnd = random.Random(args.seed)
+    filler = " ".join(["Support answers within the SLA and routes defects to the owning team."] * 3)
+    for i in range(args.count):
+        name = f"svc-{i:05d}"
+        d = os.path.join(args.out, f"team-{i % 50:02d}", name)
+        os.makedirs(os.path.join(d, "runbooks"), exist_ok=True)
+        os.makedirs(os.path.join(d, "dashboards"), exist_ok=True)
+        os.makedirs(os.path.join(d, "monitoring"), exist_ok=True)
+        fields = dict(
+            name=name, tier=rnd.randint(1, 4), stage=rnd.choice(["mmp", "prod"]), team=i % 50,
+            primary=f"owner{i}", secondary=f"backup{i}", reviewer=f"reviewer{i % 7}",
+            metric=name.replace("-", "_"), alert="Svc" + str(i), reviewed="2026-11-03",
+            max_minutes=rnd.choice([2, 3, 5]), tested="2026-11-02", restored="2026-10-20",
+            rehearsed="2026-11-10", signed="2026-11-12", extra="",
+        )
+        if rnd.random() < args.invalid_share:
+            kind = rnd.choice(["schema", "stale", "slow", "unknown-key"])
+            if kind == "schema":
+                fields["stage"] = "production"
+            elif kind == "stale":
+                fields["tested"] = "2026-01-05"
+            elif kind == "slow":
+                fields["max_minutes"] = 30
+            else:
+                fields["extra"] = "owner: \"@someone\"\n"
+        with open(os.path.join(d, "readiness.yaml"), "w") as f:
+            f.write(MANIFEST.format(**fields))
+        for rb in ["monitoring", "incident", "rollback", "comms", "support"]:
+            with open(os.path.join(d, "runbooks", rb + ".md"), "w") as f:
+                f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler))
+        with open(os.path.join(d, "dashboards", "main.json"), "w") as f:
+            json.dump({"title": name, "panels": [{"id": 1, "title": "Requests", "targets": [
+                {"expr": f"rate({fields['metric']}_requests_total[5m])"},
+                {"expr": f"histogram_quantile(0.95, rate({fields['metric']}_latency_seconds_bucket[5m]))"}]}]}, f)
+        with open(os.path.join(d, "monitoring", "alerts.yaml"), "w") as f:
+            f.write(f"groups:\n  - name: {name}\n    rules:\n      - alert: {fields['alert']}Down\n"
+                    f"        expr: up{{job=\"{name}\"}} == 0\n        for: 5m\n        labels:\n          severity: page\n"
+                    f"        annotations:\n          runbook_url: ../runbooks/incident.md\n")
+
+
+if __name__ == "__main__":
+    main()

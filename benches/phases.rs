@@ -1,0 +1,65 @@
+//! Where check time goes: `cargo bench --bench phases -- DIR` walks DIR once and times each
+//! phase of checking its manifests on one thread (read, YAML, schema, full check).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use launchgate::schema::{Schema, Which};
+use launchgate::source::SourceFile;
+use launchgate::yaml::{Limits, parse};
+
+fn main() {
+    let dir = std::env::args()
+        .nth(1)
+        .filter(|a| a != "--bench")
+        .unwrap_or_else(|| "examples".into());
+    let files = launchgate::discover::discover(&[PathBuf::from(&dir)]).expect("discover");
+    let n = files.len() as f64;
+    let per = |label: &str, t: Instant| {
+        let s = t.elapsed().as_secs_f64();
+        println!(
+            "{label:<28} {:>8.1} ms  {:>8.1} µs/manifest",
+            s * 1e3,
+            s * 1e6 / n
+        );
+    };
+    println!("{} manifests under {dir}", files.len());
+
+    let t = Instant::now();
+    let texts: Vec<String> = files
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap_or_default())
+        .collect();
+    per("read", t);
+
+    let t = Instant::now();
+    let docs: Vec<_> = texts
+        .iter()
+        .zip(&files)
+        .map(|(text, f)| SourceFile::new(f, f.display().to_string(), text.clone()))
+        .map(|src| parse(&src, &Limits::default()).ok())
+        .collect();
+    per("yaml", t);
+
+    let t = Instant::now();
+    let jsons: Vec<_> = docs.iter().flatten().map(|d| d.to_json()).collect();
+    per("to_json", t);
+
+    let schema = Schema::get(Which::Manifest);
+    let t = Instant::now();
+    for (doc, json) in docs.iter().flatten().zip(&jsons) {
+        let _ = schema.validate(doc, json);
+    }
+    per("schema", t);
+
+    let opts = launchgate::check::Options {
+        now: "2026-11-25T12:00:00Z".parse().unwrap(),
+        checklists: None,
+    };
+    let loader = launchgate::checklist::Loader::default();
+    let t = Instant::now();
+    for f in &files {
+        let _ = launchgate::check::check_file(f, &opts, &loader);
+    }
+    per("full check (1 thread)", t);
+}
