@@ -46,16 +46,16 @@ runbooks:
   support:
     path: runbooks/support.md
     reviewed_by: "@{primary}"
-    reviewed_on: {reviewed}
+    reviewed_on: "{reviewed}"
 rollback:
   strategy: git-revert
   known_good: v1.{tier}.0
   max_minutes: {max_minutes}
-  last_tested: {tested}
+  last_tested: "{tested}"
 backup:
   rpo: 1h
   rto: 4h
-  last_restore_test: {restored}
+  last_restore_test: "{restored}"
 comms:
   status_page: https://status.example.com/{name}
   support_channel: "#{name}-support"
@@ -72,12 +72,12 @@ risks:
     owner: "@{secondary}"
 rehearsal:
   kind: tabletop
-  date: {rehearsed}
+  date: "{rehearsed}"
   findings_open: 0
 signoffs:
-  - {{ role: engineering, by: "@{primary}", date: {signed} }}
-  - {{ role: support, by: "@{secondary}", date: {signed} }}
-  - {{ role: review, by: "@{reviewer}", date: {signed} }}
+  - {{ role: engineering, by: "@{primary}", date: "{signed}" }}
+  - {{ role: support, by: "@{secondary}", date: "{signed}" }}
+  - {{ role: review, by: "@{reviewer}", date: "{signed}" }}
 {extra}"""
 
 RUNBOOK = "# {title}\n\n## Steps\n\n1. Check the dashboard.\n2. Follow the procedure for {name}.\n3. Record what happened.\n\n## Escalation\n\nPage the secondary after 15 minutes.\n\n{filler}\n"

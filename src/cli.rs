@@ -74,6 +74,9 @@ pub struct CheckArgs {
     /// Checklist to apply instead of the manifests' own lists: a built-in name or a file (repeatable).
     #[arg(long = "checklist", value_name = "NAME|PATH")]
     pub checklists: Vec<String>,
+    /// Only discover, read and parse the manifests (the benchmark's floor); prints the count.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -235,6 +238,11 @@ fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
     } else {
         args.paths
     };
+    if args.parse_only {
+        let (files, parsed) = crate::check::parse_only(&paths)?;
+        println!("{parsed} of {files} manifests parsed");
+        return Ok(0);
+    }
     let report = crate::check::run(&paths, &opts)?;
     emit(&report, &args.report, color)?;
     Ok(report.verdict.exit_code())

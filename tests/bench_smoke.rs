@@ -1,0 +1,33 @@
+//! A smoke run of the benchmark tooling on a tiny corpus: the scripts work and print the
+//! table. The figures themselves are not judged (see bench/RESULTS.md).
+
+mod common;
+
+#[test]
+fn compare_script_prints_the_table() {
+    let Some(python) = common::tool("python3") else {
+        return;
+    };
+    let work = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(python)
+        .arg(common::root().join("bench/compare.py"))
+        .args(["--sizes", "20", "--work"])
+        .arg(work.path())
+        .arg("--binary")
+        .arg(env!("CARGO_BIN_EXE_launchgate"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("files/s"), "{stdout}");
+    let full = stdout
+        .lines()
+        .find(|l| l.starts_with("launchgate check"))
+        .expect("full check row");
+    assert!(full.split_whitespace().any(|w| w == "20"), "{full}");
+    assert!(stdout.contains("launchgate parse-only floor"), "{stdout}");
+}
