@@ -13,9 +13,9 @@ pub mod duration;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod expr;
 #[doc(hidden)]
 pub mod fuzzing;
-pub mod expr;
 pub mod init;
 pub mod manifest;
 pub mod render;
