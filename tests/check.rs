@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{launchgate, root};
+use common::{failures, launchgate, root};
 use serde_json::Value;
 
 const NOW: &str = "2026-11-25T12:00:00Z";
@@ -46,24 +46,6 @@ fn check_json(path: &Path) -> (i32, Value) {
     let report: Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
     (out.status.code().unwrap(), report)
-}
-
-/// Failing findings as (item, line, message).
-fn failures(report: &Value) -> Vec<(String, u64, String)> {
-    report["manifests"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|m| m["findings"].as_array().unwrap())
-        .filter(|f| f["outcome"] == "fail")
-        .map(|f| {
-            (
-                f["item"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap_or(0),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 /// The 1-based line that is exactly `needle` (trimmed), else the first containing it.

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{launchgate, root};
+use common::{failures, launchgate, root};
 use serde_json::Value;
 
 const NOW: &str = "2026-11-25T12:00:00Z";
@@ -40,24 +40,6 @@ fn run(path: &Path, format: &str) -> Run {
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr,
     }
-}
-
-/// (item, line, message) of failing findings.
-fn failures(report: &Value) -> Vec<(String, u64, String)> {
-    report["manifests"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .flat_map(|m| m["findings"].as_array().unwrap())
-        .filter(|f| f["outcome"] == "fail")
-        .map(|f| {
-            (
-                f["item"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap_or(0),
-                f["message"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 fn assert_finding(path: &Path, item: &str, line: u64, needle: &str) {

@@ -52,3 +52,21 @@ pub fn write_tree(dir: &Path, files: &[(&str, &str)]) {
         std::fs::write(p, text).unwrap();
     }
 }
+
+/// Failing findings of a JSON report as (item, line, message).
+pub fn failures(report: &serde_json::Value) -> Vec<(String, u64, String)> {
+    report["manifests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["findings"].as_array().into_iter().flatten())
+        .filter(|f| f["outcome"] == "fail")
+        .map(|f| {
+            (
+                f["item"].as_str().unwrap_or_default().to_string(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
