@@ -42,6 +42,11 @@ pub enum Command {
     ///
     /// Exit codes: 0 every manifest passes, 1 an item fails, 2 launchgate could not run.
     Check(CheckArgs),
+    /// Evaluate a rollout phase's canary gates from status JSON and event history.
+    ///
+    /// Exit codes: 0 promote, 1 a gate is violated (roll back), 3 hold (not enough evidence
+    /// yet), 2 launchgate could not run.
+    Gate(GateArgs),
     /// Write a starter manifest and runbook templates.
     Init(InitArgs),
     /// Explain a checklist item: why it matters, what satisfies it, how to waive it.
@@ -77,6 +82,28 @@ pub struct CheckArgs {
     /// Only discover, read and parse the manifests (the benchmark's floor); prints the count.
     #[arg(long, hide = true)]
     pub parse_only: bool,
+    #[command(flatten)]
+    pub report: ReportArgs,
+}
+
+/// `launchgate gate`.
+#[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("which").required(true).args(["phase", "all"]))]
+pub struct GateArgs {
+    /// The manifest (default: ./readiness.yaml).
+    pub manifest: Option<PathBuf>,
+    /// The phase to evaluate.
+    #[arg(long)]
+    pub phase: Option<String>,
+    /// Evaluate every phase and name the furthest that may be entered now.
+    #[arg(long)]
+    pub all: bool,
+    /// Status snapshot JSON, instead of `rollout.status`.
+    #[arg(long, value_name = "FILE")]
+    pub status: Option<PathBuf>,
+    /// Event history JSONL, instead of `rollout.history`.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -142,6 +169,7 @@ pub fn run(cli: Cli) -> i32 {
     };
     let result = match cli.command {
         Command::Check(args) => check(args, color),
+        Command::Gate(args) => gate(args, color),
         Command::Init(args) => crate::init::run(args.dir, args.name, args.force),
         Command::Explain(args) => crate::explain::run(&args.item, &args.checklists),
         Command::Schema(args) => {
@@ -244,6 +272,21 @@ fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
         return Ok(0);
     }
     let report = crate::check::run(&paths, &opts)?;
+    emit(&report, &args.report, color)?;
+    Ok(report.verdict.exit_code())
+}
+
+fn gate(args: GateArgs, color: bool) -> Result<i32, Error> {
+    let opts = crate::gate::Options {
+        now: parse_now(args.report.now.as_deref())?,
+        status: args.status,
+        history: args.history,
+        phase: if args.all { None } else { args.phase },
+    };
+    let manifest = args
+        .manifest
+        .unwrap_or_else(|| PathBuf::from("readiness.yaml"));
+    let report = crate::gate::run(&manifest, &opts)?;
     emit(&report, &args.report, color)?;
     Ok(report.verdict.exit_code())
 }

@@ -16,6 +16,7 @@ pub mod explain;
 pub mod expr;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod gate;
 pub mod init;
 pub mod manifest;
 pub mod render;

@@ -314,6 +314,9 @@ pub struct Report {
     pub manifests: Vec<ManifestReport>,
     /// Metadata of every item that appears in a finding, by id.
     pub items: BTreeMap<String, ItemInfo>,
+    /// Per-phase verdicts, for `gate`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gate: Option<crate::gate::GateSummary>,
     /// Source texts for snippets, by displayed path; not serialized.
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<SourceFile>>,
@@ -398,6 +401,7 @@ impl Report {
             summary,
             manifests,
             items,
+            gate: None,
             sources,
         }
     }

@@ -159,7 +159,11 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
         }
     }
     let mut help = f.help.clone().map(|h| sanitize(&h));
-    if !crate::core::is_core(&f.item) || f.outcome != Outcome::Pass {
+    let explained = report
+        .items
+        .get(&f.item)
+        .is_none_or(|i| i.checklist != "rollout");
+    if explained {
         let more = format!("launchgate explain {}", f.item);
         help = Some(match help {
             Some(h) => format!("{h}\n(more: {more})"),
@@ -226,12 +230,34 @@ pub fn render(report: &Report, style: Style) -> String {
             out.push_str(&format!("{mark} {id:<24} {}\n", sanitize(title)));
         }
     }
+    if let Some(g) = &report.gate {
+        out.push_str("\nphases:\n");
+        for p in &g.phases {
+            out.push_str(&format!(
+                "  {:<6} {} ({}% traffic)\n",
+                p.verdict.as_str().to_uppercase(),
+                sanitize(&p.name),
+                p.traffic
+            ));
+        }
+        if g.phases.len() > 1 {
+            match &g.furthest {
+                Some(name) => out.push_str(&format!("furthest phase that may be entered now: {}\n", sanitize(name))),
+                None => out.push_str("furthest phase that may be entered now: none (the first phase does not pass)\n"),
+            }
+        }
+    }
     let s = &report.summary;
     out.push_str(&format!(
         "\n{} manifest(s): {} passed, {} failed, {} held, {} waived, {} warning(s)\n",
         s.manifests, s.passed, s.failed, s.held, s.waived, s.warnings
     ));
+    let gate = report.command == "gate";
     let verdict = match report.verdict {
+        Verdict::Pass if gate => "verdict: PASS (promote)",
+        Verdict::Fail if gate => {
+            "verdict: FAIL (a gate is violated: stop the rollout and roll back)"
+        }
         Verdict::Pass => "verdict: PASS",
         Verdict::Fail => {
             "verdict: FAIL (blocked: fix the failures above, or waive them with approval)"

@@ -1,0 +1,321 @@
+//! Streaming a JSONL event history into timestamped samples, keeping only the span gates need.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+/// Longest history line launchgate reads; longer lines are malformed, not read into memory.
+pub const MAX_LINE_BYTES: usize = 10 * 1024 * 1024;
+
+/// How samples say when they happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeSpec {
+    /// Top-level field.
+    pub field: String,
+    /// `unix_ms`, `unix_s` or `rfc3339`.
+    pub unit: String,
+}
+
+impl Default for TimeSpec {
+    fn default() -> TimeSpec {
+        TimeSpec {
+            field: "timestamp_unix_ms".into(),
+            unit: "unix_ms".into(),
+        }
+    }
+}
+
+/// One history line that parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// When, in unix milliseconds.
+    pub ts_ms: i64,
+    /// 1-based line in the history file.
+    pub line: usize,
+    /// The line's fields.
+    pub fields: Map<String, Value>,
+}
+
+/// A history line that could not be used, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Malformed {
+    /// 1-based line.
+    pub line: usize,
+    /// Why.
+    pub reason: String,
+}
+
+/// The samples of a history that fall in the span of interest, in time order.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Samples with `ts >= keep_from`, sorted by time (stable for equal times).
+    pub samples: Vec<Sample>,
+    /// Lines that were not usable.
+    pub malformed: Vec<Malformed>,
+    /// Earliest timestamp of any usable line, kept or not.
+    pub first_ts_ms: Option<i64>,
+    /// Lines read.
+    pub lines: usize,
+    /// Lines whose time is earlier than the line before them.
+    pub out_of_order: usize,
+}
+
+/// Reads a history, keeping samples in `[keep_from_ms, now_ms + skew]`. Memory is bounded by
+/// the kept span, not by the file.
+pub fn read(
+    path: &Path,
+    spec: &TimeSpec,
+    keep_from_ms: i64,
+    now_ms: i64,
+) -> std::io::Result<History> {
+    let file = std::fs::File::open(path)?;
+    read_from(
+        BufReader::with_capacity(1 << 16, file),
+        spec,
+        keep_from_ms,
+        now_ms,
+    )
+}
+
+/// [`read`] over any reader (tests, fuzzing).
+pub fn read_from(
+    mut reader: impl BufRead,
+    spec: &TimeSpec,
+    keep_from_ms: i64,
+    now_ms: i64,
+) -> std::io::Result<History> {
+    // Clocks of producers and CI differ a little; more than this is a timestamp in the future.
+    const SKEW_MS: i64 = 60_000;
+    let mut h = History::default();
+    let mut buf = Vec::new();
+    let mut last_ts = i64::MIN;
+    loop {
+        buf.clear();
+        let (n, too_long) = read_line(&mut reader, &mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.lines += 1;
+        let line = h.lines;
+        if too_long {
+            h.malformed.push(Malformed {
+                line,
+                reason: format!("line is longer than {MAX_LINE_BYTES} bytes"),
+            });
+            continue;
+        }
+        let text = match std::str::from_utf8(&buf) {
+            Ok(t) => t.trim(),
+            Err(_) => {
+                h.malformed.push(Malformed {
+                    line,
+                    reason: "not UTF-8".into(),
+                });
+                continue;
+            }
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let fields = match serde_json::from_str::<Value>(text) {
+            Ok(Value::Object(m)) => m,
+            Ok(other) => {
+                h.malformed.push(Malformed {
+                    line,
+                    reason: format!("not a JSON object but {}", kind(&other)),
+                });
+                continue;
+            }
+            Err(e) => {
+                h.malformed.push(Malformed {
+                    line,
+                    reason: format!("invalid JSON: {e}"),
+                });
+                continue;
+            }
+        };
+        let ts = match timestamp(&fields, spec) {
+            Ok(ts) => ts,
+            Err(reason) => {
+                h.malformed.push(Malformed { line, reason });
+                continue;
+            }
+        };
+        if ts > now_ms + SKEW_MS {
+            h.malformed.push(Malformed {
+                line,
+                reason: format!("timestamp {} is in the future", crate::gate::fmt_ms(ts)),
+            });
+            continue;
+        }
+        if ts < last_ts {
+            h.out_of_order += 1;
+        }
+        last_ts = last_ts.max(ts);
+        h.first_ts_ms = Some(h.first_ts_ms.map_or(ts, |f| f.min(ts)));
+        if ts >= keep_from_ms {
+            h.samples.push(Sample {
+                ts_ms: ts,
+                line,
+                fields,
+            });
+        }
+    }
+    h.samples.sort_by_key(|s| s.ts_ms);
+    Ok(h)
+}
+
+/// Reads one line into `buf` without ever holding more than [`MAX_LINE_BYTES`] of it.
+/// Returns (bytes consumed, whether the line was cut).
+fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<(usize, bool)> {
+    let mut consumed = 0;
+    let mut too_long = false;
+    loop {
+        let chunk = reader.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok((consumed, too_long));
+        }
+        let (take, done) = match chunk.iter().position(|b| *b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !too_long {
+            if buf.len() + take > MAX_LINE_BYTES + 1 {
+                too_long = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        reader.consume(take);
+        consumed += take;
+        if done {
+            return Ok((consumed, too_long));
+        }
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// The time of a record per `spec`, in unix milliseconds.
+pub fn timestamp(fields: &Map<String, Value>, spec: &TimeSpec) -> Result<i64, String> {
+    let Some(v) = fields.get(&spec.field) else {
+        return Err(format!("no `{}` field", spec.field));
+    };
+    match spec.unit.as_str() {
+        "rfc3339" => v
+            .as_str()
+            .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+            .map(|t| t.as_millisecond())
+            .ok_or_else(|| format!("`{}` is not an RFC 3339 time: {v}", spec.field)),
+        unit => {
+            let Some(n) = v.as_i64().or_else(|| {
+                v.as_f64()
+                    .filter(|f| f.is_finite() && f.fract() == 0.0)
+                    .map(|f| f as i64)
+            }) else {
+                return Err(format!("`{}` is not an integer: {v}", spec.field));
+            };
+            let ms = if unit == "unix_s" {
+                n.checked_mul(1000)
+            } else {
+                Some(n)
+            };
+            let Some(ms) = ms else {
+                return Err(format!("`{}` is out of range: {n}", spec.field));
+            };
+            // Milliseconds since 1973 are above 1e11; a smaller value in a unix_ms field is
+            // almost certainly seconds, which would silently put every sample in 1970.
+            if unit == "unix_ms" && (0..100_000_000_000).contains(&ms) {
+                return Err(format!(
+                    "`{}` = {n} looks like seconds, not milliseconds (set `rollout.timestamp.unit: unix_s`)",
+                    spec.field
+                ));
+            }
+            if !(0..=253_402_300_799_000).contains(&ms) {
+                return Err(format!("`{}` is out of range: {n}", spec.field));
+            }
+            Ok(ms)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_764_000_000_000;
+
+    fn read_str(text: &str, keep_from: i64) -> History {
+        read_from(text.as_bytes(), &TimeSpec::default(), keep_from, NOW).unwrap()
+    }
+
+    #[test]
+    fn keeps_the_span_sorts_and_counts_disorder() {
+        let h = read_str(
+            &format!(
+                "{{\"timestamp_unix_ms\": {}}}\n{{\"timestamp_unix_ms\": {}, \"a\": 1}}\n{{\"timestamp_unix_ms\": {}}}\n",
+                NOW - 5_000,
+                NOW - 1_000,
+                NOW - 2_000
+            ),
+            NOW - 3_000,
+        );
+        assert_eq!(h.lines, 3);
+        assert_eq!(h.samples.iter().map(|s| s.line).collect::<Vec<_>>(), [3, 2]);
+        assert_eq!(h.first_ts_ms, Some(NOW - 5_000));
+        assert_eq!(h.out_of_order, 1);
+    }
+
+    #[test]
+    fn malformed_lines_are_reported_with_their_numbers() {
+        let text = format!(
+            "{{\"timestamp_unix_ms\": {NOW}}}\n{{truncated\n[1]\n{{\"timestamp_unix_ms\": \"{NOW}\"}}\n{{\"timestamp_unix_ms\": 1764000000}}\n{{\"timestamp_unix_ms\": {}}}\n{{\"x\": NaN}}\n",
+            NOW + 3_600_000
+        );
+        let h = read_str(&text, 0);
+        let lines: Vec<usize> = h.malformed.iter().map(|m| m.line).collect();
+        assert_eq!(lines, [2, 3, 4, 5, 6, 7]);
+        assert!(h.malformed[3].reason.contains("looks like seconds"));
+        assert!(h.malformed[4].reason.contains("future"));
+        assert_eq!(h.samples.len(), 1);
+    }
+
+    #[test]
+    fn overlong_lines_are_cut_without_reading_them_whole() {
+        let long = "x".repeat(MAX_LINE_BYTES + 10);
+        let text = format!("{long}\n{{\"timestamp_unix_ms\": {NOW}}}\n");
+        let h = read_str(&text, 0);
+        assert_eq!(h.malformed.len(), 1);
+        assert_eq!(h.malformed[0].line, 1);
+        assert_eq!(h.samples.len(), 1);
+        assert_eq!(h.samples[0].line, 2);
+    }
+
+    #[test]
+    fn seconds_and_rfc3339_units() {
+        let spec = TimeSpec {
+            field: "t".into(),
+            unit: "unix_s".into(),
+        };
+        let m: Map<String, Value> = serde_json::from_str("{\"t\": 1764000000}").unwrap();
+        assert_eq!(timestamp(&m, &spec), Ok(NOW));
+        let spec = TimeSpec {
+            field: "t".into(),
+            unit: "rfc3339".into(),
+        };
+        let m: Map<String, Value> =
+            serde_json::from_str("{\"t\": \"2025-11-24T16:00:00Z\"}").unwrap();
+        assert_eq!(timestamp(&m, &spec), Ok(NOW));
+    }
+}

@@ -1,0 +1,229 @@
+//! `launchgate gate`: decides promote, roll back or hold for rollout phases, from a status
+//! snapshot and a JSONL event history.
+//!
+//! Finding ids are `PHASE/GATE` (the gate's `name`, or `gate-N` by position), plus
+//! `PHASE/status` (snapshot freshness), `PHASE/history` (malformed lines), `PHASE/after`
+//! (the previous phase held long enough) and `PHASE/check` (`require_check`).
+
+pub mod history;
+pub mod phase;
+pub mod status;
+pub mod window;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::check;
+use crate::error::Error;
+use crate::report::{ItemInfo, Report, Severity, Verdict, verdict_of};
+use crate::source::display_path;
+use history::TimeSpec;
+
+/// How a gate run is configured.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Evaluation time.
+    pub now: Timestamp,
+    /// Status snapshot overriding `rollout.status`.
+    pub status: Option<PathBuf>,
+    /// History overriding `rollout.history`.
+    pub history: Option<PathBuf>,
+    /// One phase, or every phase when `None`.
+    pub phase: Option<String>,
+}
+
+/// Per-phase verdicts of a gate run, and how far the rollout may go now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateSummary {
+    /// Phases evaluated, in rollout order.
+    pub phases: Vec<PhaseVerdict>,
+    /// With every phase evaluated: the furthest phase whose gates (and all before it) pass.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub furthest: Option<String>,
+}
+
+/// One phase's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseVerdict {
+    /// Phase name.
+    pub name: String,
+    /// Traffic percent.
+    pub traffic: f64,
+    /// pass: promote; fail: roll back; hold: wait.
+    pub verdict: Verdict,
+}
+
+/// Formats unix milliseconds as RFC 3339.
+pub fn fmt_ms(ms: i64) -> String {
+    Timestamp::from_millisecond(ms)
+        .map(|t| t.to_string())
+        .unwrap_or_else(|_| format!("{ms} ms"))
+}
+
+/// Settings of a rollout with their defaults applied.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Snapshot staleness limit, ms.
+    pub max_staleness_ms: i64,
+    /// Longest allowed gap between samples, ms.
+    pub max_gap_ms: i64,
+    /// Malformed lines from which a gate fails instead of holding.
+    pub malformed_fail_at: usize,
+    /// History timestamps.
+    pub timestamp: TimeSpec,
+    /// Snapshot timestamp, if the snapshot carries one.
+    pub status_timestamp: Option<TimeSpec>,
+}
+
+fn ms(text: Option<&str>, default_s: i64) -> i64 {
+    text.and_then(crate::duration::parse_seconds)
+        .unwrap_or(default_s)
+        * 1000
+}
+
+/// Runs the gate for one manifest.
+pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
+    if !manifest_path.is_file() {
+        return Err(Error::NotFound(display_path(manifest_path)));
+    }
+    let check_opts = check::Options {
+        now: opts.now,
+        checklists: None,
+    };
+    let checked = check::check_file(
+        manifest_path,
+        &check_opts,
+        &crate::checklist::Loader::default(),
+    )?;
+    let mut items: BTreeMap<String, ItemInfo> = crate::core::CORE
+        .iter()
+        .map(|c| (c.id.to_string(), crate::core::info(c)))
+        .collect();
+    let sources: BTreeMap<_, _> = checked
+        .sources
+        .iter()
+        .map(|s| (s.display.clone(), s.clone()))
+        .collect();
+    let now = opts.now.to_string();
+    let Some(manifest) = checked.manifest.clone() else {
+        // The manifest itself is broken: its findings are the answer.
+        return Ok(Report::new(
+            "gate",
+            now,
+            vec![checked.report],
+            items,
+            sources,
+        ));
+    };
+    let rollout = manifest
+        .rollout
+        .clone()
+        .filter(|r| !r.phases.is_empty())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: no `rollout.phases` to gate",
+                display_path(manifest_path)
+            ))
+        })?;
+    let selected: Vec<usize> = match &opts.phase {
+        Some(name) => vec![
+            rollout
+                .phases
+                .iter()
+                .position(|p| &p.name == name)
+                .ok_or_else(|| {
+                    let names: Vec<&str> = rollout.phases.iter().map(|p| p.name.as_str()).collect();
+                    Error::Usage(format!(
+                        "unknown phase `{name}`; phases: {}",
+                        names.join(", ")
+                    ))
+                })?,
+        ],
+        None => (0..rollout.phases.len()).collect(),
+    };
+    let settings = Settings {
+        max_staleness_ms: ms(rollout.max_staleness.as_deref(), 15 * 60),
+        max_gap_ms: ms(rollout.max_gap.as_deref(), 5 * 60),
+        malformed_fail_at: rollout.malformed_fail_at.unwrap_or(10) as usize,
+        timestamp: rollout
+            .timestamp
+            .as_ref()
+            .map(|t| TimeSpec {
+                field: t.field.clone(),
+                unit: t.unit.clone(),
+            })
+            .unwrap_or_default(),
+        status_timestamp: rollout.status_timestamp.as_ref().map(|t| TimeSpec {
+            field: t.field.clone(),
+            unit: t.unit.clone(),
+        }),
+    };
+    let src = checked.sources.first().cloned().ok_or_else(|| Error::Io {
+        path: display_path(manifest_path),
+        reason: "internal: manifest source missing".into(),
+    })?;
+    let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).map_err(|e| Error::Io {
+        path: src.display.clone(),
+        reason: e.to_string(),
+    })?;
+    let dir = manifest_path.parent().unwrap_or(Path::new(""));
+    let resolve = |cli: &Option<PathBuf>, written: &Option<String>| -> Option<PathBuf> {
+        cli.clone()
+            .or_else(|| written.as_ref().map(|w| dir.join(w)))
+    };
+    let inputs = phase::Inputs {
+        status: resolve(&opts.status, &rollout.status),
+        history: resolve(&opts.history, &rollout.history),
+        now_ms: opts.now.as_millisecond(),
+        settings,
+        check_verdict: checked.report.verdict,
+        check_failures: checked
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.blocks())
+            .map(|f| f.item.clone())
+            .collect(),
+    };
+    let evaluation = phase::evaluate(&rollout.phases, &selected, &inputs, &doc, &src);
+    let mut summary = GateSummary {
+        phases: Vec::new(),
+        furthest: None,
+    };
+    let mut findings = Vec::new();
+    for (i, phase_findings) in evaluation {
+        let p = &rollout.phases[i];
+        summary.phases.push(PhaseVerdict {
+            name: p.name.clone(),
+            traffic: p.traffic,
+            verdict: verdict_of(&phase_findings),
+        });
+        for f in &phase_findings {
+            items.entry(f.item.clone()).or_insert_with(|| ItemInfo {
+                title: f.title.clone(),
+                why: "Canary gates keep a rollout from advancing on bad or missing evidence: a violated gate means stop and roll back, missing or stale data means wait.".into(),
+                fix: "Look at the observed values and the sample named in the finding; `launchgate explain` does not cover gates, the manifest's `rollout.phases` defines them.".into(),
+                severity: Severity::Error,
+                checklist: "rollout".into(),
+                help_uri: format!("{}#gates", crate::core::DOCS_URL),
+            });
+        }
+        findings.extend(phase_findings);
+    }
+    if opts.phase.is_none() {
+        summary.furthest = summary
+            .phases
+            .iter()
+            .take_while(|p| p.verdict == Verdict::Pass)
+            .last()
+            .map(|p| p.name.clone());
+    }
+    let mut report_manifest = checked.report;
+    report_manifest.findings = findings;
+    let mut report = Report::new("gate", now, vec![report_manifest], items, sources);
+    report.gate = Some(summary);
+    Ok(report)
+}
