@@ -68,6 +68,7 @@ pub fn read(
     spec: &TimeSpec,
     keep_from_ms: i64,
     now_ms: i64,
+    fields: Option<&std::collections::HashSet<String>>,
 ) -> std::io::Result<History> {
     let file = std::fs::File::open(path)?;
     read_from(
@@ -75,6 +76,7 @@ pub fn read(
         spec,
         keep_from_ms,
         now_ms,
+        fields,
     )
 }
 
@@ -84,6 +86,7 @@ pub fn read_from(
     spec: &TimeSpec,
     keep_from_ms: i64,
     now_ms: i64,
+    keep_fields: Option<&std::collections::HashSet<String>>,
 ) -> std::io::Result<History> {
     // Clocks of producers and CI differ a little; more than this is a timestamp in the future.
     const SKEW_MS: i64 = 60_000;
@@ -155,6 +158,11 @@ pub fn read_from(
         last_ts = last_ts.max(ts);
         h.first_ts_ms = Some(h.first_ts_ms.map_or(ts, |f| f.min(ts)));
         if ts >= keep_from_ms {
+            let mut fields = fields;
+            // Only the fields gates read are kept: memory follows the window, not the producer.
+            if let Some(keep) = keep_fields {
+                fields.retain(|k, _| keep.contains(k));
+            }
             h.samples.push(Sample {
                 ts_ms: ts,
                 line,
@@ -257,7 +265,7 @@ mod tests {
     const NOW: i64 = 1_764_000_000_000;
 
     fn read_str(text: &str, keep_from: i64) -> History {
-        read_from(text.as_bytes(), &TimeSpec::default(), keep_from, NOW).unwrap()
+        read_from(text.as_bytes(), &TimeSpec::default(), keep_from, NOW, None).unwrap()
     }
 
     #[test]

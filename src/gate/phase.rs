@@ -106,6 +106,7 @@ struct Ctx<'a> {
     history: Option<Result<History, String>>,
     history_shown: String,
     samples: Arc<Vec<Sample>>,
+    prefixes: window::Prefixes,
 }
 
 impl Ctx<'_> {
@@ -192,6 +193,7 @@ pub fn evaluate(
             .map(display_path)
             .unwrap_or_default(),
         samples: Arc::new(Vec::new()),
+        prefixes: window::Prefixes::default(),
     };
     if needs_status {
         ctx.snapshot = Some(match &inputs.status {
@@ -214,8 +216,14 @@ pub fn evaluate(
             Some(p) if !p.is_file() => {
                 Err(format!("the history `{}` does not exist", display_path(p)))
             }
-            Some(p) => history::read(p, &inputs.settings.timestamp, keep_from, inputs.now_ms)
-                .map_err(|e| format!("cannot read the history `{}`: {e}", display_path(p))),
+            Some(p) => history::read(
+                p,
+                &inputs.settings.timestamp,
+                keep_from,
+                inputs.now_ms,
+                Some(&fields_needed(&compiled)),
+            )
+            .map_err(|e| format!("cannot read the history `{}`: {e}", display_path(p))),
         });
         if let Some(Ok(h)) = &mut ctx.history {
             ctx.samples = Arc::new(std::mem::take(&mut h.samples));
@@ -232,6 +240,41 @@ pub fn evaluate(
             (i, findings)
         })
         .collect()
+}
+
+/// Top-level history fields any windowed gate reads (window function arguments,
+/// `reason_codes` for `count_reason`, variables of `all`/`any` expressions).
+fn fields_needed(compiled: &[Vec<Compiled>]) -> std::collections::HashSet<String> {
+    let mut out = std::collections::HashSet::new();
+    for g in compiled.iter().flatten() {
+        let Kind::Windowed(p, _) = &g.kind else {
+            continue;
+        };
+        out.insert("reason_codes".to_string());
+        for (_, _, e) in &p.quantified {
+            out.extend(
+                e.program
+                    .references()
+                    .variables()
+                    .into_iter()
+                    .map(str::to_string),
+            );
+        }
+        let text = &p.main.source;
+        let mut rest = text.as_str();
+        while let Some(i) = rest.find("__w_") {
+            rest = &rest[i..];
+            if let Some(open) = rest.find("(\"") {
+                let arg = &rest[open + 2..];
+                if let Some(end) = arg.find('"') {
+                    let field = &arg[..end];
+                    out.insert(field.split('.').next().unwrap_or(field).to_string());
+                }
+            }
+            rest = &rest[4..];
+        }
+    }
+    out
 }
 
 fn ms_of(text: Option<&str>) -> i64 {
@@ -568,6 +611,7 @@ type WindowResult = (
 fn eval_window(ctx: &Ctx, p: &Prepared, w: i64, to: i64) -> WindowResult {
     let win = Arc::new(Window {
         samples: ctx.samples.clone(),
+        prefixes: ctx.prefixes.clone(),
         range: range(&ctx.samples, to - w, to),
         seconds: w as f64 / 1000.0,
         observed: Mutex::new(Vec::new()),

@@ -170,10 +170,16 @@ pub struct Observation {
     pub witness: Option<(usize, i64)>,
 }
 
+/// Prefix sums over all kept samples, shared by every window of a run: `after` evaluates
+/// the same gates at many instants, and each then costs O(1) instead of a scan.
+pub type Prefixes = Arc<Mutex<std::collections::HashMap<String, Option<Arc<Vec<f64>>>>>>;
+
 /// The samples of one window and what its functions observed.
 pub struct Window {
     /// All kept samples.
     pub samples: Arc<Vec<Sample>>,
+    /// Shared prefix sums over `samples`.
+    pub prefixes: Prefixes,
     /// Index range of this window in `samples`.
     pub range: std::ops::Range<usize>,
     /// Window length in seconds (for `rate`).
@@ -188,6 +194,20 @@ pub const MISSING: &str = "missing field";
 impl Window {
     fn slice(&self) -> &[Sample] {
         &self.samples[self.range.clone()]
+    }
+
+    /// The cached prefix array for `key`, built once by `build` (None: not representable,
+    /// e.g. a missing or non-numeric value somewhere; callers then scan).
+    fn prefix(
+        &self,
+        key: String,
+        build: impl FnOnce(&[Sample]) -> Option<Vec<f64>>,
+    ) -> Option<Arc<Vec<f64>>> {
+        let mut cache = self.prefixes.lock().ok()?;
+        cache
+            .entry(key)
+            .or_insert_with(|| build(&self.samples).map(Arc::new))
+            .clone()
     }
 
     fn observe(&self, text: String, witness: Option<&Sample>) {
@@ -266,19 +286,30 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
     });
     let win = w.clone();
     let _ = ctx.add_function("__w_count_reason", move |code: Arc<String>| -> i64 {
-        let mut first = None;
-        let mut n = 0;
-        for s in win.slice() {
-            let has = s
-                .fields
+        let has = |s: &Sample| {
+            s.fields
                 .get("reason_codes")
                 .and_then(Json::as_array)
-                .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(code.as_str())));
-            if has {
-                n += 1;
-                first.get_or_insert(s);
+                .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(code.as_str())))
+        };
+        let counts = win.prefix(format!("count:{code}"), |all| {
+            let mut c = Vec::with_capacity(all.len() + 1);
+            c.push(0.0);
+            for s in all {
+                c.push(c[c.len() - 1] + if has(s) { 1.0 } else { 0.0 });
             }
-        }
+            Some(c)
+        });
+        let r = win.range.clone();
+        let n = match counts {
+            Some(c) => (c[r.end] - c[r.start]) as i64,
+            None => win.slice().iter().filter(|s| has(s)).count() as i64,
+        };
+        let first = if n > 0 {
+            win.slice().iter().find(|s| has(s))
+        } else {
+            None
+        };
         win.observe(format!("count_reason(\"{code}\") = {n}"), first);
         n
     });
@@ -286,12 +317,33 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
     let _ = ctx.add_function(
         "__w_increase",
         move |f: Arc<String>| -> Result<Value, ExecutionError> {
-            let s = win.series("increase", &f)?;
-            let values: Vec<f64> = s.iter().map(|x| x.0).collect();
-            let inc = increase(&values);
+            let r = win.range.clone();
+            let cumulative = win.prefix(format!("increase:{f}"), |all| {
+                let mut c: Vec<f64> = Vec::with_capacity(all.len());
+                let mut prev: Option<f64> = None;
+                for s in all {
+                    let v = lookup(&s.fields, &f)?.as_f64().filter(|x| x.is_finite())?;
+                    let step = match prev {
+                        Some(p) if v >= p => v - p,
+                        Some(_) => v,
+                        None => 0.0,
+                    };
+                    c.push(c.last().copied().unwrap_or(0.0) + step);
+                    prev = Some(v);
+                }
+                Some(c)
+            });
+            let inc = match cumulative {
+                Some(c) if r.end > r.start => c[r.end - 1] - c[r.start],
+                Some(_) => 0.0,
+                None => {
+                    let s = win.series("increase", &f)?;
+                    increase(&s.iter().map(|x| x.0).collect::<Vec<_>>())
+                }
+            };
             win.observe(
                 format!("increase({f}) = {}", show(inc)),
-                s.first().map(|x| x.1),
+                win.slice().first(),
             );
             Ok(number(inc))
         },
@@ -379,6 +431,7 @@ mod tests {
         let n = samples.len();
         let w = Arc::new(Window {
             samples: Arc::new(samples),
+            prefixes: Prefixes::default(),
             range: 0..n,
             seconds: 60.0,
             observed: Mutex::new(Vec::new()),
