@@ -43,3 +43,33 @@ pub fn expr(data: &[u8]) {
     let _ = expr.eval(&ctx);
     let _ = crate::expr::Template::compile(text).map(|t| t.render(&ctx));
 }
+
+/// The history reader and window functions on arbitrary bytes.
+pub fn history(data: &[u8]) {
+    let spec = crate::gate::history::TimeSpec::default();
+    let now = 1_795_608_000_000;
+    let Ok(h) = crate::gate::history::read_from(data, &spec, 0, now, None) else {
+        return;
+    };
+    let samples = std::sync::Arc::new(h.samples);
+    let n = samples.len();
+    let w = std::sync::Arc::new(crate::gate::window::Window {
+        samples,
+        prefixes: Default::default(),
+        range: 0..n,
+        seconds: 60.0,
+        observed: Default::default(),
+    });
+    let mut ctx = cel::Context::with_env(crate::expr::env());
+    crate::gate::window::bind(&mut ctx, w);
+    for src in [
+        "increase(a) > 0 || delta(a) < 0",
+        "max(a) >= min(a)",
+        "count_reason('x') + samples() >= 0",
+        "rate(a) >= 0.0",
+    ] {
+        if let Ok(p) = crate::gate::window::prepare(src) {
+            let _ = p.main.eval(&ctx);
+        }
+    }
+}

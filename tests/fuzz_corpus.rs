@@ -72,3 +72,8 @@ fn yaml_target() {
 fn expr_target() {
     replay("expr", launchgate::fuzzing::expr, 2_000);
 }
+
+#[test]
+fn history_target() {
+    replay("history", launchgate::fuzzing::history, 1_000);
+}

@@ -227,3 +227,259 @@ fn unreadable_files() {
     }
     assert_finding(&path, "LG-PATH", 5, "cannot be read");
 }
+
+const MANIFEST: &str = "examples/dashboard-factory/readiness.yaml";
+
+fn healthy(file: &str) -> std::path::PathBuf {
+    root()
+        .join("examples/dashboard-factory/fixtures/healthy")
+        .join(file)
+}
+
+/// Runs `gate --phase canary-1` with the given status and history files.
+fn gate(status: &Path, history: &Path) -> (i32, Value, String) {
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--phase", "canary-1", "--format", "json", "--now", NOW, "--status",
+        ])
+        .arg(status)
+        .arg("--history")
+        .arg(history)
+        .timeout(std::time::Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let code = out.status.code().expect("killed by a signal");
+    (
+        code,
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+        stderr,
+    )
+}
+
+fn messages(report: &Value) -> String {
+    report["manifests"][0]["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["outcome"] != "pass")
+        .map(|f| format!("{} {}", f["message"], f["evidence"]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The healthy history with its last lines replaced by `bad` lines.
+fn history_with(dir: &Path, bad: &[String]) -> std::path::PathBuf {
+    let text = std::fs::read_to_string(healthy("runtime-events.jsonl")).unwrap();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let keep = lines.len() - 1;
+    lines.truncate(keep);
+    lines.extend(bad.iter().cloned());
+    let path = dir.join("events.jsonl");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    path
+}
+
+#[test]
+fn hostile_histories() {
+    let now_ms: i64 = 1_795_608_000_000;
+    let line = |ts: String| {
+        format!(
+            "{{\"timestamp_unix_ms\":{ts},\"reason_codes\":[\"healthy_cycle\"],\"upserted_widgets\":1}}"
+        )
+    };
+    let cases: Vec<(&str, Vec<String>, &str)> = vec![
+        (
+            "truncated",
+            (0..10)
+                .map(|_| "{\"timestamp_unix_ms\": 17956".to_string())
+                .collect(),
+            "invalid JSON",
+        ),
+        (
+            "nan",
+            (0..10)
+                .map(|i| format!("{{\"timestamp_unix_ms\": {}, \"x\": NaN}}", now_ms - i))
+                .collect(),
+            "invalid JSON",
+        ),
+        (
+            "infinity",
+            (0..10)
+                .map(|i| line(format!("{}", now_ms - i)).replace("1}", "Infinity}"))
+                .collect(),
+            "invalid JSON",
+        ),
+        (
+            "string numbers",
+            (0..10)
+                .map(|i| line(format!("\"{}\"", now_ms - i)))
+                .collect(),
+            "not an integer",
+        ),
+        (
+            "future",
+            (0..10)
+                .map(|i| line(format!("{}", now_ms + 3_600_000 + i)))
+                .collect(),
+            "in the future",
+        ),
+        (
+            "seconds",
+            (0..10)
+                .map(|i| line(format!("{}", now_ms / 1000 - i)))
+                .collect(),
+            "looks like seconds",
+        ),
+        (
+            "out of order",
+            (0..11)
+                .map(|i| line(format!("{}", now_ms - 30_000 - i * 1000)))
+                .collect(),
+            "earlier than the line before it",
+        ),
+    ];
+    for (name, bad, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let history = history_with(dir.path(), &bad);
+        let (code, report, stderr) = gate(&healthy("status.json"), &history);
+        assert_eq!(code, 1, "{name}: {stderr}\n{}", messages(&report));
+        let text = messages(&report);
+        assert!(
+            text.contains(needle) && text.contains("line "),
+            "{name}: {text}"
+        );
+    }
+}
+
+#[test]
+fn overlong_history_lines_are_cut_not_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!(
+        "{{\"timestamp_unix_ms\": 1795607999000, \"pad\": \"{}\"}}",
+        "x".repeat(11 * 1024 * 1024)
+    );
+    let history = history_with(dir.path(), &[long]);
+    let (code, report, _) = gate(&healthy("status.json"), &history);
+    assert_eq!(code, 3, "one bad line holds");
+    assert!(
+        messages(&report).contains("longer than 10485760 bytes"),
+        "{}",
+        messages(&report)
+    );
+}
+
+#[test]
+fn a_one_gigabyte_history_is_streamed_in_bounded_memory() {
+    let Some(time) = common::tool("time") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.jsonl");
+    {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        let now_ms: i64 = 1_795_608_000_000;
+        let pad = "p".repeat(340);
+        let lines: i64 = 2_600_000;
+        for k in 0..lines {
+            // Spread over ~30 days: only the last hour is in any window.
+            let ts = now_ms - (lines - k) * 1000;
+            writeln!(f, "{{\"timestamp_unix_ms\":{ts},\"reason_codes\":[\"healthy_cycle\"],\"pad\":\"{pad}\"}}").unwrap();
+        }
+        for _ in 0..10 {
+            writeln!(f, "{{broken").unwrap();
+        }
+    }
+    assert!(std::fs::metadata(&path).unwrap().len() > 1_000_000_000);
+    let out = std::process::Command::new(time)
+        .args(["-f", "peak-rss-kb %M"])
+        .arg(env!("CARGO_BIN_EXE_launchgate"))
+        .current_dir(root())
+        .args([
+            "gate", MANIFEST, "--phase", "canary-1", "--format", "json", "--now", NOW, "--status",
+        ])
+        .arg(healthy("status.json"))
+        .arg("--history")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let kb: u64 = stderr
+        .lines()
+        .find_map(|l| l.strip_prefix("peak-rss-kb "))
+        .and_then(|v| v.trim().parse().ok())
+        .expect("peak RSS");
+    assert!(kb < 100 * 1024, "peak RSS {kb} KB for a 1 GB history");
+}
+
+#[test]
+fn hostile_status_snapshots() {
+    let dir = tempfile::tempdir().unwrap();
+    let good: Value =
+        serde_json::from_str(&std::fs::read_to_string(healthy("status.json")).unwrap()).unwrap();
+    let write = |name: &str, text: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let mut strings = good.clone();
+    strings["health"]["failure_streak"] = Value::from("0");
+    let mut future = good.clone();
+    future["updated_unix_ms"] = Value::from(1_795_608_000_000i64 + 7_200_000);
+    let mut seconds = good.clone();
+    seconds["updated_unix_ms"] = Value::from(1_795_607_940i64);
+    let cases = [
+        (
+            "truncated",
+            write("a.json", good.to_string()[..40].to_string()),
+            1,
+            "not valid JSON",
+        ),
+        (
+            "nan",
+            write(
+                "b.json",
+                good.to_string()
+                    .replace("\"queue_depth\":0", "\"queue_depth\":NaN"),
+            ),
+            1,
+            "not valid JSON",
+        ),
+        (
+            "strings",
+            write("c.json", strings.to_string()),
+            1,
+            "violated",
+        ),
+        (
+            "future",
+            write("d.json", future.to_string()),
+            3,
+            "in the future",
+        ),
+        (
+            "seconds",
+            write("e.json", seconds.to_string()),
+            1,
+            "looks like seconds",
+        ),
+        (
+            "array",
+            write("f.json", "[1, 2]".into()),
+            1,
+            "not a JSON object",
+        ),
+    ];
+    for (name, status, expected, needle) in cases {
+        let (code, report, stderr) = gate(&status, &healthy("runtime-events.jsonl"));
+        assert_eq!(code, expected, "{name}: {stderr}\n{}", messages(&report));
+        assert!(
+            messages(&report).contains(needle),
+            "{name}: {}",
+            messages(&report)
+        );
+    }
+}

@@ -153,7 +153,15 @@ pub fn read_from(
             continue;
         }
         if ts < last_ts {
+            // Kept and sorted, but reported: a producer writing out of order is broken.
             h.out_of_order += 1;
+            h.malformed.push(Malformed {
+                line,
+                reason: format!(
+                    "timestamp {} is earlier than the line before it (kept, sorted by time)",
+                    crate::gate::fmt_ms(ts)
+                ),
+            });
         }
         last_ts = last_ts.max(ts);
         h.first_ts_ms = Some(h.first_ts_ms.map_or(ts, |f| f.min(ts)));
@@ -283,6 +291,12 @@ mod tests {
         assert_eq!(h.samples.iter().map(|s| s.line).collect::<Vec<_>>(), [3, 2]);
         assert_eq!(h.first_ts_ms, Some(NOW - 5_000));
         assert_eq!(h.out_of_order, 1);
+        assert_eq!(h.malformed.len(), 1);
+        assert!(
+            h.malformed[0]
+                .reason
+                .contains("earlier than the line before it")
+        );
     }
 
     #[test]
