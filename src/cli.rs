@@ -60,7 +60,8 @@ pub enum Command {
 /// Options shared by commands that produce a report.
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Output format, optionally to a file: human, json (FMT or FMT=PATH; repeatable).
+    /// Output format, optionally to a file: human, json, sarif, github, junit, markdown
+    /// (FMT or FMT=PATH; repeatable).
     #[arg(long = "format", short = 'f', value_name = "FMT[=PATH]")]
     pub formats: Vec<Output>,
     /// Evaluation time, RFC 3339 (`2026-11-24T12:00:00Z`) or a date; default: now.
@@ -292,11 +293,22 @@ fn gate(args: GateArgs, color: bool) -> Result<i32, Error> {
 }
 
 /// Writes every requested output; human to stdout when none is requested.
+///
+/// Under GitHub Actions (`GITHUB_ACTIONS=true`, unless `LAUNCHGATE_GITHUB=0`) it also prints
+/// workflow-command annotations and appends a Markdown summary to `$GITHUB_STEP_SUMMARY`.
 pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error> {
     let mut outputs = args.formats.clone();
     if outputs.is_empty() {
         outputs.push(Output {
             format: Format::Human,
+            path: None,
+        });
+    }
+    let github = std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+        && std::env::var("LAUNCHGATE_GITHUB").map_or(true, |v| v != "0");
+    if github && !outputs.iter().any(|o| o.format == Format::Github) {
+        outputs.push(Output {
+            format: Format::Github,
             path: None,
         });
     }
@@ -317,6 +329,19 @@ pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error
                 reason: e.to_string(),
             })?,
         }
+    }
+    if github
+        && let Some(summary) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|s| !s.is_empty())
+    {
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&summary)
+            .map_err(|e| Error::Io {
+                path: summary.to_string_lossy().into_owned(),
+                reason: e.to_string(),
+            })?;
+        let _ = file.write_all(render::markdown::render(report).as_bytes());
     }
     Ok(())
 }

@@ -170,4 +170,22 @@ proptest! {
         let back: Report = serde_json::from_str(&text).unwrap();
         prop_assert_eq!(launchgate::render::json::render(&back), text);
     }
+
+    #[test]
+    fn sarif_and_junit_carry_every_finding(m in manifest()) {
+        let report = check(&m);
+        let open: Vec<_> = report.findings().filter(|(_, f)| f.outcome != Outcome::Pass).collect();
+        let sarif: serde_json::Value = serde_json::from_str(&launchgate::render::sarif::render(&report)).unwrap();
+        let results = sarif["runs"][0]["results"].as_array().unwrap();
+        prop_assert_eq!(results.len(), open.len());
+        for (r, (_, f)) in results.iter().zip(&open) {
+            prop_assert_eq!(r["ruleId"].as_str(), Some(f.item.as_str()));
+            prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(f.message.as_str())), Some(true));
+        }
+        let xml = launchgate::render::junit::render(&report);
+        let items: std::collections::BTreeSet<&str> = report.findings().map(|(_, f)| f.item.as_str()).collect();
+        prop_assert_eq!(xml.matches("<testcase ").count(), items.len());
+        let blocking: std::collections::BTreeSet<&str> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| f.item.as_str()).collect();
+        prop_assert_eq!(xml.matches("<failure ").count(), blocking.len());
+    }
 }

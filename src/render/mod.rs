@@ -1,7 +1,11 @@
 //! Renderers: each formats a finished [`Report`] and never re-checks anything.
 
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 
 use std::path::PathBuf;
 
@@ -14,17 +18,30 @@ pub enum Format {
     Human,
     /// The report as JSON (`schemas/report.schema.json`).
     Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// JUnit XML.
+    Junit,
+    /// A Markdown summary (PR comments, step summaries).
+    Markdown,
 }
 
 impl Format {
     /// All format names, for help and errors.
-    pub const NAMES: &'static [&'static str] = &["human", "json"];
+    pub const NAMES: &'static [&'static str] =
+        &["human", "json", "sarif", "github", "junit", "markdown"];
 
     /// Parses a format name.
     pub fn parse(name: &str) -> Option<Format> {
         match name {
             "human" => Some(Format::Human),
             "json" => Some(Format::Json),
+            "sarif" => Some(Format::Sarif),
+            "github" => Some(Format::Github),
+            "junit" => Some(Format::Junit),
+            "markdown" => Some(Format::Markdown),
             _ => None,
         }
     }
@@ -75,6 +92,10 @@ pub fn render(report: &Report, format: Format, style: Style) -> String {
     match format {
         Format::Human => human::render(report, style),
         Format::Json => json::render(report),
+        Format::Sarif => sarif::render(report),
+        Format::Github => github::render(report),
+        Format::Junit => junit::render(report),
+        Format::Markdown => markdown::render(report),
     }
 }
 
