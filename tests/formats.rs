@@ -344,7 +344,7 @@ fn hostile_text_cannot_inject_into_any_format() {
                 || line.starts_with("::notice "),
             "{line}"
         );
-        assert_eq!(line.matches("::").count() >= 2, true);
+        assert!(line.matches("::").count() >= 2);
         let (props, _) = line[2..].split_once("::").unwrap();
         assert!(!props.contains('\n') && !props.contains(':'), "{props}");
     }
