@@ -21,7 +21,11 @@ fn workflows_pass_actionlint() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert!(out.status.success(), "actionlint:\n{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "actionlint:\n{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 #[test]
@@ -33,13 +37,27 @@ fn workflows_and_action_pass_zizmor() {
         .output()
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "zizmor:\n{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains("No findings to report"), "zizmor:\n{stdout}");
+    assert!(
+        out.status.success(),
+        "zizmor:\n{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("No findings to report"),
+        "zizmor:\n{stdout}"
+    );
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     std::process::Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"])
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
         .args(args)
         .current_dir(dir)
         .output()
@@ -50,7 +68,9 @@ fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 /// (pre-commit builds launchgate with cargo once per repository revision).
 #[test]
 fn pre_commit_hook_blocks_failing_manifests() {
-    let Some(pre_commit) = tool("pre-commit") else { return };
+    let Some(pre_commit) = tool("pre-commit") else {
+        return;
+    };
     let head = git(&root(), &["rev-parse", "HEAD"]);
     if !head.status.success() {
         eprintln!("SKIPPED: the repository has no commit for pre-commit to install from");
@@ -69,20 +89,45 @@ fn pre_commit_hook_blocks_failing_manifests() {
             .arg(root())
             .args(["launchgate", "--files", file])
             .env("PRE_COMMIT_HOME", &home)
+            // pre-commit builds the hook with `cargo install`; a lighter release profile and a
+            // kept target directory make that one build minutes cheaper in CI.
+            .env("CARGO_PROFILE_RELEASE_LTO", "false")
+            .env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1")
+            .env("CARGO_PROFILE_RELEASE_DEBUG", "0")
+            .env("CARGO_TARGET_DIR", root().join("target/pre-commit"))
             .env("NO_COLOR", "1")
             .current_dir(&repo)
             .output()
             .unwrap()
     };
-    std::fs::write(repo.join("readiness.yaml"), "version: 1\nservice: { name: ok, stage: poc }\nchecklists: []\n").unwrap();
+    std::fs::write(
+        repo.join("readiness.yaml"),
+        "version: 1\nservice: { name: ok, stage: poc }\nchecklists: []\n",
+    )
+    .unwrap();
     git(&repo, &["add", "readiness.yaml"]);
     let out = try_repo("readiness.yaml");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "a passing manifest was blocked:\n{text}");
-    std::fs::write(repo.join("readiness.yaml"), "version: 1\nservice: { name: ok, stage: poc }\nownr: x\n").unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "a passing manifest was blocked:\n{text}"
+    );
+    std::fs::write(
+        repo.join("readiness.yaml"),
+        "version: 1\nservice: { name: ok, stage: poc }\nownr: x\n",
+    )
+    .unwrap();
     git(&repo, &["add", "readiness.yaml"]);
     let out = try_repo("readiness.yaml");
-    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(!out.status.success(), "a failing manifest passed:\n{text}");
     assert!(text.contains("unknown key `ownr`"), "{text}");
 }
