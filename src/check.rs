@@ -250,7 +250,17 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let checklists = resolve_checklists(&manifest, opts, &doc, &src, dir, loader, &mut findings)?;
 
     let refs = manifest::referenced_paths(&json);
-    let facts = evidence::collect(&base, &refs);
+    let facts = evidence::collect_all(
+        &base,
+        &refs,
+        &evidence::Context {
+            manifest: path,
+            doc: &json,
+            now_unix: opts.now.as_second(),
+        },
+    );
+    evidence_findings(&facts, dir, &mut findings);
+    checked.sources.extend(facts.alerts.sources.iter().cloned());
     path_findings(&refs, &facts, &doc, &src, &mut findings);
     placeholder_findings(&doc, &facts, &src, dir, &mut findings);
 
@@ -261,7 +271,13 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         .and_then(Value::as_object)
         .cloned()
         .unwrap_or_default();
-    let mut ctx = expr::context(Arc::new(Scope { today, files }));
+    let mut ctx = expr::context(Arc::new(Scope {
+        today,
+        files,
+        dashboards: facts.dashboards.clone(),
+        repo: Some(evidence::git::open(&base.root)),
+        now_unix: opts.now.as_second(),
+    }));
     let view = rule_view(&json);
     ctx.add_variable_from_value("manifest", expr::from_json(&view));
     ctx.add_variable_from_value("evidence", expr::from_json(&facts_json));
@@ -424,6 +440,54 @@ fn path_findings(
                 "all {} referenced files exist inside the repository",
                 refs.len()
             ),
+        ));
+    }
+}
+
+/// Broken evidence files (rule files that are not YAML, dashboards that are not JSON) are
+/// located in those files.
+fn evidence_findings(facts: &evidence::Facts, dir: &Path, findings: &mut Vec<Finding>) {
+    let before = findings.len();
+    for p in &facts.alerts.problems {
+        let mut loc = Location::file(&p.file);
+        if let Some((line, column, offset, len)) = p.at {
+            loc = Location {
+                file: p.file.clone(),
+                line,
+                column,
+                end_line: line,
+                end_column: column + 1,
+                offset,
+                len,
+            };
+        }
+        findings.push(core_finding("LG-EVIDENCE", Outcome::Fail, p.message.clone()).at(loc).help("fix the rule file; `promtool check rules FILE` checks it the way Prometheus will"));
+    }
+    for (written, d) in &facts.dashboards {
+        let Some(problem) = &d.problem else { continue };
+        let shown = display_path(&dir.join(written));
+        let mut loc = Location::file(&shown);
+        if let Some((line, column)) = d.error_at {
+            loc.line = line;
+            loc.end_line = line;
+            loc.column = column;
+            loc.end_column = column;
+        }
+        findings.push(
+            core_finding(
+                "LG-EVIDENCE",
+                Outcome::Fail,
+                format!("dashboard `{written}`: {problem}"),
+            )
+            .at(loc)
+            .help("export the dashboard JSON from Grafana again"),
+        );
+    }
+    if findings.len() == before {
+        findings.push(core_finding(
+            "LG-EVIDENCE",
+            Outcome::Pass,
+            "rule files and dashboards parse".into(),
         ));
     }
 }

@@ -243,10 +243,10 @@ pub fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
     if let Ok(ts) = text.parse::<jiff::Timestamp>() {
         return Ok(ts);
     }
-    if let Ok(date) = text.parse::<jiff::civil::Date>() {
-        if let Ok(z) = date.to_zoned_datetime(jiff::tz::TimeZone::UTC) {
-            return Ok(z.timestamp());
-        }
+    if let Ok(date) = text.parse::<jiff::civil::Date>()
+        && let Ok(z) = date.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+    {
+        return Ok(z.timestamp());
     }
     Err(Error::Usage(format!(
         "--now `{text}` is not an RFC 3339 time (2026-11-24T12:00:00Z) or a date (2026-11-24)"

@@ -51,6 +51,12 @@ pub const CORE: &[CoreItem] = &[
         fix: "Renew the waiver with a new approval and expiry, fix the item id, or remove a waiver whose item now passes.",
     },
     CoreItem {
+        id: "LG-EVIDENCE",
+        title: "Evidence files are readable",
+        why: "A Prometheus rule file that is not YAML or a dashboard that is not JSON proves nothing; launchgate does not guess what it meant.",
+        fix: "Fix the file at the location shown (`promtool check rules` for rule files; re-export dashboards from Grafana).",
+    },
+    CoreItem {
         id: "LG-PLACEHOLDER",
         title: "No placeholders left",
         why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished.",

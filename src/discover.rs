@@ -40,7 +40,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
         .hidden(false)
         .require_git(false)
         .add_custom_ignore_filename(IGNORE_FILE)
-        .filter_entry(|e| e.file_name() != ".git")
+        // GitHub workflow files may be called `readiness.yml` too; they are never manifests.
+        .filter_entry(|e| {
+            e.file_name() != ".git"
+                && !(e.file_name() == "workflows"
+                    && e.path().parent().and_then(Path::file_name) == Some(".github".as_ref()))
+        })
         .build_parallel()
         .run(|| {
             Box::new(|entry| {

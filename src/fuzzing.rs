@@ -29,10 +29,7 @@ pub fn expr(data: &[u8]) {
     let Ok(expr) = crate::expr::Expr::compile(text) else {
         return;
     };
-    let scope = crate::expr::Scope {
-        today: jiff::civil::date(2026, 11, 25),
-        files: serde_json::Map::new(),
-    };
+    let scope = crate::expr::Scope::bare(jiff::civil::date(2026, 11, 25));
     let mut ctx = crate::expr::context(std::sync::Arc::new(scope));
     ctx.add_variable_from_value(
         "manifest",

@@ -65,19 +65,19 @@ pub fn apply(
             ));
             continue;
         }
-        if let Some(granted) = w.granted.as_deref().and_then(|g| g.parse::<Date>().ok()) {
-            if granted > today || granted > expires {
-                problems.push(problem(
-                    Severity::Error,
-                    at("granted"),
-                    format!(
-                        "the waiver for {} is granted on {}, after today or after it expires",
-                        w.item, granted
-                    ),
-                    "set `granted` to the day it was approved",
-                ));
-                continue;
-            }
+        if let Some(granted) = w.granted.as_deref().and_then(|g| g.parse::<Date>().ok())
+            && (granted > today || granted > expires)
+        {
+            problems.push(problem(
+                Severity::Error,
+                at("granted"),
+                format!(
+                    "the waiver for {} is granted on {}, after today or after it expires",
+                    w.item, granted
+                ),
+                "set `granted` to the day it was approved",
+            ));
+            continue;
         }
         if !applies {
             problems.push(problem(

@@ -32,8 +32,39 @@ fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     let text = std::fs::read_to_string(&manifest).unwrap();
     let edited = edit(&text);
     assert_ne!(text, edited, "the edit changed nothing");
-    std::fs::write(manifest, edited).unwrap();
+    // A repository of its own, so `rollback.known_good` (HEAD here) resolves.
+    let known_good = regex_free_known_good(&edited);
+    std::fs::write(&manifest, edited.replace(&known_good, "HEAD")).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "example"]);
     dir
+}
+
+fn regex_free_known_good(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("known_good: "))
+        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
+        .unwrap_or_else(|| "\u{0}".into())
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+        .status
+        .success();
+    assert!(ok, "git {args:?}");
 }
 
 /// Runs `check --format json` and returns (exit code, report).
@@ -99,17 +130,21 @@ fn not_ready_fails_with_every_finding_located() {
     let got = failures(&report);
     let expect = [
         ("LAUNCH-OWNERS", "secondary: \"@erin\""),
-        ("LG-PATH", "dashboard: dashboards/reports.json"),
-        ("LG-PATH", "rules: [monitoring/alerts.yaml]"),
+        (
+            "PROD-DASHBOARDS-VERIFIED",
+            "dashboard: dashboards/reports.json",
+        ),
         ("LG-PATH", "support: runbooks/support.md"),
         ("PROD-ROLLBACK-5MIN", "max_minutes: 30"),
         ("PROD-ROLLBACK-TESTED", "last_tested: 2026-03-02"),
         ("PROD-BACKUP-RESTORE", "last_restore_test: 2026-06-01"),
+        ("PROD-KNOWN-GOOD", "known_good: v2.3.0"),
         ("LAUNCH-REHEARSAL", "findings_open: 2"),
         ("PROD-SIGNOFF", "signoffs:"),
         ("LAUNCH-REVIEW", "signoffs:"),
         ("LG-WAIVER", "expires: 2026-10-31"),
         ("PROD-INCIDENT-RESPONSE", "incident: runbooks/incident.md"),
+        ("PROD-CODEOWNERS", "owners:"),
     ];
     for (item, needle) in expect {
         let line = line_of(&text, needle);
@@ -118,7 +153,39 @@ fn not_ready_fails_with_every_finding_located() {
             "{item} not at line {line} ({needle}); got {got:#?}"
         );
     }
-    assert_eq!(got.len(), expect.len(), "unexpected findings: {got:#?}");
+    // Evidence problems are located in the evidence files themselves.
+    let elsewhere: Vec<(String, String, u64)> = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| {
+            f["outcome"] == "fail" && f["location"]["file"] != "examples/not-ready/readiness.yaml"
+        })
+        .map(|f| {
+            (
+                f["item"].as_str().unwrap().to_string(),
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        elsewhere,
+        [
+            (
+                "LG-EVIDENCE".to_string(),
+                "examples/not-ready/dashboards/reports.json".to_string(),
+                5
+            ),
+            (
+                "PROD-ALERTS-VERIFIED".to_string(),
+                "examples/not-ready/monitoring/alerts.yaml".to_string(),
+                4
+            ),
+        ]
+    );
+    let expect_len = expect.len() + elsewhere.len();
+    assert_eq!(got.len(), expect_len, "unexpected findings: {got:#?}");
     let waived: Vec<&Value> = report["manifests"][0]["findings"]
         .as_array()
         .unwrap()

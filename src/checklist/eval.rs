@@ -92,14 +92,25 @@ fn check_one(
         None => base.clone(),
     };
     let located = subject.doc.locate(&route);
+    let outcome = if result.is_err() && rule.hold_on_error {
+        Outcome::Hold
+    } else {
+        Outcome::Fail
+    };
+    let location = rule
+        .location
+        .as_ref()
+        .and_then(|e| e.eval(ctx).ok())
+        .and_then(|v| elsewhere(&crate::expr::convert::to_json(&v)))
+        .unwrap_or_else(|| Location::new(subject.src, located.span));
     let mut finding = Finding::new(
         &item.id,
         &item.title,
         item.severity,
-        Outcome::Fail,
+        outcome,
         rule.message.render(ctx),
     )
-    .at(Location::new(subject.src, located.span))
+    .at(location)
     .help(item.fix.clone());
     if !located.exact && !route.is_root() {
         finding.evidence.push(format!("`{route}` is not set"));
@@ -109,6 +120,23 @@ fn check_one(
         finding.evidence.push(format!("evaluation: {e}"));
     }
     Some(finding)
+}
+
+/// A location in another file, from a rule's `location` value.
+fn elsewhere(v: &Value) -> Option<Location> {
+    let file = v.get("file")?.as_str()?.to_string();
+    let line = v.get("line")?.as_u64()? as u32;
+    let column = v.get("column").and_then(Value::as_u64).unwrap_or(1) as u32;
+    let len = v.get("len").and_then(Value::as_u64).unwrap_or(0) as usize;
+    Some(Location {
+        file,
+        line,
+        column,
+        end_line: line,
+        end_column: column + len as u32,
+        offset: v.get("offset").and_then(Value::as_u64).unwrap_or(0) as usize,
+        len,
+    })
 }
 
 fn pointer(route: &Route) -> String {

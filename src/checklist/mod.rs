@@ -70,6 +70,11 @@ pub struct Rule {
     pub at: Option<Route>,
     /// Collection to iterate.
     pub each: Option<Route>,
+    /// Evaluates to `{file, line, column, offset, len}`: the finding points there instead
+    /// (e.g. at the alert rule in its rule file).
+    pub location: Option<Expr>,
+    /// An evaluation error (unknown facts) holds instead of failing.
+    pub hold_on_error: bool,
 }
 
 impl Item {
@@ -132,6 +137,9 @@ struct RawRule {
     message: String,
     at: Option<String>,
     each: Option<String>,
+    location: Option<String>,
+    #[serde(default)]
+    hold_on_error: bool,
 }
 
 /// Parses, validates and compiles a checklist file's text.
@@ -197,6 +205,11 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                 message: Template::compile(&r.message).map_err(|e| compile_err("message", e))?,
                 at: route_of("at", r.at)?,
                 each: route_of("each", r.each)?,
+                location: match &r.location {
+                    Some(l) => Some(Expr::compile(l).map_err(|e| compile_err("location", e))?),
+                    None => None,
+                },
+                hold_on_error: r.hold_on_error,
             });
         }
         items.push(Item {

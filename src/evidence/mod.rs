@@ -3,6 +3,10 @@
 //! Each source adds its own key to the facts document (`files` here; later sources add theirs),
 //! so checklists gain evidence without changes to the rule engine.
 
+pub mod alerts;
+pub mod codeowners;
+pub mod dashboards;
+pub mod git;
 pub mod markdown;
 pub mod paths;
 
@@ -26,6 +30,12 @@ pub struct FileFacts {
     /// Markdown facts, for `.md` files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<markdown::MarkdownFacts>,
+    /// Git facts (tracked, last change), when the repository is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub git: Option<git::FileGit>,
+    /// CODEOWNERS owners, when the repository has a CODEOWNERS file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
     /// Typed problem, for core findings; not part of the facts document.
     #[serde(skip)]
     pub error: Option<PathProblem>,
@@ -36,6 +46,104 @@ pub struct FileFacts {
 pub struct Facts {
     /// Facts per referenced path, keyed by the path as written in the manifest.
     pub files: BTreeMap<String, FileFacts>,
+    /// Repository facts, and `rollback.known_good`'s ancestry.
+    pub git: GitFacts,
+    /// Prometheus alerting rules from `alerts.rules`.
+    pub alerts: alerts::AlertFacts,
+    /// Grafana dashboards named by telemetry signals, by path as written.
+    pub dashboards: BTreeMap<String, dashboards::Dashboard>,
+    /// CODEOWNERS facts.
+    pub codeowners: OwnersFacts,
+}
+
+/// Git facts of the manifest's repository.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct GitFacts {
+    /// The repository.
+    #[serde(flatten)]
+    pub repo: Option<git::RepoFacts>,
+    /// `rollback.known_good`, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_good: Option<git::RefFacts>,
+    /// Evaluation time, unix seconds (for ages).
+    pub now_unix: i64,
+}
+
+/// CODEOWNERS facts.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct OwnersFacts {
+    /// The repository has a CODEOWNERS file.
+    pub present: bool,
+    /// Which one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+    /// Owners of the manifest itself.
+    pub manifest: Vec<String>,
+}
+
+/// What evidence collection needs besides the referenced files.
+pub struct Context<'a> {
+    /// The manifest file.
+    pub manifest: &'a std::path::Path,
+    /// The manifest as JSON.
+    pub doc: &'a serde_json::Value,
+    /// Evaluation time, unix seconds.
+    pub now_unix: i64,
+}
+
+/// Gathers every evidence source for a manifest.
+pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
+    let mut facts = collect(base, refs);
+    let dir = cx.manifest.parent().unwrap_or(std::path::Path::new(""));
+    let strings = |pointer: &str, field: Option<&str>| -> Vec<String> {
+        cx.doc
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|v| match field {
+                Some(f) => v.get(f),
+                None => Some(v),
+            })
+            .filter_map(|v| v.as_str().map(str::to_string))
+            .collect()
+    };
+    facts.alerts = alerts::collect(base, dir, &strings("/alerts/rules", None));
+    facts.dashboards = dashboards::collect(base, &strings("/telemetry/signals", Some("dashboard")));
+    let repo = git::open(&base.root);
+    let repo_paths: Vec<String> = facts.files.values().map(|f| f.repo_path.clone()).collect();
+    let file_git = repo.files(&repo_paths);
+    facts.git = GitFacts {
+        repo: Some(repo.facts.clone()),
+        known_good: cx
+            .doc
+            .pointer("/rollback/known_good")
+            .and_then(serde_json::Value::as_str)
+            .map(|r| repo.ancestor(r)),
+        now_unix: cx.now_unix,
+    };
+    let owners = codeowners::CodeOwners::find(&base.root);
+    let manifest_name = cx
+        .manifest
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for f in facts.files.values_mut() {
+        if repo.facts.repository {
+            f.git = file_git.get(&f.repo_path).cloned();
+        }
+        if let Some(o) = &owners {
+            f.owners = Some(o.owners_of(&f.repo_path));
+        }
+    }
+    if let Some(o) = &owners {
+        facts.codeowners = OwnersFacts {
+            present: true,
+            file: Some(o.file.clone()),
+            manifest: o.owners_of(&base.repo_relative(&manifest_name)),
+        };
+    }
+    facts
 }
 
 /// Gathers file facts for every referenced path.
@@ -58,6 +166,8 @@ pub fn collect(base: &Base, refs: &[PathRef]) -> Facts {
                 problem: None,
                 repo_path,
                 markdown,
+                git: None,
+                owners: None,
                 error: None,
             },
             Err(e) => FileFacts {
@@ -65,6 +175,8 @@ pub fn collect(base: &Base, refs: &[PathRef]) -> Facts {
                 problem: Some(e.to_string()),
                 repo_path,
                 markdown: None,
+                git: None,
+                owners: None,
                 error: Some(e),
             },
         };

@@ -127,6 +127,25 @@ pub struct Scope {
     pub today: Date,
     /// Evidence facts about files, keyed by the path as written.
     pub files: serde_json::Map<String, serde_json::Value>,
+    /// Dashboards by path as written (`evidence.dashboards`).
+    pub dashboards: std::collections::BTreeMap<String, crate::evidence::dashboards::Dashboard>,
+    /// The manifest's git repository, when known.
+    pub repo: Option<Arc<crate::evidence::git::Repo>>,
+    /// Evaluation time, unix seconds.
+    pub now_unix: i64,
+}
+
+impl Scope {
+    /// A scope with no evidence (for tests and fuzzing).
+    pub fn bare(today: Date) -> Scope {
+        Scope {
+            today,
+            files: serde_json::Map::new(),
+            dashboards: Default::default(),
+            repo: None,
+            now_unix: 0,
+        }
+    }
 }
 
 fn fail(function: &str, message: impl ToString) -> ExecutionError {
@@ -157,7 +176,8 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// A root context with launchgate's functions bound to `scope`.
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
-/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`, `words(path)`.
+/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`, `words(path)`,
+/// `dashboard_mentions(path, signal)`, `is_ancestor(ref)`, `file_age_days(path)`.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
@@ -197,10 +217,71 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function("steps", move |p: Arc<String>| {
         markdown_count(&s, &p, "steps")
     });
-    let s = scope;
+    let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| {
         markdown_count(&s, &p, "words")
     });
+    let s = scope.clone();
+    let _ = ctx.add_function(
+        "dashboard_mentions",
+        move |p: Arc<String>, signal: Arc<String>| -> Result<Value, ExecutionError> {
+            let d = s.dashboards.get(p.as_str()).ok_or_else(|| {
+                fail(
+                    "dashboard_mentions",
+                    format!("`{p}` is not a readable dashboard"),
+                )
+            })?;
+            if !d.ok {
+                let problem = d.problem.clone().unwrap_or_default();
+                return Err(fail("dashboard_mentions", format!("`{p}`: {problem}")));
+            }
+            let titles = crate::evidence::dashboards::panels_for(d, &signal);
+            let list = titles
+                .into_iter()
+                .map(|t| Value::String(Arc::new(t)))
+                .collect();
+            Ok(Value::List(Arc::new(list)))
+        },
+    );
+    let s = scope.clone();
+    let _ = ctx.add_function(
+        "is_ancestor",
+        move |r: Arc<String>| -> Result<bool, ExecutionError> {
+            let Some(repo) = s.repo.as_ref().filter(|r| r.facts.repository) else {
+                return Err(fail(
+                    "is_ancestor",
+                    "git facts are unknown: not a git repository",
+                ));
+            };
+            let facts = repo.ancestor(&r);
+            if !facts.resolves && repo.facts.shallow {
+                return Err(fail("is_ancestor", facts.problem.unwrap_or_default()));
+            }
+            Ok(facts.ancestor)
+        },
+    );
+    let s = scope;
+    let _ = ctx.add_function(
+        "file_age_days",
+        move |p: Arc<String>| -> Result<i64, ExecutionError> {
+            let Some(git) = s.files.get(p.as_str()).and_then(|f| f.get("git")) else {
+                let msg = format!("git facts about `{p}` are unknown (not a git repository)");
+                return Err(fail("file_age_days", msg));
+            };
+            match git
+                .get("last_commit_unix")
+                .and_then(serde_json::Value::as_i64)
+            {
+                Some(t) => Ok((s.now_unix - t).div_euclid(86_400)),
+                None => {
+                    let msg = format!(
+                        "`{p}` has no commit in the history (untracked, or a shallow clone)"
+                    );
+                    Err(fail("file_age_days", msg))
+                }
+            }
+        },
+    );
     ctx
 }
 
@@ -243,8 +324,8 @@ mod tests {
             "r.md": {"exists": true, "markdown": {"headings": ["Rollback steps"], "steps": 3}}
         });
         let mut c = context(Arc::new(Scope {
-            today: "2026-11-24".parse().unwrap(),
             files: files.as_object().unwrap().clone(),
+            ..Scope::bare("2026-11-24".parse().unwrap())
         }));
         c.add_variable_from_value(
             "manifest",

@@ -1,0 +1,175 @@
+//! Prometheus alerting rule files (`groups: [{name, rules: [{alert, expr, labels, annotations}]}]`).
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::paths::Base;
+use crate::source::{SourceFile, display_path};
+use crate::yaml::{Kind, Limits, Node};
+
+/// One alerting rule, where it is written, and what it carries.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertRule {
+    /// Rule file as displayed.
+    pub file: String,
+    /// Line of the rule's `alert:` value.
+    pub line: u32,
+    /// Column of it.
+    pub column: u32,
+    /// Byte offset (for snippets).
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// The `severity` label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// The `runbook_url` (or `runbook`) annotation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook: Option<String>,
+    /// The runbook is a URL or an existing file in the repository.
+    pub runbook_ok: bool,
+    /// Why the runbook is not usable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_problem: Option<String>,
+}
+
+/// A rule file that could not be used.
+#[derive(Debug, Clone, Serialize)]
+pub struct FileProblem {
+    /// File as displayed.
+    pub file: String,
+    /// Where, when known: (line, column, offset, len).
+    #[serde(skip)]
+    pub at: Option<(u32, u32, usize, usize)>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// Everything the rule files say.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct AlertFacts {
+    /// Alerting rules by name (the first definition wins; duplicates are problems).
+    pub rules: BTreeMap<String, AlertRule>,
+    /// Broken rule files and duplicate rules.
+    pub problems: Vec<FileProblem>,
+    /// Sources of the parsed rule files (for snippets).
+    #[serde(skip)]
+    pub sources: Vec<Arc<SourceFile>>,
+}
+
+fn string(node: Option<&Node>) -> Option<String> {
+    match node.map(|n| &n.kind) {
+        Some(Kind::Str(s)) => Some(s.clone()),
+        Some(Kind::Int(i)) => Some(i.to_string()),
+        _ => None,
+    }
+}
+
+/// Parses the rule files named in `alerts.rules` (paths as written in the manifest).
+pub fn collect(base: &Base, manifest_dir: &std::path::Path, files: &[String]) -> AlertFacts {
+    let mut facts = AlertFacts::default();
+    for written in files {
+        let shown = display_path(&manifest_dir.join(written));
+        let Ok((path, text)) = base.read_text(written) else {
+            continue;
+        }; // LG-PATH reports it
+        let src = SourceFile::new(&path, shown.clone(), text);
+        let doc = match crate::yaml::parse(&src, &Limits::default()) {
+            Ok(d) => d,
+            Err(e) => {
+                let s = e.span();
+                facts.problems.push(FileProblem {
+                    file: shown,
+                    at: Some((s.start.line, s.start.column, s.start.offset, s.len())),
+                    message: format!("the rule file is not valid YAML: {e}"),
+                });
+                facts.sources.push(src);
+                continue;
+            }
+        };
+        let groups = match doc.get("groups").map(|g| &g.kind) {
+            Some(Kind::Seq(groups)) => groups,
+            _ => {
+                facts.problems.push(FileProblem {
+                    file: shown,
+                    at: Some((
+                        doc.span.start.line,
+                        doc.span.start.column,
+                        doc.span.start.offset,
+                        doc.span.len(),
+                    )),
+                    message: "not a Prometheus rule file: no `groups:` list".into(),
+                });
+                facts.sources.push(src);
+                continue;
+            }
+        };
+        for group in groups {
+            let Some(Kind::Seq(rules)) = group.get("rules").map(|r| &r.kind) else {
+                continue;
+            };
+            for rule in rules {
+                let Some(entry) = rule.entry("alert") else {
+                    continue;
+                };
+                let Some(name) = string(Some(&entry.value)) else {
+                    continue;
+                };
+                let span = entry.value.span;
+                if let Some(first) = facts.rules.get(&name) {
+                    facts.problems.push(FileProblem {
+                        file: shown.clone(),
+                        at: Some((
+                            span.start.line,
+                            span.start.column,
+                            span.start.offset,
+                            span.len(),
+                        )),
+                        message: format!(
+                            "alert `{name}` is defined twice (first at {}:{})",
+                            first.file, first.line
+                        ),
+                    });
+                    continue;
+                }
+                let severity = string(rule.get("labels").and_then(|l| l.get("severity")));
+                let annotations = rule.get("annotations");
+                let runbook = string(annotations.and_then(|a| a.get("runbook_url")))
+                    .or_else(|| string(annotations.and_then(|a| a.get("runbook"))));
+                let (runbook_ok, runbook_problem) = match &runbook {
+                    None => (false, Some("no `runbook_url` annotation".to_string())),
+                    Some(r) if crate::manifest::is_url(r) => (true, None),
+                    Some(r) => {
+                        // Relative to the manifest first, then to the rule file's directory.
+                        let rule_dir = std::path::Path::new(written)
+                            .parent()
+                            .unwrap_or(std::path::Path::new(""));
+                        let beside = rule_dir.join(r).to_string_lossy().replace('\\', "/");
+                        match base.resolve(r).or_else(|_| base.resolve(&beside)) {
+                            Ok(_) => (true, None),
+                            Err(e) => (false, Some(format!("runbook {e}"))),
+                        }
+                    }
+                };
+                facts.rules.insert(
+                    name,
+                    AlertRule {
+                        file: shown.clone(),
+                        line: span.start.line,
+                        column: span.start.column,
+                        offset: span.start.offset,
+                        len: span.len(),
+                        severity,
+                        runbook,
+                        runbook_ok,
+                        runbook_problem,
+                    },
+                );
+            }
+        }
+        facts.sources.push(src);
+    }
+    facts
+}

@@ -1,0 +1,277 @@
+//! Git facts (git2): whether files are tracked, when they last changed, and whether a ref is
+//! an ancestor of HEAD. Outside a repository every fact is "unknown", never a pass.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use serde::Serialize;
+
+/// How many commits are walked looking for a file's last change.
+pub const MAX_COMMITS: usize = 20_000;
+
+/// What git says about the repository.
+#[derive(Debug, Clone, Serialize)]
+pub struct RepoFacts {
+    /// A git repository was found at the root.
+    pub repository: bool,
+    /// The clone is shallow: history (and ancestry) may be cut.
+    pub shallow: bool,
+    /// HEAD commit, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub head: Option<String>,
+    /// Why facts are unknown, when they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// Git facts about one file.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FileGit {
+    /// In the index (tracked).
+    pub tracked: bool,
+    /// Commit time (unix seconds) of the last commit that changed it, if found.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_commit_unix: Option<i64>,
+}
+
+/// Whether a ref resolves to an ancestor of HEAD.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RefFacts {
+    /// The ref resolved to a commit.
+    pub resolves: bool,
+    /// That commit is HEAD or an ancestor of it.
+    pub ancestor: bool,
+    /// The commit it resolved to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// Why not, or why unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+/// A repository opened once per run, shared by every manifest in it.
+pub struct Repo {
+    repo: Option<Mutex<git2::Repository>>,
+    /// Repository-level facts.
+    pub facts: RepoFacts,
+    last_change: Mutex<HashMap<String, Option<i64>>>,
+}
+
+fn unknown(problem: String) -> Repo {
+    Repo {
+        repo: None,
+        facts: RepoFacts {
+            repository: false,
+            shallow: false,
+            head: None,
+            problem: Some(problem),
+        },
+        last_change: Mutex::new(HashMap::new()),
+    }
+}
+
+/// Opens (once per run) the repository whose work tree root is `root`.
+pub fn open(root: &Path) -> Arc<Repo> {
+    static REPOS: Mutex<Option<HashMap<std::path::PathBuf, Arc<Repo>>>> = Mutex::new(None);
+    if let Some(hit) = REPOS
+        .lock()
+        .ok()
+        .and_then(|m| m.as_ref()?.get(root).cloned())
+    {
+        return hit;
+    }
+    let repo = Arc::new(open_uncached(root));
+    if let Ok(mut m) = REPOS.lock() {
+        m.get_or_insert_with(HashMap::new)
+            .insert(root.to_path_buf(), repo.clone());
+    }
+    repo
+}
+
+fn open_uncached(root: &Path) -> Repo {
+    if !root.join(".git").exists() {
+        return unknown("not a git repository: git facts are unknown".into());
+    }
+    let repo = match git2::Repository::open(root) {
+        Ok(r) => r,
+        Err(e) => return unknown(format!("cannot open the git repository: {}", e.message())),
+    };
+    let shallow = repo.is_shallow();
+    let head = repo
+        .head()
+        .ok()
+        .and_then(|h| h.peel_to_commit().ok())
+        .map(|c| c.id().to_string());
+    let problem = match (&head, shallow) {
+        (None, _) => Some("the repository has no commits yet".into()),
+        (_, true) => Some("shallow clone: history is cut; fetch it with `git fetch --unshallow` (actions/checkout: `fetch-depth: 0`)".into()),
+        _ => None,
+    };
+    Repo {
+        facts: RepoFacts {
+            repository: true,
+            shallow,
+            head,
+            problem,
+        },
+        repo: Some(Mutex::new(repo)),
+        last_change: Mutex::new(HashMap::new()),
+    }
+}
+
+impl Repo {
+    /// Facts for repository-relative paths: tracked, and last change (one history walk).
+    pub fn files(&self, paths: &[String]) -> BTreeMap<String, FileGit> {
+        let mut out = BTreeMap::new();
+        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
+            return out;
+        };
+        let index = repo.index().ok();
+        let missing: Vec<&String> = {
+            let cache = self
+                .last_change
+                .lock()
+                .map(|c| c.clone())
+                .unwrap_or_default();
+            paths.iter().filter(|p| !cache.contains_key(*p)).collect()
+        };
+        if !missing.is_empty() {
+            let found = last_changes(&repo, &missing);
+            if let Ok(mut cache) = self.last_change.lock() {
+                for p in missing {
+                    cache.insert(p.clone(), found.get(p.as_str()).copied());
+                }
+            }
+        }
+        let cache = self
+            .last_change
+            .lock()
+            .map(|c| c.clone())
+            .unwrap_or_default();
+        for p in paths {
+            let tracked = index
+                .as_ref()
+                .is_some_and(|i| i.get_path(Path::new(p), 0).is_some());
+            out.insert(
+                p.clone(),
+                FileGit {
+                    tracked,
+                    last_commit_unix: cache.get(p).copied().flatten(),
+                },
+            );
+        }
+        out
+    }
+
+    /// Whether `reference` resolves to HEAD or an ancestor of it.
+    pub fn ancestor(&self, reference: &str) -> RefFacts {
+        let none = |problem: String| RefFacts {
+            resolves: false,
+            ancestor: false,
+            commit: None,
+            problem: Some(problem),
+        };
+        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
+            return none(
+                self.facts
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| "git facts are unknown".into()),
+            );
+        };
+        let commit = match repo
+            .revparse_single(reference)
+            .and_then(|o| o.peel_to_commit())
+        {
+            Ok(c) => c.id(),
+            Err(_) => {
+                let hint = if self.facts.shallow {
+                    " (shallow clone: fetch history and tags with `git fetch --unshallow --tags`)"
+                } else {
+                    " (fetch tags with `git fetch --tags`)"
+                };
+                return none(format!("`{reference}` does not resolve to a commit{hint}"));
+            }
+        };
+        let head = repo
+            .head()
+            .ok()
+            .and_then(|h| h.peel_to_commit().ok())
+            .map(|c| c.id());
+        let Some(head) = head else {
+            return none("the repository has no HEAD commit".into());
+        };
+        let ancestor = head == commit || repo.graph_descendant_of(head, commit).unwrap_or(false);
+        RefFacts {
+            resolves: true,
+            ancestor,
+            commit: Some(commit.to_string()),
+            problem: (!ancestor)
+                .then(|| format!("`{reference}` ({commit}) is not an ancestor of HEAD")),
+        }
+    }
+
+    /// The text of a repository-relative file at a revision (for `--base`).
+    pub fn file_at(&self, rev: &str, path: &str) -> Result<Option<String>, String> {
+        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
+            return Err(self
+                .facts
+                .problem
+                .clone()
+                .unwrap_or_else(|| "not a git repository".into()));
+        };
+        let commit = repo.revparse_single(rev).and_then(|o| o.peel_to_commit()).map_err(|_| {
+            if self.facts.shallow {
+                format!("the base revision `{rev}` is not in this shallow clone; fetch it (`git fetch --unshallow`, or actions/checkout with `fetch-depth: 0`)")
+            } else {
+                format!("the base revision `{rev}` does not resolve; fetch it (`git fetch origin {rev}`)")
+            }
+        })?;
+        let tree = commit.tree().map_err(|e| e.message().to_string())?;
+        let Ok(entry) = tree.get_path(Path::new(path)) else {
+            return Ok(None);
+        };
+        let blob = entry
+            .to_object(&repo)
+            .and_then(|o| o.peel_to_blob())
+            .map_err(|e| e.message().to_string())?;
+        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    }
+}
+
+/// Walks history from HEAD once, noting for each path the newest commit that changed it.
+fn last_changes(repo: &git2::Repository, paths: &[&String]) -> HashMap<String, i64> {
+    let mut found = HashMap::new();
+    let Ok(mut walk) = repo.revwalk() else {
+        return found;
+    };
+    if walk.push_head().is_err() {
+        return found;
+    }
+    let _ = walk.set_sorting(git2::Sort::TIME);
+    for oid in walk.take(MAX_COMMITS).flatten() {
+        if found.len() == paths.len() {
+            break;
+        }
+        let Ok(commit) = repo.find_commit(oid) else {
+            continue;
+        };
+        let Ok(tree) = commit.tree() else { continue };
+        let parent_tree = commit.parent(0).ok().and_then(|p| p.tree().ok());
+        for p in paths {
+            if found.contains_key(p.as_str()) {
+                continue;
+            }
+            let here = tree.get_path(Path::new(p.as_str())).ok().map(|e| e.id());
+            let before = parent_tree
+                .as_ref()
+                .and_then(|t| t.get_path(Path::new(p.as_str())).ok())
+                .map(|e| e.id());
+            if here.is_some() && here != before {
+                found.insert((*p).clone(), commit.time().seconds());
+            }
+        }
+    }
+    found
+}
