@@ -52,10 +52,7 @@ fn main() {
     }
     per("schema", t);
 
-    let opts = launchgate::check::Options {
-        now: "2026-11-25T12:00:00Z".parse().unwrap(),
-        checklists: None,
-    };
+    let opts = launchgate::check::Options::at("2026-11-25T12:00:00Z".parse().unwrap());
     let loader = launchgate::checklist::Loader::default();
     let t = Instant::now();
     for f in &files {

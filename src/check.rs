@@ -30,6 +30,22 @@ pub struct Options {
     pub now: Timestamp,
     /// Checklists to apply instead of each manifest's own list.
     pub checklists: Option<Vec<String>>,
+    /// Longest a waiver may run, from `granted` to `expires`, in days.
+    pub max_waiver_days: i64,
+    /// Git revision to compare waivers with (`--base`).
+    pub base: Option<String>,
+}
+
+impl Options {
+    /// Options with the defaults: the manifests' own checklists, 90-day waivers, no base.
+    pub fn at(now: Timestamp) -> Options {
+        Options {
+            now,
+            checklists: None,
+            max_waiver_days: 90,
+            base: None,
+        }
+    }
 }
 
 /// One manifest's results plus what the report needs to render them.
@@ -296,7 +312,33 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
     }
     checked.checklists = checklists;
-    crate::waiver::apply(&mut findings, &manifest.waivers, &known, &doc, &src, today);
+    let base_waivers = match &opts.base {
+        None => None,
+        Some(rev) => {
+            let repo = evidence::git::open(&base.root);
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let text = repo
+                .file_at(rev, &base.repo_relative(&name))
+                .map_err(|reason| Error::Usage(format!("--base: {reason}")))?;
+            Some(crate::waiver::waivers_in(text.as_deref()))
+        }
+    };
+    let policy = crate::waiver::Policy {
+        max_days: opts.max_waiver_days,
+        base: opts.base.clone().zip(base_waivers),
+    };
+    crate::waiver::apply(
+        &mut findings,
+        &manifest.waivers,
+        &known,
+        &doc,
+        &src,
+        today,
+        &policy,
+    );
     checked.report.findings = findings;
     checked.manifest = Some(manifest);
     Ok(checked)

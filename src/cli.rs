@@ -80,6 +80,12 @@ pub struct CheckArgs {
     /// Checklist to apply instead of the manifests' own lists: a built-in name or a file (repeatable).
     #[arg(long = "checklist", value_name = "NAME|PATH")]
     pub checklists: Vec<String>,
+    /// Git revision to review waivers against: new and extended waivers are reported.
+    #[arg(long, value_name = "REV")]
+    pub base: Option<String>,
+    /// Longest a waiver may run, from `granted` to `expires`, in days.
+    #[arg(long, value_name = "DAYS", default_value_t = 90)]
+    pub max_waiver_days: i64,
     /// Only discover, read and parse the manifests (the benchmark's floor); prints the count.
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -255,12 +261,14 @@ pub fn parse_now(now: Option<&str>) -> Result<jiff::Timestamp, Error> {
 
 fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
     let opts = crate::check::Options {
-        now: parse_now(args.report.now.as_deref())?,
         checklists: if args.checklists.is_empty() {
             None
         } else {
             Some(args.checklists)
         },
+        max_waiver_days: args.max_waiver_days,
+        base: args.base,
+        ..crate::check::Options::at(parse_now(args.report.now.as_deref())?)
     };
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]

@@ -12,6 +12,35 @@ use crate::yaml::{Node, Route};
 /// Items the manifest's checklists define, with whether each applies to its stage.
 pub type KnownItems = BTreeMap<String, bool>;
 
+/// Limits on waivers, and the waivers of the base revision (`--base`).
+pub struct Policy {
+    /// Longest a waiver may run, in days.
+    pub max_days: i64,
+    /// The base revision and its manifest's waivers.
+    pub base: Option<(String, Vec<Waiver>)>,
+}
+
+/// The waivers of a manifest text (the base revision's); none when it has none or does not
+/// parse.
+pub fn waivers_in(text: Option<&str>) -> Vec<Waiver> {
+    let Some(text) = text else { return Vec::new() };
+    let src = SourceFile::new(
+        std::path::Path::new("base"),
+        "base".into(),
+        text.to_string(),
+    );
+    let Ok(doc) = crate::yaml::parse(&src, &crate::yaml::Limits::default()) else {
+        return Vec::new();
+    };
+    doc.to_json()
+        .get("waivers")
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|w| serde::Deserialize::deserialize(w).ok())
+        .collect()
+}
+
 /// Applies waivers to findings and reports problems with the waivers themselves.
 pub fn apply(
     findings: &mut Vec<Finding>,
@@ -20,6 +49,7 @@ pub fn apply(
     doc: &Node,
     src: &SourceFile,
     today: Date,
+    policy: &Policy,
 ) {
     let core = crate::core::lookup("LG-WAIVER").expect("core item");
     let mut problems = Vec::new();
@@ -78,6 +108,50 @@ pub fn apply(
                 "set `granted` to the day it was approved",
             ));
             continue;
+        }
+        let from = w
+            .granted
+            .as_deref()
+            .and_then(|g| g.parse::<Date>().ok())
+            .unwrap_or(today);
+        let days = from
+            .until(expires)
+            .map(|s| i64::from(s.get_days()))
+            .unwrap_or(0);
+        if days > policy.max_days {
+            problems.push(problem(
+                Severity::Error,
+                at("expires"),
+                format!(
+                    "the waiver for {} runs {days} days (from {from} to {}); waivers may run at most {} days",
+                    w.item, w.expires, policy.max_days
+                ),
+                "shorten it and renew it when it expires; long exceptions should be fixed, not waived",
+            ));
+            continue;
+        }
+        if let Some((rev, base)) = &policy.base {
+            match base.iter().find(|b| b.item == w.item) {
+                None => problems.push(problem(
+                    Severity::Warning,
+                    at("item"),
+                    format!(
+                        "new waiver for {} since {rev} (expires {}, approved by {})",
+                        w.item, w.expires, w.approved_by
+                    ),
+                    "reviewers: check the reason and the approval",
+                )),
+                Some(b) if b.expires < w.expires => problems.push(problem(
+                    Severity::Warning,
+                    at("expires"),
+                    format!(
+                        "the waiver for {} is extended since {rev}: {} → {}",
+                        w.item, b.expires, w.expires
+                    ),
+                    "reviewers: check why the exception needs longer",
+                )),
+                Some(_) => {}
+            }
         }
         if !applies {
             problems.push(problem(

@@ -132,10 +132,7 @@ fn check(manifest: &Value) -> Report {
     let path = dir.path().join("readiness.yaml");
     // JSON is YAML: the generated manifest is written as a flow document.
     std::fs::write(&path, serde_json::to_string_pretty(manifest).unwrap()).unwrap();
-    let opts = launchgate::check::Options {
-        now: "2026-11-25T12:00:00Z".parse().unwrap(),
-        checklists: None,
-    };
+    let opts = launchgate::check::Options::at("2026-11-25T12:00:00Z".parse().unwrap());
     launchgate::check::run(&[path], &opts).expect("check runs")
 }
 

@@ -89,10 +89,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
     if !manifest_path.is_file() {
         return Err(Error::NotFound(display_path(manifest_path)));
     }
-    let check_opts = check::Options {
-        now: opts.now,
-        checklists: None,
-    };
+    let check_opts = check::Options::at(opts.now);
     let checked = check::check_file(
         manifest_path,
         &check_opts,

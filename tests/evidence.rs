@@ -1,0 +1,371 @@
+//! Repository evidence against real git repositories (dates, tags, a shallow clone, a
+//! worktree, a plain directory), `--base` waiver review, and promtool on the example rules.
+
+mod common;
+
+use std::path::Path;
+
+use common::{failures, launchgate, root, tool, write_tree};
+use serde_json::Value;
+
+const NOW: &str = "2026-11-25T12:00:00Z";
+
+fn git(dir: &Path, args: &[&str], date: &str) -> String {
+    let out = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.com",
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "protocol.file.allow=always",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap().trim().to_string()
+}
+
+const CHECKLIST: &str = "version: 1\nname: git-facts\ntitle: Git facts\nitems:
+  - id: T-KNOWN-GOOD
+    title: known good
+    severity: error
+    why: w
+    fix: f
+    require:
+      - { rule: 'is_ancestor(manifest.rollback.known_good)', at: rollback.known_good, hold_on_error: true, message: 'not an ancestor' }
+  - id: T-FRESH
+    title: fresh runbook
+    severity: error
+    why: w
+    fix: f
+    require:
+      - { rule: 'file_age_days(manifest.runbooks.rollback.path) <= 30', at: runbooks.rollback, hold_on_error: true, message: 'rollback runbook changed {file_age_days(manifest.runbooks.rollback.path)} days ago' }
+";
+
+fn manifest(known_good: &str) -> String {
+    format!(
+        "version: 1\nservice: {{ name: svc, stage: prod }}\nchecklists: [git-facts.yaml]\nrunbooks:\n  rollback: rollback.md\nrollback:\n  known_good: {known_good}\n"
+    )
+}
+
+fn check(dir: &Path, extra: &[&str]) -> (i32, Value) {
+    let out = launchgate()
+        .current_dir(dir)
+        .args(["check", ".", "--format", "json"])
+        .args(if extra.contains(&"--now") {
+            &[][..]
+        } else {
+            &["--now", NOW][..]
+        })
+        .args(extra)
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    (
+        code,
+        serde_json::from_slice(&out.stdout).unwrap_or(Value::Null),
+    )
+}
+
+fn outcome(report: &Value, item: &str) -> (String, String) {
+    let f = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == item)
+        .unwrap_or_else(|| panic!("{item}: {report:#}"));
+    (
+        f["outcome"].as_str().unwrap().to_string(),
+        f["message"].as_str().unwrap().to_string(),
+    )
+}
+
+/// A repository: v1 tagged on 2026-09-01, the runbook last changed on 2026-11-05.
+fn repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"], "2026-09-01T10:00:00Z");
+    write_tree(
+        d,
+        &[
+            ("git-facts.yaml", CHECKLIST),
+            ("rollback.md", "# Rollback\n\n1. a\n2. b\n"),
+            ("readiness.yaml", &manifest("v1")),
+        ],
+    );
+    git(d, &["add", "."], "2026-09-01T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "one"], "2026-09-01T10:00:00Z");
+    git(d, &["tag", "v1"], "2026-09-01T10:00:00Z");
+    std::fs::write(d.join("rollback.md"), "# Rollback\n\n1. a\n2. b\n3. c\n").unwrap();
+    git(d, &["commit", "-q", "-am", "two"], "2026-11-05T10:00:00Z");
+    dir
+}
+
+#[test]
+fn git_facts_in_a_repository() {
+    let dir = repo();
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(outcome(&report, "T-KNOWN-GOOD").0, "pass");
+    assert_eq!(outcome(&report, "T-FRESH").0, "pass");
+    // 2026-11-05 → 2026-11-25: 20 days; an older change fails with its age.
+    let (code, report) = check(dir.path(), &["--now", "2027-01-05T12:00:00Z"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        outcome(&report, "T-FRESH"),
+        ("fail".into(), "rollback runbook changed 61 days ago".into())
+    );
+}
+
+#[test]
+fn known_good_must_be_an_ancestor() {
+    let dir = repo();
+    let d = dir.path();
+    git(d, &["checkout", "-q", "-b", "side"], "2026-11-06T10:00:00Z");
+    std::fs::write(d.join("side.txt"), "x").unwrap();
+    git(d, &["add", "side.txt"], "2026-11-06T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "side"], "2026-11-06T10:00:00Z");
+    git(d, &["tag", "side-release"], "2026-11-06T10:00:00Z");
+    git(d, &["checkout", "-q", "main"], "2026-11-06T10:00:00Z");
+    for (known_good, expected) in [
+        ("side-release", "fail"),
+        ("no-such-tag", "fail"),
+        ("main", "pass"),
+    ] {
+        std::fs::write(d.join("readiness.yaml"), manifest(known_good)).unwrap();
+        let (_, report) = check(d, &[]);
+        let got = outcome(&report, "T-KNOWN-GOOD");
+        assert_eq!(got.0, expected, "{known_good}: {}", got.1);
+        if expected == "fail" {
+            let loc = &report["manifests"][0]["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["item"] == "T-KNOWN-GOOD")
+                .unwrap()["location"];
+            assert_eq!(loc["line"], 7);
+        }
+    }
+}
+
+#[test]
+fn outside_a_repository_git_facts_hold_never_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    write_tree(
+        dir.path(),
+        &[
+            ("git-facts.yaml", CHECKLIST),
+            ("rollback.md", "# R\n\n1. a\n2. b\n"),
+            ("readiness.yaml", &manifest("v1")),
+        ],
+    );
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, 3, "{report:#}");
+    let (o, _) = outcome(&report, "T-KNOWN-GOOD");
+    assert_eq!(o, "hold");
+    let ev = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "T-FRESH")
+        .unwrap()["evidence"]
+        .to_string();
+    assert!(ev.contains("unknown (not a git repository)"), "{ev}");
+}
+
+#[test]
+fn shallow_clones_and_worktrees() {
+    let dir = repo();
+    let first = git(
+        dir.path(),
+        &["rev-list", "--max-parents=0", "HEAD"],
+        "2026-11-06T10:00:00Z",
+    );
+    std::fs::write(dir.path().join("readiness.yaml"), manifest(&first)).unwrap();
+    git(
+        dir.path(),
+        &["commit", "-q", "-am", "pin known good"],
+        "2026-11-06T10:00:00Z",
+    );
+    let work = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", dir.path().display());
+    git(
+        work.path(),
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+        "2026-11-06T10:00:00Z",
+    );
+    let shallow = work.path().join("shallow");
+    let (code, report) = check(&shallow, &[]);
+    assert_eq!(code, 3, "{report:#}");
+    let f = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "T-KNOWN-GOOD")
+        .unwrap()
+        .clone();
+    assert_eq!(f["outcome"], "hold");
+    assert!(
+        f["evidence"].to_string().contains("fetch-depth: 0")
+            || f["evidence"].to_string().contains("--unshallow"),
+        "{f:#}"
+    );
+    // --base on a shallow clone without the base: a clear error, never a silent pass.
+    let out = launchgate()
+        .current_dir(&shallow)
+        .args(["check", ".", "--now", NOW, "--base", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("fetch-depth: 0"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A worktree of the full repository sees the same facts.
+    git(
+        dir.path(),
+        &[
+            "worktree",
+            "add",
+            "-q",
+            work.path().join("wt").to_str().unwrap(),
+        ],
+        "2026-11-06T10:00:00Z",
+    );
+    let (code, report) = check(&work.path().join("wt"), &[]);
+    assert_eq!(code, 0, "{report:#}");
+}
+
+#[test]
+fn base_reports_new_and_extended_waivers_and_limits_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    let with = |waivers: &str| {
+        format!(
+            "version: 1\nservice: {{ name: svc, stage: prod }}\nchecklists: [production]\nwaivers:\n{waivers}"
+        )
+    };
+    let w = |item: &str, granted: &str, expires: &str| {
+        format!(
+            "  - {{ item: {item}, reason: r, approved_by: \"@lead\", granted: {granted}, expires: {expires} }}\n"
+        )
+    };
+    std::fs::write(
+        d.join("readiness.yaml"),
+        with(&w("PROD-SLA", "2026-11-01", "2026-12-01")),
+    )
+    .unwrap();
+    git(d, &["add", "."], "2026-11-01T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "base"], "2026-11-01T10:00:00Z");
+    let now = with(
+        &(w("PROD-SLA", "2026-11-01", "2026-12-20")
+            + &w("PROD-SIGNOFF", "2026-11-20", "2026-12-10")
+            + &w("PROD-ONCALL", "2026-11-20", "2027-06-01")),
+    );
+    std::fs::write(d.join("readiness.yaml"), now).unwrap();
+    let (_, report) = check(d, &["--base", "HEAD"]);
+    let waiver_msgs: Vec<(String, String)> = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["item"] == "LG-WAIVER")
+        .map(|f| {
+            (
+                f["severity"].as_str().unwrap().to_string(),
+                f["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        waiver_msgs.contains(&(
+            "warning".into(),
+            "the waiver for PROD-SLA is extended since HEAD: 2026-12-01 → 2026-12-20".into()
+        )),
+        "{waiver_msgs:#?}"
+    );
+    assert!(waiver_msgs.iter().any(|(s, m)| s == "warning" && m.starts_with("new waiver for PROD-SIGNOFF since HEAD")), "{waiver_msgs:#?}");
+    assert!(
+        waiver_msgs
+            .iter()
+            .any(|(s, m)| s == "error" && m.contains("PROD-ONCALL runs 193 days")),
+        "{waiver_msgs:#?}"
+    );
+    let (_, report) = check(d, &["--base", "HEAD", "--max-waiver-days", "365"]);
+    assert!(
+        !failures(&report)
+            .iter()
+            .any(|(i, _, m)| i == "LG-WAIVER" && m.contains("runs"))
+    );
+    let out = launchgate()
+        .current_dir(d)
+        .args(["check", ".", "--base", "no-such-rev"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn promtool_agrees_with_the_rule_parsing() {
+    let Some(promtool) = tool("promtool") else {
+        return;
+    };
+    let rules = root().join("examples/dashboard-factory/monitoring/alerts.yaml");
+    let out = std::process::Command::new(promtool)
+        .args(["check", "rules"])
+        .arg(&rules)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("SUCCESS: 2 rules found"), "{text}");
+    let out = launchgate()
+        .args([
+            "check",
+            "examples/dashboard-factory",
+            "--format",
+            "json",
+            "--now",
+            NOW,
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "PROD-ALERTS-VERIFIED")
+        .unwrap()
+        .clone();
+    assert_eq!(f["outcome"], "pass");
+    // A rule file promtool rejects is a located finding for launchgate too.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n      alert: B\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(tool("promtool").unwrap())
+        .args(["check", "rules"])
+        .arg(dir.path().join("bad.yaml"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+}
