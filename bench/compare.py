@@ -44,7 +44,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--invalid-share", default="0.1")
-    ap.add_argument("--work", default=os.path.join(ROOT, "bench", "corpus"))
+    # Outside the repository: a corpus inside it would pick up its CODEOWNERS and git.
+    ap.add_argument("--work", default=os.path.join(__import__("tempfile").gettempdir(), "launchgate-bench"))
     ap.add_argument("--skip-slow", action="store_true", help="skip check-jsonschema above 1000 files")
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "launchgate"))
     args = ap.parse_args()

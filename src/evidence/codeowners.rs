@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use ignore::gitignore::GitignoreBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
 
 /// Where GitHub looks for CODEOWNERS, in its order.
@@ -14,18 +14,33 @@ pub const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEO
 pub struct CodeOwners {
     /// Repository-relative path of the file.
     pub file: String,
-    /// (pattern, owners) in file order.
+    /// (matcher, owners) in file order.
     #[serde(skip)]
-    rules: Vec<(String, Vec<String>)>,
+    rules: Vec<(Gitignore, Vec<String>)>,
 }
 
 impl CodeOwners {
-    /// Finds and parses the repository's CODEOWNERS, if it has one.
-    pub fn find(root: &Path) -> Option<CodeOwners> {
-        LOCATIONS.iter().find_map(|loc| {
+    /// Finds and parses the repository's CODEOWNERS, if it has one (once per run).
+    pub fn find(root: &Path) -> Option<std::sync::Arc<CodeOwners>> {
+        type Cache =
+            std::collections::HashMap<std::path::PathBuf, Option<std::sync::Arc<CodeOwners>>>;
+        static FOUND: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
+        if let Some(hit) = FOUND
+            .lock()
+            .ok()
+            .and_then(|m| m.as_ref()?.get(root).cloned())
+        {
+            return hit;
+        }
+        let found = LOCATIONS.iter().find_map(|loc| {
             let text = std::fs::read_to_string(root.join(loc)).ok()?;
-            Some(CodeOwners::parse(loc, &text))
-        })
+            Some(std::sync::Arc::new(CodeOwners::parse(loc, &text)))
+        });
+        if let Ok(mut m) = FOUND.lock() {
+            m.get_or_insert_with(Default::default)
+                .insert(root.to_path_buf(), found.clone());
+        }
+        found
     }
 
     /// Parses CODEOWNERS text.
@@ -41,7 +56,9 @@ impl CodeOwners {
                     .take_while(|p| !p.starts_with('#'))
                     .map(str::to_string)
                     .collect();
-                Some((pattern, owners))
+                let mut b = GitignoreBuilder::new("/");
+                b.add_line(None, &pattern).ok()?;
+                Some((b.build().ok()?, owners))
             })
             .collect();
         CodeOwners {
@@ -52,15 +69,9 @@ impl CodeOwners {
 
     /// Owners of a repository-relative path: the last matching line's owners (possibly none).
     pub fn owners_of(&self, path: &str) -> Vec<String> {
-        for (pattern, owners) in self.rules.iter().rev() {
-            let mut b = GitignoreBuilder::new("/");
-            if b.add_line(None, pattern).is_err() {
-                continue;
-            }
-            let Ok(m) = b.build() else { continue };
-            if m.matched_path_or_any_parents(Path::new("/").join(path), false)
-                .is_ignore()
-            {
+        let path = Path::new("/").join(path);
+        for (m, owners) in self.rules.iter().rev() {
+            if m.matched_path_or_any_parents(&path, false).is_ignore() {
                 return owners.clone();
             }
         }

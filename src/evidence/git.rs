@@ -53,14 +53,18 @@ pub struct RefFacts {
 /// A repository opened once per run, shared by every manifest in it.
 pub struct Repo {
     repo: Option<Mutex<git2::Repository>>,
+    /// Paths in the index, read once.
+    tracked: std::collections::HashSet<String>,
     /// Repository-level facts.
     pub facts: RepoFacts,
     last_change: Mutex<HashMap<String, Option<i64>>>,
+    ancestors: Mutex<HashMap<String, RefFacts>>,
 }
 
 fn unknown(problem: String) -> Repo {
     Repo {
         repo: None,
+        tracked: Default::default(),
         facts: RepoFacts {
             repository: false,
             shallow: false,
@@ -68,6 +72,7 @@ fn unknown(problem: String) -> Repo {
             problem: Some(problem),
         },
         last_change: Mutex::new(HashMap::new()),
+        ancestors: Mutex::new(HashMap::new()),
     }
 }
 
@@ -108,7 +113,16 @@ fn open_uncached(root: &Path) -> Repo {
         (_, true) => Some("shallow clone: history is cut; fetch it with `git fetch --unshallow` (actions/checkout: `fetch-depth: 0`)".into()),
         _ => None,
     };
+    let tracked = repo
+        .index()
+        .map(|i| {
+            i.iter()
+                .map(|e| String::from_utf8_lossy(&e.path).into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
     Repo {
+        tracked,
         facts: RepoFacts {
             repository: true,
             shallow,
@@ -117,6 +131,7 @@ fn open_uncached(root: &Path) -> Repo {
         },
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
+        ancestors: Mutex::new(HashMap::new()),
     }
 }
 
@@ -124,19 +139,25 @@ impl Repo {
     /// Facts for repository-relative paths: tracked, and last change (one history walk).
     pub fn files(&self, paths: &[String]) -> BTreeMap<String, FileGit> {
         let mut out = BTreeMap::new();
-        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
+        if self.repo.is_none() {
             return out;
-        };
-        let index = repo.index().ok();
+        }
+        // Only tracked files can have a last change; untracked ones (generated corpora,
+        // ignored files) never cost a history walk.
         let missing: Vec<&String> = {
             let cache = self
                 .last_change
                 .lock()
                 .map(|c| c.clone())
                 .unwrap_or_default();
-            paths.iter().filter(|p| !cache.contains_key(*p)).collect()
+            paths
+                .iter()
+                .filter(|p| self.tracked.contains(*p) && !cache.contains_key(*p))
+                .collect()
         };
-        if !missing.is_empty() {
+        if !missing.is_empty()
+            && let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok())
+        {
             let found = last_changes(&repo, &missing);
             if let Ok(mut cache) = self.last_change.lock() {
                 for p in missing {
@@ -150,13 +171,10 @@ impl Repo {
             .map(|c| c.clone())
             .unwrap_or_default();
         for p in paths {
-            let tracked = index
-                .as_ref()
-                .is_some_and(|i| i.get_path(Path::new(p), 0).is_some());
             out.insert(
                 p.clone(),
                 FileGit {
-                    tracked,
+                    tracked: self.tracked.contains(p),
                     last_commit_unix: cache.get(p).copied().flatten(),
                 },
             );
@@ -164,8 +182,25 @@ impl Repo {
         out
     }
 
-    /// Whether `reference` resolves to HEAD or an ancestor of it.
+    /// Whether `reference` resolves to HEAD or an ancestor of it (cached per reference:
+    /// many manifests name the same release).
     pub fn ancestor(&self, reference: &str) -> RefFacts {
+        if let Some(hit) = self
+            .ancestors
+            .lock()
+            .ok()
+            .and_then(|c| c.get(reference).cloned())
+        {
+            return hit;
+        }
+        let facts = self.ancestor_uncached(reference);
+        if let Ok(mut c) = self.ancestors.lock() {
+            c.insert(reference.to_string(), facts.clone());
+        }
+        facts
+    }
+
+    fn ancestor_uncached(&self, reference: &str) -> RefFacts {
         let none = |problem: String| RefFacts {
             resolves: false,
             ancestor: false,
