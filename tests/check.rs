@@ -49,22 +49,10 @@ fn regex_free_known_good(text: &str) -> String {
 }
 
 fn git(dir: &Path, args: &[&str]) {
-    let ok = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-        .status
-        .success();
-    assert!(ok, "git {args:?}");
+    assert!(
+        common::git_cmd(dir, args, None).status.success(),
+        "git {args:?}"
+    );
 }
 
 /// Runs `check --format json` and returns (exit code, report).

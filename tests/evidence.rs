@@ -11,23 +11,7 @@ use serde_json::Value;
 const NOW: &str = "2026-11-25T12:00:00Z";
 
 fn git(dir: &Path, args: &[&str], date: &str) -> String {
-    let out = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-            "-c",
-            "protocol.file.allow=always",
-        ])
-        .args(args)
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .current_dir(dir)
-        .output()
-        .unwrap();
+    let out = common::git_cmd(dir, args, Some(date));
     assert!(
         out.status.success(),
         "git {args:?}: {}",

@@ -49,19 +49,7 @@ fn workflows_and_action_pass_zizmor() {
 }
 
 fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
-    std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=t",
-            "-c",
-            "user.email=t@example.com",
-            "-c",
-            "commit.gpgsign=false",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
+    common::git_cmd(dir, args, None)
 }
 
 /// A failing manifest blocks the commit; a passing one lets it through. One hook install

@@ -70,3 +70,23 @@ pub fn failures(report: &serde_json::Value) -> Vec<(String, u64, String)> {
         })
         .collect()
 }
+
+/// Runs git with a fixed identity (and commit date, when given) in `dir`.
+pub fn git_cmd(dir: &Path, args: &[&str], date: Option<&str>) -> std::process::Output {
+    let mut cmd = std::process::Command::new("git");
+    cmd.args([
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@example.com",
+        "-c",
+        "commit.gpgsign=false",
+    ])
+    .args(["-c", "protocol.file.allow=always"])
+    .args(args)
+    .current_dir(dir);
+    if let Some(d) = date {
+        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+    }
+    cmd.output().unwrap()
+}
