@@ -34,6 +34,8 @@ pub struct Options {
     pub max_waiver_days: i64,
     /// Git revision to compare waivers with (`--base`).
     pub base: Option<String>,
+    /// Only manifests changed since this revision, or whose referenced files changed.
+    pub changed_since: Option<String>,
 }
 
 impl Options {
@@ -44,6 +46,7 @@ impl Options {
             checklists: None,
             max_waiver_days: 90,
             base: None,
+            changed_since: None,
         }
     }
 }
@@ -70,6 +73,10 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
             shown.join(", ")
         )));
     }
+    let files = match &opts.changed_since {
+        Some(rev) => changed_manifests(files, rev)?,
+        None => files,
+    };
     let loader = Loader::default();
     let results: Vec<Result<Checked, Error>> = files
         .par_iter()
@@ -105,6 +112,53 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         items,
         sources,
     ))
+}
+
+/// The manifests that changed since `rev`, or whose referenced files did. A revision that
+/// cannot be read (a shallow clone without it) is an error, never "nothing changed".
+fn changed_manifests(files: Vec<PathBuf>, rev: &str) -> Result<Vec<PathBuf>, Error> {
+    let mut keep = Vec::new();
+    let mut changed: BTreeMap<PathBuf, std::collections::HashSet<String>> = BTreeMap::new();
+    for f in files {
+        let base = Base::for_manifest(&f).map_err(|e| Error::Io {
+            path: display_path(&f),
+            reason: e.to_string(),
+        })?;
+        if !changed.contains_key(&base.root) {
+            let set = evidence::git::open(&base.root)
+                .changed_since(rev)
+                .map_err(|reason| Error::Usage(format!("--changed-since: {reason}")))?;
+            changed.insert(base.root.clone(), set);
+        }
+        let set = &changed[&base.root];
+        let name = f
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let mut hit = set.contains(&base.repo_relative(&name));
+        if !hit
+            && let Ok(Ok(src)) = read_manifest(&f)
+            && let Ok(doc) = yaml::parse(&src, &Limits::default())
+        {
+            let json = doc.to_json();
+            let mut written: Vec<String> = manifest::referenced_paths(&json)
+                .into_iter()
+                .map(|r| r.path)
+                .collect();
+            written.extend(
+                json.get("checklists")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|c| c.as_str().map(str::to_string)),
+            );
+            hit = written.iter().any(|w| set.contains(&base.repo_relative(w)));
+        }
+        if hit {
+            keep.push(f);
+        }
+    }
+    Ok(keep)
 }
 
 /// Discovers, reads and parses manifests and reads the files they reference, without checking

@@ -80,6 +80,9 @@ pub struct CheckArgs {
     /// Checklist to apply instead of the manifests' own lists: a built-in name or a file (repeatable).
     #[arg(long = "checklist", value_name = "NAME|PATH")]
     pub checklists: Vec<String>,
+    /// Check only manifests changed since this git revision (or whose referenced files changed).
+    #[arg(long, value_name = "REV")]
+    pub changed_since: Option<String>,
     /// Git revision to review waivers against: new and extended waivers are reported.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
@@ -268,6 +271,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
         },
         max_waiver_days: args.max_waiver_days,
         base: args.base,
+        changed_since: args.changed_since,
         ..crate::check::Options::at(parse_now(args.report.now.as_deref())?)
     };
     let paths = if args.paths.is_empty() {

@@ -353,3 +353,59 @@ fn promtool_agrees_with_the_rule_parsing() {
         .unwrap();
     assert!(!out.status.success());
 }
+
+#[test]
+fn changed_since_checks_only_what_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    let m = "version: 1\nservice: { name: svc, stage: poc }\nchecklists: []\nrunbooks:\n  rollback: rollback.md\n";
+    write_tree(
+        d,
+        &[
+            ("a/readiness.yaml", m),
+            ("a/rollback.md", "# A\n"),
+            ("b/readiness.yaml", m),
+            ("b/rollback.md", "# B\n"),
+        ],
+    );
+    git(d, &["add", "."], "2026-11-01T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "one"], "2026-11-01T10:00:00Z");
+    let (code, report) = check(d, &["--changed-since", "HEAD"]);
+    assert_eq!(
+        (code, report["summary"]["manifests"].as_u64()),
+        (0, Some(0)),
+        "{report:#}"
+    );
+    std::fs::write(d.join("b/rollback.md"), "# B, revised\n").unwrap();
+    let (code, report) = check(d, &["--changed-since", "HEAD"]);
+    assert_eq!(code, 0);
+    let paths: Vec<&str> = report["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["b/readiness.yaml"]);
+    git(d, &["commit", "-q", "-am", "two"], "2026-11-02T10:00:00Z");
+    let work = tempfile::tempdir().unwrap();
+    git(
+        work.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            &format!("file://{}", d.display()),
+            "s",
+        ],
+        "2026-11-02T10:00:00Z",
+    );
+    let out = launchgate()
+        .current_dir(work.path().join("s"))
+        .args(["check", ".", "--changed-since", "HEAD~1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fetch-depth: 0"));
+}

@@ -247,6 +247,44 @@ impl Repo {
         }
     }
 
+    /// Repository-relative paths that differ between `rev` and the working tree (index
+    /// included), for `--changed-since`.
+    pub fn changed_since(&self, rev: &str) -> Result<std::collections::HashSet<String>, String> {
+        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
+            return Err(self
+                .facts
+                .problem
+                .clone()
+                .unwrap_or_else(|| "not a git repository".into()));
+        };
+        let tree = repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_tree())
+            .map_err(|_| self.missing_rev(rev))?;
+        let diff = repo
+            .diff_tree_to_workdir_with_index(Some(&tree), None)
+            .map_err(|e| e.message().to_string())?;
+        let mut out = std::collections::HashSet::new();
+        for d in diff.deltas() {
+            for f in [d.old_file(), d.new_file()] {
+                if let Some(p) = f.path() {
+                    out.insert(p.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn missing_rev(&self, rev: &str) -> String {
+        if self.facts.shallow {
+            format!(
+                "the revision `{rev}` is not in this shallow clone; fetch it (`git fetch --unshallow`, or actions/checkout with `fetch-depth: 0`)"
+            )
+        } else {
+            format!("the revision `{rev}` does not resolve; fetch it (`git fetch origin {rev}`)")
+        }
+    }
+
     /// The text of a repository-relative file at a revision (for `--base`).
     pub fn file_at(&self, rev: &str, path: &str) -> Result<Option<String>, String> {
         let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
@@ -256,13 +294,10 @@ impl Repo {
                 .clone()
                 .unwrap_or_else(|| "not a git repository".into()));
         };
-        let commit = repo.revparse_single(rev).and_then(|o| o.peel_to_commit()).map_err(|_| {
-            if self.facts.shallow {
-                format!("the base revision `{rev}` is not in this shallow clone; fetch it (`git fetch --unshallow`, or actions/checkout with `fetch-depth: 0`)")
-            } else {
-                format!("the base revision `{rev}` does not resolve; fetch it (`git fetch origin {rev}`)")
-            }
-        })?;
+        let commit = repo
+            .revparse_single(rev)
+            .and_then(|o| o.peel_to_commit())
+            .map_err(|_| self.missing_rev(rev))?;
         let tree = commit.tree().map_err(|e| e.message().to_string())?;
         let Ok(entry) = tree.get_path(Path::new(path)) else {
             return Ok(None);
