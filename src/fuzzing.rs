@@ -43,30 +43,27 @@ pub fn expr(data: &[u8]) {
 
 /// The history reader and window functions on arbitrary bytes.
 pub fn history(data: &[u8]) {
-    let spec = crate::gate::history::TimeSpec::default();
+    use crate::gate::{history, rewrite, sample::Columns, window};
+    let spec = history::TimeSpec::default();
     let now = 1_795_608_000_000;
-    let Ok(h) = crate::gate::history::read_from(data, &spec, 0, now, None) else {
+    let Ok(h) = history::read_from(data, &spec, 0, now, Columns::new(["a", "health_state"])) else {
         return;
     };
-    let samples = std::sync::Arc::new(h.samples);
-    let n = samples.len();
-    let w = std::sync::Arc::new(crate::gate::window::Window {
-        samples,
-        prefixes: Default::default(),
-        range: 0..n,
-        seconds: 60.0,
-        observed: Default::default(),
+    let data = std::sync::Arc::new(window::Data {
+        samples: h.samples,
+        columns: h.columns,
+        strings: h.strings,
     });
-    let mut ctx = cel::Context::with_env(crate::expr::env());
-    crate::gate::window::bind(&mut ctx, w);
+    let cache = std::sync::Arc::new(window::Cache::default());
     for src in [
         "increase(a) > 0 || delta(a) < 0",
-        "max(a) >= min(a)",
-        "count_reason('x') + samples() >= 0",
-        "rate(a) >= 0.0",
+        "max(a) >= min(a) && sum(a) >= avg(a)",
+        "count_reason('x') + samples() >= count(health_state == 'healthy')",
+        "rate(a) >= 0.0 && all(a >= 0) || any(a < 0)",
+        "max_stall('x') < duration('5m') || max_stall(a) >= duration('0s')",
     ] {
-        if let Ok(p) = crate::gate::window::prepare(src) {
-            let _ = p.main.eval(&ctx);
+        if let Ok(p) = rewrite::prepare(src) {
+            let _ = window::evaluate(&p, &data, &cache, 3_600_000, now);
         }
     }
 }

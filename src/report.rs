@@ -85,6 +85,30 @@ impl Severity {
     }
 }
 
+/// Per-phase verdicts of a gate run, and how far the rollout may go now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GateSummary {
+    /// Phases evaluated, in rollout order (with `--phase X`: every phase up to X).
+    pub phases: Vec<PhaseVerdict>,
+    /// With every phase evaluated: the furthest phase that may be entered now.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub furthest: Option<String>,
+}
+
+/// One phase's decision.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseVerdict {
+    /// Phase name.
+    pub name: String,
+    /// Traffic percent.
+    pub traffic: f64,
+    /// Whether the phase may be entered: the worst of its own verdict and every earlier
+    /// phase's (pass: promote; fail: roll back; hold: wait).
+    pub verdict: Verdict,
+    /// The verdict of the phase's own gates, `after` and `require_check` alone.
+    pub own: Verdict,
+}
+
 /// A place in a file: 1-based line and column (columns count characters), plus byte offsets.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Location {
@@ -316,7 +340,7 @@ pub struct Report {
     pub items: BTreeMap<String, ItemInfo>,
     /// Per-phase verdicts, for `gate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gate: Option<crate::gate::GateSummary>,
+    pub gate: Option<GateSummary>,
     /// Source texts for snippets, by displayed path; not serialized.
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<SourceFile>>,

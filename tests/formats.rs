@@ -235,7 +235,7 @@ fn junit_parses_with_junitparser() {
         "examples/not-ready/readiness.yaml 25 15 0 0\n"
     );
     // Gate reports: a suite per phase, holds skipped.
-    let f = root().join("examples/dashboard-factory/fixtures/stale");
+    let f = root().join("examples/dashboard-factory/fixtures/stale-40m");
     let gxml = dir.path().join("g.xml");
     launchgate()
         .args([
@@ -260,7 +260,7 @@ fn junit_parses_with_junitparser() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("examples/dashboard-factory/readiness.yaml [canary-1] 4 0 0 3"),
+        text.contains("examples/dashboard-factory/readiness.yaml [canary-1] 4 0 0 4"),
         "{text}"
     );
     assert_eq!(text.lines().count(), 4, "{text}");

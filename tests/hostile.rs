@@ -232,7 +232,7 @@ const MANIFEST: &str = "examples/dashboard-factory/readiness.yaml";
 
 fn healthy(file: &str) -> std::path::PathBuf {
     root()
-        .join("examples/dashboard-factory/fixtures/healthy")
+        .join("examples/dashboard-factory/fixtures/healthy-26h")
         .join(file)
 }
 
@@ -289,6 +289,8 @@ fn hostile_histories() {
             "{{\"timestamp_unix_ms\":{ts},\"reason_codes\":[\"healthy_cycle\"],\"upserted_widgets\":1}}"
         )
     };
+    // Broken lines count towards `malformed_fail_at` (10) and fail; lines from the future
+    // are a clock problem, not evidence: they hold whatever their number.
     let cases: Vec<(&str, Vec<String>, &str)> = vec![
         (
             "truncated",
@@ -344,7 +346,8 @@ fn hostile_histories() {
         let dir = tempfile::tempdir().unwrap();
         let history = history_with(dir.path(), &bad);
         let (code, report, stderr) = gate(&healthy("status.json"), &history);
-        assert_eq!(code, 1, "{name}: {stderr}\n{}", messages(&report));
+        let expected = if name == "future" { 3 } else { 1 };
+        assert_eq!(code, expected, "{name}: {stderr}\n{}", messages(&report));
         let text = messages(&report);
         assert!(
             text.contains(needle) && text.contains("line "),
@@ -428,9 +431,9 @@ fn hostile_status_snapshots() {
     let mut strings = good.clone();
     strings["health"]["failure_streak"] = Value::from("0");
     let mut future = good.clone();
-    future["updated_unix_ms"] = Value::from(1_795_608_000_000i64 + 7_200_000);
+    future["health"]["updated_unix_ms"] = Value::from(1_795_608_000_000i64 + 7_200_000);
     let mut seconds = good.clone();
-    seconds["updated_unix_ms"] = Value::from(1_795_607_940i64);
+    seconds["health"]["updated_unix_ms"] = Value::from(1_795_607_940i64);
     let cases = [
         (
             "truncated",
@@ -452,7 +455,7 @@ fn hostile_status_snapshots() {
             "strings",
             write("c.json", strings.to_string()),
             1,
-            "violated",
+            "fails now",
         ),
         (
             "future",

@@ -5,19 +5,25 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::sample::{Columns, Sample, Strings};
+
 /// Longest history line launchgate reads; longer lines are malformed, not read into memory.
 pub const MAX_LINE_BYTES: usize = 10 * 1024 * 1024;
+
+/// Clocks of producers and CI differ a little; more than this is a time in the future.
+pub const SKEW_MS: i64 = 60_000;
 
 /// How samples say when they happened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeSpec {
-    /// Top-level field.
+    /// Field, as a dotted path (`health.updated_unix_ms`).
     pub field: String,
     /// `unix_ms`, `unix_s` or `rfc3339`.
     pub unit: String,
 }
 
 impl Default for TimeSpec {
+    /// tau's cycle reports (`runtime-events.jsonl`).
     fn default() -> TimeSpec {
         TimeSpec {
             field: "timestamp_unix_ms".into(),
@@ -26,15 +32,14 @@ impl Default for TimeSpec {
     }
 }
 
-/// One history line that parsed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sample {
-    /// When, in unix milliseconds.
-    pub ts_ms: i64,
-    /// 1-based line in the history file.
-    pub line: usize,
-    /// The line's fields.
-    pub fields: Map<String, Value>,
+impl TimeSpec {
+    /// tau's status snapshot (`--dashboard-status-json`): the time is the health's update.
+    pub fn status_default() -> TimeSpec {
+        TimeSpec {
+            field: "health.updated_unix_ms".into(),
+            unit: "unix_ms".into(),
+        }
+    }
 }
 
 /// A history line that could not be used, and why.
@@ -59,16 +64,22 @@ pub struct History {
     pub lines: usize,
     /// Lines whose time is earlier than the line before them.
     pub out_of_order: usize,
+    /// Lines stamped in the future beyond [`SKEW_MS`]: (line, timestamp).
+    pub future: Vec<(usize, i64)>,
+    /// The kept fields' columns.
+    pub columns: Columns,
+    /// Strings of the kept samples.
+    pub strings: Strings,
 }
 
-/// Reads a history, keeping samples in `[keep_from_ms, now_ms + skew]`. Memory is bounded by
-/// the kept span, not by the file.
+/// Reads a history, keeping samples in `[keep_from_ms, now_ms + skew]` and only the fields
+/// in `columns`. Memory is bounded by the kept span and columns, not by the file.
 pub fn read(
     path: &Path,
     spec: &TimeSpec,
     keep_from_ms: i64,
     now_ms: i64,
-    fields: Option<&std::collections::HashSet<String>>,
+    columns: Columns,
 ) -> std::io::Result<History> {
     let file = std::fs::File::open(path)?;
     read_from(
@@ -76,7 +87,7 @@ pub fn read(
         spec,
         keep_from_ms,
         now_ms,
-        fields,
+        columns,
     )
 }
 
@@ -86,11 +97,12 @@ pub fn read_from(
     spec: &TimeSpec,
     keep_from_ms: i64,
     now_ms: i64,
-    keep_fields: Option<&std::collections::HashSet<String>>,
+    columns: Columns,
 ) -> std::io::Result<History> {
-    // Clocks of producers and CI differ a little; more than this is a timestamp in the future.
-    const SKEW_MS: i64 = 60_000;
-    let mut h = History::default();
+    let mut h = History {
+        columns,
+        ..History::default()
+    };
     let mut buf = Vec::new();
     let mut last_ts = i64::MIN;
     loop {
@@ -146,10 +158,9 @@ pub fn read_from(
             }
         };
         if ts > now_ms + SKEW_MS {
-            h.malformed.push(Malformed {
-                line,
-                reason: format!("timestamp {} is in the future", crate::gate::fmt_ms(ts)),
-            });
+            // Not evidence of anything yet; reported apart from malformed lines because it
+            // is a clock problem, which holds rather than counting towards a failure.
+            h.future.push((line, ts));
             continue;
         }
         if ts < last_ts {
@@ -166,16 +177,14 @@ pub fn read_from(
         last_ts = last_ts.max(ts);
         h.first_ts_ms = Some(h.first_ts_ms.map_or(ts, |f| f.min(ts)));
         if ts >= keep_from_ms {
-            let mut fields = fields;
             // Only the fields gates read are kept: memory follows the window, not the producer.
-            if let Some(keep) = keep_fields {
-                fields.retain(|k, _| keep.contains(k));
-            }
-            h.samples.push(Sample {
-                ts_ms: ts,
+            h.samples.push(Sample::from_json(
+                ts,
                 line,
-                fields,
-            });
+                &fields,
+                &h.columns,
+                &mut h.strings,
+            ));
         }
     }
     h.samples.sort_by_key(|s| s.ts_ms);
@@ -212,6 +221,16 @@ fn read_line(reader: &mut impl BufRead, buf: &mut Vec<u8>) -> std::io::Result<(u
     }
 }
 
+/// A dotted field of a JSON object.
+pub fn lookup<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut parts = path.split('.');
+    let mut v = fields.get(parts.next()?)?;
+    for p in parts {
+        v = v.get(p)?;
+    }
+    Some(v)
+}
+
 fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
@@ -225,7 +244,7 @@ fn kind(v: &Value) -> &'static str {
 
 /// The time of a record per `spec`, in unix milliseconds.
 pub fn timestamp(fields: &Map<String, Value>, spec: &TimeSpec) -> Result<i64, String> {
-    let Some(v) = fields.get(&spec.field) else {
+    let Some(v) = lookup(fields, &spec.field) else {
         return Err(format!("no `{}` field", spec.field));
     };
     match spec.unit.as_str() {
@@ -273,7 +292,14 @@ mod tests {
     const NOW: i64 = 1_764_000_000_000;
 
     fn read_str(text: &str, keep_from: i64) -> History {
-        read_from(text.as_bytes(), &TimeSpec::default(), keep_from, NOW, None).unwrap()
+        read_from(
+            text.as_bytes(),
+            &TimeSpec::default(),
+            keep_from,
+            NOW,
+            Columns::new(["a"]),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -307,9 +333,9 @@ mod tests {
         );
         let h = read_str(&text, 0);
         let lines: Vec<usize> = h.malformed.iter().map(|m| m.line).collect();
-        assert_eq!(lines, [2, 3, 4, 5, 6, 7]);
+        assert_eq!(lines, [2, 3, 4, 5, 7]);
         assert!(h.malformed[3].reason.contains("looks like seconds"));
-        assert!(h.malformed[4].reason.contains("future"));
+        assert_eq!(h.future, [(6, NOW + 3_600_000)]);
         assert_eq!(h.samples.len(), 1);
     }
 
@@ -339,5 +365,8 @@ mod tests {
         let m: Map<String, Value> =
             serde_json::from_str("{\"t\": \"2025-11-24T16:00:00Z\"}").unwrap();
         assert_eq!(timestamp(&m, &spec), Ok(NOW));
+        let m: Map<String, Value> =
+            serde_json::from_str("{\"health\": {\"updated_unix_ms\": 1764000000000}}").unwrap();
+        assert_eq!(timestamp(&m, &TimeSpec::status_default()), Ok(NOW));
     }
 }

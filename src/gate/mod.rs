@@ -2,23 +2,29 @@
 //! snapshot and a JSONL event history.
 //!
 //! Finding ids are `PHASE/GATE` (the gate's `name`, or `gate-N` by position), plus
-//! `PHASE/status` (snapshot freshness), `PHASE/history` (malformed lines), `PHASE/after`
-//! (the previous phase held long enough) and `PHASE/check` (`require_check`).
+//! `PHASE/status` (snapshot freshness), `PHASE/history` (malformed lines), `PHASE/clock`
+//! (cycle reports from the future), `PHASE/after` (the earlier phases' gates held long
+//! enough) and `PHASE/check` (`require_check`). Phases are cumulative: see [`phase`].
 
+pub mod after;
+pub mod compile;
 pub mod history;
+pub mod inputs;
 pub mod phase;
+pub mod rewrite;
+pub mod sample;
 pub mod status;
+pub mod view;
 pub mod window;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use serde::{Deserialize, Serialize};
 
 use crate::check;
 use crate::error::Error;
-use crate::report::{ItemInfo, Report, Severity, Verdict, verdict_of};
+use crate::report::{GateSummary, ItemInfo, PhaseVerdict, Report, Severity, Verdict, verdict_of};
 use crate::source::display_path;
 use history::TimeSpec;
 
@@ -33,27 +39,6 @@ pub struct Options {
     pub history: Option<PathBuf>,
     /// One phase, or every phase when `None`.
     pub phase: Option<String>,
-}
-
-/// Per-phase verdicts of a gate run, and how far the rollout may go now.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct GateSummary {
-    /// Phases evaluated, in rollout order.
-    pub phases: Vec<PhaseVerdict>,
-    /// With every phase evaluated: the furthest phase whose gates (and all before it) pass.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub furthest: Option<String>,
-}
-
-/// One phase's decision.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhaseVerdict {
-    /// Phase name.
-    pub name: String,
-    /// Traffic percent.
-    pub traffic: f64,
-    /// pass: promote; fail: roll back; hold: wait.
-    pub verdict: Verdict,
 }
 
 /// Formats unix milliseconds as RFC 3339.
@@ -74,8 +59,8 @@ pub struct Settings {
     pub malformed_fail_at: usize,
     /// History timestamps.
     pub timestamp: TimeSpec,
-    /// Snapshot timestamp, if the snapshot carries one.
-    pub status_timestamp: Option<TimeSpec>,
+    /// Snapshot timestamp (tau's `health.updated_unix_ms` unless configured).
+    pub status_timestamp: TimeSpec,
 }
 
 fn ms(text: Option<&str>, default_s: i64) -> i64 {
@@ -125,21 +110,20 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
                 display_path(manifest_path)
             ))
         })?;
-    let selected: Vec<usize> = match &opts.phase {
-        Some(name) => vec![
-            rollout
-                .phases
-                .iter()
-                .position(|p| &p.name == name)
-                .ok_or_else(|| {
-                    let names: Vec<&str> = rollout.phases.iter().map(|p| p.name.as_str()).collect();
-                    Error::Usage(format!(
-                        "unknown phase `{name}`; phases: {}",
-                        names.join(", ")
-                    ))
-                })?,
-        ],
-        None => (0..rollout.phases.len()).collect(),
+    // Phases are cumulative, so one phase is decided by it and every phase before it.
+    let upto: usize = match &opts.phase {
+        Some(name) => rollout
+            .phases
+            .iter()
+            .position(|p| &p.name == name)
+            .ok_or_else(|| {
+                let names: Vec<&str> = rollout.phases.iter().map(|p| p.name.as_str()).collect();
+                Error::Usage(format!(
+                    "unknown phase `{name}`; phases: {}",
+                    names.join(", ")
+                ))
+            })?,
+        None => rollout.phases.len() - 1,
     };
     let settings = Settings {
         max_staleness_ms: ms(rollout.max_staleness.as_deref(), 15 * 60),
@@ -153,10 +137,14 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
                 unit: t.unit.clone(),
             })
             .unwrap_or_default(),
-        status_timestamp: rollout.status_timestamp.as_ref().map(|t| TimeSpec {
-            field: t.field.clone(),
-            unit: t.unit.clone(),
-        }),
+        status_timestamp: rollout
+            .status_timestamp
+            .as_ref()
+            .map(|t| TimeSpec {
+                field: t.field.clone(),
+                unit: t.unit.clone(),
+            })
+            .unwrap_or_else(TimeSpec::status_default),
     };
     let src = checked.sources.first().cloned().ok_or_else(|| Error::Io {
         path: display_path(manifest_path),
@@ -185,18 +173,29 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             .map(|f| f.item.clone())
             .collect(),
     };
-    let evaluation = phase::evaluate(&rollout.phases, &selected, &inputs, &doc, &src);
+    let evaluation = phase::evaluate(
+        &rollout.phases,
+        upto,
+        &inputs,
+        rollout.status_from_history.as_ref(),
+        &doc,
+        &src,
+    );
     let mut summary = GateSummary {
         phases: Vec::new(),
         furthest: None,
     };
     let mut findings = Vec::new();
+    let mut so_far = Verdict::Pass;
     for (i, phase_findings) in evaluation {
         let p = &rollout.phases[i];
+        let own = verdict_of(&phase_findings);
+        so_far = so_far.max(own);
         summary.phases.push(PhaseVerdict {
             name: p.name.clone(),
             traffic: p.traffic,
-            verdict: verdict_of(&phase_findings),
+            verdict: so_far,
+            own,
         });
         for f in &phase_findings {
             items.entry(f.item.clone()).or_insert_with(|| ItemInfo {
@@ -210,7 +209,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
         }
         findings.extend(phase_findings);
     }
-    if opts.phase.is_none() {
+    {
         summary.furthest = summary
             .phases
             .iter()

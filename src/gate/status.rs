@@ -1,10 +1,14 @@
-//! The status snapshot: its fields, and how old it is (by its own timestamp or the file's mtime).
+//! The status snapshot: its fields, and how old it is by its own timestamp.
+//!
+//! tau's `--dashboard-status-json` has no top-level time: the snapshot is as old as its
+//! `health.updated_unix_ms`, the default. A file's modification time is not used: copying
+//! or checking out a stale snapshot makes it look fresh.
 
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
-use super::history::{TimeSpec, timestamp};
+use super::history::{TimeSpec, lookup, timestamp};
 
 /// Largest status snapshot launchgate reads.
 pub const MAX_STATUS_BYTES: u64 = 10 * 1024 * 1024;
@@ -18,17 +22,17 @@ pub enum Snapshot {
         fields: Map<String, Value>,
         /// Age at the evaluation time, in milliseconds (negative: from the future).
         age_ms: i64,
-        /// Where the age comes from: "its `x` field" or "the file's modification time".
+        /// Where the age comes from: "its `x` field".
         dated_by: String,
     },
-    /// No snapshot to read (not configured or no file): not enough evidence.
+    /// No snapshot to read (not configured, no file, not dated): not enough evidence.
     Missing(String),
     /// A snapshot that is not usable: broken data fails closed.
     Bad(String),
 }
 
 /// Reads a snapshot and dates it.
-pub fn load(path: &Path, shown: &str, spec: Option<&TimeSpec>, now_ms: i64) -> Snapshot {
+pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -64,32 +68,17 @@ pub fn load(path: &Path, shown: &str, spec: Option<&TimeSpec>, now_ms: i64) -> S
             ));
         }
     };
-    let (taken_ms, dated_by) = match spec {
-        Some(spec) => match timestamp(&fields, spec) {
-            Ok(ts) => (ts, format!("its `{}` field", spec.field)),
-            Err(reason) => {
-                return Snapshot::Bad(format!("the status snapshot `{shown}`: {reason}"));
-            }
-        },
-        None => {
-            let modified = meta
-                .modified()
-                .ok()
-                .and_then(|m| m.duration_since(std::time::UNIX_EPOCH).ok())
-                .map(|d| d.as_millis() as i64);
-            match modified {
-                Some(ms) => (
-                    ms,
-                    "the file's modification time (it has no timestamp field)".to_string(),
-                ),
-                None => {
-                    return Snapshot::Bad(format!(
-                        "the status snapshot `{shown}` has no usable time"
-                    ));
-                }
-            }
-        }
+    if lookup(&fields, &spec.field).is_none() {
+        return Snapshot::Missing(format!(
+            "the status snapshot `{shown}` has no `{}` field, so its age is unknown; name the field that dates it in `rollout.status_timestamp`",
+            spec.field
+        ));
+    }
+    let taken_ms = match timestamp(&fields, spec) {
+        Ok(ts) => ts,
+        Err(reason) => return Snapshot::Bad(format!("the status snapshot `{shown}`: {reason}")),
     };
+    let dated_by = format!("its `{}` field", spec.field);
     Snapshot::Ok {
         fields,
         age_ms: now_ms - taken_ms,

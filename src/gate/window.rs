@@ -1,213 +1,103 @@
-//! Window functions over history samples, and the rewrite that makes gate expressions call them.
+//! Window functions over history samples, and the evaluation of a windowed gate.
 //!
-//! Gates are CEL, so `increase(upserted_widgets)` would evaluate `upserted_widgets` before the
-//! call. A small source rewrite (string-literal aware) turns window calls into calls with the
-//! field name quoted (`__w_increase("upserted_widgets")`), and lifts `all(expr)`/`any(expr)`
-//! into per-sample expressions whose results are bound before the gate runs.
+//! Two kinds of fields need different functions. tau's cycle reports carry what *that
+//! cycle* did (`upserted_widgets: 3` every healthy cycle), so `sum`, `avg`, `max`, `min`,
+//! `count(expr)` and `max_stall` fit them; `increase`, `delta` and `rate` are for real
+//! counters that only grow (and reset), as in Prometheus.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::{Arc, Mutex};
 
 use cel::{Context, ExecutionError, Value};
-use serde_json::Value as Json;
 
-use super::history::Sample;
-use crate::expr::{CompileError, Expr};
+use super::rewrite::{Prepared, Quantifier};
+use super::sample::{self, Columns, Numeric, Sample, Strings, number};
+use crate::expr::display;
 
-/// Functions that take a field name.
-const FIELD_FUNCTIONS: &[&str] = &["increase", "delta", "max", "min", "rate"];
-
-/// A gate expression ready for windowed evaluation.
-#[derive(Debug)]
-pub struct Prepared {
-    /// The gate as written.
-    pub source: String,
-    /// The rewritten gate.
-    pub main: Expr,
-    /// `all`/`any` sub-expressions: (variable, is_all, per-sample expression).
-    pub quantified: Vec<(String, bool, Expr)>,
+/// The kept samples of a history, in time order, with their layout.
+#[derive(Debug, Default)]
+pub struct Data {
+    /// Samples, sorted by time.
+    pub samples: Vec<Sample>,
+    /// Which fields the samples keep.
+    pub columns: Columns,
+    /// Their strings.
+    pub strings: Strings,
 }
 
-/// Whether an expression uses window functions (and so needs `window:`).
-pub fn uses_window_functions(source: &str) -> bool {
-    let calls = ["count_reason", "samples", "all", "any"]
-        .iter()
-        .chain(FIELD_FUNCTIONS);
-    calls.into_iter().any(|f| find_call(source, f, 0).is_some())
+impl Data {
+    /// The index range of samples with `from < ts <= to`: windows are half-open, as
+    /// PromQL range selectors are.
+    pub fn range(&self, from: i64, to: i64) -> Range<usize> {
+        let lo = self.samples.partition_point(|s| s.ts_ms <= from);
+        let hi = self.samples.partition_point(|s| s.ts_ms <= to);
+        lo..hi.max(lo)
+    }
+
+    /// Binds the variables `vars` of one sample (missing fields stay unbound, so an
+    /// expression reading them fails as "undeclared", which holds).
+    pub fn bind_sample(&self, ctx: &mut Context, s: &Sample, vars: &[&str]) {
+        for v in vars {
+            if let Some(value) = self
+                .columns
+                .get(v)
+                .and_then(|c| sample::to_cel(&s.cells[c], &self.strings))
+            {
+                ctx.add_variable_from_value(*v, value);
+            }
+        }
+    }
 }
 
-/// Rewrites and compiles a windowed gate.
-pub fn prepare(source: &str) -> Result<Prepared, CompileError> {
-    let mut text = source.to_string();
-    let mut quantified = Vec::new();
-    for (name, is_all) in [("all", true), ("any", false)] {
-        while let Some((start, open, close)) = find_call(&text, name, 0) {
-            let inner = text[open + 1..close].to_string();
-            let var = format!("__q{}", quantified.len());
-            quantified.push((var.clone(), is_all, Expr::compile(&inner)?));
-            text.replace_range(start..=close, &var);
-        }
-    }
-    for name in FIELD_FUNCTIONS {
-        let mut from = 0;
-        while let Some((start, open, close)) = find_call(&text, name, from) {
-            let inner = text[open + 1..close].trim().to_string();
-            let arg = if is_field_path(&inner) {
-                format!("\"{inner}\"")
-            } else {
-                inner
-            };
-            let call = format!("__w_{name}({arg})");
-            from = start + call.len();
-            text.replace_range(start..=close, &call);
-        }
-    }
-    for name in ["count_reason", "samples"] {
-        let mut from = 0;
-        while let Some((start, open, _)) = find_call(&text, name, from) {
-            let prefix = format!("__w_{name}");
-            text.replace_range(start..open, &prefix);
-            from = start + prefix.len();
-        }
-    }
-    let main = Expr::compile(&text).map_err(|e| CompileError {
-        text: source.to_string(),
-        message: e.message,
-    })?;
-    Ok(Prepared {
-        source: source.to_string(),
-        main,
-        quantified,
-    })
+/// Per-run caches shared by every window: `after` evaluates the same gates at many
+/// instants, and each then costs a lookup instead of a scan.
+#[derive(Debug, Default)]
+pub struct Cache {
+    prefix: Mutex<HashMap<String, Option<Arc<Vec<f64>>>>>,
+    truth: Mutex<HashMap<String, Arc<Vec<Truth>>>>,
 }
 
-fn is_field_path(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('.').all(|p| {
-            p.chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        })
-}
-
-/// Finds the first call `name(` at or after `from` that is not a method call or part of a
-/// longer identifier, outside string literals: (name start, open paren, matching close paren).
-fn find_call(text: &str, name: &str, from: usize) -> Option<(usize, usize, usize)> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    while i < b.len() {
-        let c = b[i];
-        if let Some(q) = quote {
-            if c == b'\\' {
-                i += 2;
-                continue;
-            }
-            if c == q {
-                quote = None;
-            }
-            i += 1;
-            continue;
-        }
-        if c == b'"' || c == b'\'' {
-            quote = Some(c);
-            i += 1;
-            continue;
-        }
-        if i >= from && text[i..].starts_with(name) {
-            let before_ok = i == 0
-                || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.');
-            let mut j = i + name.len();
-            while j < b.len() && b[j] == b' ' {
-                j += 1;
-            }
-            if before_ok && j < b.len() && b[j] == b'(' {
-                return matching_paren(b, j).map(|close| (i, j, close));
-            }
-        }
-        i += 1;
-    }
-    None
-}
-
-fn matching_paren(b: &[u8], open: usize) -> Option<usize> {
-    let mut depth = 0;
-    let mut quote: Option<u8> = None;
-    let mut i = open;
-    while i < b.len() {
-        let c = b[i];
-        match quote {
-            Some(q) => {
-                if c == b'\\' {
-                    i += 1;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None => match c {
-                b'"' | b'\'' => quote = Some(c),
-                b'(' => depth += 1,
-                b')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        return Some(i);
-                    }
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    None
+/// A per-sample expression's result on one sample.
+#[derive(Debug, Clone)]
+enum Truth {
+    Yes,
+    No,
+    /// The sample lacks a field the expression reads.
+    Missing(String),
+    /// The expression does not evaluate to a boolean.
+    Broken(String),
 }
 
 /// What a window function saw, for the finding's evidence.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
-    /// e.g. `increase(upserted_widgets) = 0`.
+    /// e.g. `sum(failed_cases) = 2`.
     pub text: String,
-    /// The sample that explains a violation (first match, extreme value), if any.
+    /// The sample that explains a violation (first match, extreme value, stall start).
     pub witness: Option<(usize, i64)>,
-}
-
-/// Prefix sums over all kept samples, shared by every window of a run: `after` evaluates
-/// the same gates at many instants, and each then costs O(1) instead of a scan.
-pub type Prefixes = Arc<Mutex<std::collections::HashMap<String, Option<Arc<Vec<f64>>>>>>;
-
-/// The samples of one window and what its functions observed.
-pub struct Window {
-    /// All kept samples.
-    pub samples: Arc<Vec<Sample>>,
-    /// Shared prefix sums over `samples`.
-    pub prefixes: Prefixes,
-    /// Index range of this window in `samples`.
-    pub range: std::ops::Range<usize>,
-    /// Window length in seconds (for `rate`).
-    pub seconds: f64,
-    /// Filled while the gate evaluates.
-    pub observed: Mutex<Vec<Observation>>,
 }
 
 /// Marks errors that mean "the data does not have this", which hold rather than fail.
 pub const MISSING: &str = "missing field";
 
+/// The samples of one window and what its functions observed.
+pub struct Window {
+    data: Arc<Data>,
+    cache: Arc<Cache>,
+    range: Range<usize>,
+    from_ms: i64,
+    to_ms: i64,
+    observed: Mutex<Vec<Observation>>,
+}
+
+fn missing(function: &str, what: String) -> ExecutionError {
+    ExecutionError::function_error(function, format!("{MISSING} {what}"))
+}
+
 impl Window {
     fn slice(&self) -> &[Sample] {
-        &self.samples[self.range.clone()]
-    }
-
-    /// The cached prefix array for `key`, built once by `build` (None: not representable,
-    /// e.g. a missing or non-numeric value somewhere; callers then scan).
-    fn prefix(
-        &self,
-        key: String,
-        build: impl FnOnce(&[Sample]) -> Option<Vec<f64>>,
-    ) -> Option<Arc<Vec<f64>>> {
-        let mut cache = self.prefixes.lock().ok()?;
-        cache
-            .entry(key)
-            .or_insert_with(|| build(&self.samples).map(Arc::new))
-            .clone()
+        &self.data.samples[self.range.clone()]
     }
 
     fn observe(&self, text: String, witness: Option<&Sample>) {
@@ -219,53 +109,95 @@ impl Window {
         }
     }
 
+    /// A cached prefix array over all samples (None: not representable, e.g. a missing
+    /// or non-numeric value somewhere; callers then scan and report it).
+    fn prefix(
+        &self,
+        key: String,
+        build: impl FnOnce(&Data) -> Option<Vec<f64>>,
+    ) -> Option<Arc<Vec<f64>>> {
+        let mut cache = self.cache.prefix.lock().ok()?;
+        cache
+            .entry(key)
+            .or_insert_with(|| build(&self.data).map(Arc::new))
+            .clone()
+    }
+
     /// The numeric series of a field, failing on a missing or non-numeric value.
     fn series(&self, function: &str, field: &str) -> Result<Vec<(f64, &Sample)>, ExecutionError> {
         self.slice()
             .iter()
-            .map(|s| match lookup(&s.fields, field) {
-                None => Err(ExecutionError::function_error(
-                    function,
-                    format!("{MISSING} `{field}` in the sample at line {}", s.line),
-                )),
-                Some(v) => v
-                    .as_f64()
-                    .filter(|f| f.is_finite())
-                    .map(|f| (f, s))
-                    .ok_or_else(|| {
-                        ExecutionError::function_error(
-                            function,
-                            format!(
-                                "`{field}` is not a number in the sample at line {}: {v}",
-                                s.line
-                            ),
-                        )
-                    }),
+            .map(
+                |s| match sample::numeric(s, &self.data.columns, &self.data.strings, field) {
+                    Numeric::Num(f) => Ok((f, s)),
+                    Numeric::Missing => Err(missing(
+                        function,
+                        format!("`{field}` in the sample at line {}", s.line),
+                    )),
+                    Numeric::NotNumber(v) => Err(ExecutionError::function_error(
+                        function,
+                        format!(
+                            "`{field}` is not a number in the sample at line {}: {v}",
+                            s.line
+                        ),
+                    )),
+                },
+            )
+            .collect()
+    }
+
+    /// Whether each sample of the window carries reason code `code` (a sample without a
+    /// `reason_codes` list is missing data, not "no").
+    fn code_flags(&self, function: &str, code: &str) -> Result<Vec<bool>, ExecutionError> {
+        let id = self.data.strings.get(code);
+        self.slice()
+            .iter()
+            .map(|s| {
+                s.has_code(id).ok_or_else(|| {
+                    missing(
+                        function,
+                        format!(
+                            "`reason_codes` (a list of strings) in the sample at line {}",
+                            s.line
+                        ),
+                    )
+                })
             })
             .collect()
     }
-}
 
-/// A dotted field of a JSON object.
-pub fn lookup<'a>(fields: &'a serde_json::Map<String, Json>, path: &str) -> Option<&'a Json> {
-    let mut parts = path.split('.');
-    let mut v = fields.get(parts.next()?)?;
-    for p in parts {
-        v = v.get(p)?;
-    }
-    Some(v)
-}
-
-fn number(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 9e15 {
-        Value::Int(x as i64)
-    } else {
-        Value::Float(x)
+    /// The longest stretch of the window without an occurrence: from the window start to
+    /// the first occurrence, between occurrences, and from the last one to the window end.
+    fn max_stall(&self, name: String, occurs: &[bool]) -> Value {
+        let mut longest = (0i64, self.from_ms, None::<&Sample>);
+        let mut last = (self.from_ms, None::<&Sample>);
+        for (s, &hit) in self.slice().iter().zip(occurs) {
+            if hit {
+                if s.ts_ms - last.0 > longest.0 {
+                    longest = (s.ts_ms - last.0, last.0, last.1);
+                }
+                last = (s.ts_ms, Some(s));
+            }
+        }
+        if self.to_ms - last.0 > longest.0 {
+            longest = (self.to_ms - last.0, last.0, last.1);
+        }
+        let witness = longest.2.or_else(|| self.slice().first());
+        self.observe(
+            format!(
+                "{name} = {} (no occurrence from {} to {})",
+                crate::duration::format_seconds(longest.0 / 1000),
+                super::fmt_ms(longest.1),
+                super::fmt_ms(longest.1 + longest.0)
+            ),
+            witness,
+        );
+        Value::Duration(chrono::Duration::milliseconds(longest.0))
     }
 }
 
 fn show(x: f64) -> String {
-    crate::expr::display(&number(x))
+    display(&number(x))
 }
 
 /// Sum of increases, treating a drop as a counter reset (as Prometheus does).
@@ -277,7 +209,7 @@ pub fn increase(values: &[f64]) -> f64 {
 }
 
 /// Binds the window functions to a context.
-pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
+fn bind(ctx: &mut Context, w: Arc<Window>) {
     let win = w.clone();
     let _ = ctx.add_function("__w_samples", move || -> i64 {
         let n = win.slice().len();
@@ -285,44 +217,48 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
         n as i64
     });
     let win = w.clone();
-    let _ = ctx.add_function("__w_count_reason", move |code: Arc<String>| -> i64 {
-        let has = |s: &Sample| {
-            s.fields
-                .get("reason_codes")
-                .and_then(Json::as_array)
-                .is_some_and(|a| a.iter().any(|c| c.as_str() == Some(code.as_str())))
-        };
-        let counts = win.prefix(format!("count:{code}"), |all| {
-            let mut c = Vec::with_capacity(all.len() + 1);
-            c.push(0.0);
-            for s in all {
-                c.push(c[c.len() - 1] + if has(s) { 1.0 } else { 0.0 });
-            }
-            Some(c)
-        });
-        let r = win.range.clone();
-        let n = match counts {
-            Some(c) => (c[r.end] - c[r.start]) as i64,
-            None => win.slice().iter().filter(|s| has(s)).count() as i64,
-        };
-        let first = if n > 0 {
-            win.slice().iter().find(|s| has(s))
-        } else {
-            None
-        };
-        win.observe(format!("count_reason(\"{code}\") = {n}"), first);
-        n
-    });
+    let _ = ctx.add_function(
+        "__w_count_reason",
+        move |code: Arc<String>| -> Result<i64, ExecutionError> {
+            let flags = win.code_flags("count_reason", &code)?;
+            let n = flags.iter().filter(|f| **f).count();
+            let first = flags.iter().position(|f| *f).map(|i| &win.slice()[i]);
+            win.observe(format!("count_reason(\"{code}\") = {n}"), first);
+            Ok(n as i64)
+        },
+    );
+    let win = w.clone();
+    let _ = ctx.add_function(
+        "__w_max_stall_code",
+        move |code: Arc<String>| -> Result<Value, ExecutionError> {
+            let flags = win.code_flags("max_stall", &code)?;
+            Ok(win.max_stall(format!("max_stall(\"{code}\")"), &flags))
+        },
+    );
+    let win = w.clone();
+    let _ = ctx.add_function(
+        "__w_max_stall_field",
+        move |f: Arc<String>| -> Result<Value, ExecutionError> {
+            let flags: Vec<bool> = win
+                .series("max_stall", &f)?
+                .iter()
+                .map(|x| x.0 > 0.0)
+                .collect();
+            Ok(win.max_stall(format!("max_stall({f})"), &flags))
+        },
+    );
     let win = w.clone();
     let _ = ctx.add_function(
         "__w_increase",
         move |f: Arc<String>| -> Result<Value, ExecutionError> {
             let r = win.range.clone();
-            let cumulative = win.prefix(format!("increase:{f}"), |all| {
-                let mut c: Vec<f64> = Vec::with_capacity(all.len());
+            let cumulative = win.prefix(format!("increase:{f}"), |d| {
+                let mut c: Vec<f64> = Vec::with_capacity(d.samples.len());
                 let mut prev: Option<f64> = None;
-                for s in all {
-                    let v = lookup(&s.fields, &f)?.as_f64().filter(|x| x.is_finite())?;
+                for s in &d.samples {
+                    let Numeric::Num(v) = sample::numeric(s, &d.columns, &d.strings, &f) else {
+                        return None;
+                    };
                     let step = match prev {
                         Some(p) if v >= p => v - p,
                         Some(_) => v,
@@ -367,13 +303,59 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
         move |f: Arc<String>| -> Result<Value, ExecutionError> {
             let s = win.series("rate", &f)?;
             let values: Vec<f64> = s.iter().map(|x| x.0).collect();
-            let r = if win.seconds > 0.0 {
-                increase(&values) / win.seconds
+            let seconds = (win.to_ms - win.from_ms) as f64 / 1000.0;
+            let r = if seconds > 0.0 {
+                increase(&values) / seconds
             } else {
                 0.0
             };
             win.observe(format!("rate({f}) = {r:.4}/s"), None);
             Ok(Value::Float(r))
+        },
+    );
+    let win = w.clone();
+    let _ = ctx.add_function(
+        "__w_sum",
+        move |f: Arc<String>| -> Result<Value, ExecutionError> {
+            let r = win.range.clone();
+            let sums = win.prefix(format!("sum:{f}"), |d| {
+                let mut c = Vec::with_capacity(d.samples.len() + 1);
+                c.push(0.0);
+                for s in &d.samples {
+                    let Numeric::Num(v) = sample::numeric(s, &d.columns, &d.strings, &f) else {
+                        return None;
+                    };
+                    c.push(c[c.len() - 1] + v);
+                }
+                Some(c)
+            });
+            let total = match sums {
+                Some(c) => c[r.end] - c[r.start],
+                None => win.series("sum", &f)?.iter().map(|x| x.0).sum(),
+            };
+            let first = if total != 0.0 {
+                win.series("sum", &f)?
+                    .into_iter()
+                    .find(|x| x.0 != 0.0)
+                    .map(|x| x.1)
+            } else {
+                None
+            };
+            win.observe(format!("sum({f}) = {}", show(total)), first);
+            Ok(number(total))
+        },
+    );
+    let win = w.clone();
+    let _ = ctx.add_function(
+        "__w_avg",
+        move |f: Arc<String>| -> Result<Value, ExecutionError> {
+            let s = win.series("avg", &f)?;
+            if s.is_empty() {
+                return Err(missing("avg", format!("`{f}`: no samples")));
+            }
+            let a = s.iter().map(|x| x.0).sum::<f64>() / s.len() as f64;
+            win.observe(format!("avg({f}) = {}", show(a)), None);
+            Ok(Value::Float(a))
         },
     );
     for (name, want_max) in [("max", true), ("min", false)] {
@@ -387,10 +369,7 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
                     _ => Some(x),
                 });
                 let Some(&(v, sample)) = best else {
-                    return Err(ExecutionError::function_error(
-                        name,
-                        format!("{MISSING} `{f}`: no samples"),
-                    ));
+                    return Err(missing(name, format!("`{f}`: no samples")));
                 };
                 win.observe(format!("{name}({f}) = {}", show(v)), Some(sample));
                 Ok(number(v))
@@ -399,10 +378,141 @@ pub fn bind(ctx: &mut Context<'static, 'static>, w: Arc<Window>) {
     }
 }
 
-/// Binds one sample's fields as variables (for per-sample and snapshot expressions).
-pub fn bind_fields(ctx: &mut Context<'_, 'static>, fields: &serde_json::Map<String, Json>) {
-    for (k, v) in fields {
-        ctx.add_variable_from_value(k.as_str(), crate::expr::from_json(v));
+/// A windowed evaluation: the result, what the window functions saw, and the sample that
+/// explains a violation.
+pub struct Outcome {
+    /// true/false, or why it could not be decided.
+    pub result: Result<bool, ExecutionError>,
+    /// What the functions saw.
+    pub observed: Vec<Observation>,
+    /// (line, time) of the sample that explains a violation or an error.
+    pub witness: Option<(usize, i64)>,
+    /// Samples in the window.
+    pub samples: usize,
+}
+
+/// Per-sample results of a quantified expression over every kept sample, computed once.
+fn truths(data: &Data, cache: &Cache, q: &super::rewrite::Quantified) -> Arc<Vec<Truth>> {
+    if let Some(t) = cache
+        .truth
+        .lock()
+        .ok()
+        .and_then(|c| c.get(&q.expr.source).cloned())
+    {
+        return t;
+    }
+    let vars = q.expr.program.references();
+    let vars = vars.variables();
+    let base = Context::with_env(crate::expr::env());
+    let t: Vec<Truth> = data
+        .samples
+        .iter()
+        .map(|s| {
+            let mut inner = base.new_inner_scope();
+            data.bind_sample(&mut inner, s, &vars);
+            match q.expr.eval(&inner) {
+                Ok(Value::Bool(true)) => Truth::Yes,
+                Ok(Value::Bool(false)) => Truth::No,
+                Ok(other) => Truth::Broken(format!(
+                    "`{}` evaluates to {} at line {}, not a boolean",
+                    q.expr.source,
+                    display(&other),
+                    s.line
+                )),
+                Err(e) if is_missing(&e) => Truth::Missing(format!("{e} (line {})", s.line)),
+                Err(e) => Truth::Broken(format!("{e} (line {})", s.line)),
+            }
+        })
+        .collect();
+    let t = Arc::new(t);
+    if let Ok(mut c) = cache.truth.lock() {
+        c.insert(q.expr.source.clone(), t.clone());
+    }
+    t
+}
+
+/// Evaluates a windowed gate over `(to - w, to]`.
+pub fn evaluate(p: &Prepared, data: &Arc<Data>, cache: &Arc<Cache>, w: i64, to: i64) -> Outcome {
+    let range = data.range(to - w, to);
+    let win = Arc::new(Window {
+        data: data.clone(),
+        cache: cache.clone(),
+        range: range.clone(),
+        from_ms: to - w,
+        to_ms: to,
+        observed: Mutex::new(Vec::new()),
+    });
+    let mut c = Context::with_env(crate::expr::env());
+    bind(&mut c, win.clone());
+    let mut witness: Option<(usize, i64)> = None;
+    for q in &p.quantified {
+        let t = truths(data, cache, q);
+        let slice = &t[range.clone()];
+        let samples = &data.samples[range.clone()];
+        let problem = slice.iter().zip(samples).find_map(|(x, s)| match x {
+            Truth::Missing(m) => Some((missing("per-sample expression", m.clone()), s)),
+            Truth::Broken(m) => Some((
+                ExecutionError::function_error("per-sample expression", m.clone()),
+                s,
+            )),
+            _ => None,
+        });
+        if let Some((err, s)) = problem {
+            return Outcome {
+                result: Err(err),
+                observed: Vec::new(),
+                witness: Some((s.line, s.ts_ms)),
+                samples: range.len(),
+            };
+        }
+        let yes = slice.iter().filter(|x| matches!(x, Truth::Yes)).count();
+        let name = match q.kind {
+            Quantifier::All => "all",
+            Quantifier::Any => "any",
+            Quantifier::Count => "count",
+        };
+        let first_no = slice
+            .iter()
+            .position(|x| matches!(x, Truth::No))
+            .map(|i| &samples[i]);
+        let first_yes = slice
+            .iter()
+            .position(|x| matches!(x, Truth::Yes))
+            .map(|i| &samples[i]);
+        let (value, seen): (Value, Option<&Sample>) = match q.kind {
+            Quantifier::All => ((yes == slice.len()).into(), first_no),
+            Quantifier::Any => ((yes > 0).into(), first_yes),
+            Quantifier::Count => ((yes as i64).into(), first_yes),
+        };
+        win.observe(
+            format!(
+                "{name}({}) = {} ({yes} of {} samples)",
+                q.expr.source,
+                display(&value),
+                slice.len()
+            ),
+            seen,
+        );
+        if q.kind == Quantifier::All && yes < slice.len() {
+            witness = witness.or(first_no.map(|s| (s.line, s.ts_ms)));
+        }
+        c.add_variable_from_value(q.var.as_str(), value);
+    }
+    let result = match p.main.eval(&c) {
+        Ok(Value::Bool(b)) => Ok(b),
+        Ok(other) => Err(ExecutionError::function_error(
+            "gate",
+            format!("evaluates to {}, not a boolean", display(&other)),
+        )),
+        Err(e) => Err(e),
+    };
+    let observed = win.observed.lock().map(|o| o.clone()).unwrap_or_default();
+    let witness = witness.or_else(|| observed.iter().find_map(|o| o.witness));
+    Outcome {
+        result,
+        observed,
+        witness,
+        samples: range.len(),
     }
 }
 
@@ -416,139 +526,171 @@ pub fn is_missing(e: &ExecutionError) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rewrite::prepare;
     use super::*;
 
-    fn sample(line: usize, ts: i64, fields: Json) -> Sample {
-        Sample {
-            ts_ms: ts,
-            line,
-            fields: fields.as_object().unwrap().clone(),
-        }
+    fn data(lines: &[(i64, serde_json::Value)], cols: &[&str]) -> Arc<Data> {
+        let columns = Columns::new(cols.iter().copied());
+        let mut strings = Strings::default();
+        let samples = lines
+            .iter()
+            .enumerate()
+            .map(|(i, (ts, v))| {
+                Sample::from_json(*ts, i + 1, v.as_object().unwrap(), &columns, &mut strings)
+            })
+            .collect();
+        Arc::new(Data {
+            samples,
+            columns,
+            strings,
+        })
     }
 
-    fn eval(src: &str, samples: Vec<Sample>) -> (Result<Value, String>, Vec<Observation>) {
+    fn eval(src: &str, d: &Arc<Data>, w: i64, to: i64) -> (Result<bool, String>, Vec<Observation>) {
         let p = prepare(src).unwrap();
-        let n = samples.len();
-        let w = Arc::new(Window {
-            samples: Arc::new(samples),
-            prefixes: Prefixes::default(),
-            range: 0..n,
-            seconds: 60.0,
-            observed: Mutex::new(Vec::new()),
-        });
-        let mut ctx = Context::with_env(crate::expr::env());
-        bind(&mut ctx, w.clone());
-        for (var, is_all, e) in &p.quantified {
-            let mut ok = *is_all;
-            for s in w.slice() {
-                let mut inner = ctx.new_inner_scope();
-                bind_fields(&mut inner, &s.fields);
-                let b = e.eval_bool(&inner).unwrap();
-                ok = if *is_all { ok && b } else { ok || b };
-            }
-            ctx.add_variable_from_value(var.as_str(), ok);
-        }
-        let r = p.main.eval(&ctx).map_err(|e| e.to_string());
-        let obs = w.observed.lock().unwrap().clone();
-        (r, obs)
+        let o = evaluate(&p, d, &Arc::new(Cache::default()), w, to);
+        (o.result.map_err(|e| e.to_string()), o.observed)
     }
 
     #[test]
-    fn rewrite_quotes_fields_and_skips_strings_and_methods() {
-        let p = prepare("increase(upserted_widgets) > 0 && max(health.queue_depth) <= 1 && 'max(x)' != x.max(y)").unwrap();
-        assert!(p.main.source.contains("__w_increase(\"upserted_widgets\")"));
-        assert!(p.main.source.contains("__w_max(\"health.queue_depth\")"));
-        assert!(p.main.source.contains("'max(x)'"));
-        assert!(p.main.source.contains("x.max(y)"));
-        let p = prepare("all(health_state == \"healthy\") && count_reason(\"a\") == 0").unwrap();
-        assert_eq!(p.quantified.len(), 1);
-        assert!(p.main.source.starts_with("__q0 && __w_count_reason("));
-        assert!(uses_window_functions("samples() > 3"));
-        assert!(!uses_window_functions("rollout_gate == 'pass'"));
+    fn windows_are_half_open() {
+        let d = data(
+            &[
+                (1000, serde_json::json!({"reason_codes": ["x"]})),
+                (2000, serde_json::json!({"reason_codes": []})),
+            ],
+            &[],
+        );
+        // (1000, 2000]: the sample at 1000 is outside.
+        assert_eq!(
+            eval("count_reason('x') == 0 && samples() == 1", &d, 1000, 2000).0,
+            Ok(true)
+        );
+        assert_eq!(eval("count_reason('x') == 1", &d, 1001, 2000).0, Ok(true));
     }
 
     #[test]
     fn empty_window() {
-        let (r, _) = eval(
-            "samples() == 0 && count_reason('x') == 0 && increase(a) == 0",
-            vec![],
+        let d = data(&[], &["a"]);
+        assert_eq!(
+            eval(
+                "samples() == 0 && count_reason('x') == 0 && sum(a) == 0",
+                &d,
+                10,
+                10
+            )
+            .0,
+            Ok(true)
         );
-        assert_eq!(r, Ok(Value::Bool(true)));
-        let (r, _) = eval("max(a) > 0", vec![]);
-        assert!(r.unwrap_err().contains(MISSING));
+        assert!(
+            eval("max(a) > 0", &d, 10, 10)
+                .0
+                .unwrap_err()
+                .contains(MISSING)
+        );
     }
 
     #[test]
-    fn one_sample() {
-        let s = vec![sample(
-            1,
-            0,
-            serde_json::json!({"a": 5, "reason_codes": ["x"]}),
-        )];
+    fn per_cycle_functions() {
+        let lines: Vec<(i64, serde_json::Value)> = [3, 0, 2, 0]
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    i as i64 * 60_000 + 60_000,
+                    serde_json::json!({"u": v, "reason_codes": []}),
+                )
+            })
+            .collect();
+        let d = data(&lines, &["u"]);
         let (r, obs) = eval(
-            "increase(a) == 0 && delta(a) == 0 && max(a) == 5 && min(a) == 5 && count_reason('x') == 1",
-            s,
+            "sum(u) == 5 && max(u) == 3 && min(u) == 0 && avg(u) == 1.25 && count(u > 0) == 2",
+            &d,
+            240_000,
+            240_000,
         );
-        assert_eq!(r, Ok(Value::Bool(true)));
-        assert_eq!(
-            obs.iter()
-                .find(|o| o.text.starts_with("count_reason"))
-                .unwrap()
-                .witness,
-            Some((1, 0))
+        assert_eq!(r, Ok(true), "{obs:?}");
+    }
+
+    #[test]
+    fn max_stall_counts_from_the_window_start_to_its_end() {
+        // Window (0, 10m]; code seen at 2m and 4m: stalls 2m, 2m, then 6m to the end.
+        let lines = vec![
+            (120_000, serde_json::json!({"reason_codes": ["w"], "n": 1})),
+            (240_000, serde_json::json!({"reason_codes": ["w"], "n": 1})),
+            (360_000, serde_json::json!({"reason_codes": [], "n": 0})),
+            (600_000, serde_json::json!({"reason_codes": [], "n": 0})),
+        ];
+        let d = data(&lines, &["n"]);
+        let (r, obs) = eval(
+            "max_stall('w') == duration('6m') && max_stall(n) == duration('6m')",
+            &d,
+            600_000,
+            600_000,
         );
+        assert_eq!(r, Ok(true), "{obs:?}");
+        assert_eq!(obs[0].witness, Some((2, 240_000)));
+        let (r, _) = eval(
+            "max_stall('never') == duration('10m')",
+            &d,
+            600_000,
+            600_000,
+        );
+        assert_eq!(r, Ok(true));
     }
 
     #[test]
     fn counter_reset_in_increase() {
         const VALUES: [i64; 4] = [10, 15, 3, 7];
         assert_eq!(increase(&[10.0, 15.0, 3.0, 7.0]), 5.0 + 3.0 + 4.0);
-        let s = (0..4)
-            .map(|i| sample(i + 1, i as i64 * 1000, serde_json::json!({"a": VALUES[i]})))
+        let lines: Vec<(i64, serde_json::Value)> = (0..4)
+            .map(|i| (i as i64 * 1000 + 1000, serde_json::json!({"a": VALUES[i]})))
             .collect();
-        let (r, _) = eval("increase(a) == 12 && delta(a) == -3", s);
-        assert_eq!(r, Ok(Value::Bool(true)));
-    }
-
-    #[test]
-    fn duplicate_timestamps_count_every_sample() {
-        let s = vec![
-            sample(
-                1,
-                1000,
-                serde_json::json!({"reason_codes": ["retry_attempted"]}),
-            ),
-            sample(
-                2,
-                1000,
-                serde_json::json!({"reason_codes": ["retry_attempted"]}),
-            ),
-        ];
-        let (r, obs) = eval("count_reason('retry_attempted')", s);
-        assert_eq!(r, Ok(Value::Int(2)));
-        assert_eq!(obs[0].witness, Some((1, 1000)));
-    }
-
-    #[test]
-    fn all_and_any_per_sample() {
-        let s = vec![
-            sample(1, 0, serde_json::json!({"health_state": "healthy"})),
-            sample(2, 1, serde_json::json!({"health_state": "degraded"})),
-        ];
-        let (r, _) = eval(
-            "!all(health_state == 'healthy') && any(health_state == 'degraded')",
-            s,
+        let d = data(&lines, &["a"]);
+        assert_eq!(
+            eval("increase(a) == 12 && delta(a) == -3", &d, 4000, 4000).0,
+            Ok(true)
         );
-        assert_eq!(r, Ok(Value::Bool(true)));
     }
 
     #[test]
-    fn non_numbers_are_errors_and_missing_fields_are_marked() {
-        let s = vec![sample(3, 0, serde_json::json!({"a": "12"}))];
-        let (r, _) = eval("increase(a) > 0", s.clone());
-        let e = r.unwrap_err();
-        assert!(e.contains("not a number") && e.contains("line 3"), "{e}");
-        let (r, _) = eval("increase(b) > 0", s);
-        assert!(r.unwrap_err().contains(MISSING));
+    fn reason_codes_missing_is_not_zero() {
+        let d = data(
+            &[(1000, serde_json::json!({"health_state": "healthy"}))],
+            &[],
+        );
+        let e = eval(
+            "count_reason('case_processing_failed') == 0",
+            &d,
+            1000,
+            1000,
+        )
+        .0
+        .unwrap_err();
+        assert!(e.contains(MISSING) && e.contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn all_any_count_per_sample_and_missing_fields() {
+        let d = data(
+            &[
+                (1, serde_json::json!({"health_state": "healthy"})),
+                (2, serde_json::json!({"health_state": "degraded"})),
+            ],
+            &["health_state"],
+        );
+        assert_eq!(
+            eval("!all(health_state == 'healthy') && any(health_state == 'degraded') && count(health_state == 'healthy') == 1", &d, 10, 2).0,
+            Ok(true)
+        );
+        let e = eval("all(backlog_cases == 0)", &d, 10, 2).0.unwrap_err();
+        assert!(e.contains(MISSING), "{e}");
+    }
+
+    #[test]
+    fn non_numbers_are_errors() {
+        let d = data(&[(1, serde_json::json!({"a": "12"}))], &["a"]);
+        let e = eval("sum(a) > 0", &d, 10, 1).0.unwrap_err();
+        assert!(e.contains("not a number") && e.contains("line 1"), "{e}");
     }
 }

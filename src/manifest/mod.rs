@@ -66,6 +66,8 @@ pub struct Rollout {
     pub max_gap: Option<String>,
     /// Malformed history lines from which a gate fails instead of holding.
     pub malformed_fail_at: Option<u64>,
+    /// Snapshot fields (dotted paths) as expressions over one history line, for `after`.
+    pub status_from_history: Option<std::collections::BTreeMap<String, String>>,
     /// Phases, in order.
     #[serde(default)]
     pub phases: Vec<Phase>,
@@ -74,7 +76,7 @@ pub struct Rollout {
 /// A timestamp field and its unit.
 #[derive(Debug, Clone, Deserialize)]
 pub struct TimeField {
-    /// Top-level field name.
+    /// Field, as a dotted path.
     pub field: String,
     /// `unix_ms`, `unix_s` or `rfc3339`.
     pub unit: String,

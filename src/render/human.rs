@@ -233,8 +233,17 @@ pub fn render(report: &Report, style: Style) -> String {
     if let Some(g) = &report.gate {
         out.push_str("\nphases:\n");
         for p in &g.phases {
+            // Phases are cumulative: say when a phase is stopped by an earlier one.
+            let note = if p.own == p.verdict {
+                String::new()
+            } else {
+                format!(
+                    " (its own gates: {}; an earlier phase decides)",
+                    p.own.as_str()
+                )
+            };
             out.push_str(&format!(
-                "  {:<6} {} ({}% traffic)\n",
+                "  {:<6} {} ({}% traffic){note}\n",
                 p.verdict.as_str().to_uppercase(),
                 sanitize(&p.name),
                 p.traffic
