@@ -1009,3 +1009,59 @@ jobs:
         }
     }
 }
+
+/// The Windows path: a `.zip` archive holding `launchgate.exe`, unpacked with unzip. Only
+/// Linux builds are possible here, so the host binary is packaged under the Windows target's
+/// name (an ELF file runs whatever it is called); what is tested is the zip packaging and
+/// install, not Windows itself.
+#[test]
+fn zip_archives_install_too() {
+    let Some(_) = host_target() else { return };
+    let windows = "x86_64-pc-windows-msvc";
+    let dir = tempfile::tempdir().unwrap();
+    let assets = dir.path().join(format!("v{VERSION}"));
+    let out = std::process::Command::new("bash")
+        .arg(root().join("scripts/package.sh"))
+        .args([windows, VERSION])
+        .arg(&assets)
+        .env("LAUNCHGATE_BIN", env!("CARGO_BIN_EXE_launchgate"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new("bash")
+        .arg(root().join("scripts/package.sh"))
+        .arg("--sums")
+        .arg(&assets)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    let server = Server::start(dir.path());
+    let mut fx = Fixture::new(Some(&server), windows);
+    fx.example("dashboard-factory");
+    let run = fx
+        .job
+        .run_action(&action(), &format!("v{VERSION}"), &[("now", NOW)])
+        .unwrap();
+    assert!(
+        run.step("Install launchgate")
+            .stdout
+            .contains(&format!("Verified launchgate-{VERSION}-{windows}.zip")),
+        "{}",
+        run.log()
+    );
+    let cached = fx
+        .job
+        .tool_cache
+        .join("launchgate")
+        .join(VERSION)
+        .join("x64");
+    assert!(cached.join("launchgate.exe").is_file());
+    assert!(cached.join("LICENSE-APACHE").is_file());
+    assert_eq!(fx.job.prepend_path, [cached.display().to_string()]);
+    assert_eq!(fx.cargo_calls(), "");
+}
