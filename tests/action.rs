@@ -439,7 +439,7 @@ fn held_gate_fails_only_with_fail_on_hold() {
     let server = Server::start(release());
     let mut fx = Fixture::new(Some(&server), &target);
     fx.example("dashboard-factory");
-    let stale = root().join("examples/dashboard-factory/fixtures/stale");
+    let stale = root().join("examples/dashboard-factory/fixtures/stale-40m");
     let tau = fx.job.workspace.join(".tau/dashboard");
     std::fs::create_dir_all(&tau).unwrap();
     for f in ["status.json", "runtime-events.jsonl"] {
