@@ -316,7 +316,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     })?;
     let dir = path.parent().unwrap_or(Path::new(""));
 
-    let mut findings = Vec::new();
+    let mut findings = crate::unique::findings(&doc, &src);
     let checklists = resolve_checklists(&manifest, opts, &doc, &src, dir, loader, &mut findings)?;
 
     let refs = manifest::referenced_paths(&json);

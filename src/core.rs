@@ -33,6 +33,12 @@ pub const CORE: &[CoreItem] = &[
         fix: "Fix the key or value at the location shown; `launchgate schema` prints the schema, and editors with yaml-language-server complete keys from it.",
     },
     CoreItem {
+        id: "LG-UNIQUE",
+        title: "Ids are unique",
+        why: "Two risks called R1, two phases called canary-1, two sign-offs for one role or two waivers for one item make every reference to them ambiguous: which risk the review accepted, which phase `gate --phase` runs, which waiver applies. Risk ids, phase names and sign-off roles are compared ignoring case, as people read them; signal and alert names exactly, as Prometheus does.",
+        fix: "Give each entry its own id or merge the two entries; the finding points at the repeat and names the first occurrence.",
+    },
+    CoreItem {
         id: "LG-PATH",
         title: "Referenced files exist inside the repository",
         why: "A runbook, dashboard or rule file that does not exist is no evidence at all; paths leaving the repository could read anything on the machine.",

@@ -17,11 +17,13 @@ pub mod expr;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
+pub mod identity;
 pub mod init;
 pub mod manifest;
 pub mod render;
 pub mod report;
 pub mod schema;
 pub mod source;
+pub mod unique;
 pub mod waiver;
 pub mod yaml;

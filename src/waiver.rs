@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::manifest::Waiver;
-use crate::report::{Finding, Location, Outcome, Severity, WaiverInfo};
+use crate::report::{Finding, Location, Outcome, Related, Severity, WaiverInfo};
 use crate::source::SourceFile;
 use crate::yaml::{Node, Route};
 
@@ -41,6 +41,20 @@ pub fn waivers_in(text: Option<&str>) -> Vec<Waiver> {
         .collect()
 }
 
+/// The people a waiver concerns: the service's owners (`owners.primary`, `owners.secondary`,
+/// `owners.team`), who may not approve exceptions to their own readiness.
+/// Each is (where, handle, whether it is the team).
+fn owners(doc: &Node) -> Vec<(Route, String, bool)> {
+    ["primary", "secondary", "team"]
+        .iter()
+        .filter_map(|field| {
+            let route = Route::root().key("owners").key(field);
+            let owner = doc.at(&route)?.as_str()?.to_string();
+            Some((route, owner, *field == "team"))
+        })
+        .collect()
+}
+
 /// Applies waivers to findings and reports problems with the waivers themselves.
 pub fn apply(
     findings: &mut Vec<Finding>,
@@ -52,6 +66,7 @@ pub fn apply(
     policy: &Policy,
 ) {
     let core = crate::core::lookup("LG-WAIVER").expect("core item");
+    let owners = owners(doc);
     let mut problems = Vec::new();
     for (i, w) in waivers.iter().enumerate() {
         let route = Route::root().key("waivers").index(i);
@@ -83,6 +98,29 @@ pub fn apply(
             ));
             continue;
         };
+        if let Some((route, owner, _)) = owners.iter().find(|(_, owner, team)| {
+            if *team {
+                crate::identity::is_team(&w.approved_by, owner)
+            } else {
+                crate::identity::same(&w.approved_by, owner)
+            }
+        }) {
+            let mut f = problem(
+                Severity::Error,
+                at("approved_by"),
+                format!(
+                    "the waiver for {} is approved by `{}`, who is the service's `{route}` (`{owner}`): an owner cannot approve an exception to their own readiness",
+                    w.item, w.approved_by
+                ),
+                "have someone outside the service's owners approve it (a lead or the release manager)",
+            );
+            f.related.push(Related {
+                location: Location::new(src, doc.locate(route).span),
+                message: format!("`{route}` is `{owner}`"),
+            });
+            problems.push(f);
+            continue;
+        }
         let Ok(expires) = w.expires.parse::<Date>() else {
             continue;
         };

@@ -3,78 +3,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{failures, launchgate, root};
+use common::{NOW, check_json, example_with, failures, launchgate, line_of, root};
 use serde_json::Value;
-
-const NOW: &str = "2026-11-25T12:00:00Z";
-
-/// Copies a directory tree (files only).
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The dashboard-factory example in a temp dir, with `readiness.yaml` edited by `edit`.
-fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    let manifest = dir.path().join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let edited = edit(&text);
-    assert_ne!(text, edited, "the edit changed nothing");
-    // A repository of its own, so `rollback.known_good` (HEAD here) resolves.
-    let known_good = regex_free_known_good(&edited);
-    std::fs::write(&manifest, edited.replace(&known_good, "HEAD")).unwrap();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "example"]);
-    dir
-}
-
-fn regex_free_known_good(text: &str) -> String {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("known_good: "))
-        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
-        .unwrap_or_else(|| "\u{0}".into())
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    assert!(
-        common::git_cmd(dir, args, None).status.success(),
-        "git {args:?}"
-    );
-}
-
-/// Runs `check --format json` and returns (exit code, report).
-fn check_json(path: &Path) -> (i32, Value) {
-    let out = launchgate()
-        .args(["check", "--format", "json", "--now", NOW])
-        .arg(path)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), report)
-}
-
-/// The 1-based line that is exactly `needle` (trimmed), else the first containing it.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.trim() == needle)
-        .or_else(|| text.lines().position(|l| l.contains(needle)))
-        .unwrap_or_else(|| panic!("`{needle}` not in manifest")) as u64
-        + 1
-}
 
 #[test]
 fn the_example_passes() {

@@ -1,6 +1,8 @@
 //! Checklists: data files of items with CEL `require` rules, built in or user-supplied.
 
 pub mod eval;
+#[cfg(test)]
+mod rules_tests;
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};

@@ -1,11 +1,14 @@
-//! Git facts (git2): whether files are tracked, when they last changed, and whether a ref is
-//! an ancestor of HEAD. Outside a repository every fact is "unknown", never a pass.
+//! Git facts (git2): whether files are tracked, when they last changed, and what
+//! `rollback.known_good` names (a tag or commit id that is an earlier commit of HEAD's
+//! history). Outside a repository every fact is "unknown", never a pass.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
+
+use super::refname::{self, RefKind};
 
 /// How many commits are walked looking for a file's last change.
 pub const MAX_COMMITS: usize = 20_000;
@@ -35,19 +38,50 @@ pub struct FileGit {
     pub last_commit_unix: Option<i64>,
 }
 
-/// Whether a ref resolves to an ancestor of HEAD.
+/// What `rollback.known_good` names: its kind, the commit it resolves to, and whether that
+/// commit is an earlier release of what HEAD holds.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct RefFacts {
-    /// The ref resolved to a commit.
+    /// What kind of name it is (`tag`, `commit`, `branch`, `expression`, ...).
+    pub kind: RefKind,
+    /// The full ref it resolved through, when it is a ref (for a name that is both a tag and
+    /// a branch, the branch, which the message names).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ref_name: Option<String>,
+    /// It resolved to a commit.
     pub resolves: bool,
+    /// A tag or a commit id that resolves: a name that keeps pointing at one commit.
+    pub immutable: bool,
     /// That commit is HEAD or an ancestor of it.
     pub ancestor: bool,
+    /// That commit is an ancestor of HEAD and not HEAD itself: a rollback goes somewhere.
+    pub strict_ancestor: bool,
+    /// The facts are certain; false outside a repository, or when a shallow clone may hide
+    /// the history that would decide them (rules hold then).
+    pub known: bool,
     /// The commit it resolved to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub commit: Option<String>,
-    /// Why not, or why unknown.
+    /// The first thing wrong, in rule order (name, resolution, HEAD itself, ancestry), or why
+    /// the facts are unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+}
+
+impl RefFacts {
+    fn named(kind: RefKind, problem: Option<String>, known: bool) -> RefFacts {
+        RefFacts {
+            kind,
+            ref_name: None,
+            resolves: false,
+            immutable: false,
+            ancestor: false,
+            strict_ancestor: false,
+            known,
+            commit: None,
+            problem,
+        }
+    }
 }
 
 /// A repository opened once per run, shared by every manifest in it.
@@ -74,6 +108,12 @@ fn unknown(problem: String) -> Repo {
         last_change: Mutex::new(HashMap::new()),
         ancestors: Mutex::new(HashMap::new()),
     }
+}
+
+/// `known_good` facts when no repository was looked for (rules evaluated without evidence):
+/// only the name's text is judged.
+pub fn unknown_repo_facts(reference: &str) -> RefFacts {
+    unknown("git facts are unknown: no repository".into()).known_good_uncached(reference)
 }
 
 /// Opens (once per run) the repository whose work tree root is `root`.
@@ -182,9 +222,9 @@ impl Repo {
         out
     }
 
-    /// Whether `reference` resolves to HEAD or an ancestor of it (cached per reference:
-    /// many manifests name the same release).
-    pub fn ancestor(&self, reference: &str) -> RefFacts {
+    /// What `reference` names and whether it is an earlier release of HEAD (cached per
+    /// reference: many manifests name the same release).
+    pub fn known_good(&self, reference: &str) -> RefFacts {
         if let Some(hit) = self
             .ancestors
             .lock()
@@ -193,58 +233,87 @@ impl Repo {
         {
             return hit;
         }
-        let facts = self.ancestor_uncached(reference);
+        let facts = self.known_good_uncached(reference);
         if let Ok(mut c) = self.ancestors.lock() {
             c.insert(reference.to_string(), facts.clone());
         }
         facts
     }
 
-    fn ancestor_uncached(&self, reference: &str) -> RefFacts {
-        let none = |problem: String| RefFacts {
-            resolves: false,
-            ancestor: false,
-            commit: None,
-            problem: Some(problem),
+    fn known_good_uncached(&self, reference: &str) -> RefFacts {
+        let syntax = refname::syntax(reference);
+        let decided = match syntax {
+            refname::Syntax::Decided(kind) => Some(kind),
+            _ => None,
         };
         let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
-            return none(
-                self.facts
-                    .problem
-                    .clone()
-                    .unwrap_or_else(|| "git facts are unknown".into()),
-            );
+            // Without a repository only the text can speak: `HEAD~1` or `refs/heads/x` are
+            // wrong anywhere; whether `v1.4.2` is a tag is unknown.
+            return match decided {
+                Some(kind) => {
+                    RefFacts::named(kind, refname::name_problem(reference, kind, None), true)
+                }
+                None => RefFacts::named(
+                    RefKind::Unresolved,
+                    Some(
+                        self.facts
+                            .problem
+                            .clone()
+                            .unwrap_or_else(|| "git facts are unknown".into()),
+                    ),
+                    false,
+                ),
+            };
         };
-        let commit = match repo
-            .revparse_single(reference)
-            .and_then(|o| o.peel_to_commit())
-        {
-            Ok(c) => c.id(),
-            Err(_) => {
-                let hint = if self.facts.shallow {
-                    " (shallow clone: fetch history and tags with `git fetch --unshallow --tags`)"
-                } else {
-                    " (fetch tags with `git fetch --tags`)"
-                };
-                return none(format!("`{reference}` does not resolve to a commit{hint}"));
-            }
-        };
+        let (kind, ref_name, target) = classify(&repo, reference, syntax);
+        let mut facts = RefFacts::named(kind, None, true);
+        facts.ref_name = ref_name;
         let head = repo
             .head()
             .ok()
             .and_then(|h| h.peel_to_commit().ok())
             .map(|c| c.id());
-        let Some(head) = head else {
-            return none("the repository has no HEAD commit".into());
+        let name_problem = refname::name_problem(reference, kind, facts.ref_name.as_deref());
+        let commit = match target {
+            Ok(c) => c,
+            Err(unresolved) => {
+                // A shallow clone may lack the tag or commit: hold, never fail or pass.
+                facts.known = name_problem.is_some() || !self.facts.shallow;
+                facts.problem = name_problem.or(Some(unresolved));
+                return facts;
+            }
         };
-        let ancestor = head == commit || repo.graph_descendant_of(head, commit).unwrap_or(false);
-        RefFacts {
-            resolves: true,
-            ancestor,
-            commit: Some(commit.to_string()),
-            problem: (!ancestor)
-                .then(|| format!("`{reference}` ({commit}) is not an ancestor of HEAD")),
-        }
+        facts.resolves = true;
+        facts.commit = Some(commit.to_string());
+        facts.immutable = kind.is_immutable();
+        let Some(head) = head else {
+            facts.problem = name_problem.or(Some("the repository has no HEAD commit".into()));
+            return facts;
+        };
+        let descendant = head != commit && repo.graph_descendant_of(head, commit).unwrap_or(false);
+        facts.ancestor = head == commit || descendant;
+        facts.strict_ancestor = descendant;
+        facts.problem = if name_problem.is_some() {
+            name_problem
+        } else if head == commit {
+            Some(format!(
+                "`{reference}` points at HEAD itself: rolling back to the commit being released changes nothing; name the release before it"
+            ))
+        } else if !descendant {
+            // History cut by a shallow clone can hide the path from HEAD to the commit.
+            facts.known = !self.facts.shallow;
+            let hint = if self.facts.shallow {
+                " (or history is cut: this is a shallow clone; fetch it with `git fetch --unshallow`, actions/checkout: `fetch-depth: 0`)"
+            } else {
+                ""
+            };
+            Some(format!(
+                "`{reference}` ({commit}) is not an ancestor of HEAD: it is not in the history being released{hint}"
+            ))
+        } else {
+            None
+        };
+        facts
     }
 
     /// Repository-relative paths that differ between `rev` and the working tree (index
@@ -308,6 +377,102 @@ impl Repo {
             .map_err(|e| e.message().to_string())?;
         Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
     }
+}
+
+/// A name's kind, the ref it resolved through, and its commit (or why it does not resolve),
+/// following git's lookup: full ids, then refs in `git help revisions` order, then
+/// abbreviated ids; expressions are resolved as git resolves them.
+fn classify(
+    repo: &git2::Repository,
+    name: &str,
+    syntax: refname::Syntax,
+) -> (RefKind, Option<String>, Result<git2::Oid, String>) {
+    let shallow = repo.is_shallow();
+    let via_ref = |full: &str| -> Result<git2::Oid, String> {
+        repo.find_reference(full)
+            .and_then(|r| r.peel_to_commit())
+            .map(|c| c.id())
+            .map_err(|_| format!("`{name}` ({full}) does not point at a commit"))
+    };
+    match syntax {
+        refname::Syntax::Decided(RefKind::Invalid) => {
+            (RefKind::Invalid, None, Err(unresolved(name, shallow)))
+        }
+        refname::Syntax::Decided(kind) if name.starts_with("refs/") => {
+            let target = match repo.find_reference(name) {
+                Ok(_) => via_ref(name),
+                Err(_) => Err(unresolved(name, shallow)),
+            };
+            (kind, Some(name.to_string()), target)
+        }
+        refname::Syntax::Decided(kind) => (kind, None, revparse(repo, name)),
+        refname::Syntax::FullRef(kind) => match repo.find_reference(name) {
+            Ok(_) => (kind, Some(name.to_string()), via_ref(name)),
+            Err(_) => (RefKind::Unresolved, None, Err(unresolved(name, shallow))),
+        },
+        refname::Syntax::Short => {
+            let hex = refname::hex_len(name);
+            if hex == Some(refname::FULL_ID_DIGITS) {
+                // git reads 40 hex digits as an object id even when a ref has that name.
+                return (RefKind::Commit, None, revparse(repo, name));
+            }
+            let found: Vec<String> = refname::candidates(name)
+                .into_iter()
+                .filter(|c| repo.find_reference(c).is_ok())
+                .collect();
+            if let Some(first) = found.first() {
+                let mut kind = RefKind::of_full_ref(first);
+                let other = found.iter().skip(1).find(|f| {
+                    matches!(
+                        RefKind::of_full_ref(f),
+                        RefKind::Branch | RefKind::RemoteBranch
+                    )
+                });
+                let shown = match (kind, other) {
+                    (RefKind::Tag, Some(branch)) => {
+                        kind = RefKind::Ambiguous;
+                        branch.clone()
+                    }
+                    _ => first.clone(),
+                };
+                return (kind, Some(shown), via_ref(first));
+            }
+            match hex {
+                Some(n) if (refname::MIN_ID_DIGITS..refname::FULL_ID_DIGITS).contains(&n) => {
+                    let target = match repo.find_object_by_prefix(name, None) {
+                        Ok(o) => o
+                            .peel_to_commit()
+                            .map(|c| c.id())
+                            .map_err(|_| format!("`{name}` is not a commit")),
+                        Err(e) if e.code() == git2::ErrorCode::Ambiguous => Err(format!(
+                            "`{name}` is an ambiguous commit id prefix: write more hex digits"
+                        )),
+                        Err(_) => Err(unresolved(name, shallow)),
+                    };
+                    (RefKind::Commit, None, target)
+                }
+                Some(_) => (RefKind::ShortId, None, revparse(repo, name)),
+                None => (RefKind::Unresolved, None, Err(unresolved(name, shallow))),
+            }
+        }
+    }
+}
+
+/// The commit git resolves a revision to.
+fn revparse(repo: &git2::Repository, name: &str) -> Result<git2::Oid, String> {
+    repo.revparse_single(name)
+        .and_then(|o| o.peel_to_commit())
+        .map(|c| c.id())
+        .map_err(|_| unresolved(name, repo.is_shallow()))
+}
+
+fn unresolved(name: &str, shallow: bool) -> String {
+    let hint = if shallow {
+        " (shallow clone: fetch history and tags with `git fetch --unshallow --tags`)"
+    } else {
+        " (fetch tags with `git fetch --tags`)"
+    };
+    format!("`{name}` does not resolve to a commit{hint}")
 }
 
 /// Walks history from HEAD once, noting for each path the newest commit that changed it.

@@ -3,13 +3,18 @@
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
+/// Fewest words a numbered item needs to count as a step.
+pub const STEP_MIN_WORDS: usize = 3;
+
 /// What a runbook contains, as far as checklists care.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct MarkdownFacts {
     /// Heading texts, in order, as written.
     pub headings: Vec<String>,
-    /// Items of ordered (numbered) lists: the runbook's steps.
+    /// Real steps: numbered items whose own text passes [`is_real_step`].
     pub steps: usize,
+    /// Every item of an ordered (numbered) list, real or not.
+    pub raw_steps: usize,
     /// Items of unordered lists.
     pub bullets: usize,
     /// Words of prose (headings included).
@@ -18,11 +23,20 @@ pub struct MarkdownFacts {
     pub placeholder_lines: Vec<usize>,
 }
 
+/// A list item being read: whether it is numbered, and its own text so far.
+struct OpenItem {
+    numbered: bool,
+    text: String,
+}
+
 /// Parses Markdown text into facts.
 pub fn facts(text: &str) -> MarkdownFacts {
     let mut out = MarkdownFacts::default();
     let mut heading: Option<String> = None;
     let mut ordered: Vec<bool> = Vec::new();
+    // Open items, innermost last: text goes to the innermost one only, so an item's own text
+    // never includes its nested lists (their items are steps or bullets of their own).
+    let mut items: Vec<OpenItem> = Vec::new();
     for event in Parser::new(text) {
         match event {
             Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
@@ -35,14 +49,43 @@ pub fn facts(text: &str) -> MarkdownFacts {
             Event::End(TagEnd::List(_)) => {
                 ordered.pop();
             }
-            Event::Start(Tag::Item) => match ordered.last() {
-                Some(true) => out.steps += 1,
-                _ => out.bullets += 1,
-            },
+            Event::Start(Tag::Item) => {
+                let numbered = ordered.last() == Some(&true);
+                if !numbered {
+                    out.bullets += 1;
+                }
+                items.push(OpenItem {
+                    numbered,
+                    text: String::new(),
+                });
+            }
+            Event::End(TagEnd::Item) => {
+                if let Some(item) = items.pop().filter(|i| i.numbered) {
+                    out.raw_steps += 1;
+                    if is_real_step(&item.text) {
+                        out.steps += 1;
+                    }
+                }
+            }
             Event::Text(t) | Event::Code(t) => {
                 out.words += t.split_whitespace().count();
                 if let Some(h) = heading.as_mut() {
                     h.push_str(&t);
+                }
+                if let Some(item) = items.last_mut() {
+                    item.text.push_str(&t);
+                }
+            }
+            // Inline HTML is kept so that `<fill in the command>` reads as a placeholder
+            // rather than vanishing; breaks separate words.
+            Event::InlineHtml(t) | Event::Html(t) => {
+                if let Some(item) = items.last_mut() {
+                    item.text.push_str(&t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if let Some(item) = items.last_mut() {
+                    item.text.push(' ');
                 }
             }
             _ => {}
@@ -62,24 +105,113 @@ pub fn has_placeholder(line: &str) -> bool {
         .any(|w| w == "TODO" || w == "TBD")
 }
 
+/// Whether a numbered item's own text is a step someone can follow: at least
+/// [`STEP_MIN_WORDS`] words once `<...>` stand-ins and `...` are set aside, and no
+/// placeholder word (`TODO`, `TBD`, `FIXME`, `xxx`, in any case) anywhere in it.
+pub fn is_real_step(text: &str) -> bool {
+    let text = without_angle_stand_ins(text);
+    let marked = text
+        .split(|c: char| !c.is_alphanumeric())
+        .any(is_placeholder_word);
+    !marked && step_words(&text) >= STEP_MIN_WORDS
+}
+
+/// Words of a step: whitespace-separated tokens with a letter or digit (`...`, `-` and `…`
+/// are not words).
+pub fn step_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+fn is_placeholder_word(w: &str) -> bool {
+    let lower = w.to_lowercase();
+    matches!(lower.as_str(), "todo" | "tbd" | "fixme")
+        || (lower.len() >= 3 && lower.chars().all(|c| c == 'x'))
+}
+
+/// The text with every `<...>` span replaced by a space: `<commit>` and `<fill in>` stand for
+/// something still to be written, so they are not words of the step.
+fn without_angle_stand_ins(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('<') {
+        let Some(close) = rest[open..].find('>') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push(' ');
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn finds_headings_steps_and_placeholders() {
-        let f =
-            facts("# Rollback\n\n## Steps\n\n1. Revert\n2. Deploy `v1`\n\n- note\n\nTODO: owner\n");
+        let f = facts(
+            "# Rollback\n\n## Steps\n\n1. Revert the release\n2. Deploy `v1` to production\n\n- note\n\nTODO: owner\n",
+        );
         assert_eq!(f.headings, ["Rollback", "Steps"]);
-        assert_eq!(f.steps, 2);
+        assert_eq!((f.steps, f.raw_steps), (2, 2));
         assert_eq!(f.bullets, 1);
         assert_eq!(f.placeholder_lines, [10]);
     }
 
     #[test]
     fn nested_lists_count_by_their_own_kind() {
-        let f = facts("1. a\n   - x\n   - y\n2. b\n");
-        assert_eq!((f.steps, f.bullets), (2, 2));
+        let f = facts("1. Stop the rollout now\n   - x\n   - y\n2. Page the incident lead\n");
+        assert_eq!((f.steps, f.raw_steps, f.bullets), (2, 2, 2));
+    }
+
+    #[test]
+    fn an_items_own_text_excludes_its_nested_lists() {
+        // The outer item says one word; its nested bullets do not lend it theirs.
+        let f = facts("1. Restart:\n   - the publication worker\n   - the review queue\n");
+        assert_eq!((f.steps, f.raw_steps), (0, 1));
+        // Nested numbered items are steps of their own.
+        let f =
+            facts("1. Restart:\n   1. Drain the publication worker\n   2. Start it again now\n");
+        assert_eq!((f.steps, f.raw_steps), (2, 3));
+    }
+
+    #[test]
+    fn empty_placeholder_and_one_word_items_are_not_steps() {
+        let cases = [
+            "1.\n2.\n",
+            "1. TODO\n2. TBD\n",
+            "1. todo: write this step\n",
+            "1. FIXME restart the worker\n",
+            "1. x\n2. y\n",
+            "1. Revert\n2. Deploy\n",
+            "1. ...\n2. …\n",
+            "1. <fill in the command>\n",
+            "1. <...>\n",
+            "1. xxx xxx xxx\n",
+            "1. Set timeout to XXX seconds\n",
+            "1. Do it.\n",
+            "1. - - -\n",
+        ];
+        for md in cases {
+            let f = facts(md);
+            assert_eq!(f.steps, 0, "{md:?} counted as a step");
+            assert!(f.raw_steps >= 1, "{md:?}");
+        }
+    }
+
+    #[test]
+    fn real_steps_may_mention_stand_ins_and_code() {
+        let f = facts(
+            "1. Revert: `git revert <commit>` on `main`.\n2. `factoryctl publication pause`\n3. Rerun it (`factoryctl rerun <pack>`) now\n",
+        );
+        assert_eq!((f.steps, f.raw_steps), (3, 3));
+        assert!(is_real_step("Acknowledge the page."));
+        assert!(!is_real_step("Acknowledge the <page>."));
+        assert!(!is_real_step("Check the TODO list"));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod dashboards;
 pub mod git;
 pub mod markdown;
 pub mod paths;
+pub mod refname;
 
 use std::collections::BTreeMap;
 
@@ -46,7 +47,7 @@ pub struct FileFacts {
 pub struct Facts {
     /// Facts per referenced path, keyed by the path as written in the manifest.
     pub files: BTreeMap<String, FileFacts>,
-    /// Repository facts, and `rollback.known_good`'s ancestry.
+    /// Repository facts, and what `rollback.known_good` names.
     pub git: GitFacts,
     /// Prometheus alerting rules from `alerts.rules`.
     pub alerts: alerts::AlertFacts,
@@ -119,7 +120,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             .doc
             .pointer("/rollback/known_good")
             .and_then(serde_json::Value::as_str)
-            .map(|r| repo.ancestor(r)),
+            .map(|r| repo.known_good(r)),
         now_unix: cx.now_unix,
     };
     let owners = codeowners::CodeOwners::find(&base.root);

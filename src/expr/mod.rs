@@ -176,8 +176,10 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// A root context with launchgate's functions bound to `scope`.
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
-/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)`, `words(path)`,
-/// `dashboard_mentions(path, signal)`, `is_ancestor(ref)`, `file_age_days(path)`.
+/// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
+/// `raw_steps(path)` (numbered items), `words(path)`, `dashboard_mentions(path, signal)`,
+/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)` and
+/// `same_identity(a, b)`.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
@@ -218,6 +220,14 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         markdown_count(&s, &p, "steps")
     });
     let s = scope.clone();
+    let _ = ctx.add_function("raw_steps", move |p: Arc<String>| {
+        markdown_count(&s, &p, "raw_steps")
+    });
+    let _ = ctx.add_function("identity", |h: Arc<String>| crate::identity::normalize(&h));
+    let _ = ctx.add_function("same_identity", |a: Arc<String>, b: Arc<String>| {
+        crate::identity::same(&a, &b)
+    });
+    let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| {
         markdown_count(&s, &p, "words")
     });
@@ -253,11 +263,29 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
                     "git facts are unknown: not a git repository",
                 ));
             };
-            let facts = repo.ancestor(&r);
+            let facts = repo.known_good(&r);
             if !facts.resolves && repo.facts.shallow {
                 return Err(fail("is_ancestor", facts.problem.unwrap_or_default()));
             }
             Ok(facts.ancestor)
+        },
+    );
+    let s = scope.clone();
+    let _ = ctx.add_function(
+        "known_good",
+        move |r: Arc<String>| -> Result<Value, ExecutionError> {
+            // Without a repository only the name's text is judged (`HEAD~1` fails anywhere);
+            // what needs history holds.
+            let facts = match s.repo.as_ref() {
+                Some(repo) => repo.known_good(&r),
+                None => crate::evidence::git::unknown_repo_facts(&r),
+            };
+            if !facts.known {
+                return Err(fail("known_good", facts.problem.unwrap_or_default()));
+            }
+            Ok(from_json(
+                &serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null),
+            ))
         },
     );
     let s = scope;
@@ -321,7 +349,7 @@ mod tests {
 
     fn ctx() -> Context<'static, 'static> {
         let files = serde_json::json!({
-            "r.md": {"exists": true, "markdown": {"headings": ["Rollback steps"], "steps": 3}}
+            "r.md": {"exists": true, "markdown": {"headings": ["Rollback steps"], "steps": 3, "raw_steps": 5}}
         });
         let mut c = context(Arc::new(Scope {
             files: files.as_object().unwrap().clone(),
@@ -365,6 +393,26 @@ mod tests {
             eval("is_url('https://x.example') && !is_url('x.md')"),
             Ok(true)
         );
+    }
+
+    #[test]
+    fn identities_steps_and_rollback_targets() {
+        assert_eq!(
+            eval("identity(' @Alice ') == '@alice' && same_identity('@Org/Team', '@org/team ')"),
+            Ok(true)
+        );
+        assert_eq!(eval("same_identity('@alice', '@alicia')"), Ok(false));
+        assert_eq!(
+            eval("steps('r.md') == 3 && raw_steps('r.md') == 5"),
+            Ok(true)
+        );
+        // Without a repository a name's text still decides; what needs history is an error
+        // (rules with `hold_on_error` hold).
+        assert_eq!(
+            eval("!known_good('HEAD~1').immutable && known_good('HEAD~1').kind == 'expression'"),
+            Ok(true)
+        );
+        assert!(eval("known_good('v1.4.2').immutable").is_err());
     }
 
     #[test]

@@ -90,3 +90,111 @@ pub fn git_cmd(dir: &Path, args: &[&str], date: Option<&str>) -> std::process::O
     }
     cmd.output().unwrap()
 }
+
+/// The evaluation time the examples pass at.
+pub const NOW: &str = "2026-11-25T12:00:00Z";
+
+/// The tag the example repositories give their previous release.
+pub const PREVIOUS_RELEASE: &str = "v1.4.2";
+
+/// Copies a directory tree (files only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Runs git in `dir` and returns its trimmed stdout; fails the test when git fails.
+pub fn git(dir: &Path, args: &[&str]) -> String {
+    let out = git_cmd(dir, args, None);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The dashboard-factory example in a git repository of its own: the example as the previous
+/// release (tagged [`PREVIOUS_RELEASE`]), then a second commit (HEAD) with `readiness.yaml`
+/// naming that tag as `rollback.known_good` and edited by `edit`.
+pub fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    example_repo_with(edit, true)
+}
+
+/// [`example_with`] without an edit: the example passes there.
+pub fn example_repo() -> tempfile::TempDir {
+    example_repo_with(|t| t.to_string(), false)
+}
+
+fn example_repo_with(edit: impl Fn(&str) -> String, must_change: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&root().join("examples/dashboard-factory"), d);
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "previous release"]);
+    git(d, &["tag", PREVIOUS_RELEASE]);
+    let manifest = d.join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let known_good = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("known_good: "))
+        .and_then(|v| v.split_whitespace().next())
+        .expect("the example names rollback.known_good")
+        .to_string();
+    let text = text.replace(&known_good, PREVIOUS_RELEASE);
+    let edited = edit(&text);
+    if must_change {
+        assert_ne!(text, edited, "the edit changed nothing");
+    }
+    std::fs::write(&manifest, edited).unwrap();
+    git(d, &["commit", "-q", "-am", "this release"]);
+    dir
+}
+
+/// Runs `check --format json` and returns (exit code, report).
+pub fn check_json(path: &Path) -> (i32, serde_json::Value) {
+    let out = launchgate()
+        .args(["check", "--format", "json", "--now", NOW])
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), report)
+}
+
+/// The 1-based line that is exactly `needle` (trimmed), else the first containing it.
+pub fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.trim() == needle)
+        .or_else(|| text.lines().position(|l| l.contains(needle)))
+        .unwrap_or_else(|| panic!("`{needle}` not in manifest")) as u64
+        + 1
+}
+
+/// Every finding of an item in a JSON report, as (outcome, line, message).
+pub fn findings_of(report: &serde_json::Value, item: &str) -> Vec<(String, u64, String)> {
+    report["manifests"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|m| m["findings"].as_array().into_iter().flatten())
+        .filter(|f| f["item"] == item)
+        .map(|f| {
+            (
+                f["outcome"].as_str().unwrap_or_default().to_string(),
+                f["location"]["line"].as_u64().unwrap_or(0),
+                f["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}

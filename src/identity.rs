@@ -1,0 +1,50 @@
+//! Identities compared the way GitHub compares them.
+//!
+//! GitHub handles (`@alice`) and team slugs (`@org/team`) are case-insensitive, so `@Alice`
+//! and `@alice ` are one person. Wherever two people must differ (primary and secondary
+//! owner, engineering signer and stakeholder, waiver approver and owner), launchgate compares
+//! these normalized forms, never the text as written.
+
+/// The normalized form of a handle, team slug or role: surrounding whitespace removed and
+/// case folded.
+pub fn normalize(s: &str) -> String {
+    s.trim().to_lowercase()
+}
+
+/// Whether two handles (or roles) name the same person, team or role.
+pub fn same(a: &str, b: &str) -> bool {
+    normalize(a) == normalize(b)
+}
+
+/// Whether `handle` names the owning team `team`: the same handle, or an `@org/team` handle
+/// whose slug is a bare team name (`dashboards-platform` and `@acme/Dashboards-Platform`).
+pub fn is_team(handle: &str, team: &str) -> bool {
+    let (handle, team) = (normalize(handle), normalize(team));
+    if team.is_empty() {
+        return false;
+    }
+    handle == team || (!team.starts_with('@') && handle.ends_with(&format!("/{team}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_and_surrounding_whitespace_do_not_make_another_person() {
+        assert_eq!(normalize(" @Alice\t"), "@alice");
+        assert!(same("@Alice", "@alice "));
+        assert!(same("@Acme/Dash-Leads", "@acme/dash-leads"));
+        assert!(!same("@alice", "@alicia"));
+        assert!(!same("@alice", "@al ice"));
+    }
+
+    #[test]
+    fn teams_match_by_handle_or_slug() {
+        assert!(is_team("@acme/Dashboards-Platform", "dashboards-platform"));
+        assert!(is_team("@acme/team", "@ACME/team "));
+        assert!(!is_team("@other/team", "@acme/team"));
+        assert!(!is_team("@acme/platform", "form"));
+        assert!(!is_team("@alice", ""));
+    }
+}

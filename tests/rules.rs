@@ -1,0 +1,411 @@
+//! Checks that cannot be talked around, end to end over the example in a real repository:
+//! identities compared as GitHub compares them, unique ids, real runbook steps, ordered SLAs.
+//! Each case is an edit a hurried user might make; the expected outcome follows from the
+//! rules, not from the tool's output.
+
+mod common;
+
+use std::path::Path;
+
+use common::{check_json, example_with, failures, findings_of, line_of};
+use serde_json::Value;
+
+fn manifest_text(dir: &Path) -> String {
+    std::fs::read_to_string(dir.join("readiness.yaml")).unwrap()
+}
+
+/// Failing findings of one item as (line, message).
+fn failing(report: &Value, item: &str) -> Vec<(u64, String)> {
+    findings_of(report, item)
+        .into_iter()
+        .filter(|f| f.0 == "fail")
+        .map(|f| (f.1, f.2))
+        .collect()
+}
+
+/// The related locations (line, message) of an item's failing findings.
+fn related(report: &Value, item: &str) -> Vec<Vec<(u64, String)>> {
+    report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["item"] == item && f["outcome"] == "fail")
+        .map(|f| {
+            f["related"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| {
+                    (
+                        r["location"]["line"].as_u64().unwrap(),
+                        r["message"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn owners_in_two_spellings_are_one_person() {
+    for (from, to) in [
+        ("secondary: \"@bob\"", "secondary: \"@Alice\""),
+        ("secondary: \"@bob\"", "secondary: \"@ALICE\""),
+    ] {
+        let dir = example_with(|t| t.replacen(from, to, 1));
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1);
+        let line = line_of(&manifest_text(dir.path()), to);
+        let got = failing(&report, "LAUNCH-OWNERS");
+        assert_eq!(got.len(), 1, "{to}: {got:#?}");
+        assert_eq!(got[0].0, line, "{to}");
+    }
+    // A trailing space does not make a second person either: the handle is not valid.
+    let dir = example_with(|t| t.replacen("secondary: \"@bob\"", "secondary: \"@alice \"", 1));
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&manifest_text(dir.path()), "secondary:");
+    assert!(
+        failures(&report)
+            .iter()
+            .any(|(i, l, _)| i == "LG-SCHEMA" && *l == line),
+        "{:#?}",
+        failures(&report)
+    );
+}
+
+#[test]
+fn a_stakeholder_sign_off_by_the_engineering_signer_fails() {
+    let dir = example_with(|t| {
+        t.replacen(
+            "{ role: support, by: \"@carol\"",
+            "{ role: support, by: \"@Alice\"",
+            1,
+        )
+    });
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let line = line_of(&manifest_text(dir.path()), "role: support");
+    assert_eq!(
+        failing(&report, "PROD-SIGNOFF"),
+        [(
+            line,
+            "the support sign-off is by @Alice, who signed off engineering (@alice): a stakeholder sign-off must come from someone else".to_string()
+        )]
+    );
+}
+
+#[test]
+fn the_launch_review_by_an_author_fails() {
+    for (reviewer, who) in [
+        ("@ALICE", "the primary owner"),
+        ("@Bob", "the secondary owner"),
+    ] {
+        let dir = example_with(|t| {
+            t.replacen(
+                "{ role: review, by: \"@dana\"",
+                &format!("{{ role: review, by: \"{reviewer}\""),
+                1,
+            )
+        });
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{reviewer}");
+        let line = line_of(&manifest_text(dir.path()), "role: review");
+        let got = failing(&report, "LAUNCH-REVIEW");
+        assert_eq!(got.len(), 1, "{reviewer}: {got:#?}");
+        assert_eq!(got[0].0, line);
+        assert!(
+            got[0]
+                .1
+                .starts_with(&format!("the review is signed off by {reviewer}, {who}:")),
+            "{}",
+            got[0].1
+        );
+    }
+}
+
+fn waiver(approver: &str) -> String {
+    format!(
+        "\nwaivers:\n  - item: PROD-ROLLBACK-5MIN\n    reason: faster path ships next sprint\n    approved_by: \"{approver}\"\n    granted: 2026-11-20\n    expires: 2026-12-15\n"
+    )
+}
+
+#[test]
+fn owners_cannot_approve_their_own_waivers() {
+    for (approver, owner) in [
+        ("@Alice", "owners.primary"),
+        ("@BOB", "owners.secondary"),
+        ("@acme/Dashboards-Platform", "owners.team"),
+    ] {
+        let dir =
+            example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver(approver));
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{approver}");
+        let text = manifest_text(dir.path());
+        let got = failing(&report, "LG-WAIVER");
+        assert_eq!(got.len(), 1, "{approver}: {got:#?}");
+        assert_eq!(got[0].0, line_of(&text, "approved_by:"), "{approver}");
+        assert!(
+            got[0]
+                .1
+                .contains(&format!("who is the service's `{owner}`")),
+            "{}",
+            got[0].1
+        );
+        // Not applied: the item it would excuse still fails.
+        assert_eq!(
+            failing(&report, "PROD-ROLLBACK-5MIN").len(),
+            1,
+            "{approver}"
+        );
+    }
+    let dir =
+        example_with(|t| t.replacen("max_minutes: 5", "max_minutes: 8", 1) + &waiver("@lead"));
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{:#?}", failures(&report));
+}
+
+#[test]
+fn codeowners_handles_match_as_github_matches_them() {
+    let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+    std::fs::create_dir_all(dir.path().join(".github")).unwrap();
+    std::fs::write(dir.path().join(".github/CODEOWNERS"), "* @ALICE\n").unwrap();
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{:#?}", failures(&report));
+    std::fs::write(dir.path().join(".github/CODEOWNERS"), "* @mallory\n").unwrap();
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    assert!(!failing(&report, "PROD-CODEOWNERS").is_empty());
+}
+
+/// The 1-based line of the last line containing `needle`.
+fn last_line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains(needle))
+        .last()
+        .unwrap_or_else(|| panic!("`{needle}` not in manifest"))
+        .0 as u64
+        + 1
+}
+
+#[test]
+fn repeated_ids_name_both_places() {
+    // (replace, with, first line holding the first occurrence, last line holding the repeat,
+    // message start)
+    let cases: &[(&str, &str, &str, &str, &str)] = &[
+        (
+            "  - id: R3",
+            "  - id: r1",
+            "- id: R1",
+            "- id: r1",
+            "duplicate risk id `r1`: `risks[2].id` repeats `risks[0].id` (`R1`); risk ids are compared ignoring case",
+        ),
+        (
+            "name: template_build_failures_total",
+            "name: templates_generated_total",
+            "name: templates_generated_total",
+            "name: templates_generated_total",
+            "duplicate signal name `templates_generated_total`: `telemetry.signals[2].name` repeats `telemetry.signals[0].name`",
+        ),
+        (
+            "alert: PublicationJobStalled",
+            "alert: TemplateCompileFailures",
+            "alert: TemplateCompileFailures",
+            "alert: TemplateCompileFailures",
+            "duplicate required alert `TemplateCompileFailures`: `alerts.required[1].alert` repeats `alerts.required[0].alert`",
+        ),
+        (
+            "name: canary-2",
+            "name: Canary-1",
+            "name: canary-1",
+            "name: Canary-1",
+            "duplicate phase name `Canary-1`: `rollout.phases[1].name` repeats `rollout.phases[0].name` (`canary-1`); phase names are compared ignoring case",
+        ),
+        (
+            "level: 2,",
+            "level: 1,",
+            "contact: \"#dash-oncall\"",
+            "contact: \"@dash-leads\"",
+            "duplicate escalation level `1`: `owners.escalation[1].level` repeats `owners.escalation[0].level`",
+        ),
+        (
+            "role: review",
+            "role: support",
+            "role: support",
+            "role: support",
+            "duplicate sign-off role `support`: `signoffs[2].role` repeats `signoffs[1].role`",
+        ),
+    ];
+    for (from, to, first, repeat, message) in cases {
+        let dir = example_with(|t| t.replacen(from, to, 1));
+        let text = manifest_text(dir.path());
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{to}");
+        let got = failing(&report, "LG-UNIQUE");
+        assert_eq!(got.len(), 1, "{to}: {got:#?}");
+        assert_eq!(got[0].0, last_line_of(&text, repeat), "{to}");
+        assert!(got[0].1.starts_with(message), "{to}: {}", got[0].1);
+        let rel = related(&report, "LG-UNIQUE");
+        assert_eq!(rel[0].len(), 1, "{to}");
+        assert_eq!(rel[0][0].0, line_of(&text, first), "{to}: {rel:#?}");
+    }
+}
+
+#[test]
+fn alert_names_are_case_sensitive_and_waivers_one_per_item() {
+    // Prometheus tells `templatecompilefailures` from `TemplateCompileFailures`: no repeat.
+    let dir = example_with(|t| {
+        t.replacen(
+            "alert: PublicationJobStalled",
+            "alert: templatecompilefailures",
+            1,
+        )
+    });
+    let (_, report) = check_json(dir.path());
+    assert!(failing(&report, "LG-UNIQUE").is_empty());
+    let dir = example_with(|t| {
+        t.replacen("max_minutes: 5", "max_minutes: 8", 1)
+            + &waiver("@lead")
+            + &waiver("@vp-eng").replacen("\nwaivers:\n", "", 1)
+    });
+    let text = manifest_text(dir.path());
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    let item_lines: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("item: PROD-ROLLBACK-5MIN"))
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    let got = failing(&report, "LG-UNIQUE");
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].0, item_lines[1]);
+    assert!(
+        got[0]
+            .1
+            .starts_with("duplicate waiver item `PROD-ROLLBACK-5MIN`")
+    );
+    assert_eq!(related(&report, "LG-UNIQUE")[0][0].0, item_lines[0]);
+    // LG-UNIQUE is launchgate's own: it cannot be waived.
+    let dir = example_with(|t| {
+        t.replacen("  - id: R3", "  - id: R1", 1)
+            + &waiver("@lead").replace("PROD-ROLLBACK-5MIN", "LG-UNIQUE")
+    });
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1);
+    assert_eq!(failing(&report, "LG-UNIQUE").len(), 1);
+    assert!(
+        failing(&report, "LG-WAIVER")
+            .iter()
+            .any(|(_, m)| m.contains("cannot be waived")),
+        "{:#?}",
+        failures(&report)
+    );
+}
+
+/// Replaces a runbook of the example (keeping a heading) and checks.
+fn with_runbook(path: &str, body: &str) -> (tempfile::TempDir, Value) {
+    let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+    std::fs::write(dir.path().join(path), body).unwrap();
+    let (_, report) = check_json(dir.path());
+    (dir, report)
+}
+
+#[test]
+fn numbered_items_without_content_are_not_steps() {
+    // (steps, numbered items, real steps)
+    let cases = [
+        (
+            "1. TODO\n2. TBD\n3. x\n4. <fill in the command>\n5. ...\n",
+            5,
+            0,
+        ),
+        ("1.\n2.\n", 2, 0),
+        ("1. x\n2. y\n", 2, 0),
+        ("1. Revert\n2. Deploy\n", 2, 0),
+        ("1. TODO: write this step\n2. FIXME: and this one\n", 2, 0),
+        ("1. Revert the release now\n2. xxx\n", 2, 1),
+        (
+            "1. Restart:\n   - the publication worker\n   - the review queue\n2. Check the dashboard again\n",
+            2,
+            1,
+        ),
+    ];
+    for (steps, raw, real) in cases {
+        let body = format!("# Rollback\n\n## Steps\n\n{steps}");
+        let (dir, report) = with_runbook("runbooks/rollback.md", &body);
+        let line = line_of(&manifest_text(dir.path()), "rollback: runbooks/rollback.md");
+        assert_eq!(
+            failing(&report, "PROD-ROLLBACK-TESTED"),
+            [(
+                line,
+                format!(
+                    "the rollback runbook `runbooks/rollback.md` has {raw} numbered items, {real} real steps; at least 2 are needed: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>)"
+                )
+            )],
+            "{steps:?}"
+        );
+    }
+    let (_, report) = with_runbook(
+        "runbooks/rollback.md",
+        "# Rollback\n\n1. Revert the release now\n2. Watch the dashboard recover\n",
+    );
+    assert_eq!(findings_of(&report, "PROD-ROLLBACK-TESTED")[0].0, "pass");
+}
+
+#[test]
+fn an_incident_runbook_of_placeholders_has_no_steps() {
+    let (dir, report) = with_runbook(
+        "runbooks/incident-response.md",
+        "# Incident response\n\n1. x\n2. TBD\n3. <who>\n\n## Escalation\n\nPage level 2 after 15 minutes.\n",
+    );
+    let line = line_of(
+        &manifest_text(dir.path()),
+        "incident: runbooks/incident-response.md",
+    );
+    assert_eq!(
+        failing(&report, "PROD-INCIDENT-RESPONSE"),
+        [(
+            line,
+            "the incident runbook `runbooks/incident-response.md` has no real steps (3 numbered items, 0 real): a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>)".to_string()
+        )]
+    );
+}
+
+#[test]
+fn slower_responses_for_more_severe_incidents_fail_at_the_key() {
+    let block = |slas: &str| format!("response_sla:\n    {}", slas.replace(", ", "\n    "));
+    for (slas, at, message) in [
+        (
+            "sev1: 2h, sev2: 1h",
+            "sev2: 1h",
+            "the sev2 response SLA (1h) is faster than the sev1 SLA (2h): a more severe incident must not wait longer for a response",
+        ),
+        (
+            "sev1: 15m, sev2: 1h, sev3: 30m",
+            "sev3: 30m",
+            "the sev3 response SLA (30m) is faster than the sev2 SLA (1h): a more severe incident must not wait longer for a response",
+        ),
+    ] {
+        let dir = example_with(|t| {
+            t.replacen(
+                "response_sla: { sev1: 15m, sev2: 1h, sev3: 1d }",
+                &block(slas),
+                1,
+            )
+        });
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{slas}");
+        let line = line_of(&manifest_text(dir.path()), at);
+        assert_eq!(
+            failing(&report, "PROD-SLA"),
+            [(line, message.to_string())],
+            "{slas}"
+        );
+    }
+    // Equal is not slower.
+    let dir = example_with(|t| t.replacen("sev1: 15m, sev2: 1h", "sev1: 60m, sev2: 1h", 1));
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{:#?}", failures(&report));
+}
