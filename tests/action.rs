@@ -215,33 +215,41 @@ impl Fixture {
         std::fs::read_to_string(&self.cargo_log).unwrap_or_default()
     }
 
-    /// Copies an example into the workspace as a git repository of its own, with
-    /// `rollback.known_good` (a commit of this repository) as HEAD.
+    /// Copies an example into the workspace as a git repository of its own whose previous
+    /// release is tagged `v1.4.2`, `rollback.known_good` (a commit of this repository in
+    /// the example) pointing at it.
     fn example(&self, name: &str) {
         let ws = &self.job.workspace;
         copy_dir(&root().join("examples").join(name), ws);
-        let manifest = ws.join("readiness.yaml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        let edited: String = text
-            .lines()
-            .map(|l| match l.split_once("known_good: ") {
-                Some((indent, _)) => format!("{indent}known_good: HEAD"),
-                None => l.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n");
-        std::fs::write(&manifest, edited + "\n").unwrap();
-        for args in [
-            &["init", "-q"][..],
-            &["add", "."],
-            &["commit", "-q", "-m", "example"],
-        ] {
-            assert!(
-                common::git_cmd(ws, args, None).status.success(),
-                "git {args:?}"
-            );
-        }
+        release_history(ws);
     }
+}
+
+/// Makes `dir` a repository with two commits: the previous release, tagged `v1.4.2`, and
+/// this one, whose manifest names that tag as `rollback.known_good` (a strict ancestor).
+fn release_history(dir: &Path) {
+    let git = |args: &[&str]| {
+        assert!(
+            common::git_cmd(dir, args, None).status.success(),
+            "git {args:?}"
+        )
+    };
+    git(&["init", "-q"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "previous release"]);
+    git(&["tag", "v1.4.2"]);
+    let manifest = dir.join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let edited: Vec<String> = text
+        .lines()
+        .map(|l| match l.split_once("known_good: ") {
+            Some((indent, _)) => format!("{indent}known_good: v1.4.2"),
+            None => l.to_string(),
+        })
+        .collect();
+    std::fs::write(&manifest, edited.join("\n") + "\n").unwrap();
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "this release"]);
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -905,16 +913,6 @@ fn act_runs_the_action() {
         let work = dir.path().join(case);
         let repo = work.join("repo");
         copy_dir(&root().join("examples/dashboard-factory"), &repo);
-        let manifest = repo.join("readiness.yaml");
-        let text = std::fs::read_to_string(&manifest).unwrap();
-        let text: Vec<String> = text
-            .lines()
-            .map(|l| match l.split_once("known_good: ") {
-                Some((indent, _)) => format!("{indent}known_good: HEAD"),
-                None => l.to_string(),
-            })
-            .collect();
-        std::fs::write(&manifest, text.join("\n") + "\n").unwrap();
         let action_dir = repo.join(".launchgate-action");
         std::fs::create_dir_all(action_dir.join("scripts")).unwrap();
         std::fs::copy(root().join("action.yml"), action_dir.join("action.yml")).unwrap();
@@ -945,13 +943,7 @@ jobs:
                 ),
             )],
         );
-        for args in [
-            &["init", "-q"][..],
-            &["add", "."],
-            &["commit", "-q", "-m", "t"],
-        ] {
-            assert!(common::git_cmd(&repo, args, None).status.success());
-        }
+        release_history(&repo);
         let shims = work.join("shims");
         let cargo_log = work.join("cargo.log");
         write_shims(&shims, &cargo_log);
