@@ -19,6 +19,7 @@ pub mod fuzzing;
 pub mod gate;
 pub mod init;
 pub mod manifest;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;

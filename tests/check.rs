@@ -3,78 +3,8 @@
 
 mod common;
 
-use std::path::Path;
-
-use common::{failures, launchgate, root};
+use common::{NOW, check_json, example_with, failures, launchgate, line_of, root};
 use serde_json::Value;
-
-const NOW: &str = "2026-11-25T12:00:00Z";
-
-/// Copies a directory tree (files only).
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// The dashboard-factory example in a temp dir, with `readiness.yaml` edited by `edit`.
-fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    let manifest = dir.path().join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let edited = edit(&text);
-    assert_ne!(text, edited, "the edit changed nothing");
-    // A repository of its own, so `rollback.known_good` (HEAD here) resolves.
-    let known_good = regex_free_known_good(&edited);
-    std::fs::write(&manifest, edited.replace(&known_good, "HEAD")).unwrap();
-    git(dir.path(), &["init", "-q"]);
-    git(dir.path(), &["add", "."]);
-    git(dir.path(), &["commit", "-q", "-m", "example"]);
-    dir
-}
-
-fn regex_free_known_good(text: &str) -> String {
-    text.lines()
-        .find_map(|l| l.trim().strip_prefix("known_good: "))
-        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
-        .unwrap_or_else(|| "\u{0}".into())
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    assert!(
-        common::git_cmd(dir, args, None).status.success(),
-        "git {args:?}"
-    );
-}
-
-/// Runs `check --format json` and returns (exit code, report).
-fn check_json(path: &Path) -> (i32, Value) {
-    let out = launchgate()
-        .args(["check", "--format", "json", "--now", NOW])
-        .arg(path)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), report)
-}
-
-/// The 1-based line that is exactly `needle` (trimmed), else the first containing it.
-fn line_of(text: &str, needle: &str) -> u64 {
-    text.lines()
-        .position(|l| l.trim() == needle)
-        .or_else(|| text.lines().position(|l| l.contains(needle)))
-        .unwrap_or_else(|| panic!("`{needle}` not in manifest")) as u64
-        + 1
-}
 
 #[test]
 fn the_example_passes() {
@@ -98,16 +28,29 @@ fn the_example_report_is_valid_against_the_report_schema() {
     let (code, report) = check_json(&root().join("examples/dashboard-factory"));
     assert_eq!(code, 0);
     assert_eq!(report["verdict"], "pass");
-    let schema: Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = common::report_schema_errors(&report);
     assert!(errors.is_empty(), "{errors:?}");
+    // The example lives in this repository, so the root `.launchgate.yaml` governs it: both
+    // checklists it lists are required for stage prod (lines 9 and 12 of the policy).
+    let applied: Vec<(&str, &str, &str)> = report["manifests"][0]["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["source"].as_str().unwrap(),
+                c["required_by"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        applied,
+        [
+            ("production", "policy", ".launchgate.yaml:9"),
+            ("launch", "policy", ".launchgate.yaml:12")
+        ]
+    );
 }
 
 #[test]
@@ -636,7 +579,7 @@ fn explain_and_checklists_and_schema() {
         .code(0)
         .stdout(predicates::str::contains("PROD-ROLLBACK-5MIN"))
         .stdout(predicates::str::contains("LAUNCH-REVIEW"));
-    for which in ["manifest", "report", "checklist"] {
+    for which in ["manifest", "report", "checklist", "policy"] {
         let out = launchgate().args(["schema", which]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -664,6 +607,11 @@ fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in(
             "init output fails on {item}, which a person does not need to fill in"
         );
     }
+    // Outside a repository the policy goes next to the manifest, and the check above used it.
+    assert_eq!(
+        std::fs::read_to_string(target.join(".launchgate.yaml")).unwrap(),
+        launchgate::policy::DEFAULT_TEXT
+    );
     launchgate().arg("init").arg(&target).assert().code(2);
     launchgate()
         .arg("init")

@@ -90,3 +90,83 @@ pub fn git_cmd(dir: &Path, args: &[&str], date: Option<&str>) -> std::process::O
     }
     cmd.output().unwrap()
 }
+
+/// The evaluation time the example's dates are written for.
+pub const NOW: &str = "2026-11-25T12:00:00Z";
+
+/// Copies a directory tree (files only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// The dashboard-factory example in a temp dir, with `readiness.yaml` edited by `edit`.
+pub fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let edited = edit(&text);
+    assert_ne!(text, edited, "the edit changed nothing");
+    // A repository of its own, so `rollback.known_good` (HEAD here) resolves.
+    let known_good = known_good_of(&edited);
+    std::fs::write(&manifest, edited.replace(&known_good, "HEAD")).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "example"]);
+    dir
+}
+
+fn known_good_of(text: &str) -> String {
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("known_good: "))
+        .map(|v| v.split_whitespace().next().unwrap_or("").to_string())
+        .unwrap_or_else(|| "\u{0}".into())
+}
+
+/// Runs git in `dir` and asserts it succeeded.
+pub fn git(dir: &Path, args: &[&str]) {
+    assert!(git_cmd(dir, args, None).status.success(), "git {args:?}");
+}
+
+/// Runs `check --format json` and returns (exit code, report).
+pub fn check_json(path: &Path) -> (i32, serde_json::Value) {
+    let out = launchgate()
+        .args(["check", "--format", "json", "--now", NOW])
+        .arg(path)
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stderr)));
+    (out.status.code().unwrap(), report)
+}
+
+/// The 1-based line that is exactly `needle` (trimmed), else the first containing it.
+pub fn line_of(text: &str, needle: &str) -> u64 {
+    text.lines()
+        .position(|l| l.trim() == needle)
+        .or_else(|| text.lines().position(|l| l.contains(needle)))
+        .unwrap_or_else(|| panic!("`{needle}` not in manifest")) as u64
+        + 1
+}
+
+/// Errors of a JSON value against the report schema.
+pub fn report_schema_errors(report: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(report)
+        .map(|e| e.to_string())
+        .collect()
+}
