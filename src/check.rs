@@ -14,11 +14,11 @@ use crate::evidence::{self, Base};
 use crate::expr::{self, Scope};
 use crate::manifest::{self, Manifest};
 use crate::report::{
-    Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Severity, Verdict,
+    Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Verdict,
 };
 use crate::schema::{Schema, Which};
 use crate::source::{SourceFile, display_path};
-use crate::yaml::{self, Kind, Limits, Node, Route};
+use crate::yaml::{self, Kind, Limits, Node};
 
 /// Largest manifest launchgate reads; real manifests are a few kilobytes.
 pub const MAX_MANIFEST_BYTES: u64 = 2 * 1024 * 1024;
@@ -28,7 +28,7 @@ pub const MAX_MANIFEST_BYTES: u64 = 2 * 1024 * 1024;
 pub struct Options {
     /// Evaluation time.
     pub now: Timestamp,
-    /// Checklists to apply instead of each manifest's own list.
+    /// Checklists to apply instead of the policy's and each manifest's (`--checklist`).
     pub checklists: Option<Vec<String>>,
     /// Longest a waiver may run, from `granted` to `expires`, in days.
     pub max_waiver_days: i64,
@@ -39,7 +39,8 @@ pub struct Options {
 }
 
 impl Options {
-    /// Options with the defaults: the manifests' own checklists, 90-day waivers, no base.
+    /// Options with the defaults: the policy's and the manifests' checklists, 90-day waivers,
+    /// no base.
     pub fn at(now: Timestamp) -> Options {
         Options {
             now,
@@ -73,11 +74,11 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
             shown.join(", ")
         )));
     }
+    let loader = Loader::default();
     let files = match &opts.changed_since {
-        Some(rev) => changed_manifests(files, rev)?,
+        Some(rev) => changed_manifests(files, rev, &loader)?,
         None => files,
     };
-    let loader = Loader::default();
     let results: Vec<Result<Checked, Error>> = files
         .par_iter()
         .map(|f| check_file(f, opts, &loader))
@@ -116,7 +117,11 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
 
 /// The manifests that changed since `rev`, or whose referenced files did. A revision that
 /// cannot be read (a shallow clone without it) is an error, never "nothing changed".
-fn changed_manifests(files: Vec<PathBuf>, rev: &str) -> Result<Vec<PathBuf>, Error> {
+fn changed_manifests(
+    files: Vec<PathBuf>,
+    rev: &str,
+    loader: &Loader,
+) -> Result<Vec<PathBuf>, Error> {
     let mut keep = Vec::new();
     let mut changed: BTreeMap<PathBuf, std::collections::HashSet<String>> = BTreeMap::new();
     for f in files {
@@ -135,7 +140,8 @@ fn changed_manifests(files: Vec<PathBuf>, rev: &str) -> Result<Vec<PathBuf>, Err
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let mut hit = set.contains(&base.repo_relative(&name));
+        let mut hit =
+            set.contains(&base.repo_relative(&name)) || policy_changed(&f, &base, set, loader)?;
         if !hit
             && let Ok(Ok(src)) = read_manifest(&f)
             && let Ok(doc) = yaml::parse(&src, &Limits::default())
@@ -159,6 +165,29 @@ fn changed_manifests(files: Vec<PathBuf>, rev: &str) -> Result<Vec<PathBuf>, Err
         }
     }
     Ok(keep)
+}
+
+/// Whether the policy governing a manifest changed since the revision: a `.launchgate.yaml`
+/// added, changed or removed between the manifest's directory and the repository root, or a
+/// checklist file the current policy requires.
+fn policy_changed(
+    manifest: &Path,
+    base: &Base,
+    changed: &std::collections::HashSet<String>,
+    loader: &Loader,
+) -> Result<bool, Error> {
+    let candidates = base.dir.ancestors().map(|d| {
+        let p = d.join(crate::policy::FILE_NAME);
+        p.to_string_lossy().replace('\\', "/")
+    });
+    if candidates.into_iter().any(|c| changed.contains(&c)) {
+        return Ok(true);
+    }
+    let policy = loader.policies.for_manifest(manifest)?;
+    Ok(policy.checklist_files().iter().any(|f| {
+        f.strip_prefix(&base.root)
+            .is_ok_and(|rel| changed.contains(&rel.to_string_lossy().replace('\\', "/")))
+    }))
 }
 
 /// Discovers, reads and parses manifests and reads the files they reference, without checking
@@ -186,8 +215,7 @@ pub fn parse_only(paths: &[PathBuf]) -> Result<(usize, usize), Error> {
 }
 
 fn core_finding(id: &str, outcome: Outcome, message: String) -> Finding {
-    let item = crate::core::lookup(id).expect("known core item");
-    Finding::new(item.id, item.title, Severity::Error, outcome, message)
+    crate::core::finding(id, outcome, message)
 }
 
 fn core_items() -> Vec<(String, ItemInfo)> {
@@ -263,12 +291,16 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             service: None,
             stage: None,
             verdict: Verdict::Pass,
+            checklists: Vec::new(),
+            not_applied: Vec::new(),
             findings: Vec::new(),
         },
         sources: Vec::new(),
         checklists: Vec::new(),
         manifest: None,
     };
+    // The policy first: a broken policy stops the run (exit 2) whatever the manifest holds.
+    let policy = loader.policies.for_manifest(path)?;
     let src = match read_manifest(path)? {
         Ok(src) => src,
         Err(finding) => {
@@ -317,7 +349,21 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);
-    let checklists = resolve_checklists(&manifest, opts, &doc, &src, dir, loader, &mut findings)?;
+    let resolved = crate::policy::resolve::resolve(
+        &policy,
+        &crate::policy::resolve::Subject {
+            manifest: &manifest,
+            doc: &doc,
+            src: &src,
+            dir,
+        },
+        opts.checklists.as_deref(),
+        loader,
+        &mut findings,
+    )?;
+    checked.report.checklists = resolved.applied;
+    checked.report.not_applied = resolved.not_applied;
+    let checklists = resolved.checklists;
 
     let refs = manifest::referenced_paths(&json);
     let facts = evidence::collect_all(
@@ -421,92 +467,6 @@ fn rule_view(json: &Value) -> Value {
         }
     }
     view
-}
-
-fn resolve_checklists(
-    manifest: &Manifest,
-    opts: &Options,
-    doc: &Node,
-    src: &SourceFile,
-    dir: &Path,
-    loader: &Loader,
-    findings: &mut Vec<Finding>,
-) -> Result<Vec<Arc<Checklist>>, Error> {
-    let from_cli = opts.checklists.is_some();
-    let names = opts
-        .checklists
-        .clone()
-        .unwrap_or_else(|| manifest.checklist_names());
-    let mut out: Vec<Arc<Checklist>> = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let base = if from_cli { Path::new("") } else { dir };
-        match loader.resolve(name, base) {
-            Some(result) => match result.as_ref() {
-                Ok(c) => {
-                    if out.iter().any(|o| o.name == c.name) {
-                        continue;
-                    }
-                    out.push(c.clone());
-                }
-                Err(e) => {
-                    return Err(match e {
-                        checklist::ChecklistError::Io { path, reason } => Error::Io {
-                            path: path.clone(),
-                            reason: reason.clone(),
-                        },
-                        checklist::ChecklistError::Invalid {
-                            src,
-                            span,
-                            message,
-                            help,
-                        } => Error::Checklist(checklist::ChecklistError::Invalid {
-                            src: src.clone(),
-                            span: *span,
-                            message: message.clone(),
-                            help: help.clone(),
-                        }),
-                    });
-                }
-            },
-            None if from_cli => {
-                return Err(Error::Usage(format!(
-                    "unknown checklist `{name}`: use a built-in name ({}) or a path to a .yaml file",
-                    builtin_names()
-                )));
-            }
-            None => {
-                let route = Route::root().key("checklists").index(i);
-                findings.push(
-                    core_finding("LG-CHECKLIST", Outcome::Fail, format!("unknown checklist `{name}`"))
-                        .at(Location::new(src, doc.locate(&route).span))
-                        .help(format!(
-                            "use a built-in checklist ({}) or the path of a checklist file ending in .yaml",
-                            builtin_names()
-                        )),
-                );
-            }
-        }
-    }
-    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
-    for c in &out {
-        for item in &c.items {
-            if let Some(other) = seen.insert(&item.id, &c.name) {
-                return Err(Error::Usage(format!(
-                    "item `{}` is defined by both checklist `{other}` and checklist `{}`; item ids must be unique",
-                    item.id, c.name
-                )));
-            }
-        }
-    }
-    Ok(out)
-}
-
-fn builtin_names() -> String {
-    checklist::builtins()
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn path_findings(

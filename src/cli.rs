@@ -77,7 +77,8 @@ pub struct ReportArgs {
 pub struct CheckArgs {
     /// Manifests or directories to search (default: the current directory).
     pub paths: Vec<PathBuf>,
-    /// Checklist to apply instead of the manifests' own lists: a built-in name or a file (repeatable).
+    /// Checklist to apply instead of the repository policy's and the manifests' own: a built-in
+    /// name or a file (repeatable). The report shows the override.
     #[arg(long = "checklist", value_name = "NAME|PATH")]
     pub checklists: Vec<String>,
     /// Check only manifests changed since this git revision (or whose referenced files changed).
@@ -158,6 +159,8 @@ pub enum SchemaKind {
     Report,
     /// Checklist files.
     Checklist,
+    /// Repository policy files (`.launchgate.yaml`).
+    Policy,
 }
 
 /// `launchgate checklists`.
@@ -187,6 +190,7 @@ pub fn run(cli: Cli) -> i32 {
                 SchemaKind::Manifest => crate::schema::Which::Manifest,
                 SchemaKind::Report => crate::schema::Which::Report,
                 SchemaKind::Checklist => crate::schema::Which::Checklist,
+                SchemaKind::Policy => crate::schema::Which::Policy,
             };
             print!("{}", which.text());
             Ok(0)
@@ -205,11 +209,30 @@ pub fn run(cli: Cli) -> i32 {
 /// Prints an error that stopped launchgate, with a source snippet when there is one.
 pub fn report_error(e: &Error, color: bool) {
     use crate::checklist::ChecklistError;
+    use crate::policy::PolicyError;
     use crate::render::human::{Diag, Text, render_diag};
     let style = Style {
         color,
         quiet: false,
         width: 100,
+    };
+    let located = |kind: &str,
+                   src: &std::sync::Arc<crate::source::SourceFile>,
+                   span: &crate::source::Span,
+                   message: &str,
+                   help: &Option<String>| Diag {
+        message: format!("invalid {kind}: {message}"),
+        code: None,
+        severity: miette::Severity::Error,
+        help: help.clone(),
+        source: Some(
+            miette::NamedSource::new(&src.display, Text(src.clone())).with_language("yaml"),
+        ),
+        labels: vec![miette::LabeledSpan::new_primary_with_span(
+            Some("here".into()),
+            miette::SourceSpan::new(span.start.offset.into(), span.len()),
+        )],
+        notes: vec![],
     };
     let diag = match e {
         Error::Checklist(ChecklistError::Invalid {
@@ -217,20 +240,13 @@ pub fn report_error(e: &Error, color: bool) {
             span,
             message,
             help,
-        }) => Diag {
-            message: format!("invalid checklist: {message}"),
-            code: None,
-            severity: miette::Severity::Error,
-            help: help.clone(),
-            source: Some(
-                miette::NamedSource::new(&src.display, Text(src.clone())).with_language("yaml"),
-            ),
-            labels: vec![miette::LabeledSpan::new_primary_with_span(
-                Some("here".into()),
-                miette::SourceSpan::new(span.start.offset.into(), span.len()),
-            )],
-            notes: vec![],
-        },
+        }) => located("checklist", src, span, message, help),
+        Error::Policy(PolicyError::Invalid {
+            src,
+            span,
+            message,
+            help,
+        }) => located("policy", src, span, message, help),
         other => Diag {
             message: other.to_string(),
             code: None,

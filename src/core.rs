@@ -1,7 +1,7 @@
 //! launchgate's own items: problems with the manifest itself rather than with readiness.
 //! They cannot be waived.
 
-use crate::report::{ItemInfo, Severity};
+use crate::report::{Finding, ItemInfo, Outcome, Severity};
 
 /// Documentation base for item help links.
 pub const DOCS_URL: &str = "https://github.com/launchgate/launchgate/blob/main/docs/items.md";
@@ -51,6 +51,12 @@ pub const CORE: &[CoreItem] = &[
         fix: "Use a built-in checklist name (`launchgate checklists` lists them) or the path of a checklist file relative to the manifest.",
     },
     CoreItem {
+        id: "LG-POLICY",
+        title: "Checklists the repository policy requires are applied",
+        why: "Who is checked must not decide what is checked. The repository policy (`.launchgate.yaml`, or the default policy when there is none) says which checklists each stage and tier must pass; a manifest that could leave one out of `checklists:` would switch its own checks off.",
+        fix: "Add the required checklist back to the manifest's `checklists:` (a manifest may add checklists, never drop a required one), or change `.launchgate.yaml` through review. The required checklist is applied either way; `--checklist` on the command line overrides both for one run, and the report says so.",
+    },
+    CoreItem {
         id: "LG-WAIVER",
         title: "Waivers are valid",
         why: "A waiver is an approved, expiring exception. Expired waivers, waivers for unknown items, and waivers that outlive their reason hide problems.",
@@ -73,6 +79,13 @@ pub const CORE: &[CoreItem] = &[
 /// The core item with this id.
 pub fn lookup(id: &str) -> Option<&'static CoreItem> {
     CORE.iter().find(|c| c.id == id)
+}
+
+/// A finding of a core item (always severity error). `id` must be one of [`CORE`]: a
+/// programming error otherwise, caught by the tests of every caller.
+pub fn finding(id: &str, outcome: Outcome, message: String) -> Finding {
+    let item = lookup(id).expect("known core item");
+    Finding::new(item.id, item.title, Severity::Error, outcome, message)
 }
 
 /// Whether an id belongs to launchgate's core items.

@@ -1,6 +1,7 @@
 //! Errors that stop launchgate from doing its job (exit code 2).
 
 use crate::checklist::ChecklistError;
+use crate::policy::PolicyError;
 
 /// launchgate could not run.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,9 @@ pub enum Error {
     /// A checklist could not be loaded.
     #[error(transparent)]
     Checklist(#[from] ChecklistError),
+    /// The repository policy could not be loaded.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
     /// Bad usage not caught by argument parsing.
     #[error("{0}")]
     Usage(String),

@@ -6,7 +6,8 @@ use std::path::Path;
 use crate::source::SourceFile;
 use crate::yaml::{Limits, parse};
 
-/// YAML loader, schema validation and the schema-error locator on arbitrary bytes.
+/// YAML loader, schema validation and the schema-error locator on arbitrary bytes, as a
+/// manifest and as a repository policy.
 pub fn yaml(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -16,6 +17,7 @@ pub fn yaml(data: &[u8]) {
         let json = doc.to_json();
         let _ = crate::schema::Schema::get(crate::schema::Which::Manifest).validate(&doc, &json);
     }
+    let _ = crate::policy::Policy::parse(src, Path::new(""), None);
 }
 
 /// The expression compiler and evaluator (CEL with launchgate's functions) on arbitrary text.

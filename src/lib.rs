@@ -20,6 +20,7 @@ pub mod gate;
 pub mod identity;
 pub mod init;
 pub mod manifest;
+pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -276,6 +276,43 @@ pub struct ItemInfo {
     pub help_uri: String,
 }
 
+/// Who put a checklist in a manifest's effective set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChecklistSource {
+    /// The repository policy (`.launchgate.yaml`, or the default policy) requires it.
+    Policy,
+    /// The manifest's own `checklists:` (or its default list) adds it.
+    Manifest,
+    /// `--checklist` on the command line, which replaces the policy and the manifest's list.
+    CommandLine,
+}
+
+impl ChecklistSource {
+    /// Lowercase name, as printed.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChecklistSource::Policy => "policy",
+            ChecklistSource::Manifest => "manifest",
+            ChecklistSource::CommandLine => "command-line",
+        }
+    }
+}
+
+/// A checklist in (or, for `not_applied`, left out of) a manifest's effective set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppliedChecklist {
+    /// The checklist's name.
+    pub name: String,
+    /// `built-in`, or the checklist file as displayed.
+    pub origin: String,
+    /// Who put it in the set.
+    pub source: ChecklistSource,
+    /// The policy rule requiring it (`.launchgate.yaml:17`, or `default policy`), for `policy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_by: Option<String>,
+}
+
 /// Results for one manifest (check) or one manifest's rollout (gate).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ManifestReport {
@@ -289,6 +326,12 @@ pub struct ManifestReport {
     pub stage: Option<String>,
     /// This manifest's verdict.
     pub verdict: Verdict,
+    /// Checklists applied, in order, and where each came from (`check`, once readable).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub checklists: Vec<AppliedChecklist>,
+    /// Checklists the policy requires that `--checklist` left out of this run.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_applied: Vec<AppliedChecklist>,
     /// Findings, in a stable order.
     pub findings: Vec<Finding>,
 }

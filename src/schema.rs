@@ -14,6 +14,8 @@ pub const MANIFEST: &str = include_str!("../schemas/manifest.schema.json");
 pub const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");
 /// The JSON report schema, as shipped.
 pub const REPORT: &str = include_str!("../schemas/report.schema.json");
+/// The repository policy (`.launchgate.yaml`) schema, as shipped.
+pub const POLICY: &str = include_str!("../schemas/policy.schema.json");
 
 /// Which embedded schema to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +26,8 @@ pub enum Which {
     Checklist,
     /// JSON reports.
     Report,
+    /// Repository policy files (`.launchgate.yaml`).
+    Policy,
 }
 
 impl Which {
@@ -33,6 +37,17 @@ impl Which {
             Which::Manifest => MANIFEST,
             Which::Checklist => CHECKLIST,
             Which::Report => REPORT,
+            Which::Policy => POLICY,
+        }
+    }
+
+    /// What a document of this kind is called in messages about its top level.
+    pub fn noun(self) -> &'static str {
+        match self {
+            Which::Manifest => "the manifest",
+            Which::Checklist => "the checklist",
+            Which::Report => "the report",
+            Which::Policy => "the policy",
         }
     }
 }
@@ -41,6 +56,7 @@ impl Which {
 pub struct Schema {
     validator: jsonschema::Validator,
     doc: Value,
+    which: Which,
 }
 
 /// One schema violation, located in the YAML document.
@@ -64,7 +80,11 @@ impl Schema {
             .should_validate_formats(true)
             .build(&doc)
             .expect("embedded schema compiles");
-        Schema { validator, doc }
+        Schema {
+            validator,
+            doc,
+            which,
+        }
     }
 
     /// The shared compiled schema (compiled once per process).
@@ -72,10 +92,12 @@ impl Schema {
         static MANIFEST: OnceLock<Schema> = OnceLock::new();
         static CHECKLIST: OnceLock<Schema> = OnceLock::new();
         static REPORT: OnceLock<Schema> = OnceLock::new();
+        static POLICY: OnceLock<Schema> = OnceLock::new();
         let cell = match which {
             Which::Manifest => &MANIFEST,
             Which::Checklist => &CHECKLIST,
             Which::Report => &REPORT,
+            Which::Policy => &POLICY,
         };
         cell.get_or_init(|| Schema::compile(which))
     }
@@ -118,7 +140,7 @@ impl Schema {
                 ValidationErrorKind::Required { property } => {
                     let property = property.as_str().unwrap_or_default();
                     let whom = if route.is_root() {
-                        "the manifest".to_string()
+                        self.which.noun().to_string()
                     } else {
                         format!("`{shown}`")
                     };
@@ -287,7 +309,12 @@ mod tests {
 
     #[test]
     fn embedded_schemas_compile() {
-        for which in [Which::Manifest, Which::Checklist, Which::Report] {
+        for which in [
+            Which::Manifest,
+            Which::Checklist,
+            Which::Report,
+            Which::Policy,
+        ] {
             let _ = Schema::get(which);
         }
     }

@@ -28,16 +28,29 @@ fn the_example_report_is_valid_against_the_report_schema() {
     let (code, report) = check_json(&root().join("examples/dashboard-factory"));
     assert_eq!(code, 0);
     assert_eq!(report["verdict"], "pass");
-    let schema: Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
-    let validator = jsonschema::options()
-        .should_validate_formats(true)
-        .build(&schema)
-        .unwrap();
-    let errors: Vec<String> = validator
-        .iter_errors(&report)
-        .map(|e| e.to_string())
-        .collect();
+    let errors = common::report_schema_errors(&report);
     assert!(errors.is_empty(), "{errors:?}");
+    // The example lives in this repository, so the root `.launchgate.yaml` governs it: both
+    // checklists it lists are required for stage prod (lines 9 and 12 of the policy).
+    let applied: Vec<(&str, &str, &str)> = report["manifests"][0]["checklists"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["name"].as_str().unwrap(),
+                c["source"].as_str().unwrap(),
+                c["required_by"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        applied,
+        [
+            ("production", "policy", ".launchgate.yaml:9"),
+            ("launch", "policy", ".launchgate.yaml:12")
+        ]
+    );
 }
 
 #[test]
@@ -566,7 +579,7 @@ fn explain_and_checklists_and_schema() {
         .code(0)
         .stdout(predicates::str::contains("PROD-ROLLBACK-5MIN"))
         .stdout(predicates::str::contains("LAUNCH-REVIEW"));
-    for which in ["manifest", "report", "checklist"] {
+    for which in ["manifest", "report", "checklist", "policy"] {
         let out = launchgate().args(["schema", which]).output().unwrap();
         assert_eq!(out.status.code(), Some(0));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -594,6 +607,11 @@ fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in(
             "init output fails on {item}, which a person does not need to fill in"
         );
     }
+    // Outside a repository the policy goes next to the manifest, and the check above used it.
+    assert_eq!(
+        std::fs::read_to_string(target.join(".launchgate.yaml")).unwrap(),
+        launchgate::policy::DEFAULT_TEXT
+    );
     launchgate().arg("init").arg(&target).assert().code(2);
     launchgate()
         .arg("init")

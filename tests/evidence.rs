@@ -37,9 +37,11 @@ const CHECKLIST: &str = "version: 1\nname: git-facts\ntitle: Git facts\nitems:
       - { rule: 'file_age_days(manifest.runbooks.rollback.path) <= 30', at: runbooks.rollback, hold_on_error: true, message: 'rollback runbook changed {file_age_days(manifest.runbooks.rollback.path)} days ago' }
 ";
 
+/// Stage poc: the default policy requires no built-in checklist there, so only the git facts
+/// checklist runs.
 fn manifest(known_good: &str) -> String {
     format!(
-        "version: 1\nservice: {{ name: svc, stage: prod }}\nchecklists: [git-facts.yaml]\nrunbooks:\n  rollback: rollback.md\nrollback:\n  known_good: {known_good}\n"
+        "version: 1\nservice: {{ name: svc, stage: poc }}\nchecklists: [git-facts.yaml]\nrunbooks:\n  rollback: rollback.md\nrollback:\n  known_good: {known_good}\n"
     )
 }
 

@@ -34,6 +34,8 @@ const ITEMS: &[&str] = &[
     "BOGUS-ITEM",
 ];
 
+const CHECKLISTS: &[&[&str]] = &[&[], &["production"], &["launch"], &["production", "launch"]];
+
 fn opt<S: Strategy<Value = Value>>(s: S) -> impl Strategy<Value = Option<Value>> {
     proptest::option::weighted(0.7, s)
 }
@@ -96,10 +98,25 @@ fn manifest() -> impl Strategy<Value = Value> {
         opt(backup),
         opt(rehearsal),
         proptest::option::weighted(0.1, pick(&["extra", "owner"])),
+        opt(pick(CHECKLISTS).prop_map(|c| json!(c))),
     )
         .prop_map(
-            |(service, owners, rollback, signoffs, runbooks, waivers, backup, rehearsal, extra)| {
+            |(
+                service,
+                owners,
+                rollback,
+                signoffs,
+                runbooks,
+                waivers,
+                backup,
+                rehearsal,
+                extra,
+                checklists,
+            )| {
                 let mut m = json!({"version": 1, "service": service});
+                if let Some(c) = checklists {
+                    m["checklists"] = c;
+                }
                 for (k, v) in [
                     ("owners", owners),
                     ("rollback", rollback),
@@ -153,6 +170,14 @@ proptest! {
         if schema_ok && slow && !waived {
             prop_assert_eq!(report.verdict, Verdict::Fail);
             prop_assert!(report.findings().any(|(_, f)| f.item == "PROD-ROLLBACK-5MIN" && f.outcome == Outcome::Fail));
+        }
+        // Independent oracle: a schema-valid mmp or prod manifest whose written `checklists`
+        // leaves out `production` fails LG-POLICY (the default policy requires it there).
+        let stage = m["service"]["stage"].as_str().unwrap_or("");
+        let dropped = m["checklists"].as_array().is_some_and(|c| !c.iter().any(|n| n == "production"));
+        if schema_ok && ["mmp", "prod"].contains(&stage) && dropped {
+            prop_assert_eq!(report.verdict, Verdict::Fail);
+            prop_assert!(report.findings().any(|(_, f)| f.item == "LG-POLICY" && f.outcome == Outcome::Fail && f.message.contains("`production`")));
         }
         // An unknown key is always a schema failure.
         if m.get("extra").is_some() || m.get("owner").is_some() {

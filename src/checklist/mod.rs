@@ -272,10 +272,13 @@ pub fn builtin(name: &str) -> Option<Arc<Checklist>> {
 /// A checklist file's load result, shared by every manifest that names it.
 pub type Loaded = Arc<Result<Arc<Checklist>, ChecklistError>>;
 
-/// Loads user checklist files once per run, shared across threads.
+/// Loads the files a run shares once, across threads: user checklist files, and the
+/// repository policies that decide which checklists are required.
 #[derive(Default)]
 pub struct Loader {
     cache: Mutex<HashMap<PathBuf, Loaded>>,
+    /// Repository policies (`.launchgate.yaml`), found and loaded once per directory.
+    pub policies: crate::policy::Cache,
 }
 
 impl Loader {

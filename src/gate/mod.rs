@@ -219,6 +219,9 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
     }
     let mut report_manifest = checked.report;
     report_manifest.findings = findings;
+    // A gate report is about phases; the checklists belong to `check`'s report.
+    report_manifest.checklists.clear();
+    report_manifest.not_applied.clear();
     let mut report = Report::new("gate", now, vec![report_manifest], items, sources);
     report.gate = Some(summary);
     Ok(report)

@@ -1,5 +1,5 @@
 //! `launchgate init`: a starter manifest and runbook templates that pass the schema and fail
-//! only on what a person must fill in.
+//! only on what a person must fill in, and the default repository policy when there is none.
 
 use std::path::{Path, PathBuf};
 
@@ -44,6 +44,32 @@ fn service_name(dir: &Path) -> String {
     }
 }
 
+/// Writes the default repository policy at the repository root holding `dir` (or in `dir`
+/// outside a repository), unless a policy already governs `dir`; an existing policy is never
+/// replaced, not even with `--force`: it belongs to the repository, not to one service.
+fn write_policy(dir: &Path) -> Result<(), Error> {
+    let io = |p: &Path, e: std::io::Error| Error::Io {
+        path: display_path(p),
+        reason: e.to_string(),
+    };
+    if let Some(existing) = crate::policy::find(dir).map_err(|e| io(dir, e))? {
+        println!("kept the repository policy {}", display_path(&existing));
+        return Ok(());
+    }
+    let canonical = std::fs::canonicalize(dir).map_err(|e| io(dir, e))?;
+    let root = canonical
+        .ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&canonical);
+    let path = root.join(crate::policy::FILE_NAME);
+    std::fs::write(&path, crate::policy::DEFAULT_TEXT).map_err(|e| io(&path, e))?;
+    println!(
+        "wrote {} (repository policy: required checklists)",
+        display_path(&path)
+    );
+    Ok(())
+}
+
 /// Writes the starter files; refuses to overwrite unless `force`.
 pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i32, Error> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
@@ -83,6 +109,7 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
         })?;
         println!("wrote {}", display_path(&path));
     }
+    write_policy(&dir)?;
     println!(
         "\nNext: replace every TODO, then run `launchgate check {}`.\nUntil then the check fails and lists what is left to fill in.",
         display_path(&dir)

@@ -14,7 +14,8 @@ use crate::yaml::Route;
 pub struct Manifest {
     /// The service described.
     pub service: Service,
-    /// Checklists to apply (names or paths); `None` means the defaults.
+    /// Checklists the manifest adds to the policy's required ones (names or paths); `None`
+    /// means the defaults.
     pub checklists: Option<Vec<String>>,
     /// Rollout phases and their data sources.
     pub rollout: Option<Rollout>,

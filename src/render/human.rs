@@ -9,7 +9,7 @@ use miette::{
 };
 
 use super::{Style, sanitize};
-use crate::report::{Finding, Outcome, Report, Severity, Verdict};
+use crate::report::{ChecklistSource, Finding, ManifestReport, Outcome, Report, Severity, Verdict};
 use crate::source::SourceFile;
 
 /// A source file as miette source code.
@@ -203,6 +203,10 @@ pub fn render(report: &Report, style: Style) -> String {
             m.path,
             m.verdict.as_str().to_uppercase()
         ));
+        // Shown even when quiet: an override of the policy is what a reviewer must not miss.
+        if let Some(note) = override_note(m) {
+            out.push_str(&note);
+        }
         if style.quiet {
             continue;
         }
@@ -276,6 +280,36 @@ pub fn render(report: &Report, style: Style) -> String {
     out.push_str(verdict);
     out.push('\n');
     out
+}
+
+/// The note for a manifest whose checklists came from `--checklist`, if they did.
+fn override_note(m: &ManifestReport) -> Option<String> {
+    let from_cli: Vec<String> = m
+        .checklists
+        .iter()
+        .filter(|c| c.source == ChecklistSource::CommandLine)
+        .map(|c| sanitize(&c.name))
+        .collect();
+    if from_cli.is_empty() {
+        return None;
+    }
+    let mut note = format!(
+        "  note: --checklist overrides the repository policy and the manifest: applied {}",
+        from_cli.join(", ")
+    );
+    if !m.not_applied.is_empty() {
+        let left: Vec<String> = m
+            .not_applied
+            .iter()
+            .map(|c| {
+                let by = c.required_by.as_deref().unwrap_or("policy");
+                sanitize(&format!("{} ({by})", c.name))
+            })
+            .collect();
+        note.push_str(&format!("; required but not applied: {}", left.join(", ")));
+    }
+    note.push('\n');
+    Some(note)
 }
 
 fn rank(outcome: Outcome, severity: Severity) -> u8 {

@@ -198,3 +198,16 @@ pub fn findings_of(report: &serde_json::Value, item: &str) -> Vec<(String, u64, 
         })
         .collect()
 }
+
+/// Errors of a JSON value against the report schema.
+pub fn report_schema_errors(report: &serde_json::Value) -> Vec<String> {
+    let schema: serde_json::Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&schema)
+        .unwrap();
+    validator
+        .iter_errors(report)
+        .map(|e| e.to_string())
+        .collect()
+}

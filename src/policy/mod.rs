@@ -1,0 +1,564 @@
+//! The repository policy: which checklists a manifest must be checked against, decided by the
+//! repository (`.launchgate.yaml`) rather than by the manifest being checked.
+//!
+//! The policy file is found by walking up from the manifest's directory to the repository root
+//! (the directory holding `.git`); outside a repository, up to the filesystem root. Without one,
+//! the default policy (`default.yaml`, the text `launchgate init` writes) applies.
+
+pub mod resolve;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use serde::Deserialize;
+
+use crate::report::Location;
+use crate::schema::{Schema, Which};
+use crate::source::{SourceFile, Span, display_path};
+use crate::yaml::{self, Limits, Route};
+
+/// The policy file's name.
+pub const FILE_NAME: &str = ".launchgate.yaml";
+
+/// The default policy, as `launchgate init` writes it.
+pub const DEFAULT_TEXT: &str = include_str!("default.yaml");
+
+/// What `required_by` says for rules of the default policy.
+pub const DEFAULT_ORIGIN: &str = "default policy";
+
+/// A policy file that cannot be used: launchgate cannot do its job (exit 2).
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum PolicyError {
+    /// The file could not be read.
+    #[error("cannot read policy `{path}`: {reason}")]
+    Io {
+        /// Displayed path.
+        path: String,
+        /// OS error.
+        reason: String,
+    },
+    /// The file is not a valid policy.
+    #[error("invalid policy `{}` at {}:{}: {message}", src.display, span.start.line, span.start.column)]
+    Invalid {
+        /// The policy text.
+        src: Arc<SourceFile>,
+        /// Where.
+        span: Span,
+        /// What is wrong.
+        message: String,
+        /// How to fix it.
+        help: Option<String>,
+    },
+}
+
+/// A parsed policy.
+#[derive(Debug)]
+pub struct Policy {
+    /// The policy file as displayed; `None` for the default policy.
+    pub file: Option<String>,
+    /// Directory checklist paths are relative to.
+    pub dir: PathBuf,
+    /// Rules in file order.
+    pub rules: Vec<Rule>,
+}
+
+/// One `require` rule.
+#[derive(Debug)]
+pub struct Rule {
+    /// Required checklists: (reference as written, where it is written).
+    pub checklists: Vec<(String, Span)>,
+    /// Stages the rule applies to; empty: every stage.
+    pub stages: Vec<String>,
+    /// Tiers the rule applies to; empty: every tier.
+    pub tiers: Vec<u8>,
+    /// Why the rule exists.
+    pub description: Option<String>,
+}
+
+/// A checklist the policy requires of one manifest.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Requirement {
+    /// The checklist as the policy writes it: a built-in name or a path.
+    pub reference: String,
+    /// Directory a path reference is relative to.
+    pub dir: PathBuf,
+    /// The rule requiring it: `.launchgate.yaml:17`, or `default policy`.
+    pub required_by: String,
+    /// Where the policy file names it; `None` for the default policy.
+    pub location: Option<Location>,
+    /// The rule's description.
+    pub description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawPolicy {
+    require: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+struct RawRule {
+    checklists: Vec<String>,
+    #[serde(default)]
+    when: RawWhen,
+    description: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct RawWhen {
+    #[serde(default)]
+    stage: Vec<String>,
+    #[serde(default)]
+    tier: Vec<u8>,
+}
+
+impl Rule {
+    /// Whether the rule applies to a manifest. A manifest without a tier matches every tier:
+    /// leaving the tier out must not escape a rule.
+    pub fn matches(&self, stage: &str, tier: Option<u8>) -> bool {
+        let stage_ok = self.stages.is_empty() || self.stages.iter().any(|s| s == stage);
+        let tier_ok = self.tiers.is_empty() || tier.is_none_or(|t| self.tiers.contains(&t));
+        stage_ok && tier_ok
+    }
+}
+
+impl Policy {
+    /// Parses and validates a policy file's text. `file` is `None` for the default policy;
+    /// checklist paths are resolved against `dir` and must name existing files.
+    pub fn parse(
+        src: Arc<SourceFile>,
+        dir: &Path,
+        file: Option<String>,
+    ) -> Result<Policy, PolicyError> {
+        let invalid = |span: Span, message: String, help: Option<String>| PolicyError::Invalid {
+            src: src.clone(),
+            span,
+            message,
+            help,
+        };
+        let root = yaml::parse(&src, &Limits::default())
+            .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
+        let json = root.to_json();
+        if let Some(v) = Schema::get(Which::Policy)
+            .validate(&root, &json)
+            .into_iter()
+            .next()
+        {
+            let help = v
+                .help
+                .map(|h| format!("{h}\n(`launchgate schema policy` prints the schema)"));
+            return Err(invalid(v.span, v.message, help));
+        }
+        let raw: RawPolicy =
+            serde_json::from_value(json).map_err(|e| invalid(root.span, e.to_string(), None))?;
+        let mut rules = Vec::new();
+        for (i, r) in raw.require.into_iter().enumerate() {
+            let mut checklists = Vec::new();
+            for (j, reference) in r.checklists.into_iter().enumerate() {
+                let route = Route::root()
+                    .key("require")
+                    .index(i)
+                    .key("checklists")
+                    .index(j);
+                let span = root.locate(&route).span;
+                if let Some(problem) = reference_problem(&reference, dir) {
+                    return Err(invalid(
+                        span,
+                        problem,
+                        Some(format!(
+                            "use a built-in checklist ({}) or the path of a checklist file ending in .yaml, relative to the policy file",
+                            resolve::builtin_names()
+                        )),
+                    ));
+                }
+                checklists.push((reference, span));
+            }
+            rules.push(Rule {
+                checklists,
+                stages: r.when.stage,
+                tiers: r.when.tier,
+                description: r.description,
+            });
+        }
+        Ok(Policy {
+            file,
+            dir: dir.to_path_buf(),
+            rules,
+        })
+    }
+
+    /// The default policy, used where no `.launchgate.yaml` is found.
+    pub fn default_policy() -> Arc<Policy> {
+        static DEFAULT: OnceLock<Arc<Policy>> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| {
+                let src = SourceFile::new(
+                    Path::new("src/policy/default.yaml"),
+                    DEFAULT_ORIGIN.into(),
+                    DEFAULT_TEXT.into(),
+                );
+                match Policy::parse(src, Path::new(""), None) {
+                    Ok(p) => Arc::new(p),
+                    // The default is tested (`default_policy_parses`): failing here is a build defect.
+                    Err(e) => panic!("the default policy is invalid: {e}"),
+                }
+            })
+            .clone()
+    }
+
+    /// Where the policy comes from: its file as displayed, or `default policy`.
+    pub fn origin(&self) -> &str {
+        self.file.as_deref().unwrap_or(DEFAULT_ORIGIN)
+    }
+
+    /// The checklists required of a manifest with this stage and tier, in rule order, each
+    /// once (the first rule requiring it names it).
+    pub fn required(&self, stage: &str, tier: Option<u8>) -> Vec<Requirement> {
+        let mut out: Vec<Requirement> = Vec::new();
+        for rule in self.rules.iter().filter(|r| r.matches(stage, tier)) {
+            for (reference, span) in &rule.checklists {
+                if out.iter().any(|r| &r.reference == reference) {
+                    continue;
+                }
+                let (required_by, location) = match &self.file {
+                    Some(file) => (
+                        format!("{file}:{}", span.start.line),
+                        Some(Location {
+                            file: file.clone(),
+                            line: span.start.line,
+                            column: span.start.column,
+                            end_line: span.end.line,
+                            end_column: span.end.column,
+                            offset: span.start.offset,
+                            len: span.len(),
+                        }),
+                    ),
+                    None => (DEFAULT_ORIGIN.to_string(), None),
+                };
+                out.push(Requirement {
+                    reference: reference.clone(),
+                    dir: self.dir.clone(),
+                    required_by,
+                    location,
+                    description: rule.description.clone(),
+                });
+            }
+        }
+        out
+    }
+
+    /// Checklist files the policy names (absolute when the policy file's directory is).
+    pub fn checklist_files(&self) -> Vec<PathBuf> {
+        self.rules
+            .iter()
+            .flat_map(|r| &r.checklists)
+            .filter(|(reference, _)| crate::checklist::builtin(reference).is_none())
+            .map(|(reference, _)| self.dir.join(reference))
+            .collect()
+    }
+}
+
+/// Why a policy's checklist reference cannot be used, if it cannot.
+fn reference_problem(reference: &str, dir: &Path) -> Option<String> {
+    if crate::checklist::builtin(reference).is_some() {
+        return None;
+    }
+    if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
+        return Some(format!("unknown checklist `{reference}`"));
+    }
+    if !dir.join(reference).is_file() {
+        return Some(format!(
+            "checklist file `{reference}` does not exist (paths are relative to the policy file)"
+        ));
+    }
+    None
+}
+
+/// The policy file that governs manifests in `dir`: the nearest `.launchgate.yaml` from `dir`
+/// up to the repository root (the first directory holding `.git`, a directory or a worktree's
+/// file), never above it; outside a repository, up to the filesystem root.
+pub fn find(dir: &Path) -> std::io::Result<Option<PathBuf>> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let canonical = std::fs::canonicalize(dir)?;
+    for ancestor in canonical.ancestors() {
+        let candidate = ancestor.join(FILE_NAME);
+        if candidate.exists() {
+            return Ok(Some(candidate));
+        }
+        if ancestor.join(".git").exists() {
+            return Ok(None);
+        }
+    }
+    Ok(None)
+}
+
+/// Reads and parses a policy file.
+pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+    let display = display_path(path);
+    let io = |reason: String| PolicyError::Io {
+        path: display.clone(),
+        reason,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(io("not a regular file".into()));
+    }
+    let bytes = crate::evidence::paths::read_bounded(path).map_err(|e| io(e.to_string()))?;
+    let mut text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".into()))?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..3);
+    }
+    let dir = path.parent().unwrap_or(Path::new(""));
+    Policy::parse(
+        SourceFile::new(path, display.clone(), text),
+        dir,
+        Some(display),
+    )
+}
+
+/// A policy load result, shared by every manifest it governs.
+type Loaded = Arc<Result<Arc<Policy>, PolicyError>>;
+
+/// Finds and loads policies once per run, shared across threads.
+#[derive(Default)]
+pub struct Cache {
+    found: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    loaded: Mutex<HashMap<PathBuf, Loaded>>,
+}
+
+impl Cache {
+    /// The policy governing the manifest at `manifest`: its `.launchgate.yaml`, or the default.
+    pub fn for_manifest(&self, manifest: &Path) -> Result<Arc<Policy>, PolicyError> {
+        let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
+        let hit = self.found.lock().ok().and_then(|m| m.get(&dir).cloned());
+        let found = match hit {
+            Some(found) => found,
+            None => {
+                let found = find(&dir).map_err(|e| PolicyError::Io {
+                    path: display_path(&dir),
+                    reason: e.to_string(),
+                })?;
+                if let Ok(mut m) = self.found.lock() {
+                    m.insert(dir, found.clone());
+                }
+                found
+            }
+        };
+        let Some(path) = found else {
+            return Ok(Policy::default_policy());
+        };
+        let hit = self.loaded.lock().ok().and_then(|m| m.get(&path).cloned());
+        let loaded = match hit {
+            Some(loaded) => loaded,
+            None => {
+                let loaded: Loaded = Arc::new(load(&path).map(Arc::new));
+                if let Ok(mut m) = self.loaded.lock() {
+                    m.insert(path, loaded.clone());
+                }
+                loaded
+            }
+        };
+        loaded.as_ref().clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Policy, PolicyError> {
+        Policy::parse(
+            SourceFile::new(Path::new(FILE_NAME), FILE_NAME.into(), text.into()),
+            Path::new(""),
+            Some(FILE_NAME.into()),
+        )
+    }
+
+    fn names(reqs: &[Requirement]) -> Vec<&str> {
+        reqs.iter().map(|r| r.reference.as_str()).collect()
+    }
+
+    #[test]
+    fn default_policy_parses_and_matches_the_schema() {
+        let p = Policy::default_policy();
+        assert_eq!(p.origin(), DEFAULT_ORIGIN);
+        assert_eq!(p.rules.len(), 2);
+    }
+
+    #[test]
+    fn default_requirements_by_stage() {
+        let p = Policy::default_policy();
+        assert!(p.required("poc", None).is_empty());
+        assert_eq!(names(&p.required("mvp", Some(3))), ["launch"]);
+        assert_eq!(names(&p.required("mmp", None)), ["production", "launch"]);
+        let prod = p.required("prod", Some(1));
+        assert_eq!(names(&prod), ["production", "launch"]);
+        assert_eq!(prod[0].required_by, DEFAULT_ORIGIN);
+        assert!(prod[0].location.is_none());
+    }
+
+    /// The default requires each built-in checklist at exactly the stages its items apply to:
+    /// requiring it earlier would only add items that never run, later would let a manifest
+    /// drop items that apply to it.
+    #[test]
+    fn default_policy_agrees_with_the_builtin_items_stages() {
+        let p = Policy::default_policy();
+        for c in crate::checklist::builtins() {
+            for stage in ["poc", "mvp", "mmp", "prod"] {
+                let applies = c.items.iter().any(|i| i.applies(stage));
+                let required = p
+                    .required(stage, None)
+                    .iter()
+                    .any(|r| r.reference == c.name);
+                assert_eq!(required, applies, "checklist {} at stage {stage}", c.name);
+            }
+        }
+    }
+
+    #[test]
+    fn rules_match_stage_and_tier_and_a_missing_tier_matches_every_tier() {
+        let p = parse(
+            "version: 1\nrequire:\n  - checklists: [production]\n    when: { stage: [prod], tier: [1, 2] }\n  - checklists: [launch, production]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            names(&p.required("prod", Some(1))),
+            ["production", "launch"]
+        );
+        assert_eq!(
+            p.required("prod", Some(1))[0].required_by,
+            ".launchgate.yaml:3"
+        );
+        // `production` is first required by the second rule here.
+        let tier3 = p.required("prod", Some(3));
+        assert_eq!(names(&tier3), ["launch", "production"]);
+        assert_eq!(tier3[1].required_by, ".launchgate.yaml:5");
+        assert_eq!(names(&p.required("prod", None)), ["production", "launch"]);
+        assert_eq!(names(&p.required("poc", Some(1))), ["launch", "production"]);
+        let loc = p.required("prod", Some(1))[0].location.clone().unwrap();
+        assert_eq!((loc.line, loc.column), (3, 18));
+    }
+
+    /// This repository's own `.launchgate.yaml` writes the default rules out (with reasons).
+    #[test]
+    fn the_repository_policy_requires_what_the_default_does() {
+        let own = parse(include_str!("../../.launchgate.yaml")).unwrap();
+        let default = Policy::default_policy();
+        for stage in ["poc", "mvp", "mmp", "prod"] {
+            for tier in [None, Some(1), Some(4)] {
+                assert_eq!(
+                    names(&own.required(stage, tier)),
+                    names(&default.required(stage, tier)),
+                    "{stage} {tier:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_policy_requires_nothing() {
+        let p = parse("version: 1\nrequire: []\n").unwrap();
+        assert!(p.required("prod", Some(1)).is_empty());
+    }
+
+    fn invalid(text: &str) -> (u32, u32, String) {
+        match parse(text).unwrap_err() {
+            PolicyError::Invalid { span, message, .. } => {
+                (span.start.line, span.start.column, message)
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn schema_errors_are_located() {
+        let (line, col, message) = invalid(
+            "version: 1\nrequire:\n  - checklists: [production]\n    when: { stages: [prod] }\n",
+        );
+        assert_eq!((line, col), (4, 13));
+        assert!(message.contains("unknown key `stages`"), "{message}");
+        let (line, _, message) = invalid(
+            "version: 1\nrequire:\n  - checklists: [production]\n    when: { stage: [production] }\n",
+        );
+        assert_eq!(line, 4);
+        assert!(message.contains("not an allowed value"), "{message}");
+        let (line, _, message) = invalid("version: 1\n");
+        assert_eq!(line, 1);
+        assert_eq!(message, "the policy is missing the required key `require`");
+        let (line, _, message) = invalid("version: 1\nrequire:\n  - checklists: []\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("checklists"), "{message}");
+    }
+
+    #[test]
+    fn yaml_errors_are_located() {
+        let (line, _, message) = invalid("version: 1\nversion: 1\nrequire: []\n");
+        assert_eq!(line, 2);
+        assert!(message.contains("duplicate key"), "{message}");
+    }
+
+    #[test]
+    fn unknown_checklists_and_missing_files_are_located() {
+        let (line, col, message) =
+            invalid("version: 1\nrequire:\n  - checklists: [production, prodution]\n");
+        assert_eq!((line, col), (3, 30));
+        assert_eq!(message, "unknown checklist `prodution`");
+        let (line, _, message) =
+            invalid("version: 1\nrequire:\n  - checklists: [team/missing.yaml]\n");
+        assert_eq!(line, 3);
+        assert!(message.contains("does not exist"), "{message}");
+    }
+
+    #[test]
+    fn find_stops_at_the_repository_root() {
+        let tmp = tempfile::tempdir().unwrap();
+        let outer = tmp.path();
+        let repo = outer.join("repo");
+        let svc = repo.join("services/api");
+        std::fs::create_dir_all(&svc).unwrap();
+        std::fs::write(outer.join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
+        // Outside a repository the walk goes up and finds the outer file.
+        assert_eq!(
+            find(&svc).unwrap(),
+            Some(std::fs::canonicalize(outer).unwrap().join(FILE_NAME))
+        );
+        // `.git` (here a worktree's file) ends the walk: the outer file is not the repository's.
+        std::fs::write(repo.join(".git"), "gitdir: elsewhere\n").unwrap();
+        assert_eq!(find(&svc).unwrap(), None);
+        std::fs::write(repo.join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
+        let canonical_repo = std::fs::canonicalize(&repo).unwrap();
+        assert_eq!(find(&svc).unwrap(), Some(canonical_repo.join(FILE_NAME)));
+        // The nearest file wins.
+        std::fs::write(svc.join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
+        assert_eq!(
+            find(&svc).unwrap(),
+            Some(canonical_repo.join("services/api").join(FILE_NAME))
+        );
+    }
+
+    #[test]
+    fn the_cache_loads_each_file_once_and_falls_back_to_the_default() {
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
+        let cache = Cache::default();
+        let p = cache
+            .for_manifest(&tmp.path().join("readiness.yaml"))
+            .unwrap();
+        assert!(p.file.is_none());
+        let tmp2 = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(tmp2.path().join(".git")).unwrap();
+        std::fs::write(tmp2.path().join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
+        let a = cache
+            .for_manifest(&tmp2.path().join("a.readiness.yaml"))
+            .unwrap();
+        let b = cache
+            .for_manifest(&tmp2.path().join("b.readiness.yaml"))
+            .unwrap();
+        assert!(Arc::ptr_eq(&a, &b));
+        assert!(a.rules.is_empty());
+    }
+}
