@@ -559,8 +559,11 @@ fn placeholder_findings(
     let mut stack = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.kind {
-            Kind::Str(s) if s.lines().any(crate::evidence::markdown::has_placeholder) => findings
-                .push(
+            Kind::Str(s)
+                if crate::evidence::markdown::is_placeholder_value(s)
+                    || s.lines().any(crate::evidence::markdown::has_placeholder) =>
+            {
+                findings.push(
                     core_finding(
                         "LG-PLACEHOLDER",
                         Outcome::Fail,
@@ -568,7 +571,8 @@ fn placeholder_findings(
                     )
                     .at(Location::new(src, node.span))
                     .help("replace it with the real value"),
-                ),
+                );
+            }
             Kind::Seq(items) => stack.extend(items.iter()),
             Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
             _ => {}

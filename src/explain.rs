@@ -150,6 +150,12 @@ pub fn list(paths: &[String]) -> Result<i32, Error> {
 
 /// Every item as Markdown: the page `help_uri` links point at (`docs/items.md`).
 pub fn items_markdown() -> String {
+    items_markdown_with(|_| None)
+}
+
+/// [`items_markdown`] with extra Markdown after each item (`per_item` gets the item id); the
+/// test suite adds the mutations that prove each item fails.
+pub fn items_markdown_with(per_item: impl Fn(&str) -> Option<String>) -> String {
     let mut out = String::from(
         "# launchgate items\n\n<!-- Generated from checklists/*.yaml and src/core.rs by `cargo test --test docs` with UPDATE_DOCS=1. -->\n\n",
     );
@@ -162,6 +168,7 @@ pub fn items_markdown() -> String {
             c.why,
             c.fix
         ));
+        out.extend(per_item(c.id));
     }
     for c in checklist::builtins() {
         out.push_str(&format!(
@@ -185,6 +192,7 @@ pub fn items_markdown() -> String {
             if let Some(example) = &i.example {
                 out.push_str(&format!("```yaml\n{}\n```\n\n", example.trim_end()));
             }
+            out.extend(per_item(&i.id));
         }
     }
     out

@@ -105,6 +105,21 @@ pub fn has_placeholder(line: &str) -> bool {
         .any(|w| w == "TODO" || w == "TBD")
 }
 
+/// Whether a whole value is a stand-in in any case: `tbd`, `todo`, `TBA`, `fixme`, `xxx`,
+/// `changeme`, `?`, `<fill in>`. Lower-case `todo` inside prose is a word, so this looks only
+/// at values that are nothing else.
+pub fn is_placeholder_value(value: &str) -> bool {
+    let v = value.trim().trim_end_matches(['.', '!']).trim();
+    let lower = v.to_lowercase();
+    is_placeholder_word(&lower)
+        || matches!(
+            lower.as_str(),
+            "tba" | "changeme" | "change-me" | "placeholder"
+        )
+        || (!v.is_empty() && v.chars().all(|c| c == '?'))
+        || (v.len() > 2 && v.starts_with('<') && v.ends_with('>') && !v[1..].contains('<'))
+}
+
 /// Whether a numbered item's own text is a step someone can follow: at least
 /// [`STEP_MIN_WORDS`] words once `<...>` stand-ins and `...` are set aside, and no
 /// placeholder word (`TODO`, `TBD`, `FIXME`, `xxx`, in any case) anywhere in it.
@@ -149,6 +164,33 @@ fn without_angle_stand_ins(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn whole_values_that_stand_in_for_something_are_placeholders() {
+        for v in [
+            "tbd",
+            "TBD",
+            " Todo. ",
+            "tba",
+            "FIXME",
+            "xxx",
+            "???",
+            "<fill in>",
+            "ChangeMe",
+        ] {
+            assert!(super::is_placeholder_value(v), "{v:?}");
+        }
+        for v in [
+            "Mon-Fri 08:00-18:00",
+            "todo list review",
+            "@alice",
+            "x",
+            "<a> and <b>",
+            "why?",
+        ] {
+            assert!(!super::is_placeholder_value(v), "{v:?}");
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -1,6 +1,8 @@
 //! Shared helpers for integration tests: the binary, fixture paths, and external tools.
 #![allow(dead_code)]
 
+pub mod mutations;
+
 use std::path::{Path, PathBuf};
 
 /// The repository root.
