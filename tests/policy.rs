@@ -529,3 +529,61 @@ fn changed_since_includes_manifests_whose_policy_changed() {
     assert_eq!(code, 1);
     assert!(failures(&report).iter().any(|(i, ..)| i == "LG-POLICY"));
 }
+
+/// A `.launchgate.yaml` beside the manifest is written by the people it checks: it adds
+/// requirements to the root's policy (or the default), never takes them away.
+#[test]
+fn a_policy_nearer_the_manifest_adds_and_never_removes() {
+    // No root policy: the default applies, and the service's own `require: []` drops nothing.
+    let dir = repo(&[
+        ("svc/readiness.yaml", PROD_NO_CHECKLISTS),
+        ("svc/.launchgate.yaml", "version: 1\nrequire: []\n"),
+    ]);
+    let (code, report, stderr) = check_in(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    let fails: Vec<String> = policy_findings(&report)
+        .into_iter()
+        .filter(|(o, _)| o == "fail")
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(
+        fails,
+        [
+            "`checklists` leaves out `launch`, which the default policy requires for stage prod",
+            "`checklists` leaves out `production`, which the default policy requires for stage prod"
+        ]
+    );
+
+    // A root policy requiring `production`; the service's file adds its team checklist.
+    let dir = repo(&[
+        (
+            ".launchgate.yaml",
+            "version: 1\nrequire:\n  - checklists: [production]\n",
+        ),
+        (
+            "svc/readiness.yaml",
+            "version: 1\nservice: { name: svc, tier: 1, stage: prod }\nchecklists: [production]\n",
+        ),
+        (
+            "svc/.launchgate.yaml",
+            "version: 1\nrequire:\n  - checklists: [team.yaml]\n",
+        ),
+        ("svc/team.yaml", TEAM_CHECKLIST),
+    ]);
+    let (code, report, stderr) = check_in(dir.path(), &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        applied(&report, "checklists"),
+        [
+            triple("production", "policy", ".launchgate.yaml:3"),
+            triple("team", "policy", "svc/.launchgate.yaml:3"),
+        ]
+    );
+    assert_eq!(
+        policy_findings(&report),
+        [(
+            "fail".to_string(),
+            "`checklists` leaves out `team`, which the policy rule at svc/.launchgate.yaml:3 requires for stage prod".to_string()
+        )]
+    );
+}

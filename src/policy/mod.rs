@@ -1,9 +1,10 @@
 //! The repository policy: which checklists a manifest must be checked against, decided by the
 //! repository (`.launchgate.yaml`) rather than by the manifest being checked.
 //!
-//! The policy file is found by walking up from the manifest's directory to the repository root
-//! (the directory holding `.git`); outside a repository, up to the filesystem root. Without one,
-//! the default policy (`default.yaml`, the text `launchgate init` writes) applies.
+//! Policy files are found by walking up from the manifest's directory to the repository root
+//! (the directory holding `.git`); outside a repository, up to the filesystem root. The root's
+//! file, or without one the default policy (`default.yaml`, the text `launchgate init` writes),
+//! applies, and files nearer the manifest add rules to it (see [`find_all`]).
 
 pub mod resolve;
 
@@ -64,7 +65,7 @@ pub struct Policy {
 }
 
 /// One `require` rule.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Rule {
     /// Required checklists: (reference as written, where it is written).
     pub checklists: Vec<(String, Span)>,
@@ -74,6 +75,10 @@ pub struct Rule {
     pub tiers: Vec<u8>,
     /// Why the rule exists.
     pub description: Option<String>,
+    /// The policy file the rule is written in; `None` for the default policy.
+    pub file: Option<String>,
+    /// Directory the rule's checklist paths are relative to.
+    pub dir: PathBuf,
 }
 
 /// A checklist the policy requires of one manifest.
@@ -178,6 +183,8 @@ impl Policy {
                 stages: r.when.stage,
                 tiers: r.when.tier,
                 description: r.description,
+                file: file.clone(),
+                dir: dir.to_path_buf(),
             });
         }
         Ok(Policy {
@@ -220,7 +227,7 @@ impl Policy {
                 if out.iter().any(|r| &r.reference == reference) {
                     continue;
                 }
-                let (required_by, location) = match &self.file {
+                let (required_by, location) = match &rule.file {
                     Some(file) => (
                         format!("{file}:{}", span.start.line),
                         Some(Location {
@@ -237,7 +244,7 @@ impl Policy {
                 };
                 out.push(Requirement {
                     reference: reference.clone(),
-                    dir: self.dir.clone(),
+                    dir: rule.dir.clone(),
                     required_by,
                     location,
                     description: rule.description.clone(),
@@ -251,10 +258,28 @@ impl Policy {
     pub fn checklist_files(&self) -> Vec<PathBuf> {
         self.rules
             .iter()
-            .flat_map(|r| &r.checklists)
-            .filter(|(reference, _)| crate::checklist::builtin(reference).is_none())
-            .map(|(reference, _)| self.dir.join(reference))
+            .flat_map(|r| {
+                r.checklists
+                    .iter()
+                    .map(move |(reference, _)| (r, reference))
+            })
+            .filter(|(_, reference)| crate::checklist::builtin(reference).is_none())
+            .map(|(r, reference)| r.dir.join(reference))
             .collect()
+    }
+
+    /// Policies in force together, outermost first: their rules all apply, so a policy nearer
+    /// the manifest can require more, never less.
+    pub fn layered(layers: &[Arc<Policy>]) -> Policy {
+        let files: Vec<&str> = layers.iter().map(|p| p.origin()).collect();
+        Policy {
+            file: Some(files.join(" + ")),
+            dir: layers.last().map(|p| p.dir.clone()).unwrap_or_default(),
+            rules: layers
+                .iter()
+                .flat_map(|p| p.rules.iter().cloned())
+                .collect(),
+        }
     }
 }
 
@@ -296,6 +321,38 @@ pub fn find(dir: &Path) -> std::io::Result<Option<PathBuf>> {
     Ok(None)
 }
 
+/// Every policy file from `dir` up to the repository root, outermost first, and whether the
+/// outermost one stands at the repository root. Only the root's file replaces the default
+/// policy; a file nearer a manifest adds rules to it, because whoever writes a directory's
+/// manifest may write its `.launchgate.yaml` too. Outside a repository the outermost file found
+/// counts as the root's.
+pub fn find_all(dir: &Path) -> std::io::Result<(Vec<PathBuf>, bool)> {
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let canonical = std::fs::canonicalize(dir)?;
+    let mut found = Vec::new();
+    for ancestor in canonical.ancestors() {
+        let candidate = ancestor.join(FILE_NAME);
+        let at_root = ancestor.join(".git").exists();
+        if candidate.exists() {
+            found.push(candidate);
+            if at_root {
+                found.reverse();
+                return Ok((found, true));
+            }
+        } else if at_root {
+            found.reverse();
+            return Ok((found, false));
+        }
+    }
+    found.reverse();
+    let rooted = !found.is_empty();
+    Ok((found, rooted))
+}
+
 /// Reads and parses a policy file.
 pub fn load(path: &Path) -> Result<Policy, PolicyError> {
     let display = display_path(path);
@@ -326,38 +383,57 @@ type Loaded = Arc<Result<Arc<Policy>, PolicyError>>;
 /// Finds and loads policies once per run, shared across threads.
 #[derive(Default)]
 pub struct Cache {
-    found: Mutex<HashMap<PathBuf, Option<PathBuf>>>,
+    governing: Mutex<HashMap<PathBuf, Loaded>>,
     loaded: Mutex<HashMap<PathBuf, Loaded>>,
 }
 
 impl Cache {
-    /// The policy governing the manifest at `manifest`: its `.launchgate.yaml`, or the default.
+    /// The policy governing the manifest at `manifest`: the default policy or the repository
+    /// root's `.launchgate.yaml`, plus every `.launchgate.yaml` between the root and the
+    /// manifest (see [`find_all`]).
     pub fn for_manifest(&self, manifest: &Path) -> Result<Arc<Policy>, PolicyError> {
         let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
-        let hit = self.found.lock().ok().and_then(|m| m.get(&dir).cloned());
-        let found = match hit {
-            Some(found) => found,
-            None => {
-                let found = find(&dir).map_err(|e| PolicyError::Io {
-                    path: display_path(&dir),
-                    reason: e.to_string(),
-                })?;
-                if let Ok(mut m) = self.found.lock() {
-                    m.insert(dir, found.clone());
-                }
-                found
-            }
-        };
-        let Some(path) = found else {
-            return Ok(Policy::default_policy());
-        };
-        let hit = self.loaded.lock().ok().and_then(|m| m.get(&path).cloned());
+        if let Some(hit) = self
+            .governing
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&dir).cloned())
+        {
+            return hit.as_ref().clone();
+        }
+        let governing: Loaded = Arc::new(self.governing(&dir));
+        if let Ok(mut m) = self.governing.lock() {
+            m.insert(dir, governing.clone());
+        }
+        governing.as_ref().clone()
+    }
+
+    fn governing(&self, dir: &Path) -> Result<Arc<Policy>, PolicyError> {
+        let (paths, rooted) = find_all(dir).map_err(|e| PolicyError::Io {
+            path: display_path(dir),
+            reason: e.to_string(),
+        })?;
+        let mut layers = Vec::new();
+        if !rooted {
+            layers.push(Policy::default_policy());
+        }
+        for path in paths {
+            layers.push(self.load(&path)?);
+        }
+        Ok(match layers.as_slice() {
+            [one] => one.clone(),
+            _ => Arc::new(Policy::layered(&layers)),
+        })
+    }
+
+    fn load(&self, path: &Path) -> Result<Arc<Policy>, PolicyError> {
+        let hit = self.loaded.lock().ok().and_then(|m| m.get(path).cloned());
         let loaded = match hit {
             Some(loaded) => loaded,
             None => {
-                let loaded: Loaded = Arc::new(load(&path).map(Arc::new));
+                let loaded: Loaded = Arc::new(load(path).map(Arc::new));
                 if let Ok(mut m) = self.loaded.lock() {
-                    m.insert(path, loaded.clone());
+                    m.insert(path.to_path_buf(), loaded.clone());
                 }
                 loaded
             }
@@ -532,11 +608,30 @@ mod tests {
         std::fs::write(repo.join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
         let canonical_repo = std::fs::canonicalize(&repo).unwrap();
         assert_eq!(find(&svc).unwrap(), Some(canonical_repo.join(FILE_NAME)));
-        // The nearest file wins.
+        // `find` names the nearest file (`init` asks whether any governs); `find_all` gives
+        // every layer, the root's first.
         std::fs::write(svc.join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
         assert_eq!(
             find(&svc).unwrap(),
             Some(canonical_repo.join("services/api").join(FILE_NAME))
+        );
+        assert_eq!(
+            find_all(&svc).unwrap(),
+            (
+                vec![
+                    canonical_repo.join(FILE_NAME),
+                    canonical_repo.join("services/api").join(FILE_NAME)
+                ],
+                true
+            )
+        );
+        std::fs::remove_file(repo.join(FILE_NAME)).unwrap();
+        assert_eq!(
+            find_all(&svc).unwrap(),
+            (
+                vec![canonical_repo.join("services/api").join(FILE_NAME)],
+                false
+            )
         );
     }
 
