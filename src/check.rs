@@ -36,6 +36,8 @@ pub struct Options {
     pub base: Option<String>,
     /// Only manifests changed since this revision, or whose referenced files changed.
     pub changed_since: Option<String>,
+    /// YAML and JSON Schema only (`--schema-only`): no policy, checklists or evidence.
+    pub schema_only: bool,
 }
 
 impl Options {
@@ -48,6 +50,7 @@ impl Options {
             max_waiver_days: 90,
             base: None,
             changed_since: None,
+            schema_only: false,
         }
     }
 }
@@ -79,40 +82,63 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         Some(rev) => changed_manifests(files, rev, &loader)?,
         None => files,
     };
-    let results: Vec<Result<Checked, Error>> = files
-        .par_iter()
-        .map(|f| check_file(f, opts, &loader))
-        .collect();
     let mut manifests = Vec::new();
     let mut sources = BTreeMap::new();
     let mut items: BTreeMap<String, ItemInfo> = core_items().into_iter().collect();
     let mut seen = std::collections::BTreeSet::new();
-    for r in results {
-        let c = r?;
-        // Sources are kept only where a snippet will be shown: memory stays flat on big runs.
-        if c.report.findings.iter().any(|f| f.outcome != Outcome::Pass) {
-            for s in c.sources {
-                sources.insert(s.display.clone(), s);
+    // In chunks, so that a chunk's parsed manifests and evidence are dropped before the next is
+    // checked: memory grows with the findings kept, not with every manifest's sources.
+    for chunk in files.chunks(CHUNK) {
+        let results: Vec<Result<Checked, Error>> = chunk
+            .par_iter()
+            .map(|f| check_file(f, opts, &loader))
+            .collect();
+        for r in results {
+            let c = r?;
+            keep_sources(&c, &mut sources);
+            for list in c.checklists {
+                if seen.insert((list.name.clone(), list.origin.clone())) {
+                    items.extend(
+                        list.items
+                            .iter()
+                            .map(|i| (i.id.clone(), item_info(&list, i))),
+                    );
+                }
             }
+            manifests.push(c.report);
         }
-        for list in c.checklists {
-            if seen.insert((list.name.clone(), list.origin.clone())) {
-                items.extend(
-                    list.items
-                        .iter()
-                        .map(|i| (i.id.clone(), item_info(&list, i))),
-                );
-            }
-        }
-        manifests.push(c.report);
     }
-    Ok(Report::new(
-        "check",
-        opts.now.to_string(),
-        manifests,
-        items,
-        sources,
-    ))
+    let mut report = Report::new("check", opts.now.to_string(), manifests, items, sources);
+    report.schema_only = opts.schema_only;
+    Ok(report)
+}
+
+/// Manifests checked in parallel at a time: enough to keep every core busy, few enough that
+/// their parsed evidence stays small.
+const CHUNK: usize = 512;
+
+/// Keeps the sources a rendered snippet will show: the files that non-passing findings point
+/// into, nothing for a manifest that passes.
+fn keep_sources(c: &Checked, sources: &mut BTreeMap<String, Arc<SourceFile>>) {
+    for f in c
+        .report
+        .findings
+        .iter()
+        .filter(|f| f.outcome != Outcome::Pass)
+    {
+        let files = f
+            .location
+            .iter()
+            .chain(f.related.iter().map(|r| &r.location))
+            .map(|l| l.file.as_str());
+        for file in files {
+            if let Some(s) = c.sources.iter().find(|s| s.display == file) {
+                sources
+                    .entry(s.display.clone())
+                    .or_insert_with(|| s.clone());
+            }
+        }
+    }
 }
 
 /// The manifests that changed since `rev`, or whose referenced files did. A revision that
@@ -300,7 +326,11 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         manifest: None,
     };
     // The policy first: a broken policy stops the run (exit 2) whatever the manifest holds.
-    let policy = loader.policies.for_manifest(path)?;
+    let policy = if opts.schema_only {
+        None
+    } else {
+        Some(loader.policies.for_manifest(path)?)
+    };
     let src = match read_manifest(path)? {
         Ok(src) => src,
         Err(finding) => {
@@ -336,6 +366,16 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
         return Ok(checked);
     }
+    let Some(policy) = policy else {
+        for (id, message) in [
+            ("LG-YAML", "the manifest is well-formed YAML"),
+            ("LG-SCHEMA", "the manifest matches the schema"),
+        ] {
+            let f = core_finding(id, Outcome::Pass, message.to_string());
+            checked.report.findings.push(f);
+        }
+        return Ok(checked);
+    };
     let manifest = Manifest::from_json(&json).map_err(|e| Error::Io {
         path: src.display.clone(),
         reason: format!("internal: schema-valid manifest does not fit the model: {e}"),

@@ -90,6 +90,10 @@ pub struct CheckArgs {
     /// Longest a waiver may run, from `granted` to `expires`, in days.
     #[arg(long, value_name = "DAYS", default_value_t = 90)]
     pub max_waiver_days: i64,
+    /// Validate only: YAML (with positions) and the JSON Schema, every error located; no
+    /// policy, checklists or evidence (what ajv-cli or check-jsonschema would check).
+    #[arg(long, conflicts_with_all = ["checklists", "base", "parse_only"])]
+    pub schema_only: bool,
     /// Only discover, read and parse the manifests (the benchmark's floor); prints the count.
     #[arg(long, hide = true)]
     pub parse_only: bool,
@@ -288,6 +292,7 @@ fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
         max_waiver_days: args.max_waiver_days,
         base: args.base,
         changed_since: args.changed_since,
+        schema_only: args.schema_only,
         ..crate::check::Options::at(parse_now(args.report.now.as_deref())?)
     };
     let paths = if args.paths.is_empty() {

@@ -384,6 +384,9 @@ pub struct Report {
     /// Per-phase verdicts, for `gate`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub gate: Option<GateSummary>,
+    /// `check --schema-only`: YAML and schema were checked, nothing else.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub schema_only: bool,
     /// Source texts for snippets, by displayed path; not serialized.
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<SourceFile>>,
@@ -469,6 +472,7 @@ impl Report {
             manifests,
             items,
             gate: None,
+            schema_only: false,
             sources,
         }
     }

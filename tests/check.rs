@@ -650,3 +650,91 @@ fn yaml_problems_are_located_findings_not_crashes() {
         );
     }
 }
+
+/// `--schema-only` checks YAML and the schema exactly as the full check does (same located
+/// findings), and nothing else: checklist failures do not show, and the report says so.
+#[test]
+fn schema_only_validates_yaml_and_schema_and_nothing_else() {
+    let run = |extra: &[&str]| {
+        let out = launchgate()
+            .args([
+                "check",
+                "examples/not-ready",
+                "--format",
+                "json",
+                "--now",
+                NOW,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), report)
+    };
+    let (code, full) = run(&[]);
+    assert_eq!(code, 1);
+    let (code, schema) = run(&["--schema-only"]);
+    assert_eq!(code, 1, "the duplicate-key and schema-error manifests fail");
+    assert!(common::report_schema_errors(&schema).is_empty());
+    assert_eq!(schema["schema_only"], true);
+    assert!(full.get("schema_only").is_none());
+    let located = |report: &serde_json::Value, items: &[&str]| -> Vec<(String, String, u64, u64)> {
+        report["manifests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|m| m["findings"].as_array().unwrap())
+            .filter(|f| f["outcome"] == "fail" && items.contains(&f["item"].as_str().unwrap()))
+            .map(|f| {
+                (
+                    f["item"].as_str().unwrap().to_string(),
+                    f["location"]["file"].as_str().unwrap().to_string(),
+                    f["location"]["line"].as_u64().unwrap(),
+                    f["location"]["column"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let yaml_and_schema = located(&full, &["LG-YAML", "LG-SCHEMA"]);
+    assert!(yaml_and_schema.len() >= 2, "{yaml_and_schema:?}");
+    assert_eq!(located(&schema, &["LG-YAML", "LG-SCHEMA"]), yaml_and_schema);
+    // Nothing but YAML and schema findings; the checklist-failing manifest passes.
+    let items: std::collections::BTreeSet<&str> = schema["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| m["findings"].as_array().unwrap())
+        .map(|f| f["item"].as_str().unwrap())
+        .collect();
+    assert_eq!(items, ["LG-SCHEMA", "LG-YAML"].into_iter().collect());
+    let main = schema["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["path"] == "examples/not-ready/readiness.yaml")
+        .unwrap();
+    assert_eq!(main["verdict"], "pass");
+
+    let out = launchgate()
+        .args(["check", "examples/not-ready", "--schema-only"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with(
+            "verdict: FAIL (blocked: fix the failures above, or waive them with approval) (schema only: policy, checklists and evidence were not checked)\n"
+        ),
+        "{text}"
+    );
+    // An override of what is checked makes no sense without checklists.
+    launchgate()
+        .args([
+            "check",
+            "examples/not-ready",
+            "--schema-only",
+            "--checklist",
+            "launch",
+        ])
+        .assert()
+        .code(2);
+}

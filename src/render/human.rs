@@ -278,6 +278,9 @@ pub fn render(report: &Report, style: Style) -> String {
         Verdict::Hold => "verdict: HOLD (not enough evidence yet; try again later)",
     };
     out.push_str(verdict);
+    if report.schema_only {
+        out.push_str(" (schema only: policy, checklists and evidence were not checked)");
+    }
     out.push('\n');
     out
 }

@@ -37,6 +37,9 @@ pub fn render(report: &Report) -> String {
         "### {icon} launchgate {}: {word}\n\n{} manifest(s): **{}** passed, **{}** failed, **{}** held, **{}** waived, {} warning(s)\n",
         report.command, s.manifests, s.passed, s.failed, s.held, s.waived, s.warnings
     );
+    if report.schema_only {
+        out.push_str("\n*Schema only: policy, checklists and evidence were not checked.*\n");
+    }
     if let Some(g) = &report.gate {
         out.push_str("\n| phase | traffic | verdict |\n| --- | --- | --- |\n");
         for p in &g.phases {
