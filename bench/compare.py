@@ -1,89 +1,174 @@
 #!/usr/bin/env python3
-"""Compares `launchgate check` with schema-only peers on one generated corpus.
+"""Compares launchgate with schema-only validators on one generated corpus, each at its best.
 
-usage: compare.py [--sizes 1000,10000] [--invalid-share 0.1] [--work DIR] [--skip-slow]
+usage: compare.py [--sizes 1000,10000] [--runs 5] [--scale 1000,10000,100000] [--one 30]
+                  [--slow-runs 1] [--work DIR] [--binary PATH]
 
-For each size it generates a corpus (bench/gen.py), then runs, on the same files and schema:
-  launchgate check            full check: schema + checklists + evidence
-  launchgate --parse-only     launchgate's floor: discovery, reading, YAML parsing
-  ajv-cli (npm)               schema validation only
-  check-jsonschema (PyPI)     schema validation only
-and prints a table: tool, files, wall time, files/s, peak RSS, and ratios against
-launchgate's full check. Tools not installed (scripts/install-test-tools.sh) are listed
-as missing. Exit codes of the tools are not judged: invalid manifests make them fail.
+For each size it generates a corpus (bench/gen.py; N service directories at DIR/team-*/svc-*/,
+each a readiness.yaml with its runbooks, dashboard and rule file), then runs on the same
+files and schema, interleaved (A B C D A B C D ...) so that load on a shared machine hits
+every tool alike:
+
+  launchgate check            full check: schema + policy + checklists + evidence
+  launchgate --schema-only    YAML with positions + JSON Schema: the apples-to-apples row
+  launchgate --parse-only     launchgate's floor: discovery, reading, YAML, referenced files
+  ajv-cli (npm)               schema only, its fastest honest invocation: -c ajv-formats, the
+                              manifests as one explicit glob DIR/*/*/readiness.yaml (ajv-cli
+                              expands it itself; node's recursive `**` costs it ~3 s per 10,000)
+  check-jsonschema (PyPI)     schema only, given the file list
+
+and prints, per tool and size: median wall time of --runs runs with min and max, files/s at
+the median, median peak RSS, and ratios to ajv-cli's median. check-jsonschema is slow
+(~65 s per 10,000): it runs --slow-runs times above 1,000 files.
+
+--one N times the example manifest alone, process start included (what pre-commit pays).
+--scale also runs launchgate alone on larger corpora (1k / 10k / 100k) for wall, files/s and
+peak memory. Tools not installed (scripts/install-test-tools.sh) are listed as missing. Exit
+codes are not judged: invalid manifests (10% of the corpus) make every tool exit non-zero.
 """
 import argparse
-import glob
 import os
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TOOLS = os.path.join(ROOT, ".tools")
 SCHEMA = os.path.join(ROOT, "schemas", "manifest.schema.json")
+NOW = "2026-11-25T12:00:00Z"
 
 
-def run(cmd, cwd=None):
-    """Runs a command; returns (wall seconds, peak RSS in MB, exit code)."""
+def run(cmd):
+    """Runs a command; returns (wall seconds, peak RSS in MB)."""
     start = time.perf_counter()
-    p = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(p.pid, 0)
-    wall = time.perf_counter() - start
-    return wall, usage.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(p.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024.0
 
 
-def tool(*candidates):
-    for c in candidates:
-        if os.path.isfile(c) and os.access(c, os.X_OK):
-            return c
-    return None
+def tool(path):
+    return path if os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+def corpus(work, size, invalid_share):
+    d = os.path.join(work, f"n{size}")
+    if not os.path.isdir(d):
+        subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), d, str(size),
+                        "--invalid-share", invalid_share], check=True)
+    return d
+
+
+def files_of(d):
+    return sorted(os.path.join(d, t, s, "readiness.yaml")
+                  for t in os.listdir(d) for s in os.listdir(os.path.join(d, t)))
+
+
+def measure(commands, runs, slow_runs, slow):
+    """Interleaved runs; returns {name: [(wall, rss), ...]}."""
+    results = {name: [] for name, _ in commands}
+    for i in range(runs):
+        # Rotate the start so no tool always runs first (cold caches) or last.
+        order = commands[i % len(commands):] + commands[:i % len(commands)]
+        for name, cmd in order:
+            if name in slow and len(results[name]) >= slow_runs:
+                continue
+            results[name].append(run(cmd))
+    return results
+
+
+def summarize(samples):
+    walls = [w for w, _ in samples]
+    return statistics.median(walls), min(walls), max(walls), statistics.median(r for _, r in samples)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--slow-runs", type=int, default=1)
+    ap.add_argument("--scale", default="", help="launchgate alone at these sizes, e.g. 1000,10000,100000")
+    ap.add_argument("--one", type=int, default=0, help="runs on the one example manifest (pre-commit's cost)")
     ap.add_argument("--invalid-share", default="0.1")
-    # Outside the repository: a corpus inside it would pick up its CODEOWNERS and git.
-    ap.add_argument("--work", default=os.path.join(__import__("tempfile").gettempdir(), "launchgate-bench"))
-    ap.add_argument("--skip-slow", action="store_true", help="skip check-jsonschema above 1000 files")
+    # Outside the repository: a corpus inside it would pick up its CODEOWNERS, policy and git.
+    ap.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "launchgate-bench"))
     ap.add_argument("--binary", default=os.path.join(ROOT, "target", "release", "launchgate"))
     args = ap.parse_args()
     if not os.path.isfile(args.binary):
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=ROOT, check=True)
+    lg = args.binary
     ajv = tool(os.path.join(TOOLS, "node", "node_modules", ".bin", "ajv"))
     cjs = tool(os.path.join(TOOLS, "venv", "bin", "check-jsonschema"))
-    rows = []
-    for size in [int(s) for s in args.sizes.split(",")]:
-        corpus = os.path.join(args.work, f"n{size}")
-        if not os.path.isdir(corpus):
-            subprocess.run([sys.executable, os.path.join(ROOT, "bench", "gen.py"), corpus, str(size),
-                            "--invalid-share", args.invalid_share], check=True)
-        files = sorted(glob.glob(os.path.join(corpus, "**", "readiness.yaml"), recursive=True))
+
+    print(f"{'tool':<34} {'files':>7} {'median s':>9} {'min s':>7} {'max s':>7} {'runs':>4} "
+          f"{'files/s':>8} {'peak MB':>8} {'vs ajv':>8}")
+    for size in [int(s) for s in args.sizes.split(",") if s]:
+        d = corpus(args.work, size, args.invalid_share)
+        files = files_of(d)
         n = len(files)
-        runs = [("launchgate check", [args.binary, "check", "-q", "--now", "2026-11-25T12:00:00Z", corpus]),
-                ("launchgate parse-only floor", [args.binary, "check", "--parse-only", corpus])]
+        commands = [
+            ("launchgate check", [lg, "check", "-q", "--now", NOW, d]),
+            ("launchgate check --schema-only", [lg, "check", "-q", "--schema-only", d]),
+            ("launchgate parse-only floor", [lg, "check", "--parse-only", d]),
+        ]
+        missing = []
         if ajv:
-            runs.append(("ajv-cli (schema only)", [ajv, "validate", "--spec=draft2020", "-c", "ajv-formats",
-                                                   "--strict=false", "--errors=no", "-s", SCHEMA,
-                                                   "-d", os.path.join(corpus, "**", "readiness.yaml")]))
+            commands.append(("ajv-cli (schema only)",
+                             [ajv, "validate", "--spec=draft2020", "-c", "ajv-formats", "--strict=false",
+                              "-s", SCHEMA, "-d", os.path.join(d, "*", "*", "readiness.yaml")]))
         else:
-            rows.append(("ajv-cli (schema only)", n, None, None, None))
-        if cjs and not (args.skip_slow and n > 1000):
-            runs.append(("check-jsonschema (schema only)", [cjs, "--schemafile", SCHEMA] + files))
+            missing.append("ajv-cli (schema only)")
+        if cjs:
+            commands.append(("check-jsonschema (schema only)", [cjs, "--schemafile", SCHEMA] + files))
         else:
-            rows.append(("check-jsonschema (schema only)", n, None, None, None))
-        for name, cmd in runs:
-            wall, rss, _ = run(cmd, cwd=ROOT)
-            rows.append((name, n, wall, rss, cmd))
-    full = {r[1]: r[2] for r in rows if r[0] == "launchgate check"}
-    print(f"{'tool':<32} {'files':>7} {'wall s':>8} {'files/s':>9} {'peak MB':>8} {'vs launchgate':>14}")
-    for name, n, wall, rss, _ in rows:
-        if wall is None:
-            print(f"{name:<32} {n:>7} {'missing or skipped':>28}")
-            continue
-        ratio = wall / full[n] if full.get(n) else float("nan")
-        print(f"{name:<32} {n:>7} {wall:>8.2f} {n / wall:>9.0f} {rss:>8.1f} {ratio:>13.2f}x")
+            missing.append("check-jsonschema (schema only)")
+        slow = {"check-jsonschema (schema only)"} if n > 1000 else set()
+        results = measure(commands, args.runs, args.slow_runs, slow)
+        ajv_median = summarize(results["ajv-cli (schema only)"])[0] if ajv else None
+        for name, _ in commands:
+            med, lo, hi, rss = summarize(results[name])
+            vs = f"{ajv_median / med:.2f}x" if ajv_median else "-"
+            print(f"{name:<34} {n:>7} {med:>9.3f} {lo:>7.3f} {hi:>7.3f} {len(results[name]):>4} "
+                  f"{n / med:>8.0f} {rss:>8.1f} {vs:>8}")
+        for name in missing:
+            print(f"{name:<34} {n:>7} {'missing: run scripts/install-test-tools.sh':>40}")
+        sys.stdout.flush()
+
+    if args.one:
+        example = os.path.join(ROOT, "examples", "dashboard-factory")
+        manifest = os.path.join(example, "readiness.yaml")
+        commands = [
+            ("launchgate check (one manifest)", [lg, "check", "-q", "--now", NOW, example]),
+            ("launchgate --schema-only (one)", [lg, "check", "-q", "--schema-only", manifest]),
+        ]
+        if ajv:
+            commands.append(("ajv-cli (one manifest)", [ajv, "validate", "--spec=draft2020", "-c", "ajv-formats",
+                                                        "--strict=false", "-s", SCHEMA, "-d", manifest]))
+        results = measure(commands, args.one, args.one, set())
+        print(f"\n{'one manifest, process included':<34} {'median ms':>9} {'min ms':>7} {'max ms':>7} {'runs':>4}")
+        for name, _ in commands:
+            med, lo, hi, _ = summarize(results[name])
+            print(f"{name:<34} {med * 1000:>9.1f} {lo * 1000:>7.1f} {hi * 1000:>7.1f} {len(results[name]):>4}")
+
+    if args.scale:
+        print(f"\n{'launchgate scale':<34} {'files':>7} {'median s':>9} {'min s':>7} {'max s':>7} {'runs':>4} "
+              f"{'files/s':>8} {'peak MB':>8}")
+        for size in [int(s) for s in args.scale.split(",") if s]:
+            d = corpus(args.work, size, args.invalid_share)
+            n = len(files_of(d))
+            runs = args.runs if size <= 10000 else max(1, args.runs // 2)
+            commands = [
+                ("check", [lg, "check", "-q", "--now", NOW, d]),
+                ("check --format json", [lg, "check", "--format", "json", "--now", NOW, d]),
+                ("check --schema-only", [lg, "check", "-q", "--schema-only", d]),
+            ]
+            results = measure(commands, runs, runs, set())
+            for name, _ in commands:
+                med, lo, hi, rss = summarize(results[name])
+                print(f"{name:<34} {n:>7} {med:>9.3f} {lo:>7.3f} {hi:>7.3f} {len(results[name]):>4} "
+                      f"{n / med:>8.0f} {rss:>8.1f}")
+            sys.stdout.flush()
 
 
 if __name__ == "__main__":
