@@ -105,7 +105,9 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
                     );
                 }
             }
-            manifests.push(c.report);
+            let mut report = c.report;
+            report.findings.shrink_to_fit();
+            manifests.push(report);
         }
     }
     let mut report = Report::new("check", opts.now.to_string(), manifests, items, sources);
@@ -436,7 +438,13 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     }));
     let view = rule_view(&json);
     ctx.add_variable_from_value("manifest", expr::from_json(&view));
-    ctx.add_variable_from_value("evidence", expr::from_json(&facts_json));
+    // Files and dashboards are reached through `file()` and `dashboard_mentions()`; leaving
+    // them out of `evidence` spares converting every runbook's facts for every manifest.
+    let evidence: serde_json::Map<String, Value> = ["git", "alerts", "codeowners"]
+        .into_iter()
+        .filter_map(|k| Some((k.to_string(), facts_json.get(k)?.clone())))
+        .collect();
+    ctx.add_variable_from_value("evidence", expr::from_json(&Value::Object(evidence)));
     ctx.add_variable_from_value("stage", manifest.service.stage.as_str());
     let subject = eval::Subject {
         doc: &doc,

@@ -187,10 +187,11 @@ pub struct WaiverInfo {
 /// One result: an item's outcome, or one problem of an item, with where, what, why and how to fix.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
-    /// Item id, e.g. `PROD-ROLLBACK-TESTED` or `LG-SCHEMA`.
-    pub item: String,
-    /// The item's title.
-    pub title: String,
+    /// Item id, e.g. `PROD-ROLLBACK-TESTED` or `LG-SCHEMA` (shared: a run holds many findings
+    /// of few items).
+    pub item: Arc<str>,
+    /// The item's title (shared, like `item`).
+    pub title: Arc<str>,
     /// Error or warning.
     pub severity: Severity,
     /// Pass, fail, hold or waived.
@@ -209,12 +210,28 @@ pub struct Finding {
     /// Observed facts the decision rests on (values, counts, expressions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
-    /// The waiver applied, for `waived`.
+    /// The waiver applied, for `waived` (boxed: most findings have none).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub waiver: Option<WaiverInfo>,
+    pub waiver: Option<Box<WaiverInfo>>,
     /// The rollout phase, for gate findings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phase: Option<String>,
+}
+
+/// One shared copy of each item id and title: 100,000 manifests hold millions of findings of a
+/// few dozen items.
+fn intern(s: &str) -> Arc<str> {
+    static STRINGS: std::sync::OnceLock<std::sync::Mutex<std::collections::HashSet<Arc<str>>>> =
+        std::sync::OnceLock::new();
+    let Ok(mut set) = STRINGS.get_or_init(Default::default).lock() else {
+        return Arc::from(s);
+    };
+    if let Some(shared) = set.get(s) {
+        return shared.clone();
+    }
+    let shared: Arc<str> = Arc::from(s);
+    set.insert(shared.clone());
+    shared
 }
 
 impl Finding {
@@ -227,8 +244,8 @@ impl Finding {
         message: String,
     ) -> Finding {
         Finding {
-            item: item.to_string(),
-            title: title.to_string(),
+            item: intern(item),
+            title: intern(title),
             severity,
             outcome,
             message,
@@ -453,7 +470,7 @@ impl Report {
         let verdict = verdict_of(manifests.iter().flat_map(|m| &m.findings));
         let used: std::collections::BTreeSet<&str> = manifests
             .iter()
-            .flat_map(|m| m.findings.iter().map(|f| f.item.as_str()))
+            .flat_map(|m| m.findings.iter().map(|f| &*f.item))
             .collect();
         let items = items
             .into_iter()

@@ -212,16 +212,16 @@ pub fn apply(
         let mut used = false;
         for f in findings
             .iter_mut()
-            .filter(|f| f.item == w.item && f.outcome == Outcome::Fail)
+            .filter(|f| *f.item == *w.item && f.outcome == Outcome::Fail)
         {
             f.outcome = Outcome::Waived;
-            f.waiver = Some(info.clone());
+            f.waiver = Some(Box::new(info.clone()));
             used = true;
         }
         if !used
             && findings
                 .iter()
-                .any(|f| f.item == w.item && f.outcome == Outcome::Pass)
+                .any(|f| *f.item == *w.item && f.outcome == Outcome::Pass)
         {
             problems.push(problem(
                 Severity::Warning,

@@ -164,12 +164,12 @@ proptest! {
         prop_assert!(report.verdict != Verdict::Pass || !blocking);
         // Independent oracle: a schema-valid prod manifest with a slow rollback and no waiver
         // for it must fail, whatever else it holds.
-        let schema_ok = !report.findings().any(|(_, f)| f.item == "LG-SCHEMA" || f.item == "LG-YAML");
+        let schema_ok = !report.findings().any(|(_, f)| &*f.item == "LG-SCHEMA" || &*f.item == "LG-YAML");
         let slow = m["service"]["stage"] == "prod" && m["rollback"]["max_minutes"].as_f64().is_some_and(|x| x > 5.0);
         let waived = m["waivers"].as_array().is_some_and(|w| w.iter().any(|w| w["item"] == "PROD-ROLLBACK-5MIN"));
         if schema_ok && slow && !waived {
             prop_assert_eq!(report.verdict, Verdict::Fail);
-            prop_assert!(report.findings().any(|(_, f)| f.item == "PROD-ROLLBACK-5MIN" && f.outcome == Outcome::Fail));
+            prop_assert!(report.findings().any(|(_, f)| &*f.item == "PROD-ROLLBACK-5MIN" && f.outcome == Outcome::Fail));
         }
         // Independent oracle: a schema-valid mmp or prod manifest whose written `checklists`
         // leaves out `production` fails LG-POLICY (the default policy requires it there).
@@ -177,11 +177,11 @@ proptest! {
         let dropped = m["checklists"].as_array().is_some_and(|c| !c.iter().any(|n| n == "production"));
         if schema_ok && ["mmp", "prod"].contains(&stage) && dropped {
             prop_assert_eq!(report.verdict, Verdict::Fail);
-            prop_assert!(report.findings().any(|(_, f)| f.item == "LG-POLICY" && f.outcome == Outcome::Fail && f.message.contains("`production`")));
+            prop_assert!(report.findings().any(|(_, f)| &*f.item == "LG-POLICY" && f.outcome == Outcome::Fail && f.message.contains("`production`")));
         }
         // An unknown key is always a schema failure.
         if m.get("extra").is_some() || m.get("owner").is_some() {
-            prop_assert!(report.findings().any(|(_, f)| f.item == "LG-SCHEMA" && f.message.contains("unknown key")));
+            prop_assert!(report.findings().any(|(_, f)| &*f.item == "LG-SCHEMA" && f.message.contains("unknown key")));
         }
     }
 
@@ -201,13 +201,13 @@ proptest! {
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         prop_assert_eq!(results.len(), open.len());
         for (r, (_, f)) in results.iter().zip(&open) {
-            prop_assert_eq!(r["ruleId"].as_str(), Some(f.item.as_str()));
+            prop_assert_eq!(r["ruleId"].as_str(), Some(&*f.item));
             prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(f.message.as_str())), Some(true));
         }
         let xml = launchgate::render::junit::render(&report);
-        let items: std::collections::BTreeSet<&str> = report.findings().map(|(_, f)| f.item.as_str()).collect();
+        let items: std::collections::BTreeSet<&str> = report.findings().map(|(_, f)| &*f.item).collect();
         prop_assert_eq!(xml.matches("<testcase ").count(), items.len());
-        let blocking: std::collections::BTreeSet<&str> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| f.item.as_str()).collect();
+        let blocking: std::collections::BTreeSet<&str> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| &*f.item).collect();
         prop_assert_eq!(xml.matches("<failure ").count(), blocking.len());
     }
 }

@@ -28,7 +28,7 @@ fn item(checklist: &str, id: &str, yaml: &str) -> Vec<Finding> {
     let list = builtin(checklist).unwrap();
     eval::evaluate(&list, &subject, &ctx)
         .into_iter()
-        .filter(|f| f.item == id)
+        .filter(|f| *f.item == *id)
         .collect()
 }
 

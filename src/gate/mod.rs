@@ -170,7 +170,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             .findings
             .iter()
             .filter(|f| f.blocks())
-            .map(|f| f.item.clone())
+            .map(|f| f.item.to_string())
             .collect(),
     };
     let evaluation = phase::evaluate(
@@ -198,8 +198,8 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             own,
         });
         for f in &phase_findings {
-            items.entry(f.item.clone()).or_insert_with(|| ItemInfo {
-                title: f.title.clone(),
+            items.entry(f.item.to_string()).or_insert_with(|| ItemInfo {
+                title: f.title.to_string(),
                 why: "Canary gates keep a rollout from advancing on bad or missing evidence: a violated gate means stop and roll back, missing or stale data means wait.".into(),
                 fix: "Look at the observed values and the sample named in the finding; `launchgate explain` does not cover gates, the manifest's `rollout.phases` defines them.".into(),
                 severity: Severity::Error,

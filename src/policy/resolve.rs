@@ -317,7 +317,7 @@ mod tests {
         );
         assert_eq!(findings.len(), 1);
         let f = &findings[0];
-        assert_eq!((f.item.as_str(), f.outcome), ("LG-POLICY", Outcome::Fail));
+        assert_eq!((&*f.item, f.outcome), ("LG-POLICY", Outcome::Fail));
         let at = f.location.as_ref().unwrap();
         assert_eq!((at.line, at.column), (3, 1));
         assert!(f.message.contains("`production`"), "{}", f.message);
@@ -373,7 +373,7 @@ mod tests {
         );
         let unknown: Vec<&Finding> = findings
             .iter()
-            .filter(|f| f.item == "LG-CHECKLIST")
+            .filter(|f| &*f.item == "LG-CHECKLIST")
             .collect();
         assert_eq!(unknown.len(), 1);
         assert_eq!(unknown[0].location.as_ref().unwrap().column, 14);

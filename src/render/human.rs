@@ -161,7 +161,7 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
     let mut help = f.help.clone().map(|h| sanitize(&h));
     let explained = report
         .items
-        .get(&f.item)
+        .get(&*f.item)
         .is_none_or(|i| i.checklist != "rollout");
     if explained {
         let more = format!("launchgate explain {}", f.item);
@@ -172,7 +172,7 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
     }
     Diag {
         message: format!("{prefix}{}", sanitize(&f.message)),
-        code: Some(f.item.clone()),
+        code: Some(f.item.to_string()),
         severity,
         help,
         source,
@@ -212,7 +212,7 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         let mut items: Vec<(&str, &str, Outcome, Severity)> = Vec::new();
         for f in &m.findings {
-            match items.iter_mut().find(|(id, ..)| *id == f.item) {
+            match items.iter_mut().find(|(id, ..)| *id == &*f.item) {
                 Some(entry) => {
                     if rank(f.outcome, f.severity) > rank(entry.2, entry.3) {
                         entry.2 = f.outcome;

@@ -84,7 +84,7 @@ pub fn render(report: &Report) -> String {
                     suites.len() - 1
                 }
             };
-            suites[idx].1.entry(f.item.as_str()).or_default().push(f);
+            suites[idx].1.entry(&*f.item).or_default().push(f);
         }
         if suites.is_empty() {
             suites.push((m.path.clone(), BTreeMap::new()));

@@ -122,7 +122,7 @@ pub fn to_value(report: &Report) -> Value {
             "partialFingerprints": { "launchgateFinding/v1": fnv(&[&f.item, file, line_text, f.phase.as_deref().unwrap_or("")]) },
             "properties": { "outcome": f.outcome.as_str() },
         });
-        if let Some(i) = ids.iter().position(|id| **id == f.item) {
+        if let Some(i) = ids.iter().position(|id| **id == *f.item) {
             result["ruleIndex"] = json!(i);
         }
         if let Some(w) = &f.waiver {
