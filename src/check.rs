@@ -437,14 +437,14 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         now_unix: opts.now.as_second(),
     }));
     let view = rule_view(&json);
-    ctx.add_variable_from_value("manifest", expr::from_json(&view));
+    ctx.add_variable_as_val("manifest", expr::convert::to_val(&view));
     // Files and dashboards are reached through `file()` and `dashboard_mentions()`; leaving
     // them out of `evidence` spares converting every runbook's facts for every manifest.
     let evidence: serde_json::Map<String, Value> = ["git", "alerts", "codeowners"]
         .into_iter()
         .filter_map(|k| Some((k.to_string(), facts_json.get(k)?.clone())))
         .collect();
-    ctx.add_variable_from_value("evidence", expr::from_json(&Value::Object(evidence)));
+    ctx.add_variable_as_val("evidence", expr::convert::to_val(&Value::Object(evidence)));
     ctx.add_variable_from_value("stage", manifest.service.stage.as_str());
     let subject = eval::Subject {
         doc: &doc,

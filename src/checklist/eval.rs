@@ -4,7 +4,7 @@ use cel::Context;
 use serde_json::Value;
 
 use super::{Checklist, Item, Rule};
-use crate::expr::from_json;
+use crate::expr::convert::to_val;
 use crate::report::{Finding, Location, Outcome};
 use crate::source::SourceFile;
 use crate::yaml::{Node, Route};
@@ -58,7 +58,7 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> 
         Some(Value::Array(elements)) => {
             for (i, element) in elements.iter().enumerate() {
                 let mut scope = ctx.new_inner_scope();
-                scope.add_variable_from_value("it", from_json(element));
+                scope.add_variable_as_val("it", to_val(element));
                 scope.add_variable_from_value("key", i as i64);
                 out.extend(check_one(item, rule, subject, &scope, &each.index(i)));
             }
@@ -66,7 +66,7 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> 
         Some(Value::Object(entries)) => {
             for (k, element) in entries {
                 let mut scope = ctx.new_inner_scope();
-                scope.add_variable_from_value("it", from_json(element));
+                scope.add_variable_as_val("it", to_val(element));
                 scope.add_variable_from_value("key", k.as_str());
                 out.extend(check_one(item, rule, subject, &scope, &each.key(k)));
             }

@@ -4,6 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use cel::Value;
+use cel::common::types::{
+    CelBool, CelDouble, CelInt, CelList, CelMap, CelMapKey, CelNull, CelString, CelUInt,
+};
+use cel::common::value::Val;
 use cel::objects::{Key, Map};
 use serde_json::Value as Json;
 
@@ -28,6 +32,29 @@ pub fn from_json(v: &Json) -> Value {
                 .collect();
             Value::Map(Map { map: Arc::new(map) })
         }
+    }
+}
+
+/// JSON straight to the interpreter's own values, as [`from_json`] would convert them: binding a
+/// manifest through [`Value`] builds every map twice.
+pub fn to_val(v: &Json) -> Box<dyn Val + 'static> {
+    match v {
+        Json::Null => Box::new(CelNull),
+        Json::Bool(b) => Box::new(CelBool::from(*b)),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => Box::new(CelInt::from(i)),
+            None => match n.as_u64() {
+                Some(u) => Box::new(CelUInt::from(u)),
+                None => Box::new(CelDouble::from(n.as_f64().unwrap_or(f64::NAN))),
+            },
+        },
+        Json::String(s) => Box::new(CelString::from(s.clone())),
+        Json::Array(a) => Box::new(CelList::from(a.iter().map(to_val).collect::<Vec<_>>())),
+        Json::Object(o) => Box::new(CelMap::from(
+            o.iter()
+                .map(|(k, v)| (CelMapKey::from(k.clone()), to_val(v)))
+                .collect::<HashMap<_, _>>(),
+        )),
     }
 }
 
@@ -69,5 +96,32 @@ pub fn display(v: &Value) -> String {
         Value::String(s) => s.to_string(),
         Value::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{f:.0}"),
         other => to_json(other).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn to_val_converts_as_from_json_does() {
+        let json = serde_json::json!({
+            "s": "x", "i": -3, "u": u64::MAX, "f": 1.5, "b": true, "n": null,
+            "l": [1, "a", {"k": []}], "m": {"deep": {"er": 2}}
+        });
+        let mut a = cel::Context::default();
+        a.add_variable_from_value("v", super::from_json(&json));
+        let mut b = cel::Context::default();
+        b.add_variable_as_val("v", super::to_val(&json));
+        for expr in [
+            "v",
+            "v.l[2].k",
+            "v.m.deep.er + 1",
+            "v.u",
+            "v.f * 2.0",
+            "size(v)",
+            "v.n == null",
+        ] {
+            let p = cel::Program::compile(expr).unwrap();
+            assert_eq!(p.execute(&a), p.execute(&b), "{expr}");
+        }
     }
 }

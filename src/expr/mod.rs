@@ -204,7 +204,12 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         crate::manifest::is_url(&u) && !u.chars().any(char::is_whitespace)
     });
     let s = scope.clone();
-    let _ = ctx.add_function("file", move |p: Arc<String>| from_json(&file_facts(&s, &p)));
+    let _ = ctx.add_function("file", move |p: Arc<String>| {
+        match s.files.get(p.as_str()) {
+            Some(facts) => from_json(facts),
+            None => from_json(&file_facts(&s, &p)),
+        }
+    });
     let s = scope.clone();
     let _ = ctx.add_function(
         "has_heading",
