@@ -32,7 +32,7 @@ fn cell_label(state: CellState) -> (&'static str, &'static str, &'static str) {
     match state {
         CellState::Pass => ("pass", "✓", "pass"),
         CellState::Fail => ("fail", "✗", "fail"),
-        CellState::Hold => ("hold", "⏸", "hold"),
+        CellState::Hold => ("hold", "◐", "hold"),
         CellState::Waived => ("waived", "⚑", "waived"),
         CellState::NotApplicable => ("na", "–", "n/a"),
     }
@@ -43,7 +43,7 @@ fn verdict_label(v: Verdict) -> (&'static str, &'static str, &'static str) {
     match v {
         Verdict::Pass => ("pass", "✓", "ready"),
         Verdict::Fail => ("fail", "✗", "not ready"),
-        Verdict::Hold => ("hold", "⏸", "held"),
+        Verdict::Hold => ("hold", "◐", "held"),
     }
 }
 
@@ -75,6 +75,7 @@ td details p{margin:.3rem 0 0;color:#1f2328;max-width:22rem}
 summary{cursor:pointer}
 .adv{font-size:.75em}
 .path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8em;word-break:break-all}
+#matrix td.path{white-space:nowrap;word-break:normal}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0;border:1px solid var(--line);border-radius:.4rem;padding:.5rem .8rem}
 .controls label{display:flex;flex-direction:column;font-size:.85rem}
 .controls select{font:inherit;padding:.15rem}
@@ -166,7 +167,7 @@ fn summary(out: &mut String, card: &Scorecard) {
         ("", "", h.services, "services", "services"),
         ("pass", "✓", h.ready, "ready", "ready"),
         ("fail", "✗", h.not_ready, "not ready", "not-ready"),
-        ("hold", "⏸", h.held, "held", "held"),
+        ("hold", "◐", h.held, "held", "held"),
         (
             "waived",
             "⚑",
@@ -183,7 +184,7 @@ fn summary(out: &mut String, card: &Scorecard) {
         ),
         (
             "hold",
-            "⌛",
+            "◷",
             h.stale_soon,
             "evidence going stale within 30 days",
             "stale-30",
@@ -284,7 +285,7 @@ fn stale(out: &mut String, card: &Scorecard) {
     for s in &card.stale {
         let _ = writeln!(
             out,
-            "<tr><td class=\"hold\"><span aria-hidden=\"true\">⌛</span> {days} day{pl}</td><th scope=\"row\">{svc}</th><td><code>{item}</code> {title}</td><td><code>{field}</code></td><td><time datetime=\"{date}\">{date}</time></td><td>{max} days</td><td><time datetime=\"{on}\">{on}</time></td><td class=\"path\">{path}</td></tr>",
+            "<tr><td class=\"hold\"><span aria-hidden=\"true\">◷</span> {days} day{pl}</td><th scope=\"row\">{svc}</th><td><code>{item}</code> {title}</td><td><code>{field}</code></td><td><time datetime=\"{date}\">{date}</time></td><td>{max} days</td><td><time datetime=\"{on}\">{on}</time></td><td class=\"path\">{path}</td></tr>",
             days = s.days_left,
             pl = if s.days_left == 1 { "" } else { "s" },
             svc = esc(&s.service),
@@ -377,7 +378,7 @@ fn matrix(out: &mut String, card: &Scorecard) {
     out.push_str("<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-labelledby=\"c-matrix\">\n<table id=\"matrix\">\n");
     let _ = writeln!(
         out,
-        "<caption id=\"c-matrix\">{} services × {} checklist items: ✓ pass, ✗ fail, ⏸ hold, ⚑ waived, – not applicable. Open a cell for its findings.</caption>",
+        "<caption id=\"c-matrix\">{} services × {} checklist items: ✓ pass, ✗ fail, ◐ hold, ⚑ waived, – not applicable. Open a cell for its findings.</caption>",
         card.rows.len(),
         card.columns.len()
     );
