@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{NOW, launchgate, root, tool};
+use common::{NOW, launchgate, root};
 use scraper::{ElementRef, Html, Selector};
 
 const ORG: &str = "examples/org";
@@ -496,9 +496,36 @@ fn a_thousand_services_render_quickly_into_a_small_file() {
     let size = std::fs::metadata(&page).unwrap().len();
     eprintln!("1,000 services: {size} bytes in {took:?}");
     assert!(size < 5 * 1024 * 1024, "{size} bytes");
-    assert!(took < std::time::Duration::from_secs(2), "{took:?}");
+    // The budget is 2 s for the shipped (release) binary; an unoptimised test build
+    // of launchgate itself gets three times that, so a loaded CI machine does not flake.
+    let budget = if cfg!(debug_assertions) { 6 } else { 2 };
+    assert!(
+        took < std::time::Duration::from_secs(budget),
+        "{took:?} over {budget} s"
+    );
     let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
     assert_eq!(doc.select(&sel("#matrix tbody tr")).count(), 1000);
+}
+
+/// Debian's `chromium` (scripts/install-test-tools.sh installs it), else a Chromium build the
+/// machine already has (GitHub's Ubuntu runners ship Google Chrome); `None` says it skipped.
+fn browser() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    for name in [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ] {
+        for dir in std::env::split_paths(&path) {
+            let c = dir.join(name);
+            if c.is_file() {
+                return Some(c);
+            }
+        }
+    }
+    eprintln!("SKIPPED: no `chromium` to render the page in; run scripts/install-test-tools.sh");
+    None
 }
 
 /// Headless Chromium with nothing that could reach the network.
@@ -523,7 +550,7 @@ fn chromium(chrome: &Path, args: &[String]) -> std::process::Output {
 
 #[test]
 fn chromium_renders_the_page_and_the_filters_work() {
-    let Some(chrome) = tool("chromium") else {
+    let Some(chrome) = browser() else {
         return;
     };
     let dir = org_report(&[("html", "org.html")]);
