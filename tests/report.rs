@@ -40,10 +40,13 @@ fn text(e: ElementRef<'_>) -> String {
     e.text().collect::<String>().trim().to_string()
 }
 
-/// The matrix as (service -> (item -> (cell class, cell text))), plus the item columns.
+/// One matrix row: the service (row header), its cells as (class, text), and the element.
+struct MatrixRow(String, Vec<(String, String)>, ElementRef<'static>);
+
+/// The matrix: the item columns and the rows.
 struct Matrix {
     items: Vec<String>,
-    rows: Vec<(String, Vec<(String, String)>, ElementRef<'static>)>,
+    rows: Vec<MatrixRow>,
 }
 
 fn matrix(doc: &'static Html) -> Matrix {
@@ -59,7 +62,7 @@ fn matrix(doc: &'static Html) -> Matrix {
                 .select(&sel("td"))
                 .map(|td| (td.value().attr("class").unwrap_or("").to_string(), text(td)))
                 .collect();
-            (name, cells, tr)
+            MatrixRow(name, cells, tr)
         })
         .collect();
     Matrix { items, rows }
@@ -142,7 +145,10 @@ fn html_matrix_holds_every_service_item_and_state() {
     // ledger: restore test 2026-07-01 is 147 days old, over production's 90.
     let (class, shown) = m.cell("ledger", "PROD-BACKUP-RESTORE");
     assert_eq!(class, "fail");
-    assert!(shown.contains("✗ fail") && shown.contains("147 days ago"), "{shown}");
+    assert!(
+        shown.contains("✗ fail") && shown.contains("147 days ago"),
+        "{shown}"
+    );
     // fraud-scoring: the same failure, waived by @payments-director until 2026-12-03.
     let (class, shown) = m.cell("fraud-scoring", "PROD-BACKUP-RESTORE");
     assert_eq!(class, "waived");
@@ -152,7 +158,10 @@ fn html_matrix_holds_every_service_item_and_state() {
     assert_eq!(m.cell("search-api", "PROD-ROLLBACK-5MIN").0, "fail");
     assert_eq!(m.cell("search-api", "PROD-ONCALL").0, "pass");
     // crawler is a poc: no launch or production item applies.
-    assert_eq!(m.cell("crawler", "LAUNCH-OWNERS"), ("na".into(), "– n/a".into()));
+    assert_eq!(
+        m.cell("crawler", "LAUNCH-OWNERS"),
+        ("na".into(), "– n/a".into())
+    );
     assert_eq!(m.cell("crawler", "PROD-SLA").0, "na");
     // invoice-mailer is an mvp: launch items from mvp on, production items from mmp on.
     assert_eq!(m.cell("invoice-mailer", "LAUNCH-OWNERS").0, "pass");
@@ -208,7 +217,10 @@ fn html_matrix_holds_every_service_item_and_state() {
     let stale = rows("stale");
     let checkout = stale.iter().find(|r| r[1] == "checkout-api").unwrap();
     assert_eq!(checkout[3], "rollback.last_tested");
-    assert_eq!(checkout[5], "90 days", "the limit comes from production.yaml's rule");
+    assert_eq!(
+        checkout[5], "90 days",
+        "the limit comes from production.yaml's rule"
+    );
     assert_eq!(checkout[6], "2026-12-01");
     let indexer = stale.iter().find(|r| r[1] == "indexer").unwrap();
     assert_eq!(indexer[5], "180 days");
@@ -230,7 +242,10 @@ fn html_is_self_contained_and_accessible() {
             }
         }
     }
-    assert_eq!(doc.select(&sel("link, iframe, img, object, embed")).count(), 0);
+    assert_eq!(
+        doc.select(&sel("link, iframe, img, object, embed")).count(),
+        0
+    );
     let scripts: Vec<_> = doc.select(&sel("script")).collect();
     assert_eq!(scripts.len(), 1);
     assert!(scripts[0].value().attr("src").is_none());
@@ -251,7 +266,9 @@ fn html_is_self_contained_and_accessible() {
     assert!(form.value().attr("hidden").is_some());
     for name in ["team", "tier", "stage", "verdict", "item", "state", "sort"] {
         assert!(
-            form.select(&sel(&format!("select[name={name}]"))).next().is_some(),
+            form.select(&sel(&format!("select[name={name}]")))
+                .next()
+                .is_some(),
             "{name}"
         );
     }
@@ -303,11 +320,20 @@ fn hostile_names_render_as_text() {
     );
     let html = std::fs::read_to_string(&html_path).unwrap();
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
-    for raw in ["<script>alert", "<img", "<b onmouseover", "</td></tr><tr><td>evil"] {
+    for raw in [
+        "<script>alert",
+        "<img",
+        "<b onmouseover",
+        "</td></tr><tr><td>evil",
+    ] {
         assert!(!html.contains(raw), "{raw} is markup");
     }
     let doc = Html::parse_document(&html);
-    assert_eq!(doc.select(&sel("script")).count(), 1, "only the page's own script");
+    assert_eq!(
+        doc.select(&sel("script")).count(),
+        1,
+        "only the page's own script"
+    );
     assert_eq!(doc.select(&sel("img")).count(), 0);
     for e in doc.select(&sel("*")) {
         assert!(
@@ -329,8 +355,14 @@ fn hostile_names_render_as_text() {
     );
     let (class, shown) = m.cell("<script>alert(1)</script>", "LAUNCH-REHEARSAL");
     assert_eq!(class, "waived");
-    assert!(shown.contains("</details><script>alert(4)</script>"), "{shown}");
-    assert!(shown.contains("<b onmouseover=alert(3)>boss</b>"), "{shown}");
+    assert!(
+        shown.contains("</details><script>alert(4)</script>"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("<b onmouseover=alert(3)>boss</b>"),
+        "{shown}"
+    );
     let schema_row = m.rows.iter().find(|r| r.0 == "svc/readiness.yaml").unwrap();
     assert!(text(schema_row.2).contains("<script>alert(5)</script>"));
     // The same text stays inert in the Markdown.
@@ -357,7 +389,10 @@ fn json_output_is_the_page_model() {
     assert_eq!(card["headline"]["not_ready"], 6);
     assert_eq!(card["headline"]["held"], 1);
     assert_eq!(card["waivers"][0]["approved_by"], "@data-director");
-    assert!(dir.path().join("org.md").is_file(), "every --format is written");
+    assert!(
+        dir.path().join("org.md").is_file(),
+        "every --format is written"
+    );
 }
 
 #[test]
@@ -365,7 +400,13 @@ fn the_example_organisation_loads_cleanly() {
     // The manifests are real shapes: none has a YAML, schema or path problem.
     let (code, report) = common::check_json(&root().join(ORG));
     assert_eq!(code, 1, "some services are not ready on purpose");
-    for bad in ["LG-YAML", "LG-SCHEMA", "LG-PATH", "LG-EVIDENCE", "LG-WAIVER"] {
+    for bad in [
+        "LG-YAML",
+        "LG-SCHEMA",
+        "LG-PATH",
+        "LG-EVIDENCE",
+        "LG-WAIVER",
+    ] {
         assert!(
             common::findings_of(&report, bad)
                 .iter()
@@ -597,7 +638,11 @@ fn chromium_renders_the_page_and_the_filters_work() {
         .filter(|tr| tr.value().attr("hidden").is_none())
         .map(|tr| tr.value().attr("data-service").unwrap().to_string())
         .collect();
-    assert_eq!(visible, ["search-api", "query-suggest"], "most failing first");
+    assert_eq!(
+        visible,
+        ["search-api", "query-suggest"],
+        "most failing first"
+    );
     assert_eq!(
         text(dom.select(&sel("#shown")).next().unwrap()),
         "2 of 16 services shown"

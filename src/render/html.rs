@@ -250,9 +250,8 @@ fn waivers(out: &mut String, card: &Scorecard) {
         };
         let _ = writeln!(
             out,
-            "<tr><td class=\"{cls}\">{icon} {days} day{s} <span class=\"adv\">({window})</span></td><th scope=\"row\">{svc}</th><td><code>{item}</code></td><td>{by}</td><td><time datetime=\"{exp}\">{exp}</time></td><td>{reason}</td><td class=\"path\">{path}</td></tr>",
+            "<tr><td class=\"{cls}\"><span aria-hidden=\"true\">⚑</span> {days} day{s} <span class=\"adv\">({window})</span></td><th scope=\"row\">{svc}</th><td><code>{item}</code></td><td>{by}</td><td><time datetime=\"{exp}\">{exp}</time></td><td>{reason}</td><td class=\"path\">{path}</td></tr>",
             cls = if w.soon { "fail" } else { "hold" },
-            icon = "<span aria-hidden=\"true\">⚑</span>",
             days = w.days_left,
             s = if w.days_left == 1 { "" } else { "s" },
             svc = esc(&w.service),
