@@ -16,12 +16,50 @@ fn sel(s: &str) -> Selector {
     Selector::parse(s).unwrap()
 }
 
-/// Runs `report` over the example organisation, writing `formats` (FMT, file name) into a
-/// temporary directory; returns the directory.
+/// The example organisation in a git repository of its own, at `examples/org` as here, so
+/// the known-good release and code owners do not depend on how this repository was cloned
+/// (CI clones shallow): the organisation as the previous release (tagged
+/// [`common::PREVIOUS_RELEASE`]), then a release whose manifests name that tag.
+fn org_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let org = d.join(ORG);
+    std::fs::create_dir_all(&org).unwrap();
+    common::copy_dir(&root().join(ORG), &org);
+    // This repository's code owners: `*` owns the shared evidence, each team its services.
+    let owners = std::fs::read_to_string(root().join(".github/CODEOWNERS")).unwrap();
+    assert!(owners.contains("/examples/org/search/"), "CODEOWNERS names the example teams");
+    common::write_tree(d, &[(".github/CODEOWNERS", &owners)]);
+    common::git(d, &["init", "-q", "-b", "main"]);
+    common::git(d, &["add", "."]);
+    common::git(d, &["commit", "-q", "-m", "previous release"]);
+    common::git(d, &["tag", common::PREVIOUS_RELEASE]);
+    for team in ["payments", "search", "platform"] {
+        for entry in std::fs::read_dir(org.join(team)).unwrap() {
+            let manifest = entry.unwrap().path().join("readiness.yaml");
+            let text = std::fs::read_to_string(&manifest).unwrap();
+            let text: String = text
+                .lines()
+                .map(|l| match l.find("known_good: ") {
+                    Some(at) => format!("{}known_good: {}\n", &l[..at], common::PREVIOUS_RELEASE),
+                    None => format!("{l}\n"),
+                })
+                .collect();
+            std::fs::write(&manifest, text).unwrap();
+        }
+    }
+    common::git(d, &["commit", "-q", "-am", "this release"]);
+    dir
+}
+
+/// Runs `report` over the example organisation (in [`org_repo`]), writing `formats` (FMT,
+/// file name) into a temporary directory; returns that directory.
 fn org_report(formats: &[(&str, &str)]) -> tempfile::TempDir {
+    let repo = org_repo();
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = launchgate();
-    cmd.args(["report", ORG, REMOTE, "--now", NOW]);
+    cmd.current_dir(repo.path())
+        .args(["report", ORG, REMOTE, "--now", NOW]);
     for (fmt, file) in formats {
         cmd.arg("--format")
             .arg(format!("{fmt}={}", dir.path().join(file).display()));
@@ -398,7 +436,14 @@ fn json_output_is_the_page_model() {
 #[test]
 fn the_example_organisation_loads_cleanly() {
     // The manifests are real shapes: none has a YAML, schema or path problem.
-    let (code, report) = common::check_json(&root().join(ORG));
+    let repo = org_repo();
+    let out = launchgate()
+        .current_dir(repo.path())
+        .args(["check", ORG, "--format", "json", "--now", NOW])
+        .output()
+        .unwrap();
+    let code = out.status.code().unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(code, 1, "some services are not ready on purpose");
     for bad in [
         "LG-YAML",
