@@ -28,7 +28,10 @@ fn org_repo() -> tempfile::TempDir {
     common::copy_dir(&root().join(ORG), &org);
     // This repository's code owners: `*` owns the shared evidence, each team its services.
     let owners = std::fs::read_to_string(root().join(".github/CODEOWNERS")).unwrap();
-    assert!(owners.contains("/examples/org/search/"), "CODEOWNERS names the example teams");
+    assert!(
+        owners.contains("/examples/org/search/"),
+        "CODEOWNERS names the example teams"
+    );
     common::write_tree(d, &[(".github/CODEOWNERS", &owners)]);
     common::git(d, &["init", "-q", "-b", "main"]);
     common::git(d, &["add", "."]);
@@ -215,7 +218,9 @@ fn html_matrix_holds_every_service_item_and_state() {
     assert_eq!(m.field("auth-gateway", "data-tier"), "1");
     assert_eq!(m.field("indexer", "data-stage"), "mmp");
     let row = m.rows.iter().find(|r| r.0 == "stream-router").unwrap();
-    assert!(text(row.2).contains("(from examples/org/reports/data-platform.json)"));
+    assert!(text(row.2).contains(
+        "(from examples/org/reports/data-platform.json, checked at 2026-11-25T12:00:00Z)"
+    ));
 
     // Headline numbers.
     let count = |key: &str| -> String {

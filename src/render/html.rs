@@ -74,7 +74,7 @@ td details{white-space:normal;min-width:6rem}
 td details p{margin:.3rem 0 0;color:#1f2328;max-width:22rem}
 summary{cursor:pointer}
 .adv{font-size:.75em}
-.path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8em;word-break:break-all}
+.path{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.8em;word-break:break-all;min-width:12rem}
 #matrix td.path{white-space:nowrap;word-break:normal}
 .controls{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;margin:.5rem 0;border:1px solid var(--line);border-radius:.4rem;padding:.5rem .8rem}
 .controls label{display:flex;flex-direction:column;font-size:.85rem}
@@ -434,7 +434,12 @@ fn row(out: &mut String, r: &Row) {
     }
     let _ = write!(out, "<td class=\"path\">{}", esc(&r.path));
     if let Some(from) = &r.from {
-        let _ = write!(out, " <span class=\"adv\">(from {})</span>", esc(from));
+        let _ = write!(
+            out,
+            " <span class=\"adv\">(from {}, checked at {})</span>",
+            esc(from),
+            esc(&r.checked_at)
+        );
     }
     out.push_str("</td></tr>\n");
 }

@@ -97,7 +97,12 @@ pub fn render(card: &Scorecard) -> String {
         };
         let mut path = cell(&r.path);
         if let Some(from) = &r.from {
-            let _ = write!(path, " (from {})", cell(from));
+            let _ = write!(
+                path,
+                " (from {}, checked at {})",
+                cell(from),
+                cell(&r.checked_at)
+            );
         }
         let _ = writeln!(
             out,

@@ -94,6 +94,9 @@ pub struct Row {
     /// The JSON report the row was read from; none when checked by this run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// When the row's check ran (the report's `now`, RFC 3339): a JSON report's verdicts are
+    /// as of its own run, not this one.
+    pub checked_at: String,
     /// One cell per column, in column order.
     pub cells: Vec<Cell>,
     /// Count of cells per state, for the row's summary.
@@ -256,7 +259,8 @@ impl Scorecard {
         let mut stale = BTreeSet::new();
         for s in sources {
             for m in &s.report.manifests {
-                let row = row(m, &columns, s.from.clone());
+                let mut row = row(m, &columns, s.from.clone());
+                row.checked_at = s.report.now.clone();
                 collect_waivers(m, &row.service, today, &mut waivers);
                 collect_stale(m, &row.service, &titles, today, &mut stale);
                 rows.push(row);
@@ -392,6 +396,7 @@ fn row(m: &ManifestReport, columns: &[Column], from: Option<String>) -> Row {
         verdict: m.verdict,
         path: m.path.clone(),
         from,
+        checked_at: String::new(),
         cells,
         counts,
     }
