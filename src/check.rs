@@ -318,6 +318,9 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             path: display_path(path),
             service: None,
             stage: None,
+            tier: None,
+            team: None,
+            freshness: Vec::new(),
             verdict: Verdict::Pass,
             checklists: Vec::new(),
             not_applied: Vec::new(),
@@ -384,6 +387,11 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     })?;
     checked.report.service = Some(manifest.service.name.clone());
     checked.report.stage = Some(manifest.service.stage.clone());
+    checked.report.tier = manifest.service.tier;
+    checked.report.team = json
+        .pointer("/owners/team")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     let base = Base::for_manifest(path).map_err(|e| Error::Io {
         path: src.display.clone(),
         reason: e.to_string(),
@@ -459,6 +467,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             known.insert(item.id.clone(), item.applies(&manifest.service.stage));
         }
     }
+    checked.report.freshness =
+        crate::freshness::deadlines(&checklists, &view, &manifest.service.stage);
     checked.checklists = checklists;
     let base_waivers = match &opts.base {
         None => None,

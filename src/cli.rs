@@ -55,6 +55,11 @@ pub enum Command {
     Schema(SchemaArgs),
     /// List the built-in (and given) checklists and their items.
     Checklists(ChecklistsArgs),
+    /// Write a scorecard of readiness across many services: one self-contained HTML page,
+    /// Markdown or JSON, from manifests (checked as `check` would) and `check` JSON reports.
+    ///
+    /// Exit codes: 0 the scorecard was written, whatever the verdicts; 2 bad input.
+    Report(ScorecardArgs),
 }
 
 /// Options shared by commands that produce a report.
@@ -167,6 +172,22 @@ pub enum SchemaKind {
     Policy,
 }
 
+/// `launchgate report`.
+#[derive(Debug, Args)]
+pub struct ScorecardArgs {
+    /// Manifests, directories (checked as `check` checks them) and JSON reports written by
+    /// `launchgate check --format json` (`*.json`). Default: the current directory.
+    pub paths: Vec<PathBuf>,
+    /// Output: html, markdown or json, optionally to a file (FMT or FMT=PATH; repeatable).
+    /// Default: markdown to stdout.
+    #[arg(long = "format", short = 'f', value_name = "FMT[=PATH]")]
+    pub formats: Vec<crate::render::PageOutput>,
+    /// Evaluation time, RFC 3339 (`2026-11-24T12:00:00Z`) or a date; default: now. Checks,
+    /// expiring waivers and stale evidence count from it.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+}
+
 /// `launchgate checklists`.
 #[derive(Debug, Args)]
 pub struct ChecklistsArgs {
@@ -200,6 +221,7 @@ pub fn run(cli: Cli) -> i32 {
             Ok(0)
         }
         Command::Checklists(args) => crate::explain::list(&args.checklists),
+        Command::Report(args) => scorecard(args),
     };
     match result {
         Ok(code) => code,
@@ -323,6 +345,46 @@ fn gate(args: GateArgs, color: bool) -> Result<i32, Error> {
     let report = crate::gate::run(&manifest, &opts)?;
     emit(&report, &args.report, color)?;
     Ok(report.verdict.exit_code())
+}
+
+fn scorecard(args: ScorecardArgs) -> Result<i32, Error> {
+    let now = parse_now(args.now.as_deref())?;
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths
+    };
+    let inputs = crate::scorecard::input::load(&paths, &crate::check::Options::at(now))?;
+    let sources: Vec<crate::scorecard::Source<'_>> = inputs
+        .reports
+        .iter()
+        .map(|(report, from)| crate::scorecard::Source {
+            report,
+            from: from.clone(),
+        })
+        .collect();
+    let today = now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
+    let card = crate::scorecard::Scorecard::build(&sources, &now.to_string(), today);
+    let mut outputs = args.formats;
+    if outputs.is_empty() {
+        outputs.push(crate::render::PageOutput {
+            format: crate::render::PageFormat::Markdown,
+            path: None,
+        });
+    }
+    for out in &outputs {
+        let text = crate::render::render_page(&card, out.format);
+        match &out.path {
+            None => {
+                let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            }
+            Some(path) => std::fs::write(path, text).map_err(|e| Error::Io {
+                path: crate::source::display_path(path),
+                reason: e.to_string(),
+            })?,
+        }
+    }
+    Ok(0)
 }
 
 /// Writes every requested output; human to stdout when none is requested.

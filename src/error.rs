@@ -23,6 +23,14 @@ pub enum Error {
     /// The repository policy could not be loaded.
     #[error(transparent)]
     Policy(#[from] PolicyError),
+    /// A JSON file given to `launchgate report` is not a check report this version can read.
+    #[error("`{path}`: {reason}")]
+    BadReport {
+        /// Displayed path.
+        path: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// Bad usage not caught by argument parsing.
     #[error("{0}")]
     Usage(String),

@@ -14,6 +14,7 @@ pub mod error;
 pub mod evidence;
 pub mod explain;
 pub mod expr;
+pub mod freshness;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
@@ -24,6 +25,7 @@ pub mod policy;
 pub mod render;
 pub mod report;
 pub mod schema;
+pub mod scorecard;
 pub mod source;
 pub mod unique;
 pub mod waiver;

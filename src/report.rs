@@ -330,6 +330,22 @@ pub struct AppliedChecklist {
     pub required_by: Option<String>,
 }
 
+/// A dated piece of evidence (a rollback test, a restore test, a review, a rehearsal) and when
+/// an item's age limit makes it stale, so reports can warn before it fails.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Freshness {
+    /// The item whose rule limits the age.
+    pub item: String,
+    /// The manifest field holding the date, e.g. `rollback.last_tested`.
+    pub field: String,
+    /// The recorded date (ISO).
+    pub date: String,
+    /// The longest age the item accepts, in days.
+    pub max_age_days: i64,
+    /// The first day the item fails on age (ISO): `date + max_age_days + 1`.
+    pub stale_on: String,
+}
+
 /// Results for one manifest (check) or one manifest's rollout (gate).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ManifestReport {
@@ -341,6 +357,15 @@ pub struct ManifestReport {
     /// `service.stage`, once the manifest is readable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<String>,
+    /// `service.tier`, once the manifest is readable and when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<u8>,
+    /// `owners.team`, once the manifest is readable and when it names one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Dated evidence and the day each piece goes stale under the applied checklists' limits.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub freshness: Vec<Freshness>,
     /// This manifest's verdict.
     pub verdict: Verdict,
     /// Checklists applied, in order, and where each came from (`check`, once readable).

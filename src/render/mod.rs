@@ -1,11 +1,13 @@
 //! Renderers: each formats a finished [`Report`] and never re-checks anything.
 
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
 pub mod markdown;
 pub mod sarif;
+pub mod scorecard_md;
 
 use std::path::PathBuf;
 
@@ -73,6 +75,70 @@ impl std::str::FromStr for Output {
             )
         })?;
         Ok(Output { format, path })
+    }
+}
+
+/// An output format of `launchgate report` (the scorecard page).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageFormat {
+    /// One self-contained HTML page.
+    Html,
+    /// Markdown for a PR comment or a step summary.
+    Markdown,
+    /// The page model as JSON.
+    Json,
+}
+
+impl PageFormat {
+    /// All format names, for help and errors.
+    pub const NAMES: &'static [&'static str] = &["html", "markdown", "json"];
+}
+
+/// One requested scorecard output: a format and where it goes (stdout when `None`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageOutput {
+    /// Format.
+    pub format: PageFormat,
+    /// File to write, or stdout.
+    pub path: Option<PathBuf>,
+}
+
+impl std::str::FromStr for PageOutput {
+    type Err = String;
+
+    /// Parses `FMT` or `FMT=PATH`.
+    fn from_str(s: &str) -> Result<PageOutput, String> {
+        let (name, path) = match s.split_once('=') {
+            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+            Some((n, _)) => return Err(format!("`{n}=` needs a file path after `=`")),
+            None => (s, None),
+        };
+        let format = match name {
+            "html" => PageFormat::Html,
+            "markdown" => PageFormat::Markdown,
+            "json" => PageFormat::Json,
+            _ => {
+                return Err(format!(
+                    "unknown format `{name}`; use one of: {}",
+                    PageFormat::NAMES.join(", ")
+                ));
+            }
+        };
+        Ok(PageOutput { format, path })
+    }
+}
+
+/// Renders the scorecard in one format.
+pub fn render_page(card: &crate::scorecard::Scorecard, format: PageFormat) -> String {
+    match format {
+        PageFormat::Html => html::render(card),
+        PageFormat::Markdown => scorecard_md::render(card),
+        PageFormat::Json => {
+            let mut s = serde_json::to_string_pretty(card)
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            s.push('\n');
+            s
+        }
     }
 }
 
