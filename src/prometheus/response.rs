@@ -188,7 +188,7 @@ mod tests {
         let m = br#"{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"app"},"values":[[1700000060,"2"],[1700000000.5,"NaN"],[1700000120,"+Inf"]]}]}}"#;
         let s = parse(200, m).unwrap();
         assert_eq!(s[0].labels["job"], "app");
-        assert_eq!(s[0].points[0], (1_700_000_000_500, s[0].points[0].1));
+        assert_eq!(s[0].points[0].0, 1_700_000_000_500);
         assert!(s[0].points[0].1.is_nan());
         assert_eq!(s[0].points[1], (1_700_000_060_000, 2.0));
         assert_eq!(s[0].points[2].1, f64::INFINITY);
