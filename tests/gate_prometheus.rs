@@ -308,6 +308,14 @@ fn gates_over_a_real_prometheus() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+
+    // The example the README runs: every phase passes, GA's `require_check` included.
+    let example = common::root().join("examples/checkout-service/readiness.yaml");
+    let (code, report, stderr) = gate(&example, NOW_TEXT, &["--prometheus", &server.url], &[]);
+    assert_eq!(verdicts(&report), ["pass", "pass", "pass"], "{report:#} {stderr}");
+    assert_eq!(code, 0);
+    let (_, msg) = finding(&report, "general-availability/after");
+    assert!(msg.contains("all 4 held"), "{msg}");
 }
 
 #[test]

@@ -19,7 +19,8 @@ pub const SPAN: i64 = 3 * 3600;
 pub fn rates(job: &str, instance: &str, t: i64) -> Option<(f64, f64)> {
     let normal = (10.0, 0.05);
     match (job, instance) {
-        ("healthy", _) | ("slow", "a") => Some(normal),
+        // `checkout` is what examples/checkout-service asks about.
+        ("healthy" | "checkout", _) | ("slow", "a") => Some(normal),
         // Instance b's 5xx jump to 5/s for the last 10 minutes; a stays healthy.
         ("spike", "a") => Some(normal),
         ("spike", "b") if t > NOW - 600 => Some((10.0, 5.0)),
@@ -39,6 +40,7 @@ pub fn rates(job: &str, instance: &str, t: i64) -> Option<(f64, f64)> {
 /// Jobs and their instances (the job `absent` has no data at all).
 pub const JOBS: &[(&str, &[&str])] = &[
     ("healthy", &["a", "b"]),
+    ("checkout", &["a", "b"]),
     ("spike", &["a", "b"]),
     ("slow", &["a"]),
     ("stopped", &["a"]),
