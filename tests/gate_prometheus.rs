@@ -85,8 +85,8 @@ fn start(port: Option<u16>) -> Option<Server> {
             return Some(server);
         }
         if Instant::now() > deadline {
-            let log =
-                std::fs::read_to_string(server._dir.path().join("prometheus.log")).unwrap_or_default();
+            let log = std::fs::read_to_string(server._dir.path().join("prometheus.log"))
+                .unwrap_or_default();
             panic!("prometheus did not become ready: {log}");
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -190,7 +190,15 @@ const SCENARIOS: &[Scenario] = &[
         exit: 0,
         phases: ["pass", "pass"],
         findings: &[
-            ("canary-1/error-ratio", "pass", &["all 2 series", "{instance=\"a\"}: max(value) = 0.00497", "{instance=\"b\"}"]),
+            (
+                "canary-1/error-ratio",
+                "pass",
+                &[
+                    "all 2 series",
+                    "{instance=\"a\"}: max(value) = 0.00497",
+                    "{instance=\"b\"}",
+                ],
+            ),
             ("canary-1/p99-latency-now", "pass", &["value = 0.248"]),
             ("canary-2/after", "pass", &["all 2 held"]),
         ],
@@ -203,7 +211,16 @@ const SCENARIOS: &[Scenario] = &[
         exit: 1,
         phases: ["fail", "fail"],
         findings: &[
-            ("canary-1/error-ratio", "fail", &["fails over the last 30m for {instance=\"b\"}", "max(value) = 0.333", "first offending sample: 0.", "at 2026-11-25T11:51:00Z"]),
+            (
+                "canary-1/error-ratio",
+                "fail",
+                &[
+                    "fails over the last 30m for {instance=\"b\"}",
+                    "max(value) = 0.333",
+                    "first offending sample: 0.",
+                    "at 2026-11-25T11:51:00Z",
+                ],
+            ),
             ("canary-1/p99-latency-now", "pass", &["value = 0.248"]),
         ],
     },
@@ -223,7 +240,15 @@ const SCENARIOS: &[Scenario] = &[
         exit: 1,
         phases: ["fail", "fail"],
         findings: &[
-            ("canary-1/p99-latency-now", "fail", &["fails now for {}", "value = 1.37499999999", "at 2026-11-25T12:00:00Z"]),
+            (
+                "canary-1/p99-latency-now",
+                "fail",
+                &[
+                    "fails now for {}",
+                    "value = 1.37499999999",
+                    "at 2026-11-25T12:00:00Z",
+                ],
+            ),
             ("canary-1/error-ratio", "pass", &["its series"]),
         ],
     },
@@ -235,7 +260,13 @@ const SCENARIOS: &[Scenario] = &[
         exit: 3,
         phases: ["hold", "hold"],
         findings: &[
-            ("canary-1/error-ratio", "hold", &["the series stops at 2026-11-25T11:44:00Z, 16m before the evaluation time (max_gap 5m)"]),
+            (
+                "canary-1/error-ratio",
+                "hold",
+                &[
+                    "the series stops at 2026-11-25T11:44:00Z, 16m before the evaluation time (max_gap 5m)",
+                ],
+            ),
             ("canary-1/p99-latency-now", "hold", &["returned no series"]),
         ],
     },
@@ -246,8 +277,16 @@ const SCENARIOS: &[Scenario] = &[
         exit: 3,
         phases: ["hold", "hold"],
         findings: &[
-            ("canary-1/error-ratio", "hold", &["the value is NaN at 2026-11-25T11:31:00Z"]),
-            ("canary-1/p99-latency-now", "hold", &["the value is NaN at 2026-11-25T12:00:00Z"]),
+            (
+                "canary-1/error-ratio",
+                "hold",
+                &["the value is NaN at 2026-11-25T11:31:00Z"],
+            ),
+            (
+                "canary-1/p99-latency-now",
+                "hold",
+                &["the value is NaN at 2026-11-25T12:00:00Z"],
+            ),
         ],
     },
     // No data for the job at all.
@@ -271,7 +310,15 @@ const SCENARIOS: &[Scenario] = &[
         phases: ["pass", "fail"],
         findings: &[
             ("canary-1/error-ratio", "pass", &["its series"]),
-            ("canary-2/after", "fail", &["did not hold over the 30m ending 2026-11-25T11:11:00Z for {instance=\"a\"}", "first offending sample: 0.", "at 2026-11-25T11:11:00Z"]),
+            (
+                "canary-2/after",
+                "fail",
+                &[
+                    "did not hold over the 30m ending 2026-11-25T11:11:00Z for {instance=\"a\"}",
+                    "first offending sample: 0.",
+                    "at 2026-11-25T11:11:00Z",
+                ],
+            ),
         ],
     },
 ];
@@ -289,7 +336,11 @@ fn gates_over_a_real_prometheus() {
             problems.push(format!("exit {code}, expected {}", s.exit));
         }
         if verdicts(&report) != s.phases {
-            problems.push(format!("phases {:?}, expected {:?}", verdicts(&report), s.phases));
+            problems.push(format!(
+                "phases {:?}, expected {:?}",
+                verdicts(&report),
+                s.phases
+            ));
         }
         for (item, outcome, fragments) in s.findings {
             let (o, msg) = finding(&report, item);
@@ -302,7 +353,12 @@ fn gates_over_a_real_prometheus() {
                 }
             }
         }
-        eprintln!("scenario {} at {}: exit {code}, phases {:?}", s.job, s.now, verdicts(&report));
+        eprintln!(
+            "scenario {} at {}: exit {code}, phases {:?}",
+            s.job,
+            s.now,
+            verdicts(&report)
+        );
         if !problems.is_empty() {
             failures.push(format!("{} at {}: {problems:#?}\n{stderr}", s.job, s.now));
         }
@@ -312,7 +368,11 @@ fn gates_over_a_real_prometheus() {
     // The example the README runs: every phase passes, GA's `require_check` included.
     let example = common::root().join("examples/checkout-service/readiness.yaml");
     let (code, report, stderr) = gate(&example, NOW_TEXT, &["--prometheus", &server.url], &[]);
-    assert_eq!(verdicts(&report), ["pass", "pass", "pass"], "{report:#} {stderr}");
+    assert_eq!(
+        verdicts(&report),
+        ["pass", "pass", "pass"],
+        "{report:#} {stderr}"
+    );
     assert_eq!(code, 0);
     let (_, msg) = finding(&report, "general-availability/after");
     assert!(msg.contains("all 4 held"), "{msg}");
@@ -349,7 +409,11 @@ rollout:
     let (code, report, _) = gate(&m, NOW_TEXT, &[], &[]);
     let (o, msg) = finding(&report, "canary-1/many-to-many");
     assert_eq!((code, o.as_str()), (3, "hold"), "{msg}");
-    assert!(msg.contains("Prometheus answered HTTP 422 with execution") && msg.contains("duplicate series"), "{msg}");
+    assert!(
+        msg.contains("Prometheus answered HTTP 422 with execution")
+            && msg.contains("duplicate series"),
+        "{msg}"
+    );
 
     // The manifest names a server that is not there; --prometheus and the environment override it.
     let healthy = dir.path().join("healthy");
@@ -359,10 +423,18 @@ rollout:
     let (code, report, _) = gate(&m, NOW_TEXT, &["--timeout", "2s"], &[]);
     let (o, msg) = finding(&report, "canary-1/error-ratio");
     assert_eq!((code, o.as_str()), (3, "hold"), "{msg}");
-    assert!(msg.contains(&format!("cannot reach the Prometheus server at {dead}")), "{msg}");
+    assert!(
+        msg.contains(&format!("cannot reach the Prometheus server at {dead}")),
+        "{msg}"
+    );
     let (code, _, _) = gate(&m, NOW_TEXT, &["--prometheus", &server.url], &[]);
     assert_eq!(code, 0);
-    let (code, _, _) = gate(&m, NOW_TEXT, &[], &[("LAUNCHGATE_PROMETHEUS_URL", &server.url)]);
+    let (code, _, _) = gate(
+        &m,
+        NOW_TEXT,
+        &[],
+        &[("LAUNCHGATE_PROMETHEUS_URL", &server.url)],
+    );
     assert_eq!(code, 0);
 
     // A history gate and Prometheus gates in one phase, with `after` over both.
@@ -401,7 +473,17 @@ rollout:
             let out = launchgate()
                 .arg("gate")
                 .arg(&m)
-                .args(["--all", "--now", NOW_TEXT, "--timeout", "2s", "--prometheus", url, "--format", format])
+                .args([
+                    "--all",
+                    "--now",
+                    NOW_TEXT,
+                    "--timeout",
+                    "2s",
+                    "--prometheus",
+                    url,
+                    "--format",
+                    format,
+                ])
                 .env("LAUNCHGATE_PROMETHEUS_TOKEN", secret)
                 .env("LAUNCHGATE_PROMETHEUS_USERNAME", "bob")
                 .env("LAUNCHGATE_PROMETHEUS_PASSWORD", secret)
@@ -412,7 +494,10 @@ rollout:
                 String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
-            assert!(!all.contains(secret) && !all.contains("S3CRET"), "{format}: {all}");
+            assert!(
+                !all.contains(secret) && !all.contains("S3CRET"),
+                "{format}: {all}"
+            );
         }
     }
 }
@@ -422,9 +507,17 @@ rollout:
 #[test]
 #[ignore]
 fn serve() {
-    let port = std::env::var("PROMETHEUS_PORT").ok().and_then(|p| p.parse().ok()).unwrap_or(9090);
-    let Some(server) = start(Some(port)) else { return };
-    println!("test Prometheus ready at {} (data before {NOW_TEXT}); Ctrl-C stops it", server.url);
+    let port = std::env::var("PROMETHEUS_PORT")
+        .ok()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(9090);
+    let Some(server) = start(Some(port)) else {
+        return;
+    };
+    println!(
+        "test Prometheus ready at {} (data before {NOW_TEXT}); Ctrl-C stops it",
+        server.url
+    );
     loop {
         std::thread::sleep(Duration::from_secs(3600));
     }

@@ -130,7 +130,8 @@ fn gate(url: &str, format: &str, env: &[(&str, &str)]) -> (i32, String, String, 
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(!stderr.contains("panicked"), "{stderr}");
     let (outcome, message) = if format == "json" {
-        let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
+        let report: Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}{stderr}"));
         let f = report["manifests"][0]["findings"]
             .as_array()
             .unwrap()
@@ -145,7 +146,12 @@ fn gate(url: &str, format: &str, env: &[(&str, &str)]) -> (i32, String, String, 
     } else {
         (String::new(), String::new())
     };
-    (out.status.code().unwrap(), outcome, message, format!("{stdout}{stderr}"))
+    (
+        out.status.code().unwrap(),
+        outcome,
+        message,
+        format!("{stdout}{stderr}"),
+    )
 }
 
 #[test]
@@ -156,17 +162,88 @@ fn every_failure_mode_holds_with_a_clear_message() {
         )
     };
     let cases: Vec<(&str, Answer, i32, &str)> = vec![
-        ("pass", answer(200, &vector("0.5")), 0, "holds now for all 2 series"),
-        ("fail", answer(200, &vector("3")), 1, "fails now for {instance=\"a\"}: value = 3 at 2026-11-25T12:00:00Z"),
-        ("inf", answer(200, &vector("+Inf")), 3, "for {instance=\"a\"}: the value is +Inf at 2026-11-25T12:00:00Z"),
-        ("500", answer(500, "<html>upstream exploded</html>"), 3, "Prometheus answered HTTP 500: `<html>upstream exploded</html>`"),
-        ("not json", answer(200, "<html>login page</html>"), 3, "the response is not Prometheus API JSON"),
-        ("not success", answer(200, r#"{"status":"pending"}"#), 3, "not a successful query result: `status` is \"pending\""),
-        ("bad_data", answer(400, r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": bad"}"#), 3, "Prometheus answered HTTP 400 with bad_data: invalid parameter \"query\": bad"),
-        ("empty", answer(200, r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#), 3, "the query returned no series"),
-        ("string", answer(200, r#"{"status":"success","data":{"resultType":"string","result":[1795608000,"x"]}}"#), 3, "the result is a string, not numbers"),
-        ("huge", Answer { status: 200, body: Body::Huge(40 * 1024 * 1024), delay: Duration::ZERO }, 3, "larger than the 33554432 bytes"),
-        ("slow", Answer { delay: Duration::from_secs(4), ..answer(200, &vector("0")) }, 3, "did not answer within 1s (--timeout)"),
+        (
+            "pass",
+            answer(200, &vector("0.5")),
+            0,
+            "holds now for all 2 series",
+        ),
+        (
+            "fail",
+            answer(200, &vector("3")),
+            1,
+            "fails now for {instance=\"a\"}: value = 3 at 2026-11-25T12:00:00Z",
+        ),
+        (
+            "inf",
+            answer(200, &vector("+Inf")),
+            3,
+            "for {instance=\"a\"}: the value is +Inf at 2026-11-25T12:00:00Z",
+        ),
+        (
+            "500",
+            answer(500, "<html>upstream exploded</html>"),
+            3,
+            "Prometheus answered HTTP 500: `<html>upstream exploded</html>`",
+        ),
+        (
+            "not json",
+            answer(200, "<html>login page</html>"),
+            3,
+            "the response is not Prometheus API JSON",
+        ),
+        (
+            "not success",
+            answer(200, r#"{"status":"pending"}"#),
+            3,
+            "not a successful query result: `status` is \"pending\"",
+        ),
+        (
+            "bad_data",
+            answer(
+                400,
+                r#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": bad"}"#,
+            ),
+            3,
+            "Prometheus answered HTTP 400 with bad_data: invalid parameter \"query\": bad",
+        ),
+        (
+            "empty",
+            answer(
+                200,
+                r#"{"status":"success","data":{"resultType":"vector","result":[]}}"#,
+            ),
+            3,
+            "the query returned no series",
+        ),
+        (
+            "string",
+            answer(
+                200,
+                r#"{"status":"success","data":{"resultType":"string","result":[1795608000,"x"]}}"#,
+            ),
+            3,
+            "the result is a string, not numbers",
+        ),
+        (
+            "huge",
+            Answer {
+                status: 200,
+                body: Body::Huge(40 * 1024 * 1024),
+                delay: Duration::ZERO,
+            },
+            3,
+            "larger than the 33554432 bytes",
+        ),
+        (
+            "slow",
+            Answer {
+                delay: Duration::from_secs(4),
+                ..answer(200, &vector("0"))
+            },
+            3,
+            "did not answer within 1s (--timeout)",
+        ),
     ];
     let mut failures = Vec::new();
     for (name, a, exit, fragment) in cases {
@@ -174,10 +251,15 @@ fn every_failure_mode_holds_with_a_clear_message() {
         let started = Instant::now();
         let (code, _, message, all) = gate(&fake.url, "json", &[]);
         if code != exit || !message.contains(fragment) {
-            failures.push(format!("{name}: exit {code} (expected {exit}): {message}\n{all}"));
+            failures.push(format!(
+                "{name}: exit {code} (expected {exit}): {message}\n{all}"
+            ));
         }
         if name == "slow" && started.elapsed() > Duration::from_secs(3) {
-            failures.push(format!("slow: took {:?} with --timeout 1s", started.elapsed()));
+            failures.push(format!(
+                "slow: took {:?} with --timeout 1s",
+                started.elapsed()
+            ));
         }
         let requests = fake.requests.lock().unwrap();
         let first = requests.first().cloned().unwrap_or_default();
@@ -201,16 +283,28 @@ fn credentials_are_sent_and_never_shown() {
         delay: Duration::ZERO,
     });
     for format in ["human", "json", "sarif", "github", "junit", "markdown"] {
-        let (code, _, message, all) = gate(&fake.url, format, &[("LAUNCHGATE_PROMETHEUS_TOKEN", token)]);
+        let (code, _, message, all) =
+            gate(&fake.url, format, &[("LAUNCHGATE_PROMETHEUS_TOKEN", token)]);
         assert_eq!(code, 3, "{all}");
         assert!(!all.contains("S3CRET"), "{format}: {all}");
         if format == "json" {
-            assert!(message.contains("HTTP 401 (unauthorized: set LAUNCHGATE_PROMETHEUS_TOKEN"), "{message}");
-            assert!(message.to_ascii_lowercase().contains("authorization: ***"), "the echo is scrubbed, not dropped: {message}");
+            assert!(
+                message.contains("HTTP 401 (unauthorized: set LAUNCHGATE_PROMETHEUS_TOKEN"),
+                "{message}"
+            );
+            assert!(
+                message.to_ascii_lowercase().contains("authorization: ***"),
+                "the echo is scrubbed, not dropped: {message}"
+            );
         }
     }
     let seen = fake.requests.lock().unwrap().clone();
-    assert!(seen.iter().all(|r| r.contains(&format!("authorization: Bearer {token}")) || r.contains(&format!("Authorization: Bearer {token}"))), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|r| r.contains(&format!("authorization: Bearer {token}"))
+                || r.contains(&format!("Authorization: Bearer {token}"))),
+        "{seen:?}"
+    );
 
     let fake = serve(Answer {
         status: 401,
@@ -220,22 +314,40 @@ fn credentials_are_sent_and_never_shown() {
     let (code, _, _, all) = gate(
         &fake.url,
         "json",
-        &[("LAUNCHGATE_PROMETHEUS_USERNAME", "bob"), ("LAUNCHGATE_PROMETHEUS_PASSWORD", "pw-S3CRET")],
+        &[
+            ("LAUNCHGATE_PROMETHEUS_USERNAME", "bob"),
+            ("LAUNCHGATE_PROMETHEUS_PASSWORD", "pw-S3CRET"),
+        ],
     );
     assert_eq!(code, 3);
-    assert!(!all.contains("S3CRET") && !all.contains("Ym9iOnB3LVMzQ1JFVA=="), "{all}");
+    assert!(
+        !all.contains("S3CRET") && !all.contains("Ym9iOnB3LVMzQ1JFVA=="),
+        "{all}"
+    );
     let seen = fake.requests.lock().unwrap().clone();
     // base64("bob:pw-S3CRET")
-    assert!(seen[0].to_ascii_lowercase().contains("authorization: basic ym9ionb3lvmzq1jfva=="), "{seen:?}");
+    assert!(
+        seen[0]
+            .to_ascii_lowercase()
+            .contains("authorization: basic ym9ionb3lvmzq1jfva=="),
+        "{seen:?}"
+    );
 }
 
 #[test]
 fn unreachable_server_and_no_server_hold() {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let url = format!("http://127.0.0.1:{port}");
     let (code, outcome, message, _) = gate(&url, "json", &[]);
     assert_eq!((code, outcome.as_str()), (3, "hold"));
-    assert!(message.contains(&format!("cannot reach the Prometheus server at {url}")), "{message}");
+    assert!(
+        message.contains(&format!("cannot reach the Prometheus server at {url}")),
+        "{message}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let m = manifest(dir.path(), "up");
@@ -279,13 +391,23 @@ fn promql_syntax_errors_are_check_findings() {
     assert_eq!(promql.len(), 1, "{report:#}");
     let (_, line, message) = &promql[0];
     assert_eq!(*line, 9, "points at the query");
-    assert!(message.starts_with("the query of gate `canary-1/up` is not valid PromQL: "), "{message}");
+    assert!(
+        message.starts_with("the query of gate `canary-1/up` is not valid PromQL: "),
+        "{message}"
+    );
 
     // At gate time the same gate fails (it is a broken gate), without asking any server.
     let out = launchgate()
         .arg("gate")
         .arg(&m)
-        .args(["--phase", "canary-1", "--format", "json", "--prometheus", "http://127.0.0.1:9"])
+        .args([
+            "--phase",
+            "canary-1",
+            "--format",
+            "json",
+            "--prometheus",
+            "http://127.0.0.1:9",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -297,7 +419,17 @@ fn promql_syntax_errors_are_check_findings() {
         "version: 1\nservice: { name: c, stage: prod }\nrollout:\n  phases:\n    - name: p\n      traffic: 1\n      gates:\n        - { expr: 'value < 1', step: 1m }\n",
     )
     .unwrap();
-    let out = launchgate().arg("check").arg(&m).args(["--format", "json"]).output().unwrap();
+    let out = launchgate()
+        .arg("check")
+        .arg(&m)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(common::failures(&report).iter().any(|(item, line, _)| item == "LG-SCHEMA" && *line == 8), "{report:#}");
+    assert!(
+        common::failures(&report)
+            .iter()
+            .any(|(item, line, _)| item == "LG-SCHEMA" && *line == 8),
+        "{report:#}"
+    );
 }

@@ -143,12 +143,7 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
 
 /// The first gate that failed over the span, else the first that could not be decided.
 /// `h` is the history, when some gate reads it.
-fn find_problem(
-    ctx: &Ctx,
-    h: Option<&Loaded>,
-    gates: &[&Compiled],
-    after: i64,
-) -> Option<Problem> {
+fn find_problem(ctx: &Ctx, h: Option<&Loaded>, gates: &[&Compiled], after: i64) -> Option<Problem> {
     let now = ctx.inputs.now_ms;
     let widest = gates.iter().filter_map(|g| g.window()).max().unwrap_or(0);
     if let Some(h) = h

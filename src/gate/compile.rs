@@ -136,12 +136,9 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
     );
     let title = name.unwrap_or_else(|| expr.clone());
     let kind = match (query, gate) {
-        (
-            Some(query),
-            Gate::Full {
-                step, max_gap, ..
-            },
-        ) => query_kind(query, &expr, window, step.as_deref(), max_gap.as_deref()),
+        (Some(query), Gate::Full { step, max_gap, .. }) => {
+            query_kind(query, &expr, window, step.as_deref(), max_gap.as_deref())
+        }
         _ => history_kind(&expr, window),
     };
     Compiled {

@@ -8,7 +8,7 @@
 //! timeout, an empty result, NaN or an infinity, or a series that leaves a gap longer than
 //! `max_gap` in the window.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use cel::Context;
@@ -24,10 +24,13 @@ use crate::expr::{Expr, display};
 use crate::prometheus::{Client, Endpoint, Series, show_labels};
 use crate::report::{Finding, Outcome};
 
+/// A query's series, or why there are none (the message a hold shows).
+type Answer = Result<Arc<Vec<Series>>, String>;
+
 /// The server gates query, with each distinct query asked once per run.
 pub struct Source {
     client: Result<Client, String>,
-    memo: Mutex<HashMap<String, Result<Arc<Vec<Series>>, String>>>,
+    memo: Mutex<HashMap<String, Answer>>,
 }
 
 impl Source {
@@ -45,7 +48,7 @@ impl Source {
         &self,
         key: String,
         run: impl FnOnce(&Client) -> Result<Vec<Series>, crate::prometheus::QueryError>,
-    ) -> Result<Arc<Vec<Series>>, String> {
+    ) -> Answer {
         if let Some(hit) = self.memo.lock().ok().and_then(|m| m.get(&key).cloned()) {
             return hit;
         }
@@ -59,11 +62,11 @@ impl Source {
         result
     }
 
-    fn instant(&self, query: &str, at: i64) -> Result<Arc<Vec<Series>>, String> {
+    fn instant(&self, query: &str, at: i64) -> Answer {
         self.ask(format!("i {at} {query}"), |c| c.instant(query, at))
     }
 
-    fn range(&self, query: &str, from: i64, to: i64, step: i64) -> Result<Arc<Vec<Series>>, String> {
+    fn range(&self, query: &str, from: i64, to: i64, step: i64) -> Answer {
         self.ask(format!("r {from} {to} {step} {query}"), |c| {
             c.range(query, from, to, step)
         })
@@ -95,7 +98,10 @@ pub fn now(ctx: &Ctx, g: &Compiled, q: &Query) -> Finding {
     let phase = &ctx.phases[g.phase].name;
     let named = g.named(phase);
     let now = ctx.inputs.now_ms;
-    let mut evidence = vec![format!("query: {}", q.query), format!("expression: {}", g.source)];
+    let mut evidence = vec![
+        format!("query: {}", q.query),
+        format!("expression: {}", g.source),
+    ];
     let (fetched, when) = match &q.eval {
         QueryEval::Instant(_) => {
             evidence.push(format!("instant query at {}", fmt_ms(now)));
@@ -128,7 +134,9 @@ pub fn now(ctx: &Ctx, g: &Compiled, q: &Query) -> Finding {
     };
     if series.is_empty() {
         return hold(
-            format!("{named} is inconclusive {when}: the query returned no series (no data is not evidence of health)"),
+            format!(
+                "{named} is inconclusive {when}: the query returned no series (no data is not evidence of health)"
+            ),
             evidence,
         );
     }
@@ -192,13 +200,19 @@ fn summarize(named: &str, when: &str, judged: &[(String, Judged)]) -> (Outcome, 
     if let Some((labels, text)) = fails.first() {
         return (
             Outcome::Fail,
-            format!("{named} fails {when} for {labels}: {text}{}", more(fails.len())),
+            format!(
+                "{named} fails {when} for {labels}: {text}{}",
+                more(fails.len())
+            ),
         );
     }
     if let Some((labels, text)) = holds.first() {
         return (
             Outcome::Hold,
-            format!("{named} is inconclusive {when} for {labels}: {text}{}", more(holds.len())),
+            format!(
+                "{named} is inconclusive {when} for {labels}: {text}{}",
+                more(holds.len())
+            ),
         );
     }
     let shown: Vec<String> = judged
@@ -242,7 +256,8 @@ fn not_a_number(t: i64, v: f64) -> Judged {
 
 fn no_samples(s: &Series) -> String {
     if s.histograms > 0 {
-        "it has native-histogram samples, not numbers; query a number (e.g. histogram_quantile)".into()
+        "it has native-histogram samples, not numbers; query a number (e.g. histogram_quantile)"
+            .into()
     } else {
         "no samples".into()
     }
@@ -278,7 +293,10 @@ fn eval_value(e: &Expr, s: &Series, v: f64) -> Result<bool, (bool, String)> {
     );
     match e.eval(&c) {
         Ok(cel::Value::Bool(b)) => Ok(b),
-        Ok(other) => Err((false, format!("evaluates to {}, not a boolean", display(&other)))),
+        Ok(other) => Err((
+            false,
+            format!("evaluates to {}, not a boolean", display(&other)),
+        )),
         Err(err) => Err((window::is_missing(&err), err.to_string())),
     }
 }
@@ -386,7 +404,9 @@ fn judge_window(
                 .unwrap_or_default();
             Judged::Fail(format!("{shown}{sample}"))
         }
-        Err(e) if window::is_missing(&e) => Judged::Hold(format!("the series lacks what it needs: {e}")),
+        Err(e) if window::is_missing(&e) => {
+            Judged::Hold(format!("the series lacks what it needs: {e}"))
+        }
         Err(e) => Judged::Fail(format!("cannot be evaluated: {e}")),
     }
 }
@@ -481,11 +501,22 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
                 Ok(true) => None,
                 Ok(false) => Some((
                     Outcome::Fail,
-                    format!("{named} did not hold at {} for {labels}: value = {}", fmt_ms(t), show_value(v)),
+                    format!(
+                        "{named} did not hold at {} for {labels}: value = {}",
+                        fmt_ms(t),
+                        show_value(v)
+                    ),
                 )),
                 Err((missing, why)) => Some((
-                    if missing { Outcome::Hold } else { Outcome::Fail },
-                    format!("{named} cannot be evaluated at {} for {labels}: {why}", fmt_ms(t)),
+                    if missing {
+                        Outcome::Hold
+                    } else {
+                        Outcome::Fail
+                    },
+                    format!(
+                        "{named} cannot be evaluated at {} for {labels}: {why}",
+                        fmt_ms(t)
+                    ),
                 )),
             }),
             QueryEval::Windowed(p, w) => {
@@ -529,22 +560,16 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
     hold
 }
 
-/// Labels of a series as a map, for tests and callers that build series by hand.
-pub fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-    pairs
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::super::rewrite::prepare;
     use super::*;
 
     fn series(points: &[(i64, f64)]) -> Series {
         Series {
-            labels: labels(&[("job", "app")]),
+            labels: BTreeMap::from([("job".to_string(), "app".to_string())]),
             points: points.to_vec(),
             histograms: 0,
         }
@@ -557,23 +582,40 @@ mod tests {
             .map(|i| (i * 60_000, if i >= 7 { 0.01 * i as f64 } else { 0.01 }))
             .collect();
         let j = window_one(&p, &series(&pts), 0, 600_000, 300_000);
-        let Judged::Fail(text) = j else { panic!("should fail") };
+        let Judged::Fail(text) = j else {
+            panic!("should fail")
+        };
         assert!(text.contains("max(value) = 0.1"), "{text}");
-        assert!(text.contains("first offending sample: 0.07 at 1970-01-01T00:07:00Z"), "{text}");
+        assert!(
+            text.contains("first offending sample: 0.07 at 1970-01-01T00:07:00Z"),
+            "{text}"
+        );
     }
 
     #[test]
     fn gaps_nan_and_empty_hold() {
         let p = prepare("max(value) < 1").unwrap();
         let stops = series(&[(60_000, 0.1), (120_000, 0.1)]);
-        assert!(matches!(window_one(&p, &stops, 0, 600_000, 300_000), Judged::Hold(t) if t.contains("stops at")));
+        assert!(
+            matches!(window_one(&p, &stops, 0, 600_000, 300_000), Judged::Hold(t) if t.contains("stops at"))
+        );
         let nan = series(&[(60_000, f64::NAN)]);
-        assert!(matches!(window_one(&p, &nan, 0, 60_000, 300_000), Judged::Hold(t) if t.contains("NaN")));
+        assert!(
+            matches!(window_one(&p, &nan, 0, 60_000, 300_000), Judged::Hold(t) if t.contains("NaN"))
+        );
         let e = Expr::compile("value < 1").unwrap();
         assert!(matches!(instant_one(&e, &series(&[])), Judged::Hold(_)));
-        assert!(matches!(instant_one(&e, &series(&[(1, f64::INFINITY)])), Judged::Hold(t) if t.contains("+Inf")));
-        assert!(matches!(instant_one(&e, &series(&[(1, 2.0)])), Judged::Fail(_)));
+        assert!(
+            matches!(instant_one(&e, &series(&[(1, f64::INFINITY)])), Judged::Hold(t) if t.contains("+Inf"))
+        );
+        assert!(matches!(
+            instant_one(&e, &series(&[(1, 2.0)])),
+            Judged::Fail(_)
+        ));
         let by_label = Expr::compile("labels.job == 'app' && value < 1").unwrap();
-        assert!(matches!(instant_one(&by_label, &series(&[(1, 0.5)])), Judged::Pass(_)));
+        assert!(matches!(
+            instant_one(&by_label, &series(&[(1, 0.5)])),
+            Judged::Pass(_)
+        ));
     }
 }

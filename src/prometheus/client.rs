@@ -34,7 +34,10 @@ impl Client {
 
     /// An instant query at `at_ms` (`/api/v1/query`).
     pub fn instant(&self, query: &str, at_ms: i64) -> Result<Vec<Series>, QueryError> {
-        self.get("query", &[("query", query.to_string()), ("time", secs(at_ms))])
+        self.get(
+            "query",
+            &[("query", query.to_string()), ("time", secs(at_ms))],
+        )
     }
 
     /// A range query from `start_ms` to `end_ms` every `step_ms` (`/api/v1/query_range`).
@@ -123,10 +126,19 @@ impl Client {
     /// Removes every trace of the credentials from an error's text: a server or proxy
     /// may echo a header back, and ureq's messages may quote the request.
     fn scrub(&self, e: QueryError) -> QueryError {
-        let Some(auth) = &self.endpoint.auth else {
+        let mut secrets = self
+            .endpoint
+            .auth
+            .as_ref()
+            .map(super::Auth::secrets)
+            .unwrap_or_default();
+        // A URL may carry `user:password@`; it is shown without, and scrubbed from the rest.
+        if let Some(info) = userinfo(&self.endpoint.url) {
+            secrets.push(info.to_string());
+        }
+        if secrets.is_empty() {
             return e;
-        };
-        let secrets = auth.secrets();
+        }
         let clean = |s: String| {
             secrets
                 .iter()
@@ -158,6 +170,16 @@ impl Client {
     }
 }
 
+/// The `user:password` of a URL, if it has one.
+fn userinfo(url: &str) -> Option<&str> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    authority
+        .rsplit_once('@')
+        .map(|(info, _)| info)
+        .filter(|i| !i.is_empty())
+}
+
 /// Unix milliseconds as the API's decimal seconds.
 fn secs(ms: i64) -> String {
     let sign = if ms < 0 { "-" } else { "" };
@@ -186,6 +208,12 @@ mod tests {
     fn times_are_decimal_seconds() {
         assert_eq!(secs(1_700_000_000_123), "1700000000.123");
         assert_eq!(secs(5), "0.005");
+    }
+
+    #[test]
+    fn userinfo_is_found() {
+        assert_eq!(userinfo("http://bob:pw@h:1/x"), Some("bob:pw"));
+        assert_eq!(userinfo("http://h:1/x@y"), None);
     }
 
     #[test]

@@ -71,13 +71,16 @@ impl Auth {
         match self {
             Auth::Bearer(t) => format!("Bearer {t}"),
             Auth::Basic { username, password } => {
-                format!("Basic {}", base64(format!("{username}:{password}").as_bytes()))
+                format!(
+                    "Basic {}",
+                    base64(format!("{username}:{password}").as_bytes())
+                )
             }
         }
     }
 
     /// The secrets, to scrub from any text that leaves the client.
-    fn secrets(&self) -> Vec<String> {
+    pub(crate) fn secrets(&self) -> Vec<String> {
         let mut out = vec![self.header()];
         match self {
             Auth::Bearer(t) => out.push(t.clone()),
@@ -184,8 +187,7 @@ pub fn show_labels(labels: &BTreeMap<String, String>) -> String {
 
 /// Standard base64 with padding (basic auth needs nothing more).
 fn base64(bytes: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [
@@ -229,7 +231,10 @@ mod tests {
             display_url("https://bob:s3cret@prom.example:9090/prefix?x=1"),
             "https://prom.example:9090/prefix"
         );
-        assert_eq!(display_url("http://127.0.0.1:9090"), "http://127.0.0.1:9090");
+        assert_eq!(
+            display_url("http://127.0.0.1:9090"),
+            "http://127.0.0.1:9090"
+        );
         let a = Auth::Basic {
             username: "bob".into(),
             password: "s3cret".into(),

@@ -140,7 +140,9 @@ pub fn parse_value(s: &str) -> Option<f64> {
 
 fn http_error(status: u16, body: &[u8]) -> QueryError {
     let hint = match status {
-        401 => " (unauthorized: set LAUNCHGATE_PROMETHEUS_TOKEN, or LAUNCHGATE_PROMETHEUS_USERNAME and LAUNCHGATE_PROMETHEUS_PASSWORD)",
+        401 => {
+            " (unauthorized: set LAUNCHGATE_PROMETHEUS_TOKEN, or LAUNCHGATE_PROMETHEUS_USERNAME and LAUNCHGATE_PROMETHEUS_PASSWORD)"
+        }
         403 => " (forbidden: the credentials may not query this server)",
         404 => " (not found: is the URL the Prometheus server's base URL?)",
         _ => "",
@@ -194,8 +196,12 @@ mod tests {
         assert_eq!(s[0].points[2].1, f64::INFINITY);
         let v = br#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1700000000,"-Inf"]}]}}"#;
         assert_eq!(parse(200, v).unwrap()[0].points[0].1, f64::NEG_INFINITY);
-        let sc = br#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"1.5"]}}"#;
-        assert_eq!(parse(200, sc).unwrap()[0].points, [(1_700_000_000_000, 1.5)]);
+        let sc =
+            br#"{"status":"success","data":{"resultType":"scalar","result":[1700000000,"1.5"]}}"#;
+        assert_eq!(
+            parse(200, sc).unwrap()[0].points,
+            [(1_700_000_000_000, 1.5)]
+        );
         let empty = br#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
         assert!(parse(200, empty).unwrap().is_empty());
     }
@@ -217,7 +223,10 @@ mod tests {
             Err(QueryError::Malformed(_))
         ));
         assert!(matches!(
-            parse(200, br#"{"status":"success","data":{"resultType":"string","result":[1,"x"]}}"#),
+            parse(
+                200,
+                br#"{"status":"success","data":{"resultType":"string","result":[1,"x"]}}"#
+            ),
             Err(QueryError::Malformed(_))
         ));
         assert!(matches!(

@@ -69,11 +69,15 @@ mod tests {
     #[test]
     fn parses_real_queries_and_rejects_broken_ones() {
         assert_eq!(
-            problem(r#"sum(rate(http_requests_total{job="app",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="app"}[5m]))"#),
+            problem(
+                r#"sum(rate(http_requests_total{job="app",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="app"}[5m]))"#
+            ),
             None
         );
         assert_eq!(
-            problem("histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))"),
+            problem(
+                "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))"
+            ),
             None
         );
         assert!(problem("sum(rate(x[5m])").is_some());

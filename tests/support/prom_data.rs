@@ -64,7 +64,9 @@ pub fn buckets(job: &str, t: i64, requests: f64) -> [f64; 6] {
 
 /// The whole OpenMetrics exposition, ending in `# EOF`.
 pub fn openmetrics() -> String {
-    let times: Vec<i64> = (0..=SPAN / SCRAPE).map(|k| NOW - SPAN + k * SCRAPE).collect();
+    let times: Vec<i64> = (0..=SPAN / SCRAPE)
+        .map(|k| NOW - SPAN + k * SCRAPE)
+        .collect();
     let mut out = String::new();
     out.push_str("# TYPE http_requests counter\n");
     for (job, instances) in JOBS {
@@ -72,7 +74,9 @@ pub fn openmetrics() -> String {
             for (code, pick) in [("200", 0usize), ("500", 1)] {
                 let mut total = 100.0;
                 for &t in &times {
-                    let Some(r) = rates(job, inst, t) else { continue };
+                    let Some(r) = rates(job, inst, t) else {
+                        continue;
+                    };
                     total += [r.0, r.1][pick] * SCRAPE as f64;
                     let _ = writeln!(
                         out,
@@ -88,7 +92,9 @@ pub fn openmetrics() -> String {
             for (i, le) in LE.iter().enumerate() {
                 let mut total = 0.0;
                 for &t in &times {
-                    let Some(r) = rates(job, inst, t) else { continue };
+                    let Some(r) = rates(job, inst, t) else {
+                        continue;
+                    };
                     total += buckets(job, t, (r.0 + r.1) * SCRAPE as f64)[i];
                     let _ = writeln!(
                         out,
