@@ -321,6 +321,26 @@ const SCENARIOS: &[Scenario] = &[
             ),
         ],
     },
+    // Latency regressed 11:10-11:20 only. canary-1's instant p99 is fine now; `after: 60m`
+    // evaluates it at every 15s sample since 11:00 (the default step for a 60m span), and the
+    // first whose rate()[5m] holds a slow scrape is 11:10:15: 1 slow interval in 20 puts the
+    // 0.99 rank in the 0.5-1s bucket (about 0.76s).
+    Scenario {
+        job: "slowblip",
+        now: NOW_TEXT,
+        exit: 1,
+        phases: ["pass", "fail"],
+        findings: &[
+            ("canary-1/p99-latency-now", "pass", &["value = 0.248"]),
+            (
+                "canary-2/after",
+                "fail",
+                &[
+                    "p99-latency-now` (`value < 0.5`) did not hold at 2026-11-25T11:10:15Z for {}: value = 0.7",
+                ],
+            ),
+        ],
+    },
 ];
 
 #[test]

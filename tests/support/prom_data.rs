@@ -33,6 +33,8 @@ pub fn rates(job: &str, instance: &str, t: i64) -> Option<(f64, f64)> {
         // An error spike from 50 to 40 minutes before now, healthy since.
         ("blip", "a") if t > NOW - 3000 && t <= NOW - 2400 => Some((10.0, 5.0)),
         ("blip", "a") => Some(normal),
+        // Latency regressed from 50 to 40 minutes before now (see `buckets`); errors never.
+        ("slowblip", "a") => Some(normal),
         _ => None,
     }
 }
@@ -46,6 +48,7 @@ pub const JOBS: &[(&str, &[&str])] = &[
     ("stopped", &["a"]),
     ("idle", &["a"]),
     ("blip", &["a"]),
+    ("slowblip", &["a"]),
 ];
 
 /// Histogram bucket bounds.
@@ -54,7 +57,12 @@ pub const LE: &[&str] = &["0.1", "0.25", "0.5", "1", "2.5", "+Inf"];
 /// Cumulative bucket counts per scrape interval (150 requests at 10/s): healthy p99 is
 /// 0.1 + (148.5 - 100) / 49 * 0.15 = 0.2485s; the regression's is 1 + 0.5 / 2 * 1.5 = 1.375s.
 pub fn buckets(job: &str, t: i64, requests: f64) -> [f64; 6] {
-    let shape = if job == "slow" && t > NOW - 900 {
+    let regressed = match job {
+        "slow" => t > NOW - 900,
+        "slowblip" => t > NOW - 3000 && t <= NOW - 2400,
+        _ => false,
+    };
+    let shape = if regressed {
         [30.0, 60.0, 90.0, 148.0, 150.0, 150.0]
     } else {
         [100.0, 149.0, 150.0, 150.0, 150.0, 150.0]
