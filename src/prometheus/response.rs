@@ -206,6 +206,26 @@ mod tests {
         assert!(parse(200, empty).unwrap().is_empty());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn bad_bodies_never_panic(body in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..200), status in 100u16..600) {
+            let _ = parse(status, &body);
+        }
+
+        #[test]
+        fn odd_samples_never_panic(t in proptest::prelude::any::<f64>(), v in "\\PC{0,12}", kind in 0usize..3) {
+            let kinds = ["matrix", "vector", "scalar"];
+            let sample = serde_json::json!([t, v]);
+            let result = match kind {
+                0 => serde_json::json!([{"metric": {"a": 1}, "values": [sample]}]),
+                1 => serde_json::json!([{"metric": null, "value": sample}]),
+                _ => sample,
+            };
+            let body = serde_json::json!({"status": "success", "data": {"resultType": kinds[kind], "result": result}});
+            let _ = parse(200, body.to_string().as_bytes());
+        }
+    }
+
     #[test]
     fn errors_keep_prometheus_words() {
         let e = br#"{"status":"error","errorType":"bad_data","error":"invalid parameter \"query\": 1:5: parse error"}"#;
