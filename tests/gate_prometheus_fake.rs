@@ -433,3 +433,59 @@ fn promql_syntax_errors_are_check_findings() {
         "{report:#}"
     );
 }
+
+#[test]
+fn range_queries_cover_the_window_and_max_gap_is_the_gates() {
+    // Points every minute from 11:31 to 11:44: the series stopped 16 minutes before now.
+    let values: Vec<String> = (31..=44)
+        .map(|m| format!("[{},\"0.5\"]", 1_795_606_200 + (m - 30) * 60))
+        .collect();
+    let body = format!(
+        r#"{{"status":"success","data":{{"resultType":"matrix","result":[{{"metric":{{"job":"app"}},"values":[{}]}}]}}}}"#,
+        values.join(",")
+    );
+    for (max_gap, exit, fragment) in [
+        (
+            "",
+            3,
+            "the series stops at 2026-11-25T11:44:00Z, 16m before the evaluation time (max_gap 5m)",
+        ),
+        ("          max_gap: 20m\n", 0, "max(value) = 0.5"),
+    ] {
+        let fake = serve(answer(200, &body));
+        let dir = tempfile::tempdir().unwrap();
+        let m = dir.path().join("readiness.yaml");
+        std::fs::write(
+            &m,
+            format!(
+                "version: 1\nservice: {{ name: c, stage: prod }}\nrollout:\n  phases:\n    - name: canary-1\n      traffic: 5\n      gates:\n        - name: up\n          query: up\n          window: 30m\n          step: 1m\n{max_gap}          expr: max(value) < 1\n"
+            ),
+        )
+        .unwrap();
+        let out = launchgate()
+            .arg("gate")
+            .arg(&m)
+            .args([
+                "--phase",
+                "canary-1",
+                "--now",
+                "2026-11-25T12:00:00Z",
+                "--format",
+                "json",
+            ])
+            .args(["--prometheus", &fake.url])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(exit), "{text}");
+        assert!(text.contains(fragment), "{text}");
+        let requests = fake.requests.lock().unwrap();
+        assert!(
+            requests[0].starts_with(
+                "GET /api/v1/query_range?query=up&start=1795606200.000&end=1795608000.000&step=60.000 "
+            ),
+            "{}",
+            requests[0]
+        );
+    }
+}
