@@ -71,7 +71,7 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-PROMQL",
         title: "Gate queries are valid PromQL",
-        why: "A canary gate over Prometheus whose query cannot parse would hold every rollout at gate time, when the change is already being deployed; a syntax error is a configuration error to fix before the rollout starts.",
+        why: "A canary gate over Prometheus whose query cannot parse would stop every rollout at gate time, when the change is already being deployed; a syntax error is a configuration error to fix before the rollout starts.",
         fix: "Fix the `query` at the location shown; the message is the PromQL parser's. `promtool query instant` or the Prometheus UI report the same errors.",
     },
     CoreItem {
