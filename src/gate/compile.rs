@@ -196,6 +196,15 @@ fn query_kind(
         let step_ms = positive_ms("step", step)?;
         let max_gap_ms = positive_ms("max_gap", max_gap)?;
         if let (Some(w), Some(s)) = (window_ms, step_ms)
+            && s > w
+        {
+            return Err(format!(
+                "step `{}` is longer than the window `{}`: the window would hold no sample",
+                format_seconds(s / 1000),
+                format_seconds(w / 1000)
+            ));
+        }
+        if let (Some(w), Some(s)) = (window_ms, step_ms)
             && w / s > MAX_POINTS
         {
             return Err(format!(
@@ -223,5 +232,41 @@ fn query_kind(
     match parsed {
         Ok(q) => Kind::Query(q),
         Err(e) => Kind::Broken(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(window: Option<&str>, step: Option<&str>, expr: &str) -> Result<(), String> {
+        match query_kind("up".into(), expr, window.map(str::to_string), step, None) {
+            Kind::Query(_) => Ok(()),
+            Kind::Broken(e) => Err(e),
+            _ => Err("not a query gate".into()),
+        }
+    }
+
+    #[test]
+    fn query_gates_are_checked_when_compiled() {
+        assert_eq!(kind(Some("30m"), Some("1m"), "max(value) < 1"), Ok(()));
+        assert_eq!(kind(None, None, "value < 1"), Ok(()));
+        assert!(
+            kind(Some("30m"), Some("1h"), "max(value) < 1")
+                .unwrap_err()
+                .contains("longer than the window")
+        );
+        assert!(
+            kind(Some("7d"), Some("15s"), "max(value) < 1")
+                .unwrap_err()
+                .contains("11000 points")
+        );
+        assert!(
+            kind(None, None, "max(value) < 1")
+                .unwrap_err()
+                .contains("has no `window:`")
+        );
+        assert_eq!(default_step_ms(30 * 60_000), 15_000);
+        assert_eq!(default_step_ms(24 * 3_600_000), 360_000);
     }
 }
