@@ -399,6 +399,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);
+    findings.extend(crate::prometheus::syntax::findings(&manifest, &doc, &src));
     let resolved = crate::policy::resolve::resolve(
         &policy,
         &crate::policy::resolve::Subject {

@@ -124,6 +124,15 @@ pub struct GateArgs {
     /// Event history JSONL, instead of `rollout.history`.
     #[arg(long, value_name = "FILE")]
     pub history: Option<PathBuf>,
+    /// Prometheus server for gates with a `query`, instead of `rollout.prometheus` (also
+    /// LAUNCHGATE_PROMETHEUS_URL). Credentials come only from the environment:
+    /// LAUNCHGATE_PROMETHEUS_TOKEN (bearer), or LAUNCHGATE_PROMETHEUS_USERNAME and
+    /// LAUNCHGATE_PROMETHEUS_PASSWORD (basic auth).
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+    /// Time one Prometheus query may take (`5s`, `500ms`, `1m`); past it the gate holds.
+    #[arg(long, value_name = "DURATION", default_value = "5s")]
+    pub timeout: String,
     #[command(flatten)]
     pub report: ReportArgs,
 }
@@ -333,11 +342,25 @@ fn check(args: CheckArgs, color: bool) -> Result<i32, Error> {
 }
 
 fn gate(args: GateArgs, color: bool) -> Result<i32, Error> {
+    let timeout = crate::prometheus::client::parse_timeout(&args.timeout).ok_or_else(|| {
+        Error::Usage(format!(
+            "--timeout `{}` is not a positive duration (5s, 500ms, 1m)",
+            args.timeout
+        ))
+    })?;
+    let env_url = std::env::var(crate::prometheus::ENV_URL)
+        .ok()
+        .filter(|u| !u.is_empty());
     let opts = crate::gate::Options {
-        now: parse_now(args.report.now.as_deref())?,
         status: args.status,
         history: args.history,
-        phase: if args.all { None } else { args.phase },
+        prometheus: args.prometheus.or(env_url),
+        prometheus_auth: crate::prometheus::Auth::from_env(),
+        timeout,
+        ..crate::gate::Options::at(
+            parse_now(args.report.now.as_deref())?,
+            if args.all { None } else { args.phase },
+        )
     };
     let manifest = args
         .manifest

@@ -69,6 +69,12 @@ pub const CORE: &[CoreItem] = &[
         fix: "Fix the file at the location shown (`promtool check rules` for rule files; re-export dashboards from Grafana).",
     },
     CoreItem {
+        id: "LG-PROMQL",
+        title: "Gate queries are valid PromQL",
+        why: "A canary gate over Prometheus whose query cannot parse would stop every rollout at gate time, when the change is already being deployed; a syntax error is a configuration error to fix before the rollout starts.",
+        fix: "Fix the `query` at the location shown; the message is the PromQL parser's. `promtool query instant` or the Prometheus UI report the same errors.",
+    },
+    CoreItem {
         id: "LG-PLACEHOLDER",
         title: "No placeholders left",
         why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished.",

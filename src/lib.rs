@@ -22,6 +22,7 @@ pub mod identity;
 pub mod init;
 pub mod manifest;
 pub mod policy;
+pub mod prometheus;
 pub mod render;
 pub mod report;
 pub mod schema;

@@ -262,12 +262,7 @@ fn write(dir: &Path, cycles: &[Cycle], age_s: i64) {
 }
 
 fn gate(manifest: &Path, phase: Option<&str>) -> Vec<Verdict> {
-    let opts = launchgate::gate::Options {
-        now: NOW.parse().unwrap(),
-        status: None,
-        history: None,
-        phase: phase.map(str::to_string),
-    };
+    let opts = launchgate::gate::Options::at(NOW.parse().unwrap(), phase.map(str::to_string));
     let report = launchgate::gate::run(manifest, &opts).expect("gate runs");
     report
         .gate

@@ -5,6 +5,8 @@
 //! gates have no past in the snapshot, so they are evaluated on every cycle report in the
 //! span, with the snapshot's fields rebuilt from the report (`rollout.status_from_history`;
 //! tau's mapping is built in). A gate reading a field the history cannot show holds.
+//! Gates over Prometheus are re-evaluated from a range query over the span (see
+//! [`super::query::past`]), with the same checkpoints.
 
 use cel::Context;
 
@@ -22,15 +24,20 @@ use crate::yaml::Route;
 pub const MAX_CHECKPOINTS: usize = 1440;
 
 /// `Problem::gate` when no one gate is to blame (the history does not cover the span).
-const NO_GATE: usize = usize::MAX;
+pub const NO_GATE: usize = usize::MAX;
 
 /// Why one earlier gate did not hold over the span.
-struct Problem {
-    outcome: Outcome,
-    message: String,
-    gate: usize,
-    witness: Option<(usize, i64, String)>,
-    evidence: Vec<String>,
+pub struct Problem {
+    /// Fail or hold.
+    pub outcome: Outcome,
+    /// What happened, naming the gate.
+    pub message: String,
+    /// Index of the gate among the earlier gates, or [`NO_GATE`].
+    pub gate: usize,
+    /// A history line that shows it: (line, time, what).
+    pub witness: Option<(usize, i64, String)>,
+    /// Observed facts.
+    pub evidence: Vec<String>,
 }
 
 /// The `PHASE/after` finding of phase `index`.
@@ -61,16 +68,19 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
             &at,
         );
     }
-    let problem = match &ctx.history {
-        Some(Ok(h)) => find_problem(ctx, h, &earlier, after),
-        Some(Err(reason)) => Some(Problem {
+    // History gates need the history; gates over Prometheus ask the server themselves.
+    let needs_history = earlier.iter().any(|g| g.is_history());
+    let problem = match (&ctx.history, needs_history) {
+        (Some(Ok(h)), _) => find_problem(ctx, Some(h), &earlier, after),
+        (_, false) => find_problem(ctx, None, &earlier, after),
+        (Some(Err(reason)), true) => Some(Problem {
             outcome: Outcome::Hold,
             message: format!("cannot tell whether they held for {span}: {reason}"),
             gate: NO_GATE,
             witness: None,
             evidence: Vec::new(),
         }),
-        None => Some(Problem {
+        (None, true) => Some(Problem {
             outcome: Outcome::Hold,
             message: format!("cannot tell whether they held for {span}: no history"),
             gate: NO_GATE,
@@ -132,10 +142,14 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
 }
 
 /// The first gate that failed over the span, else the first that could not be decided.
-fn find_problem(ctx: &Ctx, h: &Loaded, gates: &[&Compiled], after: i64) -> Option<Problem> {
+/// `h` is the history, when some gate reads it.
+fn find_problem(ctx: &Ctx, h: Option<&Loaded>, gates: &[&Compiled], after: i64) -> Option<Problem> {
     let now = ctx.inputs.now_ms;
     let widest = gates.iter().filter_map(|g| g.window()).max().unwrap_or(0);
-    if let Some(problem) = coverage_problem(ctx, h, now - after - widest, now) {
+    if let Some(h) = h
+        && gates.iter().any(|g| g.is_history())
+        && let Some(problem) = coverage_problem(ctx, h, now - after - widest, now)
+    {
         return Some(Problem {
             outcome: Outcome::Hold,
             message: format!(
@@ -160,8 +174,9 @@ fn find_problem(ctx: &Ctx, h: &Loaded, gates: &[&Compiled], after: i64) -> Optio
                 witness: None,
                 evidence: Vec::new(),
             }),
-            Kind::Snapshot(e) => snapshot_past(ctx, h, g, e, after, i),
-            Kind::Windowed(..) => window_past(ctx, h, g, after, i),
+            Kind::Snapshot(e) => h.and_then(|h| snapshot_past(ctx, h, g, e, after, i)),
+            Kind::Windowed(..) => h.and_then(|h| window_past(ctx, h, g, after, i)),
+            Kind::Query(q) => super::query::past(ctx, g, q, after, i),
         };
         match found {
             Some(p) if p.outcome == Outcome::Fail => return Some(p),

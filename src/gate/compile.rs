@@ -1,7 +1,7 @@
 //! Gates as written in the manifest, compiled once per run.
 
 use super::rewrite::{self, Prepared};
-use crate::duration::parse_seconds;
+use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::Expr;
 use crate::manifest::{Gate, Phase};
 use crate::yaml::Route;
@@ -12,9 +12,41 @@ pub enum Kind {
     Snapshot(Expr),
     /// The history samples in a window of this many milliseconds.
     Windowed(Prepared, i64),
+    /// A PromQL query's series, from the rollout's Prometheus server.
+    Query(Query),
     /// A gate that cannot be evaluated, and why.
     Broken(String),
 }
+
+/// A gate over a Prometheus query: the expression reads each series' samples as `value`.
+pub struct Query {
+    /// The PromQL query.
+    pub query: String,
+    /// How the expression is evaluated.
+    pub eval: QueryEval,
+    /// Range-query step, ms (given, or chosen from the window or the `after` span).
+    pub step_ms: Option<i64>,
+    /// The gate's own `max_gap`, ms.
+    pub max_gap_ms: Option<i64>,
+}
+
+/// Instant or windowed.
+pub enum QueryEval {
+    /// `value` (and `labels`) of each series at the evaluation time.
+    Instant(Expr),
+    /// The window functions over each series' samples in a window of this many ms.
+    Windowed(Prepared, i64),
+}
+
+/// The step a range query over `span_ms` uses when the gate gives none: about 240 points,
+/// never finer than 15s (Prometheus' default scrape interval; finer adds no information).
+pub fn default_step_ms(span_ms: i64) -> i64 {
+    let per_point = (span_ms.max(0) / 240 + 999) / 1000 * 1000;
+    per_point.max(15_000)
+}
+
+/// Most points per series Prometheus returns for a range query.
+pub const MAX_POINTS: i64 = 11_000;
 
 /// One compiled gate.
 pub struct Compiled {
@@ -39,6 +71,11 @@ impl Compiled {
             Kind::Windowed(_, w) => Some(w),
             _ => None,
         }
+    }
+
+    /// Whether it reads the history or the snapshot (not Prometheus).
+    pub fn is_history(&self) -> bool {
+        matches!(self.kind, Kind::Snapshot(_) | Kind::Windowed(..))
     }
 
     /// Whether it reads the status snapshot.
@@ -72,11 +109,15 @@ pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
 }
 
 fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
-    let (name, expr, window) = match gate {
-        Gate::Expr(e) => (None, e.clone(), None),
+    let (name, expr, window, query) = match gate {
+        Gate::Expr(e) => (None, e.clone(), None, None),
         Gate::Full {
-            name, expr, window, ..
-        } => (name.clone(), expr.clone(), window.clone()),
+            name,
+            expr,
+            window,
+            query,
+            ..
+        } => (name.clone(), expr.clone(), window.clone(), query.clone()),
     };
     let mut route = Route::root()
         .key("rollout")
@@ -94,22 +135,11 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
             .unwrap_or_else(|| format!("gate-{}", gate_no + 1))
     );
     let title = name.unwrap_or_else(|| expr.clone());
-    let kind = match window.as_deref().map(parse_seconds) {
-        Some(Some(secs)) if secs > 0 => match rewrite::prepare(&expr) {
-            Ok(p) => Kind::Windowed(p, secs * 1000),
-            Err(e) => Kind::Broken(e.to_string()),
-        },
-        Some(_) => Kind::Broken(format!(
-            "window `{}` is not a positive duration",
-            window.unwrap_or_default()
-        )),
-        None if rewrite::uses_window_functions(&expr) => Kind::Broken(format!(
-            "`{expr}` uses history functions but has no `window:`; add one (e.g. `window: 30m`)"
-        )),
-        None => match Expr::compile(&expr) {
-            Ok(e) => Kind::Snapshot(e),
-            Err(e) => Kind::Broken(e.to_string()),
-        },
+    let kind = match (query, gate) {
+        (Some(query), Gate::Full { step, max_gap, .. }) => {
+            query_kind(query, &expr, window, step.as_deref(), max_gap.as_deref())
+        }
+        _ => history_kind(&expr, window),
     };
     Compiled {
         phase: index,
@@ -118,5 +148,125 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
         source: expr,
         route,
         kind,
+    }
+}
+
+fn history_kind(expr: &str, window: Option<String>) -> Kind {
+    match window.as_deref().map(parse_seconds) {
+        Some(Some(secs)) if secs > 0 => match rewrite::prepare(expr) {
+            Ok(p) => Kind::Windowed(p, secs * 1000),
+            Err(e) => Kind::Broken(e.to_string()),
+        },
+        Some(_) => Kind::Broken(format!(
+            "window `{}` is not a positive duration",
+            window.unwrap_or_default()
+        )),
+        None if rewrite::uses_window_functions(expr) => Kind::Broken(format!(
+            "`{expr}` uses history functions but has no `window:`; add one (e.g. `window: 30m`)"
+        )),
+        None => match Expr::compile(expr) {
+            Ok(e) => Kind::Snapshot(e),
+            Err(e) => Kind::Broken(e.to_string()),
+        },
+    }
+}
+
+fn positive_ms(key: &str, text: Option<&str>) -> Result<Option<i64>, String> {
+    match text {
+        None => Ok(None),
+        Some(t) => match parse_seconds(t) {
+            Some(s) if s > 0 => Ok(Some(s * 1000)),
+            _ => Err(format!("{key} `{t}` is not a positive duration")),
+        },
+    }
+}
+
+fn query_kind(
+    query: String,
+    expr: &str,
+    window: Option<String>,
+    step: Option<&str>,
+    max_gap: Option<&str>,
+) -> Kind {
+    if let Some(why) = crate::prometheus::syntax::problem(&query) {
+        return Kind::Broken(format!("the query is not valid PromQL: {why}"));
+    }
+    let parsed = (|| {
+        let window_ms = positive_ms("window", window.as_deref())?;
+        let step_ms = positive_ms("step", step)?;
+        let max_gap_ms = positive_ms("max_gap", max_gap)?;
+        if let (Some(w), Some(s)) = (window_ms, step_ms)
+            && s > w
+        {
+            return Err(format!(
+                "step `{}` is longer than the window `{}`: the window would hold no sample",
+                format_seconds(s / 1000),
+                format_seconds(w / 1000)
+            ));
+        }
+        if let (Some(w), Some(s)) = (window_ms, step_ms)
+            && w / s > MAX_POINTS
+        {
+            return Err(format!(
+                "a {} window at a {} step is over the {MAX_POINTS} points Prometheus returns per series; use a larger `step`",
+                format_seconds(w / 1000),
+                format_seconds(s / 1000)
+            ));
+        }
+        let eval = match window_ms {
+            Some(w) => QueryEval::Windowed(rewrite::prepare(expr).map_err(|e| e.to_string())?, w),
+            None if rewrite::uses_window_functions(expr) => {
+                return Err(format!(
+                    "`{expr}` uses window functions but has no `window:`; add one (e.g. `window: 30m`), or read the instant `value`"
+                ));
+            }
+            None => QueryEval::Instant(Expr::compile(expr).map_err(|e| e.to_string())?),
+        };
+        Ok(Query {
+            query,
+            eval,
+            step_ms,
+            max_gap_ms,
+        })
+    })();
+    match parsed {
+        Ok(q) => Kind::Query(q),
+        Err(e) => Kind::Broken(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(window: Option<&str>, step: Option<&str>, expr: &str) -> Result<(), String> {
+        match query_kind("up".into(), expr, window.map(str::to_string), step, None) {
+            Kind::Query(_) => Ok(()),
+            Kind::Broken(e) => Err(e),
+            _ => Err("not a query gate".into()),
+        }
+    }
+
+    #[test]
+    fn query_gates_are_checked_when_compiled() {
+        assert_eq!(kind(Some("30m"), Some("1m"), "max(value) < 1"), Ok(()));
+        assert_eq!(kind(None, None, "value < 1"), Ok(()));
+        assert!(
+            kind(Some("30m"), Some("1h"), "max(value) < 1")
+                .unwrap_err()
+                .contains("longer than the window")
+        );
+        assert!(
+            kind(Some("7d"), Some("15s"), "max(value) < 1")
+                .unwrap_err()
+                .contains("11000 points")
+        );
+        assert!(
+            kind(None, None, "max(value) < 1")
+                .unwrap_err()
+                .contains("has no `window:`")
+        );
+        assert_eq!(default_step_ms(30 * 60_000), 15_000);
+        assert_eq!(default_step_ms(24 * 3_600_000), 360_000);
     }
 }

@@ -1,5 +1,5 @@
 //! `launchgate gate`: decides promote, roll back or hold for rollout phases, from a status
-//! snapshot and a JSONL event history.
+//! snapshot, a JSONL event history and PromQL queries to a Prometheus server.
 //!
 //! Finding ids are `PHASE/GATE` (the gate's `name`, or `gate-N` by position), plus
 //! `PHASE/status` (snapshot freshness), `PHASE/history` (malformed lines), `PHASE/clock`
@@ -11,6 +11,7 @@ pub mod compile;
 pub mod history;
 pub mod inputs;
 pub mod phase;
+pub mod query;
 pub mod rewrite;
 pub mod sample;
 pub mod status;
@@ -39,6 +40,28 @@ pub struct Options {
     pub history: Option<PathBuf>,
     /// One phase, or every phase when `None`.
     pub phase: Option<String>,
+    /// Prometheus server URL overriding `rollout.prometheus` (`--prometheus`, or
+    /// LAUNCHGATE_PROMETHEUS_URL).
+    pub prometheus: Option<String>,
+    /// Prometheus credentials (from the environment only).
+    pub prometheus_auth: Option<crate::prometheus::Auth>,
+    /// Time one Prometheus query may take.
+    pub timeout: std::time::Duration,
+}
+
+impl Options {
+    /// Options for evaluating phase `phase` (or all) at `now`, with defaults for the rest.
+    pub fn at(now: Timestamp, phase: Option<String>) -> Options {
+        Options {
+            now,
+            status: None,
+            history: None,
+            phase,
+            prometheus: None,
+            prometheus_auth: None,
+            timeout: crate::prometheus::DEFAULT_TIMEOUT,
+        }
+    }
 }
 
 /// Formats unix milliseconds as RFC 3339.
@@ -172,6 +195,15 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             .filter(|f| f.blocks())
             .map(|f| f.item.to_string())
             .collect(),
+        prometheus: opts
+            .prometheus
+            .clone()
+            .or_else(|| rollout.prometheus.clone())
+            .map(|url| crate::prometheus::Endpoint {
+                url,
+                auth: opts.prometheus_auth.clone(),
+                timeout: opts.timeout,
+            }),
     };
     let evaluation = phase::evaluate(
         &rollout.phases,

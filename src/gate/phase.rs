@@ -38,6 +38,8 @@ pub struct Inputs {
     pub check_verdict: Verdict,
     /// Items failing that check.
     pub check_failures: Vec<String>,
+    /// The Prometheus server gates with a `query` ask, if one is configured.
+    pub prometheus: Option<crate::prometheus::Endpoint>,
 }
 
 /// The history as loaded for this run.
@@ -74,6 +76,8 @@ pub struct Ctx<'a> {
     pub cache: Arc<Cache>,
     /// Snapshot fields from history lines.
     pub view: Result<View, String>,
+    /// The Prometheus server.
+    pub prom: super::query::Source,
 }
 
 impl Ctx<'_> {
@@ -159,6 +163,7 @@ pub fn evaluate(
             .unwrap_or_default(),
         cache: Arc::new(Cache::default()),
         view,
+        prom: super::query::Source::new(inputs.prometheus.clone()),
     };
     load(&mut ctx, upto);
     (0..=upto.min(phases.len().saturating_sub(1)))
@@ -197,7 +202,7 @@ fn load(ctx: &mut Ctx, upto: usize) {
                         widen(after);
                         past_gates.push(g);
                     }
-                    Kind::Broken(_) => {}
+                    Kind::Broken(_) | Kind::Query(_) => {}
                 }
             }
         }
@@ -256,7 +261,12 @@ fn own_findings(ctx: &Ctx, index: usize) -> Vec<Finding> {
     let route = Route::root().key("rollout").key("phases").index(index);
     let mut out = Vec::new();
     let after = after_ms(phase);
-    let earlier_gates = ctx.gates[..index].iter().flatten().count();
+    // Only gates over the history and the snapshot read them; Prometheus gates ask the server.
+    let earlier_gates = ctx.gates[..index]
+        .iter()
+        .flatten()
+        .filter(|g| g.is_history())
+        .count();
     if gates.iter().any(Compiled::is_snapshot) {
         out.push(inputs::status_finding(ctx, phase, &route));
     }
@@ -276,6 +286,7 @@ fn own_findings(ctx: &Ctx, index: usize) -> Vec<Finding> {
                 .help("fix the expression; gates are CEL over the status snapshot, or with `window:` over the history"),
             Kind::Snapshot(e) => snapshot_now(ctx, g, e),
             Kind::Windowed(..) => window_now(ctx, g),
+            Kind::Query(q) => super::query::now(ctx, g, q),
         });
     }
     if index > 0 && after > 0 {

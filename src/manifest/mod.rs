@@ -69,6 +69,8 @@ pub struct Rollout {
     pub malformed_fail_at: Option<u64>,
     /// Snapshot fields (dotted paths) as expressions over one history line, for `after`.
     pub status_from_history: Option<std::collections::BTreeMap<String, String>>,
+    /// Prometheus server URL for gates with a `query`.
+    pub prometheus: Option<String>,
     /// Phases, in order.
     #[serde(default)]
     pub phases: Vec<Phase>,
@@ -110,10 +112,16 @@ pub enum Gate {
     Full {
         /// Display name.
         name: Option<String>,
+        /// PromQL query whose series' samples the expression reads as `value`.
+        query: Option<String>,
         /// CEL expression.
         expr: String,
-        /// History window (duration text).
+        /// History or range-query window (duration text).
         window: Option<String>,
+        /// Range-query resolution (duration text).
+        step: Option<String>,
+        /// Longest gap allowed in a series (duration text).
+        max_gap: Option<String>,
         /// What it guards.
         description: Option<String>,
     },
