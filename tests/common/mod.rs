@@ -131,6 +131,24 @@ pub fn example_with(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     example_repo_with(edit, true)
 }
 
+/// Makes `d`, a copy of the example, a git repository whose first commit is the previous
+/// release, tagged [`PREVIOUS_RELEASE`]; returns the manifest's text with `rollback.known_good`
+/// naming that tag, for the caller to edit, write and commit.
+pub fn tag_previous_release(d: &Path) -> String {
+    git(d, &["init", "-q", "-b", "main"]);
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "previous release"]);
+    git(d, &["tag", PREVIOUS_RELEASE]);
+    let text = std::fs::read_to_string(d.join("readiness.yaml")).unwrap();
+    let known_good = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("known_good: "))
+        .and_then(|v| v.split_whitespace().next())
+        .expect("the example names rollback.known_good")
+        .to_string();
+    text.replace(&known_good, PREVIOUS_RELEASE)
+}
+
 /// [`example_with`] without an edit: the example passes there.
 pub fn example_repo() -> tempfile::TempDir {
     example_repo_with(|t| t.to_string(), false)
@@ -140,19 +158,8 @@ fn example_repo_with(edit: impl Fn(&str) -> String, must_change: bool) -> tempfi
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     copy_dir(&root().join("examples/dashboard-factory"), d);
-    git(d, &["init", "-q", "-b", "main"]);
-    git(d, &["add", "."]);
-    git(d, &["commit", "-q", "-m", "previous release"]);
-    git(d, &["tag", PREVIOUS_RELEASE]);
+    let text = tag_previous_release(d);
     let manifest = d.join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let known_good = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("known_good: "))
-        .and_then(|v| v.split_whitespace().next())
-        .expect("the example names rollback.known_good")
-        .to_string();
-    let text = text.replace(&known_good, PREVIOUS_RELEASE);
     let edited = edit(&text);
     if must_change {
         assert_ne!(text, edited, "the edit changed nothing");

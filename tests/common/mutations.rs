@@ -75,23 +75,8 @@ pub fn base() -> tempfile::TempDir {
             std::fs::copy(entry.path(), target).unwrap();
         }
     }
-    super::git(d, &["init", "-q", "-b", "main"]);
-    super::git(d, &["add", "."]);
-    super::git(d, &["commit", "-q", "-m", "previous release"]);
-    super::git(d, &["tag", super::PREVIOUS_RELEASE]);
-    let manifest = d.join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let known_good = text
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("known_good: "))
-        .and_then(|v| v.split_whitespace().next())
-        .expect("the example names rollback.known_good")
-        .to_string();
-    std::fs::write(
-        &manifest,
-        text.replace(&known_good, super::PREVIOUS_RELEASE),
-    )
-    .unwrap();
+    let text = super::tag_previous_release(d);
+    std::fs::write(d.join("readiness.yaml"), text).unwrap();
     super::git(d, &["commit", "-q", "-am", "this release"]);
     dir
 }
