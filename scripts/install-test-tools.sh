@@ -44,12 +44,12 @@ fi
 if ! command -v chromium >/dev/null; then
   # The page test renders in a real browser; Debian's chromium runs headless without a display.
   if [ "$(id -u)" = 0 ]; then
-    (apt-get install -y chromium >/dev/null 2>&1 ||
-      (apt-get update >/dev/null 2>&1 && apt-get install -y chromium >/dev/null 2>&1)) \
+    (DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+      (apt-get update >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1)) \
       || echo "install-test-tools: apt-get install chromium failed"
   elif command -v sudo >/dev/null; then
-    (sudo apt-get install -y chromium >/dev/null 2>&1 ||
-      (sudo apt-get update >/dev/null 2>&1 && sudo apt-get install -y chromium >/dev/null 2>&1)) \
+    (sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1 ||
+      (sudo apt-get update >/dev/null 2>&1 && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y chromium >/dev/null 2>&1)) \
       || echo "install-test-tools: apt-get install chromium failed"
   else
     echo "install-test-tools: chromium is missing and apt-get needs root"
