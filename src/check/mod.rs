@@ -18,7 +18,13 @@ use crate::report::{
 };
 use crate::schema::{Schema, Which};
 use crate::source::{SourceFile, display_path};
-use crate::yaml::{self, Kind, Limits, Node};
+use crate::yaml::{self, Limits};
+
+mod changed;
+mod files;
+
+use changed::changed_manifests;
+use files::{evidence_findings, path_findings, placeholder_findings};
 
 /// Largest manifest launchgate reads; real manifests are a few kilobytes.
 pub const MAX_MANIFEST_BYTES: u64 = 2 * 1024 * 1024;
@@ -141,81 +147,6 @@ fn keep_sources(c: &Checked, sources: &mut BTreeMap<String, Arc<SourceFile>>) {
             }
         }
     }
-}
-
-/// The manifests that changed since `rev`, or whose referenced files did. A revision that
-/// cannot be read (a shallow clone without it) is an error, never "nothing changed".
-fn changed_manifests(
-    files: Vec<PathBuf>,
-    rev: &str,
-    loader: &Loader,
-) -> Result<Vec<PathBuf>, Error> {
-    let mut keep = Vec::new();
-    let mut changed: BTreeMap<PathBuf, std::collections::HashSet<String>> = BTreeMap::new();
-    for f in files {
-        let base = Base::for_manifest(&f).map_err(|e| Error::Io {
-            path: display_path(&f),
-            reason: e.to_string(),
-        })?;
-        if !changed.contains_key(&base.root) {
-            let set = evidence::git::open(&base.root)
-                .changed_since(rev)
-                .map_err(|reason| Error::Usage(format!("--changed-since: {reason}")))?;
-            changed.insert(base.root.clone(), set);
-        }
-        let set = &changed[&base.root];
-        let name = f
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut hit =
-            set.contains(&base.repo_relative(&name)) || policy_changed(&f, &base, set, loader)?;
-        if !hit
-            && let Ok(Ok(src)) = read_manifest(&f)
-            && let Ok(doc) = yaml::parse(&src, &Limits::default())
-        {
-            let json = doc.to_json();
-            let mut written: Vec<String> = manifest::referenced_paths(&json)
-                .into_iter()
-                .map(|r| r.path)
-                .collect();
-            written.extend(
-                json.get("checklists")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|c| c.as_str().map(str::to_string)),
-            );
-            hit = written.iter().any(|w| set.contains(&base.repo_relative(w)));
-        }
-        if hit {
-            keep.push(f);
-        }
-    }
-    Ok(keep)
-}
-
-/// Whether the policy governing a manifest changed since the revision: a `.launchgate.yaml`
-/// added, changed or removed between the manifest's directory and the repository root, or a
-/// checklist file the current policy requires.
-fn policy_changed(
-    manifest: &Path,
-    base: &Base,
-    changed: &std::collections::HashSet<String>,
-    loader: &Loader,
-) -> Result<bool, Error> {
-    let candidates = base.dir.ancestors().map(|d| {
-        let p = d.join(crate::policy::FILE_NAME);
-        p.to_string_lossy().replace('\\', "/")
-    });
-    if candidates.into_iter().any(|c| changed.contains(&c)) {
-        return Ok(true);
-    }
-    let policy = loader.policies.for_manifest(manifest)?;
-    Ok(policy.checklist_files().iter().any(|f| {
-        f.strip_prefix(&base.root)
-            .is_ok_and(|rel| changed.contains(&rel.to_string_lossy().replace('\\', "/")))
-    }))
 }
 
 /// Discovers, reads and parses manifests and reads the files they reference, without checking
@@ -526,143 +457,4 @@ fn rule_view(json: &Value) -> Value {
         }
     }
     view
-}
-
-fn path_findings(
-    refs: &[manifest::PathRef],
-    facts: &evidence::Facts,
-    doc: &Node,
-    src: &SourceFile,
-    findings: &mut Vec<Finding>,
-) {
-    let mut ok = 0;
-    for r in refs {
-        let Some(problem) = facts.files.get(&r.path).and_then(|f| f.error.as_ref()) else {
-            ok += 1;
-            continue;
-        };
-        findings.push(
-            core_finding("LG-PATH", Outcome::Fail, problem.to_string())
-                .at(Location::new(src, doc.locate(&r.route).span))
-                .help(problem.help()),
-        );
-    }
-    if ok == refs.len() {
-        findings.push(core_finding(
-            "LG-PATH",
-            Outcome::Pass,
-            format!(
-                "all {} referenced files exist inside the repository",
-                refs.len()
-            ),
-        ));
-    }
-}
-
-/// Broken evidence files (rule files that are not YAML, dashboards that are not JSON) are
-/// located in those files.
-fn evidence_findings(facts: &evidence::Facts, dir: &Path, findings: &mut Vec<Finding>) {
-    let before = findings.len();
-    for p in &facts.alerts.problems {
-        let mut loc = Location::file(&p.file);
-        if let Some((line, column, offset, len)) = p.at {
-            loc = Location {
-                file: p.file.clone(),
-                line,
-                column,
-                end_line: line,
-                end_column: column + 1,
-                offset,
-                len,
-            };
-        }
-        findings.push(core_finding("LG-EVIDENCE", Outcome::Fail, p.message.clone()).at(loc).help("fix the rule file; `promtool check rules FILE` checks it the way Prometheus will"));
-    }
-    for (written, d) in &facts.dashboards {
-        let Some(problem) = &d.problem else { continue };
-        let shown = display_path(&dir.join(written));
-        let mut loc = Location::file(&shown);
-        if let Some((line, column)) = d.error_at {
-            loc.line = line;
-            loc.end_line = line;
-            loc.column = column;
-            loc.end_column = column;
-        }
-        findings.push(
-            core_finding(
-                "LG-EVIDENCE",
-                Outcome::Fail,
-                format!("dashboard `{written}`: {problem}"),
-            )
-            .at(loc)
-            .help("export the dashboard JSON from Grafana again"),
-        );
-    }
-    if findings.len() == before {
-        findings.push(core_finding(
-            "LG-EVIDENCE",
-            Outcome::Pass,
-            "rule files and dashboards parse".into(),
-        ));
-    }
-}
-
-fn placeholder_findings(
-    doc: &Node,
-    facts: &evidence::Facts,
-    src: &SourceFile,
-    dir: &Path,
-    findings: &mut Vec<Finding>,
-) {
-    let before = findings.len();
-    let mut stack = vec![doc];
-    while let Some(node) = stack.pop() {
-        match &node.kind {
-            Kind::Str(s)
-                if crate::evidence::markdown::is_placeholder_value(s)
-                    || s.lines().any(crate::evidence::markdown::has_placeholder) =>
-            {
-                findings.push(
-                    core_finding(
-                        "LG-PLACEHOLDER",
-                        Outcome::Fail,
-                        format!("placeholder left in the manifest: {s:?}"),
-                    )
-                    .at(Location::new(src, node.span))
-                    .help("replace it with the real value"),
-                );
-            }
-            Kind::Seq(items) => stack.extend(items.iter()),
-            Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),
-            _ => {}
-        }
-    }
-    for (written, file) in &facts.files {
-        let Some(md) = &file.markdown else { continue };
-        if let Some(&line) = md.placeholder_lines.first() {
-            let shown = display_path(&dir.join(written));
-            let mut loc = Location::file(&shown);
-            loc.line = line as u32;
-            loc.end_line = line as u32;
-            findings.push(
-                core_finding(
-                    "LG-PLACEHOLDER",
-                    Outcome::Fail,
-                    format!(
-                        "`{written}` still has {} placeholder line(s) (TODO/TBD), first at line {line}",
-                        md.placeholder_lines.len()
-                    ),
-                )
-                .at(loc)
-                .help("write the real procedure in place of the placeholders"),
-            );
-        }
-    }
-    if findings.len() == before {
-        findings.push(core_finding(
-            "LG-PLACEHOLDER",
-            Outcome::Pass,
-            "no placeholders left".into(),
-        ));
-    }
 }
