@@ -10,7 +10,9 @@ files and schema, interleaved (A B C D A B C D ...) so that load on a shared mac
 every tool alike:
 
   launchgate check            full check: schema + policy + checklists + evidence
-  launchgate --schema-only    YAML with positions + JSON Schema: the apples-to-apples row
+  launchgate --schema-only    YAML with positions + JSON Schema: the apples-to-apples row,
+                              walking DIR as users run it, and handed the file list as the
+                              peers are (no directory walk)
   launchgate --parse-only     launchgate's floor: discovery, reading, YAML, referenced files
   ajv-cli (npm)               schema only, its fastest honest invocation: -c ajv-formats, the
                               manifests as one explicit glob DIR/*/*/readiness.yaml (ajv-cli
@@ -110,6 +112,8 @@ def main():
         commands = [
             ("launchgate check", [lg, "check", "-q", "--now", NOW, d]),
             ("launchgate check --schema-only", [lg, "check", "-q", "--schema-only", d]),
+            # Handed the files, as ajv-cli and check-jsonschema are: no directory walk.
+            ("launchgate --schema-only FILES", [lg, "check", "-q", "--schema-only"] + files),
             ("launchgate parse-only floor", [lg, "check", "--parse-only", d]),
         ]
         missing = []
@@ -127,6 +131,9 @@ def main():
         results = measure(commands, args.runs, args.slow_runs, slow)
         ajv_median = summarize(results["ajv-cli (schema only)"])[0] if ajv else None
         for name, _ in commands:
+            if not results[name]:
+                print(f"{name:<34} {n:>7} {'skipped (--slow-runs 0)':>40}")
+                continue
             med, lo, hi, rss = summarize(results[name])
             vs = f"{ajv_median / med:.2f}x" if ajv_median else "-"
             print(f"{name:<34} {n:>7} {med:>9.3f} {lo:>7.3f} {hi:>7.3f} {len(results[name]):>4} "

@@ -11,7 +11,7 @@ fn compare_script_prints_the_table() {
     let work = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(python)
         .arg(common::root().join("bench/compare.py"))
-        .args(["--sizes", "20", "--work"])
+        .args(["--sizes", "20", "--runs", "2", "--one", "1", "--work"])
         .arg(work.path())
         .arg("--binary")
         .arg(env!("CARGO_BIN_EXE_launchgate"))
@@ -29,5 +29,12 @@ fn compare_script_prints_the_table() {
         .find(|l| l.starts_with("launchgate check"))
         .expect("full check row");
     assert!(full.split_whitespace().any(|w| w == "20"), "{full}");
-    assert!(stdout.contains("launchgate parse-only floor"), "{stdout}");
+    for row in [
+        "launchgate parse-only floor",
+        "launchgate check --schema-only",
+        "launchgate --schema-only FILES",
+        "launchgate check (one manifest)",
+    ] {
+        assert!(stdout.contains(row), "{row}: {stdout}");
+    }
 }
