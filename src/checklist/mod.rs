@@ -266,7 +266,15 @@ pub fn builtins() -> &'static [Arc<Checklist>] {
 
 /// The built-in checklist with this name.
 pub fn builtin(name: &str) -> Option<Arc<Checklist>> {
+    if !is_builtin(name) {
+        return None;
+    }
     builtins().iter().find(|c| c.name == name).cloned()
+}
+
+/// Whether `name` is a built-in checklist, without compiling any.
+pub fn is_builtin(name: &str) -> bool {
+    BUILTIN.iter().any(|(n, _)| *n == name)
 }
 
 /// A checklist file's load result, shared by every manifest that names it.

@@ -222,6 +222,24 @@ impl Repo {
         out
     }
 
+    /// Whether each path is tracked, without the history walk [`Repo::files`] does for last
+    /// changes: only `file_age_days()` needs those, and it asks for them itself.
+    pub fn tracked(&self, paths: &[String]) -> BTreeMap<String, FileGit> {
+        if self.repo.is_none() {
+            return BTreeMap::new();
+        }
+        paths
+            .iter()
+            .map(|p| {
+                let git = FileGit {
+                    tracked: self.tracked.contains(p),
+                    last_commit_unix: None,
+                };
+                (p.clone(), git)
+            })
+            .collect()
+    }
+
     /// What `reference` names and whether it is an earlier release of HEAD (cached per
     /// reference: many manifests name the same release).
     pub fn known_good(&self, reference: &str) -> RefFacts {

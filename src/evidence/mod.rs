@@ -113,7 +113,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     facts.dashboards = dashboards::collect(base, &strings("/telemetry/signals", Some("dashboard")));
     let repo = git::open(&base.root);
     let repo_paths: Vec<String> = facts.files.values().map(|f| f.repo_path.clone()).collect();
-    let file_git = repo.files(&repo_paths);
+    let file_git = repo.tracked(&repo_paths);
     facts.git = GitFacts {
         repo: Some(repo.facts.clone()),
         known_good: cx

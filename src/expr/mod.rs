@@ -297,14 +297,20 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function(
         "file_age_days",
         move |p: Arc<String>| -> Result<i64, ExecutionError> {
-            let Some(git) = s.files.get(p.as_str()).and_then(|f| f.get("git")) else {
+            // The history walk runs here, on first use, not for every manifest.
+            let repo = s.repo.as_ref().filter(|r| r.facts.repository);
+            let repo_path = s
+                .files
+                .get(p.as_str())
+                .filter(|f| f.get("git").is_some())
+                .and_then(|f| f.get("repo_path"))
+                .and_then(serde_json::Value::as_str);
+            let (Some(repo), Some(repo_path)) = (repo, repo_path) else {
                 let msg = format!("git facts about `{p}` are unknown (not a git repository)");
                 return Err(fail("file_age_days", msg));
             };
-            match git
-                .get("last_commit_unix")
-                .and_then(serde_json::Value::as_i64)
-            {
+            let git = repo.files(&[repo_path.to_string()]);
+            match git.get(repo_path).and_then(|g| g.last_commit_unix) {
                 Some(t) => Ok((s.now_unix - t).div_euclid(86_400)),
                 None => {
                     let msg = format!(

@@ -263,7 +263,7 @@ impl Policy {
                     .iter()
                     .map(move |(reference, _)| (r, reference))
             })
-            .filter(|(_, reference)| crate::checklist::builtin(reference).is_none())
+            .filter(|(_, reference)| !crate::checklist::is_builtin(reference))
             .map(|(r, reference)| r.dir.join(reference))
             .collect()
     }
@@ -285,7 +285,7 @@ impl Policy {
 
 /// Why a policy's checklist reference cannot be used, if it cannot.
 fn reference_problem(reference: &str, dir: &Path) -> Option<String> {
-    if crate::checklist::builtin(reference).is_some() {
+    if crate::checklist::is_builtin(reference) {
         return None;
     }
     if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
