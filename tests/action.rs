@@ -35,6 +35,34 @@ fn archive_name(target: &str) -> String {
     format!("launchgate-{VERSION}-{target}.tar.gz")
 }
 
+/// Packages the test binary as `target`'s archive into `assets`, then writes `SHA256SUMS`, with
+/// `scripts/package.sh` exactly as the release workflow runs it.
+fn package(target: &str, assets: &Path) {
+    let out = std::process::Command::new("bash")
+        .arg(root().join("scripts/package.sh"))
+        .args([target, VERSION])
+        .arg(assets)
+        .env("LAUNCHGATE_BIN", env!("CARGO_BIN_EXE_launchgate"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "package.sh: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = std::process::Command::new("bash")
+        .arg(root().join("scripts/package.sh"))
+        .arg("--sums")
+        .arg(assets)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "package.sh --sums: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A release directory laid out as GitHub serves it (`v{VERSION}/{asset}`), made once per test
 /// run with `scripts/package.sh`, exactly as the release workflow makes it.
 fn release() -> &'static Path {
@@ -43,30 +71,7 @@ fn release() -> &'static Path {
         let target = host_target().unwrap_or_default();
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("action-release");
         let _ = std::fs::remove_dir_all(&dir);
-        let assets = dir.join(format!("v{VERSION}"));
-        let out = std::process::Command::new("bash")
-            .arg(root().join("scripts/package.sh"))
-            .args([&target, VERSION])
-            .arg(&assets)
-            .env("LAUNCHGATE_BIN", env!("CARGO_BIN_EXE_launchgate"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "package.sh: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let out = std::process::Command::new("bash")
-            .arg(root().join("scripts/package.sh"))
-            .arg("--sums")
-            .arg(&assets)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "package.sh --sums: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        package(&target, &dir.join(format!("v{VERSION}")));
         dir
     })
 }
@@ -1011,26 +1016,7 @@ fn zip_archives_install_too() {
     let Some(_) = host_target() else { return };
     let windows = "x86_64-pc-windows-msvc";
     let dir = tempfile::tempdir().unwrap();
-    let assets = dir.path().join(format!("v{VERSION}"));
-    let out = std::process::Command::new("bash")
-        .arg(root().join("scripts/package.sh"))
-        .args([windows, VERSION])
-        .arg(&assets)
-        .env("LAUNCHGATE_BIN", env!("CARGO_BIN_EXE_launchgate"))
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = std::process::Command::new("bash")
-        .arg(root().join("scripts/package.sh"))
-        .arg("--sums")
-        .arg(&assets)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    package(windows, &dir.path().join(format!("v{VERSION}")));
 
     let server = Server::start(dir.path());
     let mut fx = Fixture::new(Some(&server), windows);

@@ -17,23 +17,8 @@ fn fixture(scenario: &str) -> PathBuf {
         .join(scenario)
 }
 
-/// Runs `gate` on a scenario; returns (exit code, JSON report).
 fn gate(scenario: &str, which: &[&str]) -> (i32, Value) {
-    let dir = fixture(scenario);
-    let out = launchgate()
-        .args([
-            "gate", MANIFEST, "--now", NOW, "--format", "json", "--status",
-        ])
-        .arg(dir.join("status.json"))
-        .arg("--history")
-        .arg(dir.join("runtime-events.jsonl"))
-        .args(which)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!stderr.contains("panicked"), "{stderr}");
-    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {stderr}"));
-    (out.status.code().unwrap(), report)
+    common::gate_fixture(scenario, which)
 }
 
 fn phases(report: &Value) -> Vec<(String, String)> {

@@ -6,14 +6,13 @@ mod common;
 
 use std::path::Path;
 
-use common::{launchgate, root};
+use common::root;
 use launchgate::report::Verdict;
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 const NOW: &str = "2026-11-25T12:00:00Z";
 const NOW_MS: i64 = 1_795_608_000_000;
-const MANIFEST: &str = "examples/dashboard-factory/readiness.yaml";
 const PHASES: [&str; 4] = ["canary-1", "canary-2", "canary-3", "general-availability"];
 
 /// (scenario, expected verdict per phase) from the Markdown table.
@@ -44,22 +43,7 @@ fn expected() -> Vec<(String, Vec<String>)> {
 }
 
 fn run(scenario: &str, which: &[&str]) -> (i32, Value) {
-    let dir = root()
-        .join("examples/dashboard-factory/fixtures")
-        .join(scenario);
-    let out = launchgate()
-        .args([
-            "gate", MANIFEST, "--now", NOW, "--format", "json", "--status",
-        ])
-        .arg(dir.join("status.json"))
-        .arg("--history")
-        .arg(dir.join("runtime-events.jsonl"))
-        .args(which)
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{scenario}: {e}: {}", String::from_utf8_lossy(&out.stderr)));
-    (out.status.code().unwrap(), report)
+    common::gate_fixture(scenario, which)
 }
 
 fn verdicts(report: &Value) -> Vec<String> {

@@ -99,6 +99,29 @@ pub const NOW: &str = "2026-11-25T12:00:00Z";
 /// The tag the example repositories give their previous release.
 pub const PREVIOUS_RELEASE: &str = "v1.4.2";
 
+/// Runs `gate` on the example manifest with a fixture scenario's snapshot and history
+/// (`examples/dashboard-factory/fixtures/SCENARIO`) at [`NOW`]; returns (exit code, JSON
+/// report). `which` is `--all` or `--phase NAME`.
+pub fn gate_fixture(scenario: &str, which: &[&str]) -> (i32, serde_json::Value) {
+    let dir = root()
+        .join("examples/dashboard-factory/fixtures")
+        .join(scenario);
+    let out = launchgate()
+        .args(["gate", "examples/dashboard-factory/readiness.yaml"])
+        .args(["--now", NOW, "--format", "json", "--status"])
+        .arg(dir.join("status.json"))
+        .arg("--history")
+        .arg(dir.join("runtime-events.jsonl"))
+        .args(which)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{scenario}: {stderr}");
+    let report =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{scenario}: {e}: {stderr}"));
+    (out.status.code().unwrap(), report)
+}
+
 /// Copies a directory tree (files only).
 pub fn copy_dir(from: &Path, to: &Path) {
     for entry in std::fs::read_dir(from).unwrap() {
