@@ -371,12 +371,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     placeholder_findings(&doc, &facts, &src, dir, &mut findings);
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
-    let facts_json = facts.to_json();
-    let files = facts_json
-        .get("files")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
+    let (files, evidence_doc) = facts.for_rules();
     let mut ctx = expr::context(Arc::new(Scope {
         today,
         files,
@@ -388,11 +383,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     ctx.add_variable_as_val("manifest", expr::convert::to_val(&view));
     // Files and dashboards are reached through `file()` and `dashboard_mentions()`; leaving
     // them out of `evidence` spares converting every runbook's facts for every manifest.
-    let evidence: serde_json::Map<String, Value> = ["git", "alerts", "codeowners"]
-        .into_iter()
-        .filter_map(|k| Some((k.to_string(), facts_json.get(k)?.clone())))
-        .collect();
-    ctx.add_variable_as_val("evidence", expr::convert::to_val(&Value::Object(evidence)));
+    ctx.add_variable_as_val("evidence", expr::convert::to_val(&evidence_doc));
     ctx.add_variable_from_value("stage", manifest.service.stage.as_str());
     let subject = eval::Subject {
         doc: &doc,

@@ -187,8 +187,24 @@ pub fn collect(base: &Base, refs: &[PathRef]) -> Facts {
 }
 
 impl Facts {
-    /// The facts document rules see as `evidence`.
-    pub fn to_json(&self) -> serde_json::Value {
-        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    /// What rules see: the facts of each referenced file by path as written (for `file()`,
+    /// `steps()`, ...), and `evidence` (git, alerts, CODEOWNERS). Dashboards stay typed: only
+    /// `dashboard_mentions()` reads them.
+    pub fn for_rules(
+        &self,
+    ) -> (
+        serde_json::Map<String, serde_json::Value>,
+        serde_json::Value,
+    ) {
+        let files = match serde_json::to_value(&self.files) {
+            Ok(serde_json::Value::Object(files)) => files,
+            _ => serde_json::Map::new(),
+        };
+        let evidence = serde_json::json!({
+            "git": &self.git,
+            "alerts": &self.alerts,
+            "codeowners": &self.codeowners,
+        });
+        (files, evidence)
     }
 }
