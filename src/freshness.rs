@@ -97,7 +97,7 @@ pub fn deadlines(checklists: &[Arc<Checklist>], manifest: &Value, stage: &str) -
     for list in checklists {
         for item in list.items.iter().filter(|i| i.applies(stage)) {
             for rule in item.rules.iter().filter(|r| r.each.is_none()) {
-                for limit in age_limits(&rule.expr.source) {
+                for limit in &rule.age_limits {
                     let Some(date) = date_at(manifest, &limit.field) else {
                         continue;
                     };

@@ -24,7 +24,7 @@ pub(super) fn changed_manifests(
     let mut keep = Vec::new();
     let mut changed: BTreeMap<PathBuf, std::collections::HashSet<String>> = BTreeMap::new();
     for f in files {
-        let base = Base::for_manifest(&f).map_err(|e| Error::Io {
+        let base = Base::for_manifest(&loader.dirs, &f).map_err(|e| Error::Io {
             path: display_path(&f),
             reason: e.to_string(),
         })?;
@@ -82,7 +82,7 @@ fn policy_changed(
     if candidates.into_iter().any(|c| changed.contains(&c)) {
         return Ok(true);
     }
-    let policy = loader.policies.for_manifest(manifest)?;
+    let policy = loader.policies.for_manifest(&loader.dirs, manifest)?;
     Ok(policy.checklist_files().iter().any(|f| {
         f.strip_prefix(&base.root)
             .is_ok_and(|rel| changed.contains(&rel.to_string_lossy().replace('\\', "/")))

@@ -273,7 +273,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let policy = if opts.schema_only {
         None
     } else {
-        Some(loader.policies.for_manifest(path)?)
+        Some(loader.policies.for_manifest(&loader.dirs, path)?)
     };
     let src = match read_manifest(path)? {
         Ok(src) => src,
@@ -331,7 +331,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         .pointer("/owners/team")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let base = Base::for_manifest(path).map_err(|e| Error::Io {
+    let base = Base::for_manifest(&loader.dirs, path).map_err(|e| Error::Io {
         path: src.display.clone(),
         reason: e.to_string(),
     })?;

@@ -77,6 +77,8 @@ pub struct Rule {
     pub location: Option<Expr>,
     /// An evaluation error (unknown facts) holds instead of failing.
     pub hold_on_error: bool,
+    /// The age limits the rule sets (`days_since(manifest.F) <= N`), read once at load.
+    pub age_limits: Vec<crate::freshness::AgeLimit>,
 }
 
 impl Item {
@@ -212,6 +214,7 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                     None => None,
                 },
                 hold_on_error: r.hold_on_error,
+                age_limits: crate::freshness::age_limits(&r.rule),
             });
         }
         items.push(Item {
@@ -287,6 +290,8 @@ pub struct Loader {
     cache: Mutex<HashMap<PathBuf, Loaded>>,
     /// Repository policies (`.launchgate.yaml`), found and loaded once per directory.
     pub policies: crate::policy::Cache,
+    /// Directory facts (canonical forms, `.git`, `.launchgate.yaml`) learned in this run.
+    pub dirs: crate::dirs::Dirs,
 }
 
 impl Loader {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::paths::Base;
+use super::paths::Reader;
 use crate::source::{SourceFile, display_path};
 use crate::yaml::{Kind, Limits, Node};
 
@@ -68,11 +68,16 @@ fn string(node: Option<&Node>) -> Option<String> {
 }
 
 /// Parses the rule files named in `alerts.rules` (paths as written in the manifest).
-pub fn collect(base: &Base, manifest_dir: &std::path::Path, files: &[String]) -> AlertFacts {
+pub fn collect(
+    reader: &mut Reader,
+    manifest_dir: &std::path::Path,
+    files: &[String],
+) -> AlertFacts {
+    let base = reader.base;
     let mut facts = AlertFacts::default();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
-        let Ok((path, text)) = base.read_text(written) else {
+        let Ok((path, text)) = reader.read_text(written) else {
             continue;
         }; // LG-PATH reports it
         let src = SourceFile::new(&path, shown.clone(), text);

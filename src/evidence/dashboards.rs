@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::paths::Base;
+use super::paths::Reader;
 
 /// One panel and the query expressions of its targets.
 #[derive(Debug, Clone, Serialize)]
@@ -127,13 +127,13 @@ pub fn panels_for(d: &Dashboard, signal: &str) -> Vec<String> {
 }
 
 /// Parses the dashboards a manifest names (paths as written).
-pub fn collect(base: &Base, written: &[String]) -> BTreeMap<String, Dashboard> {
+pub fn collect(reader: &mut Reader, written: &[String]) -> BTreeMap<String, Dashboard> {
     let mut out = BTreeMap::new();
     for w in written {
         if out.contains_key(w) {
             continue;
         }
-        if let Ok((_, text)) = base.read_text(w) {
+        if let Ok((_, text)) = reader.read_text(w) {
             out.insert(w.clone(), parse(&text));
         }
     }

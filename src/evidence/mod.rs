@@ -11,12 +11,12 @@ pub mod markdown;
 pub mod paths;
 pub mod refname;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
 use crate::manifest::PathRef;
-pub use paths::{Base, PathProblem};
+pub use paths::{Base, PathProblem, Reader};
 
 /// What is known about one file the manifest names.
 #[derive(Debug, Clone, Serialize)]
@@ -94,7 +94,6 @@ pub struct Context<'a> {
 
 /// Gathers every evidence source for a manifest.
 pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
-    let mut facts = collect(base, refs);
     let dir = cx.manifest.parent().unwrap_or(std::path::Path::new(""));
     let strings = |pointer: &str, field: Option<&str>| -> Vec<String> {
         cx.doc
@@ -109,8 +108,17 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     };
-    facts.alerts = alerts::collect(base, dir, &strings("/alerts/rules", None));
-    facts.dashboards = dashboards::collect(base, &strings("/telemetry/signals", Some("dashboard")));
+    let rule_files = strings("/alerts/rules", None);
+    let dashboard_files = strings("/telemetry/signals", Some("dashboard"));
+    let mut reader = Reader::new(base);
+    let parsed_later: HashSet<&str> = rule_files
+        .iter()
+        .chain(&dashboard_files)
+        .map(String::as_str)
+        .collect();
+    let mut facts = collect(&mut reader, refs, &parsed_later);
+    facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
+    facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
     let repo = git::open(&base.root);
     let repo_paths: Vec<String> = facts.files.values().map(|f| f.repo_path.clone()).collect();
     let file_git = repo.tracked(&repo_paths);
@@ -147,8 +155,10 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     facts
 }
 
-/// Gathers file facts for every referenced path.
-pub fn collect(base: &Base, refs: &[PathRef]) -> Facts {
+/// Gathers file facts for every referenced path; files in `parsed_later` are read now and their
+/// texts kept in `reader` for their parsers.
+pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&str>) -> Facts {
+    let base = reader.base;
     let mut facts = Facts::default();
     for r in refs {
         if facts.files.contains_key(&r.path) {
@@ -159,7 +169,8 @@ pub fn collect(base: &Base, refs: &[PathRef]) -> Facts {
             base.read_text(&r.path)
                 .map(|(_, text)| Some(markdown::facts(&text)))
         } else {
-            base.check_readable(&r.path).map(|_| None)
+            let keep = parsed_later.contains(r.path.as_str());
+            reader.look(&r.path, keep).map(|_| None)
         };
         let file = match result {
             Ok(markdown) => FileFacts {

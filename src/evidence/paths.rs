@@ -91,43 +91,28 @@ pub struct Base {
 
 impl Base {
     /// The base for a manifest file: the root is the nearest ancestor holding `.git`, else the
-    /// manifest's own directory.
-    pub fn for_manifest(manifest: &Path) -> std::io::Result<Base> {
-        let dir = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
-        let dir = if dir.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            dir
-        };
-        // Many manifests share a directory tree: remember each directory's base so a run
-        // canonicalizes and climbs to the repository root once per directory, not per file.
-        static BASES: Mutex<Option<HashMap<PathBuf, Base>>> = Mutex::new(None);
-        if let Some(hit) = BASES
-            .lock()
-            .ok()
-            .and_then(|m| m.as_ref()?.get(&dir).cloned())
-        {
-            return Ok(hit);
-        }
-        let canonical = fs::canonicalize(&dir)?;
-        let root = canonical
-            .ancestors()
-            .find(|a| a.join(".git").exists())
-            .unwrap_or(&canonical)
-            .to_path_buf();
+    /// manifest's own directory. `dirs` remembers the directories a run has looked at.
+    pub fn for_manifest(dirs: &crate::dirs::Dirs, manifest: &Path) -> std::io::Result<Base> {
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        let canonical = dirs.canonical(dir)?;
+        let root = dirs.repo_root(&canonical).unwrap_or(&canonical);
         let rel = canonical
-            .strip_prefix(&root)
+            .strip_prefix(root)
             .map(Path::to_path_buf)
             .unwrap_or_default();
-        let base = Base { root, dir: rel };
-        if let Ok(mut m) = BASES.lock() {
-            m.get_or_insert_with(HashMap::new).insert(dir, base.clone());
-        }
-        Ok(base)
+        Ok(Base {
+            root: root.to_path_buf(),
+            dir: rel,
+        })
     }
 
     /// Resolves a manifest path to a regular file inside the repository, without opening it.
     pub fn resolve(&self, written: &str) -> Result<PathBuf, PathProblem> {
+        self.resolve_sized(written).map(|(path, _)| path)
+    }
+
+    /// [`Base::resolve`], with the file's size.
+    fn resolve_sized(&self, written: &str) -> Result<(PathBuf, u64), PathProblem> {
         let p = Path::new(written);
         if p.is_absolute() || written.starts_with('\\') || written.get(1..2) == Some(":") {
             return Err(PathProblem::Absolute(written.into()));
@@ -185,13 +170,13 @@ impl Base {
                 bytes: meta.len(),
             });
         }
-        Ok(target)
+        Ok((target, meta.len()))
     }
 
     /// Resolves and reads a text file, bounded by [`MAX_FILE_BYTES`].
     pub fn read_text(&self, written: &str) -> Result<(PathBuf, String), PathProblem> {
-        let path = self.resolve(written)?;
-        let bytes = read_bounded(&path).map_err(|e| PathProblem::Unreadable {
+        let (path, size) = self.resolve_sized(written)?;
+        let bytes = read_sized(&path, size).map_err(|e| PathProblem::Unreadable {
             path: written.into(),
             reason: e.to_string(),
         })?;
@@ -222,6 +207,51 @@ impl Base {
             }
         }
         parts.join("/")
+    }
+}
+
+/// One manifest's evidence files, each read once: a file that is looked at first (to know it
+/// exists) and parsed later (rule files, dashboards) is read at the first look and its text kept
+/// for the parser.
+pub struct Reader<'a> {
+    /// Where the manifest's paths resolve.
+    pub base: &'a Base,
+    kept: HashMap<String, (PathBuf, String)>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader with nothing read yet.
+    pub fn new(base: &'a Base) -> Reader<'a> {
+        Reader {
+            base,
+            kept: HashMap::new(),
+        }
+    }
+
+    /// Checks that a file can be read; when `keep`, reads it and keeps its text for
+    /// [`Reader::read_text`].
+    pub fn look(&mut self, written: &str, keep: bool) -> Result<PathBuf, PathProblem> {
+        if !keep {
+            return self.base.check_readable(written);
+        }
+        match self.base.read_text(written) {
+            Ok((path, text)) => {
+                self.kept.insert(written.to_string(), (path.clone(), text));
+                Ok(path)
+            }
+            // Existing but not text: whoever parses it reports that; the look only asks
+            // whether it can be opened.
+            Err(PathProblem::NotUtf8(_)) => self.base.check_readable(written),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Reads a text file, or takes the text an earlier [`Reader::look`] kept.
+    pub fn read_text(&mut self, written: &str) -> Result<(PathBuf, String), PathProblem> {
+        match self.kept.remove(written) {
+            Some(hit) => Ok(hit),
+            None => self.base.read_text(written),
+        }
     }
 }
 
@@ -256,8 +286,14 @@ fn real_dir_inside(root: &Path, dir: &Path) -> bool {
 
 /// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    read_sized(path, 0)
+}
+
+/// [`read_bounded`] for a file whose size is known: one allocation and two reads for a file
+/// that did not change since it was measured, instead of a buffer doubling from 32 bytes.
+fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
-    let mut buf = Vec::new();
+    let mut buf = Vec::with_capacity(size.min(MAX_FILE_BYTES) as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other(
@@ -298,7 +334,7 @@ mod tests {
         fs::create_dir_all(dir.join("svc/runbooks")).unwrap();
         fs::write(dir.join("svc/runbooks/r.md"), "# R\n").unwrap();
         fs::write(dir.join("svc/readiness.yaml"), "").unwrap();
-        Base::for_manifest(&dir.join("svc/readiness.yaml")).unwrap()
+        Base::for_manifest(&Default::default(), &dir.join("svc/readiness.yaml")).unwrap()
     }
 
     #[test]

@@ -58,6 +58,17 @@ pub fn to_val(v: &Json) -> Box<dyn Val + 'static> {
     }
 }
 
+/// A value a launchgate function built itself, handed to the interpreter as it is.
+pub struct Owned(pub Box<dyn Val + 'static>);
+
+impl<'context, 'call> cel::extractors::IntoResolveResult<'context, 'call> for Owned {
+    fn into_resolve_result(
+        self,
+    ) -> Result<cel::common::value::CowVal<'context, 'call>, cel::ExecutionError> {
+        Ok(cel::common::value::CowVal::Owned(self.0))
+    }
+}
+
 /// CEL to JSON, for reports; values JSON cannot hold become strings.
 pub fn to_json(v: &Value) -> Json {
     match v {

@@ -204,11 +204,14 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         crate::manifest::is_url(&u) && !u.chars().any(char::is_whitespace)
     });
     let s = scope.clone();
+    // Straight to the interpreter's values: through `Value` every call would build each
+    // runbook's facts map twice.
     let _ = ctx.add_function("file", move |p: Arc<String>| {
-        match s.files.get(p.as_str()) {
-            Some(facts) => from_json(facts),
-            None => from_json(&file_facts(&s, &p)),
-        }
+        let val = match s.files.get(p.as_str()) {
+            Some(facts) => convert::to_val(facts),
+            None => convert::to_val(&file_facts(&s, &p)),
+        };
+        convert::Owned(val)
     });
     let s = scope.clone();
     let _ = ctx.add_function(

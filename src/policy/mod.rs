@@ -327,18 +327,22 @@ pub fn find(dir: &Path) -> std::io::Result<Option<PathBuf>> {
 /// manifest may write its `.launchgate.yaml` too. Outside a repository the outermost file found
 /// counts as the root's.
 pub fn find_all(dir: &Path) -> std::io::Result<(Vec<PathBuf>, bool)> {
+    find_all_in(&crate::dirs::Dirs::default(), dir)
+}
+
+/// [`find_all`], with what the run already knows about directories.
+fn find_all_in(dirs: &crate::dirs::Dirs, dir: &Path) -> std::io::Result<(Vec<PathBuf>, bool)> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
         dir
     };
-    let canonical = std::fs::canonicalize(dir)?;
+    let canonical = dirs.canonical(dir)?;
     let mut found = Vec::new();
     for ancestor in canonical.ancestors() {
-        let candidate = ancestor.join(FILE_NAME);
-        let at_root = ancestor.join(".git").exists();
-        if candidate.exists() {
-            found.push(candidate);
+        let at_root = dirs.has(ancestor, ".git");
+        if dirs.has(ancestor, FILE_NAME) {
+            found.push(ancestor.join(FILE_NAME));
             if at_root {
                 found.reverse();
                 return Ok((found, true));
@@ -391,7 +395,11 @@ impl Cache {
     /// The policy governing the manifest at `manifest`: the default policy or the repository
     /// root's `.launchgate.yaml`, plus every `.launchgate.yaml` between the root and the
     /// manifest (see [`find_all`]).
-    pub fn for_manifest(&self, manifest: &Path) -> Result<Arc<Policy>, PolicyError> {
+    pub fn for_manifest(
+        &self,
+        dirs: &crate::dirs::Dirs,
+        manifest: &Path,
+    ) -> Result<Arc<Policy>, PolicyError> {
         let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
         if let Some(hit) = self
             .governing
@@ -401,15 +409,15 @@ impl Cache {
         {
             return hit.as_ref().clone();
         }
-        let governing: Loaded = Arc::new(self.governing(&dir));
+        let governing: Loaded = Arc::new(self.governing(dirs, &dir));
         if let Ok(mut m) = self.governing.lock() {
             m.insert(dir, governing.clone());
         }
         governing.as_ref().clone()
     }
 
-    fn governing(&self, dir: &Path) -> Result<Arc<Policy>, PolicyError> {
-        let (paths, rooted) = find_all(dir).map_err(|e| PolicyError::Io {
+    fn governing(&self, dirs: &crate::dirs::Dirs, dir: &Path) -> Result<Arc<Policy>, PolicyError> {
+        let (paths, rooted) = find_all_in(dirs, dir).map_err(|e| PolicyError::Io {
             path: display_path(dir),
             reason: e.to_string(),
         })?;
@@ -641,17 +649,17 @@ mod tests {
         std::fs::create_dir_all(tmp.path().join(".git")).unwrap();
         let cache = Cache::default();
         let p = cache
-            .for_manifest(&tmp.path().join("readiness.yaml"))
+            .for_manifest(&Default::default(), &tmp.path().join("readiness.yaml"))
             .unwrap();
         assert!(p.file.is_none());
         let tmp2 = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(tmp2.path().join(".git")).unwrap();
         std::fs::write(tmp2.path().join(FILE_NAME), "version: 1\nrequire: []\n").unwrap();
         let a = cache
-            .for_manifest(&tmp2.path().join("a.readiness.yaml"))
+            .for_manifest(&Default::default(), &tmp2.path().join("a.readiness.yaml"))
             .unwrap();
         let b = cache
-            .for_manifest(&tmp2.path().join("b.readiness.yaml"))
+            .for_manifest(&Default::default(), &tmp2.path().join("b.readiness.yaml"))
             .unwrap();
         assert!(Arc::ptr_eq(&a, &b));
         assert!(a.rules.is_empty());

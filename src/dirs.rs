@@ -1,0 +1,138 @@
+//! Directory facts looked up once per run: canonical forms, and which directories hold `.git`
+//! or `.launchgate.yaml`.
+//!
+//! A run over many manifests asks the same questions about the same directories (the
+//! repository root, every ancestor, each service directory): answering each once turns a few
+//! dozen system calls per manifest into a few per directory.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+type Memo<K, V> = Mutex<HashMap<K, V>>;
+
+fn remembered<K, V>(memo: &Memo<K, V>, key: &K, compute: impl FnOnce() -> V) -> V
+where
+    K: std::hash::Hash + Eq + Clone,
+    V: Clone,
+{
+    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+        return hit;
+    }
+    let value = compute();
+    if let Ok(mut m) = memo.lock() {
+        m.insert(key.clone(), value.clone());
+    }
+    value
+}
+
+/// What one run learned about directories. Kept per run, not per process: a library caller
+/// that changes files between two runs gets fresh answers.
+#[derive(Debug, Default)]
+pub struct Dirs {
+    canonical: Memo<PathBuf, Result<PathBuf, (io::ErrorKind, String)>>,
+    has: Memo<(PathBuf, &'static str), bool>,
+}
+
+impl Dirs {
+    /// The canonical form of a directory (as `fs::canonicalize`), built from its parent's
+    /// canonical form when the directory itself is not a symlink.
+    pub fn canonical(&self, dir: &Path) -> io::Result<PathBuf> {
+        let dir = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir
+        };
+        remembered(&self.canonical, &dir.to_path_buf(), || {
+            self.canonical_uncached(dir)
+                .map_err(|e| (e.kind(), e.to_string()))
+        })
+        .map_err(|(kind, message)| io::Error::new(kind, message))
+    }
+
+    fn canonical_uncached(&self, dir: &Path) -> io::Result<PathBuf> {
+        // `file_name` is `None` for a path ending in `..` (which means what the kernel says
+        // after symlinks) and for `/` or `.`: those go to the kernel.
+        let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+            return std::fs::canonicalize(dir);
+        };
+        let meta = std::fs::symlink_metadata(dir)?;
+        if meta.file_type().is_symlink() {
+            return std::fs::canonicalize(dir);
+        }
+        if !meta.is_dir() {
+            return Err(io::Error::new(
+                io::ErrorKind::NotADirectory,
+                format!("`{}` is not a directory", dir.display()),
+            ));
+        }
+        Ok(self.canonical(parent)?.join(name))
+    }
+
+    /// Whether the canonical directory `dir` has an entry `name` (followed through symlinks,
+    /// as `Path::exists`).
+    pub fn has(&self, dir: &Path, name: &'static str) -> bool {
+        remembered(&self.has, &(dir.to_path_buf(), name), || {
+            dir.join(name).exists()
+        })
+    }
+
+    /// The repository root above the canonical directory `dir`: the nearest ancestor (or `dir`
+    /// itself) holding `.git`.
+    pub fn repo_root<'p>(&self, dir: &'p Path) -> Option<&'p Path> {
+        dir.ancestors().find(|a| self.has(a, ".git"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn canonical_agrees_with_the_kernel() {
+        let t = tempfile::tempdir().unwrap();
+        let real = t.path().join("a/b/c");
+        std::fs::create_dir_all(&real).unwrap();
+        assert_eq!(
+            Dirs::default().canonical(&real).unwrap(),
+            std::fs::canonicalize(&real).unwrap()
+        );
+        assert_eq!(
+            Dirs::default()
+                .canonical(&t.path().join("a/b/../b/c"))
+                .unwrap(),
+            std::fs::canonicalize(&real).unwrap()
+        );
+        assert!(
+            Dirs::default()
+                .canonical(&t.path().join("missing"))
+                .is_err()
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn canonical_follows_symlinked_directories() {
+        let t = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(outside.path().join("x")).unwrap();
+        std::os::unix::fs::symlink(outside.path(), t.path().join("link")).unwrap();
+        assert_eq!(
+            Dirs::default().canonical(&t.path().join("link/x")).unwrap(),
+            std::fs::canonicalize(outside.path().join("x")).unwrap()
+        );
+    }
+
+    #[test]
+    fn repo_root_is_the_nearest_git_holder() {
+        let t = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(t.path()).unwrap();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("svc/a")).unwrap();
+        assert_eq!(
+            Dirs::default().repo_root(&root.join("svc/a")),
+            Some(root.as_path())
+        );
+    }
+}
