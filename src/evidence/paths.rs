@@ -371,6 +371,31 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_look_reads_once_and_hands_the_text_over() {
+        let t = tempfile::tempdir().unwrap();
+        let b = base(t.path());
+        fs::write(t.path().join("svc/rules.yaml"), "groups: []\n").unwrap();
+        fs::write(t.path().join("svc/binary.json"), [0xff, 0xfe]).unwrap();
+        let mut reader = Reader::new(&b);
+        assert!(reader.look("rules.yaml", true).is_ok());
+        // The kept text is what the parser gets, even after the file changed on disk.
+        fs::write(t.path().join("svc/rules.yaml"), "changed\n").unwrap();
+        assert_eq!(reader.read_text("rules.yaml").unwrap().1, "groups: []\n");
+        // Taken once: a second read goes to the file again.
+        assert_eq!(reader.read_text("rules.yaml").unwrap().1, "changed\n");
+        // A file that is not text still exists for the look; its parser reports the encoding.
+        assert!(reader.look("binary.json", true).is_ok());
+        assert!(matches!(
+            reader.read_text("binary.json"),
+            Err(PathProblem::NotUtf8(_))
+        ));
+        assert!(matches!(
+            reader.look("missing.yaml", true),
+            Err(PathProblem::Missing(_))
+        ));
+    }
+
     #[cfg(unix)]
     #[test]
     fn refuses_symlinks_that_leave_the_repo() {
