@@ -33,6 +33,7 @@ where
 pub struct Dirs {
     canonical: Memo<PathBuf, Result<PathBuf, (io::ErrorKind, String)>>,
     has: Memo<(PathBuf, &'static str), bool>,
+    real: Memo<PathBuf, bool>,
 }
 
 impl Dirs {
@@ -75,6 +76,23 @@ impl Dirs {
     pub fn has(&self, dir: &Path, name: &'static str) -> bool {
         remembered(&self.has, &(dir.to_path_buf(), name), || {
             dir.join(name).exists()
+        })
+    }
+
+    /// Whether `dir` (under `root`) and its parents up to `root` are real directories, not
+    /// symlinks: a file in such a directory that is no symlink itself stays inside `root`
+    /// without canonicalizing it.
+    pub fn real_inside(&self, root: &Path, dir: &Path) -> bool {
+        let Ok(rel) = dir.strip_prefix(root) else {
+            return false;
+        };
+        let mut current = root.to_path_buf();
+        rel.components().all(|part| {
+            current.push(part);
+            remembered(&self.real, &current, || {
+                std::fs::symlink_metadata(&current)
+                    .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink())
+            })
         })
     }
 

@@ -75,14 +75,6 @@ pub struct Checked {
 
 /// Discovers manifests under `paths` and checks them in parallel.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
-    let files = crate::discover::discover(paths)?;
-    if files.is_empty() {
-        let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
-        return Err(Error::Usage(format!(
-            "no readiness manifests (readiness.yaml, *.readiness.yaml) found in {}; run `launchgate init` to write one",
-            shown.join(", ")
-        )));
-    }
     if !opts.schema_only {
         // Compiling the built-in checklists' ~90 CEL rules takes a few milliseconds, most of
         // a one-manifest run: do it on another core while manifests are found, read, parsed
@@ -90,6 +82,24 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         rayon::spawn(|| {
             let _ = crate::checklist::builtins();
         });
+    }
+    // The same for the schemas (compiling one validates it against the draft's meta-schema
+    // first): the policy's is needed before the first manifest is read, the manifest's after
+    // it is parsed.
+    let schema_only = opts.schema_only;
+    rayon::spawn(move || {
+        if !schema_only {
+            let _ = Schema::get(Which::Policy);
+        }
+        let _ = Schema::get(Which::Manifest);
+    });
+    let files = crate::discover::discover(paths)?;
+    if files.is_empty() {
+        let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
+        return Err(Error::Usage(format!(
+            "no readiness manifests (readiness.yaml, *.readiness.yaml) found in {}; run `launchgate init` to write one",
+            shown.join(", ")
+        )));
     }
     let loader = Loader::default();
     let files = match &opts.changed_since {
@@ -339,6 +349,23 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
 
     let mut findings = crate::unique::findings(&doc, &src);
     findings.extend(crate::prometheus::syntax::findings(&manifest, &doc, &src));
+    // Evidence before checklists: gathering it needs none, and on a one-manifest run the
+    // built-in checklists are still compiling on another core.
+    let refs = manifest::referenced_paths(&json);
+    let facts = evidence::collect_all(
+        &base,
+        &refs,
+        &evidence::Context {
+            manifest: path,
+            doc: &json,
+            now_unix: opts.now.as_second(),
+        },
+    );
+    evidence_findings(&facts, dir, &mut findings);
+    checked.sources.extend(facts.alerts.sources.iter().cloned());
+    path_findings(&refs, &facts, &doc, &src, &mut findings);
+    placeholder_findings(&doc, &facts, &src, dir, &mut findings);
+
     let resolved = crate::policy::resolve::resolve(
         &policy,
         &crate::policy::resolve::Subject {
@@ -354,21 +381,6 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     checked.report.checklists = resolved.applied;
     checked.report.not_applied = resolved.not_applied;
     let checklists = resolved.checklists;
-
-    let refs = manifest::referenced_paths(&json);
-    let facts = evidence::collect_all(
-        &base,
-        &refs,
-        &evidence::Context {
-            manifest: path,
-            doc: &json,
-            now_unix: opts.now.as_second(),
-        },
-    );
-    evidence_findings(&facts, dir, &mut findings);
-    checked.sources.extend(facts.alerts.sources.iter().cloned());
-    path_findings(&refs, &facts, &doc, &src, &mut findings);
-    placeholder_findings(&doc, &facts, &src, dir, &mut findings);
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let (files, evidence_doc) = facts.for_rules();

@@ -8,6 +8,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
+use rayon::prelude::*;
 use serde::Deserialize;
 
 use crate::expr::{CompileError, Expr, Template};
@@ -157,10 +158,11 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     let root = yaml::parse(&src, &Limits::default())
         .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
     let json = root.to_json();
-    // Built-in checklists are validated by the test suite (`builtins_match_the_schema`);
-    // skipping it here keeps compiling the checklist schema off every run's start-up.
-    let validated = origin == "built-in" && !cfg!(debug_assertions);
-    if !validated
+    // Built-in checklists are validated and compiled whole by the test suite (debug builds;
+    // `builtins_match_the_schema`): release builds skip the checklist schema and leave their
+    // messages to compile when first shown, off every run's start-up.
+    let trusted = origin == "built-in" && !cfg!(debug_assertions);
+    if !trusted
         && let Some(v) = Schema::get(Which::Checklist)
             .validate(&root, &json)
             .into_iter()
@@ -206,7 +208,11 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
             };
             rules.push(Rule {
                 expr: Expr::compile(&r.rule).map_err(|e| compile_err("rule", e))?,
-                message: Template::compile(&r.message).map_err(|e| compile_err("message", e))?,
+                message: if trusted {
+                    Template::deferred(&r.message)
+                } else {
+                    Template::compile(&r.message).map_err(|e| compile_err("message", e))?
+                },
                 at: route_of("at", r.at)?,
                 each: route_of("each", r.each)?,
                 location: match &r.location {
@@ -250,8 +256,9 @@ fn unwrap_lines(text: &str) -> String {
 pub fn builtins() -> &'static [Arc<Checklist>] {
     static BUILT: OnceLock<Vec<Arc<Checklist>>> = OnceLock::new();
     BUILT.get_or_init(|| {
+        // One per core: on a one-manifest run this is the critical path.
         BUILTIN
-            .iter()
+            .par_iter()
             .map(|(name, text)| {
                 let src = SourceFile::new(
                     Path::new(&format!("checklists/{name}.yaml")),
@@ -291,7 +298,7 @@ pub struct Loader {
     /// Repository policies (`.launchgate.yaml`), found and loaded once per directory.
     pub policies: crate::policy::Cache,
     /// Directory facts (canonical forms, `.git`, `.launchgate.yaml`) learned in this run.
-    pub dirs: crate::dirs::Dirs,
+    pub dirs: std::sync::Arc<crate::dirs::Dirs>,
 }
 
 impl Loader {

@@ -1,10 +1,12 @@
 //! Resolving manifest paths inside the repository, refusing anything that leaves it.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::Arc;
+
+use crate::dirs::Dirs;
 
 /// Largest evidence file launchgate reads.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
@@ -87,12 +89,14 @@ pub struct Base {
     pub root: PathBuf,
     /// The manifest's directory, relative to the root, lexically normalized.
     pub dir: PathBuf,
+    /// The run's directory facts, shared by every manifest's base.
+    dirs: Arc<Dirs>,
 }
 
 impl Base {
     /// The base for a manifest file: the root is the nearest ancestor holding `.git`, else the
     /// manifest's own directory. `dirs` remembers the directories a run has looked at.
-    pub fn for_manifest(dirs: &crate::dirs::Dirs, manifest: &Path) -> std::io::Result<Base> {
+    pub fn for_manifest(dirs: &Arc<Dirs>, manifest: &Path) -> std::io::Result<Base> {
         let dir = manifest.parent().unwrap_or(Path::new(""));
         let canonical = dirs.canonical(dir)?;
         let root = dirs.repo_root(&canonical).unwrap_or(&canonical);
@@ -103,6 +107,7 @@ impl Base {
         Ok(Base {
             root: root.to_path_buf(),
             dir: rel,
+            dirs: dirs.clone(),
         })
     }
 
@@ -146,7 +151,7 @@ impl Base {
         let mut target = joined.clone();
         let dirs_real = joined
             .parent()
-            .is_some_and(|d| real_dir_inside(&self.root, d));
+            .is_some_and(|d| self.dirs.real_inside(&self.root, d));
         if meta.file_type().is_symlink() || !dirs_real {
             let canonical = fs::canonicalize(&joined).map_err(problem)?;
             if !canonical.starts_with(&self.root) {
@@ -253,35 +258,6 @@ impl<'a> Reader<'a> {
             None => self.base.read_text(written),
         }
     }
-}
-
-/// Whether `dir` (under `root`) and its parents up to `root` are real directories, not
-/// symlinks; answers are cached for the run, so each directory is checked once.
-fn real_dir_inside(root: &Path, dir: &Path) -> bool {
-    static REAL: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
-    let Ok(rel) = dir.strip_prefix(root) else {
-        return false;
-    };
-    let mut current = root.to_path_buf();
-    for part in rel.components() {
-        current.push(part);
-        let known = REAL
-            .lock()
-            .ok()
-            .is_some_and(|s| s.as_ref().is_some_and(|s| s.contains(&current)));
-        if known {
-            continue;
-        }
-        match fs::symlink_metadata(&current) {
-            Ok(m) if m.is_dir() && !m.file_type().is_symlink() => {
-                if let Ok(mut s) = REAL.lock() {
-                    s.get_or_insert_with(HashSet::new).insert(current.clone());
-                }
-            }
-            _ => return false,
-        }
-    }
-    true
 }
 
 /// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).
