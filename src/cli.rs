@@ -436,16 +436,22 @@ pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error
             quiet: args.quiet,
             width: 100,
         };
-        let text = render::render(report, out.format, style);
         match &out.path {
             None => {
-                let mut stdout = std::io::stdout().lock();
-                let _ = stdout.write_all(text.as_bytes());
+                let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+                let _ = render::write(report, out.format, style, &mut stdout)
+                    .and_then(|()| stdout.flush());
             }
-            Some(path) => std::fs::write(path, text).map_err(|e| Error::Io {
-                path: crate::source::display_path(path),
-                reason: e.to_string(),
-            })?,
+            Some(path) => std::fs::File::create(path)
+                .map(std::io::BufWriter::new)
+                .and_then(|mut file| {
+                    render::write(report, out.format, style, &mut file)?;
+                    file.flush()
+                })
+                .map_err(|e| Error::Io {
+                    path: crate::source::display_path(path),
+                    reason: e.to_string(),
+                })?,
         }
     }
     if github

@@ -196,14 +196,16 @@ pub struct Finding {
     pub severity: Severity,
     /// Pass, fail, hold or waived.
     pub outcome: Outcome,
-    /// What is wrong (or, for a pass, what was verified).
-    pub message: String,
+    /// What is wrong (or, for a pass, what was verified); shared, since every pass of an
+    /// item says the same.
+    pub message: Arc<str>,
     /// How to fix it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub help: Option<String>,
-    /// Where, when there is a place to point at.
+    /// Where, when there is a place to point at (boxed: passes, most of a run's findings,
+    /// have none).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<Location>,
+    pub location: Option<Box<Location>>,
     /// Other places that explain it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Related>,
@@ -241,14 +243,14 @@ impl Finding {
         title: &str,
         severity: Severity,
         outcome: Outcome,
-        message: String,
+        message: impl Into<Arc<str>>,
     ) -> Finding {
         Finding {
             item: intern(item),
             title: intern(title),
             severity,
             outcome,
-            message,
+            message: message.into(),
             help: None,
             location: None,
             related: Vec::new(),
@@ -260,7 +262,7 @@ impl Finding {
 
     /// Sets the location.
     pub fn at(mut self, location: Location) -> Finding {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 
@@ -450,19 +452,19 @@ pub fn verdict_of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Verdic
 
 /// Stable order: located findings by file and position, then item, then message.
 pub fn sort_findings(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| {
-        let key = |f: &Finding| {
-            (
-                f.phase.clone(),
-                f.location
-                    .as_ref()
-                    .map(|l| (l.file.clone(), l.line, l.column)),
-                f.item.clone(),
-                f.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    // Keys borrow: a run sorts millions of findings, and cloning their strings per
+    // comparison was most of the time and memory of building the report.
+    fn key(f: &Finding) -> (Option<&str>, Option<(&str, u32, u32)>, &str, &str) {
+        (
+            f.phase.as_deref(),
+            f.location
+                .as_ref()
+                .map(|l| (l.file.as_str(), l.line, l.column)),
+            &f.item,
+            &f.message,
+        )
+    }
+    findings.sort_by(|a, b| key(a).cmp(&key(b)));
 }
 
 impl Report {
@@ -493,10 +495,11 @@ impl Report {
             }
         }
         let verdict = verdict_of(manifests.iter().flat_map(|m| &m.findings));
-        let used: std::collections::BTreeSet<&str> = manifests
-            .iter()
-            .flat_map(|m| m.findings.iter().map(|f| &*f.item))
-            .collect();
+        // Inserted one by one: collecting into a set first gathers every finding's id.
+        let mut used = std::collections::BTreeSet::new();
+        for f in manifests.iter().flat_map(|m| &m.findings) {
+            used.insert(&*f.item);
+        }
         let items = items
             .into_iter()
             .filter(|(id, _)| used.contains(id.as_str()))

@@ -176,7 +176,7 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:#?}");
         let f = &got[0];
         assert_eq!(
-            f.message,
+            &*f.message,
             "duplicate risk id `r1`: `risks[2].id` repeats `risks[0].id` (`R1`); risk ids are compared ignoring case"
         );
         assert_eq!(f.location.as_ref().unwrap().line, 4);
@@ -186,7 +186,10 @@ mod tests {
     #[test]
     fn every_field_is_checked() {
         let yaml = "owners:\n  escalation:\n    - { level: 1 }\n    - { level: 1 }\ntelemetry:\n  signals:\n    - { name: a_total }\n    - { name: a_total }\nalerts:\n  required:\n    - { alert: Down }\n    - { alert: Down }\nrollout:\n  phases:\n    - { name: canary }\n    - { name: 'Canary ' }\nsignoffs:\n  - { role: review }\n  - { role: Review }\nwaivers:\n  - { item: PROD-SLA }\n  - { item: PROD-SLA }\nrisks:\n  - { id: R1 }\n  - { id: ' r1' }\n";
-        let got: Vec<String> = run(yaml).into_iter().map(|f| f.message).collect();
+        let got: Vec<String> = run(yaml)
+            .into_iter()
+            .map(|f| f.message.to_string())
+            .collect();
         for what in [
             "risk id",
             "signal name",

@@ -202,7 +202,7 @@ proptest! {
         prop_assert_eq!(results.len(), open.len());
         for (r, (_, f)) in results.iter().zip(&open) {
             prop_assert_eq!(r["ruleId"].as_str(), Some(&*f.item));
-            prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(f.message.as_str())), Some(true));
+            prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(&*f.message)), Some(true));
         }
         let xml = launchgate::render::junit::render(&report);
         let items: std::collections::BTreeSet<&str> = report.findings().map(|(_, f)| &*f.item).collect();

@@ -76,16 +76,10 @@ pub struct Checked {
 /// Discovers manifests under `paths` and checks them in parallel.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
     if !opts.schema_only {
-        // Compiling the built-in checklists' ~90 CEL rules takes a few milliseconds, most of
-        // a one-manifest run: do it on another core while manifests are found, read, parsed
-        // and their evidence gathered; the first manifest that needs them waits for the rest.
-        rayon::spawn(|| {
-            let _ = crate::checklist::builtins();
-        });
+        crate::checklist::precompile();
     }
-    // The same for the schemas (compiling one validates it against the draft's meta-schema
-    // first): the policy's is needed before the first manifest is read, the manifest's after
-    // it is parsed.
+    // The schemas too (compiling one validates it against the draft's meta-schema first): the
+    // policy's is needed before the first manifest is read, the manifest's once it is parsed.
     let schema_only = opts.schema_only;
     rayon::spawn(move || {
         if !schema_only {
@@ -154,7 +148,8 @@ fn keep_sources(c: &Checked, sources: &mut BTreeMap<String, Arc<SourceFile>>) {
     {
         let files = f
             .location
-            .iter()
+            .as_deref()
+            .into_iter()
             .chain(f.related.iter().map(|r| &r.location))
             .map(|l| l.file.as_str());
         for file in files {

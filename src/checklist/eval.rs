@@ -38,13 +38,7 @@ fn evaluate_item(item: &Item, subject: &Subject, ctx: &Context) -> Vec<Finding> 
             return failures;
         }
     }
-    vec![Finding::new(
-        &item.id,
-        &item.title,
-        item.severity,
-        Outcome::Pass,
-        format!("{}: satisfied", item.title),
-    )]
+    vec![item.passed()]
 }
 
 fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> Vec<Finding> {

@@ -36,7 +36,12 @@ fn failed(findings: &[Finding]) -> Vec<(u32, String)> {
     findings
         .iter()
         .filter(|f| f.outcome == Outcome::Fail)
-        .map(|f| (f.location.as_ref().map_or(0, |l| l.line), f.message.clone()))
+        .map(|f| {
+            (
+                f.location.as_ref().map_or(0, |l| l.line),
+                f.message.to_string(),
+            )
+        })
         .collect()
 }
 

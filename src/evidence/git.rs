@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::Serialize;
 
@@ -126,7 +126,7 @@ pub fn open(root: &Path) -> Arc<Repo> {
     {
         return hit;
     }
-    let repo = Arc::new(open_uncached(root));
+    let repo = open_uncached(root);
     if let Ok(mut m) = REPOS.lock() {
         m.get_or_insert_with(HashMap::new)
             .insert(root.to_path_buf(), repo.clone());
@@ -134,9 +134,18 @@ pub fn open(root: &Path) -> Arc<Repo> {
     repo
 }
 
-fn open_uncached(root: &Path) -> Repo {
+fn open_uncached(root: &Path) -> Arc<Repo> {
     if !root.join(".git").exists() {
-        return unknown("not a git repository: git facts are unknown".into());
+        // One for every root without history: a run over 10,000 such directories kept
+        // 10,000 identical empty repositories.
+        static NONE: OnceLock<Arc<Repo>> = OnceLock::new();
+        return NONE
+            .get_or_init(|| {
+                Arc::new(unknown(
+                    "not a git repository: git facts are unknown".into(),
+                ))
+            })
+            .clone();
     }
     // libgit2 re-hashes every object it reads (SHA-1 with collision detection), which is most
     // of an ancestry walk; git itself checks hashes in `fsck`, not on every read.
@@ -144,7 +153,12 @@ fn open_uncached(root: &Path) -> Repo {
     FAST_READS.call_once(|| git2::opts::strict_hash_verification(false));
     let repo = match git2::Repository::open(root) {
         Ok(r) => r,
-        Err(e) => return unknown(format!("cannot open the git repository: {}", e.message())),
+        Err(e) => {
+            return Arc::new(unknown(format!(
+                "cannot open the git repository: {}",
+                e.message()
+            )));
+        }
     };
     let shallow = repo.is_shallow();
     let head = repo
@@ -165,7 +179,7 @@ fn open_uncached(root: &Path) -> Repo {
                 .collect()
         })
         .unwrap_or_default();
-    Repo {
+    Arc::new(Repo {
         tracked,
         facts: RepoFacts {
             repository: true,
@@ -176,7 +190,7 @@ fn open_uncached(root: &Path) -> Repo {
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
         ancestors: Mutex::new(HashMap::new()),
-    }
+    })
 }
 
 impl Repo {

@@ -302,8 +302,7 @@ fn own_findings(ctx: &Ctx, index: usize) -> Vec<Finding> {
                 "Phase has gates",
                 Severity::Warning,
                 Outcome::Fail,
-                "the phase has no gates, no `after` and no `require_check`: only the earlier phases' gates guard it"
-                    .into(),
+                "the phase has no gates, no `after` and no `require_check`: only the earlier phases' gates guard it",
             )
             .at(ctx.at(&route)),
         );

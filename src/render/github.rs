@@ -54,7 +54,7 @@ pub fn render(report: &Report) -> String {
         let mut message = match f.outcome {
             Outcome::Hold => format!("hold: {}", f.message),
             Outcome::Waived => format!("waived: {}", f.message),
-            _ => f.message.clone(),
+            _ => f.message.to_string(),
         };
         if let Some(h) = &f.help {
             message.push_str(&format!("\n{h}"));

@@ -103,7 +103,7 @@ pub fn to_value(report: &Report) -> Value {
             "level": level(f),
             "message": { "text": match f.outcome {
                 Outcome::Hold => format!("hold: {}", f.message),
-                _ => f.message.clone(),
+                _ => f.message.to_string(),
             } },
             "locations": [{
                 "physicalLocation": {

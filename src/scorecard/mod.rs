@@ -362,7 +362,7 @@ fn cell(findings: &[&crate::report::Finding]) -> Cell {
                 "{} (waived by {} until {}: {})",
                 f.message, w.approved_by, w.expires, w.reason
             ),
-            _ => f.message.clone(),
+            _ => f.message.to_string(),
         };
         if !messages.contains(&text) {
             messages.push(text);
