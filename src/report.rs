@@ -454,7 +454,13 @@ pub fn verdict_of<'a>(findings: impl IntoIterator<Item = &'a Finding>) -> Verdic
 pub fn sort_findings(findings: &mut [Finding]) {
     // Keys borrow: a run sorts millions of findings, and cloning their strings per
     // comparison was most of the time and memory of building the report.
-    fn key(f: &Finding) -> (Option<&str>, Option<(&str, u32, u32)>, &str, &str) {
+    type Key<'a> = (
+        Option<&'a str>,
+        Option<(&'a str, u32, u32)>,
+        &'a str,
+        &'a str,
+    );
+    fn key(f: &Finding) -> Key<'_> {
         (
             f.phase.as_deref(),
             f.location
