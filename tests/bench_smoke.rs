@@ -33,7 +33,8 @@ fn compare_script_prints_the_table() {
         "launchgate parse-only floor",
         "launchgate check --schema-only",
         "launchgate --schema-only FILES",
-        "launchgate check (one manifest)",
+        "launchgate check (one directory)",
+        "launchgate check (one file)",
     ] {
         assert!(stdout.contains(row), "{row}: {stdout}");
     }
