@@ -168,7 +168,13 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     // Built-in checklists are validated and compiled whole by the test suite (debug builds;
     // `builtins_match_the_schema`): release builds skip the checklist schema and leave their
     // messages to compile when first shown, off every run's start-up.
-    let trusted = origin == "built-in" && !cfg!(debug_assertions);
+    let builtin = origin == "built-in";
+    let trusted = builtin && !cfg!(debug_assertions);
+    let compile: fn(&str) -> Result<Expr, CompileError> = if builtin {
+        Expr::compile_builtin
+    } else {
+        Expr::compile
+    };
     if !trusted
         && let Some(v) = Schema::get(Which::Checklist)
             .validate(&root, &json)
@@ -214,16 +220,18 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                 }
             };
             rules.push(Rule {
-                expr: Expr::compile(&r.rule).map_err(|e| compile_err("rule", e))?,
+                expr: compile(&r.rule).map_err(|e| compile_err("rule", e))?,
                 message: if trusted {
                     Template::deferred(&r.message)
+                } else if builtin {
+                    Template::compile_builtin(&r.message).map_err(|e| compile_err("message", e))?
                 } else {
                     Template::compile(&r.message).map_err(|e| compile_err("message", e))?
                 },
                 at: route_of("at", r.at)?,
                 each: route_of("each", r.each)?,
                 location: match &r.location {
-                    Some(l) => Some(Expr::compile(l).map_err(|e| compile_err("location", e))?),
+                    Some(l) => Some(compile(l).map_err(|e| compile_err("location", e))?),
                     None => None,
                 },
                 hold_on_error: r.hold_on_error,
@@ -407,6 +415,42 @@ mod tests {
             let v = Schema::get(Which::Checklist).validate(&root, &root.to_json());
             assert!(v.is_empty(), "{name}: {v:?}");
         }
+    }
+
+    /// Built-in expressions compile with cel's Pratt parser (`Expr::compile_builtin`), which is
+    /// only trusted because it builds the very tree of the reference parser for each of them.
+    #[test]
+    fn builtin_expressions_parse_alike() {
+        let mut compared = 0;
+        for (name, text) in BUILTIN {
+            let raw: RawChecklist = raw_of(text);
+            for r in raw.items.iter().flat_map(|i| &i.require) {
+                for e in std::iter::once(&r.rule).chain(&r.location) {
+                    let reference = Expr::compile(e).unwrap();
+                    let pratt = Expr::compile_builtin(e).unwrap();
+                    assert_eq!(reference.expression, pratt.expression, "{name}: `{e}`");
+                    compared += 1;
+                }
+                let reference = Template::compile(&r.message).unwrap();
+                let pratt = Template::compile_builtin(&r.message).unwrap();
+                let (a, b) = (reference.expressions(), pratt.expressions());
+                assert_eq!(a.len(), b.len(), "{name}: `{}`", r.message);
+                for (a, b) in a.iter().zip(&b) {
+                    assert_eq!(a.expression, b.expression, "{name}: `{}`", a.source);
+                    compared += 1;
+                }
+            }
+        }
+        assert!(
+            compared > 100,
+            "only {compared} built-in expressions compared"
+        );
+    }
+
+    fn raw_of(text: &str) -> RawChecklist {
+        let src = SourceFile::new(Path::new("b.yaml"), "b.yaml".into(), text.to_string());
+        let root = yaml::parse(&src, &Limits::default()).unwrap();
+        serde_json::from_value(root.to_json()).unwrap()
     }
 
     #[test]

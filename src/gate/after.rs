@@ -210,7 +210,7 @@ fn snapshot_past(
         Ok(v) => v,
         Err(reason) => return Some(hold(reason.clone())),
     };
-    let refs = e.program.references();
+    let refs = e.references();
     let vars = refs.variables();
     let plan = view.plan(&g.source, &vars);
     if !plan.unmapped.is_empty() {

@@ -210,7 +210,7 @@ fn load(ctx: &mut Ctx, upto: usize) {
     if let Ok(view) = &ctx.view {
         for g in past_gates {
             if let Kind::Snapshot(e) = &g.kind {
-                let refs = e.program.references();
+                let refs = e.references();
                 columns.extend(view.plan(&g.source, &refs.variables()).fields);
             }
         }
@@ -351,7 +351,7 @@ pub fn observed_values(
     e: &Expr,
     fields: &serde_json::Map<String, serde_json::Value>,
 ) -> Vec<String> {
-    let refs = e.program.references();
+    let refs = e.references();
     let vars = refs.variables();
     let mut paths = Vec::new();
     for token in identifier_paths(source) {

@@ -67,7 +67,7 @@ pub fn fields_read(p: &Prepared) -> Vec<String> {
         .quantified
         .iter()
         .flat_map(|q| {
-            let refs = q.expr.program.references();
+            let refs = q.expr.references();
             refs.variables()
                 .into_iter()
                 .map(str::to_string)

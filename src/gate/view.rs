@@ -129,7 +129,6 @@ impl View {
                     plan.entries.push(i);
                     plan.fields.extend(
                         e.expr
-                            .program
                             .references()
                             .variables()
                             .into_iter()
@@ -191,7 +190,7 @@ impl View {
             let col = data.columns.get(f)?;
             return sample::to_cel(&s.cells[col], &data.strings);
         }
-        let refs = e.expr.program.references();
+        let refs = e.expr.references();
         let vars = refs.variables();
         let mut inner = Context::with_env(crate::expr::env());
         data.bind_sample(&mut inner, s, &vars);

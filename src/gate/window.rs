@@ -401,7 +401,7 @@ fn truths(data: &Data, cache: &Cache, q: &super::rewrite::Quantified) -> Arc<Vec
     {
         return t;
     }
-    let vars = q.expr.program.references();
+    let vars = q.expr.references();
     let vars = vars.variables();
     let base = Context::with_env(crate::expr::env());
     let t: Vec<Truth> = data
