@@ -75,11 +75,9 @@ pub struct Checked {
 
 /// Discovers manifests under `paths` and checks them in parallel.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
-    if !opts.schema_only {
-        crate::checklist::precompile();
-    }
-    // The schemas too (compiling one validates it against the draft's meta-schema first): the
-    // policy's is needed before the first manifest is read, the manifest's once it is parsed.
+    // The schemas first (compiling one validates it against the draft's meta-schema first):
+    // the policy's is needed before the first manifest is read, the manifest's once it is
+    // parsed. The built-in checklists, needed last, after them.
     let schema_only = opts.schema_only;
     rayon::spawn(move || {
         if !schema_only {
@@ -87,6 +85,9 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         }
         let _ = Schema::get(Which::Manifest);
     });
+    if !opts.schema_only {
+        crate::checklist::precompile();
+    }
     let files = crate::discover::discover(paths)?;
     if files.is_empty() {
         let shown: Vec<String> = paths.iter().map(|p| display_path(p)).collect();
@@ -100,6 +101,14 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         Some(rev) => changed_manifests(files, rev, &loader)?,
         None => files,
     };
+    // Opening the first manifest's repository (its index read whole) is the longest step of a
+    // one-manifest check; here it overlaps the schemas compiling, where the check would wait.
+    if !opts.schema_only
+        && let Some(first) = files.first()
+        && let Ok(base) = Base::for_manifest(&loader.dirs, first)
+    {
+        evidence::git::open(&base.root);
+    }
     let mut manifests = Vec::new();
     let mut sources = BTreeMap::new();
     let mut items: BTreeMap<String, ItemInfo> = core_items().into_iter().collect();

@@ -116,19 +116,27 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
         .chain(&dashboard_files)
         .map(String::as_str)
         .collect();
-    let mut facts = collect(&mut reader, refs, &parsed_later);
-    facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
-    facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
     let repo = git::open(&base.root);
+    let known_good = cx
+        .doc
+        .pointer("/rollback/known_good")
+        .and_then(serde_json::Value::as_str);
+    // `known_good`'s ancestry walk reads the history commit by commit: the longest step of a
+    // one-manifest check once its repository is open, so it runs beside reading the files.
+    let (mut facts, known_good) = rayon::join(
+        || {
+            let mut facts = collect(&mut reader, refs, &parsed_later);
+            facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
+            facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
+            facts
+        },
+        || known_good.map(|r| repo.known_good(r)),
+    );
     let repo_paths: Vec<String> = facts.files.values().map(|f| f.repo_path.clone()).collect();
     let file_git = repo.tracked(&repo_paths);
     facts.git = GitFacts {
         repo: Some(repo.facts.clone()),
-        known_good: cx
-            .doc
-            .pointer("/rollback/known_good")
-            .and_then(serde_json::Value::as_str)
-            .map(|r| repo.known_good(r)),
+        known_good,
         now_unix: cx.now_unix,
     };
     let owners = codeowners::CodeOwners::find(&base.root);
