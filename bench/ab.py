@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""A/B timing of two launchgate binaries, interleaved in one loop.
+
+On a noisy machine (a shared VM whose speed changes from day to day) a before/after ratio is
+only honest when both binaries run in the same minutes: this runs every command with binary A,
+then with B, round after round, and prints medians with min and max.
+
+    git worktree add /tmp/lg-base REV
+    (cd /tmp/lg-base && CARGO_TARGET_DIR=/tmp/lg-base-target cargo build --release --locked)
+    python3 bench/ab.py /tmp/lg-base-target/release/launchgate target/release/launchgate \\
+        --corpus /tmp/lgb/n10000 --rounds 60 --corpus-rounds 5
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+
+EXAMPLE = "examples/dashboard-factory"
+
+
+def timed(cmd):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def run(bins, commands, rounds, unit, scale):
+    results = {}
+    for _ in range(rounds):
+        for name, args in commands.items():
+            for label, binary in bins.items():
+                results.setdefault((name, label), []).append(timed([binary, *args]) * scale)
+    for (name, label), values in results.items():
+        print(
+            f"{name:<34} {label:<2} median {statistics.median(values):8.2f} {unit}"
+            f"  min {min(values):8.2f}  max {max(values):8.2f}"
+        )
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("a", help="binary A (before)")
+    p.add_argument("b", help="binary B (after)")
+    p.add_argument("--rounds", type=int, default=40, help="rounds of the one-manifest runs")
+    p.add_argument("--corpus", help="a bench/gen.py corpus to check whole")
+    p.add_argument("--corpus-rounds", type=int, default=5)
+    o = p.parse_args()
+    bins = {"A": o.a, "B": o.b}
+    one = {
+        "check readiness.yaml": ["check", f"{EXAMPLE}/readiness.yaml", "-q"],
+        "check DIR": ["check", EXAMPLE, "-q"],
+        "check --schema-only readiness.yaml": [
+            "check", "--schema-only", f"{EXAMPLE}/readiness.yaml", "-q",
+        ],
+        "--version": ["--version"],
+    }
+    run(bins, one, o.rounds, "ms", 1000.0)
+    if o.corpus:
+        whole = {
+            "check CORPUS": ["check", "-q", o.corpus],
+            "check --schema-only CORPUS": ["check", "--schema-only", "-q", o.corpus],
+        }
+        run(bins, whole, o.corpus_rounds, "s ", 1.0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
