@@ -39,3 +39,50 @@ fn compare_script_prints_the_table() {
         assert!(stdout.contains(row), "{row}: {stdout}");
     }
 }
+
+#[test]
+fn ab_script_times_both_binaries() {
+    let Some(python) = common::tool("python3") else {
+        return;
+    };
+    let bin = env!("CARGO_BIN_EXE_launchgate");
+    let out = std::process::Command::new(python)
+        .current_dir(common::root())
+        .arg("bench/ab.py")
+        .args([
+            bin,
+            bin,
+            "--rounds",
+            "1",
+            "--corpus",
+            "examples",
+            "--corpus-rounds",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for row in [
+        "check readiness.yaml",
+        "check DIR",
+        "check --schema-only readiness.yaml",
+        "--version",
+        "check CORPUS",
+        "check --schema-only CORPUS",
+    ] {
+        for side in ["A", "B"] {
+            let line = stdout.lines().find(|l| {
+                l.starts_with(row) && l[row.len()..].split_whitespace().next() == Some(side)
+            });
+            assert!(
+                line.is_some_and(|l| l.contains("median")),
+                "{row} {side}: {stdout}"
+            );
+        }
+    }
+}
