@@ -17,12 +17,7 @@ fn compare_script_prints_the_table() {
         .arg(env!("CARGO_BIN_EXE_launchgate"))
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     assert!(stdout.contains("files/s"), "{stdout}");
     let full = stdout
         .lines()
@@ -61,12 +56,7 @@ fn ab_script_times_both_binaries() {
         ])
         .output()
         .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = succeeded(&out);
     for row in [
         "check readiness.yaml",
         "check DIR",
@@ -85,4 +75,15 @@ fn ab_script_times_both_binaries() {
             );
         }
     }
+}
+
+/// The script's standard output, after checking that it exited 0.
+fn succeeded(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
 }
