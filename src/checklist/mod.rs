@@ -223,10 +223,9 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                 expr: compile(&r.rule).map_err(|e| compile_err("rule", e))?,
                 message: if trusted {
                     Template::deferred(&r.message)
-                } else if builtin {
-                    Template::compile_builtin(&r.message).map_err(|e| compile_err("message", e))?
                 } else {
-                    Template::compile(&r.message).map_err(|e| compile_err("message", e))?
+                    Template::compile_with(&r.message, compile)
+                        .map_err(|e| compile_err("message", e))?
                 },
                 at: route_of("at", r.at)?,
                 each: route_of("each", r.each)?,
@@ -432,7 +431,7 @@ mod tests {
                     compared += 1;
                 }
                 let reference = Template::compile(&r.message).unwrap();
-                let pratt = Template::compile_builtin(&r.message).unwrap();
+                let pratt = Template::compile_with(&r.message, Expr::compile_builtin).unwrap();
                 let (a, b) = (reference.expressions(), pratt.expressions());
                 assert_eq!(a.len(), b.len(), "{name}: `{}`", r.message);
                 for (a, b) in a.iter().zip(&b) {

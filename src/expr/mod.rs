@@ -112,16 +112,16 @@ enum Part {
 impl Template {
     /// Compiles a message; every `{...}` must be a valid expression.
     pub fn compile(text: &str) -> Result<Template, CompileError> {
-        let parts = parts_of(text, Expr::compile)?;
-        Ok(Template {
-            text: text.to_string(),
-            parts: OnceLock::from(parts),
-        })
+        Template::compile_with(text, Expr::compile)
     }
 
-    /// Compiles a built-in checklist's message ([`Expr::compile_builtin`]).
-    pub fn compile_builtin(text: &str) -> Result<Template, CompileError> {
-        let parts = parts_of(text, Expr::compile_builtin)?;
+    /// [`Template::compile`], its placeholders compiled by `compile` ([`Expr::compile_builtin`]
+    /// for a built-in checklist's message).
+    pub fn compile_with(
+        text: &str,
+        compile: fn(&str) -> Result<Expr, CompileError>,
+    ) -> Result<Template, CompileError> {
+        let parts = parts_of(text, compile)?;
         Ok(Template {
             text: text.to_string(),
             parts: OnceLock::from(parts),
