@@ -8,7 +8,9 @@ then with B, round after round, and prints medians with min and max.
     git worktree add /tmp/lg-base REV
     (cd /tmp/lg-base && CARGO_TARGET_DIR=/tmp/lg-base-target cargo build --release --locked)
     python3 bench/ab.py /tmp/lg-base-target/release/launchgate target/release/launchgate \\
-        --corpus /tmp/lgb/n10000 --rounds 60 --corpus-rounds 5
+        --corpus /tmp/lgb/n10000 --rounds 60 --corpus-rounds 5 --monorepo /tmp/mono
+
+(`bench/gen.py` builds the corpus, `bench/monorepo.py` the monorepo.)
 """
 
 import argparse
@@ -46,6 +48,7 @@ def main():
     p.add_argument("--rounds", type=int, default=40, help="rounds of the one-manifest runs")
     p.add_argument("--corpus", help="a bench/gen.py corpus to check whole")
     p.add_argument("--corpus-rounds", type=int, default=5)
+    p.add_argument("--monorepo", help="a bench/monorepo.py repository: one manifest in it")
     o = p.parse_args()
     bins = {"A": o.a, "B": o.b}
     one = {
@@ -56,6 +59,8 @@ def main():
         ],
         "--version": ["--version"],
     }
+    if o.monorepo:
+        one["check MONOREPO/svc/readiness.yaml"] = ["check", f"{o.monorepo}/svc/readiness.yaml", "-q"]
     run(bins, one, o.rounds, "ms", 1000.0)
     if o.corpus:
         whole = {

@@ -411,3 +411,109 @@ fn changed_since_checks_only_what_changed() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fetch-depth: 0"));
 }
+
+/// "Tracked" means in the index, as `git ls-files` says: a staged new file is, a file removed
+/// with `git rm --cached` is not, and so it stays with a split index, index version 4 and in a
+/// worktree (its own index). An index that cannot be read leaves the facts unknown, with why.
+#[test]
+fn tracked_means_in_the_index() {
+    let item = |id: &str, purpose: &str| {
+        format!(
+            "  - id: {id}\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - {{ rule: 'file(manifest.runbooks.{purpose}.path).git.tracked', at: runbooks.{purpose}, message: 'untracked' }}\n"
+        )
+    };
+    let checklist = format!(
+        "version: 1\nname: tracked\ntitle: Tracked\nitems:\n{}{}{}{}  - id: T-AGE\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - {{ rule: 'file_age_days(manifest.runbooks.rollback.path) < 30', at: runbooks.rollback, message: 'old' }}\n",
+        item("T-COMMITTED", "rollback"),
+        item("T-STAGED", "incident"),
+        item("T-UNTRACKED", "support"),
+        item("T-REMOVED", "monitoring"),
+    );
+    let m = "version: 1\nservice: { name: svc, stage: poc }\nchecklists: [tracked.yaml]\nrunbooks:\n  rollback: rollback.md\n  incident: incident.md\n  support: support.md\n  monitoring: monitoring.md\n";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let at = "2026-11-20T10:00:00Z";
+    git(d, &["init", "-q", "-b", "main"], at);
+    write_tree(
+        d,
+        &[
+            ("tracked.yaml", &checklist),
+            ("readiness.yaml", m),
+            ("rollback.md", "# Rollback\n"),
+            ("monitoring.md", "# Monitoring\n"),
+        ],
+    );
+    git(d, &["add", "."], at);
+    git(d, &["commit", "-q", "-m", "one"], at);
+    write_tree(
+        d,
+        &[
+            ("incident.md", "# Incident\n"),
+            ("support.md", "# Support\n"),
+        ],
+    );
+    git(d, &["add", "incident.md"], at);
+    git(d, &["rm", "-q", "--cached", "monitoring.md"], at);
+    let expected = [
+        ("T-COMMITTED", "pass"),
+        ("T-STAGED", "pass"),
+        ("T-UNTRACKED", "fail"),
+        ("T-REMOVED", "fail"),
+        ("T-AGE", "pass"),
+    ];
+    let outcomes = |dir: &Path| {
+        let (code, report) = check(dir, &[]);
+        assert_eq!(code, 1, "{report:#}");
+        expected.map(|(id, _)| (id, outcome(&report, id).0))
+    };
+    let want = expected.map(|(id, o)| (id, o.to_string()));
+    assert_eq!(outcomes(d), want, "plain index");
+    git(d, &["update-index", "--split-index"], at);
+    assert!(d.join(".git").read_dir().unwrap().any(|e| {
+        e.unwrap()
+            .file_name()
+            .to_string_lossy()
+            .starts_with("sharedindex.")
+    }));
+    assert_eq!(outcomes(d), want, "split index");
+    git(
+        d,
+        &["update-index", "--no-split-index", "--index-version", "4"],
+        at,
+    );
+    assert_eq!(outcomes(d), want, "index version 4");
+
+    // A worktree has its own index: HEAD's files, nothing staged.
+    let wt = d.join("wt");
+    git(d, &["worktree", "add", "-q", wt.to_str().unwrap()], at);
+    write_tree(
+        &wt,
+        &[
+            ("incident.md", "# Incident\n"),
+            ("support.md", "# Support\n"),
+        ],
+    );
+    let (_, report) = check(&wt, &[]);
+    let got =
+        ["T-COMMITTED", "T-STAGED", "T-UNTRACKED", "T-REMOVED"].map(|id| outcome(&report, id).0);
+    assert_eq!(got, ["pass", "fail", "fail", "pass"], "{report:#}");
+
+    // A corrupt index: no file is believed tracked, and the age says why it is unknown.
+    std::fs::write(d.join(".git/index"), b"DIRC\0\0\0\x02garbage").unwrap();
+    let (code, report) = check(d, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(outcome(&report, "T-COMMITTED").0, "fail");
+    let age = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == "T-AGE")
+        .unwrap();
+    assert_eq!(age["outcome"], "fail");
+    assert!(
+        age["evidence"]
+            .to_string()
+            .contains("cannot read the git index"),
+        "{age:#}"
+    );
+}

@@ -385,7 +385,10 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
                 .and_then(|f| f.get("repo_path"))
                 .and_then(serde_json::Value::as_str);
             let (Some(repo), Some(repo_path)) = (repo, repo_path) else {
-                let msg = format!("git facts about `{p}` are unknown (not a git repository)");
+                let why = repo
+                    .and_then(|r| r.files_problem())
+                    .unwrap_or("not a git repository");
+                let msg = format!("git facts about `{p}` are unknown ({why})");
                 return Err(fail("file_age_days", msg));
             };
             let git = repo.files(&[repo_path.to_string()]);
