@@ -517,3 +517,22 @@ fn tracked_means_in_the_index() {
         "{age:#}"
     );
 }
+
+/// A repository with no commit yet (just `git init`): nothing can be an earlier release, and
+/// the message says why instead of asking for tags.
+#[test]
+fn a_repository_without_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    common::copy_dir(&root().join("examples/dashboard-factory"), d);
+    git(d, &["init", "-q", "-b", "main"], "2026-11-20T10:00:00Z");
+    git(d, &["add", "readiness.yaml"], "2026-11-20T10:00:00Z");
+    let (code, report) = check(d, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let (outcome, message) = outcome(&report, "PROD-KNOWN-GOOD");
+    assert_eq!(outcome, "fail");
+    assert!(
+        message.ends_with("the repository has no commits yet"),
+        "{message}"
+    );
+}

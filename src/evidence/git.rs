@@ -337,6 +337,14 @@ impl Repo {
             Err(unresolved) => {
                 // A shallow clone may lack the tag or commit: hold, never fail or pass.
                 facts.known = name_problem.is_some() || !self.facts.shallow;
+                let unresolved = match head {
+                    // "Fetch tags" would send the user after tags a repository without a
+                    // commit cannot have.
+                    None => format!(
+                        "`{reference}` does not resolve to a commit: the repository has no commits yet"
+                    ),
+                    Some(_) => unresolved,
+                };
                 facts.problem = name_problem.or(Some(unresolved));
                 return facts;
             }
@@ -377,13 +385,7 @@ impl Repo {
     /// Repository-relative paths that differ between `rev` and the working tree (index
     /// included), for `--changed-since`.
     pub fn changed_since(&self, rev: &str) -> Result<std::collections::HashSet<String>, String> {
-        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
-            return Err(self
-                .facts
-                .problem
-                .clone()
-                .unwrap_or_else(|| "not a git repository".into()));
-        };
+        let repo = self.locked()?;
         let tree = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_tree())
@@ -402,6 +404,19 @@ impl Repo {
         Ok(out)
     }
 
+    /// The repository, for commands that cannot run without one (`--changed-since`, `--base`).
+    fn locked(&self) -> Result<std::sync::MutexGuard<'_, git2::Repository>, String> {
+        self.repo
+            .as_ref()
+            .and_then(|r| r.lock().ok())
+            .ok_or_else(|| {
+                self.facts
+                    .problem
+                    .clone()
+                    .unwrap_or_else(|| "not a git repository".into())
+            })
+    }
+
     fn missing_rev(&self, rev: &str) -> String {
         if self.facts.shallow {
             format!(
@@ -414,13 +429,7 @@ impl Repo {
 
     /// The text of a repository-relative file at a revision (for `--base`).
     pub fn file_at(&self, rev: &str, path: &str) -> Result<Option<String>, String> {
-        let Some(repo) = self.repo.as_ref().and_then(|r| r.lock().ok()) else {
-            return Err(self
-                .facts
-                .problem
-                .clone()
-                .unwrap_or_else(|| "not a git repository".into()));
-        };
+        let repo = self.locked()?;
         let commit = repo
             .revparse_single(rev)
             .and_then(|o| o.peel_to_commit())

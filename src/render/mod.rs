@@ -63,11 +63,7 @@ impl std::str::FromStr for Output {
 
     /// Parses `FMT` or `FMT=PATH`.
     fn from_str(s: &str) -> Result<Output, String> {
-        let (name, path) = match s.split_once('=') {
-            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
-            Some((n, _)) => return Err(format!("`{n}=` needs a file path after `=`")),
-            None => (s, None),
-        };
+        let (name, path) = split_output(s)?;
         let format = Format::parse(name).ok_or_else(|| {
             format!(
                 "unknown format `{name}`; use one of: {}",
@@ -75,6 +71,15 @@ impl std::str::FromStr for Output {
             )
         })?;
         Ok(Output { format, path })
+    }
+}
+
+/// Splits `FMT` or `FMT=PATH` (an output of `check`, `gate` or `report`).
+fn split_output(s: &str) -> Result<(&str, Option<PathBuf>), String> {
+    match s.split_once('=') {
+        Some((n, p)) if !p.is_empty() => Ok((n, Some(PathBuf::from(p)))),
+        Some((n, _)) => Err(format!("`{n}=` needs a file path after `=`")),
+        None => Ok((s, None)),
     }
 }
 
@@ -108,11 +113,7 @@ impl std::str::FromStr for PageOutput {
 
     /// Parses `FMT` or `FMT=PATH`.
     fn from_str(s: &str) -> Result<PageOutput, String> {
-        let (name, path) = match s.split_once('=') {
-            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
-            Some((n, _)) => return Err(format!("`{n}=` needs a file path after `=`")),
-            None => (s, None),
-        };
+        let (name, path) = split_output(s)?;
         let format = match name {
             "html" => PageFormat::Html,
             "markdown" => PageFormat::Markdown,
