@@ -476,6 +476,17 @@ fn tracked_means_in_the_index() {
             .starts_with("sharedindex.")
     }));
     assert_eq!(outcomes(d), want, "split index");
+    let out = launchgate()
+        .current_dir(d)
+        .args(["check", ".", "--now", NOW, "--changed-since", "HEAD"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("git update-index --no-split-index"),
+        "{stderr}"
+    );
     git(
         d,
         &["update-index", "--no-split-index", "--index-version", "4"],

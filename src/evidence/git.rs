@@ -392,7 +392,14 @@ impl Repo {
             .map_err(|_| self.missing_rev(rev))?;
         let diff = repo
             .diff_tree_to_workdir_with_index(Some(&tree), None)
-            .map_err(|e| e.message().to_string())?;
+            .map_err(|e| {
+                let mut message = e.message().to_string();
+                if message.contains("'link'") {
+                    // libgit2 cannot read a split index; the tracked-file facts can (gix-index).
+                    message.push_str(": this repository's index is split (`core.splitIndex`), which the diff cannot read yet; `git update-index --no-split-index` joins it");
+                }
+                message
+            })?;
         let mut out = std::collections::HashSet::new();
         for d in diff.deltas() {
             for f in [d.old_file(), d.new_file()] {
