@@ -64,13 +64,18 @@ fn check(dir: &Path, extra: &[&str]) -> (i32, Value) {
     )
 }
 
-fn outcome(report: &Value, item: &str) -> (String, String) {
-    let f = report["manifests"][0]["findings"]
+/// The first manifest's finding for `item`.
+fn finding<'a>(report: &'a Value, item: &str) -> &'a Value {
+    report["manifests"][0]["findings"]
         .as_array()
         .unwrap()
         .iter()
         .find(|f| f["item"] == item)
-        .unwrap_or_else(|| panic!("{item}: {report:#}"));
+        .unwrap_or_else(|| panic!("{item}: {report:#}"))
+}
+
+fn outcome(report: &Value, item: &str) -> (String, String) {
+    let f = finding(report, item);
     (
         f["outcome"].as_str().unwrap().to_string(),
         f["message"].as_str().unwrap().to_string(),
@@ -134,12 +139,7 @@ fn known_good_must_be_an_ancestor() {
         let got = outcome(&report, "T-KNOWN-GOOD");
         assert_eq!(got.0, expected, "{known_good}: {}", got.1);
         if expected == "fail" {
-            let loc = &report["manifests"][0]["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|f| f["item"] == "T-KNOWN-GOOD")
-                .unwrap()["location"];
+            let loc = &finding(&report, "T-KNOWN-GOOD")["location"];
             assert_eq!(loc["line"], 7);
         }
     }
@@ -160,13 +160,7 @@ fn outside_a_repository_git_facts_hold_never_pass() {
     assert_eq!(code, 3, "{report:#}");
     let (o, _) = outcome(&report, "T-KNOWN-GOOD");
     assert_eq!(o, "hold");
-    let ev = report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == "T-FRESH")
-        .unwrap()["evidence"]
-        .to_string();
+    let ev = finding(&report, "T-FRESH")["evidence"].to_string();
     assert!(ev.contains("unknown (not a git repository)"), "{ev}");
 }
 
@@ -194,13 +188,7 @@ fn shallow_clones_and_worktrees() {
     let shallow = work.path().join("shallow");
     let (code, report) = check(&shallow, &[]);
     assert_eq!(code, 3, "{report:#}");
-    let f = report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == "T-KNOWN-GOOD")
-        .unwrap()
-        .clone();
+    let f = finding(&report, "T-KNOWN-GOOD").clone();
     assert_eq!(f["outcome"], "hold");
     assert!(
         f["evidence"].to_string().contains("fetch-depth: 0")
@@ -333,13 +321,7 @@ fn promtool_agrees_with_the_rule_parsing() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == "PROD-ALERTS-VERIFIED")
-        .unwrap()
-        .clone();
+    let f = finding(&report, "PROD-ALERTS-VERIFIED").clone();
     assert_eq!(f["outcome"], "pass");
     // A rule file promtool rejects is a located finding for launchgate too.
     let dir = tempfile::tempdir().unwrap();
@@ -514,12 +496,7 @@ fn tracked_means_in_the_index() {
     let (code, report) = check(d, &[]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(outcome(&report, "T-COMMITTED").0, "fail");
-    let age = report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == "T-AGE")
-        .unwrap();
+    let age = finding(&report, "T-AGE");
     assert_eq!(age["outcome"], "fail");
     assert!(
         age["evidence"]
