@@ -405,7 +405,7 @@ fn tracked_means_in_the_index() {
         )
     };
     let checklist = format!(
-        "version: 1\nname: tracked\ntitle: Tracked\nitems:\n{}{}{}{}  - id: T-AGE\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - {{ rule: 'file_age_days(manifest.runbooks.rollback.path) < 30', at: runbooks.rollback, message: 'old' }}\n",
+        "version: 1\nname: tracked\ntitle: Tracked\nitems:\n{}{}{}{}  - id: T-AGE\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - {{ rule: 'file_age_days(manifest.runbooks.rollback.path) < 30', at: runbooks.rollback, message: 'old' }}\n  - id: T-UNREFERENCED\n    title: t\n    severity: error\n    why: w\n    fix: f\n    require:\n      - {{ rule: 'file_age_days(\"elsewhere.md\") < 30', message: 'unknown' }}\n",
         item("T-COMMITTED", "rollback"),
         item("T-STAGED", "incident"),
         item("T-UNTRACKED", "support"),
@@ -442,6 +442,7 @@ fn tracked_means_in_the_index() {
         ("T-UNTRACKED", "fail"),
         ("T-REMOVED", "fail"),
         ("T-AGE", "pass"),
+        ("T-UNREFERENCED", "fail"),
     ];
     let outcomes = |dir: &Path| {
         let (code, report) = check(dir, &[]);
@@ -450,6 +451,12 @@ fn tracked_means_in_the_index() {
     };
     let want = expected.map(|(id, o)| (id, o.to_string()));
     assert_eq!(outcomes(d), want, "plain index");
+    let (_, report) = check(d, &[]);
+    let unreferenced = finding(&report, "T-UNREFERENCED")["evidence"].to_string();
+    assert!(
+        unreferenced.contains("the manifest does not reference it"),
+        "{unreferenced}"
+    );
     git(d, &["update-index", "--split-index"], at);
     assert!(d.join(".git").read_dir().unwrap().any(|e| {
         e.unwrap()

@@ -385,9 +385,12 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
                 .and_then(|f| f.get("repo_path"))
                 .and_then(serde_json::Value::as_str);
             let (Some(repo), Some(repo_path)) = (repo, repo_path) else {
-                let why = repo
-                    .and_then(|r| r.files_problem())
-                    .unwrap_or("not a git repository");
+                let why = match repo {
+                    None => "not a git repository",
+                    Some(r) => r
+                        .files_problem()
+                        .unwrap_or("the manifest does not reference it"),
+                };
                 let msg = format!("git facts about `{p}` are unknown ({why})");
                 return Err(fail("file_age_days", msg));
             };
