@@ -265,7 +265,8 @@ impl Repo {
     /// Whether each path is tracked, without the history walk [`Repo::files`] does for last
     /// changes: only `file_age_days()` needs those, and it asks for them itself.
     pub fn tracked(&self, paths: &[String]) -> BTreeMap<String, FileGit> {
-        if self.repo.is_none() || self.index.is_err() {
+        // No repository has no index either (`unknown`).
+        if self.index.is_err() {
             return BTreeMap::new();
         }
         paths
