@@ -467,5 +467,10 @@ pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error
             })?;
         let _ = file.write_all(render::markdown::render(report).as_bytes());
     }
+    // Results past the first thousands are read back from disk for each output; if that failed,
+    // what was written is incomplete and must not stand as the run's answer.
+    if let Some(error) = report.manifests.read_error() {
+        return Err(Error::Spill(error));
+    }
     Ok(())
 }

@@ -27,6 +27,12 @@ where
     value
 }
 
+fn clear<K, V>(memo: &Memo<K, V>) {
+    if let Ok(mut m) = memo.lock() {
+        *m = HashMap::new();
+    }
+}
+
 /// What one run learned about directories. Kept per run, not per process: a library caller
 /// that changes files between two runs gets fresh answers.
 #[derive(Debug, Default)]
@@ -37,6 +43,15 @@ pub struct Dirs {
 }
 
 impl Dirs {
+    /// Forgets every answer. A run over many manifests calls it between batches: the answers
+    /// about each service's own directories are not asked again, and kept they would grow
+    /// with the run; the few shared ancestors are looked up again once per batch.
+    pub fn forget(&self) {
+        clear(&self.canonical);
+        clear(&self.has);
+        clear(&self.real);
+    }
+
     /// The canonical form of a directory (as `fs::canonicalize`), built from its parent's
     /// canonical form when the directory itself is not a symlink.
     pub fn canonical(&self, dir: &Path) -> io::Result<PathBuf> {

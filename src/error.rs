@@ -31,6 +31,10 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The results of a large run could not be written to or read back from their temporary
+    /// file.
+    #[error("{0}")]
+    Spill(String),
     /// Bad usage not caught by argument parsing.
     #[error("{0}")]
     Usage(String),

@@ -205,9 +205,9 @@ proptest! {
             prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(&*f.message)), Some(true));
         }
         let xml = launchgate::render::junit::render(&report);
-        let items: std::collections::BTreeSet<&str> = report.findings().map(|(_, f)| &*f.item).collect();
+        let items: std::collections::BTreeSet<std::sync::Arc<str>> = report.findings().map(|(_, f)| f.item).collect();
         prop_assert_eq!(xml.matches("<testcase ").count(), items.len());
-        let blocking: std::collections::BTreeSet<&str> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| &*f.item).collect();
+        let blocking: std::collections::BTreeSet<std::sync::Arc<str>> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| f.item).collect();
         prop_assert_eq!(xml.matches("<failure ").count(), blocking.len());
     }
 }

@@ -14,7 +14,7 @@ use crate::evidence::{self, Base};
 use crate::expr::{self, Scope};
 use crate::manifest::{self, Manifest};
 use crate::report::{
-    Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Verdict,
+    Collector, Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Verdict,
 };
 use crate::schema::{Schema, Which};
 use crate::source::{SourceFile, display_path};
@@ -44,6 +44,9 @@ pub struct Options {
     pub changed_since: Option<String>,
     /// YAML and JSON Schema only (`--schema-only`): no policy, checklists or evidence.
     pub schema_only: bool,
+    /// Manifests whose results stay in memory until rendering; the rest wait in a temporary
+    /// file (default [`report::manifests::KEEP`](crate::report::manifests::KEEP)).
+    pub keep: usize,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
             base: None,
             changed_since: None,
             schema_only: false,
+            keep: crate::report::manifests::KEEP,
         }
     }
 }
@@ -109,12 +113,15 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
     {
         evidence::git::open(&base.root);
     }
-    let mut manifests = Vec::new();
-    let mut sources = BTreeMap::new();
+    // Results are handed over in path order as each chunk finishes, so that past the first
+    // thousands they can go to disk instead of memory (`report::Manifests`).
+    let mut files = files;
+    files.sort_by_cached_key(|f| display_path(f));
+    let mut collector = Collector::keeping(opts.keep);
     let mut items: BTreeMap<String, ItemInfo> = core_items().into_iter().collect();
     let mut seen = std::collections::BTreeSet::new();
     // In chunks, so that a chunk's parsed manifests and evidence are dropped before the next is
-    // checked: memory grows with the findings kept, not with every manifest's sources.
+    // checked.
     for chunk in files.chunks(CHUNK) {
         let results: Vec<Result<Checked, Error>> = chunk
             .par_iter()
@@ -122,7 +129,7 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
             .collect();
         for r in results {
             let c = r?;
-            keep_sources(&c, &mut sources);
+            let sources = snippet_sources(&c);
             for list in c.checklists {
                 if seen.insert((list.name.clone(), list.origin.clone())) {
                     items.extend(
@@ -134,10 +141,14 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
             }
             let mut report = c.report;
             report.findings.shrink_to_fit();
-            manifests.push(report);
+            report.sources = sources;
+            collector.push(report).map_err(Error::Spill)?;
         }
+        loader.dirs.forget();
     }
-    let mut report = Report::new("check", opts.now.to_string(), manifests, items, sources);
+    let mut report = collector
+        .finish("check", opts.now.to_string(), items, BTreeMap::new())
+        .map_err(Error::Spill)?;
     report.schema_only = opts.schema_only;
     Ok(report)
 }
@@ -146,9 +157,10 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
 /// their parsed evidence stays small.
 const CHUNK: usize = 512;
 
-/// Keeps the sources a rendered snippet will show: the files that non-passing findings point
-/// into, nothing for a manifest that passes.
-fn keep_sources(c: &Checked, sources: &mut BTreeMap<String, Arc<SourceFile>>) {
+/// The sources a rendered snippet will show: the files that non-passing findings point into,
+/// none for a manifest that passes.
+fn snippet_sources(c: &Checked) -> Vec<Arc<SourceFile>> {
+    let mut kept: Vec<Arc<SourceFile>> = Vec::new();
     for f in c
         .report
         .findings
@@ -162,13 +174,15 @@ fn keep_sources(c: &Checked, sources: &mut BTreeMap<String, Arc<SourceFile>>) {
             .chain(f.related.iter().map(|r| &r.location))
             .map(|l| l.file.as_str());
         for file in files {
+            if kept.iter().any(|s| s.display == file) {
+                continue;
+            }
             if let Some(s) = c.sources.iter().find(|s| s.display == file) {
-                sources
-                    .entry(s.display.clone())
-                    .or_insert_with(|| s.clone());
+                kept.push(s.clone());
             }
         }
     }
+    kept
 }
 
 /// Discovers, reads and parses manifests and reads the files they reference, without checking
@@ -278,6 +292,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             checklists: Vec::new(),
             not_applied: Vec::new(),
             findings: Vec::new(),
+            sources: Vec::new(),
         },
         sources: Vec::new(),
         checklists: Vec::new(),

@@ -230,15 +230,7 @@ impl Policy {
                 let (required_by, location) = match &rule.file {
                     Some(file) => (
                         format!("{file}:{}", span.start.line),
-                        Some(Location {
-                            file: file.clone(),
-                            line: span.start.line,
-                            column: span.start.column,
-                            end_line: span.end.line,
-                            end_column: span.end.column,
-                            offset: span.start.offset,
-                            len: span.len(),
-                        }),
+                        Some(Location::in_file(file.clone(), *span)),
                     ),
                     None => (DEFAULT_ORIGIN.to_string(), None),
                 };

@@ -33,36 +33,46 @@ pub fn command(name: &str, properties: &[(&str, String)], message: &str) -> Stri
 /// Every finding that is not a pass becomes an annotation: failures `error` (or `warning`
 /// for advisory items), holds `warning`, waivers `notice`.
 pub fn render(report: &Report) -> String {
-    let mut out = String::new();
-    for (_, f) in report.findings() {
-        let name = match (f.outcome, f.severity) {
-            (Outcome::Pass, _) => continue,
-            (Outcome::Fail, Severity::Error) => "error",
-            (Outcome::Fail, Severity::Warning) | (Outcome::Hold, _) => "warning",
-            (Outcome::Waived, _) => "notice",
-        };
-        let mut props: Vec<(&str, String)> = vec![("title", format!("{}: {}", f.item, f.title))];
-        if let Some(l) = &f.location {
-            props.push(("file", l.file.clone()));
-            props.push(("line", l.line.to_string()));
-            props.push(("endLine", l.end_line.to_string()));
-            if l.len > 0 {
-                props.push(("col", l.column.to_string()));
-                props.push(("endColumn", l.end_column.to_string()));
-            }
-        }
-        let mut message = match f.outcome {
-            Outcome::Hold => format!("hold: {}", f.message),
-            Outcome::Waived => format!("waived: {}", f.message),
-            _ => f.message.to_string(),
-        };
-        if let Some(h) = &f.help {
-            message.push_str(&format!("\n{h}"));
-        }
-        out.push_str(&command(name, &props, &message));
-        out.push('\n');
+    let mut out = Vec::new();
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{e}\n"),
     }
-    out
+}
+
+/// [`render`], written into `out` as it goes.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for m in report.manifests.iter() {
+        for f in m.findings.iter() {
+            let name = match (f.outcome, f.severity) {
+                (Outcome::Pass, _) => continue,
+                (Outcome::Fail, Severity::Error) => "error",
+                (Outcome::Fail, Severity::Warning) | (Outcome::Hold, _) => "warning",
+                (Outcome::Waived, _) => "notice",
+            };
+            let mut props: Vec<(&str, String)> =
+                vec![("title", format!("{}: {}", f.item, f.title))];
+            if let Some(l) = &f.location {
+                props.push(("file", l.file.clone()));
+                props.push(("line", l.line.to_string()));
+                props.push(("endLine", l.end_line.to_string()));
+                if l.len > 0 {
+                    props.push(("col", l.column.to_string()));
+                    props.push(("endColumn", l.end_column.to_string()));
+                }
+            }
+            let mut message = match f.outcome {
+                Outcome::Hold => format!("hold: {}", f.message),
+                Outcome::Waived => format!("waived: {}", f.message),
+                _ => f.message.to_string(),
+            };
+            if let Some(h) = &f.help {
+                message.push_str(&format!("\n{h}"));
+            }
+            writeln!(out, "{}", command(name, &props, &message))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -110,7 +110,7 @@ pub fn render_diag(diag: &Diag, style: Style) -> String {
     out
 }
 
-fn diag_of(report: &Report, f: &Finding) -> Diag {
+fn diag_of(report: &Report, m: &ManifestReport, f: &Finding) -> Diag {
     let severity = match (f.outcome, f.severity) {
         (Outcome::Fail, Severity::Error) => miette::Severity::Error,
         (Outcome::Waived, _) => miette::Severity::Advice,
@@ -131,7 +131,7 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
     let mut labels = Vec::new();
     let mut source = None;
     if let Some(loc) = &f.location {
-        match report.sources.get(&loc.file) {
+        match report.source(m, &loc.file) {
             Some(src) if loc.len > 0 => {
                 labels.push(LabeledSpan::new_primary_with_span(
                     Some("here".into()),
@@ -183,29 +183,39 @@ fn diag_of(report: &Report, f: &Finding) -> Diag {
 
 /// The whole report for a terminal.
 pub fn render(report: &Report, style: Style) -> String {
-    let mut out = String::new();
-    for m in &report.manifests {
+    let mut out = Vec::new();
+    match write(report, style, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(e) => format!("{e}\n"),
+    }
+}
+
+/// [`render`], written into `out` manifest by manifest: a run over 100,000 manifests prints
+/// tens of megabytes, which need not be held whole first.
+pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    for m in report.manifests.iter() {
         for f in m.findings.iter().filter(|f| f.outcome != Outcome::Pass) {
             if style.quiet && !f.blocks() && f.outcome != Outcome::Hold {
                 continue;
             }
-            out.push_str(&render_diag(&diag_of(report, f), style));
-            out.push('\n');
+            out.write_all(render_diag(&diag_of(report, &m, f), style).as_bytes())?;
+            out.write_all(b"\n")?;
         }
     }
-    for m in &report.manifests {
+    for m in report.manifests.iter() {
         let who = match (&m.service, &m.stage) {
             (Some(s), Some(st)) => format!(" ({}, stage {st})", sanitize(s)),
             _ => String::new(),
         };
-        out.push_str(&format!(
-            "{}{who}: {}\n",
+        writeln!(
+            out,
+            "{}{who}: {}",
             m.path,
             m.verdict.as_str().to_uppercase()
-        ));
+        )?;
         // Shown even when quiet: an override of the policy is what a reviewer must not miss.
-        if let Some(note) = override_note(m) {
-            out.push_str(&note);
+        if let Some(note) = override_note(&m) {
+            out.write_all(note.as_bytes())?;
         }
         if style.quiet {
             continue;
@@ -231,11 +241,11 @@ pub fn render(report: &Report, style: Style) -> String {
                 (Outcome::Hold, _) => "  HOLD  ",
                 (Outcome::Waived, _) => "  waived",
             };
-            out.push_str(&format!("{mark} {id:<24} {}\n", sanitize(title)));
+            writeln!(out, "{mark} {id:<24} {}", sanitize(title))?;
         }
     }
     if let Some(g) = &report.gate {
-        out.push_str("\nphases:\n");
+        out.write_all(b"\nphases:\n")?;
         for p in &g.phases {
             // Phases are cumulative: say when a phase is stopped by an earlier one.
             let note = if p.own == p.verdict {
@@ -246,25 +256,27 @@ pub fn render(report: &Report, style: Style) -> String {
                     p.own.as_str()
                 )
             };
-            out.push_str(&format!(
-                "  {:<6} {} ({}% traffic){note}\n",
+            writeln!(
+                out,
+                "  {:<6} {} ({}% traffic){note}",
                 p.verdict.as_str().to_uppercase(),
                 sanitize(&p.name),
                 p.traffic
-            ));
+            )?;
         }
         if g.phases.len() > 1 {
             match &g.furthest {
-                Some(name) => out.push_str(&format!("furthest phase that may be entered now: {}\n", sanitize(name))),
-                None => out.push_str("furthest phase that may be entered now: none (the first phase does not pass)\n"),
+                Some(name) => writeln!(out, "furthest phase that may be entered now: {}", sanitize(name))?,
+                None => out.write_all(b"furthest phase that may be entered now: none (the first phase does not pass)\n")?,
             }
         }
     }
     let s = &report.summary;
-    out.push_str(&format!(
-        "\n{} manifest(s): {} passed, {} failed, {} held, {} waived, {} warning(s)\n",
+    writeln!(
+        out,
+        "\n{} manifest(s): {} passed, {} failed, {} held, {} waived, {} warning(s)",
         s.manifests, s.passed, s.failed, s.held, s.waived, s.warnings
-    ));
+    )?;
     let gate = report.command == "gate";
     let verdict = match report.verdict {
         Verdict::Pass if gate => "verdict: PASS (promote)",
@@ -277,12 +289,11 @@ pub fn render(report: &Report, style: Style) -> String {
         }
         Verdict::Hold => "verdict: HOLD (not enough evidence yet; try again later)",
     };
-    out.push_str(verdict);
+    out.write_all(verdict.as_bytes())?;
     if report.schema_only {
-        out.push_str(" (schema only: policy, checklists and evidence were not checked)");
+        out.write_all(b" (schema only: policy, checklists and evidence were not checked)")?;
     }
-    out.push('\n');
-    out
+    out.write_all(b"\n")
 }
 
 /// The note for a manifest whose checklists came from `--checklist`, if they did.

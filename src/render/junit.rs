@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use quick_junit::{NonSuccessKind, Report as Junit, TestCase, TestCaseStatus, TestSuite};
 
-use crate::report::{Finding, Outcome, Report, Severity};
+use crate::report::{Finding, ManifestReport, Outcome, Report, Severity};
 
 fn place(f: &Finding) -> String {
     f.location
@@ -68,29 +68,90 @@ fn case(item: &str, findings: &[&Finding], classname: &str) -> TestCase {
 
 /// The report as JUnit XML.
 pub fn render(report: &Report) -> String {
-    let mut junit = Junit::new(format!("launchgate {}", report.command));
-    for m in &report.manifests {
-        // Suites: the manifest, or manifest + phase for gate findings, in first-seen order.
-        let mut suites: Vec<(String, BTreeMap<&str, Vec<&Finding>>)> = Vec::new();
-        for f in &m.findings {
-            let name = match &f.phase {
-                Some(p) => format!("{} [{p}]", m.path),
-                None => m.path.clone(),
-            };
-            let idx = match suites.iter().position(|(n, _)| *n == name) {
-                Some(i) => i,
-                None => {
-                    suites.push((name, BTreeMap::new()));
-                    suites.len() - 1
-                }
-            };
-            suites[idx].1.entry(&*f.item).or_default().push(f);
+    let mut out = Vec::new();
+    // Written to a file or stdout, a serialization error stops the run (`write`); here, where
+    // only tests and library callers look, it leaves the text empty.
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
+}
+
+/// [`render`], written into `out` a manifest at a time. quick-junit serializes only whole
+/// documents, and 100,000 manifests make a document of a gigabyte in memory: so the header
+/// (whose totals take a first pass) and each manifest's suites are serialized as documents of
+/// their own, and their parts joined; the result is the document quick-junit would write.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let name = format!("launchgate {}", report.command);
+    let mut totals = Junit::new(name.clone());
+    for m in report.manifests.iter() {
+        for suite in suites(report, &m) {
+            totals.tests += suite.tests;
+            totals.failures += suite.failures;
+            totals.errors += suite.errors;
         }
-        if suites.is_empty() {
-            suites.push((m.path.clone(), BTreeMap::new()));
+    }
+    let header = xml(&totals)?;
+    let Some(close) = header.rfind("</testsuites>") else {
+        return Err(std::io::Error::other("quick-junit wrote no </testsuites>"));
+    };
+    let mut wrote = false;
+    for m in report.manifests.iter() {
+        let mut one = Junit::new(name.clone());
+        one.add_test_suites(suites(report, &m));
+        let text = xml(&one)?;
+        // The suites: after the `<testsuites ...>` tag, up to the line that closes it.
+        let start = text
+            .find("<testsuites")
+            .and_then(|i| text[i..].find('>').map(|j| i + j + 1));
+        let end = text.rfind("\n</testsuites>");
+        if let (Some(start), Some(end)) = (start, end)
+            && start < end
+        {
+            if !wrote {
+                out.write_all(header[..close].trim_end_matches('\n').as_bytes())?;
+                wrote = true;
+            }
+            out.write_all(&text.as_bytes()[start..end])?;
         }
-        for (name, items) in suites {
-            let mut suite = TestSuite::new(name.clone());
+    }
+    if !wrote {
+        // No suites: the header is the whole document.
+        return out.write_all(header.as_bytes());
+    }
+    out.write_all(b"\n")?;
+    out.write_all(&header.as_bytes()[close..])
+}
+
+fn xml(junit: &Junit) -> std::io::Result<String> {
+    junit.to_string().map_err(std::io::Error::other)
+}
+
+/// One manifest's suites: the manifest, or manifest + phase for gate findings, in first-seen
+/// order.
+fn suites(report: &Report, m: &ManifestReport) -> Vec<TestSuite> {
+    let mut suites: Vec<(String, BTreeMap<&str, Vec<&Finding>>)> = Vec::new();
+    for f in &m.findings {
+        let name = match &f.phase {
+            Some(p) => format!("{} [{p}]", m.path),
+            None => m.path.clone(),
+        };
+        let idx = match suites.iter().position(|(n, _)| *n == name) {
+            Some(i) => i,
+            None => {
+                suites.push((name, BTreeMap::new()));
+                suites.len() - 1
+            }
+        };
+        suites[idx].1.entry(&*f.item).or_default().push(f);
+    }
+    if suites.is_empty() {
+        suites.push((m.path.clone(), BTreeMap::new()));
+    }
+    suites
+        .into_iter()
+        .map(|(name, items)| {
+            let mut suite = TestSuite::new(name);
             for (item, findings) in items {
                 let classname = report
                     .items
@@ -98,8 +159,7 @@ pub fn render(report: &Report) -> String {
                     .map_or("core", |i| i.checklist.as_str());
                 suite.add_test_case(case(item, &findings, classname));
             }
-            junit.add_test_suite(suite);
-        }
-    }
-    junit.to_string().unwrap_or_default()
+            suite
+        })
+        .collect()
 }

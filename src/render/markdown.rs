@@ -58,9 +58,15 @@ pub fn render(report: &Report) -> String {
         }
     }
     let rows: Vec<String> = report
-        .findings()
-        .filter(|(_, f)| f.outcome != Outcome::Pass)
-        .map(|(_, f)| {
+        .manifests
+        .iter()
+        .flat_map(|m| {
+            let m = m.into_owned();
+            m.findings
+                .into_iter()
+                .filter(|f| f.outcome != Outcome::Pass)
+        })
+        .map(|f| {
             let outcome = match (f.outcome, f.severity) {
                 (Outcome::Fail, Severity::Warning) => "warning",
                 (o, _) => o.as_str(),

@@ -1,9 +1,11 @@
 //! SARIF 2.1.0 for GitHub code scanning: a rule per item, a result per finding that is not a
 //! pass, waivers as suppressions, fingerprints that survive lines moving.
 
+use serde::Serialize;
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::{Value, json};
 
-use crate::report::{Finding, Outcome, Report, Severity};
+use crate::report::{Finding, ManifestReport, Outcome, Report, Severity};
 
 /// The SARIF `level` of a finding.
 fn level(f: &Finding) -> &'static str {
@@ -58,10 +60,65 @@ fn uri(path: &str) -> String {
     }
 }
 
-/// The report as a SARIF log.
-pub fn to_value(report: &Report) -> Value {
-    let ids: Vec<&String> = report.items.keys().collect();
-    let rules: Vec<Value> = report
+/// The SARIF log, serialized a result at a time: its keys in the order `serde_json::Value`
+/// sorts them (as the log was first written), its results read from the report as they are
+/// written, so that 100,000 manifests' results are never all in memory at once.
+struct Log<'a> {
+    report: &'a Report,
+    rules: Vec<Value>,
+}
+
+impl Serialize for Log<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("$schema", "https://json.schemastore.org/sarif-2.1.0.json")?;
+        map.serialize_entry("runs", &[Run(self)])?;
+        map.serialize_entry("version", "2.1.0")?;
+        map.end()
+    }
+}
+
+struct Run<'a>(&'a Log<'a>);
+
+impl Serialize for Run<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Log { report, rules } = self.0;
+        let mut map = serializer.serialize_map(Some(3))?;
+        map.serialize_entry("columnKind", "unicodeCodePoints")?;
+        map.serialize_entry("results", &Results(report))?;
+        map.serialize_entry(
+            "tool",
+            &json!({ "driver": {
+                "name": "launchgate",
+                "version": report.tool.version,
+                "semanticVersion": report.tool.version,
+                "informationUri": "https://github.com/launchgate/launchgate",
+                "rules": rules,
+            } }),
+        )?;
+        map.end()
+    }
+}
+
+struct Results<'a>(&'a Report);
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let report = self.0;
+        let ids: Vec<&String> = report.items.keys().collect();
+        let mut seq = serializer.serialize_seq(None)?;
+        for m in report.manifests.iter() {
+            for f in m.findings.iter().filter(|f| f.outcome != Outcome::Pass) {
+                seq.serialize_element(&result(report, &ids, &m, f))?;
+            }
+        }
+        seq.end()
+    }
+}
+
+/// The rules: one per item that a finding uses.
+fn rules(report: &Report) -> Vec<Value> {
+    report
         .items
         .iter()
         .map(|(id, info)| {
@@ -84,78 +141,82 @@ pub fn to_value(report: &Report) -> Value {
                 "properties": { "tags": ["readiness", info.checklist] },
             })
         })
-        .collect();
-    let mut results = Vec::new();
-    for (m, f) in report.findings() {
-        if f.outcome == Outcome::Pass {
-            continue;
-        }
-        let loc = f.location.as_ref();
-        let file = loc.map_or(m.path.as_str(), |l| l.file.as_str());
-        // The text of the flagged line keeps the fingerprint stable when lines above move.
-        let line_text = loc
-            .and_then(|l| report.sources.get(&l.file).map(|s| (s, l)))
-            .and_then(|(s, l)| s.text.lines().nth(l.line.saturating_sub(1) as usize))
-            .map(str::trim)
-            .unwrap_or(&f.message);
-        let mut result = json!({
-            "ruleId": f.item,
-            "level": level(f),
-            "message": { "text": match f.outcome {
-                Outcome::Hold => format!("hold: {}", f.message),
-                _ => f.message.to_string(),
-            } },
-            "locations": [{
-                "physicalLocation": {
-                    "artifactLocation": { "uri": uri(file) },
-                    "region": match loc {
-                        Some(l) => json!({
-                            "startLine": l.line,
-                            "startColumn": l.column,
-                            "endLine": l.end_line,
-                            "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
-                        }),
-                        None => json!({ "startLine": 1 }),
-                    },
-                }
-            }],
-            "partialFingerprints": { "launchgateFinding/v1": fnv(&[&f.item, file, line_text, f.phase.as_deref().unwrap_or("")]) },
-            "properties": { "outcome": f.outcome.as_str() },
-        });
-        if let Some(i) = ids.iter().position(|id| **id == *f.item) {
-            result["ruleIndex"] = json!(i);
-        }
-        if let Some(w) = &f.waiver {
-            result["suppressions"] = json!([{
-                "kind": "external",
-                "status": "accepted",
-                "justification": format!("{} (approved by {}, expires {})", w.reason, w.approved_by, w.expires),
-            }]);
-        }
-        results.push(result);
-    }
-    json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": "launchgate",
-                "version": report.tool.version,
-                "semanticVersion": report.tool.version,
-                "informationUri": "https://github.com/launchgate/launchgate",
-                "rules": rules,
-            } },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
+        .collect()
+}
+
+/// The report as a SARIF log.
+pub fn to_value(report: &Report) -> Value {
+    serde_json::to_value(Log {
+        report,
+        rules: rules(report),
     })
+    .unwrap_or(Value::Null)
+}
+
+/// Pretty-printed SARIF with a trailing newline, written into `out` as it is serialized.
+pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let log = Log {
+        report,
+        rules: rules(report),
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    out.write_all(b"\n")
+}
+
+/// One SARIF result: a finding that is not a pass, of manifest `m`.
+fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> Value {
+    let loc = f.location.as_ref();
+    let file = loc.map_or(m.path.as_str(), |l| l.file.as_str());
+    // The text of the flagged line keeps the fingerprint stable when lines above move.
+    let line_text = loc
+        .and_then(|l| report.source(m, &l.file).map(|s| (s, l)))
+        .and_then(|(s, l)| s.text.lines().nth(l.line.saturating_sub(1) as usize))
+        .map(str::trim)
+        .unwrap_or(&f.message);
+    let mut result = json!({
+        "ruleId": f.item,
+        "level": level(f),
+        "message": { "text": match f.outcome {
+            Outcome::Hold => format!("hold: {}", f.message),
+            _ => f.message.to_string(),
+        } },
+        "locations": [{
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(file) },
+                "region": match loc {
+                    Some(l) => json!({
+                        "startLine": l.line,
+                        "startColumn": l.column,
+                        "endLine": l.end_line,
+                        "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
+                    }),
+                    None => json!({ "startLine": 1 }),
+                },
+            }
+        }],
+        "partialFingerprints": { "launchgateFinding/v1": fnv(&[&f.item, file, line_text, f.phase.as_deref().unwrap_or("")]) },
+        "properties": { "outcome": f.outcome.as_str() },
+    });
+    if let Some(i) = ids.iter().position(|id| **id == *f.item) {
+        result["ruleIndex"] = json!(i);
+    }
+    if let Some(w) = &f.waiver {
+        result["suppressions"] = json!([{
+            "kind": "external",
+            "status": "accepted",
+            "justification": format!("{} (approved by {}, expires {})", w.reason, w.approved_by, w.expires),
+        }]);
+    }
+    result
 }
 
 /// Pretty-printed SARIF with a trailing newline.
 pub fn render(report: &Report) -> String {
-    let mut s = serde_json::to_string_pretty(&to_value(report)).unwrap_or_default();
-    s.push('\n');
-    s
+    let mut out = Vec::new();
+    match write(report, &mut out) {
+        Ok(()) => String::from_utf8(out).unwrap_or_default(),
+        Err(_) => String::new(),
+    }
 }
 
 #[cfg(test)]

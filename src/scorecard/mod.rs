@@ -219,18 +219,18 @@ impl Scorecard {
                     .or_insert_with(|| (info.title.clone(), info.checklist.clone()));
             }
         }
-        let used: BTreeSet<&str> = sources
+        let used: BTreeSet<std::sync::Arc<str>> = sources
             .iter()
-            .flat_map(|s| s.report.findings().map(|(_, f)| &*f.item))
+            .flat_map(|s| s.report.findings().map(|(_, f)| f.item))
             .collect();
         let mut columns: Vec<Column> = used
             .into_iter()
             .map(|id| {
-                let (title, checklist) = titles.get(id).cloned().unwrap_or_else(|| {
+                let (title, checklist) = titles.get(&*id).cloned().unwrap_or_else(|| {
                     let title = sources
                         .iter()
                         .flat_map(|s| s.report.findings())
-                        .find(|(_, f)| *f.item == *id)
+                        .find(|(_, f)| f.item == id)
                         .map(|(_, f)| f.title.to_string())
                         .unwrap_or_default();
                     (title, String::new())
@@ -258,7 +258,8 @@ impl Scorecard {
         let mut waivers = BTreeSet::new();
         let mut stale = BTreeSet::new();
         for s in sources {
-            for m in &s.report.manifests {
+            for m in s.report.manifests.iter() {
+                let m = &*m;
                 let mut row = row(m, &columns, s.from.clone());
                 row.checked_at = s.report.now.clone();
                 collect_waivers(m, &row.service, today, &mut waivers);

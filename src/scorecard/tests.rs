@@ -24,6 +24,7 @@ fn manifest(name: &str, team: &str, findings: Vec<Finding>) -> ManifestReport {
         checklists: Vec::new(),
         not_applied: Vec::new(),
         findings,
+        sources: Vec::new(),
     }
 }
 

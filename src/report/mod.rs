@@ -7,6 +7,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::source::{SourceFile, Span};
 
+pub mod manifests;
+
+pub use manifests::Manifests;
+
 /// What a check concluded for one item (or one problem of an item).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -32,10 +36,13 @@ pub enum Severity {
 }
 
 /// The overall decision of a run or of one manifest.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
     /// Everything required passed (or is waived).
+    #[default]
     Pass,
     /// Not enough evidence yet; try again later.
     Hold,
@@ -131,8 +138,13 @@ pub struct Location {
 impl Location {
     /// The location of `span` in `src`.
     pub fn new(src: &SourceFile, span: Span) -> Location {
+        Location::in_file(src.display.clone(), span)
+    }
+
+    /// The location of `span` in the file displayed as `file`.
+    pub fn in_file(file: String, span: Span) -> Location {
         Location {
-            file: src.display.clone(),
+            file,
             line: span.start.line,
             column: span.start.column,
             end_line: span.end.line,
@@ -378,6 +390,10 @@ pub struct ManifestReport {
     pub not_applied: Vec<AppliedChecklist>,
     /// Findings, in a stable order.
     pub findings: Vec<Finding>,
+    /// The texts its findings that are not passes point into, for snippets (not serialized: a
+    /// JSON report carries locations, not file contents).
+    #[serde(skip)]
+    pub sources: Vec<Arc<SourceFile>>,
 }
 
 /// Counts over all findings of a run.
@@ -422,7 +438,7 @@ pub struct Report {
     /// Counts.
     pub summary: Summary,
     /// One entry per manifest, sorted by path.
-    pub manifests: Vec<ManifestReport>,
+    pub manifests: Manifests,
     /// Metadata of every item that appears in a finding, by id.
     pub items: BTreeMap<String, ItemInfo>,
     /// Per-phase verdicts, for `gate`.
@@ -431,7 +447,7 @@ pub struct Report {
     /// `check --schema-only`: YAML and schema were checked, nothing else.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub schema_only: bool,
-    /// Source texts for snippets, by displayed path; not serialized.
+    /// Source texts for snippets, by displayed path, beside each manifest's own; not serialized.
     #[serde(skip)]
     pub sources: BTreeMap<String, Arc<SourceFile>>,
 }
@@ -483,32 +499,108 @@ impl Report {
         sources: BTreeMap<String, Arc<SourceFile>>,
     ) -> Report {
         manifests.sort_by(|a, b| a.path.cmp(&b.path));
-        let mut summary = Summary {
-            manifests: manifests.len(),
-            ..Summary::default()
-        };
-        for m in &mut manifests {
-            sort_findings(&mut m.findings);
-            m.verdict = verdict_of(&m.findings);
-            for f in &m.findings {
-                match (f.outcome, f.severity) {
-                    (Outcome::Pass, _) => summary.passed += 1,
-                    (Outcome::Fail, Severity::Error) => summary.failed += 1,
-                    (Outcome::Fail, Severity::Warning) => summary.warnings += 1,
-                    (Outcome::Hold, _) => summary.held += 1,
-                    (Outcome::Waived, _) => summary.waived += 1,
-                }
+        let mut tally = Tally::default();
+        let manifests: Vec<ManifestReport> = manifests.into_iter().map(|m| tally.add(m)).collect();
+        tally.report(command, now, manifests.into(), items, sources)
+    }
+
+    /// The text of `file` for a snippet: from the manifest's own sources, or the report's.
+    pub fn source<'a>(&'a self, m: &'a ManifestReport, file: &str) -> Option<&'a Arc<SourceFile>> {
+        m.sources
+            .iter()
+            .find(|s| s.display == file)
+            .or_else(|| self.sources.get(file))
+    }
+
+    /// Every finding of every manifest, with its manifest's path (cloned: manifests past the
+    /// first thousands are read back from disk one at a time).
+    pub fn findings(&self) -> impl Iterator<Item = (String, Finding)> + '_ {
+        self.manifests.iter().flat_map(|m| {
+            let m = m.into_owned();
+            let path = m.path;
+            m.findings.into_iter().map(move |f| (path.clone(), f))
+        })
+    }
+}
+
+/// Builds a report one manifest at a time, in path order: verdicts and counts as they come,
+/// the manifests themselves kept or written out ([`Manifests`]).
+#[derive(Debug, Default)]
+pub struct Collector {
+    tally: Tally,
+    manifests: manifests::Builder,
+}
+
+impl Collector {
+    /// A collector keeping `keep` manifests in memory and writing the rest to a temporary file.
+    pub fn keeping(keep: usize) -> Collector {
+        Collector {
+            tally: Tally::default(),
+            manifests: manifests::Builder::keeping(keep),
+        }
+    }
+
+    /// Adds the next manifest (in path order): sorts its findings, sets its verdict, counts.
+    pub fn push(&mut self, m: ManifestReport) -> Result<(), String> {
+        let m = self.tally.add(m);
+        self.manifests.push(m)
+    }
+
+    /// The finished report: `items` narrowed to those some finding uses.
+    pub fn finish(
+        self,
+        command: &str,
+        now: String,
+        items: BTreeMap<String, ItemInfo>,
+        sources: BTreeMap<String, Arc<SourceFile>>,
+    ) -> Result<Report, String> {
+        let manifests = self.manifests.finish()?;
+        Ok(self.tally.report(command, now, manifests, items, sources))
+    }
+}
+
+/// What a report says about all its manifests, counted as they are added.
+#[derive(Debug, Default)]
+struct Tally {
+    summary: Summary,
+    verdict: Verdict,
+    used: std::collections::BTreeSet<Arc<str>>,
+}
+
+impl Tally {
+    fn add(&mut self, mut m: ManifestReport) -> ManifestReport {
+        sort_findings(&mut m.findings);
+        m.verdict = verdict_of(&m.findings);
+        // Fail beats hold beats pass, per manifest as over the whole run.
+        self.verdict = self.verdict.max(m.verdict);
+        let s = &mut self.summary;
+        s.manifests += 1;
+        for f in &m.findings {
+            match (f.outcome, f.severity) {
+                (Outcome::Pass, _) => s.passed += 1,
+                (Outcome::Fail, Severity::Error) => s.failed += 1,
+                (Outcome::Fail, Severity::Warning) => s.warnings += 1,
+                (Outcome::Hold, _) => s.held += 1,
+                (Outcome::Waived, _) => s.waived += 1,
+            }
+            if !self.used.contains(&f.item) {
+                self.used.insert(f.item.clone());
             }
         }
-        let verdict = verdict_of(manifests.iter().flat_map(|m| &m.findings));
-        // Inserted one by one: collecting into a set first gathers every finding's id.
-        let mut used = std::collections::BTreeSet::new();
-        for f in manifests.iter().flat_map(|m| &m.findings) {
-            used.insert(&*f.item);
-        }
+        m
+    }
+
+    fn report(
+        self,
+        command: &str,
+        now: String,
+        manifests: Manifests,
+        items: BTreeMap<String, ItemInfo>,
+        sources: BTreeMap<String, Arc<SourceFile>>,
+    ) -> Report {
         let items = items
             .into_iter()
-            .filter(|(id, _)| used.contains(id.as_str()))
+            .filter(|(id, _)| self.used.contains(id.as_str()))
             .collect();
         Report {
             version: 1,
@@ -518,21 +610,14 @@ impl Report {
             },
             command: command.into(),
             now,
-            verdict,
-            summary,
+            verdict: self.verdict,
+            summary: self.summary,
             manifests,
             items,
             gate: None,
             schema_only: false,
             sources,
         }
-    }
-
-    /// Every finding of every manifest, with its manifest.
-    pub fn findings(&self) -> impl Iterator<Item = (&ManifestReport, &Finding)> {
-        self.manifests
-            .iter()
-            .flat_map(|m| m.findings.iter().map(move |f| (m, f)))
     }
 }
 
