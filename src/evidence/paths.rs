@@ -118,70 +118,109 @@ impl Base {
 
     /// [`Base::resolve`], with the file's size.
     fn resolve_sized(&self, written: &str) -> Result<(PathBuf, u64), PathProblem> {
+        let (joined, dirs_real) = self.join(written)?;
+        let problem = |e: std::io::Error| io_problem(written, e);
+        // The common case costs one lstat per file: its directories were verified before and
+        // it is not a symlink. Anything else takes the canonicalizing path.
+        let meta = fs::symlink_metadata(&joined).map_err(problem)?;
+        if meta.file_type().is_symlink() || !dirs_real {
+            return self.resolve_canonical(written, &joined);
+        }
+        sized(written, joined, &meta)
+    }
+
+    /// The path a manifest path names under the root, lexically, and whether its directories
+    /// are known to be real directories inside the root (no symlink on the way).
+    fn join(&self, written: &str) -> Result<(PathBuf, bool), PathProblem> {
         let p = Path::new(written);
         if p.is_absolute() || written.starts_with('\\') || written.get(1..2) == Some(":") {
             return Err(PathProblem::Absolute(written.into()));
         }
-        let mut parts: Vec<std::ffi::OsString> = Vec::new();
+        let mut joined = self.root.clone();
+        let mut depth = 0usize;
         for c in self.dir.components().chain(p.components()) {
             match c {
-                Component::Normal(n) => parts.push(n.to_os_string()),
+                Component::Normal(n) => {
+                    joined.push(n);
+                    depth += 1;
+                }
                 Component::CurDir => {}
                 Component::ParentDir => {
-                    if parts.pop().is_none() {
+                    if depth == 0 {
                         return Err(PathProblem::Escapes(written.into()));
                     }
+                    joined.pop();
+                    depth -= 1;
                 }
                 Component::RootDir | Component::Prefix(_) => {
                     return Err(PathProblem::Absolute(written.into()));
                 }
             }
         }
-        let joined: PathBuf = parts.iter().fold(self.root.clone(), |acc, p| acc.join(p));
-        let problem = |e: std::io::Error| match e.kind() {
-            std::io::ErrorKind::NotFound => PathProblem::Missing(written.into()),
-            _ => PathProblem::Unreadable {
-                path: written.into(),
-                reason: e.to_string(),
-            },
-        };
-        // The common case costs one lstat per file: its directories were verified before and
-        // it is not a symlink. Anything else takes the canonicalizing path.
-        let mut meta = fs::symlink_metadata(&joined).map_err(problem)?;
-        let mut target = joined.clone();
         let dirs_real = joined
             .parent()
             .is_some_and(|d| self.dirs.real_inside(&self.root, d));
-        if meta.file_type().is_symlink() || !dirs_real {
-            let canonical = fs::canonicalize(&joined).map_err(problem)?;
-            if !canonical.starts_with(&self.root) {
-                return Err(PathProblem::SymlinkEscapes {
-                    path: written.into(),
-                    target: canonical.display().to_string(),
-                });
+        Ok((joined, dirs_real))
+    }
+
+    /// Resolves through symlinks, refusing a target outside the root.
+    fn resolve_canonical(
+        &self,
+        written: &str,
+        joined: &Path,
+    ) -> Result<(PathBuf, u64), PathProblem> {
+        let problem = |e: std::io::Error| io_problem(written, e);
+        let canonical = fs::canonicalize(joined).map_err(problem)?;
+        if !canonical.starts_with(&self.root) {
+            return Err(PathProblem::SymlinkEscapes {
+                path: written.into(),
+                target: canonical.display().to_string(),
+            });
+        }
+        let meta = fs::metadata(&canonical).map_err(problem)?;
+        sized(written, canonical, &meta)
+    }
+
+    /// Resolves and opens a regular file inside the repository: the file, where it is, its size.
+    fn open(&self, written: &str) -> Result<(fs::File, PathBuf, u64), PathProblem> {
+        let (joined, dirs_real) = self.join(written)?;
+        #[cfg(unix)]
+        if dirs_real {
+            // Open first and ask the open file what it is: one path lookup instead of an lstat
+            // and then an open. O_NOFOLLOW refuses a symlink (ELOOP), which then takes the
+            // canonicalizing path; O_NONBLOCK keeps a FIFO from blocking the open until the
+            // metadata refuses it.
+            use std::os::unix::fs::OpenOptionsExt;
+            let opened = fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+                .open(&joined);
+            match opened {
+                Ok(file) => {
+                    let meta = file.metadata().map_err(|e| io_problem(written, e))?;
+                    let (path, size) = sized(written, joined, &meta)?;
+                    return Ok((file, path, size));
+                }
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {}
+                Err(e) => return Err(io_problem(written, e)),
             }
-            meta = fs::metadata(&canonical).map_err(problem)?;
-            target = canonical;
         }
-        if !meta.is_file() {
-            return Err(PathProblem::NotAFile {
-                path: written.into(),
-                kind: kind_of(&meta),
-            });
-        }
-        if meta.len() > MAX_FILE_BYTES {
-            return Err(PathProblem::TooLarge {
-                path: written.into(),
-                bytes: meta.len(),
-            });
-        }
-        Ok((target, meta.len()))
+        let (path, size) = if dirs_real {
+            self.resolve_sized(written)?
+        } else {
+            self.resolve_canonical(written, &joined)?
+        };
+        let file = fs::File::open(&path).map_err(|e| PathProblem::Unreadable {
+            path: written.into(),
+            reason: e.to_string(),
+        })?;
+        Ok((file, path, size))
     }
 
     /// Resolves and reads a text file, bounded by [`MAX_FILE_BYTES`].
     pub fn read_text(&self, written: &str) -> Result<(PathBuf, String), PathProblem> {
-        let (path, size) = self.resolve_sized(written)?;
-        let bytes = read_sized(&path, size).map_err(|e| PathProblem::Unreadable {
+        let (file, path, size) = self.open(written)?;
+        let bytes = read_known(file, size).map_err(|e| PathProblem::Unreadable {
             path: written.into(),
             reason: e.to_string(),
         })?;
@@ -191,12 +230,7 @@ impl Base {
 
     /// Checks that a resolved file can be opened for reading.
     pub fn check_readable(&self, written: &str) -> Result<PathBuf, PathProblem> {
-        let path = self.resolve(written)?;
-        fs::File::open(&path).map_err(|e| PathProblem::Unreadable {
-            path: written.into(),
-            reason: e.to_string(),
-        })?;
-        Ok(path)
+        self.open(written).map(|(_, path, _)| path)
     }
 
     /// The repository-relative form of a path written in the manifest (for reports and CODEOWNERS).
@@ -262,14 +296,11 @@ impl<'a> Reader<'a> {
 
 /// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).
 pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    read_sized(path, 0)
-}
-
-/// [`read_bounded`] for a file whose size is known: one allocation and two reads for a file
-/// that did not change since it was measured, instead of a buffer doubling from 32 bytes.
-fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
     let file = fs::File::open(path)?;
-    let mut buf = Vec::with_capacity(size.min(MAX_FILE_BYTES) as usize + 1);
+    // Sized from the open file: one read and one at the end, instead of a buffer doubling
+    // from 32 bytes (eight reads for a manifest).
+    let hint = file.metadata().map_or(0, |m| m.len().min(MAX_FILE_BYTES));
+    let mut buf = Vec::with_capacity(hint as usize + 1);
     file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
     if buf.len() as u64 > MAX_FILE_BYTES {
         return Err(std::io::Error::other(
@@ -277,6 +308,53 @@ fn read_sized(path: &Path, size: u64) -> std::io::Result<Vec<u8>> {
         ));
     }
     Ok(buf)
+}
+
+/// Reads a file opened and measured by [`Base::open`]: what its metadata measured, in one
+/// read for an unchanged file (a short read of a regular file is its end). A file that grew
+/// since is read as it was measured; one that shrank, to its end.
+fn read_known(mut file: fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+    let size = size.min(MAX_FILE_BYTES) as usize;
+    let mut buf = vec![0; size];
+    let mut filled = 0;
+    while filled < size {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    buf.truncate(filled);
+    Ok(buf)
+}
+
+/// A regular file within the size limit, with its size; the problem otherwise.
+fn sized(written: &str, path: PathBuf, meta: &fs::Metadata) -> Result<(PathBuf, u64), PathProblem> {
+    if !meta.is_file() {
+        return Err(PathProblem::NotAFile {
+            path: written.into(),
+            kind: kind_of(meta),
+        });
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(PathProblem::TooLarge {
+            path: written.into(),
+            bytes: meta.len(),
+        });
+    }
+    Ok((path, meta.len()))
+}
+
+/// A missing file, or why it cannot be read.
+fn io_problem(written: &str, e: std::io::Error) -> PathProblem {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => PathProblem::Missing(written.into()),
+        _ => PathProblem::Unreadable {
+            path: written.into(),
+            reason: e.to_string(),
+        },
+    }
 }
 
 fn kind_of(meta: &fs::Metadata) -> &'static str {
@@ -385,5 +463,70 @@ mod tests {
             b.resolve("link.md"),
             Err(PathProblem::SymlinkEscapes { .. })
         ));
+        // Opening refuses it too: O_NOFOLLOW sends it to the canonicalizing path.
+        assert!(matches!(
+            b.read_text("link.md"),
+            Err(PathProblem::SymlinkEscapes { .. })
+        ));
+        assert!(matches!(
+            b.check_readable("link.md"),
+            Err(PathProblem::SymlinkEscapes { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn reading_opens_what_resolving_accepts_and_refuses_the_rest() {
+        let t = tempfile::tempdir().unwrap();
+        let b = base(t.path());
+        // A symlink to a file inside the repository is followed, and read whole.
+        let long = "x".repeat(100_000);
+        fs::write(t.path().join("svc/long.md"), &long).unwrap();
+        std::os::unix::fs::symlink("long.md", t.path().join("svc/alias.md")).unwrap();
+        let (path, text) = b.read_text("alias.md").unwrap();
+        assert_eq!(text, long);
+        assert!(path.ends_with("svc/long.md"), "{}", path.display());
+        assert_eq!(b.read_text("runbooks/r.md").unwrap().1, "# R\n");
+        assert_eq!(
+            fs::read(t.path().join("svc/long.md")).unwrap().len(),
+            100_000
+        );
+        // Through a symlinked directory inside the repository.
+        std::os::unix::fs::symlink("runbooks", t.path().join("svc/books")).unwrap();
+        assert_eq!(b.read_text("books/r.md").unwrap().1, "# R\n");
+        assert!(matches!(
+            b.read_text("runbooks"),
+            Err(PathProblem::NotAFile {
+                kind: "directory",
+                ..
+            })
+        ));
+        assert!(matches!(
+            b.read_text("../../etc/passwd"),
+            Err(PathProblem::Escapes(_))
+        ));
+        assert!(matches!(
+            b.read_text("nope.md"),
+            Err(PathProblem::Missing(_))
+        ));
+        // A FIFO is refused, not waited on: opened without blocking, then told apart.
+        let fifo = t.path().join("svc/fifo.md");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if made.is_ok_and(|s| s.success()) {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let b2 = b.clone();
+            std::thread::spawn(move || {
+                let _ = tx.send((b2.read_text("fifo.md"), b2.check_readable("fifo.md")));
+            });
+            let (read, readable) = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .expect("opening a FIFO blocked");
+            for r in [read.map(|_| ()), readable.map(|_| ())] {
+                assert!(
+                    matches!(r, Err(PathProblem::NotAFile { kind: "FIFO", .. })),
+                    "{r:?}"
+                );
+            }
+        }
     }
 }
