@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufRead, BufWriter, Read, Write};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
@@ -269,18 +269,23 @@ impl Spill {
     }
 
     fn read(&self) -> impl Iterator<Item = Cow<'_, ManifestReport>> {
-        let reader = std::io::BufReader::with_capacity(1 << 16, At::new(&self.file));
-        let mut lines = serde_json::Deserializer::from_reader(reader).into_iter::<Line>();
+        let mut reader = std::io::BufReader::with_capacity(1 << 16, At::new(&self.file));
+        // A whole line, then the parser over the slice: serde_json reading from `io::Read`
+        // goes byte by byte and was most of the time spent reading results back.
+        let mut buf = Vec::new();
         let mut left = self.count;
         std::iter::from_fn(move || {
             if left == 0 {
                 return None;
             }
             left -= 1;
-            let read = match lines.next() {
-                Some(Ok(line)) => self.restore(line),
-                Some(Err(e)) => Err(e.to_string()),
-                None => Err("it ended early".to_string()),
+            buf.clear();
+            let read = match reader.read_until(b'\n', &mut buf) {
+                Ok(0) => Err("it ended early".to_string()),
+                Ok(_) => serde_json::from_slice::<Line>(&buf)
+                    .map_err(|e| e.to_string())
+                    .and_then(|line| self.restore(line)),
+                Err(e) => Err(e.to_string()),
             };
             match read {
                 Ok(m) => Some(Cow::Owned(m)),
