@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use launchgate::check::{Options, run};
 use launchgate::render::{self, Format, Style};
 
-fn outputs(keep: usize) -> Vec<String> {
+fn outputs(keep: usize, chunk: usize) -> Vec<String> {
     let paths: Vec<PathBuf> = [
         "examples/org",
         "examples/not-ready",
@@ -21,6 +21,7 @@ fn outputs(keep: usize) -> Vec<String> {
         &paths,
         &Options {
             keep,
+            chunk,
             ..Options::at(now)
         },
     )
@@ -49,7 +50,7 @@ fn outputs(keep: usize) -> Vec<String> {
 
 #[test]
 fn results_past_the_memory_limit_render_as_from_memory() {
-    let in_memory = outputs(usize::MAX);
+    let in_memory = outputs(usize::MAX, launchgate::check::CHUNK);
     // The run has failures, holds, waivers and passes in many manifests, so every kind of
     // finding goes through the file.
     let summary: serde_json::Value = serde_json::from_str(&in_memory[0]).unwrap();
@@ -57,10 +58,14 @@ fn results_past_the_memory_limit_render_as_from_memory() {
     for kind in ["failed", "waived", "passed"] {
         assert!(summary[kind].as_u64().unwrap() > 0, "no {kind}: {summary}");
     }
-    for keep in [0, 1, 7] {
-        let spilled = outputs(keep);
+    // Small chunks hand each chunk's results over while the next is checked.
+    for (keep, chunk) in [(0, 512), (1, 1), (7, 3), (usize::MAX, 2), (0, 5)] {
+        let spilled = outputs(keep, chunk);
         for (i, (a, b)) in in_memory.iter().zip(&spilled).enumerate() {
-            assert!(a == b, "output {i} differs with {keep} kept in memory");
+            assert!(
+                a == b,
+                "output {i} differs with {keep} kept in memory, in chunks of {chunk}"
+            );
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct Options {
     /// Manifests whose results stay in memory until rendering; the rest wait in a temporary
     /// file (default [`report::manifests::KEEP`](crate::report::manifests::KEEP)).
     pub keep: usize,
+    /// Manifests checked in parallel at a time (default [`CHUNK`]; tests use small ones to
+    /// hand results over across many chunks).
+    pub chunk: usize,
 }
 
 impl Options {
@@ -61,6 +64,7 @@ impl Options {
             changed_since: None,
             schema_only: false,
             keep: crate::report::manifests::KEEP,
+            chunk: CHUNK,
         }
     }
 }
@@ -121,12 +125,10 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
     let mut items: BTreeMap<String, ItemInfo> = core_items().into_iter().collect();
     let mut seen = std::collections::BTreeSet::new();
     // In chunks, so that a chunk's parsed manifests and evidence are dropped before the next is
-    // checked.
-    for chunk in files.chunks(CHUNK) {
-        let results: Vec<Result<Checked, Error>> = chunk
-            .par_iter()
-            .map(|f| check_file(f, opts, &loader))
-            .collect();
+    // checked. A chunk's results are handed over while the next chunk is checked: handing over
+    // (results past the first thousands are written to disk) would otherwise leave the other
+    // cores idle.
+    let mut hand_over = |results: Vec<Result<Checked, Error>>| -> Result<(), Error> {
         for r in results {
             let c = r?;
             let sources = snippet_sources(&c);
@@ -144,7 +146,25 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
             report.sources = sources;
             collector.push(report).map_err(Error::Spill)?;
         }
+        Ok(())
+    };
+    let mut pending = None;
+    for chunk in files.chunks(opts.chunk.max(1)) {
+        let (results, handed) = rayon::join(
+            || -> Vec<Result<Checked, Error>> {
+                chunk
+                    .par_iter()
+                    .map(|f| check_file(f, opts, &loader))
+                    .collect()
+            },
+            || pending.take().map_or(Ok(()), &mut hand_over),
+        );
+        handed?;
+        pending = Some(results);
         loader.dirs.forget();
+    }
+    if let Some(results) = pending {
+        hand_over(results)?;
     }
     let mut report = collector
         .finish("check", opts.now.to_string(), items, BTreeMap::new())
@@ -155,7 +175,7 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
 
 /// Manifests checked in parallel at a time: enough to keep every core busy, few enough that
 /// their parsed evidence stays small.
-const CHUNK: usize = 512;
+pub const CHUNK: usize = 512;
 
 /// The sources a rendered snippet will show: the files that non-passing findings point into,
 /// none for a manifest that passes.
