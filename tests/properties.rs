@@ -1,6 +1,7 @@
 //! Property tests over generated manifests: no panic, no pass when a required item fails,
 //! and the JSON report round-trips.
 
+use launchgate::render::{Format, Style};
 use launchgate::report::{Outcome, Report, Severity, Verdict};
 use proptest::prelude::*;
 use serde_json::{Value, json};
@@ -153,6 +154,15 @@ fn check(manifest: &Value) -> Report {
     launchgate::check::run(&[path], &opts).expect("check runs")
 }
 
+fn rendered(report: &Report, format: Format) -> String {
+    let style = Style {
+        color: false,
+        quiet: false,
+        width: 100,
+    };
+    launchgate::render::render(report, format, style).expect("renders")
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -188,23 +198,23 @@ proptest! {
     #[test]
     fn json_report_round_trips(m in manifest()) {
         let report = check(&m);
-        let text = launchgate::render::json::render(&report);
+        let text = rendered(&report, Format::Json);
         let back: Report = serde_json::from_str(&text).unwrap();
-        prop_assert_eq!(launchgate::render::json::render(&back), text);
+        prop_assert_eq!(rendered(&back, Format::Json), text);
     }
 
     #[test]
     fn sarif_and_junit_carry_every_finding(m in manifest()) {
         let report = check(&m);
         let open: Vec<_> = report.findings().filter(|(_, f)| f.outcome != Outcome::Pass).collect();
-        let sarif: serde_json::Value = serde_json::from_str(&launchgate::render::sarif::render(&report)).unwrap();
+        let sarif: serde_json::Value = serde_json::from_str(&rendered(&report, Format::Sarif)).unwrap();
         let results = sarif["runs"][0]["results"].as_array().unwrap();
         prop_assert_eq!(results.len(), open.len());
         for (r, (_, f)) in results.iter().zip(&open) {
             prop_assert_eq!(r["ruleId"].as_str(), Some(&*f.item));
             prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(&*f.message)), Some(true));
         }
-        let xml = launchgate::render::junit::render(&report);
+        let xml = rendered(&report, Format::Junit);
         let items: std::collections::BTreeSet<std::sync::Arc<str>> = report.findings().map(|(_, f)| f.item).collect();
         prop_assert_eq!(xml.matches("<testcase ").count(), items.len());
         let blocking: std::collections::BTreeSet<std::sync::Arc<str>> = report.findings().filter(|(_, f)| f.blocks()).map(|(_, f)| f.item).collect();

@@ -42,7 +42,7 @@ fn outputs(keep: usize, chunk: usize) -> Vec<String> {
                 quiet,
                 width: 100,
             };
-            out.push(render::render(&report, format, style));
+            out.push(render::render(&report, format, style).unwrap());
         }
     }
     out

@@ -31,16 +31,7 @@ pub fn command(name: &str, properties: &[(&str, String)], message: &str) -> Stri
 }
 
 /// Every finding that is not a pass becomes an annotation: failures `error` (or `warning`
-/// for advisory items), holds `warning`, waivers `notice`.
-pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    match write(report, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(e) => format!("{e}\n"),
-    }
-}
-
-/// [`render`], written into `out` as it goes.
+/// for advisory items), holds `warning`, waivers `notice`. Written into `out` as it goes.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for m in report.manifests.iter() {
         for f in m.findings.iter() {

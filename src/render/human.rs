@@ -181,17 +181,8 @@ fn diag_of(report: &Report, m: &ManifestReport, f: &Finding) -> Diag {
     }
 }
 
-/// The whole report for a terminal.
-pub fn render(report: &Report, style: Style) -> String {
-    let mut out = Vec::new();
-    match write(report, style, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(e) => format!("{e}\n"),
-    }
-}
-
-/// [`render`], written into `out` manifest by manifest: a run over 100,000 manifests prints
-/// tens of megabytes, which need not be held whole first.
+/// The whole report for a terminal, written into `out` manifest by manifest: a run over
+/// 100,000 manifests prints tens of megabytes, which need not be held whole first.
 pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     for m in report.manifests.iter() {
         for f in m.findings.iter().filter(|f| f.outcome != Outcome::Pass) {

@@ -2,16 +2,7 @@
 
 use crate::report::Report;
 
-/// Pretty-printed JSON with a trailing newline.
-pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    match write(report, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(e) => format!("{{\"error\": \"{e}\"}}\n"),
-    }
-}
-
-/// [`render`], written into `out` as it is serialized.
+/// Pretty-printed JSON with a trailing newline, written into `out` as it is serialized.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, report)?;
     out.write_all(b"\n")

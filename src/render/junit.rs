@@ -66,18 +66,7 @@ fn case(item: &str, findings: &[&Finding], classname: &str) -> TestCase {
     tc
 }
 
-/// The report as JUnit XML.
-pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    // Written to a file or stdout, a serialization error stops the run (`write`); here, where
-    // only tests and library callers look, it leaves the text empty.
-    match write(report, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
-/// [`render`], written into `out` a manifest at a time. quick-junit serializes only whole
+/// The report as JUnit XML, written into `out` a manifest at a time. quick-junit serializes only whole
 /// documents, and 100,000 manifests make a document of a gigabyte in memory: so the header
 /// (whose totals take a first pass) and each manifest's suites are serialized as documents of
 /// their own, and their parts joined; the result is the document quick-junit would write.

@@ -154,16 +154,16 @@ pub struct Style {
     pub width: usize,
 }
 
-/// Renders a report in one format.
-pub fn render(report: &Report, format: Format, style: Style) -> String {
-    match format {
-        Format::Human => human::render(report, style),
-        Format::Json => json::render(report),
-        Format::Sarif => sarif::render(report),
-        Format::Github => github::render(report),
-        Format::Junit => junit::render(report),
-        Format::Markdown => markdown::render(report),
+/// Renders a report in one format into memory (library callers and tests; the CLI writes
+/// with [`write`]). Only a serializer can fail here, and then the caller is told, rather than
+/// handed an empty or partial text.
+pub fn render(report: &Report, format: Format, style: Style) -> std::io::Result<String> {
+    if format == Format::Markdown {
+        return Ok(markdown::render(report));
     }
+    let mut out = Vec::new();
+    write(report, format, style, &mut out)?;
+    String::from_utf8(out).map_err(std::io::Error::other)
 }
 
 /// Writes a report in one format, straight into `out` (all but Markdown, which lists only
@@ -181,7 +181,7 @@ pub fn write(
         Format::Github => github::write(report, out),
         Format::Junit => junit::write(report, out),
         Format::Sarif => sarif::write(report, out),
-        _ => out.write_all(render(report, format, style).as_bytes()),
+        Format::Markdown => out.write_all(markdown::render(report).as_bytes()),
     }
 }
 

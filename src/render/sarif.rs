@@ -210,15 +210,6 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
     result
 }
 
-/// Pretty-printed SARIF with a trailing newline.
-pub fn render(report: &Report) -> String {
-    let mut out = Vec::new();
-    match write(report, &mut out) {
-        Ok(()) => String::from_utf8(out).unwrap_or_default(),
-        Err(_) => String::new(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -219,22 +219,24 @@ impl Scorecard {
                     .or_insert_with(|| (info.title.clone(), info.checklist.clone()));
             }
         }
-        let used: BTreeSet<std::sync::Arc<str>> = sources
-            .iter()
-            .flat_map(|s| s.report.findings().map(|(_, f)| f.item))
-            .collect();
+        // Every item a finding names, with the title its first finding gives (for an item no
+        // report lists): one pass, borrowing each manifest's findings.
+        let mut used: BTreeMap<std::sync::Arc<str>, String> = BTreeMap::new();
+        for s in sources {
+            for m in s.report.manifests.iter() {
+                for f in &m.findings {
+                    used.entry(f.item.clone())
+                        .or_insert_with(|| f.title.to_string());
+                }
+            }
+        }
         let mut columns: Vec<Column> = used
             .into_iter()
-            .map(|id| {
-                let (title, checklist) = titles.get(&*id).cloned().unwrap_or_else(|| {
-                    let title = sources
-                        .iter()
-                        .flat_map(|s| s.report.findings())
-                        .find(|(_, f)| f.item == id)
-                        .map(|(_, f)| f.title.to_string())
-                        .unwrap_or_default();
-                    (title, String::new())
-                });
+            .map(|(id, found_title)| {
+                let (title, checklist) = titles
+                    .get(&*id)
+                    .cloned()
+                    .unwrap_or((found_title, String::new()));
                 Column {
                     id: id.to_string(),
                     title,
