@@ -83,14 +83,11 @@ pub struct Checked {
 
 /// Discovers manifests under `paths` and checks them in parallel.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
-    // The schemas first (compiling one validates it against the draft's meta-schema first):
-    // the policy's is needed before the first manifest is read, the manifest's once it is
-    // parsed. The built-in checklists, needed last, after them.
-    let schema_only = opts.schema_only;
-    rayon::spawn(move || {
-        if !schema_only {
-            let _ = Schema::get(Which::Policy);
-        }
+    // The manifest schema first (compiling it validates it against the draft's meta-schema
+    // first): it is needed once the first manifest is parsed. The policy schema is compiled by
+    // the first policy file read, if any (the built-in default needs none). The built-in
+    // checklists, needed last, after them.
+    rayon::spawn(|| {
         let _ = Schema::get(Which::Manifest);
     });
     if !opts.schema_only {

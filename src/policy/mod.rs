@@ -127,6 +127,15 @@ impl Rule {
     }
 }
 
+/// Whether a policy's text is validated against the policy schema before it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Checked {
+    /// A file's: always.
+    AgainstSchema,
+    /// The built-in default's: by a test, not at run time.
+    Builtin,
+}
+
 impl Policy {
     /// Parses and validates a policy file's text. `file` is `None` for the default policy;
     /// checklist paths are resolved against `dir` and must name existing files.
@@ -134,6 +143,15 @@ impl Policy {
         src: Arc<SourceFile>,
         dir: &Path,
         file: Option<String>,
+    ) -> Result<Policy, PolicyError> {
+        Self::parse_as(src, dir, file, Checked::AgainstSchema)
+    }
+
+    fn parse_as(
+        src: Arc<SourceFile>,
+        dir: &Path,
+        file: Option<String>,
+        checked: Checked,
     ) -> Result<Policy, PolicyError> {
         let invalid = |span: Span, message: String, help: Option<String>| PolicyError::Invalid {
             src: src.clone(),
@@ -144,10 +162,11 @@ impl Policy {
         let root = yaml::parse(&src, &Limits::default())
             .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
         let json = root.to_json();
-        if let Some(v) = Schema::get(Which::Policy)
-            .validate(&root, &json)
-            .into_iter()
-            .next()
+        if checked == Checked::AgainstSchema
+            && let Some(v) = Schema::get(Which::Policy)
+                .validate(&root, &json)
+                .into_iter()
+                .next()
         {
             let help = v
                 .help
@@ -195,6 +214,10 @@ impl Policy {
     }
 
     /// The default policy, used where no `.launchgate.yaml` is found.
+    ///
+    /// It is not validated against the schema at run time (a test does that): compiling the
+    /// policy schema, and the draft's meta-schema it is checked against, would be on the path of
+    /// every run in a repository without a policy file.
     pub fn default_policy() -> Arc<Policy> {
         static DEFAULT: OnceLock<Arc<Policy>> = OnceLock::new();
         DEFAULT
@@ -204,9 +227,10 @@ impl Policy {
                     DEFAULT_ORIGIN.into(),
                     DEFAULT_TEXT.into(),
                 );
-                match Policy::parse(src, Path::new(""), None) {
+                match Policy::parse_as(src, Path::new(""), None, Checked::Builtin) {
                     Ok(p) => Arc::new(p),
-                    // The default is tested (`default_policy_parses`): failing here is a build defect.
+                    // The default is tested (`default_policy_parses_and_matches_the_schema`):
+                    // failing here is a build defect.
                     Err(e) => panic!("the default policy is invalid: {e}"),
                 }
             })
@@ -463,6 +487,13 @@ mod tests {
         let p = Policy::default_policy();
         assert_eq!(p.origin(), DEFAULT_ORIGIN);
         assert_eq!(p.rules.len(), 2);
+        // At run time the default skips the schema; here it must pass it as a file would.
+        let src = SourceFile::new(Path::new(FILE_NAME), FILE_NAME.into(), DEFAULT_TEXT.into());
+        let root = yaml::parse(&src, &Limits::default()).unwrap();
+        let violations = Schema::get(Which::Policy).validate(&root, &root.to_json());
+        assert!(violations.is_empty(), "{violations:?}");
+        let as_file = Policy::parse(src, Path::new(""), Some(FILE_NAME.into())).unwrap();
+        assert_eq!(as_file.rules.len(), p.rules.len());
     }
 
     #[test]
