@@ -119,11 +119,23 @@ impl Base {
     /// [`Base::resolve`], with the file's size.
     fn resolve_sized(&self, written: &str) -> Result<(PathBuf, u64), PathProblem> {
         let (joined, dirs_real) = self.join(written)?;
-        let problem = |e: std::io::Error| io_problem(written, e);
+        self.resolve_joined(written, joined, dirs_real)
+    }
+
+    /// [`Base::resolve_sized`] once the path is joined.
+    fn resolve_joined(
+        &self,
+        written: &str,
+        joined: PathBuf,
+        dirs_real: bool,
+    ) -> Result<(PathBuf, u64), PathProblem> {
+        if !dirs_real {
+            return self.resolve_canonical(written, &joined);
+        }
         // The common case costs one lstat per file: its directories were verified before and
-        // it is not a symlink. Anything else takes the canonicalizing path.
-        let meta = fs::symlink_metadata(&joined).map_err(problem)?;
-        if meta.file_type().is_symlink() || !dirs_real {
+        // it is not a symlink. A symlink takes the canonicalizing path.
+        let meta = fs::symlink_metadata(&joined).map_err(|e| io_problem(written, e))?;
+        if meta.file_type().is_symlink() {
             return self.resolve_canonical(written, &joined);
         }
         sized(written, joined, &meta)
@@ -205,11 +217,7 @@ impl Base {
                 Err(e) => return Err(io_problem(written, e)),
             }
         }
-        let (path, size) = if dirs_real {
-            self.resolve_sized(written)?
-        } else {
-            self.resolve_canonical(written, &joined)?
-        };
+        let (path, size) = self.resolve_joined(written, joined, dirs_real)?;
         let file = fs::File::open(&path).map_err(|e| PathProblem::Unreadable {
             path: written.into(),
             reason: e.to_string(),

@@ -66,10 +66,12 @@ fn case(item: &str, findings: &[&Finding], classname: &str) -> TestCase {
     tc
 }
 
-/// The report as JUnit XML, written into `out` a manifest at a time. quick-junit serializes only whole
-/// documents, and 100,000 manifests make a document of a gigabyte in memory: so the header
-/// (whose totals take a first pass) and each manifest's suites are serialized as documents of
-/// their own, and their parts joined; the result is the document quick-junit would write.
+/// The report as JUnit XML, written into `out` a manifest at a time.
+///
+/// quick-junit serializes only whole documents, and 100,000 manifests make a document of a
+/// gigabyte in memory: so the header (whose totals take a first pass) and each manifest's suites
+/// are serialized as documents of their own, and their parts joined; the result is the document
+/// quick-junit would write.
 pub fn write(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let name = format!("launchgate {}", report.command);
     let mut totals = Junit::new(name.clone());

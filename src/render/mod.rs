@@ -158,9 +158,6 @@ pub struct Style {
 /// with [`write`]). Only a serializer can fail here, and then the caller is told, rather than
 /// handed an empty or partial text.
 pub fn render(report: &Report, format: Format, style: Style) -> std::io::Result<String> {
-    if format == Format::Markdown {
-        return Ok(markdown::render(report));
-    }
     let mut out = Vec::new();
     write(report, format, style, &mut out)?;
     String::from_utf8(out).map_err(std::io::Error::other)
