@@ -49,6 +49,12 @@ def main():
     p.add_argument("--corpus", help="a bench/gen.py corpus to check whole")
     p.add_argument("--corpus-rounds", type=int, default=5)
     p.add_argument("--monorepo", help="a bench/monorepo.py repository: one manifest in it")
+    p.add_argument(
+        "--manifest",
+        action="append",
+        default=[],
+        help="another manifest to check alone (e.g. one outside any policy's reach); repeatable",
+    )
     o = p.parse_args()
     bins = {"A": o.a, "B": o.b}
     one = {
@@ -61,6 +67,8 @@ def main():
     }
     if o.monorepo:
         one["check MONOREPO/svc/readiness.yaml"] = ["check", f"{o.monorepo}/svc/readiness.yaml", "-q"]
+    for m in o.manifest:
+        one[f"check {m}"] = ["check", m, "-q"]
     run(bins, one, o.rounds, "ms", 1000.0)
     if o.corpus:
         whole = {

@@ -374,6 +374,36 @@ mod tests {
     }
 
     #[test]
+    fn names_are_bounded_in_length_and_the_bound_is_named() {
+        // The patterns say which characters; `maxLength` says how many (a counted repetition in
+        // the pattern would cost the regex compiler about a millisecond at every start).
+        let manifest = |name: &str, role: &str| {
+            format!(
+                "version: 1\nservice: {{name: {name}, stage: prod}}\nsignoffs:\n  - {{role: {role}, by: \"@a\", date: 2026-11-02}}\n"
+            )
+        };
+        let at_limit = violations(&manifest(&"a".repeat(100), &"r".repeat(50)));
+        assert!(at_limit.is_empty(), "{at_limit:?}");
+        let over = violations(&manifest(&"a".repeat(101), &"r".repeat(51)));
+        let paths: Vec<&str> = over.iter().map(|v| v.path.as_str()).collect();
+        assert_eq!(paths, ["service.name", "signoffs[0].role"], "{over:?}");
+        assert!(
+            over[0].message.contains("longer than 100 characters"),
+            "{over:?}"
+        );
+        assert!(
+            over[1].message.contains("longer than 50 characters"),
+            "{over:?}"
+        );
+        // The first character is still constrained, and a name cannot be empty.
+        for bad in ["-a", "A", "\"\""] {
+            let v = violations(&manifest(bad, "r"));
+            assert_eq!(v.len(), 1, "{bad}: {v:?}");
+            assert!(v[0].message.contains("does not match"), "{bad}: {v:?}");
+        }
+    }
+
+    #[test]
     fn runbook_errors_are_precise() {
         let v = violations(
             "version: 1\nservice: {name: a, stage: prod}\nrunbooks:\n  rollback: {path: r.md, reviewed_by: alice}\n",
