@@ -3,7 +3,13 @@
 
 On a noisy machine (a shared VM whose speed changes from day to day) a before/after ratio is
 only honest when both binaries run in the same minutes: this runs every command with binary A,
-then with B, round after round, and prints medians with min and max.
+then with B (then B, then A: the order alternates), round after round, and prints medians with
+min and max.
+
+Both binaries are first copied into one new temporary directory. A copy written minutes ago
+started 1.5 to 2 ms sooner than the same bytes in a file written hours earlier (an A/A run,
+2026-12-01): how a file sits in the page cache is part of what a start costs, so neither side may
+bring its own history.
 
     git worktree add /tmp/lg-base REV
     (cd /tmp/lg-base && CARGO_TARGET_DIR=/tmp/lg-base-target cargo build --release --locked)
@@ -14,9 +20,12 @@ then with B, round after round, and prints medians with min and max.
 """
 
 import argparse
+import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 EXAMPLE = "examples/dashboard-factory"
@@ -30,10 +39,15 @@ def timed(cmd):
 
 def run(bins, commands, rounds, unit, scale):
     results = {}
+    order = list(bins.items())
     for _ in range(rounds):
         for name, args in commands.items():
-            for label, binary in bins.items():
+            for label, binary in order:
                 results.setdefault((name, label), []).append(timed([binary, *args]) * scale)
+        # Whichever runs second in a pair may find caches warmer or the CPU clocked up:
+        # alternate, so that neither binary always has that place.
+        order.reverse()
+    results = dict(sorted(results.items(), key=lambda kv: (list(commands).index(kv[0][0]), kv[0][1])))
     for (name, label), values in results.items():
         print(
             f"{name:<34} {label:<2} median {statistics.median(values):8.2f} {unit}"
@@ -56,7 +70,12 @@ def main():
         help="another manifest to check alone (e.g. one outside any policy's reach); repeatable",
     )
     o = p.parse_args()
-    bins = {"A": o.a, "B": o.b}
+    scratch = tempfile.TemporaryDirectory(prefix="lg-ab-")
+    bins = {}
+    for label, path in (("A", o.a), ("B", o.b)):
+        copy = os.path.join(scratch.name, f"launchgate-{label}")
+        shutil.copy2(path, copy)
+        bins[label] = copy
     one = {
         "check readiness.yaml": ["check", f"{EXAMPLE}/readiness.yaml", "-q"],
         "check DIR": ["check", EXAMPLE, "-q"],
