@@ -127,12 +127,13 @@ impl Rule {
     }
 }
 
-/// Whether a policy's text is validated against the policy schema before it is read.
+/// Where a policy's text comes from, which decides whether it is validated against the policy
+/// schema when it is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Checked {
-    /// A file's: always.
-    AgainstSchema,
-    /// The built-in default's: by a test, not at run time.
+enum PolicyText {
+    /// A policy file (or text given as one): always validated.
+    File,
+    /// The built-in default: validated by a test, not at run time.
     Builtin,
 }
 
@@ -144,14 +145,14 @@ impl Policy {
         dir: &Path,
         file: Option<String>,
     ) -> Result<Policy, PolicyError> {
-        Self::parse_as(src, dir, file, Checked::AgainstSchema)
+        Self::parse_as(src, dir, file, PolicyText::File)
     }
 
     fn parse_as(
         src: Arc<SourceFile>,
         dir: &Path,
         file: Option<String>,
-        checked: Checked,
+        text: PolicyText,
     ) -> Result<Policy, PolicyError> {
         let invalid = |span: Span, message: String, help: Option<String>| PolicyError::Invalid {
             src: src.clone(),
@@ -162,7 +163,7 @@ impl Policy {
         let root = yaml::parse(&src, &Limits::default())
             .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
         let json = root.to_json();
-        if checked == Checked::AgainstSchema
+        if text == PolicyText::File
             && let Some(v) = Schema::get(Which::Policy)
                 .validate(&root, &json)
                 .into_iter()
@@ -227,7 +228,7 @@ impl Policy {
                     DEFAULT_ORIGIN.into(),
                     DEFAULT_TEXT.into(),
                 );
-                match Policy::parse_as(src, Path::new(""), None, Checked::Builtin) {
+                match Policy::parse_as(src, Path::new(""), None, PolicyText::Builtin) {
                     Ok(p) => Arc::new(p),
                     // The default is tested (`default_policy_parses_and_matches_the_schema`):
                     // failing here is a build defect.
