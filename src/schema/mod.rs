@@ -9,13 +9,13 @@ use crate::source::Span;
 use crate::yaml::{Node, Route};
 
 /// The manifest schema, as shipped.
-pub const MANIFEST: &str = include_str!("../schemas/manifest.schema.json");
+pub const MANIFEST: &str = include_str!("../../schemas/manifest.schema.json");
 /// The checklist schema, as shipped.
-pub const CHECKLIST: &str = include_str!("../schemas/checklist.schema.json");
+pub const CHECKLIST: &str = include_str!("../../schemas/checklist.schema.json");
 /// The JSON report schema, as shipped.
-pub const REPORT: &str = include_str!("../schemas/report.schema.json");
+pub const REPORT: &str = include_str!("../../schemas/report.schema.json");
 /// The repository policy (`.launchgate.yaml`) schema, as shipped.
-pub const POLICY: &str = include_str!("../schemas/policy.schema.json");
+pub const POLICY: &str = include_str!("../../schemas/policy.schema.json");
 
 /// Which embedded schema to use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,11 +52,37 @@ impl Which {
     }
 }
 
-/// A compiled schema with its source document (kept for descriptions and key suggestions).
+/// A schema's validator with its source document (read for descriptions and key suggestions).
 pub struct Schema {
-    validator: jsonschema::Validator,
-    doc: Value,
+    validator: Validator,
+    /// Parsed on first use: only a violation needs it.
+    doc: OnceLock<Value>,
     which: Which,
+}
+
+/// Validators generated from the shipped schemas when launchgate is built: a run neither
+/// compiles a schema nor checks one against its draft's meta-schema, which cost more than
+/// checking a manifest (`tests` compare them with validators compiled at run time).
+mod generated {
+    #[jsonschema::validator(path = "schemas/manifest.schema.json", validate_formats = true)]
+    pub struct Manifest;
+
+    #[jsonschema::validator(path = "schemas/checklist.schema.json", validate_formats = true)]
+    pub struct Checklist;
+
+    #[jsonschema::validator(path = "schemas/policy.schema.json", validate_formats = true)]
+    pub struct Policy;
+}
+
+/// How a schema validates.
+enum Validator {
+    /// Generated at build time (the schemas runs validate against).
+    Generated {
+        is_valid: fn(&Value) -> bool,
+        iter_errors: for<'i> fn(&'i Value) -> jsonschema::ErrorIterator<'i>,
+    },
+    /// Compiled from the text at run time (the report schema, which no run validates against).
+    Compiled(jsonschema::Validator),
 }
 
 /// One schema violation, located in the YAML document.
@@ -73,21 +99,31 @@ pub struct Violation {
 }
 
 impl Schema {
-    /// Compiles one of the embedded schemas; they are tested, so failure is a build defect.
-    fn compile(which: Which) -> Schema {
-        let doc: Value = serde_json::from_str(which.text()).expect("embedded schema is JSON");
-        let validator = jsonschema::options()
-            .should_validate_formats(true)
-            .build(&doc)
-            .expect("embedded schema compiles");
+    /// Builds one of the embedded schemas' validators; they are tested, so failure is a build defect.
+    fn build(which: Which) -> Schema {
+        let validator = match which {
+            Which::Manifest => Validator::Generated {
+                is_valid: generated::Manifest::is_valid,
+                iter_errors: generated::Manifest::iter_errors,
+            },
+            Which::Checklist => Validator::Generated {
+                is_valid: generated::Checklist::is_valid,
+                iter_errors: generated::Checklist::iter_errors,
+            },
+            Which::Policy => Validator::Generated {
+                is_valid: generated::Policy::is_valid,
+                iter_errors: generated::Policy::iter_errors,
+            },
+            Which::Report => Validator::Compiled(compile(which.text())),
+        };
         Schema {
             validator,
-            doc,
+            doc: OnceLock::new(),
             which,
         }
     }
 
-    /// The shared compiled schema (compiled once per process).
+    /// The shared schema (built once per process).
     pub fn get(which: Which) -> &'static Schema {
         static MANIFEST: OnceLock<Schema> = OnceLock::new();
         static CHECKLIST: OnceLock<Schema> = OnceLock::new();
@@ -99,21 +135,39 @@ impl Schema {
             Which::Report => &REPORT,
             Which::Policy => &POLICY,
         };
-        cell.get_or_init(|| Schema::compile(which))
+        cell.get_or_init(|| Schema::build(which))
     }
 
-    /// Whether a JSON value is valid (for reports and tests).
+    /// Whether a JSON value is valid.
     pub fn is_valid(&self, instance: &Value) -> bool {
-        self.validator.is_valid(instance)
+        match &self.validator {
+            Validator::Generated { is_valid, .. } => is_valid(instance),
+            Validator::Compiled(v) => v.is_valid(instance),
+        }
+    }
+
+    /// Every violation, in jsonschema's order.
+    fn iter_errors<'i>(&'i self, instance: &'i Value) -> jsonschema::ErrorIterator<'i> {
+        match &self.validator {
+            Validator::Generated { iter_errors, .. } => iter_errors(instance),
+            Validator::Compiled(v) => v.iter_errors(instance),
+        }
+    }
+
+    /// The schema document.
+    fn doc(&self) -> &Value {
+        self.doc.get_or_init(|| {
+            serde_json::from_str(self.which.text()).expect("embedded schema is JSON")
+        })
     }
 
     /// Validates a YAML document and locates every violation in it, in document order.
     pub fn validate(&self, root: &Node, json: &Value) -> Vec<Violation> {
-        if self.validator.is_valid(json) {
+        if self.is_valid(json) {
             return Vec::new();
         }
         let mut out: Vec<Violation> = Vec::new();
-        for error in self.validator.iter_errors(json) {
+        for error in self.iter_errors(json) {
             let route = Route::from_pointer(error.instance_path().as_str());
             let schema_path = error.schema_path().as_str().to_string();
             let located = root.locate(&route);
@@ -210,8 +264,22 @@ impl Schema {
                 }
             }
         }
+        // A total order: the order jsonschema reports keywords in is not part of the output.
         out.sort_by(|a, b| {
-            (a.span.start.offset, &a.message).cmp(&(b.span.start.offset, &b.message))
+            (
+                a.span.start.offset,
+                a.span.end.offset,
+                &a.message,
+                &a.path,
+                &a.help,
+            )
+                .cmp(&(
+                    b.span.start.offset,
+                    b.span.end.offset,
+                    &b.message,
+                    &b.path,
+                    &b.help,
+                ))
         });
         out.dedup();
         out
@@ -219,12 +287,12 @@ impl Schema {
 
     /// The `description` of the schema node at a JSON pointer, following a local `$ref`.
     fn description(&self, pointer: &str) -> Option<String> {
-        let node = self.doc.pointer(pointer)?;
+        let node = self.doc().pointer(pointer)?;
         if let Some(d) = node.get("description").and_then(Value::as_str) {
             return Some(d.to_string());
         }
         let target = node.get("$ref")?.as_str()?.strip_prefix('#')?;
-        self.doc
+        self.doc()
             .pointer(target)?
             .get("description")?
             .as_str()
@@ -233,13 +301,22 @@ impl Schema {
 
     /// Keys an object schema allows, for "did you mean" (schema path ends in `additionalProperties`).
     fn known_keys(&self, schema_path: &str) -> Vec<String> {
-        self.doc
+        self.doc()
             .pointer(&parent_pointer(schema_path))
             .and_then(|n| n.get("properties"))
             .and_then(Value::as_object)
             .map(|p| p.keys().cloned().collect())
             .unwrap_or_default()
     }
+}
+
+/// Compiles a schema text the way the generated validators were (formats asserted).
+fn compile(text: &str) -> jsonschema::Validator {
+    let doc: Value = serde_json::from_str(text).expect("embedded schema is JSON");
+    jsonschema::options()
+        .should_validate_formats(true)
+        .build(&doc)
+        .expect("embedded schema compiles")
 }
 
 /// The pointer without its last segment (the failing keyword).
@@ -412,3 +489,6 @@ mod tests {
         assert_eq!(v[0].path, "runbooks.rollback.reviewed_by");
     }
 }
+
+#[cfg(test)]
+mod agreement;
