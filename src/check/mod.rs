@@ -83,13 +83,8 @@ pub struct Checked {
 
 /// Discovers manifests under `paths` and checks them in parallel.
 pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
-    // The manifest schema first (compiling it validates it against the draft's meta-schema
-    // first): it is needed once the first manifest is parsed. The policy schema is compiled by
-    // the first policy file read, if any (the built-in default needs none). The built-in
-    // checklists, needed last, after them.
-    rayon::spawn(|| {
-        let _ = Schema::get(Which::Manifest);
-    });
+    // The schemas' validators are generated at build time; the built-in checklists, needed
+    // once the first manifest is validated, compile on the other core meanwhile.
     if !opts.schema_only {
         crate::checklist::precompile();
     }
@@ -107,12 +102,13 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         None => files,
     };
     // Opening the first manifest's repository (its index read whole) is the longest step of a
-    // one-manifest check; here it overlaps the schemas compiling, where the check would wait.
+    // one-manifest check in a large repository: it starts on another core now, while the
+    // manifest is parsed and validated (`collect_all` waits for it if it has to).
     if !opts.schema_only
         && let Some(first) = files.first()
         && let Ok(base) = Base::for_manifest(&loader.dirs, first)
     {
-        evidence::git::open(&base.root);
+        rayon::spawn(move || _ = evidence::git::open(&base.root));
     }
     // Results are handed over in path order as each chunk finishes, so that past the first
     // thousands they can go to disk instead of memory (`report::Manifests`).
@@ -346,6 +342,16 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
     };
     let json = doc.to_json();
+    // `known_good`'s ancestry walk, the longest step of a one-manifest check once the
+    // repository is open, starts on another core while this one validates (computed once per
+    // reference; `collect_all` waits for it). Wasted, on another core, if the schema fails.
+    if policy.is_some()
+        && let Some(Value::String(reference)) = json.pointer("/rollback/known_good")
+        && let Ok(base) = Base::for_manifest(&loader.dirs, path)
+    {
+        let reference = reference.clone();
+        rayon::spawn(move || _ = evidence::git::open(&base.root).known_good(&reference));
+    }
     let violations = Schema::get(Which::Manifest).validate(&doc, &json);
     if !violations.is_empty() {
         for v in violations {

@@ -93,7 +93,7 @@ pub struct Repo {
     /// Repository-level facts.
     pub facts: RepoFacts,
     last_change: Mutex<HashMap<String, Option<i64>>>,
-    ancestors: Mutex<HashMap<String, RefFacts>>,
+    ancestors: Cells<String, RefFacts>,
 }
 
 fn unknown(problem: String) -> Repo {
@@ -107,7 +107,7 @@ fn unknown(problem: String) -> Repo {
             problem: Some(problem),
         },
         last_change: Mutex::new(HashMap::new()),
-        ancestors: Mutex::new(HashMap::new()),
+        ancestors: Mutex::new(None),
     }
 }
 
@@ -119,20 +119,33 @@ pub fn unknown_repo_facts(reference: &str) -> RefFacts {
 
 /// Opens (once per run) the repository whose work tree root is `root`.
 pub fn open(root: &Path) -> Arc<Repo> {
-    static REPOS: Mutex<Option<HashMap<std::path::PathBuf, Arc<Repo>>>> = Mutex::new(None);
-    if let Some(hit) = REPOS
+    static REPOS: Cells<std::path::PathBuf, Arc<Repo>> = Mutex::new(None);
+    cell(&REPOS, root)
+        .get_or_init(|| open_uncached(root))
+        .clone()
+}
+
+/// Values computed once per key, each under its own lock: a caller asking while another
+/// computes the same key waits for that result instead of computing it again (a check starts
+/// opening the repository and walking `known_good` before it needs them).
+type Cells<K, V> = Mutex<Option<HashMap<K, Arc<OnceLock<V>>>>>;
+
+/// The cell for `key`, made on first ask.
+fn cell<K, Q, V>(cells: &Cells<K, V>, key: &Q) -> Arc<OnceLock<V>>
+where
+    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
+    Q: ToOwned<Owned = K> + std::hash::Hash + Eq + ?Sized,
+{
+    let mut map = cells
         .lock()
-        .ok()
-        .and_then(|m| m.as_ref()?.get(root).cloned())
-    {
-        return hit;
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let map = map.get_or_insert_with(HashMap::new);
+    if let Some(hit) = map.get(key) {
+        return hit.clone();
     }
-    let repo = open_uncached(root);
-    if let Ok(mut m) = REPOS.lock() {
-        m.get_or_insert_with(HashMap::new)
-            .insert(root.to_path_buf(), repo.clone());
-    }
-    repo
+    let made = Arc::new(OnceLock::new());
+    map.insert(key.to_owned(), made.clone());
+    made
 }
 
 fn open_uncached(root: &Path) -> Arc<Repo> {
@@ -183,7 +196,7 @@ fn open_uncached(root: &Path) -> Arc<Repo> {
         },
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
-        ancestors: Mutex::new(HashMap::new()),
+        ancestors: Mutex::new(None),
     })
 }
 
@@ -284,19 +297,9 @@ impl Repo {
     /// What `reference` names and whether it is an earlier release of HEAD (cached per
     /// reference: many manifests name the same release).
     pub fn known_good(&self, reference: &str) -> RefFacts {
-        if let Some(hit) = self
-            .ancestors
-            .lock()
-            .ok()
-            .and_then(|c| c.get(reference).cloned())
-        {
-            return hit;
-        }
-        let facts = self.known_good_uncached(reference);
-        if let Ok(mut c) = self.ancestors.lock() {
-            c.insert(reference.to_string(), facts.clone());
-        }
-        facts
+        cell(&self.ancestors, reference)
+            .get_or_init(|| self.known_good_uncached(reference))
+            .clone()
     }
 
     fn known_good_uncached(&self, reference: &str) -> RefFacts {
@@ -584,4 +587,33 @@ fn last_changes(repo: &git2::Repository, paths: &[&String]) -> HashMap<String, i
         }
     }
     found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn callers_racing_for_one_key_compute_it_once() {
+        static CELLS: Cells<String, usize> = Mutex::new(None);
+        static RUNS: AtomicUsize = AtomicUsize::new(0);
+        let got: Vec<usize> = std::thread::scope(|s| {
+            let workers: Vec<_> = (0..8)
+                .map(|_| {
+                    s.spawn(|| {
+                        *cell(&CELLS, "v1.4.2").get_or_init(|| {
+                            std::thread::sleep(std::time::Duration::from_millis(20));
+                            RUNS.fetch_add(1, Ordering::SeqCst) + 7
+                        })
+                    })
+                })
+                .collect();
+            workers.into_iter().map(|w| w.join().unwrap()).collect()
+        });
+        assert_eq!(got, vec![7; 8]);
+        assert_eq!(RUNS.load(Ordering::SeqCst), 1);
+        // Another key is its own computation.
+        assert_eq!(*cell(&CELLS, "v1.4.3").get_or_init(|| 9), 9);
+    }
 }

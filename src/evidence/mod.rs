@@ -122,13 +122,14 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
         .pointer("/rollback/known_good")
         .and_then(serde_json::Value::as_str);
     // `known_good`'s ancestry walk reads the history commit by commit: the longest step of a
-    // one-manifest check once its repository is open, so it runs beside reading the files.
-    let (mut facts, known_good) = rayon::join(
+    // one-manifest check once its repository is open (`check_file` starts it early), so it
+    // runs beside reading the files and CODEOWNERS.
+    let ((mut facts, owners), known_good) = rayon::join(
         || {
             let mut facts = collect(&mut reader, refs, &parsed_later);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
-            facts
+            (facts, codeowners::CodeOwners::find(&base.root))
         },
         || known_good.map(|r| repo.known_good(r)),
     );
@@ -139,7 +140,6 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
         known_good,
         now_unix: cx.now_unix,
     };
-    let owners = codeowners::CodeOwners::find(&base.root);
     let manifest_name = cx
         .manifest
         .file_name()
