@@ -1,8 +1,8 @@
 //! The generated validators against validators compiled from the same text at run time:
 //! every shipped document, and every single-point mutation of it, must get the same errors
-//! (instance path, schema path, message; in any order: `Schema::validate` sorts them) from
-//! both, so a code generation bug cannot let a
-//! manifest through or change what a finding says.
+//! from both (instance path, schema path and message, in any order: `Schema::validate` sorts
+//! them), so that a code generation bug can neither let a manifest through nor change what a
+//! finding says.
 
 use std::path::Path;
 
@@ -14,8 +14,23 @@ use crate::yaml::{Limits, parse};
 
 /// The documents of each kind this repository ships (relative to the crate root).
 fn shipped(which: Which) -> Vec<String> {
+    let listed: &[&str] = match which {
+        Which::Manifest => return manifests(),
+        Which::Checklist => &[
+            "checklists/production.yaml",
+            "checklists/launch.yaml",
+            ".launchgate/release-checklist.yaml",
+        ],
+        Which::Policy => &[".launchgate.yaml", "src/policy/default.yaml"],
+        Which::Report => &[],
+    };
+    listed.iter().map(|s| s.to_string()).collect()
+}
+
+/// The repository's own manifest and every example's.
+fn manifests() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut out = Vec::new();
+    let mut out = vec!["readiness.yaml".to_string()];
     let mut walk = vec![root.join("examples")];
     while let Some(dir) = walk.pop() {
         for entry in std::fs::read_dir(&dir).unwrap().flatten() {
@@ -28,20 +43,6 @@ fn shipped(which: Which) -> Vec<String> {
         }
     }
     out.sort();
-    let extra: &[&str] = match which {
-        Which::Manifest => &["readiness.yaml"],
-        Which::Checklist => &[
-            "checklists/production.yaml",
-            "checklists/launch.yaml",
-            ".launchgate/release-checklist.yaml",
-        ],
-        Which::Policy => &[".launchgate.yaml", "src/policy/default.yaml"],
-        Which::Report => &[],
-    };
-    if which != Which::Manifest {
-        out.clear();
-    }
-    out.extend(extra.iter().map(|s| s.to_string()));
     out
 }
 
@@ -93,7 +94,10 @@ fn mutate(node: &Value, emit: Edit<'_>) {
             }
         }
         Value::Array(items) => {
-            emit(&|v| with_array(v, |a| a.push(a[0].clone())));
+            if let Some(first) = items.first() {
+                let first = first.clone();
+                emit(&move |v| with_array(v, |a| a.push(first.clone())));
+            }
             for (i, item) in items.iter().enumerate() {
                 emit(&move |v| with_array(v, |a| _ = a.remove(i)));
                 mutate(item, &mut |edit| {
