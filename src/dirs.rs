@@ -5,51 +5,44 @@
 //! repository root, every ancestor, each service directory): answering each once turns a few
 //! dozen system calls per manifest into a few per directory.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
-type Memo<K, V> = Mutex<HashMap<K, V>>;
+use crate::recent::Recent;
 
-fn remembered<K, V>(memo: &Memo<K, V>, key: &K, compute: impl FnOnce() -> V) -> V
+/// The answer remembered for `key`, else `compute`'s (run outside the memo's lock: two
+/// threads may both compute a fresh key, and get the same answer).
+fn remembered<K, V>(memo: &Recent<K, V>, key: &K, compute: impl FnOnce() -> V) -> V
 where
     K: std::hash::Hash + Eq + Clone,
     V: Clone,
 {
-    if let Some(hit) = memo.lock().ok().and_then(|m| m.get(key).cloned()) {
+    if let Some(hit) = memo.get(key) {
         return hit;
     }
     let value = compute();
-    if let Ok(mut m) = memo.lock() {
-        m.insert(key.clone(), value.clone());
-    }
+    memo.insert(key.clone(), value.clone());
     value
-}
-
-fn clear<K, V>(memo: &Memo<K, V>) {
-    if let Ok(mut m) = memo.lock() {
-        *m = HashMap::new();
-    }
 }
 
 /// What one run learned about directories. Kept per run, not per process: a library caller
 /// that changes files between two runs gets fresh answers.
 #[derive(Debug, Default)]
 pub struct Dirs {
-    canonical: Memo<PathBuf, Result<PathBuf, (io::ErrorKind, String)>>,
-    has: Memo<(PathBuf, &'static str), bool>,
-    real: Memo<PathBuf, bool>,
+    canonical: Recent<PathBuf, Result<PathBuf, (io::ErrorKind, String)>>,
+    has: Recent<(PathBuf, &'static str), bool>,
+    real: Recent<PathBuf, bool>,
 }
 
 impl Dirs {
-    /// Forgets every answer. A run over many manifests calls it between batches: the answers
-    /// about each service's own directories are not asked again, and kept they would grow
-    /// with the run; the few shared ancestors are looked up again once per batch.
-    pub fn forget(&self) {
-        clear(&self.canonical);
-        clear(&self.has);
-        clear(&self.real);
+    /// Forgets the answers not asked for since the last call but one. A run over many
+    /// manifests calls it between chunks: the answers about each service's own directories
+    /// are not asked again, and kept they would grow with the run; the shared ancestors, asked
+    /// about by every chunk, stay.
+    pub fn age(&self) {
+        self.canonical.age();
+        self.has.age();
+        self.real.age();
     }
 
     /// The canonical form of a directory (as `fs::canonicalize`), built from its parent's

@@ -24,6 +24,7 @@ pub mod init;
 pub mod manifest;
 pub mod policy;
 pub mod prometheus;
+pub mod recent;
 pub mod render;
 pub mod report;
 pub mod schema;

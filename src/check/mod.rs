@@ -154,7 +154,8 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
         );
         handed?;
         pending = Some(results);
-        loader.dirs.forget();
+        loader.age();
+        evidence::age();
     }
     if let Some(results) = pending {
         hand_over(results)?;

@@ -4,9 +4,9 @@ pub mod eval;
 #[cfg(test)]
 mod rules_tests;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -332,7 +332,7 @@ pub type Loaded = Arc<Result<Arc<Checklist>, ChecklistError>>;
 /// repository policies that decide which checklists are required.
 #[derive(Default)]
 pub struct Loader {
-    cache: Mutex<HashMap<PathBuf, Loaded>>,
+    cache: crate::recent::Recent<PathBuf, Loaded>,
     /// Repository policies (`.launchgate.yaml`), found and loaded once per directory.
     pub policies: crate::policy::Cache,
     /// Directory facts (canonical forms, `.git`, `.launchgate.yaml`) learned in this run.
@@ -343,7 +343,7 @@ impl Loader {
     /// Loads (or returns the cached) checklist at a path.
     pub fn load(&self, path: &Path) -> Loaded {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(hit) = self.cache.get(&key) {
             return hit;
         }
         let display = display_path(path);
@@ -364,10 +364,16 @@ impl Loader {
             },
         };
         let result = Arc::new(result);
-        if let Ok(mut c) = self.cache.lock() {
-            c.insert(key, result.clone());
-        }
+        self.cache.insert(key, result.clone());
         result
+    }
+
+    /// Forgets the checklist files, policies and directory facts not asked for since the last
+    /// call but one (see [`crate::recent::Recent`]). A run calls it between chunks.
+    pub fn age(&self) {
+        self.cache.age();
+        self.policies.age();
+        self.dirs.age();
     }
 
     /// Resolves a checklist reference: a built-in name, or a path relative to `dir`.

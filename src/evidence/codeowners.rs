@@ -1,13 +1,17 @@
 //! CODEOWNERS: who owns which files, with GitHub's rules (the last matching line wins,
 //! gitignore-style patterns).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
 
 /// Where GitHub looks for CODEOWNERS, in its order.
 pub const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
+
+/// CODEOWNERS by repository root, found and parsed once.
+static FOUND: crate::recent::Cells<PathBuf, Option<Arc<CodeOwners>>> = crate::recent::Recent::new();
 
 /// A parsed CODEOWNERS file.
 #[derive(Debug, Clone, Serialize)]
@@ -21,26 +25,21 @@ pub struct CodeOwners {
 
 impl CodeOwners {
     /// Finds and parses the repository's CODEOWNERS, if it has one (once per run).
-    pub fn find(root: &Path) -> Option<std::sync::Arc<CodeOwners>> {
-        type Cache =
-            std::collections::HashMap<std::path::PathBuf, Option<std::sync::Arc<CodeOwners>>>;
-        static FOUND: std::sync::Mutex<Option<Cache>> = std::sync::Mutex::new(None);
-        if let Some(hit) = FOUND
-            .lock()
-            .ok()
-            .and_then(|m| m.as_ref()?.get(root).cloned())
-        {
-            return hit;
-        }
-        let found = LOCATIONS.iter().find_map(|loc| {
-            let text = std::fs::read_to_string(root.join(loc)).ok()?;
-            Some(std::sync::Arc::new(CodeOwners::parse(loc, &text)))
-        });
-        if let Ok(mut m) = FOUND.lock() {
-            m.get_or_insert_with(Default::default)
-                .insert(root.to_path_buf(), found.clone());
-        }
-        found
+    pub fn find(root: &Path) -> Option<Arc<CodeOwners>> {
+        crate::recent::cell(&FOUND, root)
+            .get_or_init(|| {
+                LOCATIONS.iter().find_map(|loc| {
+                    let text = std::fs::read_to_string(root.join(loc)).ok()?;
+                    Some(Arc::new(CodeOwners::parse(loc, &text)))
+                })
+            })
+            .clone()
+    }
+
+    /// Forgets the roots not asked for since the last call but one (see
+    /// [`crate::recent::Recent`]).
+    pub fn age() {
+        FOUND.age();
     }
 
     /// Parses CODEOWNERS text.

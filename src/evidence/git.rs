@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use serde::Serialize;
 
 use super::refname::{self, RefKind};
+use crate::recent::{Cells, cell};
 
 /// How many commits are walked looking for a file's last change.
 pub const MAX_COMMITS: usize = 20_000;
@@ -107,7 +108,7 @@ fn unknown(problem: String) -> Repo {
             problem: Some(problem),
         },
         last_change: Mutex::new(HashMap::new()),
-        ancestors: Mutex::new(None),
+        ancestors: Cells::new(),
     }
 }
 
@@ -117,35 +118,22 @@ pub fn unknown_repo_facts(reference: &str) -> RefFacts {
     unknown("git facts are unknown: no repository".into()).known_good_uncached(reference)
 }
 
+/// Repositories by work tree root, opened once and shared by every manifest in them.
+static REPOS: Cells<std::path::PathBuf, Arc<Repo>> = Cells::new();
+
 /// Opens (once per run) the repository whose work tree root is `root`.
 pub fn open(root: &Path) -> Arc<Repo> {
-    static REPOS: Cells<std::path::PathBuf, Arc<Repo>> = Mutex::new(None);
     cell(&REPOS, root)
         .get_or_init(|| open_uncached(root))
         .clone()
 }
 
-/// Values computed once per key, each under its own lock: a caller asking while another
-/// computes the same key waits for that result instead of computing it again (a check starts
-/// opening the repository and walking `known_good` before it needs them).
-type Cells<K, V> = Mutex<Option<HashMap<K, Arc<OnceLock<V>>>>>;
-
-/// The cell for `key`, made on first ask.
-fn cell<K, Q, V>(cells: &Cells<K, V>, key: &Q) -> Arc<OnceLock<V>>
-where
-    K: std::borrow::Borrow<Q> + std::hash::Hash + Eq,
-    Q: ToOwned<Owned = K> + std::hash::Hash + Eq + ?Sized,
-{
-    let mut map = cells
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let map = map.get_or_insert_with(HashMap::new);
-    if let Some(hit) = map.get(key) {
-        return hit.clone();
-    }
-    let made = Arc::new(OnceLock::new());
-    map.insert(key.to_owned(), made.clone());
-    made
+/// Forgets the repositories not asked for since the last call but one (see [`Recent`]): a
+/// run over thousands of roots would otherwise keep one entry per root.
+///
+/// [`Recent`]: crate::recent::Recent
+pub fn age() {
+    REPOS.age();
 }
 
 fn open_uncached(root: &Path) -> Arc<Repo> {
@@ -196,7 +184,7 @@ fn open_uncached(root: &Path) -> Arc<Repo> {
         },
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
-        ancestors: Mutex::new(None),
+        ancestors: Cells::new(),
     })
 }
 
@@ -587,33 +575,4 @@ fn last_changes(repo: &git2::Repository, paths: &[&String]) -> HashMap<String, i
         }
     }
     found
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-
-    #[test]
-    fn callers_racing_for_one_key_compute_it_once() {
-        static CELLS: Cells<String, usize> = Mutex::new(None);
-        static RUNS: AtomicUsize = AtomicUsize::new(0);
-        let got: Vec<usize> = std::thread::scope(|s| {
-            let workers: Vec<_> = (0..8)
-                .map(|_| {
-                    s.spawn(|| {
-                        *cell(&CELLS, "v1.4.2").get_or_init(|| {
-                            std::thread::sleep(std::time::Duration::from_millis(20));
-                            RUNS.fetch_add(1, Ordering::SeqCst) + 7
-                        })
-                    })
-                })
-                .collect();
-            workers.into_iter().map(|w| w.join().unwrap()).collect()
-        });
-        assert_eq!(got, vec![7; 8]);
-        assert_eq!(RUNS.load(Ordering::SeqCst), 1);
-        // Another key is its own computation.
-        assert_eq!(*cell(&CELLS, "v1.4.3").get_or_init(|| 9), 9);
-    }
 }

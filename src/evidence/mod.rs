@@ -92,6 +92,13 @@ pub struct Context<'a> {
     pub now_unix: i64,
 }
 
+/// Forgets the repositories and CODEOWNERS files no manifest asked for since the last call
+/// but one: a run over many manifests calls it between chunks (see [`crate::recent::Recent`]).
+pub fn age() {
+    git::age();
+    codeowners::CodeOwners::age();
+}
+
 /// Gathers every evidence source for a manifest.
 pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     let dir = cx.manifest.parent().unwrap_or(std::path::Path::new(""));

@@ -8,12 +8,12 @@
 
 pub mod resolve;
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
+use crate::recent::Recent;
 use crate::report::Location;
 use crate::schema::{Schema, Which};
 use crate::source::{SourceFile, Span, display_path};
@@ -404,8 +404,8 @@ type Loaded = Arc<Result<Arc<Policy>, PolicyError>>;
 /// Finds and loads policies once per run, shared across threads.
 #[derive(Default)]
 pub struct Cache {
-    governing: Mutex<HashMap<PathBuf, Loaded>>,
-    loaded: Mutex<HashMap<PathBuf, Loaded>>,
+    governing: Recent<PathBuf, Loaded>,
+    loaded: Recent<PathBuf, Loaded>,
 }
 
 impl Cache {
@@ -418,19 +418,19 @@ impl Cache {
         manifest: &Path,
     ) -> Result<Arc<Policy>, PolicyError> {
         let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
-        if let Some(hit) = self
-            .governing
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&dir).cloned())
-        {
+        if let Some(hit) = self.governing.get(&dir) {
             return hit.as_ref().clone();
         }
         let governing: Loaded = Arc::new(self.governing(dirs, &dir));
-        if let Ok(mut m) = self.governing.lock() {
-            m.insert(dir, governing.clone());
-        }
+        self.governing.insert(dir, governing.clone());
         governing.as_ref().clone()
+    }
+
+    /// Forgets the directories and policy files not asked about since the last call but one
+    /// (see [`Recent`]).
+    pub fn age(&self) {
+        self.governing.age();
+        self.loaded.age();
     }
 
     fn governing(&self, dirs: &crate::dirs::Dirs, dir: &Path) -> Result<Arc<Policy>, PolicyError> {
@@ -452,14 +452,11 @@ impl Cache {
     }
 
     fn load(&self, path: &Path) -> Result<Arc<Policy>, PolicyError> {
-        let hit = self.loaded.lock().ok().and_then(|m| m.get(path).cloned());
-        let loaded = match hit {
+        let loaded = match self.loaded.get(path) {
             Some(loaded) => loaded,
             None => {
                 let loaded: Loaded = Arc::new(load(path).map(Arc::new));
-                if let Ok(mut m) = self.loaded.lock() {
-                    m.insert(path.to_path_buf(), loaded.clone());
-                }
+                self.loaded.insert(path.to_path_buf(), loaded.clone());
                 loaded
             }
         };
