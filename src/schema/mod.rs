@@ -62,7 +62,7 @@ pub struct Schema {
 
 /// Validators generated from the shipped schemas when launchgate is built: a run neither
 /// compiles a schema nor checks one against its draft's meta-schema, which cost more than
-/// checking a manifest (`tests` compare them with validators compiled at run time).
+/// checking a manifest (`schema::agreement` holds them to validators compiled at run time).
 mod generated {
     #[jsonschema::validator(path = "schemas/manifest.schema.json", validate_formats = true)]
     pub struct Manifest;

@@ -1,0 +1,136 @@
+//! Unit tests of the span-keeping YAML loader.
+
+use super::*;
+use std::path::Path;
+
+fn load(text: &str) -> Result<Node, YamlError> {
+    let src = SourceFile::new(Path::new("t.yaml"), "t.yaml".into(), text.into());
+    parse(&src, &Limits::default())
+}
+
+fn line_col(s: Span) -> (u32, u32) {
+    (s.start.line, s.start.column)
+}
+
+#[test]
+fn resolves_core_schema_scalars() {
+    let n = load("a: 1\nb: true\nc: ~\nd: 1.5\ne: '1'\nf: 2026-11-02\ng: 0x1F\n").unwrap();
+    assert_eq!(n.get("a").unwrap().kind, Kind::Int(1));
+    assert_eq!(n.get("b").unwrap().kind, Kind::Bool(true));
+    assert_eq!(n.get("c").unwrap().kind, Kind::Null);
+    assert_eq!(n.get("d").unwrap().kind, Kind::Float(1.5));
+    assert_eq!(n.get("e").unwrap().kind, Kind::Str("1".into()));
+    assert_eq!(n.get("f").unwrap().kind, Kind::Str("2026-11-02".into()));
+    assert_eq!(n.get("g").unwrap().kind, Kind::Int(31));
+}
+
+#[test]
+fn keeps_spans_of_keys_and_values() {
+    let n = load("service:\n  name: web\n").unwrap();
+    let e = n.get("service").unwrap().entry("name").unwrap();
+    assert_eq!(line_col(e.key_span), (2, 3));
+    assert_eq!(line_col(e.value.span), (2, 9));
+    assert_eq!(e.value.span.end.column, 12);
+}
+
+#[test]
+fn duplicate_keys_name_both_places() {
+    let err = load("a: 1\nb: 2\na: 3\n").unwrap_err();
+    match err {
+        YamlError::DuplicateKey { key, first, second } => {
+            assert_eq!(key, "a");
+            assert_eq!(line_col(first), (1, 1));
+            assert_eq!(line_col(second), (3, 1));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn refuses_what_a_manifest_should_not_hold() {
+    assert!(matches!(
+        load("1: a\n"),
+        Err(YamlError::NonStringKey { .. })
+    ));
+    assert!(matches!(
+        load("? [a]\n: b\n"),
+        Err(YamlError::NonStringKey { .. })
+    ));
+    assert!(matches!(
+        load("a: &x {b: 1}\nc:\n  <<: *x\n"),
+        Err(YamlError::MergeKey { .. })
+    ));
+    assert!(matches!(
+        load("a: !foo b\n"),
+        Err(YamlError::UnsupportedTag { .. })
+    ));
+    assert!(matches!(
+        load("a: !!binary aGk=\n"),
+        Err(YamlError::UnsupportedTag { .. })
+    ));
+    assert!(matches!(
+        load("a: !!int x\n"),
+        Err(YamlError::TagMismatch { .. })
+    ));
+    assert!(matches!(
+        load("a: 1\n---\nb: 2\n"),
+        Err(YamlError::MultipleDocuments { .. })
+    ));
+    assert!(matches!(load(""), Err(YamlError::Empty { .. })));
+    assert!(matches!(
+        load("# only a comment\n"),
+        Err(YamlError::Empty { .. })
+    ));
+    assert!(matches!(
+        load("a: 99999999999999999999\n"),
+        Err(YamlError::IntegerOverflow { .. })
+    ));
+    assert!(matches!(
+        load("a: .nan\n"),
+        Err(YamlError::NonFinite { .. })
+    ));
+}
+
+#[test]
+fn accepts_core_tags_and_safe_aliases() {
+    let n = load("a: !!str 12\nb: &x [1, 2]\nc: *x\n").unwrap();
+    assert_eq!(n.get("a").unwrap().kind, Kind::Str("12".into()));
+    assert_eq!(n.get("c").unwrap().to_json(), serde_json::json!([1, 2]));
+}
+
+#[test]
+fn alias_expansion_is_bounded() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for i in 1..10 {
+        let p = i - 1;
+        text.push_str(&format!(
+            "a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"
+        ));
+    }
+    assert!(matches!(load(&text), Err(YamlError::AliasBudget { .. })));
+}
+
+#[test]
+fn nesting_is_bounded_without_recursion() {
+    let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+    assert!(matches!(
+        load(&deep),
+        Err(YamlError::TooDeep { limit: 64, .. })
+    ));
+    let block: String = (0..200)
+        .map(|i| format!("{}- \n", "  ".repeat(i)))
+        .collect();
+    let err = load(&block).unwrap_err();
+    assert!(
+        matches!(err, YamlError::TooDeep { limit: 64, .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.span().start.line, 65);
+}
+
+#[test]
+fn syntax_errors_are_located() {
+    let err = load("a:\n\tb: 1\n").unwrap_err();
+    assert!(matches!(err, YamlError::Syntax { .. }), "{err:?}");
+    assert_eq!(err.span().start.line, 2);
+}
