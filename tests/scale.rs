@@ -1,7 +1,11 @@
 //! A run over more manifests than stay in memory writes the rest to a temporary file and reads
-//! them back for each output: every format must come out exactly as from memory.
+//! them back for each output: every format must come out exactly as from memory. What a run
+//! remembers about repositories, policies and directories is forgotten between chunks: the
+//! answers must not change either.
 
-use std::path::PathBuf;
+mod common;
+
+use std::path::{Path, PathBuf};
 
 use launchgate::check::{Options, run};
 use launchgate::render::{self, Format, Style};
@@ -16,9 +20,13 @@ fn outputs(keep: usize, chunk: usize) -> Vec<String> {
     .iter()
     .map(PathBuf::from)
     .collect();
+    outputs_of(&paths, keep, chunk)
+}
+
+fn outputs_of(paths: &[PathBuf], keep: usize, chunk: usize) -> Vec<String> {
     let now = "2026-11-27T12:00:00Z".parse().unwrap();
     let report = run(
-        &paths,
+        paths,
         &Options {
             keep,
             chunk,
@@ -62,6 +70,68 @@ fn results_past_the_memory_limit_render_as_from_memory() {
     for (keep, chunk) in [(0, 512), (1, 1), (7, 3), (usize::MAX, 2), (0, 5)] {
         let spilled = outputs(keep, chunk);
         for (i, (a, b)) in in_memory.iter().zip(&spilled).enumerate() {
+            assert!(
+                a == b,
+                "output {i} differs with {keep} kept in memory, in chunks of {chunk}"
+            );
+        }
+    }
+}
+
+/// Copies the example into `dir` (made a directory), its known-good release the repository's
+/// tagged previous release, and commits it there.
+fn add_example(repo: &Path, dir: &str) {
+    let target = repo.join(dir);
+    std::fs::create_dir_all(&target).unwrap();
+    common::copy_dir(&common::root().join("examples/dashboard-factory"), &target);
+    let manifest = target.join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text: String = text
+        .lines()
+        .map(|l| match l.split_once("known_good: ") {
+            Some((indent, _)) => format!("{indent}known_good: {}\n", common::PREVIOUS_RELEASE),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    std::fs::write(&manifest, text).unwrap();
+    common::git(repo, &["add", dir]);
+    common::git(repo, &["commit", "-q", "-m", "another service"]);
+}
+
+#[test]
+fn a_repository_forgotten_between_chunks_is_opened_again_alike() {
+    // In path order: a manifest of the outer repository (`a-svc/`), one of a repository nested
+    // in it (`m-inner/`), and the outer repository's own. In chunks of one manifest, the outer
+    // repository, its CODEOWNERS and policy are forgotten while the nested one is checked,
+    // and looked up again for the third.
+    let outer = common::example_repo();
+    let d = outer.path();
+    add_example(d, "a-svc");
+    let inner = d.join("m-inner");
+    std::fs::create_dir(&inner).unwrap();
+    common::copy_dir(&common::root().join("examples/dashboard-factory"), &inner);
+    let text = common::tag_previous_release(&inner);
+    std::fs::write(inner.join("readiness.yaml"), text).unwrap();
+    common::git(&inner, &["commit", "-q", "-am", "this release"]);
+
+    let paths = vec![d.to_path_buf()];
+    let whole = outputs_of(&paths, usize::MAX, launchgate::check::CHUNK);
+    let report: serde_json::Value = serde_json::from_str(&whole[3]).unwrap();
+    let manifests = report["manifests"].as_array().unwrap();
+    assert_eq!(manifests.len(), 3, "{report:#}");
+    // Each manifest's git facts came from a repository: the known-good release resolves.
+    for m in manifests {
+        let known_good = m["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["item"] == "PROD-KNOWN-GOOD")
+            .unwrap_or_else(|| panic!("{m:#}"));
+        assert_eq!(known_good["outcome"], "pass", "{known_good:#}");
+    }
+    for (keep, chunk) in [(usize::MAX, 1), (0, 1), (1, 2)] {
+        let again = outputs_of(&paths, keep, chunk);
+        for (i, (a, b)) in whole.iter().zip(&again).enumerate() {
             assert!(
                 a == b,
                 "output {i} differs with {keep} kept in memory, in chunks of {chunk}"
