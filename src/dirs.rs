@@ -35,7 +35,7 @@ pub struct Dirs {
 }
 
 impl Dirs {
-    /// Forgets the answers not asked for since the last call but one. A run over many
+    /// Forgets the answers not asked for since the last call. A run over many
     /// manifests calls it between chunks: the answers about each service's own directories
     /// are not asked again, and kept they would grow with the run; the shared ancestors, asked
     /// about by every chunk, stay.

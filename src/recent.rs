@@ -16,7 +16,8 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 /// The entries asked for in this generation, and those asked for only in the previous one.
 type Generations<K, V> = Option<(HashMap<K, V>, HashMap<K, V>)>;
 
-/// A map that keeps the entries asked for since the last [`Recent::age`] and the one before.
+/// A map that keeps what was asked for in this generation and in the one before; each call
+/// to [`Recent::age`] ends a generation.
 #[derive(Debug)]
 pub struct Recent<K, V> {
     generations: Mutex<Generations<K, V>>,

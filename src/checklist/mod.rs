@@ -369,7 +369,7 @@ impl Loader {
     }
 
     /// Forgets the checklist files, policies and directory facts not asked for since the last
-    /// call but one (see [`crate::recent::Recent`]). A run calls it between chunks.
+    /// call (see [`crate::recent::Recent`]). A run calls it between chunks.
     pub fn age(&self) {
         self.cache.age();
         self.policies.age();

@@ -36,8 +36,7 @@ impl CodeOwners {
             .clone()
     }
 
-    /// Forgets the roots not asked for since the last call but one (see
-    /// [`crate::recent::Recent`]).
+    /// Forgets the roots not asked for since the last call (see [`crate::recent::Recent`]).
     pub fn age() {
         FOUND.age();
     }

@@ -128,7 +128,7 @@ pub fn open(root: &Path) -> Arc<Repo> {
         .clone()
 }
 
-/// Forgets the repositories not asked for since the last call but one (see [`Recent`]): a
+/// Forgets the repositories not asked for since the last call (see [`Recent`]): a
 /// run over thousands of roots would otherwise keep one entry per root.
 ///
 /// [`Recent`]: crate::recent::Recent

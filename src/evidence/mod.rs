@@ -92,8 +92,8 @@ pub struct Context<'a> {
     pub now_unix: i64,
 }
 
-/// Forgets the repositories and CODEOWNERS files no manifest asked for since the last call
-/// but one: a run over many manifests calls it between chunks (see [`crate::recent::Recent`]).
+/// Forgets the repositories and CODEOWNERS files no manifest asked for since the last call: a
+/// run over many manifests calls it between chunks (see [`crate::recent::Recent`]).
 pub fn age() {
     git::age();
     codeowners::CodeOwners::age();

@@ -426,8 +426,8 @@ impl Cache {
         governing.as_ref().clone()
     }
 
-    /// Forgets the directories and policy files not asked about since the last call but one
-    /// (see [`Recent`]).
+    /// Forgets the directories and policy files not asked about since the last call (see
+    /// [`Recent`]).
     pub fn age(&self) {
         self.governing.age();
         self.loaded.age();
