@@ -121,7 +121,9 @@ pub fn unknown_repo_facts(reference: &str) -> RefFacts {
 /// Repositories by work tree root, opened once and shared by every manifest in them.
 static REPOS: Cells<std::path::PathBuf, Arc<Repo>> = Cells::new();
 
-/// Opens (once per run) the repository whose work tree root is `root`.
+/// The repository whose work tree root is `root`, opened once while manifests keep asking for
+/// it. The memo is the process's, not a run's: a run's [`age`] may make another run in the
+/// same process (a test, a library caller) open a repository again, with the same answers.
 pub fn open(root: &Path) -> Arc<Repo> {
     cell(&REPOS, root)
         .get_or_init(|| open_uncached(root))
