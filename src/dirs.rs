@@ -10,21 +10,6 @@ use std::path::{Path, PathBuf};
 
 use crate::recent::Recent;
 
-/// The answer remembered for `key`, else `compute`'s (run outside the memo's lock: two
-/// threads may both compute a fresh key, and get the same answer).
-fn remembered<K, V>(memo: &Recent<K, V>, key: &K, compute: impl FnOnce() -> V) -> V
-where
-    K: std::hash::Hash + Eq + Clone,
-    V: Clone,
-{
-    if let Some(hit) = memo.get(key) {
-        return hit;
-    }
-    let value = compute();
-    memo.insert(key.clone(), value.clone());
-    value
-}
-
 /// What one run learned about directories. Kept per run, not per process: a library caller
 /// that changes files between two runs gets fresh answers.
 #[derive(Debug, Default)]
@@ -53,11 +38,12 @@ impl Dirs {
         } else {
             dir
         };
-        remembered(&self.canonical, &dir.to_path_buf(), || {
-            self.canonical_uncached(dir)
-                .map_err(|e| (e.kind(), e.to_string()))
-        })
-        .map_err(|(kind, message)| io::Error::new(kind, message))
+        self.canonical
+            .get_or_compute(dir, || {
+                self.canonical_uncached(dir)
+                    .map_err(|e| (e.kind(), e.to_string()))
+            })
+            .map_err(|(kind, message)| io::Error::new(kind, message))
     }
 
     fn canonical_uncached(&self, dir: &Path) -> io::Result<PathBuf> {
@@ -82,9 +68,8 @@ impl Dirs {
     /// Whether the canonical directory `dir` has an entry `name` (followed through symlinks,
     /// as `Path::exists`).
     pub fn has(&self, dir: &Path, name: &'static str) -> bool {
-        remembered(&self.has, &(dir.to_path_buf(), name), || {
-            dir.join(name).exists()
-        })
+        self.has
+            .get_or_compute(&(dir.to_path_buf(), name), || dir.join(name).exists())
     }
 
     /// Whether `dir` (under `root`) and its parents up to `root` are real directories, not
@@ -97,7 +82,7 @@ impl Dirs {
         let mut current = root.to_path_buf();
         rel.components().all(|part| {
             current.push(part);
-            remembered(&self.real, &current, || {
+            self.real.get_or_compute(current.as_path(), || {
                 std::fs::symlink_metadata(&current)
                     .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink())
             })

@@ -53,8 +53,27 @@ impl<K, V> Recent<K, V> {
 }
 
 impl<K: Hash + Eq, V: Clone> Recent<K, V> {
-    /// The value remembered for `key`, if any.
-    pub fn get<Q>(&self, key: &Q) -> Option<V>
+    /// The value remembered for `key`, else `compute`'s, remembered. `compute` runs outside
+    /// the memo's lock (it may read files): two threads asking for a fresh key may both
+    /// compute it, and get the same answer. For a value computed exactly once, see [`cell`].
+    pub fn get_or_compute<Q>(&self, key: &Q, compute: impl FnOnce() -> V) -> V
+    where
+        K: Borrow<Q>,
+        Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
+    {
+        if let Some(hit) = self.get(key) {
+            return hit;
+        }
+        let value = compute();
+        self.lock()
+            .get_or_insert_with(Default::default)
+            .0
+            .insert(key.to_owned(), value.clone());
+        value
+    }
+
+    /// The value remembered for `key`, if any; it is kept into this generation.
+    fn get<Q>(&self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
         Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
@@ -69,17 +88,9 @@ impl<K: Hash + Eq, V: Clone> Recent<K, V> {
         Some(v)
     }
 
-    /// Remembers `value` for `key`.
-    pub fn insert(&self, key: K, value: V) {
-        self.lock()
-            .get_or_insert_with(Default::default)
-            .0
-            .insert(key, value);
-    }
-
     /// The value for `key`, made by `make` when there is none; `make` runs under the memo's
     /// lock, so it must be cheap (see [`cell`]).
-    pub fn get_or_make<Q>(&self, key: &Q, make: impl FnOnce() -> V) -> V
+    fn get_or_make<Q>(&self, key: &Q, make: impl FnOnce() -> V) -> V
     where
         K: Borrow<Q>,
         Q: ToOwned<Owned = K> + Hash + Eq + ?Sized,
@@ -115,17 +126,16 @@ mod tests {
     #[test]
     fn keeps_what_the_last_generation_asked_for_and_forgets_the_rest() {
         let memo: Recent<String, u32> = Recent::new();
-        memo.insert("shared".into(), 1);
-        memo.insert("once".into(), 2);
+        assert_eq!(memo.get_or_compute("shared", || 1), 1);
+        assert_eq!(memo.get_or_compute("once", || 2), 2);
         memo.age();
         // Asked for in the second generation: it moves along.
-        assert_eq!(memo.get("shared"), Some(1));
+        assert_eq!(memo.get_or_compute("shared", || 10), 1);
         memo.age();
-        assert_eq!(memo.get("shared"), Some(1));
-        // Not asked for since two calls to `age`: gone.
-        assert_eq!(memo.get("once"), None);
-        assert_eq!(memo.get_or_make("once", || 3), 3);
-        assert_eq!(memo.get_or_make("once", || 4), 3);
+        assert_eq!(memo.get_or_compute("shared", || 10), 1);
+        // Not asked for since two calls to `age`: gone, computed again.
+        assert_eq!(memo.get_or_compute("once", || 3), 3);
+        assert_eq!(memo.get_or_compute("once", || 4), 3);
     }
 
     #[test]

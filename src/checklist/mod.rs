@@ -343,29 +343,26 @@ impl Loader {
     /// Loads (or returns the cached) checklist at a path.
     pub fn load(&self, path: &Path) -> Loaded {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if let Some(hit) = self.cache.get(&key) {
-            return hit;
-        }
-        let display = display_path(path);
-        let result = match crate::evidence::paths::read_bounded(path) {
-            Err(e) => Err(ChecklistError::Io {
-                path: display,
-                reason: e.to_string(),
-            }),
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Err(_) => Err(ChecklistError::Io {
+        self.cache.get_or_compute(&key, || {
+            let display = display_path(path);
+            let result = match crate::evidence::paths::read_bounded(path) {
+                Err(e) => Err(ChecklistError::Io {
                     path: display,
-                    reason: "not UTF-8 text".into(),
+                    reason: e.to_string(),
                 }),
-                Ok(text) => {
-                    let origin = display.clone();
-                    parse(SourceFile::new(path, display, text), &origin).map(Arc::new)
-                }
-            },
-        };
-        let result = Arc::new(result);
-        self.cache.insert(key, result.clone());
-        result
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Err(_) => Err(ChecklistError::Io {
+                        path: display,
+                        reason: "not UTF-8 text".into(),
+                    }),
+                    Ok(text) => {
+                        let origin = display.clone();
+                        parse(SourceFile::new(path, display, text), &origin).map(Arc::new)
+                    }
+                },
+            };
+            Arc::new(result)
+        })
     }
 
     /// Forgets the checklist files, policies and directory facts not asked for since the last

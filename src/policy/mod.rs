@@ -417,13 +417,11 @@ impl Cache {
         dirs: &crate::dirs::Dirs,
         manifest: &Path,
     ) -> Result<Arc<Policy>, PolicyError> {
-        let dir = manifest.parent().unwrap_or(Path::new("")).to_path_buf();
-        if let Some(hit) = self.governing.get(&dir) {
-            return hit.as_ref().clone();
-        }
-        let governing: Loaded = Arc::new(self.governing(dirs, &dir));
-        self.governing.insert(dir, governing.clone());
-        governing.as_ref().clone()
+        let dir = manifest.parent().unwrap_or(Path::new(""));
+        self.governing
+            .get_or_compute(dir, || Arc::new(self.governing(dirs, dir)))
+            .as_ref()
+            .clone()
     }
 
     /// Forgets the directories and policy files not asked about since the last call (see
@@ -452,15 +450,10 @@ impl Cache {
     }
 
     fn load(&self, path: &Path) -> Result<Arc<Policy>, PolicyError> {
-        let loaded = match self.loaded.get(path) {
-            Some(loaded) => loaded,
-            None => {
-                let loaded: Loaded = Arc::new(load(path).map(Arc::new));
-                self.loaded.insert(path.to_path_buf(), loaded.clone());
-                loaded
-            }
-        };
-        loaded.as_ref().clone()
+        self.loaded
+            .get_or_compute(path, || Arc::new(load(path).map(Arc::new)))
+            .as_ref()
+            .clone()
     }
 }
 
