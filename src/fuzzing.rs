@@ -31,16 +31,17 @@ pub fn expr(data: &[u8]) {
     let Ok(expr) = crate::expr::Expr::compile(text) else {
         return;
     };
-    let scope = crate::expr::Scope::bare(jiff::civil::date(2026, 11, 25));
-    let mut ctx = crate::expr::context(std::sync::Arc::new(scope));
-    ctx.add_variable_from_value(
-        "manifest",
-        crate::expr::from_json(
-            &serde_json::json!({"rollback": {"max_minutes": 5, "last_tested": "2026-11-02"}}),
-        ),
-    );
-    let _ = expr.eval(&ctx);
-    let _ = crate::expr::Template::compile(text).map(|t| t.render(&ctx));
+    let scope = std::sync::Arc::new(crate::expr::Scope::bare(jiff::civil::date(2026, 11, 25)));
+    let manifest = serde_json::json!({"rollback": {"max_minutes": 5, "last_tested": "2026-11-02"}, "tags": ["a", 1]});
+    let evidence = serde_json::json!({});
+    let env = crate::checklist::eval::Env::new(scope, &manifest, &evidence, "prod");
+    let ctx = env.cel();
+    let interpreted = expr.eval_bool(ctx);
+    // Where the direct evaluator answers, it answers as the interpreter does.
+    if let Some(answer) = expr.decide(&env.vars(None)) {
+        assert_eq!(interpreted, Ok(answer), "`{text}`");
+    }
+    let _ = crate::expr::Template::compile(text).map(|t| t.render(ctx));
 }
 
 /// The history reader and window functions on arbitrary bytes.

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::checklist::{self, Checklist, Loader, eval};
 use crate::error::Error;
 use crate::evidence::{self, Base};
-use crate::expr::{self, Scope};
+use crate::expr::Scope;
 use crate::manifest::{self, Manifest};
 use crate::report::{
     Collector, Finding, ItemInfo, Location, ManifestReport, Outcome, Related, Report, Verdict,
@@ -427,19 +427,15 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let (files, evidence_doc) = facts.for_rules();
-    let mut ctx = expr::context(Arc::new(Scope {
+    let scope = Arc::new(Scope {
         today,
         files,
         dashboards: facts.dashboards.clone(),
         repo: Some(evidence::git::open(&base.root)),
         now_unix: opts.now.as_second(),
-    }));
+    });
     let view = rule_view(&json);
-    ctx.add_variable_as_val("manifest", expr::convert::to_val(&view));
-    // Files and dashboards are reached through `file()` and `dashboard_mentions()`; leaving
-    // them out of `evidence` spares converting every runbook's facts for every manifest.
-    ctx.add_variable_as_val("evidence", expr::convert::to_val(&evidence_doc));
-    ctx.add_variable_from_value("stage", manifest.service.stage.as_str());
+    let env = eval::Env::new(scope, &view, &evidence_doc, &manifest.service.stage);
     let subject = eval::Subject {
         doc: &doc,
         json: &view,
@@ -448,7 +444,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     };
     let mut known = BTreeMap::new();
     for c in &checklists {
-        findings.extend(eval::evaluate(c, &subject, &ctx));
+        findings.extend(eval::evaluate(c, &subject, &env));
         for item in &c.items {
             known.insert(item.id.clone(), item.applies(&manifest.service.stage));
         }
@@ -501,7 +497,7 @@ pub fn item_info(c: &Checklist, item: &checklist::Item) -> ItemInfo {
 }
 
 /// The manifest as rules see it: runbooks always as `{path, ...}` objects.
-fn rule_view(json: &Value) -> Value {
+pub(crate) fn rule_view(json: &Value) -> Value {
     let mut view = json.clone();
     if let Some(Value::Object(runbooks)) = view.get_mut("runbooks") {
         for rb in runbooks.values_mut() {

@@ -1,10 +1,15 @@
 //! Evaluating checklist items over a manifest and its evidence.
 
+use std::cell::OnceCell;
+use std::sync::Arc;
+
 use cel::Context;
 use serde_json::Value;
 
 use super::{Checklist, Item, Rule};
 use crate::expr::convert::to_val;
+use crate::expr::fast::{Key, Vars};
+use crate::expr::{self, Scope};
 use crate::report::{Finding, Location, Outcome};
 use crate::source::SourceFile;
 use crate::yaml::{Node, Route};
@@ -21,19 +26,71 @@ pub struct Subject<'a> {
     pub stage: &'a str,
 }
 
+/// What rules read: `manifest`, `evidence`, `stage` and launchgate's functions, for the
+/// direct evaluator and, built when a rule first needs it, CEL's interpreter.
+pub struct Env<'a> {
+    scope: Arc<Scope>,
+    manifest: &'a Value,
+    evidence: &'a Value,
+    stage: &'a str,
+    cel: OnceCell<Context<'static, 'static>>,
+}
+
+impl<'a> Env<'a> {
+    /// The variables of a manifest's rules (`manifest` as rules see it).
+    pub fn new(
+        scope: Arc<Scope>,
+        manifest: &'a Value,
+        evidence: &'a Value,
+        stage: &'a str,
+    ) -> Self {
+        Env {
+            scope,
+            manifest,
+            evidence,
+            stage,
+            cel: OnceCell::new(),
+        }
+    }
+
+    /// The direct evaluator's variables, with an `each` rule's element and key.
+    pub(crate) fn vars<'v>(&'v self, element: Option<(&'v Value, Key<'v>)>) -> Vars<'v> {
+        Vars {
+            scope: &self.scope,
+            manifest: self.manifest,
+            evidence: self.evidence,
+            stage: self.stage,
+            element,
+        }
+    }
+
+    /// The interpreter's context: only a rule the direct evaluator does not find true needs it.
+    pub(crate) fn cel(&self) -> &Context<'static, 'static> {
+        self.cel.get_or_init(|| {
+            let mut ctx = expr::context(self.scope.clone());
+            ctx.add_variable_as_val("manifest", to_val(self.manifest));
+            // Files and dashboards are reached through `file()` and `dashboard_mentions()`;
+            // leaving them out of `evidence` spares converting every runbook's facts.
+            ctx.add_variable_as_val("evidence", to_val(self.evidence));
+            ctx.add_variable_from_value("stage", self.stage);
+            ctx
+        })
+    }
+}
+
 /// Evaluates every applicable item of a checklist: one pass finding per satisfied item, one
 /// fail finding per violation otherwise.
-pub fn evaluate(checklist: &Checklist, subject: &Subject, ctx: &Context) -> Vec<Finding> {
+pub fn evaluate(checklist: &Checklist, subject: &Subject, env: &Env) -> Vec<Finding> {
     let mut out = Vec::new();
     for item in checklist.items.iter().filter(|i| i.applies(subject.stage)) {
-        out.extend(evaluate_item(item, subject, ctx));
+        out.extend(evaluate_item(item, subject, env));
     }
     out
 }
 
-fn evaluate_item(item: &Item, subject: &Subject, ctx: &Context) -> Vec<Finding> {
+fn evaluate_item(item: &Item, subject: &Subject, env: &Env) -> Vec<Finding> {
     for rule in &item.rules {
-        let failures = evaluate_rule(item, rule, subject, ctx);
+        let failures = evaluate_rule(item, rule, subject, env);
         if !failures.is_empty() {
             return failures;
         }
@@ -41,9 +98,12 @@ fn evaluate_item(item: &Item, subject: &Subject, ctx: &Context) -> Vec<Finding> 
     vec![item.passed()]
 }
 
-fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> Vec<Finding> {
+fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, env: &Env) -> Vec<Finding> {
     let Some(each) = &rule.each else {
-        return check_one(item, rule, subject, ctx, &Route::root())
+        if rule.expr.holds(&env.vars(None)) {
+            return Vec::new();
+        }
+        return check_one(item, rule, subject, env.cel(), &Route::root())
             .into_iter()
             .collect();
     };
@@ -51,15 +111,22 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, ctx: &Context) -> 
     match subject.json.pointer(&pointer(each)) {
         Some(Value::Array(elements)) => {
             for (i, element) in elements.iter().enumerate() {
-                let mut scope = ctx.new_inner_scope();
+                let key = i as i64;
+                if rule.expr.holds(&env.vars(Some((element, Key::Index(key))))) {
+                    continue;
+                }
+                let mut scope = env.cel().new_inner_scope();
                 scope.add_variable_as_val("it", to_val(element));
-                scope.add_variable_from_value("key", i as i64);
+                scope.add_variable_from_value("key", key);
                 out.extend(check_one(item, rule, subject, &scope, &each.index(i)));
             }
         }
         Some(Value::Object(entries)) => {
             for (k, element) in entries {
-                let mut scope = ctx.new_inner_scope();
+                if rule.expr.holds(&env.vars(Some((element, Key::Name(k))))) {
+                    continue;
+                }
+                let mut scope = env.cel().new_inner_scope();
                 scope.add_variable_as_val("it", to_val(element));
                 scope.add_variable_from_value("key", k.as_str());
                 out.extend(check_one(item, rule, subject, &scope, &each.key(k)));
@@ -133,7 +200,7 @@ fn elsewhere(v: &Value) -> Option<Location> {
     })
 }
 
-fn pointer(route: &Route) -> String {
+pub(super) fn pointer(route: &Route) -> String {
     use crate::yaml::Seg;
     route
         .segs()

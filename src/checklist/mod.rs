@@ -1,5 +1,7 @@
 //! Checklists: data files of items with CEL `require` rules, built in or user-supplied.
 
+#[cfg(test)]
+mod agreement;
 pub mod eval;
 #[cfg(test)]
 mod rules_tests;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{builtin, eval};
-use crate::expr::{self, Scope};
+use crate::expr::Scope;
 use crate::report::{Finding, Outcome};
 use crate::source::SourceFile;
 
@@ -15,10 +15,9 @@ fn item(checklist: &str, id: &str, yaml: &str) -> Vec<Finding> {
     let src = SourceFile::new(Path::new("m.yaml"), "m.yaml".into(), yaml.into());
     let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
     let json = doc.to_json();
-    let mut ctx = expr::context(Arc::new(Scope::bare("2026-11-25".parse().unwrap())));
-    ctx.add_variable_from_value("manifest", expr::from_json(&json));
-    ctx.add_variable_from_value("evidence", expr::from_json(&serde_json::json!({})));
-    ctx.add_variable_from_value("stage", "prod");
+    let scope = Arc::new(Scope::bare("2026-11-25".parse().unwrap()));
+    let evidence = serde_json::json!({});
+    let env = eval::Env::new(scope, &json, &evidence, "prod");
     let subject = eval::Subject {
         doc: &doc,
         json: &json,
@@ -26,7 +25,7 @@ fn item(checklist: &str, id: &str, yaml: &str) -> Vec<Finding> {
         stage: "prod",
     };
     let list = builtin(checklist).unwrap();
-    eval::evaluate(&list, &subject, &ctx)
+    eval::evaluate(&list, &subject, &env)
         .into_iter()
         .filter(|f| *f.item == *id)
         .collect()

@@ -4,6 +4,7 @@
 //! terminates, which is what a gate evaluating pull-request content needs.
 
 pub mod convert;
+pub mod fast;
 
 use std::sync::{Arc, OnceLock};
 
@@ -26,6 +27,8 @@ pub struct Expr {
     pub source: String,
     /// The parsed expression, macros expanded.
     pub expression: Expression,
+    /// The expression for [`fast`], compiled on first use (`None`: beyond what it knows).
+    fast: OnceLock<Option<fast::Node>>,
 }
 
 /// Why an expression could not be compiled.
@@ -45,10 +48,7 @@ impl Expr {
         env()
             .parser()
             .parse(source)
-            .map(|expression| Expr {
-                source: source.to_string(),
-                expression,
-            })
+            .map(|expression| Expr::new(source, expression))
             .map_err(|e| CompileError {
                 text: source.to_string(),
                 message: e
@@ -68,12 +68,29 @@ impl Expr {
     /// parser, for the same error as anywhere else.
     pub fn compile_builtin(source: &str) -> Result<Expr, CompileError> {
         match PrattParser::default().parse(source) {
-            Ok(expression) => Ok(Expr {
-                source: source.to_string(),
-                expression,
-            }),
+            Ok(expression) => Ok(Expr::new(source, expression)),
             Err(_) => Expr::compile(source),
         }
+    }
+
+    fn new(source: &str, expression: Expression) -> Expr {
+        Expr {
+            source: source.to_string(),
+            expression,
+            fast: OnceLock::new(),
+        }
+    }
+
+    /// Whether the expression surely holds over `vars`, by [`fast`]'s direct evaluation:
+    /// `false` when it does not, or when only the interpreter can tell.
+    pub fn holds(&self, vars: &fast::Vars<'_>) -> bool {
+        self.decide(vars) == Some(true)
+    }
+
+    /// The boolean [`fast`] evaluates the expression to, when it can tell.
+    pub fn decide(&self, vars: &fast::Vars<'_>) -> Option<bool> {
+        let node = self.fast.get_or_init(|| fast::compile(&self.expression));
+        fast::decide(node.as_ref()?, vars)
     }
 
     /// The variables and functions the expression refers to.
@@ -255,82 +272,48 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `is_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)` and
-/// `same_identity(a, b)`.
+/// `same_identity(a, b)`. Each is a [`Scope`] method, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
-    let _ = ctx.add_function(
-        "days_since",
-        move |d: Arc<String>| -> Result<i64, ExecutionError> {
-            Ok(days_between(parse_date("days_since", &d)?, s.today))
-        },
-    );
+    let _ = ctx.add_function("days_since", move |d: Arc<String>| s.days_since(&d));
     let s = scope.clone();
-    let _ = ctx.add_function(
-        "days_until",
-        move |d: Arc<String>| -> Result<i64, ExecutionError> {
-            Ok(days_between(s.today, parse_date("days_until", &d)?))
-        },
-    );
-    let _ = ctx.add_function("seconds", |d: Arc<String>| parse_duration("seconds", &d));
-    let _ = ctx.add_function("minutes", |d: Arc<String>| -> Result<i64, ExecutionError> {
-        Ok(parse_duration("minutes", &d)? / 60)
-    });
-    let _ = ctx.add_function("is_url", |u: Arc<String>| {
-        crate::manifest::is_url(&u) && !u.chars().any(char::is_whitespace)
-    });
+    let _ = ctx.add_function("days_until", move |d: Arc<String>| s.days_until(&d));
+    let _ = ctx.add_function("seconds", |d: Arc<String>| seconds(&d));
+    let _ = ctx.add_function("minutes", |d: Arc<String>| minutes(&d));
+    let _ = ctx.add_function("is_url", |u: Arc<String>| is_url(&u));
     let s = scope.clone();
     // Straight to the interpreter's values: through `Value` every call would build each
     // runbook's facts map twice.
     let _ = ctx.add_function("file", move |p: Arc<String>| {
         let val = match s.files.get(p.as_str()) {
             Some(facts) => convert::to_val(facts),
-            None => convert::to_val(&file_facts(&s, &p)),
+            None => convert::to_val(&file_facts(&p)),
         };
         convert::Owned(val)
     });
     let s = scope.clone();
-    let _ = ctx.add_function(
-        "has_heading",
-        move |p: Arc<String>, text: Arc<String>| -> bool {
-            let needle = text.to_lowercase();
-            headings(&s, &p)
-                .iter()
-                .any(|h| h.to_lowercase().contains(&needle))
-        },
-    );
-    let s = scope.clone();
-    let _ = ctx.add_function("steps", move |p: Arc<String>| {
-        markdown_count(&s, &p, "steps")
+    let _ = ctx.add_function("has_heading", move |p: Arc<String>, text: Arc<String>| {
+        s.has_heading(&p, &text)
     });
     let s = scope.clone();
+    let _ = ctx.add_function("steps", move |p: Arc<String>| s.markdown_count(&p, "steps"));
+    let s = scope.clone();
     let _ = ctx.add_function("raw_steps", move |p: Arc<String>| {
-        markdown_count(&s, &p, "raw_steps")
+        s.markdown_count(&p, "raw_steps")
     });
     let _ = ctx.add_function("identity", |h: Arc<String>| crate::identity::normalize(&h));
     let _ = ctx.add_function("same_identity", |a: Arc<String>, b: Arc<String>| {
         crate::identity::same(&a, &b)
     });
     let s = scope.clone();
-    let _ = ctx.add_function("words", move |p: Arc<String>| {
-        markdown_count(&s, &p, "words")
-    });
+    let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));
     let s = scope.clone();
     let _ = ctx.add_function(
         "dashboard_mentions",
         move |p: Arc<String>, signal: Arc<String>| -> Result<Value, ExecutionError> {
-            let d = s.dashboards.get(p.as_str()).ok_or_else(|| {
-                fail(
-                    "dashboard_mentions",
-                    format!("`{p}` is not a readable dashboard"),
-                )
-            })?;
-            if !d.ok {
-                let problem = d.problem.clone().unwrap_or_default();
-                return Err(fail("dashboard_mentions", format!("`{p}`: {problem}")));
-            }
-            let titles = crate::evidence::dashboards::panels_for(d, &signal);
-            let list = titles
+            let list = s
+                .dashboard_mentions(&p, &signal)?
                 .into_iter()
                 .map(|t| Value::String(Arc::new(t)))
                 .collect();
@@ -338,105 +321,145 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         },
     );
     let s = scope.clone();
-    let _ = ctx.add_function(
-        "is_ancestor",
-        move |r: Arc<String>| -> Result<bool, ExecutionError> {
-            let Some(repo) = s.repo.as_ref().filter(|r| r.facts.repository) else {
-                return Err(fail(
-                    "is_ancestor",
-                    "git facts are unknown: not a git repository",
-                ));
-            };
-            let facts = repo.known_good(&r);
-            if !facts.resolves && repo.facts.shallow {
-                return Err(fail("is_ancestor", facts.problem.unwrap_or_default()));
-            }
-            Ok(facts.ancestor)
-        },
-    );
+    let _ = ctx.add_function("is_ancestor", move |r: Arc<String>| s.is_ancestor(&r));
     let s = scope.clone();
     let _ = ctx.add_function(
         "known_good",
         move |r: Arc<String>| -> Result<Value, ExecutionError> {
-            // Without a repository only the name's text is judged (`HEAD~1` fails anywhere);
-            // what needs history holds.
-            let facts = match s.repo.as_ref() {
-                Some(repo) => repo.known_good(&r),
-                None => crate::evidence::git::unknown_repo_facts(&r),
-            };
-            if !facts.known {
-                return Err(fail("known_good", facts.problem.unwrap_or_default()));
-            }
-            Ok(from_json(
-                &serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null),
-            ))
+            Ok(from_json(&s.known_good(&r)?))
         },
     );
     let s = scope;
-    let _ = ctx.add_function(
-        "file_age_days",
-        move |p: Arc<String>| -> Result<i64, ExecutionError> {
-            // The history walk runs here, on first use, not for every manifest.
-            let repo = s.repo.as_ref().filter(|r| r.facts.repository);
-            let repo_path = s
-                .files
-                .get(p.as_str())
-                .filter(|f| f.get("git").is_some())
-                .and_then(|f| f.get("repo_path"))
-                .and_then(serde_json::Value::as_str);
-            let (Some(repo), Some(repo_path)) = (repo, repo_path) else {
-                let why = match repo {
-                    None => "not a git repository",
-                    Some(r) => r
-                        .files_problem()
-                        .unwrap_or("the manifest does not reference it"),
-                };
-                let msg = format!("git facts about `{p}` are unknown ({why})");
-                return Err(fail("file_age_days", msg));
-            };
-            let git = repo.files(&[repo_path.to_string()]);
-            match git.get(repo_path).and_then(|g| g.last_commit_unix) {
-                Some(t) => Ok((s.now_unix - t).div_euclid(86_400)),
-                None => {
-                    let msg = format!(
-                        "`{p}` has no commit in the history (untracked, or a shallow clone)"
-                    );
-                    Err(fail("file_age_days", msg))
-                }
-            }
-        },
-    );
+    let _ = ctx.add_function("file_age_days", move |p: Arc<String>| s.file_age_days(&p));
     ctx
 }
 
-fn file_facts(scope: &Scope, path: &str) -> serde_json::Value {
-    scope.files.get(path).cloned().unwrap_or_else(|| {
-        serde_json::json!({"exists": false, "problem": format!("`{path}` is not referenced by the manifest")})
-    })
+fn seconds(d: &str) -> Result<i64, ExecutionError> {
+    parse_duration("seconds", d)
 }
 
-fn markdown_count(scope: &Scope, path: &str, what: &str) -> i64 {
-    scope
-        .files
-        .get(path)
-        .and_then(|f| f.get("markdown"))
-        .and_then(|m| m.get(what))
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(0)
+fn minutes(d: &str) -> Result<i64, ExecutionError> {
+    Ok(parse_duration("minutes", d)? / 60)
 }
 
-fn headings(scope: &Scope, path: &str) -> Vec<String> {
-    scope
-        .files
-        .get(path)
-        .and_then(|f| f.pointer("/markdown/headings"))
-        .and_then(serde_json::Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|h| h.as_str().map(str::to_string))
-                .collect()
-        })
-        .unwrap_or_default()
+fn is_url(u: &str) -> bool {
+    crate::manifest::is_url(u) && !u.chars().any(char::is_whitespace)
+}
+
+/// The functions of rules that read the scope.
+impl Scope {
+    fn days_since(&self, d: &str) -> Result<i64, ExecutionError> {
+        Ok(days_between(parse_date("days_since", d)?, self.today))
+    }
+
+    fn days_until(&self, d: &str) -> Result<i64, ExecutionError> {
+        Ok(days_between(self.today, parse_date("days_until", d)?))
+    }
+
+    fn has_heading(&self, path: &str, text: &str) -> bool {
+        let needle = text.to_lowercase();
+        self.headings(path)
+            .iter()
+            .any(|h| h.to_lowercase().contains(&needle))
+    }
+
+    fn dashboard_mentions(&self, p: &str, signal: &str) -> Result<Vec<String>, ExecutionError> {
+        let d = self.dashboards.get(p).ok_or_else(|| {
+            fail(
+                "dashboard_mentions",
+                format!("`{p}` is not a readable dashboard"),
+            )
+        })?;
+        if !d.ok {
+            let problem = d.problem.clone().unwrap_or_default();
+            return Err(fail("dashboard_mentions", format!("`{p}`: {problem}")));
+        }
+        Ok(crate::evidence::dashboards::panels_for(d, signal))
+    }
+
+    fn is_ancestor(&self, r: &str) -> Result<bool, ExecutionError> {
+        let Some(repo) = self.repo.as_ref().filter(|r| r.facts.repository) else {
+            return Err(fail(
+                "is_ancestor",
+                "git facts are unknown: not a git repository",
+            ));
+        };
+        let facts = repo.known_good(r);
+        if !facts.resolves && repo.facts.shallow {
+            return Err(fail("is_ancestor", facts.problem.unwrap_or_default()));
+        }
+        Ok(facts.ancestor)
+    }
+
+    fn known_good(&self, r: &str) -> Result<serde_json::Value, ExecutionError> {
+        // Without a repository only the name's text is judged (`HEAD~1` fails anywhere);
+        // what needs history holds.
+        let facts = match self.repo.as_ref() {
+            Some(repo) => repo.known_good(r),
+            None => crate::evidence::git::unknown_repo_facts(r),
+        };
+        if !facts.known {
+            return Err(fail("known_good", facts.problem.unwrap_or_default()));
+        }
+        Ok(serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null))
+    }
+
+    fn file_age_days(&self, p: &str) -> Result<i64, ExecutionError> {
+        // The history walk runs here, on first use, not for every manifest.
+        let repo = self.repo.as_ref().filter(|r| r.facts.repository);
+        let repo_path = self
+            .files
+            .get(p)
+            .filter(|f| f.get("git").is_some())
+            .and_then(|f| f.get("repo_path"))
+            .and_then(serde_json::Value::as_str);
+        let (Some(repo), Some(repo_path)) = (repo, repo_path) else {
+            let why = match repo {
+                None => "not a git repository",
+                Some(r) => r
+                    .files_problem()
+                    .unwrap_or("the manifest does not reference it"),
+            };
+            let msg = format!("git facts about `{p}` are unknown ({why})");
+            return Err(fail("file_age_days", msg));
+        };
+        let git = repo.files(&[repo_path.to_string()]);
+        match git.get(repo_path).and_then(|g| g.last_commit_unix) {
+            Some(t) => Ok((self.now_unix - t).div_euclid(86_400)),
+            None => {
+                let msg =
+                    format!("`{p}` has no commit in the history (untracked, or a shallow clone)");
+                Err(fail("file_age_days", msg))
+            }
+        }
+    }
+
+    fn markdown_count(&self, path: &str, what: &str) -> i64 {
+        self.files
+            .get(path)
+            .and_then(|f| f.get("markdown"))
+            .and_then(|m| m.get(what))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    }
+
+    fn headings(&self, path: &str) -> Vec<String> {
+        self.files
+            .get(path)
+            .and_then(|f| f.pointer("/markdown/headings"))
+            .and_then(serde_json::Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|h| h.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// What `file()` answers for a path the manifest does not reference.
+fn file_facts(path: &str) -> serde_json::Value {
+    serde_json::json!({"exists": false, "problem": format!("`{path}` is not referenced by the manifest")})
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ fn shipped(which: Which) -> Vec<String> {
 }
 
 /// The repository's own manifest and every example's.
-fn manifests() -> Vec<String> {
+pub(crate) fn manifests() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = vec!["readiness.yaml".to_string()];
     let mut walk = vec![root.join("examples")];
@@ -46,7 +46,7 @@ fn manifests() -> Vec<String> {
     out
 }
 
-fn to_json(rel: &str) -> Value {
+pub(crate) fn to_json(rel: &str) -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(rel);
     let text = std::fs::read_to_string(&path).unwrap();
     let src = SourceFile::new(&path, rel.to_string(), text);
@@ -55,7 +55,7 @@ fn to_json(rel: &str) -> Value {
 
 /// Single-point edits of `doc`: at each node, a value of each other type, a long string, a
 /// string that is no date, an unknown key and each key removed.
-fn mutations(doc: &Value) -> Vec<Value> {
+pub(crate) fn mutations(doc: &Value) -> Vec<Value> {
     let mut out = Vec::new();
     mutate(doc, &mut |edit| out.push(edit(doc.clone())));
     out

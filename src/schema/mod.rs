@@ -491,4 +491,4 @@ mod tests {
 }
 
 #[cfg(test)]
-mod agreement;
+pub(crate) mod agreement;

@@ -1,0 +1,140 @@
+//! The direct evaluator (`expr::fast`) against CEL's interpreter on every rule of the built-in
+//! checklists and this repository's own: over every shipped manifest, with its real evidence,
+//! and every single-point mutation of it (each other JSON type at every node, keys removed and
+//! added, items removed and repeated), wherever the direct evaluator answers it must answer
+//! what the interpreter does. A rule it wrongly found true would pass a manifest that is not
+//! ready.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::eval::{Env, pointer};
+use super::{Checklist, Rule, builtins};
+use crate::evidence::{self, paths::Base};
+use crate::expr::Scope;
+use crate::expr::fast::Key;
+
+#[derive(Default, Debug)]
+struct Tally {
+    evaluations: usize,
+    answered: usize,
+    /// Evaluations the interpreter finds true that the direct evaluator does not answer.
+    true_unanswered: Vec<String>,
+}
+
+fn compare(rule: &Rule, env: &Env, element: Option<(&Value, Key<'_>)>, tally: &mut Tally) {
+    let fast = rule.expr.decide(&env.vars(element));
+    let mut cel = env.cel().new_inner_scope();
+    if let Some((it, key)) = element {
+        cel.add_variable_as_val("it", crate::expr::convert::to_val(it));
+        match key {
+            Key::Index(i) => cel.add_variable_from_value("key", i),
+            Key::Name(k) => cel.add_variable_from_value("key", k),
+        }
+    }
+    let interpreted = rule.expr.eval_bool(&cel);
+    tally.evaluations += 1;
+    if let Some(answer) = fast {
+        tally.answered += 1;
+        assert_eq!(
+            interpreted,
+            Ok(answer),
+            "`{}` on {:?}: the direct evaluator says {answer}",
+            rule.expr.source,
+            element.map(|e| e.0),
+        );
+    } else if interpreted == Ok(true) {
+        tally.true_unanswered.push(rule.expr.source.clone());
+    }
+}
+
+fn compare_all(checklists: &[Arc<Checklist>], env: &Env, view: &Value, tally: &mut Tally) {
+    for c in checklists {
+        for rule in c.items.iter().flat_map(|i| &i.rules) {
+            let Some(each) = &rule.each else {
+                compare(rule, env, None, tally);
+                continue;
+            };
+            match view.pointer(&pointer(each)) {
+                Some(Value::Array(items)) => {
+                    for (i, it) in items.iter().enumerate() {
+                        compare(rule, env, Some((it, Key::Index(i as i64))), tally);
+                    }
+                }
+                Some(Value::Object(items)) => {
+                    for (k, it) in items {
+                        compare(rule, env, Some((it, Key::Name(k))), tally);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+#[test]
+fn the_direct_evaluator_answers_every_rule_as_the_interpreter_does() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let loader = super::Loader::default();
+    let mut checklists = builtins().to_vec();
+    let own = loader.load(&root.join(".launchgate/release-checklist.yaml"));
+    checklists.push(own.as_ref().as_ref().unwrap().clone());
+    let now = jiff::Timestamp::from_second(1_795_608_000).unwrap(); // 2026-11-25
+    let (mut originals, mut mutated) = (Tally::default(), Tally::default());
+    for rel in crate::schema::agreement::manifests() {
+        let path = root.join(&rel);
+        let json = crate::schema::agreement::to_json(&rel);
+        let base = Base::for_manifest(&loader.dirs, &path).unwrap();
+        let refs = crate::manifest::referenced_paths(&json);
+        let cx = evidence::Context {
+            manifest: &path,
+            doc: &json,
+            now_unix: now.as_second(),
+        };
+        let facts = evidence::collect_all(&base, &refs, &cx);
+        let (files, evidence_doc) = facts.for_rules();
+        let scope = Arc::new(Scope {
+            today: now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date(),
+            files,
+            dashboards: facts.dashboards.clone(),
+            repo: Some(evidence::git::open(&base.root)),
+            now_unix: now.as_second(),
+        });
+        let stage = json
+            .pointer("/service/stage")
+            .and_then(Value::as_str)
+            .unwrap_or("prod");
+        let view = crate::check::rule_view(&json);
+        let env = Env::new(scope.clone(), &view, &evidence_doc, stage);
+        compare_all(&checklists, &env, &view, &mut originals);
+        let tallies: Vec<Tally> = crate::schema::agreement::mutations(&json)
+            .par_iter()
+            .map(|variant| {
+                let view = crate::check::rule_view(variant);
+                let env = Env::new(scope.clone(), &view, &evidence_doc, stage);
+                let mut tally = Tally::default();
+                compare_all(&checklists, &env, &view, &mut tally);
+                tally
+            })
+            .collect();
+        for t in tallies {
+            mutated.evaluations += t.evaluations;
+            mutated.answered += t.answered;
+            mutated.true_unanswered.extend(t.true_unanswered);
+        }
+    }
+    eprintln!("shipped manifests: {originals:?}");
+    eprintln!(
+        "mutations: {} evaluations, {} answered, {} true left to the interpreter",
+        mutated.evaluations,
+        mutated.answered,
+        mutated.true_unanswered.len()
+    );
+    // Every rule that holds on a shipped manifest is decided without the interpreter: the
+    // direct evaluator covers what the built-in rules use.
+    assert!(originals.evaluations > 1000, "{originals:?}");
+    assert_eq!(originals.true_unanswered, Vec::<String>::new());
+}
