@@ -343,15 +343,19 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
     };
     let json = doc.to_json();
+    // Where the manifest's repository is; an error is reported once the manifest is known
+    // valid, after its schema findings.
+    let base = policy
+        .as_ref()
+        .map(|_| Base::for_manifest(&loader.dirs, path));
     // `known_good`'s ancestry walk, the longest step of a one-manifest check once the
     // repository is open, starts on another core while this one validates (computed once per
     // reference; `collect_all` waits for it). Wasted, on another core, if the schema fails.
-    if policy.is_some()
+    if let Some(Ok(base)) = &base
         && let Some(Value::String(reference)) = json.pointer("/rollback/known_good")
-        && let Ok(base) = Base::for_manifest(&loader.dirs, path)
     {
-        let reference = reference.clone();
-        rayon::spawn(move || _ = evidence::git::open(&base.root).known_good(&reference));
+        let (root, reference) = (base.root.clone(), reference.clone());
+        rayon::spawn(move || _ = evidence::git::open(&root).known_good(&reference));
     }
     let violations = Schema::get(Which::Manifest).validate(&doc, &json);
     if !violations.is_empty() {
@@ -384,10 +388,12 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         .pointer("/owners/team")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let base = Base::for_manifest(&loader.dirs, path).map_err(|e| Error::Io {
-        path: src.display.clone(),
-        reason: e.to_string(),
-    })?;
+    let base = base
+        .unwrap_or_else(|| Base::for_manifest(&loader.dirs, path))
+        .map_err(|e| Error::Io {
+            path: src.display.clone(),
+            reason: e.to_string(),
+        })?;
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);

@@ -162,6 +162,14 @@ fn answers_what_it_knows_as_the_interpreter_does() {
         ),
         ("'a' in ['a', 'b']", true),
         ("'sev1' >= 'sev2' || 'sev1' < 'sev2'", true),
+        (
+            "1 <= 1 && 1 >= 1 && !(1 < 1) && !(1 > 1) && 1 == 1 && !(1 != 1)",
+            true,
+        ),
+        (
+            "'a' <= 'a' && 'a' >= 'a' && !('a' < 'a') && 2.5 <= 2.5 && -0.0 == 0.0",
+            true,
+        ),
         ("stage == 'prod' ? true : false", true),
         ("1 + 2 == 3 && 5 - 7 == -2 && -(3) == -3", true),
         ("'a' + 'b' == 'ab'", true),
@@ -250,4 +258,227 @@ fn each_elements_bind_it_and_key() {
     let (fast, cel) = both("it == 1", None);
     assert_eq!(fast, None);
     assert!(cel.is_err());
+}
+
+/// Random expressions from a grammar of what rules are made of (and some of what the direct
+/// evaluator does not know), over the fixture with and without an element: wherever the
+/// direct evaluator answers, the interpreter gives the same boolean.
+mod random {
+    use proptest::prelude::*;
+
+    use super::{Key, both, manifest};
+
+    fn pick(options: &[&'static str]) -> BoxedStrategy<String> {
+        prop::sample::select(options.to_vec())
+            .prop_map(str::to_string)
+            .boxed()
+    }
+
+    /// Integers, with what overflows, mixed numeric types, and names unbound here.
+    fn int(depth: u32) -> BoxedStrategy<String> {
+        let leaf = pick(&[
+            "0",
+            "1",
+            "-1",
+            "2",
+            "9223372036854775807",
+            "-9223372036854775808",
+            "1u",
+            "18446744073709551615u",
+            "2.5",
+            "manifest.rollback.max_minutes",
+            "manifest.rollback.max",
+            "manifest.rollback.big",
+            "manifest.rollback.ratio",
+            "manifest.owners.escalation[0].level",
+            "it.level",
+            "key",
+            "x",
+            "x.level",
+            "manifest.rollback.none",
+            "manifest.nope",
+        ]);
+        if depth == 0 {
+            return leaf;
+        }
+        let d = depth - 1;
+        prop_oneof![
+            3 => leaf,
+            1 => (int(d), pick(&["+", "-"]), int(d)).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            1 => int(d).prop_map(|a| format!("-({a})")),
+            1 => list(d).prop_map(|l| format!("size({l})")),
+            1 => string(d).prop_map(|a| format!("size({a})")),
+            1 => (pick(&["seconds", "minutes", "days_since", "days_until", "steps", "words"]), string(d))
+                .prop_map(|(f, a)| format!("{f}({a})")),
+            1 => (boolean(d), int(d), int(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            1 => (list(d), int(d)).prop_map(|(l, i)| format!("{l}[{i}]")),
+        ]
+        .boxed()
+    }
+
+    fn string(depth: u32) -> BoxedStrategy<String> {
+        let leaf = pick(&[
+            "''",
+            "'a'",
+            "'sev1'",
+            "'sev2'",
+            "'héllo'",
+            "'@alice'",
+            "'@Alice '",
+            "'r.md'",
+            "'nope.md'",
+            "'5m'",
+            "'1h'",
+            "'2026-11-02'",
+            "'2026-02-30'",
+            "'engineering'",
+            "'review'",
+            "manifest.owners.primary",
+            "manifest.owners.team",
+            "manifest.uni",
+            "manifest.owners.escalation[1].after",
+            "manifest.signoffs[0].role",
+            "stage",
+            "it",
+            "it.after",
+            "key",
+            "x",
+            "x.role",
+            "x.by",
+            "manifest.runbooks.rollback.path",
+        ]);
+        if depth == 0 {
+            return leaf;
+        }
+        let d = depth - 1;
+        prop_oneof![
+            3 => leaf,
+            1 => (string(d), string(d)).prop_map(|(a, b)| format!("({a} + {b})")),
+            1 => string(d).prop_map(|a| format!("identity({a})")),
+            1 => (boolean(d), string(d), string(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            1 => (map(d), string(d)).prop_map(|(m, k)| format!("{m}[{k}]")),
+        ]
+        .boxed()
+    }
+
+    fn map(depth: u32) -> BoxedStrategy<String> {
+        let leaf = pick(&[
+            "manifest",
+            "manifest.owners",
+            "manifest.owners.response_sla",
+            "manifest.runbooks",
+            "evidence.alerts.rules",
+            "file('r.md')",
+            "file('nope.md')",
+            "it",
+            "x",
+            "{}",
+            "{'a': 1}",
+            "known_good('HEAD~1')",
+        ]);
+        if depth == 0 {
+            return leaf;
+        }
+        let d = depth - 1;
+        prop_oneof![
+            3 => leaf,
+            1 => string(d).prop_map(|p| format!("file({p})")),
+            1 => (list(d), int(d)).prop_map(|(l, i)| format!("{l}[{i}]")),
+        ]
+        .boxed()
+    }
+
+    fn list(depth: u32) -> BoxedStrategy<String> {
+        let leaf = pick(&[
+            "[]",
+            "[1, 2, 3]",
+            "['a', 'b']",
+            "[1, 'a']",
+            "[1, 2.5]",
+            "manifest.signoffs",
+            "manifest.tags",
+            "manifest.owners.escalation",
+            "file('r.md').markdown.headings",
+            "['sev1', 'sev2', 'sev3', 'sev4']",
+            "x",
+        ]);
+        if depth == 0 {
+            return leaf;
+        }
+        let d = depth - 1;
+        prop_oneof![
+            3 => leaf,
+            1 => (list(d), list(d)).prop_map(|(a, b)| format!("({a} + {b})")),
+            1 => (list(d), pick(&["map"]), int(d)).prop_map(|(l, m, e)| format!("{l}.{m}(x, {e})")),
+            1 => (list(d), boolean(d)).prop_map(|(l, b)| format!("{l}.filter(x, {b})")),
+            1 => prop::collection::vec(int(d), 0..3).prop_map(|l| format!("[{}]", l.join(", "))),
+            1 => prop::collection::vec(string(d), 0..3).prop_map(|l| format!("[{}]", l.join(", "))),
+        ]
+        .boxed()
+    }
+
+    fn boolean(depth: u32) -> BoxedStrategy<String> {
+        let leaf = pick(&[
+            "true",
+            "false",
+            "has(manifest.owners)",
+            "has(manifest.backup)",
+            "has(manifest.rollback.none)",
+            "has(it.level)",
+            "has(x.role)",
+            "file('r.md').exists",
+            "manifest.rollback.none == null",
+            "x",
+        ]);
+        if depth == 0 {
+            return leaf;
+        }
+        let d = depth - 1;
+        let compare = pick(&["==", "!=", "<", "<=", ">", ">="]);
+        prop_oneof![
+            2 => leaf,
+            1 => (boolean(d), pick(&["&&", "||", "==", "!="]), boolean(d))
+                .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            1 => boolean(d).prop_map(|a| format!("!({a})")),
+            1 => (int(d), compare.clone(), int(d)).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            1 => (string(d), compare.clone(), string(d)).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            // Equal operands, where `<` and `<=` differ.
+            1 => (int(d), compare.clone()).prop_map(|(a, op)| format!("({a} {op} {a})")),
+            1 => (string(d), compare).prop_map(|(a, op)| format!("({a} {op} {a})")),
+            1 => (string(d), map(d)).prop_map(|(k, m)| format!("({k} in {m})")),
+            1 => (int(d), list(d)).prop_map(|(k, l)| format!("({k} in {l})")),
+            1 => (string(d), list(d)).prop_map(|(k, l)| format!("({k} in {l})")),
+            1 => (map(d), pick(&["exists", "owners", "level", "sev1", "rollback"]))
+                .prop_map(|(m, f)| format!("has({m}.{f})")),
+            1 => (list(d), pick(&["all", "exists", "exists_one"]), boolean(d))
+                .prop_map(|(l, m, b)| format!("{l}.{m}(x, {b})")),
+            1 => (string(d), pick(&["startsWith", "endsWith", "contains"]), string(d))
+                .prop_map(|(a, f, b)| format!("{a}.{f}({b})")),
+            1 => (pick(&["same_identity", "has_heading"]), string(d), string(d))
+                .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
+            1 => string(d).prop_map(|a| format!("is_url({a})")),
+            1 => (map(d), pick(&["exists", "immutable"])).prop_map(|(m, f)| format!("{m}.{f}")),
+            1 => (boolean(d), boolean(d), boolean(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+        ]
+        .boxed()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3000, failure_persistence: None, ..ProptestConfig::default() })]
+        #[test]
+        fn random_expressions_agree(src in boolean(3)) {
+            if crate::expr::Expr::compile(&src).is_err() {
+                return Ok(());
+            }
+            let m = manifest();
+            let escalation = &m["owners"]["escalation"][1];
+            let sla = &m["owners"]["response_sla"]["sev2"];
+            for element in [None, Some((escalation, Key::Index(1))), Some((sla, Key::Name("sev2")))] {
+                let (fast, cel) = both(&src, element);
+                if let Some(answer) = fast {
+                    prop_assert_eq!(cel, Ok(answer), "{}", src);
+                }
+            }
+        }
+    }
 }
