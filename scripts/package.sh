@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packages a built launchgate as a release archive, or writes the release's SHA256SUMS.
-# The release workflow and the Action's tests (tests/action.rs) both call this one script, so
+# The release workflow and the Action's tests (tests/action/) both call this one script, so
 # the archives the tests install are laid out exactly like the published ones.
 #
 #   scripts/package.sh TARGET VERSION OUTDIR
