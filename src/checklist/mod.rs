@@ -27,6 +27,14 @@ pub const BUILTIN: [(&str, &str); 2] = [
     ("launch", include_str!("../../checklists/launch.yaml")),
 ];
 
+/// The built-in checklists as JSON, in [`BUILTIN`]'s order: `build.rs` converts
+/// `checklists/*.yaml` when launchgate is built, because parsing their YAML was two thirds of
+/// compiling them, on every run's start-up. `builtin_json_is_the_yaml` holds the two alike.
+const BUILTIN_JSON: [&str; 2] = [
+    include_str!(concat!(env!("OUT_DIR"), "/checklists/production.json")),
+    include_str!(concat!(env!("OUT_DIR"), "/checklists/launch.json")),
+];
+
 /// A loaded, compiled checklist.
 #[derive(Debug)]
 pub struct Checklist {
@@ -172,11 +180,6 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     // messages to compile when first shown, off every run's start-up.
     let builtin = origin == "built-in";
     let trusted = builtin && !cfg!(debug_assertions);
-    let compile: fn(&str) -> Result<Expr, CompileError> = if builtin {
-        Expr::compile_builtin
-    } else {
-        Expr::compile
-    };
     if !trusted
         && let Some(v) = Schema::get(Which::Checklist)
             .validate(&root, &json)
@@ -187,12 +190,35 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     }
     let raw: RawChecklist =
         serde_json::from_value(json).map_err(|e| invalid(root.span, e.to_string(), None))?;
+    build(raw, &src, origin, &|route| root.locate(route).span)
+}
+
+/// Compiles a checklist read as `raw` from `src`; `locate` gives the span of a route in it.
+fn build(
+    raw: RawChecklist,
+    src: &Arc<SourceFile>,
+    origin: &str,
+    locate: &dyn Fn(&Route) -> Span,
+) -> Result<Checklist, ChecklistError> {
+    let invalid = |span: Span, message: String, help: Option<String>| ChecklistError::Invalid {
+        src: src.clone(),
+        span,
+        message,
+        help,
+    };
+    let builtin = origin == "built-in";
+    let trusted = builtin && !cfg!(debug_assertions);
+    let compile: fn(&str) -> Result<Expr, CompileError> = if builtin {
+        Expr::compile_builtin
+    } else {
+        Expr::compile
+    };
     let mut seen = BTreeSet::new();
     let mut items = Vec::new();
     for (i, it) in raw.items.into_iter().enumerate() {
         let item_route = Route::root().key("items").index(i);
         if !seen.insert(it.id.clone()) {
-            let span = root.locate(&item_route.key("id")).span;
+            let span = locate(&item_route.key("id"));
             return Err(invalid(
                 span,
                 format!("item id `{}` is used twice", it.id),
@@ -203,7 +229,7 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
         for (j, r) in it.require.into_iter().enumerate() {
             let rule_route = item_route.key("require").index(j);
             let compile_err = |field: &str, e: CompileError| {
-                invalid(root.locate(&rule_route.key(field)).span, e.to_string(), Some(
+                invalid(locate(&rule_route.key(field)), e.to_string(), Some(
                     "rules are CEL expressions; see the README's checklist section for variables and functions".into(),
                 ))
             };
@@ -214,7 +240,7 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
                     None => Ok(None),
                     Some(t) => Route::parse(&t).map(Some).ok_or_else(|| {
                         invalid(
-                            root.locate(&rule_route.key(field)).span,
+                            locate(&rule_route.key(field)),
                             format!("`{t}` is not a manifest path such as `rollback.last_tested` or `risks[0].owner`"),
                             None,
                         )
@@ -306,7 +332,12 @@ fn compiled(i: usize) -> Arc<Checklist> {
                 format!("checklists/{name}.yaml"),
                 text.to_string(),
             );
-            match parse(src, "built-in") {
+            let compiled = serde_json::from_str(BUILTIN_JSON[i])
+                .map_err(|e| e.to_string())
+                .and_then(|raw| {
+                    build(raw, &src, "built-in", &|_| Span::default()).map_err(|e| e.to_string())
+                });
+            match compiled {
                 Ok(c) => Arc::new(c),
                 Err(e) => panic!("built-in checklist {name} is invalid: {e}"),
             }
@@ -408,6 +439,18 @@ mod tests {
         assert!(builtin("launch").is_some());
         for c in builtins() {
             assert!(!c.items.is_empty());
+        }
+    }
+
+    /// What `build.rs` wrote for each built-in checklist is what launchgate's own YAML loader
+    /// reads from its file.
+    #[test]
+    fn builtin_json_is_the_yaml() {
+        for ((name, text), json) in BUILTIN.iter().zip(BUILTIN_JSON) {
+            let src = SourceFile::new(Path::new(name), name.to_string(), text.to_string());
+            let root = yaml::parse(&src, &Limits::default()).unwrap();
+            let built: serde_json::Value = serde_json::from_str(json).unwrap();
+            assert_eq!(built, root.to_json(), "{name}");
         }
     }
 
