@@ -310,7 +310,7 @@ pub fn builtins() -> &'static [Arc<Checklist>] {
 
 /// Starts compiling the built-in checklists, one per core, while the manifest is read, parsed
 /// and its evidence gathered (loading them was 6 M of a one-manifest run's 30 M instructions,
-/// two thirds of it parsing their YAML, which [`BUILTIN_JSON`] now spares).
+/// two thirds of it parsing their YAML, which `BUILTIN_JSON` now spares).
 pub fn precompile() {
     for i in 0..BUILTIN.len() {
         rayon::spawn(move || {
