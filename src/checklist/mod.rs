@@ -166,12 +166,7 @@ struct RawRule {
 
 /// Parses, validates and compiles a checklist file's text.
 pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistError> {
-    let invalid = |span: Span, message: String, help: Option<String>| ChecklistError::Invalid {
-        src: src.clone(),
-        span,
-        message,
-        help,
-    };
+    let invalid = |span, message, help| invalid(&src, span, message, help);
     let root = yaml::parse(&src, &Limits::default())
         .map_err(|e| invalid(e.span(), e.to_string(), Some(e.help())))?;
     let json = root.to_json();
@@ -193,6 +188,21 @@ pub fn parse(src: Arc<SourceFile>, origin: &str) -> Result<Checklist, ChecklistE
     build(raw, &src, origin, &|route| root.locate(route).span)
 }
 
+/// The error of a checklist that is not valid, at `span` in `src`.
+fn invalid(
+    src: &Arc<SourceFile>,
+    span: Span,
+    message: String,
+    help: Option<String>,
+) -> ChecklistError {
+    ChecklistError::Invalid {
+        src: src.clone(),
+        span,
+        message,
+        help,
+    }
+}
+
 /// Compiles a checklist read as `raw` from `src`; `locate` gives the span of a route in it.
 fn build(
     raw: RawChecklist,
@@ -200,12 +210,7 @@ fn build(
     origin: &str,
     locate: &dyn Fn(&Route) -> Span,
 ) -> Result<Checklist, ChecklistError> {
-    let invalid = |span: Span, message: String, help: Option<String>| ChecklistError::Invalid {
-        src: src.clone(),
-        span,
-        message,
-        help,
-    };
+    let invalid = |span, message, help| invalid(src, span, message, help);
     let builtin = origin == "built-in";
     let trusted = builtin && !cfg!(debug_assertions);
     let compile: fn(&str) -> Result<Expr, CompileError> = if builtin {
