@@ -11,7 +11,7 @@ use std::sync::Arc;
 use rayon::prelude::*;
 use serde_json::Value;
 
-use super::eval::{Env, pointer};
+use super::eval::{Env, elements};
 use super::{Checklist, Rule, builtins};
 use crate::evidence::{self, paths::Base};
 use crate::expr::Scope;
@@ -27,15 +27,10 @@ struct Tally {
 
 fn compare(rule: &Rule, env: &Env, element: Option<(&Value, Key<'_>)>, tally: &mut Tally) {
     let fast = rule.expr.decide(&env.vars(element));
-    let mut cel = env.cel().new_inner_scope();
-    if let Some((it, key)) = element {
-        cel.add_variable_as_val("it", crate::expr::convert::to_val(it));
-        match key {
-            Key::Index(i) => cel.add_variable_from_value("key", i),
-            Key::Name(k) => cel.add_variable_from_value("key", k),
-        }
-    }
-    let interpreted = rule.expr.eval_bool(&cel);
+    let interpreted = match element {
+        Some((it, key)) => rule.expr.eval_bool(&env.element_scope(it, key)),
+        None => rule.expr.eval_bool(env.cel()),
+    };
     tally.evaluations += 1;
     if let Some(answer) = fast {
         tally.answered += 1;
@@ -54,22 +49,13 @@ fn compare(rule: &Rule, env: &Env, element: Option<(&Value, Key<'_>)>, tally: &m
 fn compare_all(checklists: &[Arc<Checklist>], env: &Env, view: &Value, tally: &mut Tally) {
     for c in checklists {
         for rule in c.items.iter().flat_map(|i| &i.rules) {
-            let Some(each) = &rule.each else {
-                compare(rule, env, None, tally);
-                continue;
-            };
-            match view.pointer(&pointer(each)) {
-                Some(Value::Array(items)) => {
-                    for (i, it) in items.iter().enumerate() {
-                        compare(rule, env, Some((it, Key::Index(i as i64))), tally);
+            match &rule.each {
+                None => compare(rule, env, None, tally),
+                Some(each) => {
+                    for element in elements(view, each) {
+                        compare(rule, env, Some(element), tally);
                     }
                 }
-                Some(Value::Object(items)) => {
-                    for (k, it) in items {
-                        compare(rule, env, Some((it, Key::Name(k))), tally);
-                    }
-                }
-                _ => {}
             }
         }
     }

@@ -64,6 +64,17 @@ impl<'a> Env<'a> {
         }
     }
 
+    /// The interpreter's context for an element of an `each` rule: `it` and `key` bound.
+    pub(crate) fn element_scope(&self, element: &Value, key: Key<'_>) -> Context<'_, 'static> {
+        let mut scope = self.cel().new_inner_scope();
+        scope.add_variable_as_val("it", to_val(element));
+        match key {
+            Key::Index(i) => scope.add_variable_from_value("key", i),
+            Key::Name(k) => scope.add_variable_from_value("key", k),
+        }
+        scope
+    }
+
     /// The interpreter's context: only a rule the direct evaluator does not find true needs it.
     pub(crate) fn cel(&self) -> &Context<'static, 'static> {
         self.cel.get_or_init(|| {
@@ -108,33 +119,32 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, env: &Env) -> Vec<
             .collect();
     };
     let mut out = Vec::new();
-    match subject.json.pointer(&pointer(each)) {
-        Some(Value::Array(elements)) => {
-            for (i, element) in elements.iter().enumerate() {
-                let key = i as i64;
-                if rule.expr.holds(&env.vars(Some((element, Key::Index(key))))) {
-                    continue;
-                }
-                let mut scope = env.cel().new_inner_scope();
-                scope.add_variable_as_val("it", to_val(element));
-                scope.add_variable_from_value("key", key);
-                out.extend(check_one(item, rule, subject, &scope, &each.index(i)));
-            }
+    for (element, key) in elements(subject.json, each) {
+        if rule.expr.holds(&env.vars(Some((element, key)))) {
+            continue;
         }
-        Some(Value::Object(entries)) => {
-            for (k, element) in entries {
-                if rule.expr.holds(&env.vars(Some((element, Key::Name(k))))) {
-                    continue;
-                }
-                let mut scope = env.cel().new_inner_scope();
-                scope.add_variable_as_val("it", to_val(element));
-                scope.add_variable_from_value("key", k.as_str());
-                out.extend(check_one(item, rule, subject, &scope, &each.key(k)));
-            }
-        }
-        _ => {}
+        let route = match key {
+            Key::Index(i) => each.index(i as usize),
+            Key::Name(k) => each.key(k),
+        };
+        let scope = env.element_scope(element, key);
+        out.extend(check_one(item, rule, subject, &scope, &route));
     }
     out
+}
+
+/// The elements of the collection an `each` rule names, with their keys (none when it is
+/// missing or not a collection).
+pub(crate) fn elements<'v>(json: &'v Value, each: &Route) -> Vec<(&'v Value, Key<'v>)> {
+    match json.pointer(&pointer(each)) {
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| (it, Key::Index(i as i64)))
+            .collect(),
+        Some(Value::Object(items)) => items.iter().map(|(k, it)| (it, Key::Name(k))).collect(),
+        _ => Vec::new(),
+    }
 }
 
 fn check_one(
@@ -200,7 +210,7 @@ fn elsewhere(v: &Value) -> Option<Location> {
     })
 }
 
-pub(super) fn pointer(route: &Route) -> String {
+fn pointer(route: &Route) -> String {
     use crate::yaml::Seg;
     route
         .segs()

@@ -5,8 +5,9 @@ use std::sync::Arc;
 
 use serde_json::json;
 
-use super::{Key, Vars, compile, decide};
-use crate::expr::{Expr, Scope, context, convert::to_val};
+use super::Key;
+use crate::checklist::eval::Env;
+use crate::expr::{Expr, Scope};
 
 fn scope() -> Scope {
     let files = json!({
@@ -40,31 +41,15 @@ fn both(
     src: &str,
     element: Option<(&serde_json::Value, Key<'_>)>,
 ) -> (Option<bool>, Result<bool, String>) {
-    let scope = Arc::new(scope());
     let manifest = manifest();
     let evidence = json!({"alerts": {"rules": {"HighErrors": {"severity": "page"}}}});
+    let env = Env::new(Arc::new(scope()), &manifest, &evidence, "prod");
     let expr = Expr::compile(src).unwrap();
-    let vars = Vars {
-        scope: &scope,
-        manifest: &manifest,
-        evidence: &evidence,
-        stage: "prod",
-        element,
+    let interpreted = match element {
+        Some((it, key)) => expr.eval_bool(&env.element_scope(it, key)),
+        None => expr.eval_bool(env.cel()),
     };
-    let fast = compile(&expr.expression).and_then(|n| decide(&n, &vars));
-    let mut ctx = context(scope.clone());
-    ctx.add_variable_as_val("manifest", to_val(&manifest));
-    ctx.add_variable_as_val("evidence", to_val(&evidence));
-    ctx.add_variable_from_value("stage", "prod");
-    let mut inner = ctx.new_inner_scope();
-    if let Some((it, key)) = element {
-        inner.add_variable_as_val("it", to_val(it));
-        match key {
-            Key::Index(i) => inner.add_variable_from_value("key", i),
-            Key::Name(k) => inner.add_variable_from_value("key", k),
-        }
-    }
-    (fast, expr.eval_bool(&inner))
+    (expr.decide(&env.vars(element)), interpreted)
 }
 
 /// Answered by both alike.
