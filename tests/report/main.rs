@@ -2,9 +2,11 @@
 //! services checked here plus a JSON report from another repository), checked by its real
 //! consumers: an HTML5 parser and headless Chromium.
 
+mod browser;
+#[path = "../common/mod.rs"]
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::{NOW, launchgate, root};
 use scraper::{ElementRef, Html, Selector};
@@ -588,125 +590,4 @@ fn a_thousand_services_render_into_a_small_file() {
     assert!(size < 5 * 1024 * 1024, "{size} bytes");
     let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
     assert_eq!(doc.select(&sel("#matrix tbody tr")).count(), 1000);
-}
-
-/// Debian's `chromium` (scripts/install-test-tools.sh installs it), else a Chromium build the
-/// machine already has (GitHub's Ubuntu runners ship Google Chrome); `None` says it skipped.
-fn browser() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    for name in [
-        "chromium",
-        "chromium-browser",
-        "google-chrome",
-        "google-chrome-stable",
-    ] {
-        for dir in std::env::split_paths(&path) {
-            let c = dir.join(name);
-            if c.is_file() {
-                return Some(c);
-            }
-        }
-    }
-    eprintln!("SKIPPED: no `chromium` to render the page in; run scripts/install-test-tools.sh");
-    None
-}
-
-/// Headless Chromium with nothing that could reach the network.
-fn chromium(chrome: &Path, args: &[String]) -> std::process::Output {
-    let profile = tempfile::tempdir().unwrap();
-    std::process::Command::new(chrome)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.path().display()))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-#[test]
-fn chromium_renders_the_page_and_the_filters_work() {
-    let Some(chrome) = browser() else {
-        return;
-    };
-    let dir = org_report(&[("html", "org.html")]);
-    let page = dir.path().join("org.html");
-    let url = format!("file://{}", page.display());
-    // Kept as a test artifact: target/tmp/report.png.
-    let shot: PathBuf = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("report.png");
-    let _ = std::fs::remove_file(&shot);
-    let out = chromium(
-        &chrome,
-        &[
-            format!("--screenshot={}", shot.display()),
-            "--window-size=1280,2000".into(),
-            url.clone(),
-        ],
-    );
-    assert!(
-        shot.is_file(),
-        "no screenshot: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let png = std::fs::read(&shot).unwrap();
-    eprintln!("screenshot: {} ({} bytes)", shot.display(), png.len());
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    // 1280x2000 of a rendered page: far more than a blank image compresses to.
-    assert!(png.len() > 50_000, "{} bytes", png.len());
-    assert_eq!(u32::from_be_bytes(png[16..20].try_into().unwrap()), 1280);
-
-    // After the script ran: the filters are shown, and the hash filters and sorts the rows.
-    let out = chromium(
-        &chrome,
-        &[
-            "--dump-dom".into(),
-            format!("{url}#team=search&verdict=fail&sort=failing"),
-        ],
-    );
-    let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
-    let root_el = doc_root(&dom);
-    assert_eq!(root_el.value().attr("data-script"), Some("ready"));
-    let form = dom.select(&sel("form#filters")).next().unwrap();
-    assert!(form.value().attr("hidden").is_none(), "filters shown");
-    let visible: Vec<String> = dom
-        .select(&sel("#matrix tbody tr"))
-        .filter(|tr| tr.value().attr("hidden").is_none())
-        .map(|tr| tr.value().attr("data-service").unwrap().to_string())
-        .collect();
-    assert_eq!(
-        visible,
-        ["search-api", "query-suggest"],
-        "most failing first"
-    );
-    assert_eq!(
-        text(dom.select(&sel("#shown")).next().unwrap()),
-        "2 of 16 services shown"
-    );
-
-    // An item and a state: the services holding on the known-good release.
-    let out = chromium(
-        &chrome,
-        &[
-            "--dump-dom".into(),
-            format!("{url}#item=PROD-KNOWN-GOOD&state=hold"),
-        ],
-    );
-    let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
-    let visible: Vec<String> = dom
-        .select(&sel("#matrix tbody tr"))
-        .filter(|tr| tr.value().attr("hidden").is_none())
-        .map(|tr| tr.value().attr("data-service").unwrap().to_string())
-        .collect();
-    assert_eq!(visible, ["stream-router", "warehouse-loader"]);
-}
-
-fn doc_root(dom: &Html) -> ElementRef<'_> {
-    dom.select(&sel("html")).next().unwrap()
 }
