@@ -367,7 +367,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
         return Ok(checked);
     }
-    let Some(policy) = policy else {
+    // `base` is computed exactly when there is a policy, so both or neither are here.
+    let (Some(policy), Some(base)) = (policy, base) else {
         for (id, message) in [
             ("LG-YAML", "the manifest is well-formed YAML"),
             ("LG-SCHEMA", "the manifest matches the schema"),
@@ -388,12 +389,10 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         .pointer("/owners/team")
         .and_then(Value::as_str)
         .map(str::to_string);
-    let base = base
-        .unwrap_or_else(|| Base::for_manifest(&loader.dirs, path))
-        .map_err(|e| Error::Io {
-            path: src.display.clone(),
-            reason: e.to_string(),
-        })?;
+    let base = base.map_err(|e| Error::Io {
+        path: src.display.clone(),
+        reason: e.to_string(),
+    })?;
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);

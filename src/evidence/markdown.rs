@@ -142,9 +142,12 @@ pub fn step_words(text: &str) -> usize {
 }
 
 fn is_placeholder_word(w: &str) -> bool {
-    let lower = w.to_lowercase();
-    matches!(lower.as_str(), "todo" | "tbd" | "fixme")
-        || (lower.len() >= 3 && lower.chars().all(|c| c == 'x'))
+    // ASCII case folding decides exactly what `to_lowercase` would here (no other character
+    // lower-cases to these letters alone), without a string per word of every step.
+    ["todo", "tbd", "fixme"]
+        .iter()
+        .any(|p| w.eq_ignore_ascii_case(p))
+        || (w.len() >= 3 && w.bytes().all(|b| b == b'x' || b == b'X'))
 }
 
 /// The text with every `<...>` span replaced by a space: `<commit>` and `<fill in>` stand for
@@ -256,6 +259,11 @@ mod tests {
         assert!(is_real_step("Acknowledge the page."));
         assert!(!is_real_step("Acknowledge the <page>."));
         assert!(!is_real_step("Check the TODO list"));
+        assert!(!is_real_step("Then fIxMe the TbD step"));
+        assert!(!is_real_step("Restart the xXx worker"));
+        // Not placeholders: other letters that fold to these, and words that only contain them.
+        assert!(is_real_step("Restart the FİXME worker now"));
+        assert!(is_real_step("Restart the xx todos workers"));
     }
 
     #[test]
