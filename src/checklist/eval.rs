@@ -135,16 +135,20 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, env: &Env) -> Vec<
 
 /// The elements of the collection an `each` rule names, with their keys (none when it is
 /// missing or not a collection).
-pub(crate) fn elements<'v>(json: &'v Value, each: &Route) -> Vec<(&'v Value, Key<'v>)> {
-    match json.pointer(&pointer(each)) {
-        Some(Value::Array(items)) => items
-            .iter()
-            .enumerate()
-            .map(|(i, it)| (it, Key::Index(i as i64)))
-            .collect(),
-        Some(Value::Object(items)) => items.iter().map(|(k, it)| (it, Key::Name(k))).collect(),
-        _ => Vec::new(),
-    }
+pub(crate) fn elements<'v>(
+    json: &'v Value,
+    each: &Route,
+) -> impl Iterator<Item = (&'v Value, Key<'v>)> {
+    let (list, map) = match json.pointer(&pointer(each)) {
+        Some(Value::Array(items)) => (Some(items), None),
+        Some(Value::Object(items)) => (None, Some(items)),
+        _ => (None, None),
+    };
+    let listed = list.into_iter().flatten().enumerate();
+    let keyed = map.into_iter().flatten();
+    listed
+        .map(|(i, it)| (it, Key::Index(i as i64)))
+        .chain(keyed.map(|(k, it)| (it, Key::Name(k))))
 }
 
 fn check_one(
