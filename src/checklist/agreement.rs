@@ -27,10 +27,7 @@ struct Tally {
 
 fn compare(rule: &Rule, env: &Env, element: Option<(&Value, Key<'_>)>, tally: &mut Tally) {
     let fast = rule.expr.decide(&env.vars(element));
-    let interpreted = match element {
-        Some((it, key)) => rule.expr.eval_bool(&env.element_scope(it, key)),
-        None => rule.expr.eval_bool(env.cel()),
-    };
+    let interpreted = env.interpret(&rule.expr, element);
     tally.evaluations += 1;
     if let Some(answer) = fast {
         tally.answered += 1;

@@ -75,6 +75,20 @@ impl<'a> Env<'a> {
         scope
     }
 
+    /// What the interpreter answers for `expr` over this manifest, with `it` and `key` bound
+    /// to `element` when given: the reference the direct evaluator is held to.
+    #[cfg(test)]
+    pub(crate) fn interpret(
+        &self,
+        expr: &expr::Expr,
+        element: Option<(&Value, Key<'_>)>,
+    ) -> Result<bool, String> {
+        match element {
+            Some((it, key)) => expr.eval_bool(&self.element_scope(it, key)),
+            None => expr.eval_bool(self.cel()),
+        }
+    }
+
     /// The interpreter's context: only a rule the direct evaluator does not find true needs it.
     pub(crate) fn cel(&self) -> &Context<'static, 'static> {
         self.cel.get_or_init(|| {

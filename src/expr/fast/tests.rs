@@ -45,11 +45,10 @@ fn both(
     let evidence = json!({"alerts": {"rules": {"HighErrors": {"severity": "page"}}}});
     let env = Env::new(Arc::new(scope()), &manifest, &evidence, "prod");
     let expr = Expr::compile(src).unwrap();
-    let interpreted = match element {
-        Some((it, key)) => expr.eval_bool(&env.element_scope(it, key)),
-        None => expr.eval_bool(env.cel()),
-    };
-    (expr.decide(&env.vars(element)), interpreted)
+    (
+        expr.decide(&env.vars(element)),
+        env.interpret(&expr, element),
+    )
 }
 
 /// Answered by both alike.
