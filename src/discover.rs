@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::error::Error;
 use crate::source::display_path;
 
@@ -15,13 +17,29 @@ pub fn is_manifest_name(name: &str) -> bool {
         || name.ends_with(".readiness.yml")
 }
 
+/// Paths from which discovery asks what each is in parallel.
+const PARALLEL_STAT: usize = 256;
+
 /// Manifests under the given paths: files are taken as given, directories are walked.
 /// The result is sorted and without duplicates.
 pub fn discover(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    // `xargs` or a pre-commit hook may hand over thousands of files: asking what each is
+    // across the cores keeps their path lookups off the critical path. A few are asked here,
+    // since a job for the pool waits until a worker is free (the checklists compile there).
+    let is_dir = |p: &PathBuf| std::fs::metadata(p).map(|m| m.is_dir()).ok();
+    let kinds: Vec<Option<bool>> = if paths.len() < PARALLEL_STAT {
+        paths.iter().map(is_dir).collect()
+    } else {
+        paths
+            .par_iter()
+            .with_min_len(PARALLEL_STAT / 2)
+            .map(is_dir)
+            .collect()
+    };
     let mut out = Vec::new();
-    for path in paths {
-        let meta = std::fs::metadata(path).map_err(|_| Error::NotFound(display_path(path)))?;
-        if !meta.is_dir() {
+    for (path, is_dir) in paths.iter().zip(kinds) {
+        let is_dir = is_dir.ok_or_else(|| Error::NotFound(display_path(path)))?;
+        if !is_dir {
             out.push(path.clone());
             continue;
         }
@@ -95,6 +113,38 @@ mod tests {
         assert!(is_manifest_name("api.readiness.yaml"));
         assert!(!is_manifest_name("readiness.yaml.bak"));
         assert!(!is_manifest_name("notreadiness.yaml"));
+    }
+
+    /// Past [`PARALLEL_STAT`] paths the kinds are asked in parallel: the same manifests, and
+    /// the first missing path in the order given is the one named.
+    #[test]
+    fn many_paths_are_taken_as_given() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path();
+        let mut given = Vec::new();
+        for i in 0..PARALLEL_STAT + 44 {
+            let f = p.join(format!("s{i:03}.readiness.yaml"));
+            std::fs::write(&f, "").unwrap();
+            given.push(f);
+        }
+        // A directory among the files is walked, and a file given twice is found once.
+        std::fs::create_dir(p.join("dir")).unwrap();
+        std::fs::write(p.join("dir/readiness.yaml"), "").unwrap();
+        given.push(p.join("dir"));
+        given.push(given[7].clone());
+        let found = discover(&given).unwrap();
+        assert_eq!(found.len(), PARALLEL_STAT + 45);
+        assert!(found.contains(&p.join("dir/readiness.yaml")));
+        assert!(found.windows(2).all(|w| w[0] < w[1]));
+
+        given.insert(200, p.join("first-missing.readiness.yaml"));
+        given.insert(250, p.join("second-missing.readiness.yaml"));
+        match discover(&given) {
+            Err(Error::NotFound(shown)) => {
+                assert!(shown.ends_with("first-missing.readiness.yaml"), "{shown}")
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

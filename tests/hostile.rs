@@ -162,6 +162,37 @@ fn a_50_mb_manifest_is_refused_without_reading_it() {
     );
 }
 
+/// A manifest named on the command line that is a FIFO: refused at once (the open does not
+/// wait for a writer), as a tool error naming it.
+#[cfg(unix)]
+#[test]
+fn a_fifo_given_as_the_manifest_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("readiness.yaml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&path)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    for schema_only in [false, true] {
+        let mut cmd = launchgate();
+        cmd.args(["check", "--now", NOW]).arg(&path);
+        if schema_only {
+            cmd.arg("--schema-only");
+        }
+        let out = cmd
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("readiness.yaml") && stderr.contains("not a regular file"),
+            "{stderr}"
+        );
+    }
+}
+
 fn manifest_naming(path: &str) -> String {
     format!(
         "version: 1\nservice: {{ name: a, stage: poc }}\nchecklists: []\ncomms:\n  templates: {path}\n"

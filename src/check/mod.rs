@@ -241,7 +241,8 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
         path: display.clone(),
         reason: e.to_string(),
     };
-    let meta = std::fs::metadata(path).map_err(io)?;
+    let file = crate::evidence::paths::open_nonblocking(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
         return Err(Error::Io {
             path: display,
@@ -263,7 +264,7 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
             "a readiness manifest is a few kilobytes; move data into referenced files",
         )));
     }
-    let bytes = crate::evidence::paths::read_bounded(path).map_err(io)?;
+    let bytes = crate::evidence::paths::read_known(file, meta.len()).map_err(io)?;
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

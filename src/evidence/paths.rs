@@ -318,10 +318,23 @@ pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// Opens a file for reading without blocking on a FIFO or device: the caller asks the open
+/// file what it is ([`fs::File::metadata`]), one path lookup instead of a `stat` and an `open`.
+pub fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// Reads a file opened and measured by [`Base::open`]: what its metadata measured, in one
 /// read for an unchanged file (a short read of a regular file is its end). A file that grew
 /// since is read as it was measured; one that shrank, to its end.
-fn read_known(mut file: fs::File, size: u64) -> std::io::Result<Vec<u8>> {
+pub fn read_known(mut file: fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     let size = size.min(MAX_FILE_BYTES) as usize;
     let mut buf = vec![0; size];
     let mut filled = 0;
