@@ -139,3 +139,46 @@ fn a_repository_forgotten_between_chunks_is_opened_again_alike() {
         }
     }
 }
+
+/// Diagnostics are drawn in batches of manifests across the cores: they must still come out
+/// manifest by manifest in path order, every manifest's, as drawn one after another.
+#[test]
+fn diagnostics_of_many_manifests_come_out_in_path_order() {
+    let t = tempfile::tempdir().unwrap();
+    let copies = 70;
+    for i in 0..copies {
+        common::copy_dir(
+            &common::root().join("examples/not-ready"),
+            &t.path().join(format!("svc-{i:03}")),
+        );
+    }
+    let out = common::launchgate()
+        .args(["check", "--color", "never", "--now", "2026-11-27T12:00:00Z"])
+        .arg(t.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    // Each diagnostic names its file, inside the copy it belongs to.
+    let copies_named: Vec<usize> = text
+        .lines()
+        .filter_map(|l| l.split_once("╭─[").map(|(_, rest)| rest))
+        .map(|rest| {
+            let at = rest.find("svc-").expect("a copy's path") + 4;
+            rest[at..at + 3].parse().unwrap()
+        })
+        .collect();
+    assert!(
+        copies_named.windows(2).all(|w| w[0] <= w[1]),
+        "out of order: {copies_named:?}"
+    );
+    let mut distinct = copies_named.clone();
+    distinct.dedup();
+    assert_eq!(distinct, (0..copies).collect::<Vec<_>>());
+    // The same number of diagnostics for every copy.
+    assert_eq!(copies_named.len() % copies, 0);
+    assert_eq!(
+        copies_named.iter().filter(|&&c| c == copies - 1).count(),
+        copies_named.len() / copies
+    );
+}

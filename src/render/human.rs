@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
     SourceCode, SourceSpan, SpanContents,
@@ -181,18 +183,54 @@ fn diag_of(report: &Report, m: &ManifestReport, f: &Finding) -> Diag {
     }
 }
 
-/// The whole report for a terminal, written into `out` manifest by manifest: a run over
-/// 100,000 manifests prints tens of megabytes, which need not be held whole first.
-pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    for m in report.manifests.iter() {
+/// Manifests whose diagnostics are drawn in parallel at a time.
+const RENDER_BATCH: usize = 64;
+
+/// Writes the diagnostics of a batch of manifests, drawn in parallel, in the batch's order.
+fn write_diags<M: std::ops::Deref<Target = ManifestReport> + Sync>(
+    report: &Report,
+    batch: &[M],
+    style: Style,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let draw = |m: &M| {
+        let mut text = String::new();
         for f in m.findings.iter().filter(|f| f.outcome != Outcome::Pass) {
             if style.quiet && !f.blocks() && f.outcome != Outcome::Hold {
                 continue;
             }
-            out.write_all(render_diag(&diag_of(report, &m, f), style).as_bytes())?;
-            out.write_all(b"\n")?;
+            text.push_str(&render_diag(&diag_of(report, m, f), style));
+            text.push('\n');
+        }
+        text
+    };
+    // One manifest (a pre-commit run) is drawn here: handing it to the pool would only add
+    // waking a worker.
+    let drawn: Vec<String> = if batch.len() < 2 {
+        batch.iter().map(draw).collect()
+    } else {
+        batch.par_iter().map(draw).collect()
+    };
+    drawn
+        .iter()
+        .try_for_each(|text| out.write_all(text.as_bytes()))
+}
+
+/// The whole report for a terminal, written into `out` manifest by manifest: a run over
+/// 100,000 manifests prints tens of megabytes, which need not be held whole first.
+pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Drawing a snippet costs more than reading the manifest's results back: a batch of
+    // manifests is drawn across the cores and written in order, so that the output is the
+    // same as drawn one by one but the end of a large run does not wait on one core.
+    let mut batch = Vec::with_capacity(RENDER_BATCH);
+    for m in report.manifests.iter() {
+        batch.push(m);
+        if batch.len() == RENDER_BATCH {
+            write_diags(report, &batch, style, out)?;
+            batch.clear();
         }
     }
+    write_diags(report, &batch, style, out)?;
     for m in report.manifests.iter() {
         let who = match (&m.service, &m.stage) {
             (Some(s), Some(st)) => format!(" ({}, stage {st})", sanitize(s)),
