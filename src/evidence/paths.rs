@@ -331,9 +331,9 @@ pub fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
     options.open(path)
 }
 
-/// Reads a file opened and measured (by [`Base::open`], or a manifest's read): what its metadata measured, in one
-/// read for an unchanged file (a short read of a regular file is its end). A file that grew
-/// since is read as it was measured; one that shrank, to its end.
+/// Reads a file opened and measured (by [`Base::open`], or a manifest's read): what its
+/// metadata measured, in one read for an unchanged file (a short read of a regular file is its
+/// end). A file that grew since is read as it was measured; one that shrank, to its end.
 pub fn read_known(mut file: fs::File, size: u64) -> std::io::Result<Vec<u8>> {
     let size = size.min(MAX_FILE_BYTES) as usize;
     let mut buf = vec![0; size];
