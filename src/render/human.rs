@@ -3,12 +3,11 @@
 use std::fmt;
 use std::sync::Arc;
 
-use rayon::prelude::*;
-
 use miette::{
     Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
     SourceCode, SourceSpan, SpanContents,
 };
+use rayon::prelude::*;
 
 use super::{Style, sanitize};
 use crate::report::{ChecklistSource, Finding, ManifestReport, Outcome, Report, Severity, Verdict};
