@@ -105,10 +105,14 @@ def main():
         whole = {
             "check CORPUS": ["check", "-q", o.corpus],
             "check --schema-only CORPUS": ["check", "--schema-only", "-q", o.corpus],
-            # Handed the files, as ajv-cli is in bench/compare.py.
-            "check --schema-only FILES": ["check", "--schema-only", "-q"]
-            + sorted(glob.glob(os.path.join(o.corpus, "*", "*", "readiness.yaml"))),
         }
+        # Handed the files, as ajv-cli is in bench/compare.py.
+        files = sorted(
+            glob.glob(os.path.join(o.corpus, "**", "readiness.yaml"), recursive=True)
+            + glob.glob(os.path.join(o.corpus, "**", "*.readiness.yaml"), recursive=True)
+        )
+        if files:
+            whole["check --schema-only FILES"] = ["check", "--schema-only", "-q", *files]
         run(bins, whole, o.corpus_rounds, "s ", 1.0)
     return 0
 

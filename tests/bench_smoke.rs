@@ -85,17 +85,60 @@ fn ab_script_times_both_binaries_in_a_monorepo_too() {
         "check MONOREPO/svc/readiness.yaml",
         "check CORPUS",
         "check --schema-only CORPUS",
+        "check --schema-only FILES",
     ] {
         for side in ["A", "B"] {
             let line = stdout.lines().find(|l| {
                 l.starts_with(row) && l[row.len()..].split_whitespace().next() == Some(side)
             });
             assert!(
-                line.is_some_and(|l| l.contains("median")),
+                line.is_some_and(|l| l.contains("median") && l.contains("cpu")),
                 "{row} {side}: {stdout}"
             );
         }
     }
+}
+
+#[test]
+fn js_yaml_script_times_ajv_clis_parser() {
+    let Some(node) = common::tool("node") else {
+        return;
+    };
+    if !common::root()
+        .join(".tools/node/node_modules/js-yaml")
+        .is_dir()
+    {
+        eprintln!("SKIPPED: js-yaml is not installed; run scripts/install-test-tools.sh");
+        return;
+    }
+    let files = [
+        "examples/dashboard-factory/readiness.yaml",
+        "examples/checkout-service/readiness.yaml",
+    ];
+    let mut child = std::process::Command::new(node)
+        .current_dir(common::root())
+        .arg("bench/js-yaml-parse.js")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(files.join("\n").as_bytes())
+        .unwrap();
+    let stdout = succeeded(&child.wait_with_output().unwrap());
+    let rounds: Vec<&str> = stdout.lines().collect();
+    assert_eq!(rounds.len(), 3, "{stdout}");
+    assert!(
+        rounds
+            .iter()
+            .all(|l| l.starts_with("js-yaml 3.") && l.contains("2 files") && l.contains("µs/file")),
+        "{stdout}"
+    );
 }
 
 /// The script's standard output, after checking that it exited 0.
