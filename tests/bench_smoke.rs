@@ -105,10 +105,10 @@ fn js_yaml_script_times_ajv_clis_parser() {
         return;
     };
     if !common::root()
-        .join(".tools/node/node_modules/js-yaml")
+        .join(".tools/node/node_modules/ajv-cli")
         .is_dir()
     {
-        eprintln!("SKIPPED: js-yaml is not installed; run scripts/install-test-tools.sh");
+        eprintln!("SKIPPED: ajv-cli is not installed; run scripts/install-test-tools.sh");
         return;
     }
     let files = [
