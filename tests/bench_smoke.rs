@@ -115,22 +115,13 @@ fn js_yaml_script_times_ajv_clis_parser() {
         "examples/dashboard-factory/readiness.yaml",
         "examples/checkout-service/readiness.yaml",
     ];
-    let mut child = std::process::Command::new(node)
+    let out = assert_cmd::Command::new(node)
         .current_dir(common::root())
         .arg("bench/js-yaml-parse.js")
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
+        .write_stdin(files.join("\n"))
+        .output()
         .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(files.join("\n").as_bytes())
-        .unwrap();
-    let stdout = succeeded(&child.wait_with_output().unwrap());
+    let stdout = succeeded(&out);
     let rounds: Vec<&str> = stdout.lines().collect();
     assert_eq!(rounds.len(), 3, "{stdout}");
     assert!(

@@ -373,20 +373,11 @@ fn hostile_text_cannot_inject_into_any_format() {
     assert!(!xml.contains('\u{1b}'));
     if let Some(python) = tool("python") {
         let script = "import sys\nfrom junitparser import JUnitXml\nx = JUnitXml.fromstring(sys.stdin.read())\nprint(sum(s.tests for s in x))\n";
-        let mut child = std::process::Command::new(python)
+        let out = assert_cmd::Command::new(python)
             .args(["-c", script])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .spawn()
+            .write_stdin(xml.as_bytes())
+            .output()
             .unwrap();
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(xml.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
         if out.status.success() {
             assert_eq!(String::from_utf8(out.stdout).unwrap().trim(), "1");
         }
