@@ -193,6 +193,39 @@ fn a_fifo_given_as_the_manifest_is_refused_without_blocking() {
     }
 }
 
+/// A checklist that is a FIFO (named by `--checklist`, as a policy or a manifest could name
+/// it): refused at once as a tool error naming it, not waited on.
+#[cfg(unix)]
+#[test]
+fn a_fifo_named_as_a_checklist_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let status = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("extra.yaml"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = launchgate()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "readiness.yaml",
+            "--checklist",
+            "extra.yaml",
+            "--now",
+            NOW,
+        ])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("extra.yaml") && stderr.contains("not a regular file"),
+        "{stderr}"
+    );
+}
+
 fn manifest_naming(path: &str) -> String {
     format!(
         "version: 1\nservice: {{ name: a, stage: poc }}\nchecklists: []\ncomms:\n  templates: {path}\n"

@@ -385,7 +385,10 @@ impl Loader {
         let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
         self.cache.get_or_compute(&key, || {
             let display = display_path(path);
-            let result = match crate::evidence::paths::read_bounded(path) {
+            // A checklist named by a policy or a manifest may be anything: a FIFO must not
+            // hang the run.
+            let limit = crate::evidence::paths::MAX_FILE_BYTES;
+            let result = match crate::evidence::paths::read_regular(path, limit) {
                 Err(e) => Err(ChecklistError::Io {
                     path: display,
                     reason: e.to_string(),

@@ -331,6 +331,27 @@ pub fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
     options.open(path)
 }
 
+/// A regular file's bytes, from one open that cannot block: a FIFO or device is refused by
+/// what the open file says it is, as is a file over `limit` bytes.
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    let file = open_nonblocking(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        #[cfg(unix)]
+        return Err(std::io::Error::from_raw_os_error(libc::EISDIR));
+    }
+    if !meta.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    if meta.len() > limit {
+        return Err(std::io::Error::other(format!(
+            "{} bytes, over the {limit}-byte limit",
+            meta.len()
+        )));
+    }
+    read_known(file, meta.len())
+}
+
 /// Reads a file opened and measured (by [`Base::open`], or a manifest's read): what its
 /// metadata measured, in one read for an unchanged file (a short read of a regular file is its
 /// end). A file that grew since is read as it was measured; one that shrank, to its end.
