@@ -169,11 +169,7 @@ fn a_50_mb_manifest_is_refused_without_reading_it() {
 fn a_fifo_given_as_the_manifest_is_refused_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("readiness.yaml");
-    let status = std::process::Command::new("mkfifo")
-        .arg(&path)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&path);
     for schema_only in [false, true] {
         let mut cmd = launchgate();
         cmd.args(["check", "--now", NOW]).arg(&path);
@@ -200,11 +196,7 @@ fn a_fifo_given_as_the_manifest_is_refused_without_blocking() {
 fn a_fifo_named_as_a_checklist_is_refused_without_blocking() {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    let status = std::process::Command::new("mkfifo")
-        .arg(dir.path().join("extra.yaml"))
-        .status()
-        .unwrap();
-    assert!(status.success());
+    mkfifo(&dir.path().join("extra.yaml"));
     let out = launchgate()
         .current_dir(dir.path())
         .args([
@@ -224,6 +216,87 @@ fn a_fifo_named_as_a_checklist_is_refused_without_blocking() {
         stderr.contains("extra.yaml") && stderr.contains("not a regular file"),
         "{stderr}"
     );
+}
+
+/// A repository policy (`.launchgate.yaml`) that is a FIFO: a tool error naming it, at once.
+#[cfg(unix)]
+#[test]
+fn a_fifo_as_the_repository_policy_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    mkfifo(&dir.path().join(".launchgate.yaml"));
+    let out = launchgate()
+        .current_dir(dir.path())
+        .args(["check", "readiness.yaml", "--now", NOW])
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(".launchgate.yaml") && stderr.contains("not a regular file"),
+        "{stderr}"
+    );
+}
+
+/// A status snapshot or a history that is a FIFO: the gate cannot pass on it, and says what
+/// it is, at once.
+#[cfg(unix)]
+#[test]
+fn fifos_as_gate_inputs_are_refused_without_blocking() {
+    let fixture = root().join("examples/dashboard-factory/fixtures/healthy-26h");
+    for (fifo, item) in [
+        ("status.json", "status"),
+        ("runtime-events.jsonl", "history"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        for file in ["status.json", "runtime-events.jsonl"] {
+            if file == fifo {
+                mkfifo(&dir.path().join(file));
+            } else {
+                std::fs::copy(fixture.join(file), dir.path().join(file)).unwrap();
+            }
+        }
+        let out = launchgate()
+            .args([
+                "gate", MANIFEST, "--now", NOW, "--format", "json", "--status",
+            ])
+            .arg(dir.path().join("status.json"))
+            .arg("--history")
+            .arg(dir.path().join("runtime-events.jsonl"))
+            .args(["--phase", "canary-1"])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{stderr}");
+        assert_ne!(out.status.code(), Some(0), "{fifo}: {stderr}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let id = format!("canary-1/{item}");
+        let found = report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["item"] == id.as_str())
+            .unwrap_or_else(|| panic!("no {id} finding: {report:#}"));
+        assert_ne!(found["outcome"], "pass", "{found:#}");
+        let message = found["message"].as_str().unwrap();
+        assert!(
+            message.contains(fifo) && message.contains("is not a regular file"),
+            "{found:#}"
+        );
+    }
+}
+
+/// Makes a named pipe: opening it for reading waits for a writer unless done without blocking.
+#[cfg(unix)]
+fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
 }
 
 fn manifest_naming(path: &str) -> String {
@@ -257,17 +330,7 @@ fn hostile_paths() {
             "link.md",
             "outside the repository",
         );
-        path_case(
-            |d| {
-                let status = std::process::Command::new("mkfifo")
-                    .arg(d.join("fifo"))
-                    .status()
-                    .unwrap();
-                assert!(status.success());
-            },
-            "fifo",
-            "FIFO",
-        );
+        path_case(|d| mkfifo(&d.join("fifo")), "fifo", "FIFO");
     }
 }
 

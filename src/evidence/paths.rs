@@ -111,6 +111,16 @@ impl Base {
         })
     }
 
+    /// The same repository seen from its root: paths are then written from the root, as
+    /// CODEOWNERS locations are.
+    pub fn at_root(&self) -> Base {
+        Base {
+            root: self.root.clone(),
+            dir: PathBuf::new(),
+            dirs: self.dirs.clone(),
+        }
+    }
+
     /// Resolves a manifest path to a regular file inside the repository, without opening it.
     pub fn resolve(&self, written: &str) -> Result<PathBuf, PathProblem> {
         self.resolve_sized(written).map(|(path, _)| path)
@@ -218,7 +228,9 @@ impl Base {
             }
         }
         let (path, size) = self.resolve_joined(written, joined, dirs_real)?;
-        let file = fs::File::open(&path).map_err(|e| PathProblem::Unreadable {
+        // Resolved as a regular file a moment ago; if a FIFO took its place since, the open
+        // still must not wait for a writer.
+        let file = open_nonblocking(&path).map_err(|e| PathProblem::Unreadable {
             path: written.into(),
             reason: e.to_string(),
         })?;
@@ -302,22 +314,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Reads at most [`MAX_FILE_BYTES`] (+1, to detect growth between stat and read).
-pub fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
-    let file = fs::File::open(path)?;
-    // Sized from the open file: one read and one at the end, instead of a buffer doubling
-    // from 32 bytes (eight reads for a manifest).
-    let hint = file.metadata().map_or(0, |m| m.len().min(MAX_FILE_BYTES));
-    let mut buf = Vec::with_capacity(hint as usize + 1);
-    file.take(MAX_FILE_BYTES + 1).read_to_end(&mut buf)?;
-    if buf.len() as u64 > MAX_FILE_BYTES {
-        return Err(std::io::Error::other(
-            "file grew past the size limit while reading",
-        ));
-    }
-    Ok(buf)
-}
-
 /// Opens a file for reading without blocking on a FIFO or device: the caller asks the open
 /// file what it is ([`fs::File::metadata`]), one path lookup instead of a `stat` and an `open`.
 pub fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
@@ -354,9 +350,10 @@ pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
 
 /// Reads a file opened and measured (by [`Base::open`], or a manifest's read): what its
 /// metadata measured, in one read for an unchanged file (a short read of a regular file is its
-/// end). A file that grew since is read as it was measured; one that shrank, to its end.
+/// end). A file that grew since is read as it was measured; one that shrank, to its end. The
+/// caller has held `size` to its own limit (evidence, manifests, reports differ).
 pub fn read_known(mut file: fs::File, size: u64) -> std::io::Result<Vec<u8>> {
-    let size = size.min(MAX_FILE_BYTES) as usize;
+    let size = usize::try_from(size).map_err(std::io::Error::other)?;
     let mut buf = vec![0; size];
     let mut filled = 0;
     while filled < size {
@@ -391,7 +388,10 @@ fn sized(written: &str, path: PathBuf, meta: &fs::Metadata) -> Result<(PathBuf, 
 /// A missing file, or why it cannot be read.
 fn io_problem(written: &str, e: std::io::Error) -> PathProblem {
     match e.kind() {
-        std::io::ErrorKind::NotFound => PathProblem::Missing(written.into()),
+        // `a/b` where `a` is a file: nothing is there either.
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory => {
+            PathProblem::Missing(written.into())
+        }
         _ => PathProblem::Unreadable {
             path: written.into(),
             reason: e.to_string(),

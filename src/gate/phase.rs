@@ -233,7 +233,11 @@ fn load(ctx: &mut Ctx, upto: usize) {
     let keep_from = inputs.now_ms - span - inputs.settings.max_gap_ms;
     ctx.history = Some(match &inputs.history {
         None => Err("no history: set `rollout.history` or pass --history".into()),
-        Some(p) if !p.is_file() => Err(format!("the history `{}` does not exist", display_path(p))),
+        Some(p) if !p.is_file() => Err(if p.exists() {
+            format!("the history `{}` is not a regular file", display_path(p))
+        } else {
+            format!("the history `{}` does not exist", display_path(p))
+        }),
         Some(p) => history::read(
             p,
             &inputs.settings.timestamp,

@@ -33,8 +33,14 @@ pub enum Snapshot {
 
 /// Reads a snapshot and dates it.
 pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot {
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
+    // Opened once, without blocking, and then asked what it is: a `stat` before the open
+    // would leave a window in which a FIFO put in the file's place hangs the gate.
+    let opened = crate::evidence::paths::open_nonblocking(path).and_then(|file| {
+        let meta = file.metadata()?;
+        Ok((file, meta))
+    });
+    let (file, meta) = match opened {
+        Ok(opened) => opened,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             return Snapshot::Missing(format!("the status snapshot `{shown}` does not exist"));
         }
@@ -51,7 +57,7 @@ pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot 
             meta.len()
         ));
     }
-    let bytes = match crate::evidence::paths::read_bounded(path) {
+    let bytes = match crate::evidence::paths::read_known(file, meta.len()) {
         Ok(b) => b,
         Err(e) => return Snapshot::Bad(format!("cannot read the status snapshot `{shown}`: {e}")),
     };

@@ -381,11 +381,10 @@ pub fn load(path: &Path) -> Result<Policy, PolicyError> {
         path: display.clone(),
         reason,
     };
-    let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
-    if !meta.is_file() {
-        return Err(io("not a regular file".into()));
-    }
-    let bytes = crate::evidence::paths::read_bounded(path).map_err(|e| io(e.to_string()))?;
+    // One open that cannot block: a `stat` first would leave a window in which a FIFO put in
+    // the file's place hangs the run.
+    let bytes = crate::evidence::paths::read_regular(path, crate::evidence::paths::MAX_FILE_BYTES)
+        .map_err(|e| io(e.to_string()))?;
     let mut text = String::from_utf8(bytes).map_err(|_| io("not UTF-8 text".into()))?;
     if text.starts_with('\u{feff}') {
         text.drain(..3);

@@ -50,17 +50,31 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
         path: shown.clone(),
         reason,
     };
-    let meta = std::fs::metadata(path).map_err(|_| Error::NotFound(shown.clone()))?;
+    let io = |e: std::io::Error| Error::Io {
+        path: shown.clone(),
+        reason: e.to_string(),
+    };
+    // Opened once and without blocking, then asked what it is: a FIFO named `*.json` is
+    // refused instead of waited on.
+    let file = crate::evidence::paths::open_nonblocking(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            Error::NotFound(shown.clone())
+        } else {
+            io(e)
+        }
+    })?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::other("not a regular file")));
+    }
     if meta.len() > MAX_REPORT_BYTES {
         return Err(bad(format!(
             "{} bytes is over the {MAX_REPORT_BYTES} byte limit for a report",
             meta.len()
         )));
     }
-    let text = std::fs::read_to_string(path).map_err(|e| Error::Io {
-        path: shown.clone(),
-        reason: e.to_string(),
-    })?;
+    let bytes = crate::evidence::paths::read_known(file, meta.len()).map_err(io)?;
+    let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     parse_report(&text).map_err(bad)
 }
 

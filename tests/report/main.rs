@@ -541,9 +541,56 @@ fn bad_input_exits_2_with_a_clear_error() {
     assert_eq!(code, 2);
     assert!(err.contains("--now"), "{err}");
 
+    std::fs::write(d.join("latin1.json"), b"{\"tool\": \"caf\xe9\"}").unwrap();
+    let (code, err) = report_exit(&["latin1.json"], d);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("latin1.json") && err.contains("not UTF-8"),
+        "{err}"
+    );
+
+    // A FIFO named like a report is refused at once, not waited on.
+    #[cfg(unix)]
+    {
+        let status = std::process::Command::new("mkfifo")
+            .arg(d.join("pipe.json"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let out = launchgate()
+            .current_dir(d)
+            .args(["report", "pipe.json"])
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("pipe.json") && err.contains("not a regular file"),
+            "{err}"
+        );
+        std::fs::remove_file(d.join("pipe.json")).unwrap();
+    }
+
     // An empty directory has nothing to report on.
     let (code, err) = report_exit(&["."], d);
     assert_eq!(code, 2, "{err}");
+}
+
+/// A report bigger than an evidence file (which stop at 10 MB) is read whole: reports of
+/// thousands of services run to tens of megabytes.
+#[test]
+fn a_report_over_ten_megabytes_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    // JSON allows whitespace before the value: the size without thousands of services, and
+    // a read cut at 10 MB would see no value at all.
+    let text = " ".repeat(12 * 1024 * 1024) + &big_report(3).to_string();
+    std::fs::write(dir.path().join("big.json"), text).unwrap();
+    let (code, err) = report_exit(&["big.json", "--format", "json=out.json"], dir.path());
+    assert_eq!(code, 0, "{err}");
+    let page: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out.json")).unwrap()).unwrap();
+    assert!(page.to_string().contains("service-0002"), "{page:#}");
 }
 
 /// A check report of `n` services, made of the data team's services renamed.
