@@ -178,6 +178,87 @@ fn codeowners_handles_match_as_github_matches_them() {
     assert!(!failing(&report, "PROD-CODEOWNERS").is_empty());
 }
 
+/// A CODEOWNERS file that is there but cannot be read is not "no CODEOWNERS": the ownership
+/// rules would then pass on nothing. Each case names the file and why.
+#[test]
+fn codeowners_that_cannot_be_used_fail_instead_of_counting_as_absent() {
+    type Setup = fn(&Path);
+    let cases: Vec<(&str, Setup, &str)> = vec![
+        (
+            "not UTF-8",
+            |d| write_codeowners(d, b"* @launchgate/dashboards-platform @ren\xe9\n"),
+            "`.github/CODEOWNERS` is not UTF-8 text, so ownership cannot be checked",
+        ),
+        (
+            "a directory",
+            |d| std::fs::create_dir_all(d.join(".github/CODEOWNERS")).unwrap(),
+            "`.github/CODEOWNERS` is a directory, not a file, so ownership cannot be checked",
+        ),
+        #[cfg(unix)]
+        (
+            "a symlink out of the repository",
+            |d| std::os::unix::fs::symlink("/etc/hostname", d.join("CODEOWNERS")).unwrap(),
+            "`CODEOWNERS` is a symlink to `/etc/hostname`, outside the repository, so ownership cannot be checked",
+        ),
+        #[cfg(unix)]
+        (
+            "a FIFO (read without waiting for a writer)",
+            |d| {
+                std::fs::create_dir_all(d.join(".github")).unwrap();
+                let status = std::process::Command::new("mkfifo")
+                    .arg(d.join(".github/CODEOWNERS"))
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            },
+            "`.github/CODEOWNERS` is a FIFO, not a file, so ownership cannot be checked",
+        ),
+    ];
+    for (what, setup, message) in cases {
+        let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+        setup(dir.path());
+        let out = common::launchgate()
+            .args(["check", "--format", "json", "--now", common::NOW])
+            .arg(dir.path())
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let got = failing(&report, "PROD-CODEOWNERS");
+        assert_eq!(got.len(), 1, "{what}: {got:#?}");
+        assert!(got[0].1.starts_with(message), "{what}: {got:#?}");
+    }
+}
+
+/// `.github` that is a file is not a CODEOWNERS location gone wrong: GitHub goes on to the
+/// root's CODEOWNERS, and so does the check (which must then read it, not skip it).
+#[test]
+fn a_github_file_leaves_the_root_codeowners_in_force() {
+    let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+    std::fs::write(dir.path().join(".github"), "not a directory\n").unwrap();
+    std::fs::write(dir.path().join("CODEOWNERS"), "* @mallory\n").unwrap();
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1, "{:#?}", failures(&report));
+    let got = failing(&report, "PROD-CODEOWNERS");
+    assert!(
+        got.len() == 1 && got[0].1.contains("owned by [\"@mallory\"] in CODEOWNERS"),
+        "{got:#?}"
+    );
+    std::fs::write(
+        dir.path().join("CODEOWNERS"),
+        "* @launchgate/dashboards-platform\n",
+    )
+    .unwrap();
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{:#?}", failures(&report));
+}
+
+fn write_codeowners(dir: &Path, bytes: &[u8]) {
+    std::fs::create_dir_all(dir.join(".github")).unwrap();
+    std::fs::write(dir.join(".github/CODEOWNERS"), bytes).unwrap();
+}
+
 /// The 1-based line of the last line containing `needle`.
 fn last_line_of(text: &str, needle: &str) -> u64 {
     text.lines()

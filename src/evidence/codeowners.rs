@@ -7,11 +7,28 @@ use std::sync::Arc;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use serde::Serialize;
 
+use super::paths::{Base, PathProblem};
+
 /// Where GitHub looks for CODEOWNERS, in its order.
 pub const LOCATIONS: &[&str] = &[".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"];
 
 /// CODEOWNERS by repository root, found and parsed once.
-static FOUND: crate::recent::Cells<PathBuf, Option<Arc<CodeOwners>>> = crate::recent::Recent::new();
+static FOUND: crate::recent::Cells<PathBuf, Option<Found>> = crate::recent::Recent::new();
+
+/// The repository's CODEOWNERS: the first of [`LOCATIONS`] that is there.
+#[derive(Debug, Clone)]
+pub enum Found {
+    /// Read and parsed.
+    Parsed(Arc<CodeOwners>),
+    /// There, but not usable: not a regular file, a symlink out of the repository, too large,
+    /// not UTF-8. Ownership cannot be checked, which must not read as "no CODEOWNERS".
+    Broken {
+        /// Which location.
+        file: &'static str,
+        /// Why it cannot be used.
+        problem: String,
+    },
+}
 
 /// A parsed CODEOWNERS file.
 #[derive(Debug, Clone, Serialize)]
@@ -24,13 +41,19 @@ pub struct CodeOwners {
 }
 
 impl CodeOwners {
-    /// Finds and parses the repository's CODEOWNERS, if it has one (once per run).
-    pub fn find(root: &Path) -> Option<Arc<CodeOwners>> {
-        crate::recent::cell(&FOUND, root)
+    /// Finds and parses the repository's CODEOWNERS, if it has one (once per root). It is read
+    /// as evidence files are: inside the repository, without blocking, bounded in size.
+    pub fn find(base: &Base) -> Option<Found> {
+        crate::recent::cell(&FOUND, &base.root)
             .get_or_init(|| {
-                LOCATIONS.iter().find_map(|loc| {
-                    let text = std::fs::read_to_string(root.join(loc)).ok()?;
-                    Some(Arc::new(CodeOwners::parse(loc, &text)))
+                let root = base.at_root();
+                LOCATIONS.iter().find_map(|loc| match root.read_text(loc) {
+                    Ok((_, text)) => Some(Found::Parsed(Arc::new(CodeOwners::parse(loc, &text)))),
+                    Err(PathProblem::Missing(_)) => None,
+                    Err(problem) => Some(Found::Broken {
+                        file: loc,
+                        problem: problem.to_string(),
+                    }),
                 })
             })
             .clone()

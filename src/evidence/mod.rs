@@ -80,6 +80,9 @@ pub struct OwnersFacts {
     pub file: Option<String>,
     /// Owners of the manifest itself.
     pub manifest: Vec<String>,
+    /// Why the CODEOWNERS file that is there cannot be used, when it cannot.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
 }
 
 /// What evidence collection needs besides the referenced files.
@@ -136,7 +139,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             let mut facts = collect(&mut reader, refs, &parsed_later);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
-            (facts, codeowners::CodeOwners::find(&base.root))
+            (facts, codeowners::CodeOwners::find(base))
         },
         || known_good.map(|r| repo.known_good(r)),
     );
@@ -152,21 +155,33 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let parsed = match &owners {
+        Some(codeowners::Found::Parsed(o)) => Some(o),
+        _ => None,
+    };
     for f in facts.files.values_mut() {
         if repo.facts.repository {
             f.git = file_git.get(&f.repo_path).cloned();
         }
-        if let Some(o) = &owners {
+        if let Some(o) = parsed {
             f.owners = Some(o.owners_of(&f.repo_path));
         }
     }
-    if let Some(o) = &owners {
-        facts.codeowners = OwnersFacts {
+    facts.codeowners = match owners {
+        None => OwnersFacts::default(),
+        Some(codeowners::Found::Parsed(o)) => OwnersFacts {
             present: true,
             file: Some(o.file.clone()),
             manifest: o.owners_of(&base.repo_relative(&manifest_name)),
-        };
-    }
+            problem: None,
+        },
+        Some(codeowners::Found::Broken { file, problem }) => OwnersFacts {
+            present: true,
+            file: Some(file.to_string()),
+            manifest: Vec::new(),
+            problem: Some(problem),
+        },
+    };
     facts
 }
 
