@@ -80,6 +80,8 @@ pub struct OwnersFacts {
     pub file: Option<String>,
     /// Owners of the manifest itself.
     pub manifest: Vec<String>,
+    /// Lines GitHub skips as invalid ("line N: why").
+    pub skipped: Vec<String>,
     /// Why the CODEOWNERS file that is there cannot be used, when it cannot.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
@@ -173,12 +175,14 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             present: true,
             file: Some(o.file.clone()),
             manifest: o.owners_of(&base.repo_relative(&manifest_name)),
+            skipped: o.skipped.clone(),
             problem: None,
         },
         Some(codeowners::Found::Broken { file, problem }) => OwnersFacts {
             present: true,
             file: Some(file.to_string()),
             manifest: Vec::new(),
+            skipped: Vec::new(),
             problem: Some(problem),
         },
     };
