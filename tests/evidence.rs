@@ -323,19 +323,112 @@ fn promtool_agrees_with_the_rule_parsing() {
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let f = finding(&report, "PROD-ALERTS-VERIFIED").clone();
     assert_eq!(f["outcome"], "pass");
-    // A rule file promtool rejects is a located finding for launchgate too.
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("bad.yaml"),
-        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n      alert: B\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new(tool("promtool").unwrap())
-        .args(["check", "rules"])
-        .arg(dir.path().join("bad.yaml"))
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
+}
+
+/// Edits of the example's rule file, each decided by promtool (Prometheus's own loader) and by
+/// launchgate: a file promtool refuses is an LG-EVIDENCE failure located in it, and its alerts
+/// do not count as defined (Prometheus would load none of them); a file it loads is neither.
+#[test]
+fn launchgate_refuses_the_rule_files_promtool_refuses() {
+    let Some(promtool) = tool("promtool") else {
+        eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    // (what, from, to, promtool refuses it): the last column is written from Prometheus's
+    // rulefmt, then confirmed by promtool below.
+    let cases: &[(&str, &str, &str, bool)] = &[
+        ("unchanged", "", "", false),
+        ("no `for`", "        for: 5m\n", "", false),
+        (
+            "`keep_firing_for`",
+            "        for: 5m\n",
+            "        for: 5m\n        keep_firing_for: 10m\n",
+            false,
+        ),
+        ("`for: 0`", "        for: 5m\n", "        for: 0\n", false),
+        (
+            "no `expr`",
+            "        expr: time() - max(publication_job_last_success_timestamp_seconds) > 1800\n",
+            "",
+            true,
+        ),
+        ("`[10min]`", "[10m]))\n", "[10min]))\n", true),
+        (
+            "`for: 5 minutes`",
+            "        for: 5m\n",
+            "        for: 5 minutes\n",
+            true,
+        ),
+        (
+            "`anotations:` misspelt",
+            "        annotations:\n          summary: No publication",
+            "        anotations:\n          summary: No publication",
+            true,
+        ),
+        (
+            "alert and record in one rule",
+            "      - alert: PublicationJobStalled\n",
+            "      - alert: PublicationJobStalled\n        record: stalled\n",
+            true,
+        ),
+        (
+            "no group name",
+            "  - name: dashboard-factory\n",
+            "  - interval: 1m\n",
+            true,
+        ),
+        (
+            "severity as a list",
+            "          severity: page\n        annotations:\n          summary: No",
+            "          severity: [page]\n        annotations:\n          summary: No",
+            true,
+        ),
+    ];
+    let example = root().join("examples/dashboard-factory");
+    let original = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    for (what, from, to, refused) in cases {
+        assert!(
+            original.contains(from),
+            "{what}: `{from}` not in the rule file"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        let rules = dir.path().join("monitoring/alerts.yaml");
+        std::fs::write(&rules, original.replacen(from, to, 1)).unwrap();
+        let out = std::process::Command::new(&promtool)
+            .args(["check", "rules"])
+            .arg(&rules)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stderr).into_owned()
+            + &String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            !out.status.success(),
+            *refused,
+            "promtool on {what}: {said}"
+        );
+        let (_, report) = check(dir.path(), &[]);
+        let evidence: Vec<&Value> = report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["item"] == "LG-EVIDENCE" && f["outcome"] == "fail")
+            .collect();
+        let verified = outcome(&report, "PROD-ALERTS-VERIFIED").0;
+        if *refused {
+            assert!(
+                !evidence.is_empty()
+                    && evidence.iter().all(|f| f["location"]["file"]
+                        .as_str()
+                        .is_some_and(|p| p.ends_with("monitoring/alerts.yaml"))),
+                "{what}: {evidence:#?}"
+            );
+            assert_eq!(verified, "fail", "{what}");
+        } else {
+            assert!(evidence.is_empty(), "{what}: {evidence:#?}");
+            assert_eq!(verified, "pass", "{what}");
+        }
+    }
 }
 
 #[test]

@@ -54,6 +54,8 @@ pub struct AlertFacts {
     pub rules: BTreeMap<String, AlertRule>,
     /// Broken rule files and duplicate rules.
     pub problems: Vec<FileProblem>,
+    /// Rule files Prometheus would refuse whole (none of their alerts count), as displayed.
+    pub refused: Vec<String>,
     /// Sources of the parsed rule files (for snippets).
     #[serde(skip)]
     pub sources: Vec<Arc<SourceFile>>,
@@ -86,19 +88,39 @@ pub fn collect(
             Err(e) => {
                 let s = e.span();
                 facts.problems.push(FileProblem {
-                    file: shown,
+                    file: shown.clone(),
                     at: Some((s.start.line, s.start.column, s.start.offset, s.len())),
                     message: format!("the rule file is not valid YAML: {e}"),
                 });
+                facts.refused.push(shown);
                 facts.sources.push(src);
                 continue;
             }
         };
+        // Prometheus refuses a file that fails its checks whole: none of its alerts exist.
+        let refused = super::rulefmt::problems(&doc);
+        if !refused.is_empty() {
+            for p in refused {
+                facts.problems.push(FileProblem {
+                    file: shown.clone(),
+                    at: Some((
+                        p.at.start.line,
+                        p.at.start.column,
+                        p.at.start.offset,
+                        p.at.len(),
+                    )),
+                    message: format!("Prometheus refuses this rule file: {}", p.message),
+                });
+            }
+            facts.refused.push(shown.clone());
+            facts.sources.push(src);
+            continue;
+        }
         let groups = match doc.get("groups").map(|g| &g.kind) {
             Some(Kind::Seq(groups)) => groups,
             _ => {
                 facts.problems.push(FileProblem {
-                    file: shown,
+                    file: shown.clone(),
                     at: Some((
                         doc.span.start.line,
                         doc.span.start.column,
@@ -107,6 +129,7 @@ pub fn collect(
                     )),
                     message: "not a Prometheus rule file: no `groups:` list".into(),
                 });
+                facts.refused.push(shown);
                 facts.sources.push(src);
                 continue;
             }

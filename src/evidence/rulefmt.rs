@@ -1,0 +1,290 @@
+//! Prometheus's own checks of a rule file (its `rulefmt` package, run by `promtool check rules`
+//! and by every reload): a file that fails any of them is refused whole, so none of its alerts
+//! would exist however well they read.
+
+use std::collections::HashSet;
+
+use crate::source::Span;
+use crate::yaml::{Kind, Node};
+
+/// The keys Prometheus decodes; any other is an error (it decodes with known fields only).
+const FILE_KEYS: &[&str] = &["groups"];
+const GROUP_KEYS: &[&str] = &[
+    "name",
+    "interval",
+    "query_offset",
+    "limit",
+    "rules",
+    "labels",
+];
+const RULE_KEYS: &[&str] = &[
+    "record",
+    "alert",
+    "expr",
+    "for",
+    "keep_firing_for",
+    "labels",
+    "annotations",
+];
+
+/// Problems reported per file at most: the first ones say what to fix.
+const MAX_PROBLEMS: usize = 20;
+
+/// Why Prometheus refuses a rule file, and where.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The node at fault.
+    pub at: Span,
+    /// What is wrong, in Prometheus's terms.
+    pub message: String,
+}
+
+/// Every reason Prometheus would refuse the file (at most [`MAX_PROBLEMS`]); none for a file
+/// it loads.
+pub fn problems(doc: &Node) -> Vec<Problem> {
+    let mut out = Vec::new();
+    unknown_keys(doc, FILE_KEYS, "the file", &mut out);
+    let Some(Kind::Seq(groups)) = doc.get("groups").map(|g| &g.kind) else {
+        return out;
+    };
+    let mut names = HashSet::new();
+    for (g, group) in groups.iter().enumerate() {
+        let shown = format!("group {}", g + 1);
+        if !matches!(group.kind, Kind::Map(_)) {
+            push(
+                &mut out,
+                group,
+                format!("{shown} is a {}, not a mapping", group.type_name()),
+            );
+            continue;
+        }
+        let shown = match text(group.get("name")) {
+            Ok(name) if !name.is_empty() => {
+                if !names.insert(name.clone()) {
+                    push(
+                        &mut out,
+                        group,
+                        format!("group name `{name}` is repeated in the file"),
+                    );
+                }
+                format!("group `{name}`")
+            }
+            Ok(_) => {
+                push(&mut out, group, format!("{shown} has no `name`"));
+                shown
+            }
+            Err(found) => {
+                push(&mut out, group, format!("{shown}: `name` is a {found}"));
+                shown
+            }
+        };
+        unknown_keys(group, GROUP_KEYS, &shown, &mut out);
+        for key in ["interval", "query_offset"] {
+            duration(group, key, &shown, &mut out);
+        }
+        if let Some(limit) = group.get("limit")
+            && !matches!(limit.kind, Kind::Int(_) | Kind::Null)
+        {
+            push(
+                &mut out,
+                limit,
+                format!("{shown}: `limit` must be an integer"),
+            );
+        }
+        string_map(group, "labels", &shown, &mut out);
+        match group.get("rules").map(|r| (r, &r.kind)) {
+            None | Some((_, Kind::Null)) => {}
+            Some((_, Kind::Seq(rules))) => {
+                for (r, rule) in rules.iter().enumerate() {
+                    rule_problems(rule, &format!("{shown}, rule {}", r + 1), &mut out);
+                }
+            }
+            Some((rules, _)) => push(&mut out, rules, format!("{shown}: `rules` must be a list")),
+        }
+    }
+    out.truncate(MAX_PROBLEMS);
+    out
+}
+
+fn rule_problems(rule: &Node, shown: &str, out: &mut Vec<Problem>) {
+    if !matches!(rule.kind, Kind::Map(_)) {
+        push(
+            out,
+            rule,
+            format!("{shown} is a {}, not a mapping", rule.type_name()),
+        );
+        return;
+    }
+    let field = |key: &str, out: &mut Vec<Problem>| match text(rule.get(key)) {
+        Ok(value) => value,
+        Err(found) => {
+            push(
+                out,
+                rule.get(key).unwrap_or(rule),
+                format!("{shown}: `{key}` is a {found}"),
+            );
+            String::new()
+        }
+    };
+    let record = field("record", out);
+    let alert = field("alert", out);
+    let expr = field("expr", out);
+    let named = if alert.is_empty() { &record } else { &alert };
+    let shown = if named.is_empty() {
+        shown.to_string()
+    } else {
+        format!("{shown} (`{named}`)")
+    };
+    unknown_keys(rule, RULE_KEYS, &shown, out);
+    match (record.is_empty(), alert.is_empty()) {
+        (false, false) => push(
+            out,
+            rule,
+            format!("{shown}: only one of `record` and `alert` may be set"),
+        ),
+        (true, true) => push(
+            out,
+            rule,
+            format!("{shown}: one of `record` or `alert` must be set"),
+        ),
+        _ => {}
+    }
+    let expr_at = rule.get("expr").unwrap_or(rule);
+    if expr.trim().is_empty() {
+        push(out, expr_at, format!("{shown}: `expr` must be set"));
+    } else if let Some(why) = crate::prometheus::syntax::problem(&expr) {
+        push(
+            out,
+            expr_at,
+            format!("{shown}: `expr` is not PromQL: {why}"),
+        );
+    }
+    for key in ["for", "keep_firing_for"] {
+        duration(rule, key, &shown, out);
+    }
+    string_map(rule, "labels", &shown, out);
+    string_map(rule, "annotations", &shown, out);
+    if !record.is_empty() {
+        let has_annotations = matches!(&rule.get("annotations").map(|a| &a.kind), Some(Kind::Map(e)) if !e.is_empty());
+        if has_annotations {
+            push(
+                out,
+                rule,
+                format!("{shown}: a recording rule cannot have `annotations`"),
+            );
+        }
+        for key in ["for", "keep_firing_for"] {
+            if rule.get(key).is_some_and(|d| !is_zero(d)) {
+                push(
+                    out,
+                    rule,
+                    format!("{shown}: a recording rule cannot have `{key}`"),
+                );
+            }
+        }
+        if record.contains(['{', '}']) {
+            push(
+                out,
+                rule.get("record").unwrap_or(rule),
+                format!("{shown}: braces in a recording rule's name (should they be in `expr`?)"),
+            );
+        }
+    }
+}
+
+fn push(out: &mut Vec<Problem>, at: &Node, message: String) {
+    out.push(Problem {
+        at: at.span,
+        message,
+    });
+}
+
+/// A scalar as Prometheus decodes it into a string; the kind found otherwise.
+fn text(node: Option<&Node>) -> Result<String, &'static str> {
+    match node.map(|n| &n.kind) {
+        None | Some(Kind::Null) => Ok(String::new()),
+        Some(Kind::Str(s)) => Ok(s.clone()),
+        Some(Kind::Int(i)) => Ok(i.to_string()),
+        Some(Kind::Float(f)) => Ok(f.to_string()),
+        Some(Kind::Bool(b)) => Ok(b.to_string()),
+        Some(other) => Err(match other {
+            Kind::Seq(_) => "list",
+            _ => "mapping",
+        }),
+    }
+}
+
+fn unknown_keys(node: &Node, known: &[&str], shown: &str, out: &mut Vec<Problem>) {
+    let Kind::Map(entries) = &node.kind else {
+        return;
+    };
+    for e in entries.iter().filter(|e| !known.contains(&e.key.as_str())) {
+        out.push(Problem {
+            at: e.key_span,
+            message: format!(
+                "{shown}: unknown key `{}` (Prometheus knows {})",
+                e.key,
+                known
+                    .iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+}
+
+/// A Prometheus duration (`5m`, `1h30m`, `0`), when the key is set.
+fn duration(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
+    let Some(value) = node.get(key) else { return };
+    let ok = match &value.kind {
+        Kind::Null => true,
+        Kind::Str(s) => promql_parser::util::duration::parse_duration(s).is_ok(),
+        Kind::Int(0) => true,
+        _ => false,
+    };
+    if !ok {
+        push(
+            out,
+            value,
+            format!("{shown}: `{key}` is not a Prometheus duration (such as `5m` or `1h30m`)"),
+        );
+    }
+}
+
+fn is_zero(node: &Node) -> bool {
+    match &node.kind {
+        Kind::Null | Kind::Int(0) => true,
+        Kind::Str(s) => promql_parser::util::duration::parse_duration(s).is_ok_and(|d| d.is_zero()),
+        _ => false,
+    }
+}
+
+/// Labels and annotations: a mapping of names to scalar values.
+fn string_map(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
+    match node.get(key).map(|m| (m, &m.kind)) {
+        None | Some((_, Kind::Null)) => {}
+        Some((_, Kind::Map(entries))) => {
+            for e in entries {
+                if let Err(found) = text(Some(&e.value)) {
+                    push(
+                        out,
+                        &e.value,
+                        format!("{shown}: {key} `{}` is a {found}, not text", e.key),
+                    );
+                }
+            }
+        }
+        Some((m, _)) => {
+            let found = m.type_name();
+            push(
+                out,
+                m,
+                format!("{shown}: `{key}` must be a mapping, not a {found}"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,174 @@
+use super::*;
+use crate::source::SourceFile;
+
+fn check(text: &str) -> Vec<(u32, String)> {
+    let src = SourceFile::new(
+        std::path::Path::new("rules.yaml"),
+        "rules.yaml".into(),
+        text.into(),
+    );
+    let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
+    problems(&doc)
+        .into_iter()
+        .map(|p| (p.at.start.line, p.message))
+        .collect()
+}
+
+const GOOD: &str = "\
+groups:
+  - name: svc
+    interval: 30s
+    limit: 10
+    labels: { team: a }
+    rules:
+      - alert: Down
+        expr: up == 0
+        for: 5m
+        keep_firing_for: 0
+        labels: { severity: page, tier: 1 }
+        annotations: { runbook_url: runbooks/down.md }
+      - record: job:up:sum
+        expr: sum by (job) (up)
+        labels: { x: y }
+";
+
+#[test]
+fn a_file_prometheus_loads_has_no_problems() {
+    assert_eq!(check(GOOD), []);
+    assert_eq!(check("groups: []\n"), []);
+    assert_eq!(check("groups:\n  - name: empty\n"), []);
+}
+
+/// Each edit makes Prometheus refuse the file (`promtool check rules` fails on it); the
+/// message names the group, the rule and what is wrong, on the line at fault.
+#[test]
+fn what_prometheus_refuses() {
+    let cases: &[(&str, &str, u32, &str)] = &[
+        (
+            "        expr: up == 0\n",
+            "",
+            7,
+            "group `svc`, rule 1 (`Down`): `expr` must be set",
+        ),
+        (
+            "        expr: up == 0\n",
+            "        expr: \"\"\n",
+            8,
+            "`expr` must be set",
+        ),
+        (
+            "up == 0",
+            "up ==",
+            8,
+            "group `svc`, rule 1 (`Down`): `expr` is not PromQL",
+        ),
+        ("up == 0", "rate(up[5min]) > 0", 8, "`expr` is not PromQL"),
+        (
+            "        for: 5m\n",
+            "        for: 5 minutes\n",
+            9,
+            "`for` is not a Prometheus duration",
+        ),
+        (
+            "        for: 5m\n",
+            "        fro: 5m\n",
+            9,
+            "rule 1 (`Down`): unknown key `fro`",
+        ),
+        (
+            "    interval: 30s\n",
+            "    intervall: 30s\n",
+            3,
+            "group `svc`: unknown key `intervall`",
+        ),
+        (
+            "  - name: svc\n",
+            "  - rules_name: svc\n",
+            2,
+            "unknown key `rules_name`",
+        ),
+        (
+            "  - name: svc\n",
+            "  - name: \"\"\n",
+            2,
+            "group 1 has no `name`",
+        ),
+        (
+            "      - alert: Down\n",
+            "      - alert: Down\n        record: down\n",
+            7,
+            "only one of `record` and `alert` may be set",
+        ),
+        (
+            "      - alert: Down\n",
+            "      - severity: page\n",
+            7,
+            "one of `record` or `alert` must be set",
+        ),
+        (
+            "        expr: sum by (job) (up)\n",
+            "        expr: sum by (job) (up)\n        for: 1m\n",
+            13,
+            "a recording rule cannot have `for`",
+        ),
+        (
+            "        labels: { x: y }\n",
+            "        labels: { x: y }\n        annotations: { a: b }\n",
+            13,
+            "a recording rule cannot have `annotations`",
+        ),
+        (
+            "job:up:sum",
+            "up{job=\"a\"}",
+            13,
+            "braces in a recording rule's name",
+        ),
+        (
+            "    limit: 10\n",
+            "    limit: ten\n",
+            4,
+            "`limit` must be an integer",
+        ),
+        (
+            "{ severity: page, tier: 1 }",
+            "[severity, page]",
+            11,
+            "`labels` must be a mapping, not a sequence",
+        ),
+        (
+            "runbook_url: runbooks/down.md",
+            "runbook_url: [a, b]",
+            12,
+            "annotations `runbook_url` is a list, not text",
+        ),
+    ];
+    for (from, to, line, message) in cases {
+        assert!(GOOD.contains(from), "{from}");
+        let got = check(&GOOD.replacen(from, to, 1));
+        assert!(
+            got.iter().any(|(l, m)| l == line && m.contains(message)),
+            "{from:?} -> {to:?}: {got:#?}"
+        );
+    }
+    let twice = format!("{GOOD}  - name: svc\n    rules: []\n");
+    assert!(
+        check(&twice)
+            .iter()
+            .any(|(l, m)| *l == 16 && m == "group name `svc` is repeated in the file"),
+        "{:#?}",
+        check(&twice)
+    );
+    assert!(
+        check("groups: []\nrules: []\n")[0]
+            .1
+            .contains("unknown key `rules`")
+    );
+}
+
+#[test]
+fn problems_are_capped_per_file() {
+    let many: String = (0..50)
+        .map(|i| format!("  - name: g{i}\n    bogus: 1\n"))
+        .collect();
+    assert_eq!(check(&format!("groups:\n{many}")).len(), MAX_PROBLEMS);
+}
