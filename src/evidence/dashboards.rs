@@ -14,6 +14,10 @@ pub struct Panel {
     pub title: String,
     /// Query texts (`expr`, `query`, `rawSql`, `expression`, `target`).
     pub queries: Vec<String>,
+    /// The same texts as searched for metric names: PromQL (`expr`) without its comments and
+    /// string literals (see [`code_of`]).
+    #[serde(skip)]
+    searched: Vec<String>,
 }
 
 /// One dashboard file.
@@ -37,7 +41,7 @@ const QUERY_FIELDS: &[&str] = &["expr", "query", "rawSql", "expression", "target
 
 fn walk(panels: &[Value], out: &mut Vec<Panel>) {
     for p in panels {
-        let queries: Vec<String> = p
+        let (queries, searched): (Vec<String>, Vec<String>) = p
             .get("targets")
             .and_then(Value::as_array)
             .into_iter()
@@ -45,11 +49,19 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
             .flat_map(|t| {
                 QUERY_FIELDS
                     .iter()
-                    .filter_map(move |f| t.get(*f).and_then(Value::as_str))
+                    .filter_map(move |f| t.get(*f).and_then(Value::as_str).map(|q| (*f, q)))
             })
-            .map(str::to_string)
-            .collect();
+            .map(|(field, q)| {
+                let searched = if field == "expr" {
+                    code_of(q)
+                } else {
+                    q.to_string()
+                };
+                (q.to_string(), searched)
+            })
+            .unzip();
         out.push(Panel {
+            searched,
             title: p
                 .get("title")
                 .and_then(Value::as_str)
@@ -108,6 +120,60 @@ pub fn parse(text: &str) -> Dashboard {
     }
 }
 
+/// PromQL as far as it can name a metric: comments (`#` to the end of the line) and string
+/// literals (label values, regexes, `label_replace` arguments) become spaces, except the value
+/// of a `__name__` matcher, which names metrics. `vector(0) # x_total` and
+/// `up{job="x_total"}` do not query `x_total`.
+pub fn code_of(promql: &str) -> String {
+    let mut out = String::with_capacity(promql.len());
+    let mut chars = promql.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            '"' | '\'' | '`' => {
+                let keep = names_metrics(&out);
+                out.push(c);
+                while let Some(s) = chars.next() {
+                    if s == '\\' && c != '`' {
+                        let escaped = chars.next();
+                        if keep {
+                            out.push(s);
+                            out.extend(escaped);
+                        }
+                        continue;
+                    }
+                    if s == c {
+                        break;
+                    }
+                    out.push(if keep { s } else { ' ' });
+                }
+                out.push(c);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether a string literal starting after `before` is a `__name__` matcher's value.
+fn names_metrics(before: &str) -> bool {
+    let before = before.trim_end();
+    let Some(before) = before
+        .strip_suffix("=~")
+        .or_else(|| before.strip_suffix('='))
+    else {
+        return false;
+    };
+    before.trim_end().ends_with("__name__")
+}
+
 /// Whether `query` mentions the metric `name` (as a whole identifier; suffixes such as
 /// `_bucket`, `_sum`, `_count` count as mentions).
 pub fn mentions(query: &str, name: &str) -> bool {
@@ -121,7 +187,7 @@ pub fn mentions(query: &str, name: &str) -> bool {
 pub fn panels_for(d: &Dashboard, signal: &str) -> Vec<String> {
     d.panels
         .iter()
-        .filter(|p| p.queries.iter().any(|q| mentions(q, signal)))
+        .filter(|p| p.searched.iter().any(|q| mentions(q, signal)))
         .map(|p| p.title.clone())
         .collect()
 }
@@ -154,6 +220,44 @@ mod tests {
         assert_eq!(panels_for(&d, "x_total"), ["A"]);
         assert_eq!(panels_for(&d, "y_seconds"), ["B"]);
         assert!(panels_for(&d, "total").is_empty());
+    }
+
+    /// A metric named only in a comment, a label value or a string argument is not queried;
+    /// one named by a `__name__` matcher, or beside Grafana's variables, is.
+    #[test]
+    fn comments_and_strings_do_not_query_a_metric() {
+        let queried = |expr: &str| mentions(&code_of(expr), "x_total");
+        assert!(queried("rate(x_total[$__rate_interval])"));
+        assert!(queried("sum by (job) (rate(x_total{job=\"$job\"}[5m]))"));
+        assert!(queried("{__name__=\"x_total\"}"));
+        assert!(queried("{__name__ =~ 'x_total|y_total'}"));
+        assert!(queried("vector(0) # no data\n+ sum(x_total)"));
+        assert!(!queried("vector(0) # x_total"));
+        assert!(!queried("up{job=\"x_total\"}"));
+        assert!(!queried("up{job=~`x_total.*`}"));
+        assert!(!queried(
+            "label_replace(up, \"m\", \"x_total\", \"\", \"\")"
+        ));
+        assert!(
+            !queried("up{job=\"a\\\"x_total\"}"),
+            "an escaped quote does not end the string"
+        );
+        assert!(
+            !queried("{__name__!=\"x_total\"}"),
+            "a negative matcher queries everything else"
+        );
+        assert!(!queried("{__name__!~\"x_total\"}"));
+        assert_eq!(code_of("a{b=\"c\"} # d\ne"), "a{b=\" \"} \ne");
+    }
+
+    #[test]
+    fn only_promql_targets_are_read_as_promql() {
+        let d = parse(
+            r#"{"panels": [
+              {"title": "P", "targets": [{"expr": "vector(0) # x_total"}]},
+              {"title": "S", "targets": [{"rawSql": "SELECT v FROM m WHERE name = 'x_total'"}]}]}"#,
+        );
+        assert_eq!(panels_for(&d, "x_total"), ["S"]);
     }
 
     #[test]
