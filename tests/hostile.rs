@@ -462,6 +462,18 @@ fn hostile_histories() {
             "looks like seconds",
         ),
         (
+            "a key twice",
+            (0..10)
+                .map(|i| {
+                    line(format!("{}", now_ms - i)).replace(
+                        "\"reason_codes\"",
+                        "\"reason_codes\":[\"case_processing_failed\"],\"reason_codes\"",
+                    )
+                })
+                .collect(),
+            "key `reason_codes` appears twice",
+        ),
+        (
             "out of order",
             (0..11)
                 .map(|i| line(format!("{}", now_ms - 30_000 - i * 1000)))
@@ -601,6 +613,20 @@ fn hostile_status_snapshots() {
             write("f.json", "[1, 2]".into()),
             1,
             "not a JSON object",
+        ),
+        (
+            // serde_json and Go keep the last copy, so "pass" would decide.
+            "a key twice",
+            write(
+                "g.json",
+                good.to_string().replacen(
+                    "\"rollout_gate\":",
+                    "\"rollout_gate\":\"fail\",\"rollout_gate\":",
+                    1,
+                ),
+            ),
+            1,
+            "key `rollout_gate` appears twice",
         ),
     ];
     for (name, status, expected, needle) in cases {

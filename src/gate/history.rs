@@ -133,7 +133,7 @@ pub fn read_from(
         if text.is_empty() {
             continue;
         }
-        let fields = match serde_json::from_str::<Value>(text) {
+        let fields = match super::json::parse(text.as_bytes()) {
             Ok(Value::Object(m)) => m,
             Ok(other) => {
                 h.malformed.push(Malformed {

@@ -10,6 +10,7 @@ pub mod after;
 pub mod compile;
 pub mod history;
 pub mod inputs;
+pub mod json;
 pub mod phase;
 pub mod query;
 pub mod rewrite;

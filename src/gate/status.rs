@@ -61,7 +61,7 @@ pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot 
         Ok(b) => b,
         Err(e) => return Snapshot::Bad(format!("cannot read the status snapshot `{shown}`: {e}")),
     };
-    let fields = match serde_json::from_slice::<Value>(&bytes) {
+    let fields = match super::json::parse(&bytes) {
         Ok(Value::Object(m)) => m,
         Ok(_) => {
             return Snapshot::Bad(format!(
