@@ -324,6 +324,99 @@ fn a_broken_policy_is_a_located_error_with_exit_2() {
     }
 }
 
+/// Files outside the repository are not read through what the repository says: a checklist a
+/// manifest or a policy names (`..`, an absolute path, a symlink out) and a policy file that
+/// is a symlink out. Read, their text would reach the output in a parse error's snippet, so a
+/// pull request could print the CI machine's files into its own annotations. The secret's text
+/// must appear in no output, and each case names what it refused.
+#[cfg(unix)]
+#[test]
+fn nothing_outside_the_repository_is_read_through_a_manifest_or_policy() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(&secret, "SECRET_TOKEN=ghp_not_for_the_logs: [\n").unwrap();
+    let secret = secret.display().to_string();
+    let manifest = |list: &str| {
+        format!("version: 1\nservice: {{ name: svc, stage: poc }}\nchecklists: [{list}]\n")
+    };
+    let climb = format!("{}{}", "../".repeat(12), secret.trim_start_matches('/'));
+    let policy =
+        |reference: &str| format!("version: 1\nrequire:\n  - checklists: [\"{reference}\"]\n");
+    /// Where the secret is reached from, and what the run must do.
+    struct Case {
+        manifest: String,
+        policy: Option<String>,
+        /// `leak.yaml` is a symlink to the secret.
+        leak: bool,
+        /// `.launchgate.yaml` is a symlink to the secret.
+        policy_leak: bool,
+        code: i32,
+        says: &'static str,
+    }
+    let case = |manifest: String, policy: Option<String>, code: i32, says: &'static str| Case {
+        manifest,
+        policy,
+        leak: false,
+        policy_leak: false,
+        code,
+        says,
+    };
+    let cases = [
+        case(manifest(&climb), None, 1, "leaves the"),
+        case(manifest(&secret), None, 1, "absolute path"),
+        Case {
+            leak: true,
+            ..case(manifest("leak.yaml"), None, 1, "outside the")
+        },
+        case(manifest(""), Some(policy(&climb)), 2, "outside the"),
+        case(manifest(""), Some(policy(&secret)), 2, "absolute path"),
+        Case {
+            leak: true,
+            ..case(manifest(""), Some(policy("leak.yaml")), 2, "outside the")
+        },
+        Case {
+            policy_leak: true,
+            ..case(manifest(""), None, 2, "outside the")
+        },
+    ];
+    for (i, c) in cases.iter().enumerate() {
+        let dir = repo(&[("readiness.yaml", &c.manifest)]);
+        if let Some(policy) = &c.policy {
+            std::fs::write(dir.path().join(".launchgate.yaml"), policy).unwrap();
+        }
+        if c.leak {
+            std::os::unix::fs::symlink(&secret, dir.path().join("leak.yaml")).unwrap();
+        }
+        if c.policy_leak {
+            std::os::unix::fs::symlink(&secret, dir.path().join(".launchgate.yaml")).unwrap();
+        }
+        for format in ["human", "json", "github", "sarif"] {
+            let out = launchgate()
+                .current_dir(dir.path())
+                .args([
+                    "check", ".", "--now", NOW, "--color", "never", "--format", format,
+                ])
+                .output()
+                .unwrap();
+            let all = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert_eq!(
+                out.status.code(),
+                Some(c.code),
+                "case {i} ({format}): {all}"
+            );
+            assert!(
+                !all.contains("ghp_not_for_the_logs"),
+                "case {i} ({format}) leaked: {all}"
+            );
+            assert!(all.contains(c.says), "case {i} ({format}): {all}");
+        }
+    }
+}
+
 /// (e) `--checklist` replaces the effective set for the run, and the report shows it.
 #[test]
 fn the_checklist_override_is_shown_in_the_report() {

@@ -422,6 +422,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             doc: &doc,
             src: &src,
             dir,
+            base: &base,
         },
         opts.checklists.as_deref(),
         loader,

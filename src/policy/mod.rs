@@ -308,12 +308,38 @@ fn reference_problem(reference: &str, dir: &Path) -> Option<String> {
     if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
         return Some(format!("unknown checklist `{reference}`"));
     }
-    if !dir.join(reference).is_file() {
+    if Path::new(reference).is_absolute() {
+        return Some(format!(
+            "checklist file `{reference}` is an absolute path; name one inside the repository, relative to the policy file"
+        ));
+    }
+    let path = dir.join(reference);
+    if !path.is_file() {
         return Some(format!(
             "checklist file `{reference}` does not exist (paths are relative to the policy file)"
         ));
     }
-    None
+    // Read anyway, a file outside the repository would reach the report in a parse error's
+    // snippet, and the policy is the repository's to change like any file in it.
+    let root = repository_root(dir);
+    match std::fs::canonicalize(&path) {
+        Ok(real) if real.starts_with(&root) => None,
+        Ok(real) => Some(format!(
+            "checklist file `{reference}` is `{}`, outside the repository",
+            real.display()
+        )),
+        Err(e) => Some(format!("checklist file `{reference}` cannot be read: {e}")),
+    }
+}
+
+/// The repository a policy file in `dir` belongs to: the nearest directory holding `.git`,
+/// else `dir` itself (canonical when it can be).
+fn repository_root(dir: &Path) -> PathBuf {
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    dir.ancestors()
+        .find(|a| a.join(".git").exists())
+        .unwrap_or(&dir)
+        .to_path_buf()
 }
 
 /// The policy file that governs manifests in `dir`: the nearest `.launchgate.yaml` from `dir`
@@ -381,6 +407,18 @@ pub fn load(path: &Path) -> Result<Policy, PolicyError> {
         path: display.clone(),
         reason,
     };
+    let dir = path.parent().unwrap_or(Path::new(""));
+    // A policy is found by name in the repository; one that is a symlink out of it would show
+    // that file's text in a parse error.
+    if let Ok(real) = std::fs::canonicalize(path) {
+        let root = repository_root(dir);
+        if !real.starts_with(&root) {
+            return Err(io(format!(
+                "it is a symlink to `{}`, outside the repository",
+                real.display()
+            )));
+        }
+    }
     // One open that cannot block: a `stat` first would leave a window in which a FIFO put in
     // the file's place hangs the run.
     let bytes = crate::evidence::paths::read_regular(path, crate::evidence::paths::MAX_FILE_BYTES)
@@ -389,7 +427,6 @@ pub fn load(path: &Path) -> Result<Policy, PolicyError> {
     if text.starts_with('\u{feff}') {
         text.drain(..3);
     }
-    let dir = path.parent().unwrap_or(Path::new(""));
     Policy::parse(
         SourceFile::new(path, display.clone(), text),
         dir,

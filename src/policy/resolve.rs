@@ -8,6 +8,7 @@ use std::sync::Arc;
 use super::{Policy, Requirement};
 use crate::checklist::{self, Checklist, ChecklistError, Loader};
 use crate::error::Error;
+use crate::evidence::paths::{Base, PathProblem};
 use crate::manifest::Manifest;
 use crate::report::{AppliedChecklist, ChecklistSource, Finding, Location, Outcome, Related};
 use crate::source::SourceFile;
@@ -34,6 +35,8 @@ pub struct Subject<'a> {
     pub src: &'a SourceFile,
     /// Its directory (manifest checklist paths are relative to it).
     pub dir: &'a Path,
+    /// Its repository, which the checklist files it names must be inside.
+    pub base: &'a Base,
 }
 
 /// The built-in checklist names, for messages.
@@ -146,13 +149,28 @@ pub fn resolve(
     let (doc, src) = (subject.doc, subject.src);
     let mut listed: Vec<String> = Vec::new();
     for (i, name) in subject.manifest.checklist_names().iter().enumerate() {
+        let route = Route::root().key("checklists").index(i);
+        if let Some(problem) = outside(subject.base, name) {
+            findings.push(
+                crate::core::finding(
+                    "LG-CHECKLIST",
+                    Outcome::Fail,
+                    format!("checklist {problem}"),
+                )
+                .at(Location::new(src, doc.locate(&route).span))
+                .help(
+                    "a manifest names checklist files inside its repository, relative to the \
+                     manifest; pass one kept elsewhere with --checklist",
+                ),
+            );
+            continue;
+        }
         match load(loader, name, subject.dir)? {
             Some(c) => {
                 listed.push(c.name.clone());
                 out.push(c, ChecklistSource::Manifest, None);
             }
             None => {
-                let route = Route::root().key("checklists").index(i);
                 findings.push(
                     crate::core::finding("LG-CHECKLIST", Outcome::Fail, format!("unknown checklist `{name}`"))
                         .at(Location::new(src, doc.locate(&route).span))
@@ -167,6 +185,29 @@ pub fn resolve(
     policy_findings(policy, &required_lists, &listed, subject, findings);
     check_unique_items(&out.checklists)?;
     Ok(out)
+}
+
+/// Why a checklist file a manifest names is not its repository's to name: an absolute path,
+/// `..` above the root, or a symlink out of it. Read anyway, its text would reach the report
+/// in a parse error's snippet: a pull request could print any `.yaml`-named file (or what a
+/// symlink named so points at) of the CI machine into its own annotations.
+fn outside(base: &Base, reference: &str) -> Option<String> {
+    if checklist::is_builtin(reference)
+        || !(reference.ends_with(".yaml") || reference.ends_with(".yml"))
+    {
+        return None;
+    }
+    match base.resolve(reference) {
+        Err(
+            problem @ (PathProblem::Absolute(_)
+            | PathProblem::Escapes(_)
+            | PathProblem::SymlinkEscapes { .. }),
+        ) => Some(match problem {
+            PathProblem::Absolute(path) => format!("`{path}` is an absolute path"),
+            other => other.to_string(),
+        }),
+        _ => None,
+    }
 }
 
 /// `LG-POLICY`: fails for each required checklist a written `checklists:` leaves out (an absent
@@ -280,18 +321,21 @@ mod tests {
         );
         let doc = parse(&src, &Limits::default()).unwrap();
         let manifest = Manifest::from_json(&doc.to_json()).unwrap();
+        let loader = Loader::default();
+        let base = Base::for_manifest(&loader.dirs, Path::new("readiness.yaml")).unwrap();
         let subject = Subject {
             manifest: &manifest,
             doc: &doc,
             src: &src,
             dir: Path::new(""),
+            base: &base,
         };
         let mut findings = Vec::new();
         let resolved = resolve(
             &Policy::default_policy(),
             &subject,
             cli,
-            &Loader::default(),
+            &loader,
             &mut findings,
         )
         .unwrap();
