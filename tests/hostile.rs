@@ -289,6 +289,89 @@ fn fifos_as_gate_inputs_are_refused_without_blocking() {
     }
 }
 
+/// A manifest's `rollout.status` and `rollout.history` stay in its repository: a gate over
+/// another JSON file of the CI machine would print its values (`auths = {...}`) in the gate's
+/// messages. Given on the command line, the same file is the caller's choice and is read.
+#[cfg(unix)]
+#[test]
+fn a_manifest_cannot_point_its_gates_outside_its_repository() {
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("config.json");
+    std::fs::write(
+        &secret,
+        r#"{"auths": {"ghcr.io": {"auth": "bm90LWZvci10aGUtbG9ncw=="}}, "health": {"updated_unix_ms": 1795607970000}}"#,
+    )
+    .unwrap();
+    let secret = secret.display().to_string();
+    let climb = format!("{}{}", "../".repeat(12), secret.trim_start_matches('/'));
+    let example = root().join("examples/dashboard-factory");
+    for (key, written, link) in [
+        ("status", climb.as_str(), false),
+        ("status", secret.as_str(), false),
+        ("status", "leak.json", true),
+        ("history", climb.as_str(), false),
+        ("history", "leak.json", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        if link {
+            std::os::unix::fs::symlink(&secret, dir.path().join("leak.json")).unwrap();
+        }
+        let manifest = dir.path().join("readiness.yaml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let default = if key == "status" {
+            ".tau/dashboard/status.json"
+        } else {
+            ".tau/dashboard/runtime-events.jsonl"
+        };
+        let text = text
+            .replacen(
+                &format!("{key}: {default}"),
+                &format!("{key}: \"{written}\""),
+                1,
+            )
+            .replacen(
+                "- rollout_gate == \"pass\" && health_state == \"healthy\"",
+                "- auths[\"ghcr.io\"].auth == \"x\"",
+                1,
+            );
+        assert!(text.contains(written) && text.contains("auths["), "{key}");
+        std::fs::write(&manifest, text).unwrap();
+        let fixture = example.join("fixtures/healthy-26h");
+        let mut cmd = launchgate();
+        cmd.args([
+            "gate", "--phase", "canary-1", "--now", NOW, "--color", "never",
+        ])
+        .arg(&manifest);
+        // The other input comes from the command line, so only `key` is the manifest's.
+        if key == "status" {
+            cmd.arg("--history")
+                .arg(fixture.join("runtime-events.jsonl"));
+        } else {
+            cmd.arg("--status").arg(fixture.join("status.json"));
+        }
+        let out = cmd
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            !all.contains("bm90LWZvci10aGUtbG9ncw"),
+            "{key} = {written} leaked: {all}"
+        );
+        assert_ne!(out.status.code(), Some(0), "{key} = {written}: {all}");
+        assert!(
+            all.contains(&format!("`rollout.{key}`:")),
+            "{key} = {written}: {all}"
+        );
+    }
+}
+
 /// Makes a named pipe: opening it for reading waits for a writer unless done without blocking.
 #[cfg(unix)]
 fn mkfifo(path: &Path) {

@@ -61,6 +61,16 @@ pub enum PathProblem {
 }
 
 impl PathProblem {
+    /// What is wrong when the path reaches outside the repository (an absolute path, `..`
+    /// above the root, a symlink out); `None` for the other problems.
+    pub fn outside_repository(&self) -> Option<String> {
+        match self {
+            PathProblem::Absolute(path) => Some(format!("`{path}` is an absolute path")),
+            PathProblem::Escapes(_) | PathProblem::SymlinkEscapes { .. } => Some(self.to_string()),
+            _ => None,
+        }
+    }
+
     /// How to fix it.
     pub fn help(&self) -> &'static str {
         match self {

@@ -21,11 +21,13 @@ pub mod window;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use jiff::Timestamp;
 
 use crate::check;
 use crate::error::Error;
+use crate::evidence::paths::Base;
 use crate::report::{GateSummary, ItemInfo, PhaseVerdict, Report, Severity, Verdict, verdict_of};
 use crate::source::display_path;
 use history::TimeSpec;
@@ -179,13 +181,34 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
         reason: e.to_string(),
     })?;
     let dir = manifest_path.parent().unwrap_or(Path::new(""));
-    let resolve = |cli: &Option<PathBuf>, written: &Option<String>| -> Option<PathBuf> {
-        cli.clone()
-            .or_else(|| written.as_ref().map(|w| dir.join(w)))
+    let base = Base::for_manifest(&Arc::new(crate::dirs::Dirs::default()), manifest_path).map_err(
+        |e| Error::Io {
+            path: display_path(manifest_path),
+            reason: e.to_string(),
+        },
+    )?;
+    // A path given on the command line is the caller's to choose; one written in the manifest
+    // must stay in its repository, or a pull request could point a gate at any JSON file of
+    // the CI machine and have its values printed in the gate's messages.
+    let resolve = |cli: &Option<PathBuf>, written: &Option<String>, key: &str, flag: &str| {
+        if let Some(p) = cli {
+            return Some(Ok(p.clone()));
+        }
+        let w = written.as_ref()?;
+        Some(match base.resolve(w) {
+            Ok(p) => Ok(p),
+            // Missing, or not a file: the reader says so (a missing snapshot holds).
+            Err(problem) => match problem.outside_repository() {
+                None => Ok(dir.join(w)),
+                Some(why) => Err(format!(
+                    "`rollout.{key}`: {why}; a manifest names files inside its repository (pass one from elsewhere with {flag})"
+                )),
+            },
+        })
     };
     let inputs = phase::Inputs {
-        status: resolve(&opts.status, &rollout.status),
-        history: resolve(&opts.history, &rollout.history),
+        status: resolve(&opts.status, &rollout.status, "status", "--status"),
+        history: resolve(&opts.history, &rollout.history, "history", "--history"),
         now_ms: opts.now.as_millisecond(),
         settings,
         check_verdict: checked.report.verdict,

@@ -26,10 +26,10 @@ use crate::yaml::{Node, Route};
 
 /// What phases are evaluated against.
 pub struct Inputs {
-    /// Status snapshot path.
-    pub status: Option<PathBuf>,
-    /// History path.
-    pub history: Option<PathBuf>,
+    /// Status snapshot path, or why the manifest's may not be read.
+    pub status: Option<Result<PathBuf, String>>,
+    /// History path, or why the manifest's may not be read.
+    pub history: Option<Result<PathBuf, String>>,
     /// Evaluation time.
     pub now_ms: i64,
     /// Rollout settings.
@@ -156,11 +156,10 @@ pub fn evaluate(
         gates,
         snapshot: None,
         history: None,
-        history_shown: inputs
-            .history
-            .as_deref()
-            .map(display_path)
-            .unwrap_or_default(),
+        history_shown: match &inputs.history {
+            Some(Ok(p)) => display_path(p),
+            _ => String::new(),
+        },
         cache: Arc::new(Cache::default()),
         view,
         prom: super::query::Source::new(inputs.prometheus.clone()),
@@ -220,7 +219,8 @@ fn load(ctx: &mut Ctx, upto: usize) {
             None => Snapshot::Missing(
                 "no status snapshot: set `rollout.status` or pass --status".into(),
             ),
-            Some(p) => status::load(
+            Some(Err(why)) => Snapshot::Bad(why.clone()),
+            Some(Ok(p)) => status::load(
                 p,
                 &display_path(p),
                 &inputs.settings.status_timestamp,
@@ -233,12 +233,13 @@ fn load(ctx: &mut Ctx, upto: usize) {
     let keep_from = inputs.now_ms - span - inputs.settings.max_gap_ms;
     ctx.history = Some(match &inputs.history {
         None => Err("no history: set `rollout.history` or pass --history".into()),
-        Some(p) if !p.is_file() => Err(if p.exists() {
+        Some(Err(why)) => Err(why.clone()),
+        Some(Ok(p)) if !p.is_file() => Err(if p.exists() {
             format!("the history `{}` is not a regular file", display_path(p))
         } else {
             format!("the history `{}` does not exist", display_path(p))
         }),
-        Some(p) => history::read(
+        Some(Ok(p)) => history::read(
             p,
             &inputs.settings.timestamp,
             keep_from,

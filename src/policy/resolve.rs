@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::{Policy, Requirement};
 use crate::checklist::{self, Checklist, ChecklistError, Loader};
 use crate::error::Error;
-use crate::evidence::paths::{Base, PathProblem};
+use crate::evidence::paths::Base;
 use crate::manifest::Manifest;
 use crate::report::{AppliedChecklist, ChecklistSource, Finding, Location, Outcome, Related};
 use crate::source::SourceFile;
@@ -197,17 +197,9 @@ fn outside(base: &Base, reference: &str) -> Option<String> {
     {
         return None;
     }
-    match base.resolve(reference) {
-        Err(
-            problem @ (PathProblem::Absolute(_)
-            | PathProblem::Escapes(_)
-            | PathProblem::SymlinkEscapes { .. }),
-        ) => Some(match problem {
-            PathProblem::Absolute(path) => format!("`{path}` is an absolute path"),
-            other => other.to_string(),
-        }),
-        _ => None,
-    }
+    base.resolve(reference)
+        .err()
+        .and_then(|problem| problem.outside_repository())
 }
 
 /// `LG-POLICY`: fails for each required checklist a written `checklists:` leaves out (an absent
