@@ -127,7 +127,8 @@ pub struct GateArgs {
     /// Prometheus server for gates with a `query`, instead of `rollout.prometheus` (also
     /// LAUNCHGATE_PROMETHEUS_URL). Credentials come only from the environment:
     /// LAUNCHGATE_PROMETHEUS_TOKEN (bearer), or LAUNCHGATE_PROMETHEUS_USERNAME and
-    /// LAUNCHGATE_PROMETHEUS_PASSWORD (basic auth).
+    /// LAUNCHGATE_PROMETHEUS_PASSWORD (basic auth), and go only to this server, never to the
+    /// manifest's `rollout.prometheus`.
     #[arg(long, value_name = "URL")]
     pub prometheus: Option<String>,
     /// Time one Prometheus query may take (`5s`, `500ms`, `1m`); past it the gate holds.

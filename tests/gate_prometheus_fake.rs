@@ -334,6 +334,67 @@ fn credentials_are_sent_and_never_shown() {
     );
 }
 
+/// The manifest's `rollout.prometheus` is the pull request's to write: the token in the
+/// environment goes only to the server named by LAUNCHGATE_PROMETHEUS_URL or --prometheus, and
+/// the hold says why the manifest's server got none.
+#[test]
+fn credentials_never_go_to_the_server_a_manifest_names() {
+    let token = "tok-S3CRET-xyz";
+    for caller_names_it in [false, true] {
+        let fake = serve(Answer {
+            status: 401,
+            body: Body::EchoAuth,
+            delay: Duration::ZERO,
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let m = manifest(dir.path(), "up");
+        let text = std::fs::read_to_string(&m).unwrap().replacen(
+            "rollout:\n",
+            &format!("rollout:\n  prometheus: {}\n", fake.url),
+            1,
+        );
+        std::fs::write(&m, text).unwrap();
+        let mut cmd = launchgate();
+        cmd.arg("gate")
+            .arg(&m)
+            .args(["--phase", "canary-1", "--now", "2026-11-25T12:00:00Z"])
+            .args(["--timeout", "1s", "--format", "json"])
+            .env("LAUNCHGATE_PROMETHEUS_TOKEN", token)
+            .env_remove("LAUNCHGATE_PROMETHEUS_USERNAME")
+            .env_remove("LAUNCHGATE_PROMETHEUS_PASSWORD")
+            .env_remove("LAUNCHGATE_PROMETHEUS_URL");
+        if caller_names_it {
+            cmd.env("LAUNCHGATE_PROMETHEUS_URL", &fake.url);
+        }
+        let out = cmd.output().unwrap();
+        let all = String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{all}");
+        assert!(!all.contains("S3CRET"), "{all}");
+        let seen = fake.requests.lock().unwrap().clone();
+        assert!(!seen.is_empty());
+        let sent = seen
+            .iter()
+            .all(|r| r.to_ascii_lowercase().contains("authorization: bearer"));
+        let none = seen
+            .iter()
+            .all(|r| !r.to_ascii_lowercase().contains("authorization:"));
+        if caller_names_it {
+            assert!(sent, "{seen:?}");
+            assert!(
+                all.contains("unauthorized: set LAUNCHGATE_PROMETHEUS_TOKEN"),
+                "{all}"
+            );
+        } else {
+            assert!(none, "the manifest's server was sent credentials: {seen:?}");
+            assert!(
+                all.contains("credentials from the environment go only to the server given by --prometheus or LAUNCHGATE_PROMETHEUS_URL"),
+                "{all}"
+            );
+        }
+    }
+}
+
 #[test]
 fn unreachable_server_and_no_server_hold() {
     let port = TcpListener::bind("127.0.0.1:0")

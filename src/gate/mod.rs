@@ -46,7 +46,8 @@ pub struct Options {
     /// Prometheus server URL overriding `rollout.prometheus` (`--prometheus`, or
     /// LAUNCHGATE_PROMETHEUS_URL).
     pub prometheus: Option<String>,
-    /// Prometheus credentials (from the environment only).
+    /// Prometheus credentials (from the environment only), sent only to the server in
+    /// `prometheus`, never to the manifest's `rollout.prometheus`.
     pub prometheus_auth: Option<crate::prometheus::Auth>,
     /// Time one Prometheus query may take.
     pub timeout: std::time::Duration,
@@ -219,15 +220,23 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             .filter(|f| f.blocks())
             .map(|f| f.item.to_string())
             .collect(),
-        prometheus: opts
-            .prometheus
-            .clone()
-            .or_else(|| rollout.prometheus.clone())
-            .map(|url| crate::prometheus::Endpoint {
-                url,
+        // Credentials go only to the server the caller named: the manifest's URL is the pull
+        // request's to write, and would otherwise be told the token.
+        prometheus: match (&opts.prometheus, &rollout.prometheus) {
+            (Some(url), _) => Some(crate::prometheus::Endpoint {
+                url: url.clone(),
                 auth: opts.prometheus_auth.clone(),
+                withheld: false,
                 timeout: opts.timeout,
             }),
+            (None, Some(url)) => Some(crate::prometheus::Endpoint {
+                url: url.clone(),
+                auth: None,
+                withheld: opts.prometheus_auth.is_some(),
+                timeout: opts.timeout,
+            }),
+            (None, None) => None,
+        },
     };
     let evaluation = phase::evaluate(
         &rollout.phases,

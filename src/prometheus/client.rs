@@ -15,6 +15,9 @@ pub struct Client {
     agent: ureq::Agent,
 }
 
+/// Why a 401 came back when credentials are set but were not sent.
+const WITHHELD: &str = " (unauthorized: credentials from the environment go only to the server given by --prometheus or LAUNCHGATE_PROMETHEUS_URL, never to the manifest's `rollout.prometheus`; name this server in one of them)";
+
 impl Client {
     /// A client with the endpoint's timeout.
     pub fn new(endpoint: Endpoint) -> Client {
@@ -78,7 +81,16 @@ impl Client {
                 .read_to_vec()
                 .map(|body| (status, body))
         });
-        let scrub = |e: QueryError| self.scrub(e);
+        let scrub = |e: QueryError| match self.scrub(e) {
+            QueryError::Http {
+                status: 401, body, ..
+            } if self.endpoint.withheld => QueryError::Http {
+                status: 401,
+                hint: WITHHELD.into(),
+                body,
+            },
+            e => e,
+        };
         match result {
             Ok((status, body)) => response::parse(status, &body).map_err(scrub),
             Err(e) => Err(scrub(self.transport_error(e, shown))),

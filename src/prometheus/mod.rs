@@ -103,6 +103,8 @@ pub struct Endpoint {
     pub url: String,
     /// Credentials.
     pub auth: Option<Auth>,
+    /// Credentials were set but not sent: the URL is the manifest's, not the caller's.
+    pub withheld: bool,
     /// Time one request may take, connection included.
     pub timeout: Duration,
 }
