@@ -509,11 +509,7 @@ rollout:
                 .env("LAUNCHGATE_PROMETHEUS_PASSWORD", secret)
                 .output()
                 .unwrap();
-            let all = format!(
-                "{}{}",
-                String::from_utf8_lossy(&out.stdout),
-                String::from_utf8_lossy(&out.stderr)
-            );
+            let all = common::all_output(&out);
             assert!(
                 !all.contains(secret) && !all.contains("S3CRET"),
                 "{format}: {all}"

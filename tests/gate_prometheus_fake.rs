@@ -367,8 +367,7 @@ fn credentials_never_go_to_the_server_a_manifest_names() {
             cmd.env("LAUNCHGATE_PROMETHEUS_URL", &fake.url);
         }
         let out = cmd.output().unwrap();
-        let all = String::from_utf8_lossy(&out.stdout).into_owned()
-            + &String::from_utf8_lossy(&out.stderr);
+        let all = common::all_output(&out);
         assert_eq!(out.status.code(), Some(3), "{all}");
         assert!(!all.contains("S3CRET"), "{all}");
         let seen = fake.requests.lock().unwrap().clone();

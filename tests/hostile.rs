@@ -176,68 +176,30 @@ fn a_fifo_given_as_the_manifest_is_refused_without_blocking() {
         if schema_only {
             cmd.arg("--schema-only");
         }
-        let out = cmd
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
-        assert!(
-            stderr.contains("readiness.yaml") && stderr.contains("not a regular file"),
-            "{stderr}"
-        );
+        common::refused_as_not_a_file(cmd, "readiness.yaml");
     }
 }
 
-/// A checklist that is a FIFO (named by `--checklist`, as a policy or a manifest could name
-/// it): refused at once as a tool error naming it, not waited on.
+/// A checklist (named by `--checklist`, as a policy or a manifest could name it) or the
+/// repository policy (`.launchgate.yaml`) that is a FIFO: refused at once as a tool error
+/// naming it, not waited on.
 #[cfg(unix)]
 #[test]
-fn a_fifo_named_as_a_checklist_is_refused_without_blocking() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    mkfifo(&dir.path().join("extra.yaml"));
-    let out = launchgate()
-        .current_dir(dir.path())
-        .args([
-            "check",
-            "readiness.yaml",
-            "--checklist",
-            "extra.yaml",
-            "--now",
-            NOW,
-        ])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains("extra.yaml") && stderr.contains("not a regular file"),
-        "{stderr}"
-    );
-}
-
-/// A repository policy (`.launchgate.yaml`) that is a FIFO: a tool error naming it, at once.
-#[cfg(unix)]
-#[test]
-fn a_fifo_as_the_repository_policy_is_refused_without_blocking() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    mkfifo(&dir.path().join(".launchgate.yaml"));
-    let out = launchgate()
-        .current_dir(dir.path())
-        .args(["check", "readiness.yaml", "--now", NOW])
-        .timeout(std::time::Duration::from_secs(60))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
-    assert!(
-        stderr.contains(".launchgate.yaml") && stderr.contains("not a regular file"),
-        "{stderr}"
-    );
+fn fifos_as_checklists_or_policy_are_refused_without_blocking() {
+    for (fifo, extra) in [
+        ("extra.yaml", &["--checklist", "extra.yaml"][..]),
+        (".launchgate.yaml", &[][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        mkfifo(&dir.path().join(fifo));
+        let mut cmd = launchgate();
+        cmd.current_dir(dir.path())
+            .args(["check", "readiness.yaml", "--now", NOW])
+            .args(extra);
+        common::refused_as_not_a_file(cmd, fifo);
+    }
 }
 
 /// A status snapshot or a history that is a FIFO: the gate cannot pass on it, and says what
@@ -295,15 +257,10 @@ fn fifos_as_gate_inputs_are_refused_without_blocking() {
 #[cfg(unix)]
 #[test]
 fn a_manifest_cannot_point_its_gates_outside_its_repository() {
-    let outside = tempfile::tempdir().unwrap();
-    let secret = outside.path().join("config.json");
-    std::fs::write(
-        &secret,
+    let (_outside, secret, climb) = common::secret_outside(
+        "config.json",
         r#"{"auths": {"ghcr.io": {"auth": "bm90LWZvci10aGUtbG9ncw=="}}, "health": {"updated_unix_ms": 1795607970000}}"#,
-    )
-    .unwrap();
-    let secret = secret.display().to_string();
-    let climb = format!("{}{}", "../".repeat(12), secret.trim_start_matches('/'));
+    );
     let example = root().join("examples/dashboard-factory");
     for (key, written, link) in [
         ("status", climb.as_str(), false),
@@ -355,11 +312,7 @@ fn a_manifest_cannot_point_its_gates_outside_its_repository() {
             .timeout(std::time::Duration::from_secs(60))
             .output()
             .unwrap();
-        let all = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let all = common::all_output(&out);
         assert!(
             !all.contains("bm90LWZvci10aGUtbG9ncw"),
             "{key} = {written} leaked: {all}"

@@ -47,6 +47,16 @@ pub struct FileProblem {
     pub message: String,
 }
 
+/// A span as a [`FileProblem`] holds it.
+fn at(span: &crate::source::Span) -> (u32, u32, usize, usize) {
+    (
+        span.start.line,
+        span.start.column,
+        span.start.offset,
+        span.len(),
+    )
+}
+
 /// Everything the rule files say.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct AlertFacts {
@@ -89,7 +99,7 @@ pub fn collect(
                 let s = e.span();
                 facts.problems.push(FileProblem {
                     file: shown.clone(),
-                    at: Some((s.start.line, s.start.column, s.start.offset, s.len())),
+                    at: Some(at(&s)),
                     message: format!("the rule file is not valid YAML: {e}"),
                 });
                 facts.refused.push(shown);
@@ -103,12 +113,7 @@ pub fn collect(
             for p in refused {
                 facts.problems.push(FileProblem {
                     file: shown.clone(),
-                    at: Some((
-                        p.at.start.line,
-                        p.at.start.column,
-                        p.at.start.offset,
-                        p.at.len(),
-                    )),
+                    at: Some(at(&p.at)),
                     message: format!("Prometheus refuses this rule file: {}", p.message),
                 });
             }
@@ -121,12 +126,7 @@ pub fn collect(
             _ => {
                 facts.problems.push(FileProblem {
                     file: shown.clone(),
-                    at: Some((
-                        doc.span.start.line,
-                        doc.span.start.column,
-                        doc.span.start.offset,
-                        doc.span.len(),
-                    )),
+                    at: Some(at(&doc.span)),
                     message: "not a Prometheus rule file: no `groups:` list".into(),
                 });
                 facts.refused.push(shown);
@@ -149,12 +149,7 @@ pub fn collect(
                 if let Some(first) = facts.rules.get(&name) {
                     facts.problems.push(FileProblem {
                         file: shown.clone(),
-                        at: Some((
-                            span.start.line,
-                            span.start.column,
-                            span.start.offset,
-                            span.len(),
-                        )),
+                        at: Some(at(&span)),
                         message: format!(
                             "alert `{name}` is defined twice (first at {}:{})",
                             first.file, first.line

@@ -243,3 +243,38 @@ pub fn report_schema_errors(report: &serde_json::Value) -> Vec<String> {
         .map(|e| e.to_string())
         .collect()
 }
+
+/// Standard output then standard error of a run, as text (to search all a run printed).
+pub fn all_output(out: &std::process::Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+/// A file outside any repository under test, holding `text`: its directory (keep it alive),
+/// its absolute path, and a path that climbs to it from any directory (`../../…/tmp/…`).
+pub fn secret_outside(name: &str, text: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let path = path.display().to_string();
+    let climb = format!("{}{}", "../".repeat(16), path.trim_start_matches('/'));
+    (dir, path, climb)
+}
+
+/// Expects a run to stop at once (within a minute) as a tool error (exit 2) naming `name` as
+/// "not a regular file": a FIFO or device where a file was expected is never waited on.
+pub fn refused_as_not_a_file(mut cmd: assert_cmd::Command, name: &str) {
+    let out = cmd
+        .timeout(std::time::Duration::from_secs(60))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(
+        stderr.contains(name) && stderr.contains("not a regular file"),
+        "{name}: {stderr}"
+    );
+}
