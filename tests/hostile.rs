@@ -5,6 +5,8 @@ mod common;
 
 use std::path::Path;
 
+#[cfg(unix)]
+use common::mkfifo;
 use common::{failures, launchgate, root};
 use serde_json::Value;
 
@@ -323,16 +325,6 @@ fn a_manifest_cannot_point_its_gates_outside_its_repository() {
             "{key} = {written}: {all}"
         );
     }
-}
-
-/// Makes a named pipe: opening it for reading waits for a writer unless done without blocking.
-#[cfg(unix)]
-fn mkfifo(path: &Path) {
-    let status = std::process::Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .unwrap();
-    assert!(status.success(), "mkfifo {}", path.display());
 }
 
 fn manifest_naming(path: &str) -> String {

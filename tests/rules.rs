@@ -205,11 +205,7 @@ fn codeowners_that_cannot_be_used_fail_instead_of_counting_as_absent() {
             "a FIFO (read without waiting for a writer)",
             |d| {
                 std::fs::create_dir_all(d.join(".github")).unwrap();
-                let status = std::process::Command::new("mkfifo")
-                    .arg(d.join(".github/CODEOWNERS"))
-                    .status()
-                    .unwrap();
-                assert!(status.success());
+                common::mkfifo(&d.join(".github/CODEOWNERS"));
             },
             "`.github/CODEOWNERS` is a FIFO, not a file, so ownership cannot be checked",
         ),

@@ -278,3 +278,13 @@ pub fn refused_as_not_a_file(mut cmd: assert_cmd::Command, name: &str) {
         "{name}: {stderr}"
     );
 }
+
+/// Makes a named pipe: opening it for reading waits for a writer unless done without blocking.
+#[cfg(unix)]
+pub fn mkfifo(path: &Path) {
+    let status = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}

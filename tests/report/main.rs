@@ -552,23 +552,10 @@ fn bad_input_exits_2_with_a_clear_error() {
     // A FIFO named like a report is refused at once, not waited on.
     #[cfg(unix)]
     {
-        let status = std::process::Command::new("mkfifo")
-            .arg(d.join("pipe.json"))
-            .status()
-            .unwrap();
-        assert!(status.success());
-        let out = launchgate()
-            .current_dir(d)
-            .args(["report", "pipe.json"])
-            .timeout(std::time::Duration::from_secs(60))
-            .output()
-            .unwrap();
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(out.status.code(), Some(2), "{err}");
-        assert!(
-            err.contains("pipe.json") && err.contains("not a regular file"),
-            "{err}"
-        );
+        common::mkfifo(&d.join("pipe.json"));
+        let mut cmd = launchgate();
+        cmd.current_dir(d).args(["report", "pipe.json"]);
+        common::refused_as_not_a_file(cmd, "pipe.json");
         std::fs::remove_file(d.join("pipe.json")).unwrap();
     }
 
