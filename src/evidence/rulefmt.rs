@@ -238,9 +238,8 @@ fn unknown_keys(node: &Node, known: &[&str], shown: &str, out: &mut Vec<Problem>
 fn duration(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
     let Some(value) = node.get(key) else { return };
     let ok = match &value.kind {
-        Kind::Null => true,
-        Kind::Str(s) => promql_parser::util::duration::parse_duration(s).is_ok(),
-        Kind::Int(0) => true,
+        Kind::Null | Kind::Int(0) => true,
+        Kind::Str(s) => milliseconds(s).is_some(),
         _ => false,
     };
     if !ok {
@@ -255,9 +254,49 @@ fn duration(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
 fn is_zero(node: &Node) -> bool {
     match &node.kind {
         Kind::Null | Kind::Int(0) => true,
-        Kind::Str(s) => promql_parser::util::duration::parse_duration(s).is_ok_and(|d| d.is_zero()),
+        Kind::Str(s) => milliseconds(s) == Some(0),
         _ => false,
     }
+}
+
+/// A duration as Prometheus reads one (`model.ParseDuration`): `0`, or whole numbers with the
+/// units `y w d h m s ms`, each at most once and in that order (`1h30m`, not `30m1h`, `1.5h`
+/// or `-5m`). `None` when it is not one, or overflows.
+fn milliseconds(text: &str) -> Option<u64> {
+    const UNITS: [(&str, u64); 7] = [
+        ("y", 365 * 86_400_000),
+        ("w", 7 * 86_400_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+        ("ms", 1),
+    ];
+    if text == "0" {
+        return Some(0);
+    }
+    let mut rest = text;
+    let mut next_unit = 0;
+    let mut total: u64 = 0;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        if digits == 0 {
+            return None;
+        }
+        let number: u64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        // `ms` before `m`: the longest unit that matches.
+        let (i, (unit, scale)) = UNITS
+            .iter()
+            .enumerate()
+            .skip(next_unit)
+            .filter(|(_, (unit, _))| rest.starts_with(unit))
+            .max_by_key(|(_, (unit, _))| unit.len())?;
+        rest = &rest[unit.len()..];
+        next_unit = i + 1;
+        total = total.checked_add(number.checked_mul(*scale)?)?;
+    }
+    (!text.is_empty()).then_some(total)
 }
 
 /// Labels and annotations: a mapping of names to scalar values.

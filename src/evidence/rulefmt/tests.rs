@@ -172,3 +172,44 @@ fn problems_are_capped_per_file() {
         .collect();
     assert_eq!(check(&format!("groups:\n{many}")).len(), MAX_PROBLEMS);
 }
+
+/// What Prometheus's `model.ParseDuration` accepts, and what it refuses (a float, a sign, a
+/// unit twice or out of order) without panicking on anything.
+#[test]
+fn durations_as_prometheus_reads_them() {
+    for (text, ms) in [
+        ("0", 0),
+        ("0s", 0),
+        ("5m", 300_000),
+        ("1h30m", 5_400_000),
+        (
+            "1y2w3d4h5m6s7ms",
+            31_536_000_000 + 1_209_600_000 + 259_200_000 + 14_400_000 + 306_000 + 7,
+        ),
+        ("500ms", 500),
+        ("1m500ms", 60_500),
+    ] {
+        assert_eq!(milliseconds(text), Some(ms), "{text}");
+    }
+    for text in [
+        "",
+        "5",
+        "1.5h",
+        "-5m",
+        "+5m",
+        "5 m",
+        "30m1h",
+        "1h1h",
+        "5M",
+        "NaN",
+        "inf",
+        "-1",
+        "1e3s",
+        "99999999999999999999999y",
+        "18446744073709551615y",
+        "ms",
+        "5mss",
+    ] {
+        assert_eq!(milliseconds(text), None, "{text}");
+    }
+}
