@@ -346,6 +346,25 @@ fn launchgate_refuses_the_rule_files_promtool_refuses() {
             false,
         ),
         ("`for: 0`", "        for: 5m\n", "        for: 0\n", false),
+        ("`for: 0s`", "        for: 5m\n", "        for: 0s\n", false),
+        (
+            "`for: 1m500ms`",
+            "        for: 5m\n",
+            "        for: 1m500ms\n",
+            false,
+        ),
+        (
+            "`for: -5m`",
+            "        for: 5m\n",
+            "        for: -5m\n",
+            true,
+        ),
+        (
+            "`for: 30m1h`",
+            "        for: 5m\n",
+            "        for: 30m1h\n",
+            true,
+        ),
         (
             "no `expr`",
             "        expr: time() - max(publication_job_last_success_timestamp_seconds) > 1800\n",
