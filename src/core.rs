@@ -47,8 +47,8 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-CHECKLIST",
         title: "Checklists exist and apply cleanly",
-        why: "A manifest that names a checklist launchgate cannot find would otherwise be checked against less than its authors intended.",
-        fix: "Use a built-in checklist name (`launchgate checklists` lists them) or the path of a checklist file relative to the manifest.",
+        why: "A manifest that names a checklist launchgate cannot find would otherwise be checked against less than its authors intended. A checklist file outside the repository (an absolute path, `..` above the root, a symlink out) is not read: what a pull request names there could be any file of the CI machine, and a parse error would print it.",
+        fix: "Use a built-in checklist name (`launchgate checklists` lists them) or the path of a checklist file inside the repository, relative to the manifest; pass one kept elsewhere with `--checklist`.",
     },
     CoreItem {
         id: "LG-POLICY",
@@ -65,7 +65,7 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-EVIDENCE",
         title: "Evidence files are readable",
-        why: "A Prometheus rule file that is not YAML or a dashboard that is not JSON proves nothing; launchgate does not guess what it meant.",
+        why: "A Prometheus rule file that is not YAML, or that Prometheus would refuse (an unknown key, a rule without `expr` or with an `expr` that is not PromQL, a bad duration), proves nothing: Prometheus loads none of its alerts. A dashboard that is not JSON proves nothing either; launchgate does not guess what was meant.",
         fix: "Fix the file at the location shown (`promtool check rules` for rule files; re-export dashboards from Grafana).",
     },
     CoreItem {
