@@ -402,7 +402,7 @@ fn scorecard(args: ScorecardArgs) -> Result<i32, Error> {
             None => {
                 let _ = std::io::stdout().lock().write_all(text.as_bytes());
             }
-            Some(path) => std::fs::write(path, text).map_err(|e| Error::Io {
+            Some(path) => std::fs::write(path, text).map_err(|e| Error::Write {
                 path: crate::source::display_path(path),
                 reason: e.to_string(),
             })?,
@@ -449,7 +449,7 @@ pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error
                     render::write(report, out.format, style, &mut file)?;
                     file.flush()
                 })
-                .map_err(|e| Error::Io {
+                .map_err(|e| Error::Write {
                     path: crate::source::display_path(path),
                     reason: e.to_string(),
                 })?,
@@ -462,7 +462,7 @@ pub fn emit(report: &Report, args: &ReportArgs, color: bool) -> Result<(), Error
             .create(true)
             .append(true)
             .open(&summary)
-            .map_err(|e| Error::Io {
+            .map_err(|e| Error::Write {
                 path: summary.to_string_lossy().into_owned(),
                 reason: e.to_string(),
             })?;

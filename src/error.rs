@@ -17,6 +17,14 @@ pub enum Error {
         /// The OS error.
         reason: String,
     },
+    /// A file launchgate was asked to write (a report, `init`'s starters) could not be.
+    #[error("cannot write `{path}`: {reason}")]
+    Write {
+        /// Displayed path.
+        path: String,
+        /// The OS error, or why launchgate refused.
+        reason: String,
+    },
     /// A checklist could not be loaded.
     #[error(transparent)]
     Checklist(#[from] ChecklistError),

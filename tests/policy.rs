@@ -587,6 +587,45 @@ fn init_writes_the_default_policy_at_the_repository_root_once() {
     assert!(!web.join(".launchgate.yaml").exists());
 }
 
+/// `init` never writes through a symlink a repository holds: a dangling `readiness.yaml` or
+/// `.launchgate.yaml` link counts as a file that is there (a plain write would create its
+/// target, anywhere), and `--force` refuses to replace one.
+#[cfg(unix)]
+#[test]
+fn init_never_writes_through_a_symlink() {
+    let outside = tempfile::tempdir().unwrap();
+    for (link, force) in [
+        ("readiness.yaml", false),
+        ("readiness.yaml", true),
+        ("runbooks/rollback.md", true),
+        (".launchgate.yaml", false),
+    ] {
+        let dir = repo(&[]);
+        let target = outside
+            .path()
+            .join(format!("planted-{}", link.replace('/', "-")));
+        let at = dir.path().join(link);
+        std::fs::create_dir_all(at.parent().unwrap()).unwrap();
+        std::os::unix::fs::symlink(&target, &at).unwrap();
+        let mut cmd = launchgate();
+        cmd.arg("init").arg(dir.path());
+        if force {
+            cmd.arg("--force");
+        }
+        let out = cmd.output().unwrap();
+        let all = common::all_output(&out);
+        assert!(
+            !target.exists(),
+            "{link} (force {force}): wrote outside: {all}"
+        );
+        assert_ne!(out.status.code(), Some(0), "{link} (force {force}): {all}");
+        assert!(
+            all.contains(link.rsplit('/').next().unwrap()),
+            "{link}: {all}"
+        );
+    }
+}
+
 /// `--changed-since` rechecks the manifests a changed policy governs.
 #[test]
 fn changed_since_includes_manifests_whose_policy_changed() {

@@ -48,7 +48,7 @@ fn service_name(dir: &Path) -> String {
 /// outside a repository), unless a policy already governs `dir`; an existing policy is never
 /// replaced, not even with `--force`: it belongs to the repository, not to one service.
 fn write_policy(dir: &Path) -> Result<(), Error> {
-    let io = |p: &Path, e: std::io::Error| Error::Io {
+    let io = |p: &Path, e: std::io::Error| Error::Write {
         path: display_path(p),
         reason: e.to_string(),
     };
@@ -62,7 +62,7 @@ fn write_policy(dir: &Path) -> Result<(), Error> {
         .find(|a| a.join(".git").exists())
         .unwrap_or(&canonical);
     let path = root.join(crate::policy::FILE_NAME);
-    std::fs::write(&path, crate::policy::DEFAULT_TEXT).map_err(|e| io(&path, e))?;
+    write_file(&path, crate::policy::DEFAULT_TEXT, false).map_err(|e| io(&path, e))?;
     println!(
         "wrote {} (repository policy: required checklists)",
         display_path(&path)
@@ -70,10 +70,40 @@ fn write_policy(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// Writes `text` to a new file, or with `replace` over an existing regular file; never through
+/// a symlink (a repository could hold one pointing anywhere, and `init` would write there).
+fn write_file(path: &Path, text: &str, replace: bool) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if replace {
+        options.create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+    } else {
+        // O_EXCL: fails on anything already there, a dangling symlink included.
+        options.create_new(true);
+    }
+    let file = options.open(path).map_err(|e| {
+        #[cfg(unix)]
+        if e.raw_os_error() == Some(libc::ELOOP) {
+            return std::io::Error::other(
+                "it is a symlink, and init does not write through one (remove it first)",
+            );
+        }
+        e
+    })?;
+    let mut file = file;
+    file.write_all(text.as_bytes())
+}
+
 /// Writes the starter files; refuses to overwrite unless `force`.
 pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i32, Error> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(dir.join("runbooks")).map_err(|e| Error::Io {
+    std::fs::create_dir_all(dir.join("runbooks")).map_err(|e| Error::Write {
         path: display_path(&dir),
         reason: e.to_string(),
     })?;
@@ -90,7 +120,8 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
         let existing: Vec<String> = FILES
             .iter()
             .map(|(f, _)| dir.join(f))
-            .filter(|p| p.exists())
+            // A dangling symlink is there too: writing through it would create its target.
+            .filter(|p| p.symlink_metadata().is_ok())
             .map(|p| display_path(&p))
             .collect();
         if !existing.is_empty() {
@@ -103,7 +134,7 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
     for (file, text) in FILES {
         let path = dir.join(file);
         let text = text.replace("{{name}}", &name);
-        std::fs::write(&path, text).map_err(|e| Error::Io {
+        write_file(&path, &text, force).map_err(|e| Error::Write {
             path: display_path(&path),
             reason: e.to_string(),
         })?;
@@ -112,7 +143,10 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
     write_policy(&dir)?;
     println!(
         "\nNext: replace every TODO, then run `launchgate check {}`.\nUntil then the check fails and lists what is left to fill in.",
-        display_path(&dir)
+        match display_path(&dir) {
+            shown if shown.is_empty() => ".".to_string(),
+            shown => shown,
+        }
     );
     Ok(0)
 }
