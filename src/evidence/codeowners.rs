@@ -59,13 +59,27 @@ impl CodeOwners {
         crate::recent::cell(&FOUND, &base.root)
             .get_or_init(|| {
                 let root = base.at_root();
-                LOCATIONS.iter().find_map(|loc| match root.read_text(loc) {
-                    Ok((_, text)) => Some(Found::Parsed(Arc::new(CodeOwners::parse(loc, &text)))),
-                    Err(PathProblem::Missing(_)) => None,
-                    Err(problem) => Some(Found::Broken {
-                        file: loc,
-                        problem: problem.to_string(),
-                    }),
+                LOCATIONS.iter().find_map(|loc| {
+                    // Most places hold none: one `lstat` rules a place out, where resolving
+                    // it inside the repository would canonicalize a path that is not there.
+                    if std::fs::symlink_metadata(base.root.join(loc)).is_err_and(|e| {
+                        matches!(
+                            e.kind(),
+                            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+                        )
+                    }) {
+                        return None;
+                    }
+                    match root.read_text(loc) {
+                        Ok((_, text)) => {
+                            Some(Found::Parsed(Arc::new(CodeOwners::parse(loc, &text))))
+                        }
+                        Err(PathProblem::Missing(_)) => None,
+                        Err(problem) => Some(Found::Broken {
+                            file: loc,
+                            problem: problem.to_string(),
+                        }),
+                    }
                 })
             })
             .clone()
