@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::checklist::{self, Checklist, Loader, eval};
 use crate::error::Error;
+use crate::evidence::paths::Unread;
 use crate::evidence::{self, Base};
 use crate::expr::Scope;
 use crate::manifest::{self, Manifest};
@@ -241,30 +242,27 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
         path: display.clone(),
         reason: e.to_string(),
     };
-    let file = crate::evidence::paths::open_nonblocking(path).map_err(io)?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
-        return Err(Error::Io {
-            path: display,
-            reason: "not a regular file".into(),
-        });
-    }
-    if meta.len() > MAX_MANIFEST_BYTES {
-        return Ok(Err(core_finding(
-            "LG-YAML",
-            Outcome::Fail,
-            format!(
-                "the manifest is {} bytes, over the {} byte limit",
-                meta.len(),
-                MAX_MANIFEST_BYTES
-            ),
-        )
-        .at(Location::file(&display))
-        .help(
-            "a readiness manifest is a few kilobytes; move data into referenced files",
-        )));
-    }
-    let bytes = crate::evidence::paths::read_known(file, meta.len()).map_err(io)?;
+    let bytes = match crate::evidence::paths::read_limited(path, MAX_MANIFEST_BYTES) {
+        Ok(bytes) => bytes,
+        Err(Unread::Io(e)) => return Err(io(e)),
+        Err(Unread::NotAFile { .. }) => {
+            return Err(Error::Io {
+                path: display,
+                reason: "not a regular file".into(),
+            });
+        }
+        Err(Unread::TooLarge(bytes)) => {
+            return Ok(Err(core_finding(
+                "LG-YAML",
+                Outcome::Fail,
+                format!("the manifest is {bytes} bytes, over the {MAX_MANIFEST_BYTES} byte limit"),
+            )
+            .at(Location::file(&display))
+            .help(
+                "a readiness manifest is a few kilobytes; move data into referenced files",
+            )));
+        }
+    };
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {

@@ -337,25 +337,46 @@ pub fn open_nonblocking(path: &Path) -> std::io::Result<fs::File> {
     options.open(path)
 }
 
+/// Why [`read_limited`] read nothing; each caller words it for its file.
+#[derive(Debug)]
+pub enum Unread {
+    /// Opening, asking or reading failed (`NotFound` among them).
+    Io(std::io::Error),
+    /// A directory, FIFO, socket or device.
+    NotAFile {
+        /// It is a directory.
+        dir: bool,
+    },
+    /// Over the limit: its size.
+    TooLarge(u64),
+}
+
 /// A regular file's bytes, from one open that cannot block: a FIFO or device is refused by
 /// what the open file says it is, as is a file over `limit` bytes.
-pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
-    let file = open_nonblocking(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        #[cfg(unix)]
-        return Err(std::io::Error::from_raw_os_error(libc::EISDIR));
-    }
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Unread> {
+    let file = open_nonblocking(path).map_err(Unread::Io)?;
+    let meta = file.metadata().map_err(Unread::Io)?;
     if !meta.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
+        return Err(Unread::NotAFile { dir: meta.is_dir() });
     }
     if meta.len() > limit {
-        return Err(std::io::Error::other(format!(
-            "{} bytes, over the {limit}-byte limit",
-            meta.len()
-        )));
+        return Err(Unread::TooLarge(meta.len()));
     }
-    read_known(file, meta.len())
+    read_known(file, meta.len()).map_err(Unread::Io)
+}
+
+/// [`read_limited`] with the refusal as an I/O error: a directory as `EISDIR`, anything else
+/// that is no file as "not a regular file".
+pub fn read_regular(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    read_limited(path, limit).map_err(|unread| match unread {
+        Unread::Io(e) => e,
+        #[cfg(unix)]
+        Unread::NotAFile { dir: true } => std::io::Error::from_raw_os_error(libc::EISDIR),
+        Unread::NotAFile { .. } => std::io::Error::other("not a regular file"),
+        Unread::TooLarge(bytes) => {
+            std::io::Error::other(format!("{bytes} bytes, over the {limit}-byte limit"))
+        }
+    })
 }
 
 /// Reads a file opened and measured (by [`Base::open`], or a manifest's read): what its

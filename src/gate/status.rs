@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::evidence::paths::Unread;
+
 use super::history::{TimeSpec, lookup, timestamp};
 
 /// Largest status snapshot launchgate reads.
@@ -35,31 +37,24 @@ pub enum Snapshot {
 pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot {
     // Opened once, without blocking, and then asked what it is: a `stat` before the open
     // would leave a window in which a FIFO put in the file's place hangs the gate.
-    let opened = crate::evidence::paths::open_nonblocking(path).and_then(|file| {
-        let meta = file.metadata()?;
-        Ok((file, meta))
-    });
-    let (file, meta) = match opened {
-        Ok(opened) => opened,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+    let bytes = match crate::evidence::paths::read_limited(path, MAX_STATUS_BYTES) {
+        Ok(b) => b,
+        Err(Unread::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => {
             return Snapshot::Missing(format!("the status snapshot `{shown}` does not exist"));
         }
-        Err(e) => return Snapshot::Bad(format!("cannot read the status snapshot `{shown}`: {e}")),
-    };
-    if !meta.is_file() {
-        return Snapshot::Bad(format!(
-            "the status snapshot `{shown}` is not a regular file"
-        ));
-    }
-    if meta.len() > MAX_STATUS_BYTES {
-        return Snapshot::Bad(format!(
-            "the status snapshot `{shown}` is {} bytes, over the {MAX_STATUS_BYTES}-byte limit",
-            meta.len()
-        ));
-    }
-    let bytes = match crate::evidence::paths::read_known(file, meta.len()) {
-        Ok(b) => b,
-        Err(e) => return Snapshot::Bad(format!("cannot read the status snapshot `{shown}`: {e}")),
+        Err(Unread::Io(e)) => {
+            return Snapshot::Bad(format!("cannot read the status snapshot `{shown}`: {e}"));
+        }
+        Err(Unread::NotAFile { .. }) => {
+            return Snapshot::Bad(format!(
+                "the status snapshot `{shown}` is not a regular file"
+            ));
+        }
+        Err(Unread::TooLarge(bytes)) => {
+            return Snapshot::Bad(format!(
+                "the status snapshot `{shown}` is {bytes} bytes, over the {MAX_STATUS_BYTES}-byte limit"
+            ));
+        }
     };
     let fields = match super::json::parse(&bytes) {
         Ok(Value::Object(m)) => m,

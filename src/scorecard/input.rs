@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
+use crate::evidence::paths::Unread;
 use crate::report::Report;
 use crate::source::display_path;
 
@@ -56,24 +57,19 @@ pub fn read_report(path: &Path) -> Result<Report, Error> {
     };
     // Opened once and without blocking, then asked what it is: a FIFO named `*.json` is
     // refused instead of waited on.
-    let file = crate::evidence::paths::open_nonblocking(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::NotFound {
-            Error::NotFound(shown.clone())
-        } else {
-            io(e)
-        }
-    })?;
-    let meta = file.metadata().map_err(io)?;
-    if !meta.is_file() {
-        return Err(io(std::io::Error::other("not a regular file")));
-    }
-    if meta.len() > MAX_REPORT_BYTES {
-        return Err(bad(format!(
-            "{} bytes is over the {MAX_REPORT_BYTES} byte limit for a report",
-            meta.len()
-        )));
-    }
-    let bytes = crate::evidence::paths::read_known(file, meta.len()).map_err(io)?;
+    let bytes =
+        crate::evidence::paths::read_limited(path, MAX_REPORT_BYTES).map_err(
+            |unread| match unread {
+                Unread::Io(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    Error::NotFound(shown.clone())
+                }
+                Unread::Io(e) => io(e),
+                Unread::NotAFile { .. } => io(std::io::Error::other("not a regular file")),
+                Unread::TooLarge(bytes) => bad(format!(
+                    "{bytes} bytes is over the {MAX_REPORT_BYTES} byte limit for a report"
+                )),
+            },
+        )?;
     let text = String::from_utf8(bytes).map_err(|_| bad("not UTF-8 text".into()))?;
     parse_report(&text).map_err(bad)
 }
