@@ -365,6 +365,11 @@ pub fn is_builtin(name: &str) -> bool {
     BUILTIN.iter().any(|(n, _)| *n == name)
 }
 
+/// Whether a checklist reference names a file (a built-in is a bare name).
+pub fn is_file_reference(reference: &str) -> bool {
+    reference.ends_with(".yaml") || reference.ends_with(".yml")
+}
+
 /// A checklist file's load result, shared by every manifest that names it.
 pub type Loaded = Arc<Result<Arc<Checklist>, ChecklistError>>;
 
@@ -425,7 +430,7 @@ impl Loader {
         if let Some(c) = builtin(reference) {
             return Some(Arc::new(Ok(c)));
         }
-        if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
+        if !is_file_reference(reference) {
             return None;
         }
         Some(self.load(&dir.join(reference)))

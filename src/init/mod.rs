@@ -57,11 +57,7 @@ fn write_policy(dir: &Path) -> Result<(), Error> {
         return Ok(());
     }
     let canonical = std::fs::canonicalize(dir).map_err(|e| io(dir, e))?;
-    let root = canonical
-        .ancestors()
-        .find(|a| a.join(".git").exists())
-        .unwrap_or(&canonical);
-    let path = root.join(crate::policy::FILE_NAME);
+    let path = crate::policy::repository_root(&canonical).join(crate::policy::FILE_NAME);
     write_file(&path, crate::policy::DEFAULT_TEXT, false).map_err(|e| io(&path, e))?;
     println!(
         "wrote {} (repository policy: required checklists)",

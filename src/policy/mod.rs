@@ -305,7 +305,7 @@ fn reference_problem(reference: &str, dir: &Path) -> Option<String> {
     if crate::checklist::is_builtin(reference) {
         return None;
     }
-    if !(reference.ends_with(".yaml") || reference.ends_with(".yml")) {
+    if !crate::checklist::is_file_reference(reference) {
         return Some(format!("unknown checklist `{reference}`"));
     }
     if Path::new(reference).is_absolute() {
@@ -334,7 +334,7 @@ fn reference_problem(reference: &str, dir: &Path) -> Option<String> {
 
 /// The repository a policy file in `dir` belongs to: the nearest directory holding `.git`,
 /// else `dir` itself (canonical when it can be).
-fn repository_root(dir: &Path) -> PathBuf {
+pub(crate) fn repository_root(dir: &Path) -> PathBuf {
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     dir.ancestors()
         .find(|a| a.join(".git").exists())

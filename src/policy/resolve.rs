@@ -192,9 +192,7 @@ pub fn resolve(
 /// in a parse error's snippet: a pull request could print any `.yaml`-named file (or what a
 /// symlink named so points at) of the CI machine into its own annotations.
 fn outside(base: &Base, reference: &str) -> Option<String> {
-    if checklist::is_builtin(reference)
-        || !(reference.ends_with(".yaml") || reference.ends_with(".yml"))
-    {
+    if checklist::is_builtin(reference) || !checklist::is_file_reference(reference) {
         return None;
     }
     base.resolve(reference)
