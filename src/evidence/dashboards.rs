@@ -126,7 +126,7 @@ pub fn parse(text: &str) -> Dashboard {
 /// `up{job="x_total"}` do not query `x_total`.
 pub fn code_of(promql: &str) -> String {
     let mut out = String::with_capacity(promql.len());
-    let mut chars = promql.chars().peekable();
+    let mut chars = promql.chars();
     while let Some(c) = chars.next() {
         match c {
             '#' => {
