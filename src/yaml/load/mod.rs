@@ -391,31 +391,40 @@ impl Builder<'_> {
                 at: span,
             });
         }
-        let text = value.to_string();
-        let cow_tag = tag.map(|t| Cow::Owned(t.clone()));
-        let Some(scalar) = Scalar::parse_from_cow_and_metadata(value, style, cow_tag.as_ref())
-        else {
-            return Err(YamlError::TagMismatch {
-                tag: tag.map(tag_text).unwrap_or_default(),
-                value: text,
-                at: span,
-            });
-        };
-        let kind = match scalar {
-            Scalar::Null => Kind::Null,
-            Scalar::Boolean(b) => Kind::Bool(b),
-            Scalar::Integer(i) => Kind::Int(i),
-            Scalar::FloatingPoint(f) => {
+        // Resolved from a borrow: a string then takes the parser's own text (no copy when it is
+        // already owned), and only a refused scalar copies it for its message.
+        let cow_tag = tag.map(Cow::Borrowed);
+        let resolved =
+            Scalar::parse_from_cow_and_metadata(Cow::Borrowed(&*value), style, cow_tag.as_ref());
+        let kind = match resolved {
+            None => {
+                return Err(YamlError::TagMismatch {
+                    tag: tag.map(tag_text).unwrap_or_default(),
+                    value: value.into_owned(),
+                    at: span,
+                });
+            }
+            Some(Scalar::Null) => Kind::Null,
+            Some(Scalar::Boolean(b)) => Kind::Bool(b),
+            Some(Scalar::Integer(i)) => Kind::Int(i),
+            Some(Scalar::FloatingPoint(f)) => {
                 let f = f.into_inner();
-                if looks_like_integer(&text) {
+                if looks_like_integer(&value) {
+                    let text = value.into_owned();
                     return Err(YamlError::IntegerOverflow { text, at: span });
                 }
                 if !f.is_finite() {
+                    let text = value.into_owned();
                     return Err(YamlError::NonFinite { text, at: span });
                 }
                 Kind::Float(f)
             }
-            Scalar::String(s) => Kind::Str(s.into_owned()),
+            // A string resolves to the text it was given, unchanged.
+            Some(Scalar::String(resolved)) => {
+                debug_assert_eq!(resolved, value);
+                drop(resolved);
+                Kind::Str(value.into_owned())
+            }
         };
         Ok(Node { kind, span })
     }

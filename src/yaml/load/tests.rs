@@ -134,3 +134,24 @@ fn syntax_errors_are_located() {
     assert!(matches!(err, YamlError::Syntax { .. }), "{err:?}");
     assert_eq!(err.span().start.line, 2);
 }
+
+#[test]
+fn refused_scalars_name_their_text_and_strings_keep_theirs() {
+    let text = |r: Result<Node, YamlError>| match r {
+        Err(YamlError::TagMismatch { value, .. }) => value,
+        Err(YamlError::IntegerOverflow { text, .. } | YamlError::NonFinite { text, .. }) => text,
+        other => panic!("refusal expected, got {other:?}"),
+    };
+    assert_eq!(text(load("a: !!int x1\n")), "x1");
+    assert_eq!(
+        text(load("a: -99999999999999999999\n")),
+        "-99999999999999999999"
+    );
+    assert_eq!(text(load("a: -.inf\n")), "-.inf");
+    let n = load("a: plain text\nb: 'it''s'\nc: \"tab\\there\"\nd: |\n  block\ne: !!str true\n")
+        .unwrap();
+    let strings = ["plain text", "it's", "tab\there", "block\n", "true"];
+    for (key, want) in ["a", "b", "c", "d", "e"].into_iter().zip(strings) {
+        assert_eq!(n.get(key).unwrap().kind, Kind::Str(want.into()), "{key}");
+    }
+}
