@@ -37,6 +37,8 @@ def count(binary, args, out):
 
 def top(profile, n):
     """The `n` functions with the most inclusive instructions, one per name, plumbing left out."""
+    if n <= 0:
+        return []
     text = subprocess.run(
         ["callgrind_annotate", "--inclusive=yes", profile],
         capture_output=True,
@@ -45,7 +47,7 @@ def top(profile, n):
     ).stdout
     rows, seen = [], set()
     for line in text.splitlines():
-        m = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+\S*?:(.+?)(?: \[.*\])?$", line)
+        m = re.match(r"\s*([\d,]+) \(\s*([\d.]+)%\)\s+(?:\S*?\.(?:rs|c|h|S)|\?\?\?):(.+?)(?: \[.*\])?$", line)
         if not m:
             continue
         name = m.group(3).split("'")[0]

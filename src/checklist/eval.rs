@@ -153,7 +153,7 @@ pub(crate) fn elements<'v>(
     json: &'v Value,
     each: &Route,
 ) -> impl Iterator<Item = (&'v Value, Key<'v>)> {
-    let (list, map) = match json.pointer(&pointer(each)) {
+    let (list, map) = match at(json, each) {
         Some(Value::Array(items)) => (Some(items), None),
         Some(Value::Object(items)) => (None, Some(items)),
         _ => (None, None),
@@ -228,14 +228,76 @@ fn elsewhere(v: &Value) -> Option<Location> {
     })
 }
 
-fn pointer(route: &Route) -> String {
+/// The value a route names, read as `Value::pointer` reads the route's JSON pointer (a key on a
+/// list is an index written without sign or leading zero), without writing and re-parsing the
+/// pointer for every `each` rule of every manifest.
+fn at<'v>(json: &'v Value, route: &Route) -> Option<&'v Value> {
     use crate::yaml::Seg;
-    route
-        .segs()
-        .iter()
-        .map(|s| match s {
-            Seg::Key(k) => format!("/{}", k.replace('~', "~0").replace('/', "~1")),
-            Seg::Index(i) => format!("/{i}"),
-        })
-        .collect()
+    route.segs().iter().try_fold(json, |v, seg| match (seg, v) {
+        (Seg::Key(k), Value::Object(map)) => map.get(k),
+        (Seg::Key(k), Value::Array(items)) => {
+            if k.starts_with('+') || (k.starts_with('0') && k.len() > 1) {
+                return None;
+            }
+            items.get(k.parse::<usize>().ok()?)
+        }
+        (Seg::Index(i), Value::Array(items)) => items.get(*i),
+        _ => None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::yaml::Seg;
+
+    /// The JSON pointer of a route, as `elements` once wrote it for `Value::pointer`.
+    fn pointer(route: &Route) -> String {
+        route
+            .segs()
+            .iter()
+            .map(|s| match s {
+                Seg::Key(k) => format!("/{}", k.replace('~', "~0").replace('/', "~1")),
+                Seg::Index(i) => format!("/{i}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_route_reads_what_its_json_pointer_reads() {
+        let json = serde_json::json!({
+            "risks": [{"id": "R1"}, {"id": "R2"}],
+            "a/b": {"~x": [1, 2, 3]},
+            "": {"": 7},
+            "map": {"0": "zero", "01": "padded"},
+        });
+        let routes = [
+            "",
+            "/risks",
+            "/risks/1/id",
+            "/risks/2",
+            "/risks/01",
+            "/risks/+1",
+            "/risks/-1",
+            "/risks/0/id/x",
+            "/a~1b/~0x/2",
+            "/a~1b/~0x/3",
+            "//",
+            "/map/0",
+            "/map/01",
+            "/missing",
+            "/risks/x",
+        ];
+        for written in routes {
+            let route = Route::from_pointer(written);
+            assert_eq!(
+                at(&json, &route),
+                json.pointer(&pointer(&route)),
+                "{written}"
+            );
+        }
+        let indexed = Route::root().key("risks").index(1).key("id");
+        assert_eq!(at(&json, &indexed), Some(&serde_json::json!("R2")));
+        assert_eq!(at(&json, &Route::root().key("risks").index(9)), None);
+    }
 }
