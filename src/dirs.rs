@@ -16,7 +16,9 @@ use crate::recent::Recent;
 pub struct Dirs {
     canonical: Recent<PathBuf, Result<PathBuf, (io::ErrorKind, String)>>,
     has: Recent<(PathBuf, &'static str), bool>,
-    real: Recent<PathBuf, bool>,
+    /// Per directory, the byte length of its deepest ancestor (itself included) that is not a
+    /// real directory, if any: the same for every root, and one lookup per question.
+    unreal: Recent<PathBuf, Option<usize>>,
 }
 
 impl Dirs {
@@ -27,7 +29,7 @@ impl Dirs {
     pub fn age(&self) {
         self.canonical.age();
         self.has.age();
-        self.real.age();
+        self.unreal.age();
     }
 
     /// The canonical form of a directory (as `fs::canonicalize`), built from its parent's
@@ -76,16 +78,25 @@ impl Dirs {
     /// symlinks: a file in such a directory that is no symlink itself stays inside `root`
     /// without canonicalizing it.
     pub fn real_inside(&self, root: &Path, dir: &Path) -> bool {
-        let Ok(rel) = dir.strip_prefix(root) else {
-            return false;
-        };
-        let mut current = root.to_path_buf();
-        rel.components().all(|part| {
-            current.push(part);
-            self.real.get_or_compute(current.as_path(), || {
-                std::fs::symlink_metadata(&current)
-                    .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink())
-            })
+        // Only the components below `root` are asked about: `root` is canonical, and whatever
+        // lies above it was resolved when it was made so.
+        dir.starts_with(root)
+            && self
+                .deepest_unreal(dir)
+                .is_none_or(|len| len <= root.as_os_str().len())
+    }
+
+    /// The byte length of the deepest ancestor of `dir` (itself included) that is missing, a
+    /// symlink or no directory. Paths built by pushing components have each ancestor as a
+    /// prefix, so a length names it.
+    fn deepest_unreal(&self, dir: &Path) -> Option<usize> {
+        self.unreal.get_or_compute(dir, || {
+            let real = std::fs::symlink_metadata(dir)
+                .is_ok_and(|m| m.is_dir() && !m.file_type().is_symlink());
+            if !real {
+                return Some(dir.as_os_str().len());
+            }
+            dir.parent().and_then(|p| self.deepest_unreal(p))
         })
     }
 
@@ -133,6 +144,33 @@ mod tests {
             Dirs::default().canonical(&t.path().join("link/x")).unwrap(),
             std::fs::canonicalize(outside.path().join("x")).unwrap()
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn real_inside_refuses_a_symlink_or_a_gap_below_the_root_only() {
+        let t = tempfile::tempdir().unwrap();
+        let top = std::fs::canonicalize(t.path()).unwrap();
+        std::fs::create_dir_all(top.join("repo/a/b")).unwrap();
+        std::os::unix::fs::symlink(top.join("repo/a"), top.join("repo/link")).unwrap();
+        std::os::unix::fs::symlink(top.join("repo"), top.join("alias")).unwrap();
+        let dirs = Dirs::default();
+        let root = top.join("repo");
+        assert!(dirs.real_inside(&root, &root));
+        assert!(dirs.real_inside(&root, &root.join("a/b")));
+        assert!(!dirs.real_inside(&root, &root.join("link/b")));
+        assert!(!dirs.real_inside(&root, &root.join("a/missing")));
+        assert!(!dirs.real_inside(&root, &top.join("elsewhere")));
+        // Asked again, from the memo, and about a root that is itself a symlink (the root is
+        // taken as given; only what lies below it is asked about).
+        assert!(!dirs.real_inside(&root, &root.join("link/b")));
+        assert!(dirs.real_inside(&root, &root.join("a/b")));
+        let alias = top.join("alias");
+        assert!(dirs.real_inside(&alias, &alias.join("a/b")));
+        assert!(!dirs.real_inside(&alias, &alias.join("link")));
+        // A root below a symlink: the answers about the deeper root are its own.
+        let deep = root.join("link");
+        assert!(dirs.real_inside(&deep, &deep.join("b")));
     }
 
     #[test]

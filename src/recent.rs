@@ -14,7 +14,10 @@ use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
 
 /// The entries asked for in this generation, and those asked for only in the previous one.
-type Generations<K, V> = Option<(HashMap<K, V>, HashMap<K, V>)>;
+/// Keyed by paths from the repository under check, so hashed with a per-process random seed.
+type Generations<K, V> = Option<(Map<K, V>, Map<K, V>)>;
+
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A map that keeps what was asked for in this generation and in the one before; each call
 /// to [`Recent::age`] ends a generation.
@@ -47,7 +50,9 @@ impl<K, V> Recent<K, V> {
     /// Starts a new generation: entries not asked for since the last call are forgotten.
     pub fn age(&self) {
         if let Some((current, previous)) = self.lock().as_mut() {
-            *previous = std::mem::take(current);
+            // The older generation's table is reused rather than grown again from nothing.
+            std::mem::swap(current, previous);
+            current.clear();
         }
     }
 }
