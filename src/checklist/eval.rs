@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::{Checklist, Item, Rule};
 use crate::expr::convert::to_val;
 use crate::expr::fast::{Key, Vars};
+use crate::expr::reads::Fields;
 use crate::expr::{self, Scope};
 use crate::report::{Finding, Location, Outcome};
 use crate::source::SourceFile;
@@ -65,8 +66,12 @@ impl<'a> Env<'a> {
     }
 
     /// The interpreter's context for an element of an `each` rule: `it` and `key` bound.
-    pub(crate) fn element_scope(&self, element: &Value, key: Key<'_>) -> Context<'_, 'static> {
-        let mut scope = self.cel().new_inner_scope();
+    pub(crate) fn element_scope<'c>(
+        ctx: &'c Context<'static, 'static>,
+        element: &Value,
+        key: Key<'_>,
+    ) -> Context<'c, 'static> {
+        let mut scope = ctx.new_inner_scope();
         scope.add_variable_as_val("it", to_val(element));
         match key {
             Key::Index(i) => scope.add_variable_from_value("key", i),
@@ -84,22 +89,78 @@ impl<'a> Env<'a> {
         element: Option<(&Value, Key<'_>)>,
     ) -> Result<bool, String> {
         match element {
-            Some((it, key)) => expr.eval_bool(&self.element_scope(it, key)),
+            Some((it, key)) => expr.eval_bool(&Env::element_scope(self.cel(), it, key)),
             None => expr.eval_bool(self.cel()),
         }
     }
 
-    /// The interpreter's context: only a rule the direct evaluator does not find true needs it.
+    /// The interpreter's context with all of `manifest` and `evidence`, built once.
     pub(crate) fn cel(&self) -> &Context<'static, 'static> {
-        self.cel.get_or_init(|| {
-            let mut ctx = expr::context(self.scope.clone());
-            ctx.add_variable_as_val("manifest", to_val(self.manifest));
-            // Files and dashboards are reached through `file()` and `dashboard_mentions()`;
-            // leaving them out of `evidence` spares converting every runbook's facts.
-            ctx.add_variable_as_val("evidence", to_val(self.evidence));
-            ctx.add_variable_from_value("stage", self.stage);
-            ctx
-        })
+        self.cel.get_or_init(|| self.context(&Reads::everything()))
+    }
+
+    /// Runs `f` with an interpreter's context for `rule`: the whole one when it is built or the
+    /// rule reads everything, else one whose `manifest` and `evidence` hold only the fields the
+    /// rule reads (only a rule the direct evaluator does not find true needs any).
+    pub(crate) fn with_cel<R>(
+        &self,
+        rule: &Rule,
+        f: impl FnOnce(&Context<'static, 'static>) -> R,
+    ) -> R {
+        let reads = rule.reads();
+        match self.cel.get() {
+            Some(ctx) => f(ctx),
+            None if reads.manifest.all && reads.evidence.all => f(self.cel()),
+            None => f(&self.context(reads)),
+        }
+    }
+
+    /// The context [`Env::with_cel`] builds for `rule` when it is not given the whole one.
+    #[cfg(test)]
+    pub(crate) fn context_for(&self, rule: &Rule) -> Context<'static, 'static> {
+        self.context(rule.reads())
+    }
+
+    fn context(&self, reads: &Reads) -> Context<'static, 'static> {
+        let mut ctx = expr::context(self.scope.clone());
+        ctx.add_variable_as_val("manifest", reads.manifest.pick(self.manifest));
+        // Files and dashboards are reached through `file()` and `dashboard_mentions()`;
+        // leaving them out of `evidence` spares converting every runbook's facts.
+        ctx.add_variable_as_val("evidence", reads.evidence.pick(self.evidence));
+        ctx.add_variable_from_value("stage", self.stage);
+        ctx
+    }
+}
+
+/// What a rule's expressions read of the two variables built from a manifest.
+#[derive(Debug, Clone, Default)]
+pub struct Reads {
+    /// Of `manifest`.
+    pub manifest: Fields,
+    /// Of `evidence`.
+    pub evidence: Fields,
+}
+
+impl Reads {
+    /// What `exprs` read together.
+    pub fn of(exprs: &[&expr::Expr]) -> Reads {
+        let mut reads = Reads::default();
+        for e in exprs {
+            reads.manifest.add("manifest", &e.expression);
+            reads.evidence.add("evidence", &e.expression);
+        }
+        reads
+    }
+
+    fn everything() -> Reads {
+        let all = Fields {
+            all: true,
+            ..Fields::default()
+        };
+        Reads {
+            manifest: all.clone(),
+            evidence: all,
+        }
     }
 }
 
@@ -128,23 +189,31 @@ fn evaluate_rule(item: &Item, rule: &Rule, subject: &Subject, env: &Env) -> Vec<
         if rule.expr.holds(&env.vars(None)) {
             return Vec::new();
         }
-        return check_one(item, rule, subject, env.cel(), &Route::root())
+        return env
+            .with_cel(rule, |ctx| {
+                check_one(item, rule, subject, ctx, &Route::root())
+            })
             .into_iter()
             .collect();
     };
-    let mut out = Vec::new();
-    for (element, key) in elements(subject.json, each) {
-        if rule.expr.holds(&env.vars(Some((element, key)))) {
-            continue;
-        }
-        let route = match key {
-            Key::Index(i) => each.index(i as usize),
-            Key::Name(k) => each.key(k),
-        };
-        let scope = env.element_scope(element, key);
-        out.extend(check_one(item, rule, subject, &scope, &route));
+    let mut unsure = elements(subject.json, each)
+        .filter(|&(element, key)| !rule.expr.holds(&env.vars(Some((element, key)))))
+        .peekable();
+    if unsure.peek().is_none() {
+        return Vec::new();
     }
-    out
+    env.with_cel(rule, |ctx| {
+        unsure
+            .filter_map(|(element, key)| {
+                let route = match key {
+                    Key::Index(i) => each.index(i as usize),
+                    Key::Name(k) => each.key(k),
+                };
+                let scope = Env::element_scope(ctx, element, key);
+                check_one(item, rule, subject, &scope, &route)
+            })
+            .collect()
+    })
 }
 
 /// The elements of the collection an `each` rule names, with their keys (none when it is

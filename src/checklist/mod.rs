@@ -92,6 +92,20 @@ pub struct Rule {
     pub hold_on_error: bool,
     /// The age limits the rule sets (`days_since(manifest.F) <= N`), read once at load.
     pub age_limits: Vec<crate::freshness::AgeLimit>,
+    /// What its expressions read, found when it first fails.
+    reads: OnceLock<eval::Reads>,
+}
+
+impl Rule {
+    /// What the rule's condition, message and location read of `manifest` and `evidence`.
+    pub fn reads(&self) -> &eval::Reads {
+        self.reads.get_or_init(|| {
+            let mut exprs = vec![&self.expr];
+            exprs.extend(&self.location);
+            exprs.extend(self.message.expressions());
+            eval::Reads::of(&exprs)
+        })
+    }
 }
 
 impl Item {
@@ -268,6 +282,7 @@ fn build(
                 },
                 hold_on_error: r.hold_on_error,
                 age_limits: crate::freshness::age_limits(&r.rule),
+                reads: OnceLock::new(),
             });
         }
         let passed = Finding::new(

@@ -5,6 +5,7 @@
 
 pub mod convert;
 pub mod fast;
+pub mod reads;
 
 use std::sync::{Arc, OnceLock};
 
@@ -164,7 +165,6 @@ impl Template {
     }
 
     /// The message's placeholder expressions.
-    #[cfg(test)]
     pub(crate) fn expressions(&self) -> Vec<&Expr> {
         self.parts()
             .iter()
