@@ -439,7 +439,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         repo: Some(evidence::git::open(&base.root)),
         now_unix: opts.now.as_second(),
     });
-    let view = rule_view(&json);
+    let view = rule_view(json);
     let env = eval::Env::new(scope, &view, &evidence_doc, &manifest.service.stage);
     let subject = eval::Subject {
         doc: &doc,
@@ -501,9 +501,9 @@ pub fn item_info(c: &Checklist, item: &checklist::Item) -> ItemInfo {
     }
 }
 
-/// The manifest as rules see it: runbooks always as `{path, ...}` objects.
-pub(crate) fn rule_view(json: &Value) -> Value {
-    let mut view = json.clone();
+/// The manifest as rules see it: runbooks always as `{path, ...}` objects. It takes the
+/// manifest's JSON rather than copying it: nothing reads the JSON as written afterwards.
+pub(crate) fn rule_view(mut view: Value) -> Value {
     if let Some(Value::Object(runbooks)) = view.get_mut("runbooks") {
         for rb in runbooks.values_mut() {
             if let Value::String(p) = rb {

@@ -103,8 +103,17 @@ pub fn facts(text: &str) -> MarkdownFacts {
 
 /// Whether a line holds a `TODO`/`TBD` placeholder as a word.
 pub fn has_placeholder(line: &str) -> bool {
-    line.split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| w == "TODO" || w == "TBD")
+    // A word is a run of ASCII letters and digits, so a byte scan for each `T` decides it
+    // without splitting every line of every manifest into words (or searching it twice).
+    let bytes = line.as_bytes();
+    let apart = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
+    (0..bytes.len()).filter(|&i| bytes[i] == b'T').any(|i| {
+        [&b"TODO"[..], b"TBD"].iter().any(|w| {
+            bytes[i..].starts_with(w)
+                && apart(i.checked_sub(1).map(|p| &bytes[p]))
+                && apart(bytes.get(i + w.len()))
+        })
+    })
 }
 
 /// Whether a whole value is a stand-in in any case: `tbd`, `todo`, `TBA`, `fixme`, `xxx`,
@@ -112,12 +121,12 @@ pub fn has_placeholder(line: &str) -> bool {
 /// at values that are nothing else.
 pub fn is_placeholder_value(value: &str) -> bool {
     let v = value.trim().trim_end_matches(['.', '!']).trim();
-    let lower = v.to_lowercase();
-    is_placeholder_word(&lower)
-        || matches!(
-            lower.as_str(),
-            "tba" | "changeme" | "change-me" | "placeholder"
-        )
+    // ASCII case folding, as in `is_placeholder_word`: no other character lower-cases to
+    // the letters of these words alone, and every scalar of every manifest is asked.
+    is_placeholder_word(v)
+        || ["tba", "changeme", "change-me", "placeholder"]
+            .iter()
+            .any(|p| v.eq_ignore_ascii_case(p))
         || (!v.is_empty() && v.chars().all(|c| c == '?'))
         || (v.len() > 2 && v.starts_with('<') && v.ends_with('>') && !v[1..].contains('<'))
 }
@@ -194,6 +203,38 @@ mod tests {
         ] {
             assert!(!super::is_placeholder_value(v), "{v:?}");
         }
+    }
+
+    proptest::proptest! {
+        /// The byte scan finds exactly the lines whose words (runs of ASCII letters and
+        /// digits) include `TODO` or `TBD`.
+        #[test]
+        fn placeholder_lines_are_those_with_the_word(line in "(TODO|TBD|T|O|D|X|é| |_|9|-){0,10}") {
+            let words = line
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "TODO" || w == "TBD");
+            proptest::prop_assert_eq!(has_placeholder(&line), words, "{:?}", line);
+        }
+    }
+
+    #[test]
+    fn ascii_folding_decides_the_placeholder_words_as_lower_casing_would() {
+        // Every character that lower-cases to a letter of a placeholder word alone is that
+        // ASCII letter in either case: comparing without `to_lowercase` misses no spelling.
+        let letters: std::collections::BTreeSet<char> =
+            "todo tbd fixme xxx tba changeme change-me placeholder"
+                .chars()
+                .collect();
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let mut lower = c.to_lowercase();
+            if let (Some(l), None) = (lower.next(), lower.next()) {
+                if letters.contains(&l) {
+                    assert!(c.is_ascii(), "{c:?} lower-cases to {l:?}");
+                }
+            }
+        }
+        assert!(super::is_placeholder_value("CHANGE-ME"));
+        assert!(super::is_placeholder_value("PlaceHolder!"));
     }
 
     use super::*;
