@@ -46,6 +46,9 @@ pub struct SourceFile {
     pub text: String,
     line_starts: Vec<usize>,
     ascii: bool,
+    /// Whether the text holds a carriage return: miette counts a lone one as a line break,
+    /// the line index does not.
+    cr: bool,
 }
 
 impl SourceFile {
@@ -54,12 +57,14 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()));
         let ascii = text.is_ascii();
+        let cr = text.contains('\r');
         Arc::new(SourceFile {
             display,
             path: path.to_path_buf(),
             text,
             line_starts,
             ascii,
+            cr,
         })
     }
 
@@ -116,6 +121,18 @@ impl SourceFile {
             column: column as u32 + 1,
             offset,
         }
+    }
+
+    /// The 0-based index and byte offset of the line `lines_before` lines above the one
+    /// holding `offset` (the first line at most); `None` for text with a carriage return,
+    /// whose lines only a full scan counts as miette does.
+    pub fn line_before(&self, offset: usize, lines_before: usize) -> Option<(usize, usize)> {
+        if self.cr {
+            return None;
+        }
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
+        let line = line.saturating_sub(lines_before);
+        Some((line, self.line_starts[line]))
     }
 
     /// Span of a byte range.

@@ -4,8 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use miette::{
-    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, NamedSource,
-    SourceCode, SourceSpan, SpanContents,
+    Diagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError,
+    MietteSpanContents, NamedSource, SourceCode, SourceSpan, SpanContents,
 };
 use rayon::prelude::*;
 
@@ -18,16 +18,30 @@ use crate::source::SourceFile;
 pub struct Text(pub Arc<SourceFile>);
 
 impl SourceCode for Text {
+    /// miette's own reading, started at the first line it shows rather than at the top of the
+    /// file: it counts lines byte by byte, which was most of drawing a snippet near the end of
+    /// a manifest. Positions are shifted back, so the result is what miette reads from the top.
     fn read_span<'a>(
         &'a self,
         span: &SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        self.0
-            .text
-            .as_str()
-            .read_span(span, context_lines_before, context_lines_after)
+        let text = self.0.text.as_bytes();
+        let (skipped, start) = match self.0.line_before(span.offset(), context_lines_before) {
+            Some((line, start)) if start > 0 && start <= span.offset() => (line, start),
+            _ => return text.read_span(span, context_lines_before, context_lines_after),
+        };
+        let shifted = SourceSpan::new((span.offset() - start).into(), span.len());
+        let read = text[start..].read_span(&shifted, context_lines_before, context_lines_after)?;
+        let at = SourceSpan::new((read.span().offset() + start).into(), read.span().len());
+        Ok(Box::new(MietteSpanContents::new(
+            read.data(),
+            at,
+            read.line() + skipped,
+            read.column(),
+            read.line_count() + skipped,
+        )))
     }
 }
 
@@ -361,5 +375,50 @@ fn rank(outcome: Outcome, severity: Severity) -> u8 {
         (Outcome::Fail, Severity::Warning) => 2,
         (Outcome::Hold, _) => 3,
         (Outcome::Fail, Severity::Error) => 4,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Everything a snippet is drawn from, as read.
+    fn read(
+        source: &dyn SourceCode,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<(Vec<u8>, SourceSpan, usize, usize, usize), String> {
+        source
+            .read_span(span, before, after)
+            .map(|c| {
+                (
+                    c.data().to_vec(),
+                    *c.span(),
+                    c.line(),
+                    c.column(),
+                    c.line_count(),
+                )
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    proptest::proptest! {
+        /// Started at the first line shown, the reading is miette's from the top of the file.
+        #[test]
+        fn a_span_reads_as_miette_reads_it_from_the_top(
+            text in "[ab é:\\n]{0,120}|[ab\\r\\n]{0,30}",
+            offset in 0usize..130,
+            len in 0usize..12,
+            before in 0usize..4,
+            after in 0usize..4,
+        ) {
+            let src = SourceFile::new(std::path::Path::new("m.yaml"), "m.yaml".into(), text.clone());
+            let span = SourceSpan::new(offset.into(), len);
+            proptest::prop_assert_eq!(
+                read(&Text(src), &span, before, after),
+                read(&text, &span, before, after)
+            );
+        }
     }
 }
