@@ -57,7 +57,7 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(memchr_newlines(text.as_bytes()));
         let ascii = text.is_ascii();
-        let cr = text.contains('\r');
+        let cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
         Arc::new(SourceFile {
             display,
             path: path.to_path_buf(),
@@ -160,11 +160,7 @@ impl SourceFile {
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .map(|(i, _)| i + 1)
+    memchr::memchr_iter(b'\n', bytes).map(|i| i + 1)
 }
 
 /// Render a path for people: relative to the working directory when below it, `/`-separated.

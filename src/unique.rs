@@ -100,21 +100,23 @@ pub fn findings(doc: &Node, src: &SourceFile) -> Vec<Finding> {
         let Some(Kind::Seq(elements)) = doc.at(&route).map(|n| &n.kind) else {
             continue;
         };
-        // (normalized value, route of the first occurrence, value as written there)
-        let mut seen: Vec<(String, Route, String)> = Vec::new();
+        // (normalized value, index of the first occurrence, value as written there); routes
+        // are made only for a repeat, which few manifests have.
+        let mut seen: Vec<(String, usize, String)> = Vec::new();
         for (i, element) in elements.iter().enumerate() {
             let Some(written) = element.get(key.field).and_then(scalar) else {
                 continue;
             };
-            let here = route.index(i).key(key.field);
             let normalized = match key.compare {
                 Compare::Exact => written.clone(),
                 Compare::IgnoringCase => crate::identity::normalize(&written),
             };
             let Some((_, first, first_written)) = seen.iter().find(|s| s.0 == normalized) else {
-                seen.push((normalized, here, written));
+                seen.push((normalized, i, written));
                 continue;
             };
+            let here = route.index(i).key(key.field);
+            let first = route.index(*first).key(key.field);
             let mut message = format!(
                 "duplicate {} `{written}`: `{here}` repeats `{first}`",
                 key.what
@@ -129,7 +131,7 @@ pub fn findings(doc: &Node, src: &SourceFile) -> Vec<Finding> {
                 .at(Location::new(src, doc.locate(&here).span))
                 .help(key.help);
             f.related.push(Related {
-                location: Location::new(src, doc.locate(first).span),
+                location: Location::new(src, doc.locate(&first).span),
                 message: format!("first used here (`{first_written}`)"),
             });
             out.push(f);
