@@ -227,10 +227,10 @@ mod tests {
                 .collect();
         for c in (0..=0x10FFFF).filter_map(char::from_u32) {
             let mut lower = c.to_lowercase();
-            if let (Some(l), None) = (lower.next(), lower.next()) {
-                if letters.contains(&l) {
-                    assert!(c.is_ascii(), "{c:?} lower-cases to {l:?}");
-                }
+            if let (Some(l), None) = (lower.next(), lower.next())
+                && letters.contains(&l)
+            {
+                assert!(c.is_ascii(), "{c:?} lower-cases to {l:?}");
             }
         }
         assert!(super::is_placeholder_value("CHANGE-ME"));
