@@ -46,6 +46,7 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            .filter(|t| shown(t))
             .flat_map(|t| {
                 QUERY_FIELDS
                     .iter()
@@ -73,6 +74,17 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
             walk(nested, out);
         }
     }
+}
+
+/// Whether a panel shows what a target queries. Grafana drops the result of a target with
+/// `hide: true` before it reaches the panel (its `DataQuery.hide`: "true if query is
+/// disabled"); any value but `false` or null is read as hidden, as the browser's truthiness
+/// would hide `"false"` or `1`, so a switched-off query never counts as charting a signal.
+fn shown(target: &Value) -> bool {
+    matches!(
+        target.get("hide"),
+        None | Some(Value::Null | Value::Bool(false))
+    )
 }
 
 /// Parses one dashboard file.
@@ -258,6 +270,20 @@ mod tests {
               {"title": "S", "targets": [{"rawSql": "SELECT v FROM m WHERE name = 'x_total'"}]}]}"#,
         );
         assert_eq!(panels_for(&d, "x_total"), ["S"]);
+    }
+
+    #[test]
+    fn a_query_switched_off_charts_nothing() {
+        let d = parse(
+            r#"{"panels": [
+              {"title": "Off", "targets": [{"refId": "A", "hide": true, "expr": "rate(x_total[5m])"}]},
+              {"title": "Odd", "targets": [{"refId": "A", "hide": "false", "expr": "rate(x_total[5m])"}]},
+              {"title": "On", "targets": [{"refId": "A", "hide": false, "expr": "rate(y_total[5m])"},
+                                          {"refId": "B", "hide": null, "expr": "rate(z_total[5m])"}]}]}"#,
+        );
+        assert!(panels_for(&d, "x_total").is_empty());
+        assert_eq!(panels_for(&d, "y_total"), ["On"]);
+        assert_eq!(panels_for(&d, "z_total"), ["On"]);
     }
 
     #[test]
