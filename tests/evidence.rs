@@ -450,6 +450,76 @@ fn launchgate_refuses_the_rule_files_promtool_refuses() {
     }
 }
 
+/// The example's rule file as a Prometheus Operator `PrometheusRule` resource: its alerts count
+/// as they do in the file, Thanos's `partial_response_strategy` is the operator's to drop, and
+/// what the operator refuses (or a resource of another version) fails as Prometheus's refusals do.
+#[test]
+fn a_prometheus_rule_resource_counts_as_its_groups() {
+    let example = root().join("examples/dashboard-factory");
+    let original = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let spec: String = original.lines().map(|l| format!("  {l}\n")).collect();
+    let resource = |api: &str, spec: &str| {
+        format!(
+            "apiVersion: {api}\nkind: PrometheusRule\nmetadata:\n  name: dashboard-factory\n  labels: {{ role: alert-rules }}\nspec:\n{spec}"
+        )
+    };
+    let v1 = "monitoring.coreos.com/v1";
+    let group = "  - name: dashboard-factory\n";
+    assert!(spec.contains(group) && spec.contains("annotations:"));
+    let cases = [
+        ("the resource", resource(v1, &spec), true),
+        (
+            "with Thanos's partial_response_strategy",
+            resource(
+                v1,
+                &spec.replacen(
+                    group,
+                    &format!("{group}      partial_response_strategy: warn\n"),
+                    1,
+                ),
+            ),
+            true,
+        ),
+        (
+            "`annotations` misspelt",
+            resource(v1, &spec.replacen("annotations:", "anotations:", 1)),
+            false,
+        ),
+        (
+            "another apiVersion",
+            resource("monitoring.coreos.com/v1beta1", &spec),
+            false,
+        ),
+    ];
+    for (what, text, loads) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        std::fs::write(dir.path().join("monitoring/alerts.yaml"), text).unwrap();
+        let (_, report) = check(dir.path(), &[]);
+        let evidence: Vec<String> = report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["item"] == "LG-EVIDENCE" && f["outcome"] == "fail")
+            .map(|f| format!("{}: {}", f["location"]["file"], f["message"]))
+            .collect();
+        let (verified, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
+        if loads {
+            assert_eq!(evidence, Vec::<String>::new(), "{what}");
+            assert_eq!(verified, "pass", "{what}: {message}");
+        } else {
+            assert!(
+                !evidence.is_empty()
+                    && evidence
+                        .iter()
+                        .all(|e| e.contains("monitoring/alerts.yaml")),
+                "{what}: {evidence:#?}"
+            );
+            assert_eq!(verified, "fail", "{what}: {message}");
+        }
+    }
+}
+
 #[test]
 fn changed_since_checks_only_what_changed() {
     let dir = tempfile::tempdir().unwrap();

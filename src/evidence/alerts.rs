@@ -1,4 +1,5 @@
-//! Prometheus alerting rule files (`groups: [{name, rules: [{alert, expr, labels, annotations}]}]`).
+//! Prometheus alerting rule files (`groups: [{name, rules: [{alert, expr, labels, annotations}]}]`),
+//! or the same groups under `spec` of a Prometheus Operator `PrometheusRule` resource.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -6,6 +7,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::paths::Reader;
+use super::rulefmt::Format;
 use crate::source::{SourceFile, display_path};
 use crate::yaml::{Kind, Limits, Node};
 
@@ -107,27 +109,48 @@ pub fn collect(
                 continue;
             }
         };
+        let (body, format) = match super::rulefmt::groups_holder(&doc) {
+            Ok(found) => found,
+            Err(p) => {
+                facts.problems.push(FileProblem {
+                    file: shown.clone(),
+                    at: Some(at(&p.at)),
+                    message: p.message,
+                });
+                facts.refused.push(shown);
+                facts.sources.push(src);
+                continue;
+            }
+        };
         // Prometheus refuses a file that fails its checks whole: none of its alerts exist.
-        let refused = super::rulefmt::problems(&doc);
+        let refused = super::rulefmt::problems(body, format);
         if !refused.is_empty() {
+            let who = match format {
+                Format::RuleFile => "Prometheus refuses this rule file",
+                Format::Resource => "the Prometheus Operator refuses this PrometheusRule",
+            };
             for p in refused {
                 facts.problems.push(FileProblem {
                     file: shown.clone(),
                     at: Some(at(&p.at)),
-                    message: format!("Prometheus refuses this rule file: {}", p.message),
+                    message: format!("{who}: {}", p.message),
                 });
             }
             facts.refused.push(shown.clone());
             facts.sources.push(src);
             continue;
         }
-        let groups = match doc.get("groups").map(|g| &g.kind) {
+        let groups = match body.get("groups").map(|g| &g.kind) {
             Some(Kind::Seq(groups)) => groups,
             _ => {
                 facts.problems.push(FileProblem {
                     file: shown.clone(),
-                    at: Some(at(&doc.span)),
-                    message: "not a Prometheus rule file: no `groups:` list".into(),
+                    at: Some(at(&body.span)),
+                    message: match format {
+                        Format::RuleFile => "not a Prometheus rule file: no `groups:` list",
+                        Format::Resource => "the PrometheusRule's `spec` has no `groups:` list",
+                    }
+                    .into(),
                 });
                 facts.refused.push(shown);
                 facts.sources.push(src);

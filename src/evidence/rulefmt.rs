@@ -1,6 +1,10 @@
 //! Prometheus's own checks of a rule file (its `rulefmt` package, run by `promtool check rules`
 //! and by every reload): a file that fails any of them is refused whole, so none of its alerts
 //! would exist however well they read.
+//!
+//! A Prometheus Operator `PrometheusRule` resource holds the same groups under `spec`; the
+//! operator checks them with the same `rulefmt` (its `ValidateRule`) once it has blanked each
+//! group's `partial_response_strategy` and turned an empty `interval` or `for` into none.
 
 use std::collections::HashSet;
 
@@ -27,6 +31,45 @@ const RULE_KEYS: &[&str] = &[
     "annotations",
 ];
 
+/// What holds the rule groups, and so whose reading of them applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A Prometheus rule file: the groups are the file, read by Prometheus.
+    RuleFile,
+    /// A `PrometheusRule` resource: the groups are its `spec`, read by the Prometheus Operator.
+    Resource,
+}
+
+/// The `apiVersion` of the `PrometheusRule` resources launchgate reads.
+const OPERATOR_API: &str = "monitoring.coreos.com/v1";
+
+/// Where a rule file keeps its groups, and who reads them: the file itself, or the `spec` of a
+/// `PrometheusRule` resource (`kind: PrometheusRule`, which Prometheus would refuse as an
+/// unknown key, so the two never overlap).
+pub fn groups_holder(doc: &Node) -> Result<(&Node, Format), Problem> {
+    if !matches!(doc.get("kind").map(|k| &k.kind), Some(Kind::Str(k)) if k == "PrometheusRule") {
+        return Ok((doc, Format::RuleFile));
+    }
+    match doc.get("apiVersion") {
+        Some(v) if matches!(&v.kind, Kind::Str(api) if api == OPERATOR_API) => {}
+        found => {
+            return Err(Problem {
+                at: found.unwrap_or(doc).span,
+                message: format!(
+                    "a PrometheusRule needs `apiVersion: {OPERATOR_API}`, the version launchgate reads"
+                ),
+            });
+        }
+    }
+    match doc.get("spec") {
+        Some(spec) if matches!(spec.kind, Kind::Map(_)) => Ok((spec, Format::Resource)),
+        found => Err(Problem {
+            at: found.unwrap_or(doc).span,
+            message: "the PrometheusRule has no `spec` mapping holding its `groups`".into(),
+        }),
+    }
+}
+
 /// Problems reported per file at most: the first ones say what to fix.
 const MAX_PROBLEMS: usize = 20;
 
@@ -39,11 +82,15 @@ pub struct Problem {
     pub message: String,
 }
 
-/// Every reason Prometheus would refuse the file (at most [`MAX_PROBLEMS`]); none for a file
-/// it loads.
-pub fn problems(doc: &Node) -> Vec<Problem> {
+/// Every reason Prometheus (or the operator) would refuse the groups `doc` holds (at most
+/// [`MAX_PROBLEMS`]); none for groups it loads.
+pub fn problems(doc: &Node, format: Format) -> Vec<Problem> {
     let mut out = Vec::new();
-    unknown_keys(doc, FILE_KEYS, "the file", &mut out);
+    let holder = match format {
+        Format::RuleFile => "the file",
+        Format::Resource => "`spec`",
+    };
+    unknown_keys(doc, FILE_KEYS, holder, &mut out);
     let Some(Kind::Seq(groups)) = doc.get("groups").map(|g| &g.kind) else {
         return out;
     };
@@ -78,9 +125,16 @@ pub fn problems(doc: &Node) -> Vec<Problem> {
                 shown
             }
         };
-        unknown_keys(group, GROUP_KEYS, &shown, &mut out);
+        match format {
+            Format::RuleFile => unknown_keys(group, GROUP_KEYS, &shown, &mut out),
+            Format::Resource => {
+                let known = [GROUP_KEYS, &["partial_response_strategy"]].concat();
+                unknown_keys(group, &known, &shown, &mut out);
+                partial_response(group, &shown, &mut out);
+            }
+        }
         for key in ["interval", "query_offset"] {
-            duration(group, key, &shown, &mut out);
+            duration(group, key, &shown, format, &mut out);
         }
         if let Some(limit) = group.get("limit")
             && !matches!(limit.kind, Kind::Int(_) | Kind::Null)
@@ -96,7 +150,8 @@ pub fn problems(doc: &Node) -> Vec<Problem> {
             None | Some((_, Kind::Null)) => {}
             Some((_, Kind::Seq(rules))) => {
                 for (r, rule) in rules.iter().enumerate() {
-                    rule_problems(rule, &format!("{shown}, rule {}", r + 1), &mut out);
+                    let shown = format!("{shown}, rule {}", r + 1);
+                    rule_problems(rule, &shown, format, &mut out);
                 }
             }
             Some((rules, _)) => push(&mut out, rules, format!("{shown}: `rules` must be a list")),
@@ -106,7 +161,7 @@ pub fn problems(doc: &Node) -> Vec<Problem> {
     out
 }
 
-fn rule_problems(rule: &Node, shown: &str, out: &mut Vec<Problem>) {
+fn rule_problems(rule: &Node, shown: &str, format: Format, out: &mut Vec<Problem>) {
     if !matches!(rule.kind, Kind::Map(_)) {
         push(
             out,
@@ -160,7 +215,7 @@ fn rule_problems(rule: &Node, shown: &str, out: &mut Vec<Problem>) {
         );
     }
     for key in ["for", "keep_firing_for"] {
-        duration(rule, key, &shown, out);
+        duration(rule, key, &shown, format, out);
     }
     string_map(rule, "labels", &shown, out);
     string_map(rule, "annotations", &shown, out);
@@ -234,11 +289,14 @@ fn unknown_keys(node: &Node, known: &[&str], shown: &str, out: &mut Vec<Problem>
     }
 }
 
-/// A Prometheus duration (`5m`, `1h30m`, `0`), when the key is set.
-fn duration(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
+/// A Prometheus duration (`5m`, `1h30m`, `0`), when the key is set; the operator reads an
+/// empty `interval` or `for` as none.
+fn duration(node: &Node, key: &str, shown: &str, format: Format, out: &mut Vec<Problem>) {
     let Some(value) = node.get(key) else { return };
+    let emptied = format == Format::Resource && matches!(key, "interval" | "for");
     let ok = match &value.kind {
         Kind::Null | Kind::Int(0) => true,
+        Kind::Str(s) if s.is_empty() && emptied => true,
         Kind::Str(s) => milliseconds(s).is_some(),
         _ => false,
     };
@@ -247,6 +305,28 @@ fn duration(node: &Node, key: &str, shown: &str, out: &mut Vec<Problem>) {
             out,
             value,
             format!("{shown}: `{key}` is not a Prometheus duration (such as `5m` or `1h30m`)"),
+        );
+    }
+}
+
+/// A group's `partial_response_strategy` (Thanos's), which the resource's schema allows as
+/// `abort` or `warn` in any case, or empty.
+fn partial_response(group: &Node, shown: &str, out: &mut Vec<Problem>) {
+    let Some(value) = group.get("partial_response_strategy") else {
+        return;
+    };
+    let ok = match &value.kind {
+        Kind::Null => true,
+        Kind::Str(s) => ["", "abort", "warn"]
+            .iter()
+            .any(|v| s.eq_ignore_ascii_case(v)),
+        _ => false,
+    };
+    if !ok {
+        push(
+            out,
+            value,
+            format!("{shown}: `partial_response_strategy` must be `abort` or `warn`"),
         );
     }
 }

@@ -8,7 +8,7 @@ fn check(text: &str) -> Vec<(u32, String)> {
         text.into(),
     );
     let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
-    problems(&doc)
+    problems(&doc, Format::RuleFile)
         .into_iter()
         .map(|p| (p.at.start.line, p.message))
         .collect()
@@ -212,4 +212,77 @@ fn durations_as_prometheus_reads_them() {
     ] {
         assert_eq!(milliseconds(text), None, "{text}");
     }
+}
+
+/// What the Prometheus Operator makes of `text` as a file: where its groups are, then why
+/// it would refuse them.
+fn check_resource(text: &str) -> Result<Vec<(u32, String)>, (u32, String)> {
+    let src = SourceFile::new(
+        std::path::Path::new("rules.yaml"),
+        "rules.yaml".into(),
+        text.into(),
+    );
+    let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
+    let (body, format) = groups_holder(&doc).map_err(|p| (p.at.start.line, p.message))?;
+    assert_eq!(format, Format::Resource);
+    Ok(problems(body, format)
+        .into_iter()
+        .map(|p| (p.at.start.line, p.message))
+        .collect())
+}
+
+/// `GOOD` as the `spec` of a PrometheusRule, with `extra` added to its group.
+fn resource(api: &str, extra: &str) -> String {
+    let good = GOOD.replacen(
+        "    interval: 30s\n",
+        &format!("    interval: 30s\n{extra}"),
+        1,
+    );
+    let spec: String = good.lines().map(|l| format!("  {l}\n")).collect();
+    format!("apiVersion: {api}\nkind: PrometheusRule\nmetadata:\n  name: svc\nspec:\n{spec}")
+}
+
+#[test]
+fn a_prometheus_rule_resource_is_read_as_the_operator_reads_it() {
+    let api = "monitoring.coreos.com/v1";
+    assert_eq!(check_resource(&resource(api, "")), Ok(vec![]));
+    // Thanos's field, which the operator blanks before Prometheus's checks: accepted in a
+    // resource, refused in a plain rule file.
+    let thanos = "    partial_response_strategy: Warn\n";
+    assert_eq!(check_resource(&resource(api, thanos)), Ok(vec![]));
+    let plain = GOOD.replacen(
+        "    interval: 30s\n",
+        &format!("    interval: 30s\n{thanos}"),
+        1,
+    );
+    assert!(
+        check(&plain)[0]
+            .1
+            .contains("unknown key `partial_response_strategy`")
+    );
+    let odd = check_resource(&resource(api, "    partial_response_strategy: sometimes\n")).unwrap();
+    assert_eq!(odd.len(), 1);
+    assert!(odd[0].1.contains("must be `abort` or `warn`"), "{odd:?}");
+    // An empty `interval` or `for` is none to the operator, and no duration to Prometheus.
+    let emptied = resource(api, "")
+        .replace("interval: 30s", "interval: \"\"")
+        .replace("for: 5m", "for: \"\"");
+    assert_eq!(check_resource(&emptied), Ok(vec![]));
+    let plain = GOOD.replace("for: 5m", "for: \"\"");
+    assert!(
+        check(&plain)[0]
+            .1
+            .contains("`for` is not a Prometheus duration")
+    );
+    // What Prometheus refuses in a file, the operator refuses in `spec`, on the line at fault.
+    let typo = resource(api, "").replace("annotations:", "anotations:");
+    let got = check_resource(&typo).unwrap();
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, 17);
+    assert!(got[0].1.contains("unknown key `anotations`"), "{got:?}");
+    // A resource launchgate cannot read as the operator would: another version, no `spec`.
+    let other = check_resource(&resource("monitoring.coreos.com/v2", ""));
+    assert_eq!(other.unwrap_err().0, 1);
+    let bare = check_resource("apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\n");
+    assert!(bare.unwrap_err().1.contains("no `spec`"));
 }
