@@ -103,10 +103,7 @@ impl SourceFile {
     /// Position of a byte offset.
     pub fn pos_at(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
-        let line_idx = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
+        let line_idx = self.line_index(offset);
         let start = self.line_starts[line_idx];
         let column = if self.ascii {
             offset - start
@@ -130,9 +127,14 @@ impl SourceFile {
         if self.cr {
             return None;
         }
-        let line = self.line_starts.partition_point(|&s| s <= offset).max(1) - 1;
-        let line = line.saturating_sub(lines_before);
+        let line = self.line_index(offset).saturating_sub(lines_before);
         Some((line, self.line_starts[line]))
+    }
+
+    /// The 0-based index of the line holding byte `offset` (the last line past the end).
+    fn line_index(&self, offset: usize) -> usize {
+        // `line_starts[0]` is 0, so at least one start is at or before any offset.
+        self.line_starts.partition_point(|&s| s <= offset) - 1
     }
 
     /// Span of a byte range.

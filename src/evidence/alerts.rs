@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::paths::Reader;
 use super::rulefmt::Format;
-use crate::source::{SourceFile, display_path};
+use crate::source::{SourceFile, Span, display_path};
 use crate::yaml::{Kind, Limits, Node};
 
 /// One alerting rule, where it is written, and what it carries.
@@ -73,6 +73,26 @@ pub struct AlertFacts {
     pub sources: Vec<Arc<SourceFile>>,
 }
 
+impl AlertFacts {
+    /// A rule file refused whole: its problems, where each is, and its source for snippets.
+    fn refuse(
+        &mut self,
+        shown: String,
+        src: Arc<SourceFile>,
+        problems: impl IntoIterator<Item = (Span, String)>,
+    ) {
+        for (span, message) in problems {
+            self.problems.push(FileProblem {
+                file: shown.clone(),
+                at: Some(at(&span)),
+                message,
+            });
+        }
+        self.refused.push(shown);
+        self.sources.push(src);
+    }
+}
+
 fn string(node: Option<&Node>) -> Option<String> {
     match node.map(|n| &n.kind) {
         Some(Kind::Str(s)) => Some(s.clone()),
@@ -98,27 +118,15 @@ pub fn collect(
         let doc = match crate::yaml::parse(&src, &Limits::default()) {
             Ok(d) => d,
             Err(e) => {
-                let s = e.span();
-                facts.problems.push(FileProblem {
-                    file: shown.clone(),
-                    at: Some(at(&s)),
-                    message: format!("the rule file is not valid YAML: {e}"),
-                });
-                facts.refused.push(shown);
-                facts.sources.push(src);
+                let problem = (e.span(), format!("the rule file is not valid YAML: {e}"));
+                facts.refuse(shown, src, [problem]);
                 continue;
             }
         };
         let (body, format) = match super::rulefmt::groups_holder(&doc) {
             Ok(found) => found,
             Err(p) => {
-                facts.problems.push(FileProblem {
-                    file: shown.clone(),
-                    at: Some(at(&p.at)),
-                    message: p.message,
-                });
-                facts.refused.push(shown);
-                facts.sources.push(src);
+                facts.refuse(shown, src, [(p.at, p.message)]);
                 continue;
             }
         };
@@ -129,31 +137,20 @@ pub fn collect(
                 Format::RuleFile => "Prometheus refuses this rule file",
                 Format::Resource => "the Prometheus Operator refuses this PrometheusRule",
             };
-            for p in refused {
-                facts.problems.push(FileProblem {
-                    file: shown.clone(),
-                    at: Some(at(&p.at)),
-                    message: format!("{who}: {}", p.message),
-                });
-            }
-            facts.refused.push(shown.clone());
-            facts.sources.push(src);
+            let problems = refused
+                .into_iter()
+                .map(|p| (p.at, format!("{who}: {}", p.message)));
+            facts.refuse(shown, src, problems);
             continue;
         }
         let groups = match body.get("groups").map(|g| &g.kind) {
             Some(Kind::Seq(groups)) => groups,
             _ => {
-                facts.problems.push(FileProblem {
-                    file: shown.clone(),
-                    at: Some(at(&body.span)),
-                    message: match format {
-                        Format::RuleFile => "not a Prometheus rule file: no `groups:` list",
-                        Format::Resource => "the PrometheusRule's `spec` has no `groups:` list",
-                    }
-                    .into(),
-                });
-                facts.refused.push(shown);
-                facts.sources.push(src);
+                let message = match format {
+                    Format::RuleFile => "not a Prometheus rule file: no `groups:` list",
+                    Format::Resource => "the PrometheusRule's `spec` has no `groups:` list",
+                };
+                facts.refuse(shown, src, [(body.span, message.to_string())]);
                 continue;
             }
         };
