@@ -325,6 +325,61 @@ fn promtool_agrees_with_the_rule_parsing() {
     assert_eq!(f["outcome"], "pass");
 }
 
+/// A required alert whose `expr` selects no series: promtool (Prometheus's own loader) accepts
+/// the file, so it is no LG-EVIDENCE finding, but the alert watches nothing, so
+/// PROD-ALERTS-VERIFIED fails at its `expr`.
+#[test]
+fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
+    let Some(promtool) = tool("promtool") else {
+        eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    let example = root().join("examples/dashboard-factory");
+    let original = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let from = "time() - max(publication_job_last_success_timestamp_seconds) > 1800";
+    assert!(original.contains(from));
+    // (expr as written in the file, as the message quotes it, the line the finding points at:
+    // a block scalar's first line of text)
+    let cases = [
+        ("vector(0)", "vector(0)", 15),
+        ("sum(vector(1)) > bool 2", "sum(vector(1)) > bool 2", 15),
+        (
+            "|\n          vector(1)\n            > 2",
+            "vector(1) > 2",
+            16,
+        ),
+    ];
+    for (expr, quoted, line) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        let rules = dir.path().join("monitoring/alerts.yaml");
+        std::fs::write(&rules, original.replacen(from, expr, 1)).unwrap();
+        let out = std::process::Command::new(&promtool)
+            .args(["check", "rules"])
+            .arg(&rules)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "promtool on {expr}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (code, report) = check(dir.path(), &[]);
+        assert_eq!(code, 1, "{expr}");
+        assert_eq!(outcome(&report, "LG-EVIDENCE").0, "pass", "{expr}");
+        let f = finding(&report, "PROD-ALERTS-VERIFIED");
+        assert_eq!(f["outcome"], "fail", "{expr}");
+        assert_eq!(
+            f["message"],
+            format!(
+                "alert `PublicationJobStalled` selects no series (`{quoted}`): it fires always or never, whatever the service does"
+            )
+        );
+        assert_eq!(f["location"]["file"], "monitoring/alerts.yaml");
+        assert_eq!(f["location"]["line"], line, "{expr}");
+    }
+}
+
 /// Edits of the example's rule file, each decided by promtool (Prometheus's own loader) and by
 /// launchgate: a file promtool refuses is an LG-EVIDENCE failure located in it, and its alerts
 /// do not count as defined (Prometheus would load none of them); a file it loads is neither.

@@ -667,3 +667,57 @@ fn hostile_status_snapshots() {
         );
     }
 }
+
+/// A PromQL query nested 100,000 parentheses deep in a rule file: the PromQL parser reads it,
+/// but dropping its tree overflowed the stack and aborted the run. It is refused, located,
+/// before the parser sees it; so is a gate's query nested past the limit (a manifest holds no
+/// query over 4,096 characters).
+#[test]
+fn a_query_nested_too_deep_for_the_parser_is_refused() {
+    let example = root().join("examples/dashboard-factory");
+    let nested = |levels: usize| format!("{}up{}", "(".repeat(levels), ")".repeat(levels));
+
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&example, dir.path());
+    let rules = dir.path().join("monitoring/alerts.yaml");
+    let text = std::fs::read_to_string(&rules).unwrap();
+    let from = "expr: time() - max(publication_job_last_success_timestamp_seconds) > 1800";
+    assert!(text.contains(from));
+    let deep = format!("expr: '{} == 0'", nested(100_000));
+    std::fs::write(&rules, text.replace(from, &deep)).unwrap();
+    let r = run(dir.path(), "json");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got = failures(r.report.as_ref().expect("JSON report"));
+    let evidence = got
+        .iter()
+        .find(|(i, _, _)| i == "LG-EVIDENCE")
+        .unwrap_or_else(|| panic!("{got:#?}"));
+    assert_eq!(evidence.1, 15, "located at the `expr`");
+    assert_eq!(
+        evidence.2,
+        "launchgate does not read this rule file: group `dashboard-factory`, rule 2 (`PublicationJobStalled`): `expr` nests brackets 100000 levels deep; launchgate reads queries at most 256 deep"
+    );
+    assert!(got.iter().any(|(i, _, _)| i == "PROD-ALERTS-VERIFIED"));
+
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&example, dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let from = "        - { name: no-new-processing-failures,";
+    assert!(text.contains(from));
+    let gate = format!(
+        "        - {{ name: deep, query: '{}', expr: 'value < 1' }}\n{from}",
+        nested(300)
+    );
+    std::fs::write(&manifest, text.replacen(from, &gate, 1)).unwrap();
+    let r = run(dir.path(), "json");
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let got = failures(r.report.as_ref().expect("JSON report"));
+    assert!(
+        got.iter().any(|(i, _, m)| i == "LG-PROMQL"
+            && m.ends_with(
+                "/deep` nests brackets 300 levels deep; launchgate reads queries at most 256 deep"
+            )),
+        "{got:#?}"
+    );
+}

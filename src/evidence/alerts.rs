@@ -35,6 +35,47 @@ pub struct AlertRule {
     /// Why the runbook is not usable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_problem: Option<String>,
+    /// The rule's `expr`.
+    pub expr: AlertExpr,
+}
+
+/// An alerting rule's `expr`: where it is written (a rule's `location`), and whether it
+/// watches anything.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertExpr {
+    /// Rule file as displayed.
+    pub file: String,
+    /// Line of the expression.
+    pub line: u32,
+    /// Column of it.
+    pub column: u32,
+    /// Byte offset (for snippets).
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// The expression on one line, cut to [`SHOWN_CHARS`] characters.
+    pub text: String,
+    /// It selects at least one series; one that selects none (`vector(0)`) fires always or
+    /// never.
+    pub reads_series: bool,
+}
+
+/// Longest expression text a finding quotes.
+const SHOWN_CHARS: usize = 60;
+
+/// `expr` on one line (runs of white space as one space), cut to [`SHOWN_CHARS`] characters.
+fn one_line(expr: &str) -> String {
+    let mut out = String::new();
+    for (n, word) in expr.split_whitespace().enumerate() {
+        if n > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    match out.char_indices().nth(SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}…", &out[..cut]),
+        None => out,
+    }
 }
 
 /// A rule file that could not be used.
@@ -131,15 +172,17 @@ pub fn collect(
             }
         };
         // Prometheus refuses a file that fails its checks whole: none of its alerts exist.
-        let refused = super::rulefmt::problems(body, format);
+        let checked = super::rulefmt::check(body, format);
+        let refused = checked.problems;
         if !refused.is_empty() {
-            let who = match format {
+            let who = |p: &super::rulefmt::Problem| match format {
+                _ if p.limit => "launchgate does not read this rule file",
                 Format::RuleFile => "Prometheus refuses this rule file",
                 Format::Resource => "the Prometheus Operator refuses this PrometheusRule",
             };
             let problems = refused
                 .into_iter()
-                .map(|p| (p.at, format!("{who}: {}", p.message)));
+                .map(|p| (p.at, format!("{}: {}", who(&p), p.message)));
             facts.refuse(shown, src, problems);
             continue;
         }
@@ -196,6 +239,17 @@ pub fn collect(
                         }
                     }
                 };
+                // Prometheus loaded the file, so every rule has a PromQL `expr`.
+                let expr_node = rule.get("expr").unwrap_or(rule);
+                let expr = AlertExpr {
+                    file: shown.clone(),
+                    line: expr_node.span.start.line,
+                    column: expr_node.span.start.column,
+                    offset: expr_node.span.start.offset,
+                    len: expr_node.span.len(),
+                    text: one_line(string(Some(expr_node)).as_deref().unwrap_or_default()),
+                    reads_series: !checked.constant.contains(&expr_node.span.start.offset),
+                };
                 facts.rules.insert(
                     name,
                     AlertRule {
@@ -208,6 +262,7 @@ pub fn collect(
                         runbook,
                         runbook_ok,
                         runbook_problem,
+                        expr,
                     },
                 );
             }

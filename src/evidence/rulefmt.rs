@@ -8,6 +8,7 @@
 
 use std::collections::HashSet;
 
+use crate::prometheus::syntax::Unparsed;
 use crate::source::Span;
 use crate::yaml::{Kind, Node};
 
@@ -58,6 +59,7 @@ pub fn groups_holder(doc: &Node) -> Result<(&Node, Format), Problem> {
                 message: format!(
                     "a PrometheusRule needs `apiVersion: {OPERATOR_API}`, the version launchgate reads"
                 ),
+                limit: false,
             });
         }
     }
@@ -66,6 +68,7 @@ pub fn groups_holder(doc: &Node) -> Result<(&Node, Format), Problem> {
         found => Err(Problem {
             at: found.unwrap_or(doc).span,
             message: "the PrometheusRule has no `spec` mapping holding its `groups`".into(),
+            limit: false,
         }),
     }
 }
@@ -80,26 +83,39 @@ pub struct Problem {
     pub at: Span,
     /// What is wrong, in Prometheus's terms.
     pub message: String,
+    /// A limit of launchgate's (a query too deep to parse), not a check of Prometheus's.
+    pub limit: bool,
 }
 
-/// Every reason Prometheus (or the operator) would refuse the groups `doc` holds (at most
-/// [`MAX_PROBLEMS`]); none for groups it loads.
-pub fn problems(doc: &Node, format: Format) -> Vec<Problem> {
-    let mut out = Vec::new();
+/// What Prometheus's checks of a holder of groups found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// Every reason Prometheus (or the operator) would refuse the groups (at most
+    /// [`MAX_PROBLEMS`]); none for groups it loads.
+    pub problems: Vec<Problem>,
+    /// Byte offsets of the rules' `expr` values that select no series: constant expressions,
+    /// which Prometheus loads but which never change with what they should watch.
+    pub constant: HashSet<usize>,
+}
+
+/// Runs Prometheus's checks over the groups `doc` holds, parsing each rule's `expr` once.
+pub fn check(doc: &Node, format: Format) -> Checked {
+    let mut checked = Checked::default();
+    let out = &mut checked.problems;
     let holder = match format {
         Format::RuleFile => "the file",
         Format::Resource => "`spec`",
     };
-    unknown_keys(doc, FILE_KEYS, holder, &mut out);
+    unknown_keys(doc, FILE_KEYS, holder, out);
     let Some(Kind::Seq(groups)) = doc.get("groups").map(|g| &g.kind) else {
-        return out;
+        return checked;
     };
     let mut names = HashSet::new();
     for (g, group) in groups.iter().enumerate() {
         let shown = format!("group {}", g + 1);
         if !matches!(group.kind, Kind::Map(_)) {
             push(
-                &mut out,
+                out,
                 group,
                 format!("{shown} is a {}, not a mapping", group.type_name()),
             );
@@ -109,7 +125,7 @@ pub fn problems(doc: &Node, format: Format) -> Vec<Problem> {
             Ok(name) if !name.is_empty() => {
                 if !names.insert(name.clone()) {
                     push(
-                        &mut out,
+                        out,
                         group,
                         format!("group name `{name}` is repeated in the file"),
                     );
@@ -117,58 +133,62 @@ pub fn problems(doc: &Node, format: Format) -> Vec<Problem> {
                 format!("group `{name}`")
             }
             Ok(_) => {
-                push(&mut out, group, format!("{shown} has no `name`"));
+                push(out, group, format!("{shown} has no `name`"));
                 shown
             }
             Err(found) => {
-                push(&mut out, group, format!("{shown}: `name` is a {found}"));
+                push(out, group, format!("{shown}: `name` is a {found}"));
                 shown
             }
         };
         match format {
-            Format::RuleFile => unknown_keys(group, GROUP_KEYS, &shown, &mut out),
+            Format::RuleFile => unknown_keys(group, GROUP_KEYS, &shown, out),
             Format::Resource => {
                 let known = [GROUP_KEYS, &["partial_response_strategy"]].concat();
-                unknown_keys(group, &known, &shown, &mut out);
-                partial_response(group, &shown, &mut out);
+                unknown_keys(group, &known, &shown, out);
+                partial_response(group, &shown, out);
             }
         }
         for key in ["interval", "query_offset"] {
-            duration(group, key, &shown, format, &mut out);
+            duration(group, key, &shown, format, out);
         }
         if let Some(limit) = group.get("limit")
             && !matches!(limit.kind, Kind::Int(_) | Kind::Null)
         {
-            push(
-                &mut out,
-                limit,
-                format!("{shown}: `limit` must be an integer"),
-            );
+            push(out, limit, format!("{shown}: `limit` must be an integer"));
         }
-        string_map(group, "labels", &shown, &mut out);
+        string_map(group, "labels", &shown, out);
         match group.get("rules").map(|r| (r, &r.kind)) {
             None | Some((_, Kind::Null)) => {}
             Some((_, Kind::Seq(rules))) => {
                 for (r, rule) in rules.iter().enumerate() {
                     let shown = format!("{shown}, rule {}", r + 1);
-                    rule_problems(rule, &shown, format, &mut out);
+                    if let Some(at) = rule_problems(rule, &shown, format, out) {
+                        checked.constant.insert(at);
+                    }
                 }
             }
-            Some((rules, _)) => push(&mut out, rules, format!("{shown}: `rules` must be a list")),
+            Some((rules, _)) => push(out, rules, format!("{shown}: `rules` must be a list")),
         }
     }
-    out.truncate(MAX_PROBLEMS);
-    out
+    checked.problems.truncate(MAX_PROBLEMS);
+    checked
 }
 
-fn rule_problems(rule: &Node, shown: &str, format: Format, out: &mut Vec<Problem>) {
+/// Pushes the rule's problems; returns the offset of its `expr` when that reads no series.
+fn rule_problems(
+    rule: &Node,
+    shown: &str,
+    format: Format,
+    out: &mut Vec<Problem>,
+) -> Option<usize> {
     if !matches!(rule.kind, Kind::Map(_)) {
         push(
             out,
             rule,
             format!("{shown} is a {}, not a mapping", rule.type_name()),
         );
-        return;
+        return None;
     }
     let field = |key: &str, out: &mut Vec<Problem>| match text(rule.get(key)) {
         Ok(value) => value,
@@ -205,14 +225,26 @@ fn rule_problems(rule: &Node, shown: &str, format: Format, out: &mut Vec<Problem
         _ => {}
     }
     let expr_at = rule.get("expr").unwrap_or(rule);
+    let mut constant = None;
     if expr.trim().is_empty() {
         push(out, expr_at, format!("{shown}: `expr` must be set"));
-    } else if let Some(why) = crate::prometheus::syntax::problem(&expr) {
-        push(
-            out,
-            expr_at,
-            format!("{shown}: `expr` is not PromQL: {why}"),
-        );
+    } else {
+        match crate::prometheus::syntax::parse(&expr) {
+            Ok(parsed) if !crate::prometheus::syntax::reads_series(&parsed) => {
+                constant = Some(expr_at.span.start.offset);
+            }
+            Ok(_) => {}
+            Err(Unparsed::Invalid(why)) => push(
+                out,
+                expr_at,
+                format!("{shown}: `expr` is not PromQL: {why}"),
+            ),
+            Err(too_complex) => out.push(Problem {
+                at: expr_at.span,
+                message: format!("{shown}: `expr` {too_complex}"),
+                limit: true,
+            }),
+        }
     }
     for key in ["for", "keep_firing_for"] {
         duration(rule, key, &shown, format, out);
@@ -245,12 +277,14 @@ fn rule_problems(rule: &Node, shown: &str, format: Format, out: &mut Vec<Problem
             );
         }
     }
+    constant
 }
 
 fn push(out: &mut Vec<Problem>, at: &Node, message: String) {
     out.push(Problem {
         at: at.span,
         message,
+        limit: false,
     });
 }
 
@@ -285,6 +319,7 @@ fn unknown_keys(node: &Node, known: &[&str], shown: &str, out: &mut Vec<Problem>
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
+            limit: false,
         });
     }
 }

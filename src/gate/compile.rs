@@ -188,8 +188,8 @@ fn query_kind(
     step: Option<&str>,
     max_gap: Option<&str>,
 ) -> Kind {
-    if let Some(why) = crate::prometheus::syntax::problem(&query) {
-        return Kind::Broken(format!("the query is not valid PromQL: {why}"));
+    if let Some(problem) = crate::prometheus::syntax::problem(&query) {
+        return Kind::Broken(format!("the query {problem}"));
     }
     let parsed = (|| {
         let window_ms = positive_ms("window", window.as_deref())?;

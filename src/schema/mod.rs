@@ -250,7 +250,14 @@ impl Schema {
                     });
                 }
                 _ => {
+                    // jsonschema's messages start with the value in full (`"…" is longer than
+                    // 4096 characters`): a long one is cut as other messages cut values.
                     let text = error.to_string();
+                    let value = error.instance().to_string();
+                    let text = match text.strip_prefix(&value) {
+                        Some(rest) => compact(error.instance().as_ref()) + rest,
+                        None => text,
+                    };
                     out.push(Violation {
                         span: located.span,
                         path: shown.clone(),
@@ -471,6 +478,14 @@ mod tests {
         assert!(
             over[1].message.contains("longer than 50 characters"),
             "{over:?}"
+        );
+        // The value is quoted cut, as other messages quote it: a 4 KB query is not repeated.
+        assert_eq!(
+            over[0].message,
+            format!(
+                "`service.name`: \"{}... is longer than 100 characters",
+                "a".repeat(56)
+            )
         );
         // The first character is still constrained, and a name cannot be empty.
         for bad in ["-a", "A", "\"\""] {

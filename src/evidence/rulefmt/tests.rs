@@ -8,7 +8,8 @@ fn check(text: &str) -> Vec<(u32, String)> {
         text.into(),
     );
     let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
-    problems(&doc, Format::RuleFile)
+    super::check(&doc, Format::RuleFile)
+        .problems
         .into_iter()
         .map(|p| (p.at.start.line, p.message))
         .collect()
@@ -225,7 +226,8 @@ fn check_resource(text: &str) -> Result<Vec<(u32, String)>, (u32, String)> {
     let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
     let (body, format) = groups_holder(&doc).map_err(|p| (p.at.start.line, p.message))?;
     assert_eq!(format, Format::Resource);
-    Ok(problems(body, format)
+    Ok(super::check(body, format)
+        .problems
         .into_iter()
         .map(|p| (p.at.start.line, p.message))
         .collect())
