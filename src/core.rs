@@ -75,6 +75,12 @@ pub const CORE: &[CoreItem] = &[
         fix: "Fix the `query` at the location shown; the message is the PromQL parser's. `promtool query instant` or the Prometheus UI report the same errors.",
     },
     CoreItem {
+        id: "LG-GATE",
+        title: "Canary gates can be evaluated",
+        why: "A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts.",
+        fix: "Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
+    },
+    CoreItem {
         id: "LG-PLACEHOLDER",
         title: "No placeholders left",
         why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished.",

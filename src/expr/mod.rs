@@ -1,10 +1,12 @@
 //! The expression language of checklist rules and canary gates: CEL, with launchgate's functions.
 //!
 //! CEL (the language of Kubernetes admission policies) is small, side-effect free and always
-//! terminates, which is what a gate evaluating pull-request content needs.
+//! terminates, which is what a gate evaluating pull-request content needs; nested loops, which
+//! terminate but multiply the work, are bounded when an expression is compiled ([`loops`]).
 
 pub mod convert;
 pub mod fast;
+pub mod loops;
 pub mod reads;
 
 use std::sync::{Arc, OnceLock};
@@ -49,7 +51,6 @@ impl Expr {
         env()
             .parser()
             .parse(source)
-            .map(|expression| Expr::new(source, expression))
             .map_err(|e| CompileError {
                 text: source.to_string(),
                 message: e
@@ -59,6 +60,7 @@ impl Expr {
                     .unwrap_or("syntax error")
                     .to_string(),
             })
+            .and_then(|expression| Expr::new(source, expression))
     }
 
     /// Compiles a built-in checklist's expression with cel's Pratt parser: about 15 times
@@ -69,17 +71,30 @@ impl Expr {
     /// parser, for the same error as anywhere else.
     pub fn compile_builtin(source: &str) -> Result<Expr, CompileError> {
         match PrattParser::default().parse(source) {
-            Ok(expression) => Ok(Expr::new(source, expression)),
+            Ok(expression) => Expr::new(source, expression),
             Err(_) => Expr::compile(source),
         }
     }
 
-    fn new(source: &str, expression: Expression) -> Expr {
-        Expr {
+    /// The parsed expression, unless it nests loops deeper than
+    /// [`loops::MAX_LOOP_NESTING`].
+    fn new(source: &str, expression: Expression) -> Result<Expr, CompileError> {
+        let depth = loops::depth(&expression);
+        if depth > loops::MAX_LOOP_NESTING {
+            return Err(CompileError {
+                text: source.to_string(),
+                message: format!(
+                    "it nests loops (`all`, `exists`, `exists_one`, `map`, `filter`) {depth} deep, \
+                     and launchgate evaluates at most {} (each level multiplies the work)",
+                    loops::MAX_LOOP_NESTING
+                ),
+            });
+        }
+        Ok(Expr {
             source: source.to_string(),
             expression,
             fast: OnceLock::new(),
-        }
+        })
     }
 
     /// Whether the expression surely holds over `vars`, by [`fast`]'s direct evaluation:

@@ -3,8 +3,13 @@
 use super::rewrite::{self, Prepared};
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::Expr;
-use crate::manifest::{Gate, Phase};
-use crate::yaml::Route;
+use crate::manifest::{Gate, Manifest, Phase};
+use crate::report::{Finding, Location, Outcome};
+use crate::source::SourceFile;
+use crate::yaml::{Node, Route};
+
+/// Core item of gates that cannot be evaluated.
+pub const ITEM: &str = "LG-GATE";
 
 /// What a gate is evaluated over.
 pub enum Kind {
@@ -106,6 +111,37 @@ pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
                 .collect()
         })
         .collect()
+}
+
+/// One failing finding per gate that cannot be evaluated, so that `check` reports it before
+/// any rollout. A query that is not PromQL is [`crate::prometheus::syntax`]'s (`LG-PROMQL`).
+pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Finding> {
+    let Some(rollout) = &manifest.rollout else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, phase) in rollout.phases.iter().enumerate() {
+        for (n, gate) in phase.gates.iter().enumerate() {
+            if let Gate::Full {
+                query: Some(query), ..
+            } = gate
+                && crate::prometheus::syntax::problem(query).is_some()
+            {
+                continue;
+            }
+            let compiled = one(phase, i, n, gate);
+            let Kind::Broken(why) = compiled.kind else {
+                continue;
+            };
+            let message = format!("gate `{}` cannot be evaluated: {why}", compiled.id);
+            out.push(
+                crate::core::finding(ITEM, Outcome::Fail, message)
+                    .at(Location::new(src, doc.locate(&compiled.route).span))
+                    .help("fix the gate as the message says; `launchgate gate --phase NAME --status FILE` evaluates it"),
+            );
+        }
+    }
+    out
 }
 
 fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
