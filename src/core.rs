@@ -77,7 +77,7 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-GATE",
         title: "Canary gates can be evaluated",
-        why: "A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts.",
+        why: "A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts. A gate that reads nothing (`true`, `1 < 2`) would pass every rollout however the canary does: it fails too.",
         fix: "Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
     },
     CoreItem {

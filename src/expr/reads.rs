@@ -102,6 +102,51 @@ impl Fields {
     }
 }
 
+/// Whether `e` reads any variable it does not bind itself (a loop's element and accumulator
+/// are its own): without one, it has the same value whatever its context holds.
+pub fn reads_free_variable(e: &Expression) -> bool {
+    free(e, &mut Vec::new())
+}
+
+fn free<'a>(e: &'a Expression, bound: &mut Vec<&'a str>) -> bool {
+    match &e.expr {
+        Ast::Ident(name) => !bound.contains(&name.as_str()),
+        Ast::Select(s) => free(&s.operand, bound),
+        Ast::Call(c) => {
+            c.target.iter().any(|t| free(t, bound)) || c.args.iter().any(|a| free(a, bound))
+        }
+        Ast::Comprehension(c) => {
+            if free(&c.iter_range, bound) || free(&c.accu_init, bound) {
+                return true;
+            }
+            let outer = bound.len();
+            bound.push(&c.accu_var);
+            if free(&c.result, bound) {
+                bound.truncate(outer);
+                return true;
+            }
+            bound.push(&c.iter_var);
+            bound.extend(c.iter_var2.as_deref());
+            let reads = free(&c.loop_cond, bound) || free(&c.loop_step, bound);
+            bound.truncate(outer);
+            reads
+        }
+        Ast::List(l) => l.elements.iter().any(|x| free(x, bound)),
+        Ast::Map(m) => m.entries.iter().any(|x| entry_free(x, bound)),
+        Ast::Struct(s) => s.entries.iter().any(|x| entry_free(x, bound)),
+        Ast::Literal(_) => false,
+        // Nothing the parser builds: taken as reading, so never called constant by mistake.
+        Ast::Unspecified => true,
+    }
+}
+
+fn entry_free<'a>(entry: &'a cel::common::ast::IdedEntryExpr, bound: &mut Vec<&'a str>) -> bool {
+    match &entry.expr {
+        EntryExpr::MapEntry(m) => free(&m.key, bound) || free(&m.value, bound),
+        EntryExpr::StructField(f) => free(&f.value, bound),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,6 +177,13 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
         }
         _ => history_kind(&expr, window),
     };
+    let kind = match kind {
+        Kind::Broken(_) => kind,
+        _ if reads_nothing(&expr) => Kind::Broken(format!(
+            "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
+        )),
+        kind => kind,
+    };
     Compiled {
         phase: index,
         id,
@@ -185,6 +192,15 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
         route,
         kind,
     }
+}
+
+/// Whether a gate expression reads nothing a rollout changes: no variable (a status field,
+/// a series' `value` or `labels`) and no history function. `true` or `1 < 2` passes every
+/// rollout, however it goes.
+fn reads_nothing(expr: &str) -> bool {
+    !rewrite::uses_window_functions(expr)
+        && Expr::compile(expr)
+            .is_ok_and(|e| !crate::expr::reads::reads_free_variable(&e.expression))
 }
 
 fn history_kind(expr: &str, window: Option<String>) -> Kind {
@@ -274,6 +290,34 @@ fn query_kind(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gate_that_reads_nothing_gates_nothing() {
+        for constant in [
+            "true",
+            "1 < 2",
+            "'a' == 'a'",
+            "size([1, 2]) == 2",
+            "!false",
+            "[1, 2].all(x, x > 0)",
+        ] {
+            assert!(reads_nothing(constant), "{constant}");
+        }
+        for reading in [
+            "health.failure_streak == 0",
+            "value < 0.02",
+            "labels.code != '500'",
+            "count_reason(\"x\") == 0",
+            "max_stall(\"widgets\") < duration(\"1h\")",
+            "sum(upserted_widgets) > 0",
+            "has(health.ok) || true",
+            "[1, 2].all(x, x < threshold)",
+            "items.exists(i, i.ok)",
+            "[1].map(x, x).all(y, y == value)",
+        ] {
+            assert!(!reads_nothing(reading), "{reading}");
+        }
+    }
 
     fn kind(window: Option<&str>, step: Option<&str>, expr: &str) -> Result<(), String> {
         match query_kind("up".into(), expr, window.map(str::to_string), step, None) {
