@@ -395,7 +395,6 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);
-    findings.extend(crate::prometheus::syntax::findings(&manifest, &doc, &src));
     findings.extend(crate::gate::compile::findings(&manifest, &doc, &src));
     // Evidence before checklists: gathering it needs none, and on a one-manifest run the
     // built-in checklists are still compiling on another core.

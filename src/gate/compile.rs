@@ -114,7 +114,7 @@ pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
 }
 
 /// One failing finding per gate that cannot be evaluated, so that `check` reports it before
-/// any rollout. A query that is not PromQL is [`crate::prometheus::syntax`]'s (`LG-PROMQL`).
+/// any rollout: `LG-PROMQL` at a query that is not PromQL, `LG-GATE` at any other fault.
 pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Finding> {
     let Some(rollout) = &manifest.rollout else {
         return Vec::new();
@@ -122,23 +122,42 @@ pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Findin
     let mut out = Vec::new();
     for (i, phase) in rollout.phases.iter().enumerate() {
         for (n, gate) in phase.gates.iter().enumerate() {
-            if let Gate::Full {
-                query: Some(query), ..
-            } = gate
-                && crate::prometheus::syntax::problem(query).is_some()
-            {
-                continue;
-            }
             let compiled = one(phase, i, n, gate);
             let Kind::Broken(why) = compiled.kind else {
                 continue;
             };
-            let message = format!("gate `{}` cannot be evaluated: {why}", compiled.id);
-            out.push(
-                crate::core::finding(ITEM, Outcome::Fail, message)
-                    .at(Location::new(src, doc.locate(&compiled.route).span))
-                    .help("fix the gate as the message says; `launchgate gate --phase NAME --status FILE` evaluates it"),
-            );
+            let query_problem = match gate {
+                Gate::Full {
+                    query: Some(query), ..
+                } => crate::prometheus::syntax::problem(query),
+                _ => None,
+            };
+            let finding = match query_problem {
+                Some(problem) => {
+                    let route = Route::root()
+                        .key("rollout")
+                        .key("phases")
+                        .index(i)
+                        .key("gates")
+                        .index(n)
+                        .key("query");
+                    crate::core::finding(
+                        crate::prometheus::syntax::ITEM,
+                        Outcome::Fail,
+                        format!("the query of gate `{}` {problem}", compiled.id),
+                    )
+                    .at(Location::new(src, doc.locate(&route).span))
+                    .help("fix the query; `promtool query instant` or the Prometheus UI shows the same parse errors")
+                }
+                None => crate::core::finding(
+                    ITEM,
+                    Outcome::Fail,
+                    format!("gate `{}` cannot be evaluated: {why}", compiled.id),
+                )
+                .at(Location::new(src, doc.locate(&compiled.route).span))
+                .help("fix the gate as the message says; `launchgate gate --phase NAME --status FILE` evaluates it"),
+            };
+            out.push(finding);
         }
     }
     out

@@ -1,12 +1,9 @@
-//! PromQL syntax checks: a gate whose query cannot parse is a configuration error that
-//! `launchgate check` reports before any rollout, not something to find out at gate time.
+//! PromQL as launchgate reads it: parsed within bounds, and asked whether it selects any
+//! series. A gate whose query cannot parse is a configuration error that `launchgate check`
+//! reports before any rollout ([`crate::gate::compile::findings`]), not something to find out
+//! at gate time.
 
 use promql_parser::parser::Expr;
-
-use crate::manifest::{Gate, Manifest};
-use crate::report::{Finding, Location, Outcome};
-use crate::source::SourceFile;
-use crate::yaml::{Node, Route};
 
 /// Core item of PromQL syntax errors.
 pub const ITEM: &str = "LG-PROMQL";
@@ -134,50 +131,6 @@ pub fn reads_series(expr: &Expr) -> bool {
         }
     }
     false
-}
-
-/// One failing finding per gate query that does not parse.
-pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Finding> {
-    let Some(rollout) = &manifest.rollout else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (i, phase) in rollout.phases.iter().enumerate() {
-        for (n, gate) in phase.gates.iter().enumerate() {
-            let Gate::Full {
-                name,
-                query: Some(query),
-                ..
-            } = gate
-            else {
-                continue;
-            };
-            let Some(problem) = problem(query) else {
-                continue;
-            };
-            let route = Route::root()
-                .key("rollout")
-                .key("phases")
-                .index(i)
-                .key("gates")
-                .index(n)
-                .key("query");
-            let gate_name = name.clone().unwrap_or_else(|| format!("gate-{}", n + 1));
-            out.push(
-                crate::core::finding(
-                    ITEM,
-                    Outcome::Fail,
-                    format!(
-                        "the query of gate `{}/{gate_name}` {problem}",
-                        phase.name
-                    ),
-                )
-                .at(Location::new(src, doc.locate(&route).span))
-                .help("fix the query; `promtool query instant` or the Prometheus UI shows the same parse errors"),
-            );
-        }
-    }
-    out
 }
 
 #[cfg(test)]
