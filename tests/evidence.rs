@@ -82,6 +82,18 @@ fn outcome(report: &Value, item: &str) -> (String, String) {
     )
 }
 
+/// `promtool check rules FILE`: whether Prometheus loads the file, and what promtool said.
+fn promtool_check_rules(promtool: &Path, rules: &Path) -> (bool, String) {
+    let out = std::process::Command::new(promtool)
+        .args(["check", "rules"])
+        .arg(rules)
+        .output()
+        .unwrap();
+    let said =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.success(), said)
+}
+
 /// A repository: v1 tagged on 2026-09-01, the runbook last changed on 2026-11-05.
 fn repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -297,17 +309,8 @@ fn promtool_agrees_with_the_rule_parsing() {
         return;
     };
     let rules = root().join("examples/dashboard-factory/monitoring/alerts.yaml");
-    let out = std::process::Command::new(promtool)
-        .args(["check", "rules"])
-        .arg(&rules)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.status.success(), "{text}");
+    let (loaded, text) = promtool_check_rules(&promtool, &rules);
+    assert!(loaded, "{text}");
     assert!(text.contains("SUCCESS: 2 rules found"), "{text}");
     let out = launchgate()
         .args([
@@ -354,16 +357,8 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
         common::copy_dir(&example, dir.path());
         let rules = dir.path().join("monitoring/alerts.yaml");
         std::fs::write(&rules, original.replacen(from, expr, 1)).unwrap();
-        let out = std::process::Command::new(&promtool)
-            .args(["check", "rules"])
-            .arg(&rules)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "promtool on {expr}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (loaded, said) = promtool_check_rules(&promtool, &rules);
+        assert!(loaded, "promtool on {expr}: {said}");
         let (code, report) = check(dir.path(), &[]);
         assert_eq!(code, 1, "{expr}");
         assert_eq!(outcome(&report, "LG-EVIDENCE").0, "pass", "{expr}");
@@ -469,18 +464,8 @@ fn launchgate_refuses_the_rule_files_promtool_refuses() {
         common::copy_dir(&example, dir.path());
         let rules = dir.path().join("monitoring/alerts.yaml");
         std::fs::write(&rules, original.replacen(from, to, 1)).unwrap();
-        let out = std::process::Command::new(&promtool)
-            .args(["check", "rules"])
-            .arg(&rules)
-            .output()
-            .unwrap();
-        let said = String::from_utf8_lossy(&out.stderr).into_owned()
-            + &String::from_utf8_lossy(&out.stdout);
-        assert_eq!(
-            !out.status.success(),
-            *refused,
-            "promtool on {what}: {said}"
-        );
+        let (loaded, said) = promtool_check_rules(&promtool, &rules);
+        assert_eq!(!loaded, *refused, "promtool on {what}: {said}");
         let (_, report) = check(dir.path(), &[]);
         let evidence: Vec<&Value> = report["manifests"][0]["findings"]
             .as_array()
