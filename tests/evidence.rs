@@ -341,18 +341,24 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
     let original = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
     let from = "time() - max(publication_job_last_success_timestamp_seconds) > 1800";
     assert!(original.contains(from));
-    // (expr as written in the file, as the message quotes it, the line the finding points at:
-    // a block scalar's first line of text)
+    // (expr as written in the file, as the message quotes it, the line the finding points at
+    // and the columns it marks there: a block scalar's first line of text)
     let cases = [
-        ("vector(0)", "vector(0)", 15),
-        ("sum(vector(1)) > bool 2", "sum(vector(1)) > bool 2", 15),
+        ("vector(0)", "vector(0)", 15, (15, 24)),
+        (
+            "sum(vector(1)) > bool 2",
+            "sum(vector(1)) > bool 2",
+            15,
+            (15, 38),
+        ),
         (
             "|\n          vector(1)\n            > 2",
             "vector(1) > 2",
             16,
+            (11, 20),
         ),
     ];
-    for (expr, quoted, line) in cases {
+    for (expr, quoted, line, (first, last)) in cases {
         let dir = tempfile::tempdir().unwrap();
         common::copy_dir(&example, dir.path());
         let rules = dir.path().join("monitoring/alerts.yaml");
@@ -372,6 +378,12 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
         );
         assert_eq!(f["location"]["file"], "monitoring/alerts.yaml");
         assert_eq!(f["location"]["line"], line, "{expr}");
+        assert_eq!(f["location"]["end_line"], line, "{expr}");
+        assert_eq!(
+            (&f["location"]["column"], &f["location"]["end_column"]),
+            (&first.into(), &last.into()),
+            "{expr}"
+        );
     }
 }
 
