@@ -134,12 +134,9 @@ impl AlertFacts {
     }
 }
 
+/// A value as Prometheus reads it into a string, `None` when empty or not a scalar.
 fn string(node: Option<&Node>) -> Option<String> {
-    match node.map(|n| &n.kind) {
-        Some(Kind::Str(s)) => Some(s.clone()),
-        Some(Kind::Int(i)) => Some(i.to_string()),
-        _ => None,
-    }
+    super::rulefmt::text(node).ok().filter(|s| !s.is_empty())
 }
 
 /// Parses the rule files named in `alerts.rules` (paths as written in the manifest).

@@ -289,7 +289,7 @@ fn push(out: &mut Vec<Problem>, at: &Node, message: String) {
 }
 
 /// A scalar as Prometheus decodes it into a string; the kind found otherwise.
-fn text(node: Option<&Node>) -> Result<String, &'static str> {
+pub(super) fn text(node: Option<&Node>) -> Result<String, &'static str> {
     match node.map(|n| &n.kind) {
         None | Some(Kind::Null) => Ok(String::new()),
         Some(Kind::Str(s)) => Ok(s.clone()),
