@@ -18,9 +18,11 @@ const FILES: &[(&str, &str)] = &[
     ("runbooks/support.md", include_str!("support.md")),
 ];
 
-/// A service name from a directory name: lowercase, only `a-z0-9._-`.
+/// A service name from a directory name: lowercase, only `a-z0-9._-`. The directory need not
+/// exist yet (`init new-service`).
 fn service_name(dir: &Path) -> String {
     let raw = std::fs::canonicalize(dir)
+        .or_else(|_| std::path::absolute(dir))
         .ok()
         .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
@@ -35,13 +37,28 @@ fn service_name(dir: &Path) -> String {
             }
         })
         .skip_while(|c| !c.is_ascii_alphanumeric())
-        .take(100)
+        .take(MAX_NAME)
         .collect();
     if name.is_empty() {
         "my-service".into()
     } else {
         name
     }
+}
+
+/// Longest service name the manifest schema accepts.
+const MAX_NAME: usize = 100;
+
+/// Whether the manifest schema accepts `name` as `service.name` (`^[a-z0-9][a-z0-9._-]*$`, at
+/// most [`MAX_NAME`] characters).
+fn is_service_name(name: &str) -> bool {
+    let body = |c: u8| c.is_ascii_lowercase() || c.is_ascii_digit() || b"._-".contains(&c);
+    name.len() <= MAX_NAME
+        && name
+            .bytes()
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && name.bytes().all(body)
 }
 
 /// Writes the default repository policy at the repository root holding `dir` (or in `dir`
@@ -99,17 +116,12 @@ fn write_file(path: &Path, text: &str, replace: bool) -> std::io::Result<()> {
 /// Writes the starter files; refuses to overwrite unless `force`.
 pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i32, Error> {
     let dir = dir.unwrap_or_else(|| PathBuf::from("."));
-    std::fs::create_dir_all(dir.join("runbooks")).map_err(|e| Error::Write {
-        path: display_path(&dir),
-        reason: e.to_string(),
-    })?;
+    // Everything that can refuse is asked before anything is written: a refused `init`
+    // leaves no directory behind.
     let name = name.unwrap_or_else(|| service_name(&dir));
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
-    {
+    if !is_service_name(&name) {
         return Err(Error::Usage(format!(
-            "--name `{name}`: use lowercase letters, digits, `.`, `_` and `-`"
+            "--name `{name}`: a service name starts with a lowercase letter or digit, then lowercase letters, digits, `.`, `_` or `-`, at most {MAX_NAME} characters (the manifest schema's `service.name`)"
         )));
     }
     if !force {
@@ -127,6 +139,10 @@ pub fn run(dir: Option<PathBuf>, name: Option<String>, force: bool) -> Result<i3
             )));
         }
     }
+    std::fs::create_dir_all(dir.join("runbooks")).map_err(|e| Error::Write {
+        path: display_path(&dir),
+        reason: e.to_string(),
+    })?;
     for (file, text) in FILES {
         let path = dir.join(file);
         let text = text.replace("{{name}}", &name);

@@ -401,6 +401,44 @@ fn init_writes_a_schema_valid_starter_that_fails_only_on_what_a_person_fills_in(
         .code(0);
 }
 
+/// `init` refuses a name the manifest schema would refuse (it wrote `service.name: -x`, which
+/// failed its own check) and, refusing, writes nothing: not even the directories.
+#[test]
+fn init_refuses_a_name_the_schema_refuses_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("svc");
+    let long = "a".repeat(101);
+    for name in ["-x", "", "Api", "../../etc", "api/v2", "é", long.as_str()] {
+        launchgate()
+            .arg("init")
+            .arg(&target)
+            .arg(format!("--name={name}"))
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains("a service name starts with"));
+        assert!(
+            !target.exists(),
+            "`{name}` left {} behind",
+            target.display()
+        );
+    }
+    // A name at the limit, and the default: the directory's own name, though it does not
+    // exist yet.
+    launchgate()
+        .arg("init")
+        .arg(&target)
+        .arg(format!("--name={}", "a".repeat(100)))
+        .assert()
+        .code(0);
+    let fresh = dir.path().join("Billing_API.v2");
+    launchgate().arg("init").arg(&fresh).assert().code(0);
+    let manifest = std::fs::read_to_string(fresh.join("readiness.yaml")).unwrap();
+    assert!(manifest.contains("name: billing_api.v2"), "{manifest}");
+    let (_, report) = check_json(&fresh);
+    let items: Vec<String> = failures(&report).into_iter().map(|f| f.0).collect();
+    assert!(!items.iter().any(|i| i == "LG-SCHEMA"), "{items:?}");
+}
+
 #[test]
 fn yaml_problems_are_located_findings_not_crashes() {
     let cases: &[(&str, &[u8], &str)] = &[
