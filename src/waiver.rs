@@ -20,20 +20,10 @@ pub struct Policy {
     pub base: Option<(String, Vec<Waiver>)>,
 }
 
-/// The waivers of a manifest text (the base revision's); none when it has none or does not
-/// parse.
-pub fn waivers_in(text: Option<&str>) -> Vec<Waiver> {
-    let Some(text) = text else { return Vec::new() };
-    let src = SourceFile::new(
-        std::path::Path::new("base"),
-        "base".into(),
-        text.to_string(),
-    );
-    let Ok(doc) = crate::yaml::parse(&src, &crate::yaml::Limits::default()) else {
-        return Vec::new();
-    };
-    doc.to_json()
-        .get("waivers")
+/// The waivers of a manifest (the base revision's, as JSON); none when it has none.
+pub fn waivers_in(manifest: Option<&serde_json::Value>) -> Vec<Waiver> {
+    manifest
+        .and_then(|m| m.get("waivers"))
         .and_then(serde_json::Value::as_array)
         .into_iter()
         .flatten()

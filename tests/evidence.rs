@@ -303,6 +303,49 @@ fn base_reports_new_and_extended_waivers_and_limits_length() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// With `--base`, a manifest that lowers its own stage since the base is reported to reviewers:
+/// the checklists prod requires no longer apply. A warning, as for new waivers: it never blocks.
+#[test]
+fn base_reports_a_stage_lowered_since_the_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    let manifest = |stage: &str| format!("version: 1\nservice: {{ name: svc, stage: {stage} }}\n");
+    std::fs::write(d.join("readiness.yaml"), manifest("prod")).unwrap();
+    git(d, &["add", "."], "2026-11-01T10:00:00Z");
+    git(d, &["commit", "-q", "-m", "base"], "2026-11-01T10:00:00Z");
+    std::fs::write(d.join("readiness.yaml"), manifest("poc")).unwrap();
+    let policy = |report: &Value| -> Vec<(String, String, u64)> {
+        report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["item"] == "LG-POLICY" && f["outcome"] == "fail")
+            .map(|f| {
+                (
+                    f["severity"].as_str().unwrap().to_string(),
+                    f["message"].as_str().unwrap().to_string(),
+                    f["location"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let (code, report) = check(d, &["--base", "HEAD"]);
+    assert_eq!(
+        policy(&report),
+        [(
+            "warning".to_string(),
+            "the stage is lowered since HEAD, from `prod` to `poc`: the checklists the policy requires at `prod` no longer apply".to_string(),
+            2
+        )]
+    );
+    assert_eq!(code, 0, "a warning does not block: {report:#}");
+    // Without `--base`, or with the stage kept, nothing is said.
+    assert!(policy(&check(d, &[]).1).is_empty());
+    std::fs::write(d.join("readiness.yaml"), manifest("prod")).unwrap();
+    assert!(policy(&check(d, &["--base", "HEAD"]).1).is_empty());
+}
+
 #[test]
 fn promtool_agrees_with_the_rule_parsing() {
     let Some(promtool) = tool("promtool") else {

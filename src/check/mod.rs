@@ -23,6 +23,7 @@ use crate::yaml::{self, Limits};
 
 mod changed;
 mod files;
+mod lowered;
 
 use changed::changed_manifests;
 use files::{evidence_findings, path_findings, placeholder_findings};
@@ -457,7 +458,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     checked.report.freshness =
         crate::freshness::deadlines(&checklists, &view, &manifest.service.stage);
     checked.checklists = checklists;
-    let base_waivers = match &opts.base {
+    // The manifest as the base revision has it: none when it is new there or does not parse.
+    let at_base = match &opts.base {
         None => None,
         Some(rev) => {
             let repo = evidence::git::open(&base.root);
@@ -468,12 +470,15 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
             let text = repo
                 .file_at(rev, &base.repo_relative(&name))
                 .map_err(|reason| Error::Usage(format!("--base: {reason}")))?;
-            Some(crate::waiver::waivers_in(text.as_deref()))
+            Some((rev.clone(), text.as_deref().and_then(lowered::json_of)))
         }
     };
+    if let Some((rev, Some(was))) = &at_base {
+        findings.extend(lowered::findings(was, &manifest.service, rev, &doc, &src));
+    }
     let policy = crate::waiver::Policy {
         max_days: opts.max_waiver_days,
-        base: opts.base.clone().zip(base_waivers),
+        base: at_base.map(|(rev, was)| (rev, crate::waiver::waivers_in(was.as_ref()))),
     };
     crate::waiver::apply(
         &mut findings,
