@@ -238,18 +238,18 @@ pub fn collect(
                 };
                 // Prometheus loaded the file, so every rule has a PromQL `expr`.
                 let expr_node = rule.get("expr").unwrap_or(rule);
-                let span = expr_node.span;
+                let at_expr = expr_node.span;
                 // A location is one line: a block scalar's expression is marked on its first.
-                let written = src.text.get(span.start.offset..span.end.offset);
-                let len = written.and_then(|t| t.find('\n')).unwrap_or(span.len());
+                let written = src.text.get(at_expr.start.offset..at_expr.end.offset);
+                let len = written.and_then(|t| t.find('\n')).unwrap_or(at_expr.len());
                 let expr = AlertExpr {
                     file: shown.clone(),
-                    line: span.start.line,
-                    column: span.start.column,
-                    offset: span.start.offset,
+                    line: at_expr.start.line,
+                    column: at_expr.start.column,
+                    offset: at_expr.start.offset,
                     len,
                     text: one_line(string(Some(expr_node)).as_deref().unwrap_or_default()),
-                    reads_series: !checked.constant.contains(&span.start.offset),
+                    reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
                 facts.rules.insert(
                     name,
