@@ -430,6 +430,41 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
     }
 }
 
+/// A rule file of two YAML documents: promtool loads the first only ("1 rules found"), so the
+/// alert after `---` does not exist for Prometheus. launchgate refuses the file at the `---`,
+/// saying so, and the required alerts do not count as defined.
+#[test]
+fn a_rule_file_of_two_documents_is_refused_where_the_second_starts() {
+    let Some(promtool) = tool("promtool") else {
+        eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    let example = root().join("examples/dashboard-factory");
+    let original = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let from = "      - alert: PublicationJobStalled\n";
+    assert!(original.contains(from));
+    let split = format!("---\ngroups:\n  - name: more\n    rules:\n{from}");
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&example, dir.path());
+    let rules = dir.path().join("monitoring/alerts.yaml");
+    std::fs::write(&rules, original.replacen(from, &split, 1)).unwrap();
+    let (loaded, said) = promtool_check_rules(&promtool, &rules);
+    assert!(loaded && said.contains("SUCCESS: 1 rules found"), "{said}");
+    let (code, report) = check(dir.path(), &[]);
+    assert_eq!(code, 1);
+    let f = finding(&report, "LG-EVIDENCE");
+    assert_eq!(f["outcome"], "fail");
+    assert_eq!(f["location"]["line"], 14, "at the `---`");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("Prometheus loads only the first document of a rule file"),
+        "{f:#}"
+    );
+    assert_eq!(outcome(&report, "PROD-ALERTS-VERIFIED").0, "fail");
+}
+
 /// Edits of the example's rule file, each decided by promtool (Prometheus's own loader) and by
 /// launchgate: a file promtool refuses is an LG-EVIDENCE failure located in it, and its alerts
 /// do not count as defined (Prometheus would load none of them); a file it loads is neither.

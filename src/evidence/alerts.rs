@@ -156,8 +156,12 @@ pub fn collect(
         let doc = match crate::yaml::parse(&src, &Limits::default()) {
             Ok(d) => d,
             Err(e) => {
-                let problem = (e.span(), format!("the rule file is not valid YAML: {e}"));
-                facts.refuse(shown, src, [problem]);
+                let message = match &e {
+                    // promtool counts the first document's rules only: the rest never load.
+                    crate::yaml::YamlError::MultipleDocuments { .. } => "a second YAML document starts here: Prometheus loads only the first document of a rule file, so the groups after `---` would not exist (and launchgate reads one PrometheusRule resource per file); move them into a file of their own".to_string(),
+                    e => format!("the rule file is not valid YAML: {e}"),
+                };
+                facts.refuse(shown, src, [(e.span(), message)]);
                 continue;
             }
         };

@@ -88,7 +88,7 @@ pub enum YamlError {
         at: Span,
     },
     /// A second document in one file.
-    #[error("a manifest is one YAML document, but a second document starts here")]
+    #[error("one YAML document is expected, but a second document starts here")]
     MultipleDocuments {
         /// The second document's start.
         at: Span,
@@ -176,7 +176,7 @@ impl YamlError {
             }
             YamlError::TagMismatch { .. } => "remove the tag or fix the value".into(),
             YamlError::MultipleDocuments { .. } => {
-                "split the documents into separate *.readiness.yaml files".into()
+                "give each document a file of its own (a manifest: one *.readiness.yaml per service)".into()
             }
             YamlError::Empty { .. } => "run `launchgate init` to write a starter manifest".into(),
             YamlError::TooDeep { .. } => "a readiness manifest needs only a few levels; flatten the structure".into(),
