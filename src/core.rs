@@ -76,9 +76,9 @@ pub const CORE: &[CoreItem] = &[
     },
     CoreItem {
         id: "LG-GATE",
-        title: "Canary gates can be evaluated",
-        why: "A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts. A gate that reads nothing (`true`, `1 < 2`) would pass every rollout however the canary does: it fails too.",
-        fix: "Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
+        title: "Canary phases widen and their gates can be evaluated",
+        why: "Phases are cumulative, each widening the rollout: a phase with less traffic than the one before it (`50`, then `5`, a digit lost) would have `gate` promote the rollout by shrinking it. A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts. A gate whose answer does not depend on the rollout (`true`, `1 < 2`, `x || true`, `x == x`) would pass every rollout however the canary does (or none): it fails too.",
+        fix: "Give each phase at least the traffic of the one before it. Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
     },
     CoreItem {
         id: "LG-PLACEHOLDER",

@@ -5,6 +5,7 @@
 //! terminate but multiply the work, are bounded when an expression is compiled ([`loops`]).
 
 pub mod convert;
+pub mod decided;
 pub mod fast;
 pub mod loops;
 pub mod reads;

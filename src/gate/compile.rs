@@ -114,12 +114,35 @@ pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
 }
 
 /// One failing finding per gate that cannot be evaluated, so that `check` reports it before
-/// any rollout: `LG-PROMQL` at a query that is not PromQL, `LG-GATE` at any other fault.
+/// any rollout: `LG-PROMQL` at a query that is not PromQL, `LG-GATE` at any other fault and at
+/// a phase narrower than the one before it.
 pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Finding> {
     let Some(rollout) = &manifest.rollout else {
         return Vec::new();
     };
     let mut out = Vec::new();
+    for (i, pair) in rollout.phases.windows(2).enumerate() {
+        let [before, phase] = pair else { continue };
+        if phase.traffic < before.traffic {
+            let route = Route::root()
+                .key("rollout")
+                .key("phases")
+                .index(i + 1)
+                .key("traffic");
+            out.push(
+                crate::core::finding(
+                    ITEM,
+                    Outcome::Fail,
+                    format!(
+                        "phase `{}` sends {}% of traffic, less than `{}` before it ({}%): each phase widens the rollout",
+                        phase.name, phase.traffic, before.name, before.traffic
+                    ),
+                )
+                .at(Location::new(src, doc.locate(&route).span))
+                .help("give each phase at least the traffic of the phase before it"),
+            );
+        }
+    }
     for (i, phase) in rollout.phases.iter().enumerate() {
         for (n, gate) in phase.gates.iter().enumerate() {
             let compiled = one(phase, i, n, gate);
@@ -201,7 +224,15 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
         _ if reads_nothing(&expr) => Kind::Broken(format!(
             "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
         )),
-        kind => kind,
+        kind => match decided(&expr) {
+            Some(true) => Kind::Broken(format!(
+                "`{expr}` is true whatever the rollout reports (a literal or a side compared with itself decides it), so it gates nothing"
+            )),
+            Some(false) => Kind::Broken(format!(
+                "`{expr}` is false whatever the rollout reports (a literal or a side compared with itself decides it), so no rollout passes it"
+            )),
+            None => kind,
+        },
     };
     Compiled {
         phase: index,
@@ -220,6 +251,14 @@ fn reads_nothing(expr: &str) -> bool {
     !rewrite::uses_window_functions(expr)
         && Expr::compile(expr)
             .is_ok_and(|e| !crate::expr::reads::reads_free_variable(&e.expression))
+}
+
+/// What a gate expression answers whatever the rollout reports, when its operators decide it
+/// (`x || true`, `x == x`; see [`crate::expr::decided`]).
+fn decided(expr: &str) -> Option<bool> {
+    Expr::compile(expr)
+        .ok()
+        .and_then(|e| crate::expr::decided::decided(&e.expression))
 }
 
 fn history_kind(expr: &str, window: Option<String>) -> Kind {
