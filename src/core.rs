@@ -77,14 +77,14 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-GATE",
         title: "Canary phases widen and their gates can be evaluated",
-        why: "Phases are cumulative, each widening the rollout: a phase with less traffic than the one before it (`50`, then `5`, a digit lost) would have `gate` promote the rollout by shrinking it. A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts. A gate whose answer does not depend on the rollout (`true`, `1 < 2`, `x || true`, `x == x`) would pass every rollout however the canary does (or none): it fails too.",
-        fix: "Give each phase at least the traffic of the one before it. Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
+        why: "Phases are cumulative, each widening the rollout: a phase with less traffic than the one before it (`50`, then `5`, a digit lost) would have `gate` promote the rollout by shrinking it. Freshness bounds must be shorter than what they guard: a `max_staleness` as long as a phase's `after` lets a snapshot from before that span stand for it, and a `max_gap` as long as a history window lets one cycle cover the whole window. A gate whose expression does not compile (a CEL syntax error, history functions without a `window`, a `step` longer than its window, loops nested deeper than launchgate evaluates) fails its phase at every rollout, found only once the change is being deployed; `check` finds it before the rollout starts. A gate whose answer does not depend on the rollout (`true`, `1 < 2`, `x || true`, `x == x`) would pass every rollout however the canary does (or none): it fails too.",
+        fix: "Give each phase at least the traffic of the one before it, and `max_staleness` and `max_gap` less than the shortest `after` (and `max_gap` less than the shortest history `window`). Fix the gate's `expr` (or its `window`, `step`, `max_gap`) as the message says; `launchgate gate --phase NAME --status FILE` evaluates it against a status snapshot.",
     },
     CoreItem {
         id: "LG-PLACEHOLDER",
         title: "No placeholders left",
         why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished.",
-        fix: "Replace every TODO/TBD with the real value or text.",
+        fix: "Replace every TODO/TBD, `-`, `n/a` and lorem ipsum filler with the real value or text.",
     },
 ];
 

@@ -475,3 +475,41 @@ fn fixtures_are_reproducible() {
         }
     }
 }
+
+/// `max_staleness: 400d` would let the 40-minute-old snapshot of `stale-40m` (which holds at
+/// 15m) stand for the canary now: the rollout's shape fails every phase instead, in `gate` as
+/// in `check`, and the snapshot is never judged fresh.
+#[test]
+fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data() {
+    let repo = common::example_with(|t| t.replace("max_staleness: 15m", "max_staleness: 400d"));
+    let dir = fixture("stale-40m");
+    let out = launchgate()
+        .current_dir(repo.path())
+        .args([
+            "gate",
+            "readiness.yaml",
+            "--all",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .arg("--status")
+        .arg(dir.join("status.json"))
+        .arg("--history")
+        .arg(dir.join("runtime-events.jsonl"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert!(
+        phases(&report).iter().all(|(_, v)| v == "fail"),
+        "{report:#}"
+    );
+    let f = finding(&report, "LG-GATE");
+    assert_eq!(f["outcome"], "fail");
+    assert_eq!(
+        f["message"],
+        "`max_staleness` is 400d, not shorter than phase `canary-2`'s `after` of 1h: a snapshot that old can predate the span the earlier phases' gates must have held for"
+    );
+}

@@ -91,8 +91,8 @@ pub fn facts(text: &str) -> MarkdownFacts {
             _ => {}
         }
     }
-    // Most runbooks hold neither word: one scan of the text spares splitting every line.
-    let maybe = text.contains("TODO") || text.contains("TBD");
+    // Most runbooks hold none of these: one scan of the text spares splitting every line.
+    let maybe = text.contains("TODO") || text.contains("TBD") || has_filler(text);
     for (i, line) in text.lines().enumerate().filter(|_| maybe) {
         if has_placeholder(line) {
             out.placeholder_lines.push(i + 1);
@@ -120,8 +120,22 @@ fn count_words(text: &str) -> usize {
     words
 }
 
-/// Whether a line holds a `TODO`/`TBD` placeholder as a word.
+/// Whether a line holds a `TODO`/`TBD` placeholder as a word, or template filler text.
 pub fn has_placeholder(line: &str) -> bool {
+    has_placeholder_word(line) || has_filler(line)
+}
+
+/// Whether the text holds "lorem ipsum" in any case: the filler of page templates, copied
+/// into a runbook to reach a length, says nothing anyone can follow.
+fn has_filler(text: &str) -> bool {
+    const FILLER: &[u8] = b"lorem ipsum";
+    text.as_bytes()
+        .windows(FILLER.len())
+        .any(|w| w.eq_ignore_ascii_case(FILLER))
+}
+
+/// Whether a line holds a `TODO`/`TBD` placeholder as a word.
+fn has_placeholder_word(line: &str) -> bool {
     // A word is a run of ASCII letters and digits, so a byte scan for each `T` decides it
     // without splitting every line of every manifest into words (or searching it twice).
     let bytes = line.as_bytes();
@@ -143,10 +157,13 @@ pub fn is_placeholder_value(value: &str) -> bool {
     // ASCII case folding, as in `is_placeholder_word`: no other character lower-cases to
     // the letters of these words alone, and every scalar of every manifest is asked.
     is_placeholder_word(v)
-        || ["tba", "changeme", "change-me", "placeholder"]
+        || ["tba", "tbc", "changeme", "change-me", "placeholder", "n/a"]
             .iter()
             .any(|p| v.eq_ignore_ascii_case(p))
         || (!v.is_empty() && v.chars().all(|c| c == '?'))
+        // A dash alone (`-`, `--`, `—`) is the blank of a form left unfilled.
+        || (!v.is_empty() && v.chars().all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}')))
+        || has_filler(v)
         || (v.len() > 2 && v.starts_with('<') && v.ends_with('>') && !v[1..].contains('<'))
 }
 
@@ -209,6 +226,12 @@ mod tests {
             "???",
             "<fill in>",
             "ChangeMe",
+            "-",
+            "--",
+            "\u{2014}",
+            "N/A",
+            "TBC",
+            "Lorem ipsum dolor sit amet",
         ] {
             assert!(super::is_placeholder_value(v), "{v:?}");
         }
@@ -219,6 +242,9 @@ mod tests {
             "x",
             "<a> and <b>",
             "why?",
+            "Mon-Fri",
+            "-1",
+            "n/a/b",
         ] {
             assert!(!super::is_placeholder_value(v), "{v:?}");
         }
@@ -335,6 +361,9 @@ mod tests {
     #[test]
     fn placeholders_are_words() {
         assert!(has_placeholder("owner: TODO"));
+        assert!(has_placeholder("Lorem Ipsum dolor sit amet, consectetur"));
+        assert!(has_placeholder("see LOREM IPSUM"));
+        assert!(!has_placeholder("lorem, ipsum"));
         assert!(!has_placeholder("TODOS are fine, TBDX too"));
     }
 }

@@ -36,15 +36,93 @@ pub fn decided(e: &Expression) -> Option<bool> {
     }
 }
 
-/// `||` (absorbing `true`) or `&&` (absorbing `false`) over `args`.
+/// `||` (absorbing `true`) or `&&` (absorbing `false`) over `args`: decided by a literal, or
+/// by an operand and its complement among the operands of the whole chain (`x >= 0 || x < 0`,
+/// `a && !a`; like `x == x`, whenever it evaluates at all).
 fn absorbed(args: &[Expression], absorbing: bool) -> Option<bool> {
     let values: Vec<Option<bool>> = args.iter().map(decided).collect();
-    if values.contains(&Some(absorbing)) {
+    let op = if absorbing {
+        operators::LOGICAL_OR
+    } else {
+        operators::LOGICAL_AND
+    };
+    let mut operands = Vec::new();
+    for a in args {
+        chain(a, op, &mut operands);
+    }
+    let complementary = operands
+        .iter()
+        .enumerate()
+        .any(|(i, a)| operands[i + 1..].iter().any(|b| complement(a, b)));
+    if values.contains(&Some(absorbing)) || complementary {
         Some(absorbing)
     } else if !values.is_empty() && values.iter().all(|v| *v == Some(!absorbing)) {
         Some(!absorbing)
     } else {
         None
+    }
+}
+
+/// The operands of a chain of `op` (`a || (b || c)` is `a`, `b`, `c`).
+fn chain<'e>(e: &'e Expression, op: &str, out: &mut Vec<&'e Expression>) {
+    match &e.expr {
+        Ast::Call(c) if c.target.is_none() && c.func_name == op => {
+            for a in &c.args {
+                chain(a, op, out);
+            }
+        }
+        _ => out.push(e),
+    }
+}
+
+/// Whether `b` is `!a` (or `a` is `!b`), or the comparison of the same sides that answers the
+/// opposite (`x < 1` and `x >= 1`, or `1 <= x`).
+fn complement(a: &Expression, b: &Expression) -> bool {
+    let negated = |n: &Expression, m: &Expression| {
+        operands(n, operators::LOGICAL_NOT).is_some_and(|[x]| same(x, m))
+    };
+    if negated(a, b) || negated(b, a) {
+        return true;
+    }
+    let opposite = |op: &str| match op {
+        operators::EQUALS => Some(operators::NOT_EQUALS),
+        operators::NOT_EQUALS => Some(operators::EQUALS),
+        operators::LESS => Some(operators::GREATER_EQUALS),
+        operators::GREATER_EQUALS => Some(operators::LESS),
+        operators::GREATER => Some(operators::LESS_EQUALS),
+        operators::LESS_EQUALS => Some(operators::GREATER),
+        _ => None,
+    };
+    let mirrored = |op: &str| match op {
+        operators::LESS => operators::GREATER,
+        operators::GREATER => operators::LESS,
+        operators::LESS_EQUALS => operators::GREATER_EQUALS,
+        operators::GREATER_EQUALS => operators::LESS_EQUALS,
+        operators::EQUALS => operators::EQUALS,
+        _ => operators::NOT_EQUALS,
+    };
+    let (Ast::Call(x), Ast::Call(y)) = (&a.expr, &b.expr) else {
+        return false;
+    };
+    let (Some(not_x), [xa, xb], [ya, yb]) =
+        (opposite(&x.func_name), x.args.as_slice(), y.args.as_slice())
+    else {
+        return false;
+    };
+    if x.target.is_some() || y.target.is_some() {
+        return false;
+    }
+    (y.func_name == not_x && same(xa, ya) && same(xb, yb))
+        || (y.func_name == mirrored(not_x) && same(xa, yb) && same(xb, ya))
+}
+
+/// The arguments of a call of `func` with `N` arguments and no target.
+fn operands<'e, const N: usize>(e: &'e Expression, func: &str) -> Option<&'e [Expression; N]> {
+    match &e.expr {
+        Ast::Call(c) if c.target.is_none() && c.func_name == func => {
+            c.args.as_slice().try_into().ok()
+        }
+        _ => None,
     }
 }
 
@@ -144,6 +222,23 @@ mod tests {
     }
 
     #[test]
+    fn an_operand_and_its_complement_decide_the_answer() {
+        assert_eq!(
+            of("health.queue_depth >= 0 || health.queue_depth < 0"),
+            Some(true)
+        );
+        assert_eq!(of("x > 1 || y || 1 >= x"), Some(true));
+        assert_eq!(
+            of(r#"rollout_gate == "pass" || rollout_gate != "pass""#),
+            Some(true)
+        );
+        assert_eq!(of("a || (b || !a)"), Some(true));
+        assert_eq!(of("!a || a"), Some(true));
+        assert_eq!(of("x <= 3 && x > 3"), Some(false));
+        assert_eq!(of("a && b && !a"), Some(false));
+    }
+
+    #[test]
     fn what_the_variables_can_change_is_not_decided() {
         for open in [
             r#"rollout_gate == "pass" && health_state == "healthy""#,
@@ -159,6 +254,11 @@ mod tests {
             "[x] == [y]",
             "x",
             "size(x) > 0",
+            "x > 1 || x < 1",
+            "x >= 0 || y < 0",
+            "x >= 0 && x < 0 || y",
+            "(a && b) || !a",
+            "a || !b",
         ] {
             assert_eq!(of(open), None, "{open}");
         }

@@ -83,6 +83,7 @@ enum Op {
     Seconds,
     Minutes,
     IsUrl,
+    IsLocalUrl,
     File,
     HasHeading,
     Steps,
@@ -126,6 +127,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("seconds", false, 1) => Seconds,
         ("minutes", false, 1) => Minutes,
         ("is_url", false, 1) => IsUrl,
+        ("is_local_url", false, 1) => IsLocalUrl,
         ("file", false, 1) => File,
         ("has_heading", false, 2) => HasHeading,
         ("steps", false, 1) => Steps,
@@ -487,6 +489,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::Seconds, None) => V::Int(super::seconds(a.str()?).ok()?),
         (Op::Minutes, None) => V::Int(super::minutes(a.str()?).ok()?),
         (Op::IsUrl, None) => V::Bool(super::is_url(a.str()?)),
+        (Op::IsLocalUrl, None) => V::Bool(crate::manifest::is_local_url(a.str()?)),
         (Op::File, None) => match scope.files.get(a.str()?) {
             Some(facts) => from_json(facts),
             None => owned(&super::file_facts(a.str()?)),

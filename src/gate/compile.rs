@@ -115,34 +115,12 @@ pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
 
 /// One failing finding per gate that cannot be evaluated, so that `check` reports it before
 /// any rollout: `LG-PROMQL` at a query that is not PromQL, `LG-GATE` at any other fault and at
-/// a phase narrower than the one before it.
+/// a rollout whose shape cannot gate (see [`super::bounds`]).
 pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Finding> {
     let Some(rollout) = &manifest.rollout else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    for (i, pair) in rollout.phases.windows(2).enumerate() {
-        let [before, phase] = pair else { continue };
-        if phase.traffic < before.traffic {
-            let route = Route::root()
-                .key("rollout")
-                .key("phases")
-                .index(i + 1)
-                .key("traffic");
-            out.push(
-                crate::core::finding(
-                    ITEM,
-                    Outcome::Fail,
-                    format!(
-                        "phase `{}` sends {}% of traffic, less than `{}` before it ({}%): each phase widens the rollout",
-                        phase.name, phase.traffic, before.name, before.traffic
-                    ),
-                )
-                .at(Location::new(src, doc.locate(&route).span))
-                .help("give each phase at least the traffic of the phase before it"),
-            );
-        }
-    }
+    let mut out = super::bounds::findings(rollout, doc, src);
     for (i, phase) in rollout.phases.iter().enumerate() {
         for (n, gate) in phase.gates.iter().enumerate() {
             let compiled = one(phase, i, n, gate);

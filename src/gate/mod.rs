@@ -7,6 +7,7 @@
 //! enough) and `PHASE/check` (`require_check`). Phases are cumulative: see [`phase`].
 
 pub mod after;
+pub mod bounds;
 pub mod compile;
 pub mod history;
 pub mod inputs;
@@ -153,8 +154,11 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
         None => rollout.phases.len() - 1,
     };
     let settings = Settings {
-        max_staleness_ms: ms(rollout.max_staleness.as_deref(), 15 * 60),
-        max_gap_ms: ms(rollout.max_gap.as_deref(), 5 * 60),
+        max_staleness_ms: ms(
+            rollout.max_staleness.as_deref(),
+            bounds::DEFAULT_MAX_STALENESS,
+        ),
+        max_gap_ms: ms(rollout.max_gap.as_deref(), bounds::DEFAULT_MAX_GAP),
         malformed_fail_at: rollout.malformed_fail_at.unwrap_or(10) as usize,
         timestamp: rollout
             .timestamp
@@ -252,7 +256,14 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
     };
     let mut findings = Vec::new();
     let mut so_far = Verdict::Pass;
-    for (i, phase_findings) in evaluation {
+    // A rollout whose shape cannot gate (a phase narrower than the one before, a staleness
+    // bound longer than the span it guards) fails from its first phase, as `check` reports it:
+    // phases are cumulative, so no phase can pass on it.
+    let mut shape = Some(bounds::findings(&rollout, &doc, &src));
+    for (i, mut phase_findings) in evaluation {
+        if let Some(shape) = shape.take() {
+            phase_findings.splice(0..0, shape);
+        }
         let p = &rollout.phases[i];
         let own = verdict_of(&phase_findings);
         so_far = so_far.max(own);

@@ -223,9 +223,64 @@ pub fn is_url(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
 }
 
+/// Whether a URL's host is the machine that opens it (`localhost`, `127.0.0.1`, `[::1]`,
+/// `0.0.0.0`): a page there is reachable by nobody else, whatever it says. Hosts of a
+/// private network are not local: an intranet status page serves an internal service.
+pub fn is_local_url(s: &str) -> bool {
+    let Ok(url) = url::Url::parse(s.trim()) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(d)) => {
+            let d = d.trim_end_matches('.');
+            d.eq_ignore_ascii_case("localhost")
+                || d.len() > ".localhost".len()
+                    && d[d.len() - ".localhost".len()..].eq_ignore_ascii_case(".localhost")
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback() || ip.is_unspecified(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip
+                    .to_ipv4_mapped()
+                    .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
+        }
+        None => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_on_the_machine_that_opens_them_are_local() {
+        for local in [
+            "http://localhost",
+            "https://LOCALHOST:8443/status",
+            "http://status.localhost/",
+            "http://127.0.0.1:3000",
+            "http://127.1.2.3",
+            "http://0.0.0.0/",
+            "http://[::1]:8080/",
+            "http://[::ffff:127.0.0.1]/",
+            "http://2130706433/",
+            "http://localhost./",
+            "http://user@localhost/",
+        ] {
+            assert!(is_local_url(local), "{local}");
+        }
+        for remote in [
+            "https://status.example.com",
+            "https://localhost.example.com",
+            "https://mylocalhost/",
+            "http://10.0.0.8/status",
+            "not a url",
+            "",
+        ] {
+            assert!(!is_local_url(remote), "{remote}");
+        }
+    }
 
     #[test]
     fn lists_paths_with_routes() {

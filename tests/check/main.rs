@@ -17,6 +17,24 @@ fn the_example_passes() {
         .stdout(predicates::str::contains("verdict: PASS"));
 }
 
+/// The README says until when the example passes with the clock: that day's last second
+/// passes and the next day's first fails, so the sentence cannot drift from the checklists.
+#[test]
+fn the_example_ages_out_on_the_day_the_readme_says() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let last = "2027-01-09";
+    assert!(
+        readme.contains(&format!("the example passes until\n{last} (UTC)")),
+        "README no longer names {last} as the example's last passing day"
+    );
+    for (now, code) in [("2027-01-09T23:59:59Z", 0), ("2027-01-10T00:00:00Z", 1)] {
+        launchgate()
+            .args(["check", "examples/dashboard-factory", "--now", now])
+            .assert()
+            .code(code);
+    }
+}
+
 #[test]
 fn the_repository_itself_passes() {
     launchgate()

@@ -1,0 +1,120 @@
+//! The rollout's shape, checked before any rollout: phases that widen, and freshness bounds
+//! shorter than the spans they guard.
+
+use super::compile::ITEM;
+use crate::duration::{format_seconds, parse_seconds};
+use crate::manifest::{Gate, Rollout};
+use crate::report::{Finding, Location, Outcome};
+use crate::source::SourceFile;
+use crate::yaml::{Node, Route};
+
+/// `max_staleness` when the manifest does not set it, seconds.
+pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
+/// `max_gap` when the manifest does not set it, seconds.
+pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
+
+/// One failing `LG-GATE` finding per phase narrower than the one before it, and per bound
+/// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window).
+pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
+    let phases = Route::root().key("rollout").key("phases");
+    let fail = |route: Route, message: String, help: &str| {
+        crate::core::finding(ITEM, Outcome::Fail, message)
+            .at(Location::new(src, doc.locate(&route).span))
+            .help(help.to_string())
+    };
+    let mut out = Vec::new();
+    for (i, pair) in rollout.phases.windows(2).enumerate() {
+        let [before, phase] = pair else { continue };
+        if phase.traffic < before.traffic {
+            out.push(fail(
+                phases.clone().index(i + 1).key("traffic"),
+                format!(
+                    "phase `{}` sends {}% of traffic, less than `{}` before it ({}%): each phase widens the rollout",
+                    phase.name, phase.traffic, before.name, before.traffic
+                ),
+                "give each phase at least the traffic of the phase before it",
+            ));
+        }
+    }
+    // The shortest span each bound guards: a bound as long as it cannot tell data from
+    // before the span (a snapshot taken before canary-1's gates had to hold) from data in it.
+    let mut afters = Vec::new();
+    let mut windows = Vec::new();
+    for (i, p) in rollout.phases.iter().enumerate() {
+        if let Some(secs) = p.after.as_deref().and_then(parse_seconds) {
+            let what = format!("phase `{}`'s `after` of {}", p.name, format_seconds(secs));
+            afters.push((secs, what, phases.clone().index(i).key("after")));
+        }
+        for (n, gate) in p.gates.iter().enumerate() {
+            let Gate::Full {
+                query: None,
+                window: Some(w),
+                ..
+            } = gate
+            else {
+                continue;
+            };
+            if let Some(secs) = parse_seconds(w) {
+                let what = format!(
+                    "the {} history window of gate {} of phase `{}`",
+                    format_seconds(secs),
+                    n + 1,
+                    p.name
+                );
+                let route = phases.clone().index(i).key("gates").index(n).key("window");
+                windows.push((secs, what, route));
+            }
+        }
+    }
+    let after = shortest(afters.iter());
+    let gap_span = shortest(afters.iter().chain(&windows));
+    let bounds = [
+        (
+            "max_staleness",
+            rollout.max_staleness.as_deref(),
+            DEFAULT_MAX_STALENESS,
+            after,
+            "a snapshot that old can predate the span the earlier phases' gates must have held for",
+        ),
+        (
+            "max_gap",
+            rollout.max_gap.as_deref(),
+            DEFAULT_MAX_GAP,
+            gap_span,
+            "with gaps that long allowed, a single cycle anywhere in the span counts as covering it",
+        ),
+    ];
+    for (key, written, default, span, why) in bounds {
+        let Some((span_secs, what, span_route)) = span.cloned() else {
+            continue;
+        };
+        let secs = written.and_then(parse_seconds).unwrap_or(default);
+        if secs < span_secs {
+            continue;
+        }
+        let (route, given) = match written {
+            Some(text) => (Route::root().key("rollout").key(key), text.to_string()),
+            None => (
+                span_route,
+                format!("{} (the default)", format_seconds(secs)),
+            ),
+        };
+        out.push(fail(
+            route,
+            format!("`{key}` is {given}, not shorter than {what}: {why}"),
+            &format!("set `rollout.{key}` below {}", format_seconds(span_secs)),
+        ));
+    }
+    out
+}
+
+/// A span a bound guards: its seconds, what it is, and where it is written.
+type Span = (i64, String, Route);
+
+/// The span with the fewest seconds (the first of equals).
+fn shortest<'s>(spans: impl Iterator<Item = &'s Span>) -> Option<&'s Span> {
+    spans.fold(None, |best, s| match best {
+        Some(b) if b.0 <= s.0 => Some(b),
+        _ => Some(s),
+    })
+}
