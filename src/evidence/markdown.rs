@@ -11,6 +11,9 @@ pub const STEP_MIN_WORDS: usize = 3;
 pub struct MarkdownFacts {
     /// Heading texts, in order, as written.
     pub headings: Vec<String>,
+    /// Words of each heading's section (its text up to the next heading of the same or a
+    /// higher level, subsections included, headings not), in the order of `headings`.
+    pub section_words: Vec<usize>,
     /// Real steps: numbered items whose own text passes [`is_real_step`].
     pub steps: usize,
     /// Every item of an ordered (numbered) list, real or not.
@@ -33,13 +36,17 @@ struct OpenItem {
 pub fn facts(text: &str) -> MarkdownFacts {
     let mut out = MarkdownFacts::default();
     let mut heading: Option<String> = None;
+    let mut sections = Sections::default();
     let mut ordered: Vec<bool> = Vec::new();
     // Open items, innermost last: text goes to the innermost one only, so an item's own text
     // never includes its nested lists (their items are steps or bullets of their own).
     let mut items: Vec<OpenItem> = Vec::new();
     for event in Parser::new(text) {
         match event {
-            Event::Start(Tag::Heading { .. }) => heading = Some(String::new()),
+            Event::Start(Tag::Heading { level, .. }) => {
+                sections.open(level as usize, out.headings.len());
+                heading = Some(String::new());
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(h) = heading.take() {
                     out.headings.push(h.trim().to_string());
@@ -68,9 +75,12 @@ pub fn facts(text: &str) -> MarkdownFacts {
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                out.words += count_words(&t);
+                let words = count_words(&t);
+                out.words += words;
                 if let Some(h) = heading.as_mut() {
                     h.push_str(&t);
+                } else {
+                    sections.add(words);
                 }
                 if let Some(item) = items.last_mut() {
                     item.text.push_str(&t);
@@ -91,6 +101,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
             _ => {}
         }
     }
+    out.section_words = sections.close();
     // Most runbooks hold none of these: one scan of the text spares splitting every line.
     let maybe = text.contains("TODO") || text.contains("TBD") || has_filler(text);
     for (i, line) in text.lines().enumerate().filter(|_| maybe) {
@@ -99,6 +110,49 @@ pub fn facts(text: &str) -> MarkdownFacts {
         }
     }
     out
+}
+
+/// Words per heading's section, summed up the heading tree as sections close.
+#[derive(Default)]
+struct Sections {
+    /// Words of each section, subsections added as they close.
+    words: Vec<usize>,
+    /// Open sections, outermost first: (level, index).
+    open: Vec<(usize, usize)>,
+}
+
+impl Sections {
+    /// Starts the section of heading `index` at `level`, closing those it ends.
+    fn open(&mut self, level: usize, index: usize) {
+        while self.open.last().is_some_and(|&(l, _)| l >= level) {
+            self.pop();
+        }
+        self.words.push(0);
+        self.open.push((level, index));
+    }
+
+    /// Counts body words in the innermost open section (none before the first heading).
+    fn add(&mut self, words: usize) {
+        if let Some(&(_, i)) = self.open.last() {
+            self.words[i] += words;
+        }
+    }
+
+    fn pop(&mut self) {
+        if let Some((_, i)) = self.open.pop()
+            && let Some(&(_, parent)) = self.open.last()
+        {
+            self.words[parent] += self.words[i];
+        }
+    }
+
+    /// Closes every section; the words of each, in heading order.
+    fn close(mut self) -> Vec<usize> {
+        while !self.open.is_empty() {
+            self.pop();
+        }
+        self.words
+    }
 }
 
 /// `text.split_whitespace().count()`, by bytes when the text is ASCII (most runbook text):
@@ -361,6 +415,14 @@ mod tests {
     #[test]
     fn placeholders_are_words() {
         assert!(has_placeholder("owner: TODO"));
+        let f = facts(
+            "intro words\n# Runbook\n\none two\n\n## Escalation\n\n### Level 1\n\nPage the lead.\n\n## Steps\n\n1. Do it now.\n\n# Notes\n",
+        );
+        assert_eq!(
+            f.headings,
+            ["Runbook", "Escalation", "Level 1", "Steps", "Notes"]
+        );
+        assert_eq!(f.section_words, [8, 3, 3, 3, 0]);
         assert!(has_placeholder("Lorem Ipsum dolor sit amet, consectetur"));
         assert!(has_placeholder("see LOREM IPSUM"));
         assert!(!has_placeholder("lorem, ipsum"));

@@ -286,7 +286,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
 /// `is_url(s)`, `is_local_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
-/// `raw_steps(path)` (numbered items), `words(path)`, `dashboard_mentions(path, signal)`,
+/// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)` and
 /// `same_identity(a, b)`. Each is a [`Scope`] method, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
@@ -327,6 +327,10 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));
+    let s = scope.clone();
+    let _ = ctx.add_function("section_words", move |p: Arc<String>, text: Arc<String>| {
+        s.section_words(&p, &text)
+    });
     let s = scope.clone();
     let _ = ctx.add_function(
         "dashboard_mentions",
@@ -458,6 +462,22 @@ impl Scope {
             .get(path)
             .and_then(|f| f.get("markdown"))
             .and_then(|m| m.get(what))
+            .and_then(serde_json::Value::as_i64)
+            .unwrap_or(0)
+    }
+
+    fn section_words(&self, path: &str, text: &str) -> i64 {
+        let needle = text.to_lowercase();
+        let Some(i) = self
+            .headings(path)
+            .iter()
+            .position(|h| h.to_lowercase().contains(&needle))
+        else {
+            return 0;
+        };
+        self.files
+            .get(path)
+            .and_then(|f| f.pointer(&format!("/markdown/section_words/{i}")))
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
     }
