@@ -380,10 +380,7 @@ impl Scope {
     }
 
     fn has_heading(&self, path: &str, text: &str) -> bool {
-        let needle = text.to_lowercase();
-        self.headings(path)
-            .iter()
-            .any(|h| h.to_lowercase().contains(&needle))
+        self.heading_index(path, text).is_some()
     }
 
     fn dashboard_mentions(&self, p: &str, signal: &str) -> Result<Vec<String>, ExecutionError> {
@@ -467,32 +464,29 @@ impl Scope {
     }
 
     fn section_words(&self, path: &str, text: &str) -> i64 {
-        let needle = text.to_lowercase();
-        let Some(i) = self
-            .headings(path)
-            .iter()
-            .position(|h| h.to_lowercase().contains(&needle))
-        else {
+        let Some(i) = self.heading_index(path, text) else {
             return 0;
         };
         self.files
             .get(path)
-            .and_then(|f| f.pointer(&format!("/markdown/section_words/{i}")))
+            .and_then(|f| f.pointer("/markdown/section_words"))
+            .and_then(|w| w.get(i))
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
     }
 
-    fn headings(&self, path: &str) -> Vec<String> {
+    /// The first heading of `path` that contains `text`, ignoring case.
+    fn heading_index(&self, path: &str, text: &str) -> Option<usize> {
+        let needle = text.to_lowercase();
         self.files
             .get(path)
             .and_then(|f| f.pointer("/markdown/headings"))
-            .and_then(serde_json::Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(|h| h.as_str().map(str::to_string))
-                    .collect()
+            .and_then(serde_json::Value::as_array)?
+            .iter()
+            .position(|h| {
+                h.as_str()
+                    .is_some_and(|h| h.to_lowercase().contains(&needle))
             })
-            .unwrap_or_default()
     }
 }
 
