@@ -78,8 +78,11 @@ fn chain<'e>(e: &'e Expression, op: &str, out: &mut Vec<&'e Expression>) {
 /// Whether `b` is `!a` (or `a` is `!b`), or the comparison of the same sides that answers the
 /// opposite (`x < 1` and `x >= 1`, or `1 <= x`).
 fn complement(a: &Expression, b: &Expression) -> bool {
-    let negated = |n: &Expression, m: &Expression| {
-        operands(n, operators::LOGICAL_NOT).is_some_and(|[x]| same(x, m))
+    let negated = |n: &Expression, m: &Expression| match &n.expr {
+        Ast::Call(c) if c.target.is_none() && c.func_name == operators::LOGICAL_NOT => {
+            matches!(c.args.as_slice(), [x] if same(x, m))
+        }
+        _ => false,
     };
     if negated(a, b) || negated(b, a) {
         return true;
@@ -114,16 +117,6 @@ fn complement(a: &Expression, b: &Expression) -> bool {
     }
     (y.func_name == not_x && same(xa, ya) && same(xb, yb))
         || (y.func_name == mirrored(not_x) && same(xa, yb) && same(xb, ya))
-}
-
-/// The arguments of a call of `func` with `N` arguments and no target.
-fn operands<'e, const N: usize>(e: &'e Expression, func: &str) -> Option<&'e [Expression; N]> {
-    match &e.expr {
-        Ast::Call(c) if c.target.is_none() && c.func_name == func => {
-            c.args.as_slice().try_into().ok()
-        }
-        _ => None,
-    }
 }
 
 fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {

@@ -199,18 +199,7 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
     };
     let kind = match kind {
         Kind::Broken(_) => kind,
-        _ if reads_nothing(&expr) => Kind::Broken(format!(
-            "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
-        )),
-        kind => match decided(&expr) {
-            Some(true) => Kind::Broken(format!(
-                "`{expr}` is true whatever the rollout reports (a literal or a side compared with itself decides it), so it gates nothing"
-            )),
-            Some(false) => Kind::Broken(format!(
-                "`{expr}` is false whatever the rollout reports (a literal or a side compared with itself decides it), so no rollout passes it"
-            )),
-            None => kind,
-        },
+        kind => constant_answer(&expr).map_or(kind, Kind::Broken),
     };
     Compiled {
         phase: index,
@@ -222,21 +211,30 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
     }
 }
 
-/// Whether a gate expression reads nothing a rollout changes: no variable (a status field,
-/// a series' `value` or `labels`) and no history function. `true` or `1 < 2` passes every
-/// rollout, however it goes.
-fn reads_nothing(expr: &str) -> bool {
-    !rewrite::uses_window_functions(expr)
-        && Expr::compile(expr)
-            .is_ok_and(|e| !crate::expr::reads::reads_free_variable(&e.expression))
-}
-
-/// What a gate expression answers whatever the rollout reports, when its operators decide it
-/// (`x || true`, `x == x`; see [`crate::expr::decided`]).
-fn decided(expr: &str) -> Option<bool> {
-    Expr::compile(expr)
-        .ok()
-        .and_then(|e| crate::expr::decided::decided(&e.expression))
+/// Why a gate has the same answer at every rollout, if it does: it reads nothing a rollout
+/// changes (no variable, such as a status field or a series' `value`, and no history
+/// function: `true`, `1 < 2`), or its operators decide it (`x || true`, `x == x`,
+/// `x <= 1 || x > 1`; see [`crate::expr::decided`]). The expression is compiled once for both.
+fn constant_answer(expr: &str) -> Option<String> {
+    let compiled = Expr::compile(expr).ok()?;
+    if !rewrite::uses_window_functions(expr)
+        && !crate::expr::reads::reads_free_variable(&compiled.expression)
+    {
+        return Some(format!(
+            "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
+        ));
+    }
+    let how =
+        "a literal, a side compared with itself, or a condition beside its opposite decides it";
+    crate::expr::decided::decided(&compiled.expression).map(|answer| {
+        if answer {
+            format!("`{expr}` is true whatever the rollout reports ({how}), so it gates nothing")
+        } else {
+            format!(
+                "`{expr}` is false whatever the rollout reports ({how}), so no rollout passes it"
+            )
+        }
+    })
 }
 
 fn history_kind(expr: &str, window: Option<String>) -> Kind {
@@ -326,6 +324,10 @@ fn query_kind(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn reads_nothing(expr: &str) -> bool {
+        constant_answer(expr).is_some_and(|why| why.contains("reads no status field"))
+    }
 
     #[test]
     fn a_gate_that_reads_nothing_gates_nothing() {
