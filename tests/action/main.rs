@@ -241,6 +241,68 @@ fn held_gate_fails_only_with_fail_on_hold() {
     assert_eq!(fx.cargo_calls(), "");
 }
 
+/// `base`: changes since the pull request's base are annotated for reviewers (a stage lowered
+/// since it is an `LG-POLICY` warning); without it nothing is compared; a base the checkout
+/// lacks stops the step with exit 2 and says to fetch it, never a silent pass.
+#[test]
+fn base_input_reviews_changes_since_the_base() {
+    let Some(target) = host_target() else { return };
+    let server = Server::start(release());
+    let mut fx = Fixture::new(Some(&server), &target);
+    fx.example("dashboard-factory");
+    let ws = fx.job.workspace.clone();
+    let manifest = ws.join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    assert!(text.contains("  stage: prod\n"));
+    std::fs::write(&manifest, text.replace("  stage: prod\n", "  stage: mmp\n")).unwrap();
+    for args in [&["add", "."][..], &["commit", "-q", "-m", "call it mmp"]] {
+        assert!(
+            common::git_cmd(&ws, args, None).status.success(),
+            "git {args:?}"
+        );
+    }
+    let action = action();
+    let r#ref = format!("v{VERSION}");
+    let lowered = |run: &Run| {
+        run.step("Check readiness")
+            .stdout
+            .lines()
+            .any(|l| l.starts_with("::warning ") && l.contains("LG-POLICY") && l.contains("stage"))
+    };
+
+    let run = fx
+        .job
+        .run_action(&action, &r#ref, &[("now", NOW), ("base", "HEAD~1")])
+        .unwrap();
+    assert!(run.success, "{}", run.log());
+    assert!(lowered(&run), "{}", run.step("Check readiness").stdout);
+
+    let run = fx.job.run_action(&action, &r#ref, &[("now", NOW)]).unwrap();
+    assert!(run.success, "{}", run.log());
+    assert!(!lowered(&run), "{}", run.step("Check readiness").stdout);
+
+    let missing = "0123456789abcdef0123456789abcdef01234567";
+    let run = fx
+        .job
+        .run_action(&action, &r#ref, &[("now", NOW), ("base", missing)])
+        .unwrap();
+    assert!(!run.success, "{}", run.log());
+    assert_eq!(
+        run.step("Verdict").outcome,
+        Outcome::Failure(2),
+        "{}",
+        run.log()
+    );
+    assert!(
+        run.step("Check readiness")
+            .stderr
+            .contains(&format!("git fetch origin {missing}")),
+        "{}",
+        run.log()
+    );
+    assert_eq!(fx.cargo_calls(), "");
+}
+
 /// An archive that does not match SHA256SUMS is refused with the file and both digests, and
 /// nothing is installed or put on PATH; the later steps do not run.
 #[test]
