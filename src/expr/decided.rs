@@ -54,7 +54,7 @@ fn absorbed(args: &[Expression], absorbing: bool) -> Option<bool> {
         .iter()
         .enumerate()
         .any(|(i, a)| operands[i + 1..].iter().any(|b| complement(a, b)));
-    if values.contains(&Some(absorbing)) || complementary {
+    if values.contains(&Some(absorbing)) || complementary || ranges_decide(&operands, absorbing) {
         Some(absorbing)
     } else if !values.is_empty() && values.iter().all(|v| *v == Some(!absorbing)) {
         Some(!absorbing)
@@ -117,6 +117,87 @@ fn complement(a: &Expression, b: &Expression) -> bool {
     }
     (y.func_name == not_x && same(xa, ya) && same(xb, yb))
         || (y.func_name == mirrored(not_x) && same(xa, yb) && same(xb, ya))
+}
+
+/// Whether comparisons of one side with number literals among `operands` cover every number
+/// (`||`: `x > 1 || x < 2`) or leave none (`&&`: `x > 5 && x < 3`). The sets they describe
+/// change only at the literals, so testing each literal, a point between each two and one past
+/// each end is exact. Over the reals, not the integers: `x >= 2 || x <= 1` misses 1.5, and a
+/// status field may hold either.
+fn ranges_decide(operands: &[&Expression], covering: bool) -> bool {
+    let bounds: Vec<(&Expression, Bound)> = operands.iter().filter_map(|e| bound(e)).collect();
+    bounds.iter().enumerate().any(|(i, (side, _))| {
+        if bounds[..i].iter().any(|(s, _)| same(s, side)) {
+            return false; // this side's group was tested from its first comparison
+        }
+        let group: Vec<Bound> = bounds[i..]
+            .iter()
+            .filter(|(s, _)| same(s, side))
+            .map(|(_, b)| *b)
+            .collect();
+        if group.len() < 2 || group.iter().any(|b| b.int != group[0].int) {
+            return false;
+        }
+        let mut at: Vec<f64> = group.iter().map(|b| b.at).collect();
+        at.sort_by(f64::total_cmp);
+        at.dedup();
+        let between = at.windows(2).map(|w| w[0] + (w[1] - w[0]) / 2.0);
+        let ends = [at[0] - 1.0, at[at.len() - 1] + 1.0];
+        let mut points = at.iter().copied().chain(between).chain(ends);
+        if covering {
+            points.all(|x| group.iter().any(|b| b.holds(x)))
+        } else {
+            points.all(|x| !group.iter().all(|b| b.holds(x)))
+        }
+    })
+}
+
+/// `side OP literal`, with the literal a finite number, turned to put the side on the left.
+#[derive(Clone, Copy)]
+struct Bound {
+    holds: fn(Ordering) -> bool,
+    at: f64,
+    /// Whether the literal is an integer (CEL does not compare ints with doubles alike).
+    int: bool,
+}
+
+impl Bound {
+    fn holds(&self, x: f64) -> bool {
+        x.partial_cmp(&self.at).is_some_and(self.holds)
+    }
+}
+
+fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
+    let Ast::Call(c) = &e.expr else { return None };
+    let ([a, b], None) = (c.args.as_slice(), &c.target) else {
+        return None;
+    };
+    let number = |e: &Expression| match &e.expr {
+        // Past 2^53 an integer is no longer exact as a double; such bounds are left alone.
+        Ast::Literal(LiteralValue::Int(i)) if i.inner().unsigned_abs() <= 1 << 53 => {
+            Some((*i.inner() as f64, true))
+        }
+        Ast::Literal(LiteralValue::UInt(u)) if *u.inner() <= 1 << 53 => {
+            Some((*u.inner() as f64, true))
+        }
+        Ast::Literal(LiteralValue::Double(d)) if d.inner().is_finite() => Some((*d.inner(), false)),
+        _ => None,
+    };
+    let (side, (at, int), flipped) = match (number(a), number(b)) {
+        (None, Some(n)) => (a, n, false),
+        (Some(n), None) => (b, n, true),
+        _ => return None,
+    };
+    let holds: fn(Ordering) -> bool = match (c.func_name.as_str(), flipped) {
+        (operators::EQUALS, _) => Ordering::is_eq,
+        (operators::NOT_EQUALS, _) => Ordering::is_ne,
+        (operators::LESS, false) | (operators::GREATER, true) => Ordering::is_lt,
+        (operators::LESS_EQUALS, false) | (operators::GREATER_EQUALS, true) => Ordering::is_le,
+        (operators::GREATER, false) | (operators::LESS, true) => Ordering::is_gt,
+        (operators::GREATER_EQUALS, false) | (operators::LESS_EQUALS, true) => Ordering::is_ge,
+        _ => return None,
+    };
+    Some((side, Bound { holds, at, int }))
 }
 
 fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
@@ -232,6 +313,57 @@ mod tests {
     }
 
     #[test]
+    fn ranges_that_cover_every_number_or_none_decide_the_answer() {
+        assert_eq!(of("x > 1 || x < 2"), Some(true));
+        assert_eq!(of("x >= 1 || y || 1 > x"), Some(true));
+        assert_eq!(
+            of("health.queue_depth <= 5 || 3 < health.queue_depth"),
+            Some(true)
+        );
+        assert_eq!(of("x != 0 || x == 0.0 || x > 7.5"), None);
+        assert_eq!(of("x != 3 || x < 4"), Some(true));
+        assert_eq!(of("x < 0.5 || x > 0.25"), Some(true));
+        assert_eq!(of("x > 5 && x < 3"), Some(false));
+        assert_eq!(of("x >= 5 && y && x < 5"), Some(false));
+        assert_eq!(of("x == 1 && x == 2"), Some(false));
+        assert_eq!(of("1 > x && x > 1"), Some(false));
+    }
+
+    const OPS: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
+
+    proptest::proptest! {
+        /// Whenever bounds on one value are said to decide a chain, CEL answers the same for
+        /// every value tried (integers for integer bounds, quarters for double ones).
+        #[test]
+        fn decided_bounds_agree_with_cel(
+            parts in proptest::collection::vec((0usize..6, -3i64..=3, proptest::bool::ANY), 2..5),
+            or in proptest::bool::ANY,
+            doubles in proptest::bool::ANY,
+        ) {
+            let literal = |c: i64| if doubles { format!("{:.1}", c as f64 / 2.0) } else { c.to_string() };
+            let source = parts
+                .iter()
+                .map(|&(op, c, flip)| match flip {
+                    false => format!("x {} {}", OPS[op], literal(c)),
+                    true => format!("{} {} x", literal(c), OPS[op]),
+                })
+                .collect::<Vec<_>>()
+                .join(if or { " || " } else { " && " });
+            let Some(answer) = of(&source) else { return Ok(()) };
+            let expr = crate::expr::Expr::compile(&source).unwrap();
+            for q in -20i64..=20 {
+                let mut ctx = cel::Context::default();
+                if doubles {
+                    ctx.add_variable_from_value("x", cel::Value::Float(q as f64 / 4.0));
+                } else {
+                    ctx.add_variable_from_value("x", cel::Value::Int(q / 4));
+                }
+                proptest::prop_assert_eq!(expr.eval_bool(&ctx), Ok(answer), "{} at {}", source, q);
+            }
+        }
+    }
+
+    #[test]
     fn what_the_variables_can_change_is_not_decided() {
         for open in [
             r#"rollout_gate == "pass" && health_state == "healthy""#,
@@ -252,6 +384,15 @@ mod tests {
             "x >= 0 && x < 0 || y",
             "(a && b) || !a",
             "a || !b",
+            "x >= 2 || x <= 1",
+            "x > 1 || y < 2",
+            "x > 1 || x < 2.0",
+            "x < 1 || x > 1",
+            "x >= 5 && x <= 5",
+            "x > 1 && x < 2",
+            "x != 1 && x != 2",
+            "x.a > 1 || x.b < 2",
+            "size(x) > 1 || size(y) < 2",
         ] {
             assert_eq!(of(open), None, "{open}");
         }

@@ -214,7 +214,7 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
 /// Why a gate has the same answer at every rollout, if it does: it reads nothing a rollout
 /// changes (no variable, such as a status field or a series' `value`, and no history
 /// function: `true`, `1 < 2`), or its operators decide it (`x || true`, `x == x`,
-/// `x <= 1 || x > 1`; see [`crate::expr::decided`]). The expression is compiled once for both.
+/// `x <= 1 || x > 1`, `x > 5 && x < 3`; see [`crate::expr::decided`]). The expression is compiled once for both.
 fn constant_answer(expr: &str) -> Option<String> {
     let compiled = Expr::compile(expr).ok()?;
     if !rewrite::uses_window_functions(expr)
@@ -224,8 +224,8 @@ fn constant_answer(expr: &str) -> Option<String> {
             "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
         ));
     }
-    let how =
-        "a literal, a side compared with itself, or a condition beside its opposite decides it";
+    let how = "a literal, a side compared with itself, a condition beside its opposite, or \
+               bounds on one value that hold for every number or for none decide it";
     crate::expr::decided::decided(&compiled.expression).map(|answer| {
         if answer {
             format!("`{expr}` is true whatever the rollout reports ({how}), so it gates nothing")
