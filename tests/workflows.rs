@@ -131,6 +131,22 @@ fn git(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
 /// (pre-commit builds launchgate with cargo once per repository revision).
 #[test]
 fn pre_commit_hook_blocks_failing_manifests() {
+    blocks_failing_manifests("launchgate", None);
+}
+
+/// The `launchgate-system` hook runs the launchgate on PATH (here the tests' binary), with no
+/// build: the same verdicts.
+#[test]
+fn pre_commit_system_hook_runs_launchgate_from_path() {
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_launchgate"));
+    let path = std::env::join_paths(std::iter::once(bin.parent().unwrap().to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    blocks_failing_manifests("launchgate-system", Some(&path));
+}
+
+fn blocks_failing_manifests(hook: &str, path: Option<&std::ffi::OsStr>) {
     let Some(pre_commit) = tool("pre-commit") else {
         return;
     };
@@ -147,10 +163,13 @@ fn pre_commit_hook_blocks_failing_manifests() {
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| work.path().join("cache"));
     let try_repo = |file: &str| {
-        std::process::Command::new(&pre_commit)
-            .arg("try-repo")
+        let mut cmd = std::process::Command::new(&pre_commit);
+        if let Some(path) = path {
+            cmd.env("PATH", path);
+        }
+        cmd.arg("try-repo")
             .arg(root())
-            .args(["launchgate", "--files", file])
+            .args([hook, "--files", file])
             .env("PRE_COMMIT_HOME", &home)
             // pre-commit builds the hook with `cargo install`; a lighter release profile and a
             // kept target directory make that one build minutes cheaper in CI.
