@@ -98,9 +98,34 @@ fn the_engineering_signer_is_no_stakeholder() {
         got,
         [(
             1,
-            "no stakeholder outside engineering has signed off (product, support, ...)".into()
+            "no stakeholder outside engineering has signed off (product, support, security, ...): engineering under another name (`sre`, `dev`, `platform`, ...) and the `review` sign-off do not count".into()
         )]
     );
+    // Engineering under another name, or the independent review, is no stakeholder either.
+    for role in ["sre", "dev", "review", "devops", "tech-lead", "platform"] {
+        let got = failed(&item(
+            "production",
+            "PROD-SIGNOFF",
+            &format!(
+                "signoffs:\n  - {{ role: engineering, by: \"@alice\", date: 2026-11-12 }}\n  - {{ role: {role}, by: \"@bob\", date: 2026-11-12 }}\n"
+            ),
+        ));
+        assert_eq!(got.len(), 1, "{role}: {got:?}");
+        assert_eq!(got[0].0, 1, "{role}");
+    }
+    for role in ["support", "product", "security", "legal"] {
+        let ok = item(
+            "production",
+            "PROD-SIGNOFF",
+            &format!(
+                "signoffs:\n  - {{ role: engineering, by: \"@alice\", date: 2026-11-12 }}\n  - {{ role: {role}, by: \"@bob\", date: 2026-11-12 }}\n"
+            ),
+        );
+        assert!(
+            ok.iter().all(|f| f.outcome == Outcome::Pass),
+            "{role}: {ok:?}"
+        );
+    }
     let ok = item(
         "production",
         "PROD-SIGNOFF",
