@@ -227,6 +227,18 @@ pub fn collect(
                     .or_else(|| string(annotations.and_then(|a| a.get("runbook"))));
                 let (runbook_ok, runbook_problem) = match &runbook {
                     None => (false, Some("no `runbook_url` annotation".to_string())),
+                    Some(r) if crate::manifest::is_local_url(r) => (
+                        false,
+                        Some(format!(
+                            "runbook `{r}` is on the machine that opens it (a local address): the person paged cannot open it"
+                        )),
+                    ),
+                    Some(r) if crate::manifest::is_example_url(r) => (
+                        false,
+                        Some(format!(
+                            "runbook `{r}` is on a domain reserved for examples (example.com, .test, .invalid): it was copied from documentation"
+                        )),
+                    ),
                     Some(r) if crate::manifest::is_url(r) => (true, None),
                     Some(r) => {
                         // Relative to the manifest first, then to the rule file's directory.

@@ -84,6 +84,7 @@ enum Op {
     Minutes,
     IsUrl,
     IsLocalUrl,
+    IsExampleUrl,
     File,
     HasHeading,
     SectionWords,
@@ -129,6 +130,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("minutes", false, 1) => Minutes,
         ("is_url", false, 1) => IsUrl,
         ("is_local_url", false, 1) => IsLocalUrl,
+        ("is_example_url", false, 1) => IsExampleUrl,
         ("file", false, 1) => File,
         ("has_heading", false, 2) => HasHeading,
         ("section_words", false, 2) => SectionWords,
@@ -492,6 +494,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::Minutes, None) => V::Int(super::minutes(a.str()?).ok()?),
         (Op::IsUrl, None) => V::Bool(super::is_url(a.str()?)),
         (Op::IsLocalUrl, None) => V::Bool(crate::manifest::is_local_url(a.str()?)),
+        (Op::IsExampleUrl, None) => V::Bool(crate::manifest::is_example_url(a.str()?)),
         (Op::File, None) => match scope.files.get(a.str()?) {
             Some(facts) => from_json(facts),
             None => owned(&super::file_facts(a.str()?)),

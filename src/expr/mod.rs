@@ -285,7 +285,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// A root context with launchgate's functions bound to `scope`.
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
-/// `is_url(s)`, `is_local_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
+/// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)` and
 /// `same_identity(a, b)`. Each is a [`Scope`] method, which [`fast`] calls too.
@@ -300,6 +300,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function("is_url", |u: Arc<String>| is_url(&u));
     let _ = ctx.add_function("is_local_url", |u: Arc<String>| {
         crate::manifest::is_local_url(&u)
+    });
+    let _ = ctx.add_function("is_example_url", |u: Arc<String>| {
+        crate::manifest::is_example_url(&u)
     });
     let s = scope.clone();
     // Straight to the interpreter's values: through `Value` every call would build each

@@ -249,9 +249,59 @@ pub fn is_local_url(s: &str) -> bool {
     }
 }
 
+/// Whether a URL's host is a name reserved for documentation and tests (RFC 2606, RFC 6761):
+/// `example.com`, `example.net`, `example.org` and their subdomains, or the top-level domains
+/// `example`, `test` and `invalid`. An address copied from an example resolves to no page of
+/// the service: `https://status.example.com` is what launchgate's own example shows.
+pub fn is_example_url(s: &str) -> bool {
+    let Ok(url) = url::Url::parse(s.trim()) else {
+        return false;
+    };
+    let Some(url::Host::Domain(d)) = url.host() else {
+        return false;
+    };
+    // `url` lowercases the host of http(s) URLs; other schemes keep their case.
+    let d = d.trim_end_matches('.').to_ascii_lowercase();
+    let labels: Vec<&str> = d.split('.').collect();
+    match labels.as_slice() {
+        [.., tld] if ["example", "test", "invalid"].contains(tld) => true,
+        [.., second, "com" | "net" | "org"] => *second == "example",
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_on_documentation_domains_are_examples() {
+        for example in [
+            "https://status.example.com",
+            "https://EXAMPLE.ORG/status",
+            "http://example.net.",
+            "https://status.acme.example/",
+            "https://status.test",
+            "https://x.invalid/path",
+            " https://www.example.com ",
+        ] {
+            assert!(is_example_url(example), "{example}");
+        }
+        for real in [
+            "https://status.acme-cloud.dev",
+            "https://example.co.uk/",
+            "https://myexample.com/",
+            "https://example.com.evil.io/",
+            "https://examples.org/",
+            "https://testing.dev/",
+            "http://10.0.0.8/status",
+            "http://[::1]/",
+            "not a url",
+            "",
+        ] {
+            assert!(!is_example_url(real), "{real}");
+        }
+    }
 
     #[test]
     fn urls_on_the_machine_that_opens_them_are_local() {

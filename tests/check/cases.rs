@@ -166,8 +166,8 @@ fn every_schema_section_reports_at_the_node() {
         ("backup", "rpo: 1h", "rpo: one hour", "backup.rpo"),
         (
             "comms",
-            "status_page: https://status.example.com",
-            "status_page: status.example.com",
+            "status_page: https://status.acme-cloud.dev",
+            "status_page: status.acme-cloud.dev",
             "comms.status_page",
         ),
         (
