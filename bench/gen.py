@@ -57,7 +57,7 @@ backup:
   rto: 4h
   last_restore_test: "{restored}"
 comms:
-  status_page: https://status.example.com/{name}
+  status_page: https://status.acme-cloud.dev/{name}
   support_channel: "#{name}-support"
   update_interval: 30m
   templates: runbooks/comms.md
