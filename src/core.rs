@@ -35,8 +35,8 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-UNIQUE",
         title: "Ids are unique",
-        why: "Two risks called R1, two phases called canary-1, two sign-offs for one role or two waivers for one item make every reference to them ambiguous: which risk the review accepted, which phase `gate --phase` runs, which waiver applies. Risk ids, phase names and sign-off roles are compared ignoring case, as people read them; signal and alert names exactly, as Prometheus does.",
-        fix: "Give each entry its own id or merge the two entries; the finding points at the repeat and names the first occurrence.",
+        why: "Two risks called R1, two phases called canary-1, two sign-offs for one role or two waivers for one item make every reference to them ambiguous: which risk the review accepted, which phase `gate --phase` runs, which waiver applies. Risk ids, phase names and sign-off roles are compared ignoring case, as people read them; signal and alert names exactly, as Prometheus does. Across the manifests of one run, a `service.name` already named by another manifest is a warning: a manifest copied to start a new service keeps the old one's name until someone changes it, and its reports, gates and scores then go to the old service (several manifests may describe one service on purpose, one per environment or component, so it never blocks).",
+        fix: "Give each entry its own id or merge the two entries; the finding points at the repeat and names the first occurrence. A copied manifest gets its own service's `service.name`.",
     },
     CoreItem {
         id: "LG-PATH",

@@ -147,10 +147,19 @@ fn diagnostics_of_many_manifests_come_out_in_path_order() {
     let t = tempfile::tempdir().unwrap();
     let copies = 70;
     for i in 0..copies {
-        common::copy_dir(
-            &common::root().join("examples/not-ready"),
-            &t.path().join(format!("svc-{i:03}")),
+        let dir = t.path().join(format!("svc-{i:03}"));
+        common::copy_dir(&common::root().join("examples/not-ready"), &dir);
+        // Each copy its own service, as copies in a real repository are (a repeated name is a
+        // warning of its own, on every copy but the first).
+        let manifest = dir.join("readiness.yaml");
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        let renamed = text.replacen(
+            "  name: report-builder\n",
+            &format!("  name: report-{i:03}\n"),
+            1,
         );
+        assert_ne!(renamed, text);
+        std::fs::write(&manifest, renamed).unwrap();
     }
     let out = common::launchgate()
         .args(["check", "--color", "never", "--now", "2026-11-27T12:00:00Z"])

@@ -24,6 +24,7 @@ use crate::yaml::{self, Limits};
 mod changed;
 mod files;
 mod lowered;
+mod services;
 
 use changed::changed_manifests;
 use files::{evidence_findings, path_findings, placeholder_findings};
@@ -81,6 +82,8 @@ pub struct Checked {
     pub checklists: Vec<Arc<Checklist>>,
     /// The parsed manifest, when it got that far.
     pub manifest: Option<Manifest>,
+    /// Where `service.name` is written, once the manifest matches the schema.
+    pub service_at: Option<Location>,
 }
 
 /// Discovers manifests under `paths` and checks them in parallel.
@@ -119,13 +122,17 @@ pub fn run(paths: &[PathBuf], opts: &Options) -> Result<Report, Error> {
     let mut collector = Collector::keeping(opts.keep);
     let mut items: BTreeMap<String, ItemInfo> = core_items().into_iter().collect();
     let mut seen = std::collections::BTreeSet::new();
+    let mut services = services::Services::default();
+    let mut index = 0;
     // In chunks, so that a chunk's parsed manifests and evidence are dropped before the next is
     // checked. A chunk's results are handed over while the next chunk is checked: handing over
     // (results past the first thousands are written to disk) would otherwise leave the other
     // cores idle.
     let mut hand_over = |results: Vec<Result<Checked, Error>>| -> Result<(), Error> {
         for r in results {
-            let c = r?;
+            let mut c = r?;
+            services.note(&mut c, index, &files);
+            index += 1;
             let sources = snippet_sources(&c);
             for list in c.checklists {
                 if seen.insert((list.name.clone(), list.origin.clone())) {
@@ -311,6 +318,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         sources: Vec::new(),
         checklists: Vec::new(),
         manifest: None,
+        service_at: None,
     };
     // The policy first: a broken policy stops the run (exit 2) whatever the manifest holds.
     let policy = if opts.schema_only {
@@ -383,6 +391,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         reason: format!("internal: schema-valid manifest does not fit the model: {e}"),
     })?;
     checked.report.service = Some(manifest.service.name.clone());
+    let name_at = yaml::Route::root().key("service").key("name");
+    checked.service_at = Some(Location::new(&src, doc.locate(&name_at).span));
     checked.report.stage = Some(manifest.service.stage.clone());
     checked.report.tier = manifest.service.tier;
     checked.report.team = json

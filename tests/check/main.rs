@@ -351,6 +351,64 @@ fn discovery_respects_gitignore_and_finds_named_manifests() {
     assert_eq!(report["summary"]["manifests"], 2);
 }
 
+/// A manifest copied to start another service, its `service.name` unchanged: the second and
+/// later manifests of the run to name a service get an `LG-UNIQUE` warning pointing at the
+/// first (path order), which never blocks; distinct names get none.
+#[test]
+fn a_service_named_by_two_manifests_is_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let named =
+        |n: &str| format!("version: 1\nservice: {{ name: {n}, stage: poc }}\nchecklists: []\n");
+    common::write_tree(
+        dir.path(),
+        &[
+            ("billing/readiness.yaml", &named("billing")),
+            ("invoices/readiness.yaml", &named("billing")),
+            ("ledger/readiness.yaml", &named("ledger")),
+            ("payouts/readiness.yaml", &named("billing")),
+        ],
+    );
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["summary"]["warnings"], 2, "{report:#}");
+    let warned: Vec<(String, String, u64, String)> = report["manifests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|m| {
+            m["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["item"] == "LG-UNIQUE" && f["outcome"] == "fail")
+                .inspect(|f| assert_eq!(f["related"][0]["location"]["line"], 2, "{f:#}"))
+                .map(|f| {
+                    (
+                        m["path"].as_str().unwrap().to_string(),
+                        f["severity"].as_str().unwrap().to_string(),
+                        f["location"]["line"].as_u64().unwrap(),
+                        f["related"][0]["location"]["file"]
+                            .as_str()
+                            .unwrap()
+                            .to_string(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let ends = |p: &str, tail: &str| p.replace('\\', "/").ends_with(tail);
+    assert_eq!(warned.len(), 2, "{warned:#?}");
+    for ((path, severity, line, first), tail) in warned
+        .iter()
+        .zip(["invoices/readiness.yaml", "payouts/readiness.yaml"])
+    {
+        assert!(ends(path, tail), "{warned:#?}");
+        assert_eq!(severity, "warning");
+        assert_eq!(*line, 2);
+        assert!(ends(first, "billing/readiness.yaml"), "{warned:#?}");
+    }
+}
+
 #[test]
 fn explain_and_checklists_and_schema() {
     launchgate()
