@@ -232,3 +232,35 @@ fn escalation_levels_and_delays_increase() {
         assert_eq!(got[0].0, line, "{levels}: {got:?}");
     }
 }
+
+/// What `launchgate explain ITEM` shows as an example passes the item's own rules, but those
+/// that read the files it names (which an example cannot carry): a user who copies it gets no
+/// failure the example itself causes. PROD-SLA's example once set the SLA without the
+/// escalation level the item asks to be engaged within it.
+#[test]
+fn each_example_passes_its_item_but_for_the_files_it_names() {
+    let reads_files = [
+        "PROD-SUPPORT-RUNBOOK",
+        "PROD-ROLLBACK-TESTED",
+        "PROD-INCIDENT-RESPONSE",
+        "LAUNCH-RUNBOOKS",
+    ];
+    let mut shown = 0;
+    for list in ["production", "launch"] {
+        for it in &builtin(list).unwrap().items {
+            let Some(example) = &it.example else { continue };
+            shown += 1;
+            let got = failed(&item(list, &it.id, example));
+            if reads_files.contains(&&*it.id) {
+                assert!(
+                    got.iter().all(|(_, m)| m.contains("runbook")),
+                    "{}: {got:?}",
+                    it.id
+                );
+            } else {
+                assert!(got.is_empty(), "{}'s example fails it: {got:?}", it.id);
+            }
+        }
+    }
+    assert!(shown >= 18, "{shown} examples");
+}
