@@ -159,16 +159,27 @@ struct Bound {
     at: f64,
     /// Whether the literal is an integer (CEL does not compare ints with doubles alike).
     int: bool,
+    /// Written under `!` (`!(x > 1)`): the complement of the comparison.
+    negated: bool,
 }
 
 impl Bound {
     fn holds(&self, x: f64) -> bool {
-        x.partial_cmp(&self.at).is_some_and(self.holds)
+        x.partial_cmp(&self.at).is_some_and(self.holds) != self.negated
     }
 }
 
 fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
     let Ast::Call(c) = &e.expr else { return None };
+    if c.target.is_none()
+        && c.func_name == operators::LOGICAL_NOT
+        && let [inner] = c.args.as_slice()
+    {
+        return bound(inner).map(|(side, b)| {
+            let negated = !b.negated;
+            (side, Bound { negated, ..b })
+        });
+    }
     let ([a, b], None) = (c.args.as_slice(), &c.target) else {
         return None;
     };
@@ -197,7 +208,16 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
         (operators::GREATER_EQUALS, false) | (operators::LESS_EQUALS, true) => Ordering::is_ge,
         _ => return None,
     };
-    Some((side, Bound { holds, at, int }))
+    let negated = false;
+    Some((
+        side,
+        Bound {
+            holds,
+            at,
+            int,
+            negated,
+        },
+    ))
 }
 
 fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
@@ -327,6 +347,9 @@ mod tests {
         assert_eq!(of("x >= 5 && y && x < 5"), Some(false));
         assert_eq!(of("x == 1 && x == 2"), Some(false));
         assert_eq!(of("1 > x && x > 1"), Some(false));
+        assert_eq!(of("!(x > 1) || x > 0"), Some(true));
+        assert_eq!(of("!(x <= 3) && !(x > 1)"), Some(false));
+        assert_eq!(of("!!(x > 1) || x < 2"), Some(true));
     }
 
     const OPS: [&str; 6] = ["<", "<=", ">", ">=", "==", "!="];
@@ -336,16 +359,22 @@ mod tests {
         /// every value tried (integers for integer bounds, quarters for double ones).
         #[test]
         fn decided_bounds_agree_with_cel(
-            parts in proptest::collection::vec((0usize..6, -3i64..=3, proptest::bool::ANY), 2..5),
+            parts in proptest::collection::vec(
+                (0usize..6, -3i64..=3, proptest::bool::ANY, proptest::bool::ANY),
+                2..5,
+            ),
             or in proptest::bool::ANY,
             doubles in proptest::bool::ANY,
         ) {
             let literal = |c: i64| if doubles { format!("{:.1}", c as f64 / 2.0) } else { c.to_string() };
             let source = parts
                 .iter()
-                .map(|&(op, c, flip)| match flip {
-                    false => format!("x {} {}", OPS[op], literal(c)),
-                    true => format!("{} {} x", literal(c), OPS[op]),
+                .map(|&(op, c, flip, not)| {
+                    let cmp = match flip {
+                        false => format!("x {} {}", OPS[op], literal(c)),
+                        true => format!("{} {} x", literal(c), OPS[op]),
+                    };
+                    if not { format!("!({cmp})") } else { cmp }
                 })
                 .collect::<Vec<_>>()
                 .join(if or { " || " } else { " && " });
@@ -391,6 +420,8 @@ mod tests {
             "x >= 5 && x <= 5",
             "x > 1 && x < 2",
             "x != 1 && x != 2",
+            "!(x > 1) || x > 1.5",
+            "!(x < 1) && x < 2",
             "x.a > 1 || x.b < 2",
             "size(x) > 1 || size(y) < 2",
         ] {
