@@ -82,8 +82,9 @@ pub struct Checked {
     pub checklists: Vec<Arc<Checklist>>,
     /// The parsed manifest, when it got that far.
     pub manifest: Option<Manifest>,
-    /// Where `service.name` is written, once the manifest matches the schema.
-    pub service_at: Option<Location>,
+    /// Where `service.name` is written in the manifest (`sources[0]`), once it matches the
+    /// schema; made a location only for a repeat.
+    pub service_at: Option<crate::source::Span>,
 }
 
 /// Discovers manifests under `paths` and checks them in parallel.
@@ -392,7 +393,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     })?;
     checked.report.service = Some(manifest.service.name.clone());
     let name_at = yaml::Route::root().key("service").key("name");
-    checked.service_at = Some(Location::new(&src, doc.locate(&name_at).span));
+    checked.service_at = Some(doc.locate(&name_at).span);
     checked.report.stage = Some(manifest.service.stage.clone());
     checked.report.tier = manifest.service.tier;
     checked.report.team = json

@@ -27,7 +27,9 @@ impl Services {
     /// Records `c`'s service (`c` is `files[index]`), or warns in `c`'s report when an earlier
     /// manifest named it.
     pub fn note(&mut self, c: &mut Checked, index: usize, files: &[PathBuf]) {
-        let (Some(name), Some(at)) = (&c.report.service, &c.service_at) else {
+        let (Some(name), Some(at), Some(src)) =
+            (&c.report.service, c.service_at, c.sources.first())
+        else {
             return;
         };
         let Some(&first) = self.first.get(name.as_str()) else {
@@ -41,13 +43,14 @@ impl Services {
             return;
         };
         let first = name_location(first).unwrap_or_else(|| Location::file(&display_path(first)));
+        let at = Location::new(src, at);
         let item = crate::core::lookup("LG-UNIQUE").expect("LG-UNIQUE is a core item");
         let message = format!(
             "service `{name}` is also the service of {}: each service's readiness is one manifest's, or the reports, gates and scorecards of two blur into one",
             first.file
         );
         let mut f = Finding::new(item.id, item.title, Severity::Warning, Outcome::Fail, message)
-            .at(at.clone())
+            .at(at)
             .help("if this manifest was copied from that one to start a new service, give it the new service's `service.name`; if both describe one service on purpose (one per environment or component), this warning is for the reviewer");
         f.related.push(Related {
             location: first,

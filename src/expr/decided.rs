@@ -78,12 +78,7 @@ fn chain<'e>(e: &'e Expression, op: &str, out: &mut Vec<&'e Expression>) {
 /// Whether `b` is `!a` (or `a` is `!b`), or the comparison of the same sides that answers the
 /// opposite (`x < 1` and `x >= 1`, or `1 <= x`).
 fn complement(a: &Expression, b: &Expression) -> bool {
-    let negated = |n: &Expression, m: &Expression| match &n.expr {
-        Ast::Call(c) if c.target.is_none() && c.func_name == operators::LOGICAL_NOT => {
-            matches!(c.args.as_slice(), [x] if same(x, m))
-        }
-        _ => false,
-    };
+    let negated = |n: &Expression, m: &Expression| not_of(n).is_some_and(|x| same(x, m));
     if negated(a, b) || negated(b, a) {
         return true;
     }
@@ -95,14 +90,6 @@ fn complement(a: &Expression, b: &Expression) -> bool {
         operators::GREATER => Some(operators::LESS_EQUALS),
         operators::LESS_EQUALS => Some(operators::GREATER),
         _ => None,
-    };
-    let mirrored = |op: &str| match op {
-        operators::LESS => operators::GREATER,
-        operators::GREATER => operators::LESS,
-        operators::LESS_EQUALS => operators::GREATER_EQUALS,
-        operators::GREATER_EQUALS => operators::LESS_EQUALS,
-        operators::EQUALS => operators::EQUALS,
-        _ => operators::NOT_EQUALS,
     };
     let (Ast::Call(x), Ast::Call(y)) = (&a.expr, &b.expr) else {
         return false;
@@ -116,7 +103,46 @@ fn complement(a: &Expression, b: &Expression) -> bool {
         return false;
     }
     (y.func_name == not_x && same(xa, ya) && same(xb, yb))
-        || (y.func_name == mirrored(not_x) && same(xa, yb) && same(xb, ya))
+        || (Some(y.func_name.as_str()) == mirrored(not_x) && same(xa, yb) && same(xb, ya))
+}
+
+/// The operand of `!operand`.
+fn not_of(e: &Expression) -> Option<&Expression> {
+    match &e.expr {
+        Ast::Call(c) if c.target.is_none() && c.func_name == operators::LOGICAL_NOT => {
+            match c.args.as_slice() {
+                [x] => Some(x),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// The comparison that answers the same with its sides swapped (`a < b` is `b > a`).
+fn mirrored(op: &str) -> Option<&'static str> {
+    match op {
+        operators::LESS => Some(operators::GREATER),
+        operators::GREATER => Some(operators::LESS),
+        operators::LESS_EQUALS => Some(operators::GREATER_EQUALS),
+        operators::GREATER_EQUALS => Some(operators::LESS_EQUALS),
+        operators::EQUALS => Some(operators::EQUALS),
+        operators::NOT_EQUALS => Some(operators::NOT_EQUALS),
+        _ => None,
+    }
+}
+
+/// What a comparison operator asks of the order of its sides.
+fn ordering_test(op: &str) -> Option<fn(Ordering) -> bool> {
+    match op {
+        operators::EQUALS => Some(Ordering::is_eq),
+        operators::NOT_EQUALS => Some(Ordering::is_ne),
+        operators::LESS => Some(Ordering::is_lt),
+        operators::LESS_EQUALS => Some(Ordering::is_le),
+        operators::GREATER => Some(Ordering::is_gt),
+        operators::GREATER_EQUALS => Some(Ordering::is_ge),
+        _ => None,
+    }
 }
 
 /// Whether comparisons of one side with number literals among `operands` cover every number
@@ -170,16 +196,13 @@ impl Bound {
 }
 
 fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
-    let Ast::Call(c) = &e.expr else { return None };
-    if c.target.is_none()
-        && c.func_name == operators::LOGICAL_NOT
-        && let [inner] = c.args.as_slice()
-    {
+    if let Some(inner) = not_of(e) {
         return bound(inner).map(|(side, b)| {
             let negated = !b.negated;
             (side, Bound { negated, ..b })
         });
     }
+    let Ast::Call(c) = &e.expr else { return None };
     let ([a, b], None) = (c.args.as_slice(), &c.target) else {
         return None;
     };
@@ -194,20 +217,13 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
         Ast::Literal(LiteralValue::Double(d)) if d.inner().is_finite() => Some((*d.inner(), false)),
         _ => None,
     };
-    let (side, (at, int), flipped) = match (number(a), number(b)) {
-        (None, Some(n)) => (a, n, false),
-        (Some(n), None) => (b, n, true),
+    // With the literal on the left, the side's view is the mirrored comparison.
+    let (side, (at, int), op) = match (number(a), number(b)) {
+        (None, Some(n)) => (a, n, Some(c.func_name.as_str())),
+        (Some(n), None) => (b, n, mirrored(&c.func_name)),
         _ => return None,
     };
-    let holds: fn(Ordering) -> bool = match (c.func_name.as_str(), flipped) {
-        (operators::EQUALS, _) => Ordering::is_eq,
-        (operators::NOT_EQUALS, _) => Ordering::is_ne,
-        (operators::LESS, false) | (operators::GREATER, true) => Ordering::is_lt,
-        (operators::LESS_EQUALS, false) | (operators::GREATER_EQUALS, true) => Ordering::is_le,
-        (operators::GREATER, false) | (operators::LESS, true) => Ordering::is_gt,
-        (operators::GREATER_EQUALS, false) | (operators::LESS_EQUALS, true) => Ordering::is_ge,
-        _ => return None,
-    };
+    let holds = ordering_test(op?)?;
     let negated = false;
     Some((
         side,
@@ -221,15 +237,7 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
 }
 
 fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
-    let holds: fn(Ordering) -> bool = match op {
-        operators::EQUALS => Ordering::is_eq,
-        operators::NOT_EQUALS => Ordering::is_ne,
-        operators::LESS => Ordering::is_lt,
-        operators::LESS_EQUALS => Ordering::is_le,
-        operators::GREATER => Ordering::is_gt,
-        operators::GREATER_EQUALS => Ordering::is_ge,
-        _ => return None,
-    };
+    let holds = ordering_test(op)?;
     let order = if same(a, b) {
         Ordering::Equal
     } else {

@@ -457,23 +457,20 @@ impl Scope {
         }
     }
 
+    /// One field of `path`'s Markdown facts.
+    fn markdown(&self, path: &str, field: &str) -> Option<&serde_json::Value> {
+        self.files.get(path)?.get("markdown")?.get(field)
+    }
+
     fn markdown_count(&self, path: &str, what: &str) -> i64 {
-        self.files
-            .get(path)
-            .and_then(|f| f.get("markdown"))
-            .and_then(|m| m.get(what))
+        self.markdown(path, what)
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
     }
 
     fn section_words(&self, path: &str, text: &str) -> i64 {
-        let Some(i) = self.heading_index(path, text) else {
-            return 0;
-        };
-        self.files
-            .get(path)
-            .and_then(|f| f.pointer("/markdown/section_words"))
-            .and_then(|w| w.get(i))
+        self.heading_index(path, text)
+            .and_then(|i| self.markdown(path, "section_words")?.get(i))
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
     }
@@ -481,10 +478,8 @@ impl Scope {
     /// The first heading of `path` that contains `text`, ignoring case.
     fn heading_index(&self, path: &str, text: &str) -> Option<usize> {
         let needle = text.to_lowercase();
-        self.files
-            .get(path)
-            .and_then(|f| f.pointer("/markdown/headings"))
-            .and_then(serde_json::Value::as_array)?
+        self.markdown(path, "headings")?
+            .as_array()?
             .iter()
             .position(|h| {
                 h.as_str()
