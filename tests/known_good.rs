@@ -252,3 +252,94 @@ fn shallow_clones_hold_until_history_is_fetched() {
     assert_eq!((code, got[0].0.as_str()), (1, "fail"), "{got:#?}");
     assert!(got[0].2.contains("points at HEAD itself"), "{}", got[0].2);
 }
+
+/// PROD-KNOWN-GOOD-LATEST's finding for `known_good: value`: (exit code, findings).
+fn latest_with(dir: &Path, value: &str) -> (i32, Vec<(String, u64, String)>) {
+    set_known_good(dir, value);
+    let (code, report) = check_json(dir);
+    (code, findings_of(&report, "PROD-KNOWN-GOOD-LATEST"))
+}
+
+fn commit_empty(dir: &Path, message: &str) -> String {
+    git(dir, &["commit", "-q", "--allow-empty", "-m", message]);
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+#[test]
+fn releases_since_the_known_good_one_warn_and_never_block() {
+    let dir = example_repo();
+    let d = dir.path();
+    let previous = git(d, &["rev-parse", "v1.4.2^{commit}"]);
+    // After v1.4.2: v1.4.3, a release candidate, another service's release; then HEAD,
+    // tagged as the release being checked. A release on a side branch is not in HEAD's
+    // history.
+    git(d, &["tag", "v1.4.3"]);
+    git(d, &["tag", "v1.5.0-rc.1"]);
+    git(d, &["tag", "billing/v9.0.0"]);
+    commit_empty(d, "next release");
+    git(d, &["tag", "v1.5.0"]);
+    git(d, &["checkout", "-q", "-b", "side", "v1.4.3"]);
+    commit_empty(d, "side");
+    git(d, &["tag", "v1.4.9"]);
+    git(d, &["checkout", "-q", "main"]);
+
+    let warned = |value: &str| {
+        format!(
+            "`{value}` is not the last release: `v1.4.3` has shipped since, and a rollback to `{value}` undoes it too; name the last good release (`v1.4.3`?)"
+        )
+    };
+    // A commit id has the family of the version tags on its commit.
+    for value in ["v1.4.2", "refs/tags/v1.4.2", previous.as_str()] {
+        let (code, got) = latest_with(d, value);
+        assert_eq!(code, 0, "{value}: a warning never blocks: {got:#?}");
+        assert_eq!(got.len(), 1, "{value}: {got:#?}");
+        assert_eq!(got[0].0, "fail", "{value}: {got:#?}");
+        assert!(
+            got[0].2.starts_with(&warned(value)),
+            "{value}: {}",
+            got[0].2
+        );
+    }
+    // The last release before HEAD, or a name of it, passes; so does a commit no release
+    // tag points at (it has no family to compare).
+    for value in ["v1.4.3", "v1.5.0-rc.1"] {
+        let (code, got) = latest_with(d, value);
+        assert_eq!((code, got[0].0.as_str()), (0, "pass"), "{value}: {got:#?}");
+    }
+    git(d, &["tag", "-d", "v1.4.2"]);
+    let (code, got) = latest_with(d, &previous);
+    assert_eq!((code, got[0].0.as_str()), (0, "pass"), "{got:#?}");
+}
+
+#[test]
+fn a_release_merged_in_from_an_older_line_is_not_after_the_known_good_one() {
+    let dir = example_repo();
+    let d = dir.path();
+    // v1.5.0 on one branch, the hotfix v1.4.5 on another from v1.4.2; both merged into HEAD.
+    git(d, &["checkout", "-q", "-b", "next", "main"]);
+    commit_empty(d, "1.5.0");
+    git(d, &["tag", "v1.5.0"]);
+    git(d, &["checkout", "-q", "-b", "hotfix", "v1.4.2"]);
+    commit_empty(d, "1.4.5");
+    git(d, &["tag", "v1.4.5"]);
+    git(d, &["checkout", "-q", "main"]);
+    git(d, &["merge", "-q", "--no-ff", "-m", "merge next", "next"]);
+    git(
+        d,
+        &["merge", "-q", "--no-ff", "-m", "merge hotfix", "hotfix"],
+    );
+
+    // v1.4.5 is in v1.5.0..HEAD, yet it does not come after v1.5.0.
+    let (code, got) = latest_with(d, "v1.5.0");
+    assert_eq!((code, got[0].0.as_str()), (0, "pass"), "{got:#?}");
+    // From v1.4.2, both came after it.
+    let (code, got) = latest_with(d, "v1.4.2");
+    assert_eq!((code, got[0].0.as_str()), (0, "fail"), "{got:#?}");
+    assert!(
+        got[0].2.contains("2 releases have shipped since (")
+            && got[0].2.contains("`v1.5.0`")
+            && got[0].2.contains("`v1.4.5`"),
+        "{}",
+        got[0].2
+    );
+}

@@ -10,14 +10,14 @@ use common::mutations::{self, Mutation};
 use common::{NOW, launchgate, root};
 use rayon::prelude::*;
 
-/// Items that fail (error severity) in a `check --format json` report.
-fn failing(report: &serde_json::Value) -> BTreeSet<String> {
+/// Items that fail with `severity` in a `check --format json` report.
+fn failing(report: &serde_json::Value, severity: &str) -> BTreeSet<String> {
     report["manifests"]
         .as_array()
         .into_iter()
         .flatten()
         .flat_map(|m| m["findings"].as_array().into_iter().flatten())
-        .filter(|f| f["outcome"] == "fail" && f["severity"] == "error")
+        .filter(|f| f["outcome"] == "fail" && f["severity"] == severity)
         .filter_map(|f| f["item"].as_str().map(str::to_string))
         .collect()
 }
@@ -66,9 +66,9 @@ fn every_item_has_a_failing_and_a_naive_mutation() {
         if !known.contains(&m.item) {
             missing.push(format!("{}: not an item ({})", m.item, m.what));
         }
-        if !m.fails.contains(&m.item) {
+        if !m.fails.contains(&m.item) && !m.warns.contains(&m.item) {
             missing.push(format!(
-                "{}: `fails` must list the item itself ({})",
+                "{}: `fails` (or `warns`, for a warning) must list the item itself ({})",
                 m.item, m.what
             ));
         }
@@ -95,10 +95,15 @@ fn each_mutation_fails_exactly_the_items_written_beside_it() {
             mutations::apply(m, dir.path());
             let (code, report) = check(dir.path());
             let expected: BTreeSet<String> = m.fails.iter().cloned().collect();
-            let actual = failing(&report);
-            (code != 1 || actual != expected).then(|| {
+            let warned: BTreeSet<String> = m.warns.iter().cloned().collect();
+            let actual = failing(&report, "error");
+            let warnings = failing(&report, "warning");
+            // A warning alone never blocks.
+            let exit = if expected.is_empty() { 0 } else { 1 };
+            (code != exit || actual != expected || warnings != warned).then(|| {
                 format!(
-                    "{} / {}: exit {code}, expected {expected:?}, failing {actual:?}",
+                    "{} / {}: exit {code}, expected {expected:?} and warnings {warned:?}, \
+                     failing {actual:?} and warnings {warnings:?}",
                     m.item, m.what
                 )
             })

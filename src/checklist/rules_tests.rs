@@ -16,7 +16,8 @@ fn item(checklist: &str, id: &str, yaml: &str) -> Vec<Finding> {
     let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
     let json = doc.to_json();
     let scope = Arc::new(Scope::bare("2026-11-25".parse().unwrap()));
-    let evidence = serde_json::json!({});
+    // The evidence of a manifest that names no file and sits in no repository.
+    let evidence = serde_json::to_value(crate::evidence::Facts::default()).unwrap();
     let env = eval::Env::new(scope, &json, &evidence, "prod");
     let subject = eval::Subject {
         doc: &doc,

@@ -68,6 +68,11 @@ pub struct RefFacts {
     /// the facts are unknown.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub problem: Option<String>,
+    /// Releases of its family shipped since it, newest first (see [`super::releases`]).
+    pub later_releases: Vec<String>,
+    /// What a rollback past [`RefFacts::later_releases`] undoes, when there are any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub later_problem: Option<String>,
 }
 
 impl RefFacts {
@@ -82,6 +87,8 @@ impl RefFacts {
             known,
             commit: None,
             problem,
+            later_releases: Vec::new(),
+            later_problem: None,
         }
     }
 }
@@ -373,6 +380,10 @@ impl Repo {
         } else {
             None
         };
+        if facts.problem.is_none() && !self.facts.shallow {
+            facts.later_releases = super::releases::since(&repo, head, commit);
+            facts.later_problem = super::releases::problem(reference, &facts.later_releases);
+        }
         facts
     }
 

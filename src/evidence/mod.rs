@@ -10,6 +10,7 @@ pub mod git;
 pub mod markdown;
 pub mod paths;
 pub mod refname;
+pub mod releases;
 pub mod rulefmt;
 
 use std::collections::{BTreeMap, HashSet};

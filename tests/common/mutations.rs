@@ -34,8 +34,17 @@ pub struct Mutation {
     /// A tag to put on HEAD after the edit is committed.
     #[serde(default)]
     pub tag: Option<String>,
-    /// Every item that fails with this edit (the item itself included), written by hand.
+    /// A release tagged on the base's HEAD before the edit is committed on top of it: a
+    /// release between the known-good one and the commit checked.
+    #[serde(default)]
+    pub released_before: Option<String>,
+    /// Every item that fails with this edit (the item itself included, when it is an error),
+    /// written by hand.
+    #[serde(default)]
     pub fails: Vec<String>,
+    /// Every warning-severity item that fails with it: a warning never blocks.
+    #[serde(default)]
+    pub warns: Vec<String>,
 }
 
 /// A text replacement in one file.
@@ -83,6 +92,9 @@ pub fn base() -> tempfile::TempDir {
 
 /// Applies a mutation to a copy of [`base`] and commits it.
 pub fn apply(m: &Mutation, dir: &Path) {
+    if let Some(tag) = &m.released_before {
+        super::git(dir, &["tag", tag]);
+    }
     for r in &m.replace {
         let path = dir.join(&r.file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -189,6 +201,7 @@ pub fn markdown_for(item: &str, all: &[Mutation]) -> Option<String> {
         let also: Vec<&str> = m
             .fails
             .iter()
+            .chain(&m.warns)
             .filter(|f| **f != m.item)
             .map(String::as_str)
             .collect();

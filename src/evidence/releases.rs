@@ -1,0 +1,195 @@
+//! Releases shipped after `rollback.known_good`: a rollback to an older release undoes every
+//! release since it too, so a known-good release left unchanged while `v1.4.3` and `v1.5.0`
+//! shipped returns users to a version nobody has run for months.
+//!
+//! A release is a version tag (`v1.4.2`, `1.4.2`, `dashboard-factory/v1.4.2`) of the same
+//! family as the known-good release: the text before the version (`dashboard-factory/`) is
+//! the same, so one service's releases are not compared with another's in a monorepo. The
+//! family comes from the tags on the known-good commit (a commit id counts when a version tag
+//! points at it); a known-good commit without one has no releases to compare. Pre-releases
+//! (`v1.5.0-rc.1`) never reached everyone and do not count. "Since" is history, not version
+//! order: tags on commits that descend from the known-good commit and are ancestors of HEAD
+//! (HEAD itself is the release being checked).
+
+use std::collections::{BTreeSet, HashMap};
+
+/// How many commits between the known-good release and HEAD are read looking for releases.
+pub const MAX_COMMITS: usize = super::git::MAX_COMMITS;
+
+/// A version tag's family (the text before the version, a `v` dropped) and whether it is a
+/// release (a pre-release has a `-suffix`); `None` when the name holds no dotted version.
+pub fn family(tag: &str) -> Option<(&str, bool)> {
+    // Semver build metadata (`+build.7`) says nothing about the release.
+    let name = tag.split_once('+').map_or(tag, |(n, _)| n);
+    let bytes = name.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let starts = bytes[i].is_ascii_digit()
+            && (i == 0 || !(bytes[i - 1].is_ascii_digit() || bytes[i - 1] == b'.'));
+        if starts && let Some(end) = dotted_end(bytes, i) {
+            let rest = &name[end..];
+            if rest.is_empty() || rest.starts_with('-') {
+                let prefix = &name[..i];
+                let prefix = prefix
+                    .strip_suffix(['v', 'V'])
+                    .filter(|p| !p.ends_with(|c: char| c.is_ascii_alphanumeric()))
+                    .unwrap_or(prefix);
+                return Some((prefix, rest.is_empty()));
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The end of `digits(.digits)+` starting at `start`, when there is one.
+fn dotted_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let run = |from: usize| {
+        let n = bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        (n > 0).then_some(from + n)
+    };
+    let mut end = run(start)?;
+    let mut parts = 1;
+    while bytes.get(end) == Some(&b'.') {
+        match run(end + 1) {
+            Some(next) => {
+                end = next;
+                parts += 1;
+            }
+            None => break,
+        }
+    }
+    (parts >= 2).then_some(end)
+}
+
+/// The releases of `known_good`'s family on commits after it in HEAD's history, newest first.
+pub fn since(repo: &git2::Repository, head: git2::Oid, known_good: git2::Oid) -> Vec<String> {
+    let Ok(refs) = repo.references_glob("refs/tags/*") else {
+        return Vec::new();
+    };
+    let mut tags = Vec::new();
+    for r in refs.flatten() {
+        let Some(name) = r.name().and_then(|n| n.strip_prefix("refs/tags/")) else {
+            continue;
+        };
+        let Some((prefix, release)) = family(name) else {
+            continue;
+        };
+        let Ok(commit) = r.peel_to_commit() else {
+            continue;
+        };
+        tags.push((name.to_string(), prefix.to_string(), release, commit.id()));
+    }
+    let families: BTreeSet<&str> = tags
+        .iter()
+        .filter(|t| t.3 == known_good)
+        .map(|t| t.1.as_str())
+        .collect();
+    let candidates: Vec<&(String, String, bool, git2::Oid)> = tags
+        .iter()
+        .filter(|t| t.2 && families.contains(t.1.as_str()) && t.3 != known_good && t.3 != head)
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    // Commits reachable from HEAD but not from the known-good release, newest first.
+    let Ok(mut walk) = repo.revwalk() else {
+        return Vec::new();
+    };
+    if walk.push(head).is_err() || walk.hide(known_good).is_err() {
+        return Vec::new();
+    }
+    let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
+    let order: HashMap<git2::Oid, usize> = walk
+        .take(MAX_COMMITS)
+        .flatten()
+        .enumerate()
+        .map(|(i, oid)| (oid, i))
+        .collect();
+    let mut found: Vec<(usize, &str)> = candidates
+        .into_iter()
+        // A release merged in from a line older than the known-good one is not after it.
+        .filter(|t| {
+            order.contains_key(&t.3) && repo.graph_descendant_of(t.3, known_good).unwrap_or(false)
+        })
+        .map(|t| (order[&t.3], t.0.as_str()))
+        .collect();
+    found.sort_unstable();
+    found
+        .into_iter()
+        .map(|(_, name)| name.to_string())
+        .collect()
+}
+
+/// Why the releases since the known-good one matter, when there are any.
+pub fn problem(reference: &str, later: &[String]) -> Option<String> {
+    const SHOWN: usize = 5;
+    let newest = later.first()?;
+    let shipped = match later {
+        [one] => {
+            format!("`{one}` has shipped since, and a rollback to `{reference}` undoes it too")
+        }
+        _ => {
+            let listed: Vec<String> = later.iter().take(SHOWN).map(|t| format!("`{t}`")).collect();
+            let more = match later.len() - listed.len() {
+                0 => String::new(),
+                n => format!(" and {n} more"),
+            };
+            format!(
+                "{} releases have shipped since ({}{more}), and a rollback to `{reference}` undoes them too",
+                later.len(),
+                listed.join(", ")
+            )
+        }
+    };
+    Some(format!(
+        "`{reference}` is not the last release: {shipped}; name the last good release (`{newest}`?), or waive this item saying which releases are skipped and why"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{family, problem};
+
+    #[test]
+    fn version_tags_name_their_family() {
+        for (tag, want) in [
+            ("v1.4.2", Some(("", true))),
+            ("1.4.2", Some(("", true))),
+            ("V2.0", Some(("", true))),
+            ("v1.5.0-rc.1", Some(("", false))),
+            ("v1.4.2+build.7", Some(("", true))),
+            (
+                "dashboard-factory/v1.4.2",
+                Some(("dashboard-factory/", true)),
+            ),
+            (
+                "dashboard-factory-1.4.2",
+                Some(("dashboard-factory-", true)),
+            ),
+            ("app2-v1.2.3", Some(("app2-", true))),
+            ("release-2026.11.02", Some(("release-", true))),
+            // A `v` that ends a word is part of the family, not the version's prefix.
+            ("dev1.2", Some(("dev", true))),
+            ("v1", None),
+            ("release-2026-11-02", None),
+            ("nightly", None),
+            ("v1.4.2rc1", None),
+        ] {
+            assert_eq!(family(tag), want, "{tag}");
+        }
+    }
+
+    #[test]
+    fn the_problem_names_the_newest_releases() {
+        assert_eq!(problem("v1", &[]), None);
+        let one = problem("v1.4.2", &["v1.4.3".into()]).unwrap();
+        assert!(one.starts_with("`v1.4.2` is not the last release: `v1.4.3` has shipped since, and a rollback to `v1.4.2` undoes it too; name the last good release (`v1.4.3`?)"), "{one}");
+        let seven: Vec<String> = (0..7).rev().map(|i| format!("v1.{i}.0")).collect();
+        let many = problem("v0.9.0", &seven).unwrap();
+        assert!(many.contains("7 releases have shipped since (`v1.6.0`, `v1.5.0`, `v1.4.0`, `v1.3.0`, `v1.2.0` and 2 more)"), "{many}");
+    }
+}
