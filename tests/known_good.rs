@@ -270,7 +270,9 @@ fn releases_since_the_known_good_one_warn_and_never_block() {
     let dir = example_repo();
     let d = dir.path();
     let previous = git(d, &["rev-parse", "v1.4.2^{commit}"]);
-    // After v1.4.2: v1.4.3, a release candidate, another service's release; then HEAD,
+    // Another service released from the same commit as v1.4.2 (a monorepo).
+    git(d, &["tag", "billing/v1.0.0", "v1.4.2"]);
+    // After v1.4.2: v1.4.3, a release candidate, the other service's release; then HEAD,
     // tagged as the release being checked. A release on a side branch is not in HEAD's
     // history.
     git(d, &["tag", "v1.4.3"]);
@@ -288,8 +290,8 @@ fn releases_since_the_known_good_one_warn_and_never_block() {
             "`{value}` is not the last release: `v1.4.3` has shipped since, and a rollback to `{value}` undoes it too; name the last good release (`v1.4.3`?)"
         )
     };
-    // A commit id has the family of the version tags on its commit.
-    for value in ["v1.4.2", "refs/tags/v1.4.2", previous.as_str()] {
+    // A tag counts its own family's releases only.
+    for value in ["v1.4.2", "refs/tags/v1.4.2"] {
         let (code, got) = latest_with(d, value);
         assert_eq!(code, 0, "{value}: a warning never blocks: {got:#?}");
         assert_eq!(got.len(), 1, "{value}: {got:#?}");
@@ -300,13 +302,27 @@ fn releases_since_the_known_good_one_warn_and_never_block() {
             got[0].2
         );
     }
+    // A commit id has the families of the version tags on its commit: both services'.
+    let (code, got) = latest_with(d, &previous);
+    assert_eq!(
+        (code, got.len(), got[0].0.as_str()),
+        (0, 1, "fail"),
+        "{got:#?}"
+    );
+    assert!(
+        got[0].2.contains("2 releases have shipped since (")
+            && got[0].2.contains("`v1.4.3`")
+            && got[0].2.contains("`billing/v9.0.0`"),
+        "{}",
+        got[0].2
+    );
     // The last release before HEAD, or a name of it, passes; so does a commit no release
     // tag points at (it has no family to compare).
     for value in ["v1.4.3", "v1.5.0-rc.1"] {
         let (code, got) = latest_with(d, value);
         assert_eq!((code, got[0].0.as_str()), (0, "pass"), "{value}: {got:#?}");
     }
-    git(d, &["tag", "-d", "v1.4.2"]);
+    git(d, &["tag", "-d", "v1.4.2", "billing/v1.0.0"]);
     let (code, got) = latest_with(d, &previous);
     assert_eq!((code, got[0].0.as_str()), (0, "pass"), "{got:#?}");
 }

@@ -381,7 +381,14 @@ impl Repo {
             None
         };
         if facts.problem.is_none() && !self.facts.shallow {
-            facts.later_releases = super::releases::since(&repo, head, commit);
+            let tag = match kind {
+                RefKind::Tag => facts
+                    .ref_name
+                    .as_deref()
+                    .and_then(|r| r.strip_prefix("refs/tags/")),
+                _ => None,
+            };
+            facts.later_releases = super::releases::since(&repo, head, commit, tag);
             facts.later_problem = super::releases::problem(reference, &facts.later_releases);
         }
         facts

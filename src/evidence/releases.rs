@@ -4,9 +4,9 @@
 //!
 //! A release is a version tag (`v1.4.2`, `1.4.2`, `dashboard-factory/v1.4.2`) of the same
 //! family as the known-good release: the text before the version (`dashboard-factory/`) is
-//! the same, so one service's releases are not compared with another's in a monorepo. The
-//! family comes from the tags on the known-good commit (a commit id counts when a version tag
-//! points at it); a known-good commit without one has no releases to compare. Pre-releases
+//! the same, so one service's releases are not compared with another's in a monorepo. A
+//! known-good tag gives its own family; a commit id the families of the version tags on its
+//! commit (none: no releases to compare). Pre-releases
 //! (`v1.5.0-rc.1`) never reached everyone and do not count. "Since" is history, not version
 //! order: tags on commits that descend from the known-good commit and are ancestors of HEAD
 //! (HEAD itself is the release being checked).
@@ -66,10 +66,18 @@ fn dotted_end(bytes: &[u8], start: usize) -> Option<usize> {
 }
 
 /// The releases of `known_good`'s family on commits after it in HEAD's history, newest first.
-pub fn since(repo: &git2::Repository, head: git2::Oid, known_good: git2::Oid) -> Vec<String> {
+/// `tag` is the tag `known_good` was named by, whose family alone counts; a commit id takes
+/// the families of the version tags on its commit.
+pub fn since(
+    repo: &git2::Repository,
+    head: git2::Oid,
+    known_good: git2::Oid,
+    tag: Option<&str>,
+) -> Vec<String> {
     let Ok(refs) = repo.references_glob("refs/tags/*") else {
         return Vec::new();
     };
+    let named = tag.and_then(family).map(|(prefix, _)| prefix);
     let mut tags = Vec::new();
     for r in refs.flatten() {
         let Some(name) = r.name().and_then(|n| n.strip_prefix("refs/tags/")) else {
@@ -78,16 +86,23 @@ pub fn since(repo: &git2::Repository, head: git2::Oid, known_good: git2::Oid) ->
         let Some((prefix, release)) = family(name) else {
             continue;
         };
+        // Peeling an annotated tag reads an object: only tags that may count are peeled.
+        if named.is_some_and(|n| n != prefix) {
+            continue;
+        }
         let Ok(commit) = r.peel_to_commit() else {
             continue;
         };
         tags.push((name.to_string(), prefix.to_string(), release, commit.id()));
     }
-    let families: BTreeSet<&str> = tags
-        .iter()
-        .filter(|t| t.3 == known_good)
-        .map(|t| t.1.as_str())
-        .collect();
+    let families: BTreeSet<&str> = match named {
+        Some(n) => BTreeSet::from([n]),
+        None => tags
+            .iter()
+            .filter(|t| t.3 == known_good)
+            .map(|t| t.1.as_str())
+            .collect(),
+    };
     let candidates: Vec<&(String, String, bool, git2::Oid)> = tags
         .iter()
         .filter(|t| t.2 && families.contains(t.1.as_str()) && t.3 != known_good && t.3 != head)
@@ -95,33 +110,50 @@ pub fn since(repo: &git2::Repository, head: git2::Oid, known_good: git2::Oid) ->
     if candidates.is_empty() {
         return Vec::new();
     }
-    // Commits reachable from HEAD but not from the known-good release, newest first.
-    let Ok(mut walk) = repo.revwalk() else {
-        return Vec::new();
-    };
-    if walk.push(head).is_err() || walk.hide(known_good).is_err() {
-        return Vec::new();
-    }
-    let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
-    let order: HashMap<git2::Oid, usize> = walk
-        .take(MAX_COMMITS)
-        .flatten()
-        .enumerate()
-        .map(|(i, oid)| (oid, i))
-        .collect();
+    let after = descendants(repo, head, known_good);
     let mut found: Vec<(usize, &str)> = candidates
         .into_iter()
-        // A release merged in from a line older than the known-good one is not after it.
-        .filter(|t| {
-            order.contains_key(&t.3) && repo.graph_descendant_of(t.3, known_good).unwrap_or(false)
-        })
-        .map(|t| (order[&t.3], t.0.as_str()))
+        .filter_map(|t| after.get(&t.3).map(|&i| (i, t.0.as_str())))
         .collect();
     found.sort_unstable();
     found
         .into_iter()
         .map(|(_, name)| name.to_string())
         .collect()
+}
+
+/// The commits of HEAD's history that descend from `known_good`, each with its place in
+/// history (0 for HEAD, newest first). A commit merged in from a line older than the
+/// known-good release is in `known_good..HEAD` without coming after it.
+fn descendants(
+    repo: &git2::Repository,
+    head: git2::Oid,
+    known_good: git2::Oid,
+) -> HashMap<git2::Oid, usize> {
+    let mut after = HashMap::new();
+    let Ok(mut walk) = repo.revwalk() else {
+        return after;
+    };
+    if walk.push(head).is_err() || walk.hide(known_good).is_err() {
+        return after;
+    }
+    // Topological: every commit before its parents, so read backwards each parent is
+    // decided before its children. One commit read each, where asking git whether each
+    // release descends from the known-good one is a merge-base search per release.
+    let _ = walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME);
+    let commits: Vec<git2::Oid> = walk.take(MAX_COMMITS).flatten().collect();
+    for (i, oid) in commits.iter().enumerate().rev() {
+        let Ok(commit) = repo.find_commit(*oid) else {
+            continue;
+        };
+        if commit
+            .parent_ids()
+            .any(|p| p == known_good || after.contains_key(&p))
+        {
+            after.insert(*oid, i);
+        }
+    }
+    after
 }
 
 /// Why the releases since the known-good one matter, when there are any.
