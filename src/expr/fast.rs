@@ -93,6 +93,7 @@ enum Op {
     Words,
     Identity,
     SameIdentity,
+    IsTeam,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -139,6 +140,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("words", false, 1) => Words,
         ("identity", false, 1) => Identity,
         ("same_identity", false, 2) => SameIdentity,
+        ("is_team", false, 2) => IsTeam,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -506,6 +508,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::Words, None) => V::Int(scope.markdown_count(a.str()?, "words")),
         (Op::Identity, None) => V::Str(Cow::Owned(crate::identity::normalize(a.str()?))),
         (Op::SameIdentity, Some(b)) => V::Bool(crate::identity::same(a.str()?, b.str()?)),
+        (Op::IsTeam, Some(b)) => V::Bool(crate::identity::is_team(a.str()?, b.str()?)),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

@@ -287,8 +287,9 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
-/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)` and
-/// `same_identity(a, b)`. Each is a [`Scope`] method, which [`fast`] calls too.
+/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)`,
+/// `same_identity(a, b)` and `is_team(handle, team)`. Each is a [`Scope`] method or a
+/// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
     let s = scope.clone();
@@ -327,6 +328,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function("identity", |h: Arc<String>| crate::identity::normalize(&h));
     let _ = ctx.add_function("same_identity", |a: Arc<String>, b: Arc<String>| {
         crate::identity::same(&a, &b)
+    });
+    let _ = ctx.add_function("is_team", |h: Arc<String>, team: Arc<String>| {
+        crate::identity::is_team(&h, &team)
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));

@@ -309,6 +309,9 @@ mod random {
             "'héllo'",
             "'@alice'",
             "'@Alice '",
+            // A team handle and its bare slug (`is_team`).
+            "'@acme/Team'",
+            "'team'",
             "'r.md'",
             "'nope.md'",
             "'5m'",
@@ -438,7 +441,7 @@ mod random {
                 .prop_map(|(l, m, b)| format!("{l}.{m}(x, {b})")),
             1 => (string(d), pick(&["startsWith", "endsWith", "contains"]), string(d))
                 .prop_map(|(a, f, b)| format!("{a}.{f}({b})")),
-            1 => (pick(&["same_identity", "has_heading"]), string(d), string(d))
+            1 => (pick(&["same_identity", "has_heading", "is_team"]), string(d), string(d))
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
             1 => string(d).prop_map(|a| format!("is_url({a})")),
             1 => string(d).prop_map(|a| format!("is_local_url({a})")),
