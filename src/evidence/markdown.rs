@@ -1,6 +1,6 @@
 //! Facts about a Markdown runbook: its headings, numbered steps and placeholders.
 
-use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
 
 /// Fewest words a numbered item needs to count as a step.
@@ -24,6 +24,8 @@ pub struct MarkdownFacts {
     pub words: usize,
     /// 1-based lines that still hold a `TODO` or `TBD` placeholder.
     pub placeholder_lines: Vec<usize>,
+    /// Unchecked task-list items (`- [ ] ...`): what a record of findings still has open.
+    pub open_tasks: usize,
 }
 
 /// A list item being read: whether it is numbered, and its own text so far.
@@ -41,8 +43,10 @@ pub fn facts(text: &str) -> MarkdownFacts {
     // Open items, innermost last: text goes to the innermost one only, so an item's own text
     // never includes its nested lists (their items are steps or bullets of their own).
     let mut items: Vec<OpenItem> = Vec::new();
-    for event in Parser::new(text) {
+    // Task lists as GitHub renders them: `- [ ]` is a box, not the text `[ ]`.
+    for event in Parser::new_ext(text, Options::ENABLE_TASKLISTS) {
         match event {
+            Event::TaskListMarker(done) => out.open_tasks += usize::from(!done),
             Event::Start(Tag::Heading { level, .. }) => {
                 sections.open(level as usize, out.headings.len());
                 heading = Some(String::new());
@@ -273,6 +277,17 @@ fn without_angle_stand_ins(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unchecked_boxes_are_open_tasks_and_their_words_are_words() {
+        let text = "# Findings\n\n- [ ] page the DBA earlier\n- [x] add the runbook link\n* [ ] fix \
+                    the alert\n1. [ ] numbered too\n\nNot a box: [ ] in prose, `- [ ]` in code.\n";
+        let f = super::facts(text);
+        assert_eq!(f.open_tasks, 3);
+        // The box is no word: `[x]` once counted as one.
+        assert_eq!(super::facts("- [x] add the link\n").words, 3);
+        assert_eq!(super::facts("- add the link\n").open_tasks, 0);
+    }
+
     #[test]
     fn whole_values_that_stand_in_for_something_are_placeholders() {
         for v in [
