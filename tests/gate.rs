@@ -513,3 +513,63 @@ fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data(
         "`max_staleness` is 400d, not shorter than phase `canary-2`'s `after` of 1h: a snapshot that old can predate the span the earlier phases' gates must have held for"
     );
 }
+
+/// A rollout whose gates were deleted (`gates: []`), gated on the failing fixture: before,
+/// every `after` passed with "nothing had to hold" and `gate --all` promoted to 100%.
+#[test]
+fn a_rollout_no_gate_watches_never_promotes() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let mut kept = Vec::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.trim() == "gates:" {
+            kept.push(line.replace("gates:", "gates: []"));
+            skipping = true;
+            continue;
+        }
+        // A gate is indented deeper than its `gates:` key (8 spaces and more).
+        if skipping && line.starts_with("        ") {
+            continue;
+        }
+        skipping = false;
+        kept.push(line.to_string());
+    }
+    std::fs::write(&manifest, kept.join("\n") + "\n").unwrap();
+    let f = fixture("failure-streak-3");
+    let out = launchgate()
+        .arg("gate")
+        .arg(&manifest)
+        .args(["--all", "--now", NOW, "--format", "json", "--status"])
+        .arg(f.join("status.json"))
+        .arg("--history")
+        .arg(f.join("runtime-events.jsonl"))
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    assert!(
+        phases(&report).iter().all(|(_, verdict)| verdict == "fail"),
+        "{report:#}"
+    );
+    let shape = finding(&report, "LG-GATE");
+    assert_eq!(shape["outcome"], "fail");
+    assert!(
+        shape["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no phase of the rollout has a gate"),
+        "{shape:#}"
+    );
+    let after = finding(&report, "canary-2/after");
+    assert_eq!(after["outcome"], "fail", "{after:#}");
+    assert!(
+        after["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was watched for 1h"),
+        "{after:#}"
+    );
+}

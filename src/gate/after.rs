@@ -60,11 +60,12 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
         .index(index)
         .key("after");
     if earlier.is_empty() {
+        // Nothing watched the span: a pass would claim a soak nobody can show (LG-GATE).
         return ctx.finding(
             &id,
             &title,
-            Outcome::Pass,
-            "no earlier phase has gates; nothing had to hold".into(),
+            Outcome::Fail,
+            format!("no earlier phase has a gate: nothing was watched for {span}, so the wait proves nothing"),
             &at,
         );
     }

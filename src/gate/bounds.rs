@@ -13,8 +13,9 @@ pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
 /// `max_gap` when the manifest does not set it, seconds.
 pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
 
-/// One failing `LG-GATE` finding per phase narrower than the one before it, and per bound
-/// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window).
+/// One failing `LG-GATE` finding per phase narrower than the one before it, per bound
+/// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window),
+/// and for a rollout no gate watches (see [`unwatched`]).
 pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
     let phases = Route::root().key("rollout").key("phases");
     let fail = |route: Route, message: String, help: &str| {
@@ -36,6 +37,7 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
             ));
         }
     }
+    out.extend(unwatched(rollout, &phases, &fail));
     // The shortest span each bound guards: a bound as long as it cannot tell data from
     // before the span (a snapshot taken before canary-1's gates had to hold) from data in it.
     let mut afters = Vec::new();
@@ -104,6 +106,42 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
             format!("`{key}` is {given}, not shorter than {what}: {why}"),
             &format!("set `rollout.{key}` below {}", format_seconds(span_secs)),
         ));
+    }
+    out
+}
+
+/// A rollout no gate watches, or an `after` waiting on earlier phases without gates: `gate`
+/// would promote whatever the canary does, and the wait would prove nothing (nothing that
+/// held can be shown for a span no gate covered).
+fn unwatched(
+    rollout: &Rollout,
+    phases: &Route,
+    fail: &dyn Fn(Route, String, &str) -> Finding,
+) -> Vec<Finding> {
+    if rollout.phases.is_empty() {
+        return Vec::new();
+    }
+    if rollout.phases.iter().all(|p| p.gates.is_empty()) {
+        return vec![fail(
+            phases.clone(),
+            "no phase of the rollout has a gate: `gate` would promote every phase whatever the canary does".into(),
+            "give the first canary phase the gates that say it is healthy (over the status snapshot, the history or Prometheus)",
+        )];
+    }
+    let mut out = Vec::new();
+    let mut watched = false;
+    for (i, p) in rollout.phases.iter().enumerate() {
+        if let Some(after) = p.after.as_deref().filter(|_| i > 0 && !watched) {
+            out.push(fail(
+                phases.clone().index(i).key("after"),
+                format!(
+                    "phase `{}` waits `after: {after}` for the earlier phases' gates to hold, but no earlier phase has a gate: nothing is watched, so the wait proves nothing",
+                    p.name
+                ),
+                "give an earlier phase gates, or drop `after`",
+            ));
+        }
+        watched |= !p.gates.is_empty();
     }
     out
 }
