@@ -482,26 +482,8 @@ fn fixtures_are_reproducible() {
 #[test]
 fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data() {
     let repo = common::example_with(|t| t.replace("max_staleness: 15m", "max_staleness: 400d"));
-    let dir = fixture("stale-40m");
-    let out = launchgate()
-        .current_dir(repo.path())
-        .args([
-            "gate",
-            "readiness.yaml",
-            "--all",
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ])
-        .arg("--status")
-        .arg(dir.join("status.json"))
-        .arg("--history")
-        .arg(dir.join("runtime-events.jsonl"))
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    let (code, report) = gate_all_in(repo.path(), "stale-40m");
+    assert_eq!(code, 1, "{report:#}");
     assert!(
         phases(&report).iter().all(|(_, v)| v == "fail"),
         "{report:#}"
@@ -514,42 +496,54 @@ fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data(
     );
 }
 
-/// A rollout whose gates were deleted (`gates: []`), gated on the failing fixture: before,
-/// every `after` passed with "nothing had to hold" and `gate --all` promoted to 100%.
-#[test]
-fn a_rollout_no_gate_watches_never_promotes() {
-    let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
-    let manifest = dir.path().join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    let mut kept = Vec::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        if line.trim() == "gates:" {
-            kept.push(line.replace("gates:", "gates: []"));
-            skipping = true;
-            continue;
-        }
-        // A gate is indented deeper than its `gates:` key (8 spaces and more).
-        if skipping && line.starts_with("        ") {
-            continue;
-        }
-        skipping = false;
-        kept.push(line.to_string());
-    }
-    std::fs::write(&manifest, kept.join("\n") + "\n").unwrap();
-    let f = fixture("failure-streak-3");
+/// `gate --all` of an edited copy of the example (`dir`) on a fixture scenario.
+fn gate_all_in(dir: &std::path::Path, scenario: &str) -> (i32, Value) {
+    let f = fixture(scenario);
     let out = launchgate()
-        .arg("gate")
-        .arg(&manifest)
-        .args(["--all", "--now", NOW, "--format", "json", "--status"])
+        .current_dir(dir)
+        .args([
+            "gate",
+            "readiness.yaml",
+            "--all",
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ])
+        .arg("--status")
         .arg(f.join("status.json"))
         .arg("--history")
         .arg(f.join("runtime-events.jsonl"))
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(1), "{report:#}");
+    (out.status.code().unwrap_or(-1), report)
+}
+
+/// A rollout whose gates were deleted (`gates: []`), gated on the failing fixture: before,
+/// every `after` passed with "nothing had to hold" and `gate --all` promoted to 100%.
+#[test]
+fn a_rollout_no_gate_watches_never_promotes() {
+    let repo = common::example_with(|text| {
+        let mut kept = Vec::new();
+        let mut skipping = false;
+        for line in text.lines() {
+            if line.trim() == "gates:" {
+                kept.push(line.replace("gates:", "gates: []"));
+                skipping = true;
+                continue;
+            }
+            // A gate is indented deeper than its `gates:` key (8 spaces and more).
+            if skipping && line.starts_with("        ") {
+                continue;
+            }
+            skipping = false;
+            kept.push(line.to_string());
+        }
+        kept.join("\n") + "\n"
+    });
+    let (code, report) = gate_all_in(repo.path(), "failure-streak-3");
+    assert_eq!(code, 1, "{report:#}");
     assert!(
         phases(&report).iter().all(|(_, verdict)| verdict == "fail"),
         "{report:#}"

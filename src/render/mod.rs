@@ -184,6 +184,13 @@ pub fn write(
 
 /// Replaces control characters (ANSI escapes, CR, ...) so report text cannot drive a terminal.
 pub fn sanitize(text: &str) -> String {
+    // Nearly all report text has no control character: one byte scan and a copy. C1 controls
+    // (U+0080 to U+009F) start with 0xC2, which other characters share: those take the slow
+    // path, which decides per character.
+    let suspect = |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || *b == 0x7f || *b == 0xc2;
+    if !text.as_bytes().iter().any(suspect) {
+        return text.to_string();
+    }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         if c.is_control() && c != '\n' && c != '\t' {
@@ -193,4 +200,21 @@ pub fn sanitize(text: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_kept() {
+        for (text, want) in [
+            ("plain · text\tand\nlines", "plain · text\tand\nlines"),
+            ("\u{1b}[31mred", "\\u{1b}[31mred"),
+            ("over\rwrite", "over\\u{d}write"),
+            ("del\u{7f}", "del\\u{7f}"),
+            // C1: NEL and CSI share the 0xC2 lead byte with `·` and `©`.
+            ("a\u{85}b \u{9b}2J © ·", "a\\u{85}b \\u{9b}2J © ·"),
+        ] {
+            assert_eq!(super::sanitize(text), want, "{text:?}");
+        }
+    }
 }
