@@ -33,6 +33,10 @@ pub struct FileFacts {
     /// Markdown facts, for `.md` files.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<markdown::MarkdownFacts>,
+    /// The path (as written) of an earlier Markdown file of the manifest with the same words,
+    /// whitespace aside: this one is a copy of it (another name for the same file is not).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub copy_of: Option<String>,
     /// Git facts (tracked, last change), when the repository is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<git::FileGit>,
@@ -196,14 +200,30 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
 pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&str>) -> Facts {
     let base = reader.base;
     let mut facts = Facts::default();
+    // Markdown texts read so far, in the manifest's order: (path as written, repository path,
+    // words, text), to tell a copy of an earlier one.
+    let mut texts: Vec<(String, String, usize, String)> = Vec::new();
+    let mut copies: Vec<(String, String)> = Vec::new();
     for r in refs {
         if facts.files.contains_key(&r.path) {
             continue;
         }
         let repo_path = base.repo_relative(&r.path);
         let result = if r.path.ends_with(".md") || r.path.ends_with(".markdown") {
-            base.read_text(&r.path)
-                .map(|(_, text)| Some(markdown::facts(&text)))
+            base.read_text(&r.path).map(|(_, text)| {
+                let md = markdown::facts(&text);
+                // Equal word counts first: they rule out nearly every pair without a compare.
+                let original = texts.iter().find(|(_, other, words, earlier)| {
+                    *words == md.words
+                        && *other != repo_path
+                        && markdown::same_words(earlier, &text)
+                });
+                if let Some((written, ..)) = original {
+                    copies.push((r.path.clone(), written.clone()));
+                }
+                texts.push((r.path.clone(), repo_path.clone(), md.words, text));
+                Some(md)
+            })
         } else {
             let keep = parsed_later.contains(r.path.as_str());
             reader.look(&r.path, keep).map(|_| None)
@@ -214,6 +234,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 problem: None,
                 repo_path,
                 markdown,
+                copy_of: None,
                 git: None,
                 owners: None,
                 error: None,
@@ -223,12 +244,18 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 problem: Some(e.to_string()),
                 repo_path,
                 markdown: None,
+                copy_of: None,
                 git: None,
                 owners: None,
                 error: Some(e),
             },
         };
         facts.files.insert(r.path.clone(), file);
+    }
+    for (copy, original) in copies {
+        if let Some(f) = facts.files.get_mut(&copy) {
+            f.copy_of = Some(original);
+        }
     }
     facts
 }
