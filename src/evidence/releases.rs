@@ -6,10 +6,10 @@
 //! family as the known-good release: the text before the version (`dashboard-factory/`) is
 //! the same, so one service's releases are not compared with another's in a monorepo. A
 //! known-good tag gives its own family; a commit id the families of the version tags on its
-//! commit (none: no releases to compare). Pre-releases
-//! (`v1.5.0-rc.1`) never reached everyone and do not count. "Since" is history, not version
-//! order: tags on commits that descend from the known-good commit and are ancestors of HEAD
-//! (HEAD itself is the release being checked).
+//! commit (none: no releases to compare). Pre-releases (`v1.5.0-rc.1`) never reached everyone
+//! and do not count. "Since" is history, not version order: tags on commits that descend from
+//! the known-good commit and are ancestors of HEAD (HEAD itself is the release being
+//! checked). Only the [`MAX_COMMITS`] newest commits after the known-good one are read.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -93,19 +93,29 @@ pub fn since(
         let Ok(commit) = r.peel_to_commit() else {
             continue;
         };
-        tags.push((name.to_string(), prefix.to_string(), release, commit.id()));
+        tags.push(Tag {
+            name: name.to_string(),
+            family: prefix.to_string(),
+            release,
+            commit: commit.id(),
+        });
     }
     let families: BTreeSet<&str> = match named {
         Some(n) => BTreeSet::from([n]),
         None => tags
             .iter()
-            .filter(|t| t.3 == known_good)
-            .map(|t| t.1.as_str())
+            .filter(|t| t.commit == known_good)
+            .map(|t| t.family.as_str())
             .collect(),
     };
-    let candidates: Vec<&(String, String, bool, git2::Oid)> = tags
+    let candidates: Vec<&Tag> = tags
         .iter()
-        .filter(|t| t.2 && families.contains(t.1.as_str()) && t.3 != known_good && t.3 != head)
+        .filter(|t| {
+            t.release
+                && families.contains(t.family.as_str())
+                && t.commit != known_good
+                && t.commit != head
+        })
         .collect();
     if candidates.is_empty() {
         return Vec::new();
@@ -113,13 +123,21 @@ pub fn since(
     let after = descendants(repo, head, known_good);
     let mut found: Vec<(usize, &str)> = candidates
         .into_iter()
-        .filter_map(|t| after.get(&t.3).map(|&i| (i, t.0.as_str())))
+        .filter_map(|t| after.get(&t.commit).map(|&i| (i, t.name.as_str())))
         .collect();
     found.sort_unstable();
     found
         .into_iter()
         .map(|(_, name)| name.to_string())
         .collect()
+}
+
+/// A version tag and the commit it names.
+struct Tag {
+    name: String,
+    family: String,
+    release: bool,
+    commit: git2::Oid,
 }
 
 /// The commits of HEAD's history that descend from `known_good`, each with its place in
