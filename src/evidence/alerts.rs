@@ -140,10 +140,37 @@ fn string(node: Option<&Node>) -> Option<String> {
 }
 
 /// Parses the rule files named in `alerts.rules` (paths as written in the manifest).
+/// Words of a runbook file (Markdown's words for `.md`, as the manifest's runbooks are
+/// counted), from the facts already read when the manifest names it.
+fn runbook_words(
+    base: &super::Base,
+    read: &std::collections::BTreeMap<String, super::FileFacts>,
+    path: &str,
+) -> Result<usize, super::PathProblem> {
+    if let Some(md) = read.get(path).and_then(|f| f.markdown.as_ref()) {
+        return Ok(md.words);
+    }
+    let (_, text) = base.read_text(path)?;
+    Ok(if path.ends_with(".md") || path.ends_with(".markdown") {
+        super::markdown::facts(&text).words
+    } else {
+        text.split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .count()
+    })
+}
+
+/// Fewest words a runbook file needs, as `LAUNCH-RUNBOOKS` and `PROD-MONITORING` ask of the
+/// manifest's runbooks: the person paged opens it to learn what to do.
+pub const RUNBOOK_MIN_WORDS: usize = 20;
+
+/// Reads the rule files; `read` holds the manifest's referenced files already read (a
+/// runbook the manifest names is not read again).
 pub fn collect(
     reader: &mut Reader,
     manifest_dir: &std::path::Path,
     files: &[String],
+    read: &std::collections::BTreeMap<String, super::FileFacts>,
 ) -> AlertFacts {
     let base = reader.base;
     let mut facts = AlertFacts::default();
@@ -246,9 +273,19 @@ pub fn collect(
                             .parent()
                             .unwrap_or(std::path::Path::new(""));
                         let beside = rule_dir.join(r).to_string_lossy().replace('\\', "/");
-                        match base.resolve(r).or_else(|_| base.resolve(&beside)) {
-                            Ok(_) => (true, None),
-                            Err(e) => (false, Some(format!("runbook {e}"))),
+                        let found = match base.resolve(r) {
+                            Ok(_) => Ok(r.as_str()),
+                            Err(_) => base.resolve(&beside).map(|_| beside.as_str()),
+                        };
+                        match found.map(|p| runbook_words(base, read, p)) {
+                            Ok(Ok(n)) if n >= RUNBOOK_MIN_WORDS => (true, None),
+                            Ok(Ok(n)) => (
+                                false,
+                                Some(format!(
+                                    "runbook `{r}` has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})"
+                                )),
+                            ),
+                            Ok(Err(e)) | Err(e) => (false, Some(format!("runbook {e}"))),
                         }
                     }
                 };

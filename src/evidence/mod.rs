@@ -145,7 +145,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     let ((mut facts, owners), known_good) = rayon::join(
         || {
             let mut facts = collect(&mut reader, refs, &parsed_later);
-            facts.alerts = alerts::collect(&mut reader, dir, &rule_files);
+            facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
         },
