@@ -141,13 +141,16 @@ fn string(node: Option<&Node>) -> Option<String> {
 
 /// Parses the rule files named in `alerts.rules` (paths as written in the manifest).
 /// Words of a runbook file (Markdown's words for `.md`, as the manifest's runbooks are
-/// counted), from the facts already read when the manifest names it.
+/// counted), from the facts already read when the manifest names the same file.
 fn runbook_words(
     base: &super::Base,
     read: &std::collections::BTreeMap<String, super::FileFacts>,
     path: &str,
 ) -> Result<usize, super::PathProblem> {
-    if let Some(md) = read.get(path).and_then(|f| f.markdown.as_ref()) {
+    // By repository path: a rule file's `../runbooks/x.md` is the manifest's `runbooks/x.md`.
+    let repo_path = base.repo_relative(path);
+    let known = read.values().find(|f| f.repo_path == repo_path);
+    if let Some(md) = known.and_then(|f| f.markdown.as_ref()) {
         return Ok(md.words);
     }
     let (_, text) = base.read_text(path)?;
