@@ -139,7 +139,6 @@ fn string(node: Option<&Node>) -> Option<String> {
     super::rulefmt::text(node).ok().filter(|s| !s.is_empty())
 }
 
-/// Parses the rule files named in `alerts.rules` (paths as written in the manifest).
 /// Words of a runbook file (Markdown's words for `.md`, as the manifest's runbooks are
 /// counted), from the facts already read when the manifest names the same file.
 fn runbook_words(
@@ -154,12 +153,10 @@ fn runbook_words(
         return Ok(md.words);
     }
     let (_, text) = base.read_text(path)?;
-    Ok(if path.ends_with(".md") || path.ends_with(".markdown") {
+    Ok(if super::markdown::is_markdown(path) {
         super::markdown::facts(&text).words
     } else {
-        text.split_whitespace()
-            .filter(|w| w.chars().any(char::is_alphanumeric))
-            .count()
+        super::markdown::words_in(&text)
     })
 }
 
@@ -167,8 +164,9 @@ fn runbook_words(
 /// manifest's runbooks: the person paged opens it to learn what to do.
 pub const RUNBOOK_MIN_WORDS: usize = 20;
 
-/// Reads the rule files; `read` holds the manifest's referenced files already read (a
-/// runbook the manifest names is not read again).
+/// Parses the rule files named in `alerts.rules` (paths as written in the manifest); `read`
+/// holds the manifest's referenced files already read (a runbook the manifest names is not
+/// read again).
 pub fn collect(
     reader: &mut Reader,
     manifest_dir: &std::path::Path,

@@ -116,6 +116,11 @@ pub fn facts(text: &str) -> MarkdownFacts {
     out
 }
 
+/// Whether a path names a Markdown file, which launchgate reads for facts.
+pub fn is_markdown(path: &str) -> bool {
+    path.ends_with(".md") || path.ends_with(".markdown")
+}
+
 /// Whether two texts have the same words, whitespace aside (a file copied, then re-indented
 /// or saved with other line endings, is still a copy).
 pub fn same_words(a: &str, b: &str) -> bool {
@@ -244,12 +249,12 @@ pub fn is_real_step(text: &str) -> bool {
     let marked = text
         .split(|c: char| !c.is_alphanumeric())
         .any(is_placeholder_word);
-    !marked && step_words(&text) >= STEP_MIN_WORDS
+    !marked && words_in(&text) >= STEP_MIN_WORDS
 }
 
-/// Words of a step: whitespace-separated tokens with a letter or digit (`...`, `-` and `…`
-/// are not words).
-pub fn step_words(text: &str) -> usize {
+/// Words of a text (a step, a runbook that is not Markdown): whitespace-separated tokens
+/// with a letter or digit (`...`, `-` and `…` are not words).
+pub fn words_in(text: &str) -> usize {
     text.split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric))
         .count()

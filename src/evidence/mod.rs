@@ -209,7 +209,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
             continue;
         }
         let repo_path = base.repo_relative(&r.path);
-        let result = if r.path.ends_with(".md") || r.path.ends_with(".markdown") {
+        let result = if markdown::is_markdown(&r.path) {
             base.read_text(&r.path).map(|(_, text)| {
                 let md = markdown::facts(&text);
                 // Equal word counts first: they rule out nearly every pair without a compare.
