@@ -444,12 +444,22 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let (files, evidence_doc) = facts.for_rules();
+    let repo = evidence::git::open(&base.root);
+    let reviews = match path.file_name() {
+        Some(name) if repo.facts.repository => {
+            let manifest = base.repo_relative(&name.to_string_lossy());
+            let runbooks = json.get("runbooks");
+            Some(evidence::review::Reviews::new(manifest, runbooks))
+        }
+        _ => None,
+    };
     let scope = Arc::new(Scope {
         today,
         files,
         dashboards: facts.dashboards.clone(),
-        repo: Some(evidence::git::open(&base.root)),
+        repo: Some(repo),
         now_unix: opts.now.as_second(),
+        reviews,
     });
     let view = rule_view(json);
     let env = eval::Env::new(scope, &view, &evidence_doc, &manifest.service.stage);

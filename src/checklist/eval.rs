@@ -300,7 +300,7 @@ fn elsewhere(v: &Value) -> Option<Location> {
 /// The value a route names, read as `Value::pointer` reads the route's JSON pointer (a key on a
 /// list is an index written without sign or leading zero), without writing and re-parsing the
 /// pointer for every `each` rule of every manifest.
-fn at<'v>(json: &'v Value, route: &Route) -> Option<&'v Value> {
+pub(crate) fn at<'v>(json: &'v Value, route: &Route) -> Option<&'v Value> {
     use crate::yaml::Seg;
     route.segs().iter().try_fold(json, |v, seg| match (seg, v) {
         (Seg::Key(k), Value::Object(map)) => map.get(k),

@@ -97,11 +97,13 @@ impl RefFacts {
 pub struct Repo {
     repo: Option<Mutex<git2::Repository>>,
     /// The index, read once; why it could not be read, when it could not.
-    index: Result<gix_index::File, String>,
+    pub(super) index: Result<gix_index::File, String>,
     /// Repository-level facts.
     pub facts: RepoFacts,
     last_change: Mutex<HashMap<String, Option<i64>>>,
     ancestors: Cells<String, RefFacts>,
+    /// HEAD's first-parent line (see [`Repo::first_parents`]).
+    pub(super) first_parents: OnceLock<Vec<git2::Oid>>,
 }
 
 fn unknown(problem: String) -> Repo {
@@ -116,6 +118,7 @@ fn unknown(problem: String) -> Repo {
         },
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
+        first_parents: OnceLock::new(),
     }
 }
 
@@ -194,6 +197,7 @@ fn open_uncached(root: &Path) -> Arc<Repo> {
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
+        first_parents: OnceLock::new(),
     })
 }
 
@@ -424,6 +428,11 @@ impl Repo {
     }
 
     /// The repository, for commands that cannot run without one (`--changed-since`, `--base`).
+    /// Runs `f` on the repository, when there is one.
+    pub fn with_git<T>(&self, f: impl FnOnce(&git2::Repository) -> T) -> Option<T> {
+        self.locked().ok().map(|r| f(&r))
+    }
+
     fn locked(&self) -> Result<std::sync::MutexGuard<'_, git2::Repository>, String> {
         self.repo
             .as_ref()

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod paths;
 pub mod refname;
 pub mod releases;
+pub mod review;
 pub mod rulefmt;
 
 use std::collections::{BTreeMap, HashSet};

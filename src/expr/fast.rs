@@ -98,6 +98,7 @@ enum Op {
     KnownGood,
     IsAncestor,
     FileAgeDays,
+    ChangedSinceReview,
 }
 
 /// The operator or function a call names: `(name, called on a target, arguments)`.
@@ -145,6 +146,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
         ("file_age_days", false, 1) => FileAgeDays,
+        ("changed_since_review", false, 1) => ChangedSinceReview,
         _ => return None,
     };
     Some(op)
@@ -517,6 +519,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::KnownGood, None) => owned(&scope.known_good(a.str()?).ok()?),
         (Op::IsAncestor, None) => V::Bool(scope.is_ancestor(a.str()?).ok()?),
         (Op::FileAgeDays, None) => V::Int(scope.file_age_days(a.str()?).ok()?),
+        (Op::ChangedSinceReview, None) => V::Str(Cow::Owned(scope.changed_since_review(a.str()?))),
         _ => return None,
     })
 }

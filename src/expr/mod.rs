@@ -242,6 +242,8 @@ pub struct Scope {
     pub repo: Option<Arc<crate::evidence::git::Repo>>,
     /// Evaluation time, unix seconds.
     pub now_unix: i64,
+    /// The manifest's text and path in the repository, for `changed_since_review()`.
+    pub reviews: Option<crate::evidence::review::Reviews>,
 }
 
 impl Scope {
@@ -253,6 +255,7 @@ impl Scope {
             dashboards: Default::default(),
             repo: None,
             now_unix: 0,
+            reviews: None,
         }
     }
 }
@@ -287,7 +290,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
-/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `identity(handle)`,
+/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `changed_since_review(route)`, `identity(handle)`,
 /// `same_identity(a, b)` and `is_team(handle, team)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
@@ -359,8 +362,12 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
             Ok(from_json(&s.known_good(&r)?))
         },
     );
-    let s = scope;
+    let s = scope.clone();
     let _ = ctx.add_function("file_age_days", move |p: Arc<String>| s.file_age_days(&p));
+    let s = scope;
+    let _ = ctx.add_function("changed_since_review", move |r: Arc<String>| {
+        s.changed_since_review(&r)
+    });
     ctx
 }
 
@@ -429,6 +436,15 @@ impl Scope {
             return Err(fail("known_good", facts.problem.unwrap_or_default()));
         }
         Ok(serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null))
+    }
+
+    fn changed_since_review(&self, route: &str) -> String {
+        match (&self.repo, &self.reviews) {
+            (Some(repo), Some(r)) if repo.facts.repository => {
+                r.changed_since(repo, &self.files, route)
+            }
+            _ => String::new(),
+        }
     }
 
     fn file_age_days(&self, p: &str) -> Result<i64, ExecutionError> {

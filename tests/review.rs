@@ -1,0 +1,245 @@
+//! PROD-SUPPORT-RUNBOOK's recorded review against real git histories: a support runbook
+//! changed after the commit that recorded its review fails; one changed in that commit, or
+//! reviewed again later, passes, whatever the dates say. Outcomes written from the item's
+//! text ("the runbook's last change must not come after the commit that recorded its
+//! review, nor be waiting uncommitted").
+
+mod common;
+
+use std::path::Path;
+
+use common::{check_json, example_repo, findings_of, git, git_cmd, line_of};
+
+const ITEM: &str = "PROD-SUPPORT-RUNBOOK";
+const RUNBOOK: &str = "runbooks/support.md";
+const REVIEWED: &str = "reviewed_on: 2026-11-03";
+
+/// Appends a step to the support runbook (real words: only the review can object).
+fn edit_runbook(d: &Path, step: &str) {
+    let path = d.join(RUNBOOK);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("{text}\n3. {step}\n")).unwrap();
+}
+
+/// Records a new review date in the manifest.
+fn review_again(d: &Path, date: &str) {
+    let path = d.join("readiness.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(REVIEWED));
+    std::fs::write(
+        &path,
+        text.replace(REVIEWED, &format!("reviewed_on: {date}")),
+    )
+    .unwrap();
+}
+
+/// Commits everything, authored and committed at `date`.
+fn commit(d: &Path, message: &str, date: &str) {
+    git(d, &["add", "-A"]);
+    let out = git_cmd(d, &["commit", "-q", "-m", message], Some(date));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// PROD-SUPPORT-RUNBOOK's failures: (line, message).
+fn failures(d: &Path) -> Vec<(u64, String)> {
+    let (_, report) = check_json(d);
+    findings_of(&report, ITEM)
+        .into_iter()
+        .filter(|(outcome, ..)| outcome == "fail")
+        .map(|(_, line, message)| (line, message))
+        .collect()
+}
+
+fn reviewed_on_line(d: &Path) -> u64 {
+    let text = std::fs::read_to_string(d.join("readiness.yaml")).unwrap();
+    line_of(&text, "reviewed_on:")
+}
+
+#[test]
+fn the_example_history_passes() {
+    let dir = example_repo();
+    assert_eq!(failures(dir.path()), []);
+}
+
+#[test]
+fn a_runbook_changed_after_its_review_fails_whatever_the_dates_say() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    // Dated before the review: the history, not the clock, says it came after.
+    commit(d, "support: escalate after a day", "2026-11-01T10:00:00Z");
+    let found = failures(d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (line, message) = &found[0];
+    assert_eq!(*line, reviewed_on_line(d));
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    for part in [
+        "`runbooks/support.md` changed after its review (by @carol, on 2026-11-03)",
+        &format!("commit {id} (\"support: escalate after a day\", 2026-11-01)"),
+        "have it reviewed again",
+    ] {
+        assert!(message.contains(part), "{part:?} not in {message:?}");
+    }
+}
+
+#[test]
+fn a_runbook_changed_in_the_commit_that_records_its_review_passes() {
+    // A squash merge: the new text and its review land together, dated after the review.
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    review_again(d, "2026-11-20");
+    commit(
+        d,
+        "support runbook, reviewed by carol (#42)",
+        "2026-11-24T09:00:00Z",
+    );
+    assert_eq!(failures(d), []);
+}
+
+#[test]
+fn a_review_recorded_after_the_change_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    review_again(d, "2026-11-21");
+    commit(d, "record carol's review", "2026-11-21T10:00:00Z");
+    assert_eq!(failures(d), []);
+}
+
+#[test]
+fn an_uncommitted_change_fails_unless_its_review_is_recorded_with_it() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    let found = failures(d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("has changes not committed yet"),
+        "{found:?}"
+    );
+    review_again(d, "2026-11-24");
+    assert_eq!(failures(d), []);
+}
+
+#[test]
+fn a_merged_change_is_named_by_the_merge_that_brought_it() {
+    let dir = example_repo();
+    let d = dir.path();
+    git(d, &["checkout", "-q", "-b", "docs"]);
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    git(d, &["checkout", "-q", "main"]);
+    std::fs::write(d.join("notes.txt"), "unrelated\n").unwrap();
+    commit(d, "unrelated work on main", "2026-11-21T10:00:00Z");
+    let out = git_cmd(
+        d,
+        &[
+            "merge",
+            "-q",
+            "--no-ff",
+            "-m",
+            "Merge branch 'docs'",
+            "docs",
+        ],
+        Some("2026-11-22T10:00:00Z"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // The merge brought the docs side's runbook into main's line: the finding names it (on
+    // GitHub, the pull request's merge), dated, not the unrelated commit before it.
+    let found = failures(d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let merge = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    assert!(
+        found[0].1.contains(&format!(
+            "commit {merge} (\"Merge branch 'docs'\", 2026-11-22)"
+        )),
+        "{found:?}"
+    );
+    // Reviewed again on main after the merge: covered.
+    review_again(d, "2026-11-23");
+    commit(d, "record carol's review", "2026-11-23T10:00:00Z");
+    assert_eq!(failures(d), []);
+}
+
+#[test]
+fn a_side_branch_change_the_merge_discarded_is_no_change() {
+    let dir = example_repo();
+    let d = dir.path();
+    git(d, &["checkout", "-q", "-b", "docs"]);
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    git(d, &["checkout", "-q", "main"]);
+    // `-s ours`: the merge keeps main's runbook, the one the review covers.
+    let out = git_cmd(
+        d,
+        &[
+            "merge",
+            "-q",
+            "-s",
+            "ours",
+            "-m",
+            "Merge branch 'docs'",
+            "docs",
+        ],
+        Some("2026-11-22T10:00:00Z"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(failures(d), []);
+}
+
+/// `n` commits that touch another file, each its own day in November.
+fn churn(d: &Path, from: usize, n: usize) {
+    for i in from..from + n {
+        std::fs::write(d.join("churn.txt"), format!("{i}\n")).unwrap();
+        commit(
+            d,
+            &format!("churn {i}"),
+            &format!("2026-11-{:02}T10:00:00Z", 1 + i % 28),
+        );
+    }
+}
+
+#[test]
+fn in_a_long_history_the_change_is_the_commit_that_made_it() {
+    // Found by halving the history, not commit by commit: the edge must still be exact.
+    let dir = example_repo();
+    let d = dir.path();
+    churn(d, 0, 13);
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: the thirteenth change", "2026-11-14T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    churn(d, 13, 21);
+    let found = failures(d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .contains(&format!("commit {id} (\"support: the thirteenth change\"")),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_change_reverted_leaves_the_reviewed_text_and_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    churn(d, 0, 5);
+    git(d, &["revert", "--no-edit", "HEAD~5"]);
+    assert_eq!(failures(d), []);
+}
