@@ -76,7 +76,7 @@ rehearsal:
   findings_open: 0
 signoffs:
   - {{ role: engineering, by: "@{primary}", date: "{signed}" }}
-  - {{ role: support, by: "@{secondary}", date: "{signed}" }}
+  - {{ role: support, by: "@{supporter}", date: "{signed}" }}
   - {{ role: review, by: "@{reviewer}", date: "{signed}" }}
 {extra}"""
 
@@ -101,6 +101,7 @@ def main():
         fields = dict(
             name=name, tier=rnd.randint(1, 4), stage=rnd.choice(["mmp", "prod"]), team=i % 50,
             primary=f"owner{i}", secondary=f"backup{i}", reviewer=f"reviewer{i % 7}",
+            supporter=f"support{i % 11}",
             metric=name.replace("-", "_"), alert="Svc" + str(i), reviewed="2026-11-03",
             max_minutes=rnd.choice([2, 3, 5]), tested="2026-11-02", restored="2026-10-20",
             rehearsed="2026-11-10", signed="2026-11-12", extra="",

@@ -46,8 +46,13 @@ fn commit(d: &Path, message: &str, date: &str) {
 
 /// PROD-SUPPORT-RUNBOOK's failures: (line, message).
 fn failures(d: &Path) -> Vec<(u64, String)> {
+    failures_of(d, ITEM)
+}
+
+/// An item's failures: (line, message).
+fn failures_of(d: &Path, item: &str) -> Vec<(u64, String)> {
     let (_, report) = check_json(d);
-    findings_of(&report, ITEM)
+    findings_of(&report, item)
         .into_iter()
         .filter(|(outcome, ..)| outcome == "fail")
         .map(|(_, line, message)| (line, message))
@@ -241,5 +246,62 @@ fn a_change_reverted_leaves_the_reviewed_text_and_passes() {
     commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
     churn(d, 0, 5);
     git(d, &["revert", "--no-edit", "HEAD~5"]);
+    assert_eq!(failures(d), []);
+}
+
+/// LAUNCH-RUNBOOKS's failures: (line, message).
+fn runbook_failures(d: &Path) -> Vec<(u64, String)> {
+    failures_of(d, "LAUNCH-RUNBOOKS")
+}
+
+#[test]
+fn any_runbook_recorded_as_reviewed_is_held_to_its_review() {
+    let dir = example_repo();
+    let d = dir.path();
+    // The rollback runbook changed with no review recorded: nothing claims it was reviewed.
+    let path = d.join("runbooks/rollback.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\nAsk in `#dash-oncall` before a second rollback.\n"),
+    )
+    .unwrap();
+    commit(
+        d,
+        "rollback: ask before a second rollback",
+        "2026-11-05T10:00:00Z",
+    );
+    assert_eq!(runbook_failures(d), []);
+    // Its review recorded, then the runbook changed again.
+    let manifest = d.join("readiness.yaml");
+    let yaml = std::fs::read_to_string(&manifest).unwrap().replace(
+        "  rollback: runbooks/rollback.md\n",
+        "  rollback: { path: runbooks/rollback.md, reviewed_by: \"@dana\", reviewed_on: 2026-11-06 }\n",
+    );
+    std::fs::write(&manifest, &yaml).unwrap();
+    commit(
+        d,
+        "record dana's review of the rollback runbook",
+        "2026-11-06T10:00:00Z",
+    );
+    assert_eq!(runbook_failures(d), []);
+    std::fs::write(
+        &path,
+        format!("{text}\nRoll back twice if the first one fails.\n"),
+    )
+    .unwrap();
+    commit(d, "rollback: retry", "2026-11-07T10:00:00Z");
+    let found = runbook_failures(d);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (line, message) = &found[0];
+    assert_eq!(
+        *line,
+        line_of(&yaml, "rollback: { path: runbooks/rollback.md")
+    );
+    assert!(
+        message.starts_with("the rollback runbook: `runbooks/rollback.md` changed after its review (by @dana, on 2026-11-06)"),
+        "{message}"
+    );
+    // The support runbook's own item is not the one that fails.
     assert_eq!(failures(d), []);
 }
