@@ -37,6 +37,29 @@ pub struct AlertRule {
     pub runbook_problem: Option<String>,
     /// The rule's `expr`.
     pub expr: AlertExpr,
+    /// The rule's `for`: how long the condition must hold before the alert fires (absent:
+    /// it fires at the first evaluation that finds it true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<AlertPending>,
+}
+
+/// An alerting rule's `for`, where it is written.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertPending {
+    /// Rule file as displayed.
+    pub file: String,
+    /// Line of the value.
+    pub line: u32,
+    /// Column of it.
+    pub column: u32,
+    /// Byte offset (for snippets).
+    pub offset: usize,
+    /// Length in bytes.
+    pub len: usize,
+    /// As written (`30m`).
+    pub text: String,
+    /// In seconds, rounded up.
+    pub seconds: i64,
 }
 
 /// An alerting rule's `expr`: where it is written (a rule's `location`), and whether it
@@ -305,6 +328,20 @@ pub fn collect(
                     text: one_line(string(Some(expr_node)).as_deref().unwrap_or_default()),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
+                // Prometheus loaded the file, so a `for` is a duration it reads.
+                let pending = rule.get("for").and_then(|node| {
+                    let text = string(Some(node))?;
+                    let ms = super::rulefmt::milliseconds(&text)?;
+                    Some(AlertPending {
+                        file: shown.clone(),
+                        line: node.span.start.line,
+                        column: node.span.start.column,
+                        offset: node.span.start.offset,
+                        len: node.span.len(),
+                        seconds: i64::try_from(ms.div_ceil(1000)).ok()?,
+                        text,
+                    })
+                });
                 facts.rules.insert(
                     name,
                     AlertRule {
@@ -318,6 +355,7 @@ pub fn collect(
                         runbook_ok,
                         runbook_problem,
                         expr,
+                        pending,
                     },
                 );
             }

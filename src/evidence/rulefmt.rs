@@ -377,7 +377,7 @@ fn is_zero(node: &Node) -> bool {
 /// A duration as Prometheus reads one (`model.ParseDuration`): `0`, or whole numbers with the
 /// units `y w d h m s ms`, each at most once and in that order (`1h30m`, not `30m1h`, `1.5h`
 /// or `-5m`). `None` when it is not one, or overflows.
-fn milliseconds(text: &str) -> Option<u64> {
+pub(super) fn milliseconds(text: &str) -> Option<u64> {
     const UNITS: [(&str, u64); 7] = [
         ("y", 365 * 86_400_000),
         ("w", 7 * 86_400_000),
