@@ -146,6 +146,31 @@ fn unwatched(
     out
 }
 
+/// A rollout in which no phase sets `require_check`: `gate` would take it to all traffic
+/// without asking whether the manifest's own checklist passes (general availability waits
+/// for the release sign-off checklist, in the rollout runbook this design follows). Checked
+/// by `check` only: `gate` evaluates the phases as written.
+pub fn unchecked(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Option<Finding> {
+    if rollout.phases.is_empty() || rollout.phases.iter().any(|p| p.require_check) {
+        return None;
+    }
+    let last = rollout.phases.len() - 1;
+    let route = Route::root().key("rollout").key("phases").index(last);
+    let name = &rollout.phases[last].name;
+    let finding = crate::core::finding(
+        ITEM,
+        Outcome::Fail,
+        format!(
+            "no phase sets `require_check`: `gate` would promote the rollout through `{name}` whatever `launchgate check` says of this manifest (sign-offs, runbooks, the rollback)"
+        ),
+    )
+    .at(Location::new(src, doc.locate(&route).span))
+    .help(format!(
+        "set `require_check: true` on `{name}` (or the first phase the checklist must hold for; phases are cumulative)"
+    ));
+    Some(finding)
+}
+
 /// A span a bound guards: its seconds, what it is, and where it is written.
 type Span = (i64, String, Route);
 

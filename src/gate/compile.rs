@@ -121,6 +121,7 @@ pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Findin
         return Vec::new();
     };
     let mut out = super::bounds::findings(rollout, doc, src);
+    out.extend(super::bounds::unchecked(rollout, doc, src));
     for (i, phase) in rollout.phases.iter().enumerate() {
         for (n, gate) in phase.gates.iter().enumerate() {
             let compiled = one(phase, i, n, gate);
