@@ -7,8 +7,14 @@
 
 /// The normalized form of a handle, team slug or role: surrounding whitespace removed and
 /// case folded.
-pub fn normalize(s: &str) -> String {
-    s.trim().to_lowercase()
+pub fn normalize(s: &str) -> std::borrow::Cow<'_, str> {
+    let s = s.trim();
+    // Most handles and roles are written in lower case already: no copy for them.
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        std::borrow::Cow::Borrowed(s)
+    } else {
+        std::borrow::Cow::Owned(s.to_lowercase())
+    }
 }
 
 /// Whether two handles (or roles) name the same person, team or role.
@@ -23,7 +29,11 @@ pub fn is_team(handle: &str, team: &str) -> bool {
     if team.is_empty() {
         return false;
     }
-    handle == team || (!team.starts_with('@') && handle.ends_with(&format!("/{team}")))
+    handle == team
+        || (!team.starts_with('@')
+            && handle
+                .strip_suffix(&*team)
+                .is_some_and(|rest| rest.ends_with('/')))
 }
 
 #[cfg(test)]
@@ -33,6 +43,9 @@ mod tests {
     #[test]
     fn case_and_surrounding_whitespace_do_not_make_another_person() {
         assert_eq!(normalize(" @Alice\t"), "@alice");
+        assert_eq!(normalize(" @alice "), "@alice");
+        assert_eq!(normalize("@ÄRGER"), "@ärger");
+        assert_eq!(normalize("Σupport"), "σupport");
         assert!(same("@Alice", "@alice "));
         assert!(same("@Acme/Dash-Leads", "@acme/dash-leads"));
         assert!(!same("@alice", "@alicia"));

@@ -109,7 +109,7 @@ pub fn findings(doc: &Node, src: &SourceFile) -> Vec<Finding> {
             };
             let normalized = match key.compare {
                 Compare::Exact => written.clone(),
-                Compare::IgnoringCase => crate::identity::normalize(&written),
+                Compare::IgnoringCase => crate::identity::normalize(&written).into_owned(),
             };
             let Some((_, first, first_written)) = seen.iter().find(|s| s.0 == normalized) else {
                 seen.push((normalized, i, written));

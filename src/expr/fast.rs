@@ -454,6 +454,18 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
             let branch = if boolean(arg(0)?)? { 1 } else { 2 };
             return arg(branch);
         }
+        Op::In => {
+            if let Kind::List(items) = &args[1].0 {
+                // A list literal (`identity(it.role) in ['engineering', 'sre', ...]`) is
+                // compared item by item, never built: rules hold lists of twenty names.
+                let needle = arg(0)?;
+                let mut found = false;
+                for item in items {
+                    found |= equal(&needle, &eval(item, vars, locals)?)?;
+                }
+                return Some(V::Bool(found));
+            }
+        }
         _ => {}
     }
     let a = arg(0)?;
@@ -508,7 +520,11 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::Steps, None) => V::Int(scope.markdown_count(a.str()?, "steps")),
         (Op::RawSteps, None) => V::Int(scope.markdown_count(a.str()?, "raw_steps")),
         (Op::Words, None) => V::Int(scope.markdown_count(a.str()?, "words")),
-        (Op::Identity, None) => V::Str(Cow::Owned(crate::identity::normalize(a.str()?))),
+        (Op::Identity, None) => V::Str(match a {
+            // A handle read from the inputs stays borrowed when it is normalized already.
+            V::Str(Cow::Borrowed(s)) => crate::identity::normalize(s),
+            other => Cow::Owned(crate::identity::normalize(other.str()?).into_owned()),
+        }),
         (Op::SameIdentity, Some(b)) => V::Bool(crate::identity::same(a.str()?, b.str()?)),
         (Op::IsTeam, Some(b)) => V::Bool(crate::identity::is_team(a.str()?, b.str()?)),
         (Op::DashboardMentions, Some(b)) => {

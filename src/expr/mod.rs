@@ -328,7 +328,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function("raw_steps", move |p: Arc<String>| {
         s.markdown_count(&p, "raw_steps")
     });
-    let _ = ctx.add_function("identity", |h: Arc<String>| crate::identity::normalize(&h));
+    let _ = ctx.add_function("identity", |h: Arc<String>| {
+        crate::identity::normalize(&h).into_owned()
+    });
     let _ = ctx.add_function("same_identity", |a: Arc<String>, b: Arc<String>| {
         crate::identity::same(&a, &b)
     });

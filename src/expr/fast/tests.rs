@@ -145,6 +145,12 @@ fn answers_what_it_knows_as_the_interpreter_does() {
             true,
         ),
         ("'a' in ['a', 'b']", true),
+        ("'c' in ['a', 'b']", false),
+        (
+            "identity(manifest.signoffs[0].role) in ['sre', 'engineering', 'dev']",
+            true,
+        ),
+        ("manifest.rollback.max_minutes in [1, 5]", true),
         ("'sev1' >= 'sev2' || 'sev1' < 'sev2'", true),
         (
             "1 <= 1 && 1 >= 1 && !(1 < 1) && !(1 > 1) && 1 == 1 && !(1 != 1)",
@@ -189,6 +195,8 @@ fn leaves_errors_and_mixed_types_to_the_interpreter() {
         "manifest.owners == manifest.owners",
         "1 in manifest.tags",
         "'a' in manifest.tags",
+        "'b' in ['a', 1, 'b']",
+        "'a' in ['a', manifest.nope]",
         "true < false",
         // Errors and overflows.
         "manifest.rollback.max + 1 > 0",
