@@ -492,7 +492,7 @@ fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data(
     assert_eq!(f["outcome"], "fail");
     assert_eq!(
         f["message"],
-        "`max_staleness` is 400d, not shorter than phase `canary-2`'s `after` of 1h: a snapshot that old can predate the span the earlier phases' gates must have held for"
+        "`max_staleness` is 400d, not shorter than the 30m history window of gate 3 of phase `canary-1`: a snapshot that old can predate the span it is judged with (the wait the earlier phases' gates must have held for, the history a gate reads)"
     );
 }
 

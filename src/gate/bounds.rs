@@ -68,21 +68,22 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
             }
         }
     }
-    let after = shortest(afters.iter());
-    let gap_span = shortest(afters.iter().chain(&windows));
+    // Both bounds are judged beside every span: a snapshot older than a history window
+    // describes the canary before the history its gates read.
+    let span = shortest(afters.iter().chain(&windows));
     let bounds = [
         (
             "max_staleness",
             rollout.max_staleness.as_deref(),
             DEFAULT_MAX_STALENESS,
-            after,
-            "a snapshot that old can predate the span the earlier phases' gates must have held for",
+            span,
+            "a snapshot that old can predate the span it is judged with (the wait the earlier phases' gates must have held for, the history a gate reads)",
         ),
         (
             "max_gap",
             rollout.max_gap.as_deref(),
             DEFAULT_MAX_GAP,
-            gap_span,
+            span,
             "with gaps that long allowed, a single cycle anywhere in the span counts as covering it",
         ),
     ];
