@@ -132,33 +132,31 @@ fn an_uncommitted_change_fails_unless_its_review_is_recorded_with_it() {
     assert_eq!(failures(d), []);
 }
 
-#[test]
-fn a_merged_change_is_named_by_the_merge_that_brought_it() {
-    let dir = example_repo();
-    let d = dir.path();
+/// A `docs` branch that edits the support runbook (its review untouched), an unrelated
+/// commit on main, and the branch merged into main with `strategy` (`[]` for git's default).
+fn merge_docs_branch(d: &Path, strategy: &[&str]) {
     git(d, &["checkout", "-q", "-b", "docs"]);
     edit_runbook(d, "Escalate unanswered questions after a day.");
     commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
     git(d, &["checkout", "-q", "main"]);
     std::fs::write(d.join("notes.txt"), "unrelated\n").unwrap();
     commit(d, "unrelated work on main", "2026-11-21T10:00:00Z");
-    let out = git_cmd(
-        d,
-        &[
-            "merge",
-            "-q",
-            "--no-ff",
-            "-m",
-            "Merge branch 'docs'",
-            "docs",
-        ],
-        Some("2026-11-22T10:00:00Z"),
-    );
+    let mut args = vec!["merge", "-q", "--no-ff"];
+    args.extend(strategy);
+    args.extend(["-m", "Merge branch 'docs'", "docs"]);
+    let out = git_cmd(d, &args, Some("2026-11-22T10:00:00Z"));
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn a_merged_change_is_named_by_the_merge_that_brought_it() {
+    let dir = example_repo();
+    let d = dir.path();
+    merge_docs_branch(d, &[]);
     // The merge brought the docs side's runbook into main's line: the finding names it (on
     // GitHub, the pull request's merge), dated, not the unrelated commit before it.
     let found = failures(d);
@@ -180,29 +178,8 @@ fn a_merged_change_is_named_by_the_merge_that_brought_it() {
 fn a_side_branch_change_the_merge_discarded_is_no_change() {
     let dir = example_repo();
     let d = dir.path();
-    git(d, &["checkout", "-q", "-b", "docs"]);
-    edit_runbook(d, "Escalate unanswered questions after a day.");
-    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
-    git(d, &["checkout", "-q", "main"]);
     // `-s ours`: the merge keeps main's runbook, the one the review covers.
-    let out = git_cmd(
-        d,
-        &[
-            "merge",
-            "-q",
-            "-s",
-            "ours",
-            "-m",
-            "Merge branch 'docs'",
-            "docs",
-        ],
-        Some("2026-11-22T10:00:00Z"),
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    merge_docs_branch(d, &["-s", "ours"]);
     assert_eq!(failures(d), []);
 }
 

@@ -46,6 +46,18 @@ pub struct AlertRule {
 /// An alerting rule's `for`, where it is written.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertPending {
+    /// Where.
+    #[serde(flatten)]
+    pub at: Spot,
+    /// As written (`30m`).
+    pub text: String,
+    /// In seconds, rounded up.
+    pub seconds: i64,
+}
+
+/// Where a value is written in a rule file: what a rule's `location` reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct Spot {
     /// Rule file as displayed.
     pub file: String,
     /// Line of the value.
@@ -56,26 +68,27 @@ pub struct AlertPending {
     pub offset: usize,
     /// Length in bytes.
     pub len: usize,
-    /// As written (`30m`).
-    pub text: String,
-    /// In seconds, rounded up.
-    pub seconds: i64,
+}
+
+impl Spot {
+    fn of(file: &str, span: crate::source::Span, len: usize) -> Spot {
+        Spot {
+            file: file.to_string(),
+            line: span.start.line,
+            column: span.start.column,
+            offset: span.start.offset,
+            len,
+        }
+    }
 }
 
 /// An alerting rule's `expr`: where it is written (a rule's `location`), and whether it
 /// watches anything.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertExpr {
-    /// Rule file as displayed.
-    pub file: String,
-    /// Line of the expression.
-    pub line: u32,
-    /// Column of it.
-    pub column: u32,
-    /// Byte offset (for snippets).
-    pub offset: usize,
-    /// Length in bytes.
-    pub len: usize,
+    /// Where.
+    #[serde(flatten)]
+    pub at: Spot,
     /// The expression on one line, cut to [`SHOWN_CHARS`] characters.
     pub text: String,
     /// It selects at least one series; one that selects none (`vector(0)`) fires always or
@@ -320,11 +333,7 @@ pub fn collect(
                 let written = src.text.get(at_expr.start.offset..at_expr.end.offset);
                 let len = written.and_then(|t| t.find('\n')).unwrap_or(at_expr.len());
                 let expr = AlertExpr {
-                    file: shown.clone(),
-                    line: at_expr.start.line,
-                    column: at_expr.start.column,
-                    offset: at_expr.start.offset,
-                    len,
+                    at: Spot::of(&shown, at_expr, len),
                     text: one_line(string(Some(expr_node)).as_deref().unwrap_or_default()),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
@@ -333,11 +342,7 @@ pub fn collect(
                     let text = string(Some(node))?;
                     let ms = super::rulefmt::milliseconds(&text)?;
                     Some(AlertPending {
-                        file: shown.clone(),
-                        line: node.span.start.line,
-                        column: node.span.start.column,
-                        offset: node.span.start.offset,
-                        len: node.span.len(),
+                        at: Spot::of(&shown, node.span, node.span.len()),
                         seconds: i64::try_from(ms.div_ceil(1000)).ok()?,
                         text,
                     })
