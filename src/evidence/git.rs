@@ -427,12 +427,12 @@ impl Repo {
         Ok(out)
     }
 
-    /// The repository, for commands that cannot run without one (`--changed-since`, `--base`).
     /// Runs `f` on the repository, when there is one.
     pub fn with_git<T>(&self, f: impl FnOnce(&git2::Repository) -> T) -> Option<T> {
         self.locked().ok().map(|r| f(&r))
     }
 
+    /// The repository, for commands that cannot run without one (`--changed-since`, `--base`).
     fn locked(&self) -> Result<std::sync::MutexGuard<'_, git2::Repository>, String> {
         self.repo
             .as_ref()

@@ -9,8 +9,7 @@
 use std::path::Path;
 
 use crate::source::SourceFile;
-use crate::yaml::{Limits, parse};
-use crate::yaml::{Node, Route};
+use crate::yaml::{Limits, Node, Route, parse};
 
 /// A recorded review as written: who, and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -129,11 +128,12 @@ fn last_holding(len: usize, mut holds: impl FnMut(usize) -> bool) -> usize {
     if len <= 1 || holds(len - 1) {
         return len.saturating_sub(1);
     }
+    // `len - 1` is known not to hold: neither doubling nor halving probes it again.
     let (mut good, mut step) = (0, 1);
     let mut bad = loop {
         let probe = good + step;
-        if probe >= len {
-            break len;
+        if probe >= len - 1 {
+            break len - 1;
         }
         if !holds(probe) {
             break probe;

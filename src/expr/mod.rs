@@ -242,7 +242,8 @@ pub struct Scope {
     pub repo: Option<Arc<crate::evidence::git::Repo>>,
     /// Evaluation time, unix seconds.
     pub now_unix: i64,
-    /// The manifest's text and path in the repository, for `changed_since_review()`.
+    /// The manifest's path in the repository and its runbooks, for `changed_since_review()`
+    /// (in a repository only).
     pub reviews: Option<crate::evidence::review::Reviews>,
 }
 
@@ -290,8 +291,9 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
-/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`, `changed_since_review(route)`, `identity(handle)`,
-/// `same_identity(a, b)` and `is_team(handle, team)`. Each is a [`Scope`] method or a
+/// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
+/// `changed_since_review(route)`, `identity(handle)`, `same_identity(a, b)` and
+/// `is_team(handle, team)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
