@@ -282,3 +282,83 @@ fn any_runbook_recorded_as_reviewed_is_held_to_its_review() {
     // The support runbook's own item is not the one that fails.
     assert_eq!(failures(d), []);
 }
+
+/// A clone of `d` holding its last `depth` commits.
+fn shallow_clone(d: &Path, depth: usize) -> tempfile::TempDir {
+    let work = tempfile::tempdir().unwrap();
+    let url = format!("file://{}", d.display());
+    let depth = depth.to_string();
+    let out = git_cmd(
+        work.path(),
+        &["clone", "-q", "--depth", &depth, &url, "clone"],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    work
+}
+
+/// An item's findings other than passes: (outcome, line, message).
+fn unsettled(d: &Path, item: &str) -> Vec<(String, u64, String)> {
+    let (_, report) = check_json(d);
+    findings_of(&report, item)
+        .into_iter()
+        .filter(|(outcome, ..)| outcome != "pass")
+        .collect()
+}
+
+#[test]
+fn a_shallow_clone_that_stops_after_the_review_holds() {
+    // The review is older than every commit the clone holds: the runbook may have changed
+    // in between, so neither a pass nor a failure can be honest.
+    let dir = example_repo();
+    let d = dir.path();
+    churn(d, 0, 3);
+    let work = shallow_clone(d, 2);
+    let clone = work.path().join("clone");
+    let found = unsettled(&clone, ITEM);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (outcome, line, message) = &found[0];
+    assert_eq!(
+        (outcome.as_str(), *line),
+        ("hold", reviewed_on_line(&clone))
+    );
+    assert!(
+        message.contains("`runbooks/support.md`'s review (by @carol, on 2026-11-03)"),
+        "{message}"
+    );
+    assert!(message.contains("fetch-depth: 0"), "{message}");
+    // The same history in full passes.
+    assert_eq!(unsettled(d, ITEM), []);
+}
+
+#[test]
+fn a_shallow_clone_still_sees_a_change_inside_its_history() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    churn(d, 0, 2);
+    // The clone's oldest commit has the reviewed text, and a later one changed it.
+    let work = shallow_clone(d, 4);
+    let found = unsettled(&work.path().join("clone"), ITEM);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "fail", "{found:?}");
+    assert!(found[0].2.contains(&format!("commit {id} (")), "{found:?}");
+}
+
+#[test]
+fn a_shallow_clone_that_holds_the_review_commit_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    churn(d, 0, 2);
+    review_again(d, "2026-11-21");
+    commit(d, "record carol's review", "2026-11-21T10:00:00Z");
+    churn(d, 2, 2);
+    let work = shallow_clone(d, 4);
+    assert_eq!(unsettled(&work.path().join("clone"), ITEM), []);
+}

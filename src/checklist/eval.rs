@@ -261,15 +261,15 @@ fn check_one(
         .and_then(|e| e.eval(ctx).ok())
         .and_then(|v| elsewhere(&crate::expr::convert::to_json(&v)))
         .unwrap_or_else(|| Location::new(subject.src, located.span));
-    let mut finding = Finding::new(
-        &item.id,
-        &item.title,
-        item.severity,
-        outcome,
-        rule.message.render(ctx),
-    )
-    .at(location)
-    .help(item.fix.clone());
+    let message = match (outcome, rule.message.render_complete(ctx)) {
+        (_, Ok(message)) => message,
+        // A hold whose message cannot be written says why the facts are unknown.
+        (Outcome::Hold, Err(problem)) => problem,
+        (_, Err(_)) => rule.message.render(ctx),
+    };
+    let mut finding = Finding::new(&item.id, &item.title, item.severity, outcome, message)
+        .at(location)
+        .help(item.fix.clone());
     if !located.exact && !route.is_root() {
         finding.evidence.push(format!("`{route}` is not set"));
     }

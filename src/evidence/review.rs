@@ -66,15 +66,21 @@ struct Subject<'a> {
     manifest_id: Option<git2::Oid>,
 }
 
-/// Why the subject's review no longer covers its file, or `None` when it does or the
-/// history cannot tell (a manifest git does not know, a history cut by a shallow clone).
+/// Why the subject's review no longer covers its file, or `None` when it does (or when
+/// HEAD does not record it: it is being recorded now). `Err` says why the history cannot
+/// tell: the review was recorded before the oldest commit read (a shallow clone, or more
+/// than [`super::git::MAX_COMMITS`] commits ago) and the file has not changed since then.
 ///
 /// `chain` is HEAD's first-parent line, newest first: the review was recorded at the oldest
 /// commit of the run, from HEAD back, that records it as it is now (a merge commit, for a
 /// review that came in with a pull request), and it covers the file as that commit has it.
 /// Both are found by halving, not commit by commit: the chain is shared by every manifest,
 /// and a run over thousands of them must not walk the history once each.
-fn changed_since(repo: &git2::Repository, chain: &[git2::Oid], s: &Subject) -> Option<String> {
+fn changed_since(
+    repo: &git2::Repository,
+    chain: &[git2::Oid],
+    s: &Subject,
+) -> Result<Option<String>, String> {
     let (file, review, route) = (s.file, &s.review, s.route);
     let (file_path, manifest_path) = (Path::new(file), Path::new(s.manifest));
     let commit = |i: usize| repo.find_commit(chain[i]).ok();
@@ -94,31 +100,58 @@ fn changed_since(repo: &git2::Repository, chain: &[git2::Oid], s: &Subject) -> O
     if chain.is_empty() || !recorded(0) {
         // HEAD records another review, or none: this one is being recorded now, beside
         // whatever the working tree holds.
-        return None;
+        return Ok(None);
     }
     let at = last_holding(chain.len(), &mut recorded);
     let reviewed = blob(at, file_path);
     if reviewed == Some(s.file_id) {
-        return None;
+        if at + 1 == chain.len() && history_cut(repo, chain) {
+            // The review may be older than the oldest commit read, and the file may have
+            // changed between the two: a pass here would be a guess.
+            return Err(format!(
+                "`{file}`'s review ({}) was recorded in or before the oldest commit this clone holds, so whether `{file}` changed after it cannot be told; fetch the history (`git fetch --unshallow`; actions/checkout: `fetch-depth: 0`)",
+                describe(review)
+            ));
+        }
+        return Ok(None);
     }
     // The oldest commit after the review's with other contents.
     let kept = last_holding(at + 1, |t| blob(at - t, file_path) == reviewed);
     let review = describe(review);
     if kept == at {
-        return Some(format!(
+        return Ok(Some(format!(
             "`{file}` has changes not committed yet, and its review ({review}) was recorded in an earlier commit: the review does not cover them"
-        ));
+        )));
     }
-    let changed = commit(at - kept - 1)?;
+    let Some(changed) = commit(at - kept - 1) else {
+        return Ok(None);
+    };
     let id = changed.id().to_string();
     let when = jiff::Timestamp::from_second(changed.author().when().seconds())
         .map(|t| t.strftime("%Y-%m-%d").to_string())
         .unwrap_or_default();
-    Some(format!(
+    Ok(Some(format!(
         "`{file}` changed after its review ({review}) was recorded: commit {} (\"{}\", {when}) changed it and left the review as it was",
         &id[..id.len().min(7)],
         summary(&changed),
-    ))
+    )))
+}
+
+/// Whether history goes on past the chain's oldest commit without being read: a shallow
+/// clone's boundary (listed in `$GIT_DIR/shallow`), or the cap on commits read.
+fn history_cut(repo: &git2::Repository, chain: &[git2::Oid]) -> bool {
+    let Some(oldest) = chain.last() else {
+        return false;
+    };
+    if chain.len() >= super::git::MAX_COMMITS {
+        return true;
+    }
+    repo.is_shallow()
+        && std::fs::read_to_string(repo.path().join("shallow"))
+            // Unreadable while git says shallow: assume the worst.
+            .map_or(true, |ids| {
+                ids.lines().any(|l| l.trim() == oldest.to_string())
+            })
 }
 
 /// The last index of `0..len` where `holds` is true, given that it holds at 0 and, once
@@ -216,7 +249,7 @@ pub struct Reviews {
     manifest: String,
     /// `{"runbooks": ...}` as the manifest has them.
     doc: serde_json::Value,
-    answers: std::sync::Mutex<std::collections::HashMap<String, String>>,
+    answers: std::sync::Mutex<std::collections::HashMap<String, Result<String, String>>>,
 }
 
 impl Reviews {
@@ -230,14 +263,15 @@ impl Reviews {
     }
 
     /// Why the review recorded at `route` (`runbooks.support`) no longer covers its file, or
-    /// `""` when it does or the repository cannot tell; `files` maps paths as written to
+    /// `""` when it does or nothing is there to compare (no such review, a file outside the
+    /// repository); `Err` when the history cannot tell. `files` maps paths as written to
     /// their facts (`repo_path`).
     pub fn changed_since(
         &self,
         repo: &super::git::Repo,
         files: &serde_json::Map<String, serde_json::Value>,
         route: &str,
-    ) -> String {
+    ) -> Result<String, String> {
         if let Some(hit) = self.answers.lock().ok().and_then(|a| a.get(route).cloned()) {
             return hit;
         }
@@ -258,10 +292,11 @@ impl Reviews {
                         file_id: repo.working_id(g, file)?,
                         manifest_id: repo.working_id(g, &self.manifest),
                     };
-                    changed_since(g, repo.first_parents(g), &subject)
+                    changed_since(g, repo.first_parents(g), &subject).transpose()
                 })?
             })
-            .unwrap_or_default();
+            .transpose()
+            .map(Option::unwrap_or_default);
         if let Ok(mut a) = self.answers.lock() {
             a.insert(route.to_string(), answer.clone());
         }

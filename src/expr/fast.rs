@@ -535,7 +535,9 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::KnownGood, None) => owned(&scope.known_good(a.str()?).ok()?),
         (Op::IsAncestor, None) => V::Bool(scope.is_ancestor(a.str()?).ok()?),
         (Op::FileAgeDays, None) => V::Int(scope.file_age_days(a.str()?).ok()?),
-        (Op::ChangedSinceReview, None) => V::Str(Cow::Owned(scope.changed_since_review(a.str()?))),
+        (Op::ChangedSinceReview, None) => {
+            V::Str(Cow::Owned(scope.changed_since_review(a.str()?).ok()?))
+        }
         _ => return None,
     })
 }

@@ -191,19 +191,39 @@ impl Template {
             .collect()
     }
 
+    /// Renders the message, or says why a placeholder's function cannot answer (its own
+    /// problem, such as history a shallow clone lacks).
+    pub fn render_complete(&self, ctx: &Context) -> Result<String, String> {
+        match self.write(ctx) {
+            (_, Some(problem)) => Err(problem),
+            (text, None) => Ok(text),
+        }
+    }
+
     /// Renders the message; a placeholder that cannot be evaluated shows as `?`.
     pub fn render(&self, ctx: &Context) -> String {
-        let mut out = String::new();
+        self.write(ctx).0
+    }
+
+    /// The message with `?` for each placeholder that cannot be evaluated, and the first
+    /// problem a function gave.
+    fn write(&self, ctx: &Context) -> (String, Option<String>) {
+        let (mut out, mut problem) = (String::new(), None);
         for p in self.parts() {
             match p {
                 Part::Text(t) => out.push_str(t),
                 Part::Expr(e) => match e.eval(ctx) {
                     Ok(v) => out.push_str(&display(&v)),
-                    Err(_) => out.push('?'),
+                    Err(e) => {
+                        if let ExecutionError::FunctionError { message, .. } = e {
+                            problem.get_or_insert(message);
+                        }
+                        out.push('?');
+                    }
                 },
             }
         }
-        out
+        (out, problem)
     }
 }
 
@@ -369,9 +389,12 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let s = scope.clone();
     let _ = ctx.add_function("file_age_days", move |p: Arc<String>| s.file_age_days(&p));
     let s = scope;
-    let _ = ctx.add_function("changed_since_review", move |r: Arc<String>| {
-        s.changed_since_review(&r)
-    });
+    let _ = ctx.add_function(
+        "changed_since_review",
+        move |r: Arc<String>| -> Result<Value, ExecutionError> {
+            Ok(Value::String(Arc::new(s.changed_since_review(&r)?)))
+        },
+    );
     ctx
 }
 
@@ -442,12 +465,12 @@ impl Scope {
         Ok(serde_json::to_value(&facts).unwrap_or(serde_json::Value::Null))
     }
 
-    fn changed_since_review(&self, route: &str) -> String {
+    fn changed_since_review(&self, route: &str) -> Result<String, ExecutionError> {
         match (&self.repo, &self.reviews) {
-            (Some(repo), Some(r)) if repo.facts.repository => {
-                r.changed_since(repo, &self.files, route)
-            }
-            _ => String::new(),
+            (Some(repo), Some(r)) if repo.facts.repository => r
+                .changed_since(repo, &self.files, route)
+                .map_err(|problem| fail("changed_since_review", problem)),
+            _ => Ok(String::new()),
         }
     }
 
