@@ -186,10 +186,11 @@ pub fn display_path(path: &Path) -> String {
         }
     }
     let joined = parts.join("/");
-    if absolute {
-        format!("/{joined}")
-    } else {
-        joined
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        // The working directory itself: shown as nothing, a message would read "found in ;".
+        (false, true) => ".".into(),
+        (false, false) => joined,
     }
 }
 
@@ -211,6 +212,16 @@ mod tests {
         assert_eq!(f.pos_at(10), f.pos(2, 4));
         assert_eq!(f.pos_at(0).line, 1);
         assert_eq!(f.line_span(2).start.offset, 5);
+    }
+
+    #[test]
+    fn the_working_directory_is_shown_as_a_dot() {
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(display_path(&cwd), ".");
+        assert_eq!(display_path(Path::new("./")), ".");
+        assert_eq!(display_path(Path::new("a/..")), ".");
+        assert_eq!(display_path(&cwd.join("src/../x.yaml")), "x.yaml");
+        assert_eq!(display_path(Path::new("/")), "/");
     }
 
     #[test]

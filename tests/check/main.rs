@@ -331,6 +331,13 @@ fn tool_errors_exit_2() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("no readiness manifests"));
+    // Run in the directory itself, the message names it.
+    launchgate()
+        .current_dir(empty.path())
+        .arg("check")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("found in .;"));
 }
 
 #[test]
