@@ -22,6 +22,38 @@ pub fn same(a: &str, b: &str) -> bool {
     normalize(a) == normalize(b)
 }
 
+/// The names engineering signs off under: engineering itself, its parts and its reviews.
+const ENGINEERING_ROLES: &[&str] = &[
+    "engineering",
+    "eng",
+    "engineer",
+    "engineers",
+    "dev",
+    "devs",
+    "developer",
+    "developers",
+    "development",
+    "sre",
+    "devops",
+    "backend",
+    "frontend",
+    "platform",
+    "infra",
+    "infrastructure",
+    "tech-lead",
+    "tech_lead",
+    "techlead",
+    "review",
+    "reviewer",
+    "code-review",
+];
+
+/// Whether a sign-off role is engineering under another name (`SRE`, `dev`, `platform`,
+/// a code review): a stakeholder outside engineering signs under none of them.
+pub fn is_engineering_role(role: &str) -> bool {
+    ENGINEERING_ROLES.contains(&&*normalize(role))
+}
+
 /// Whether `handle` names the owning team `team`: the same handle, or an `@org/team` handle
 /// whose slug is a bare team name (`dashboards-platform` and `@acme/Dashboards-Platform`).
 pub fn is_team(handle: &str, team: &str) -> bool {
@@ -39,6 +71,29 @@ pub fn is_team(handle: &str, team: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn engineering_under_other_names() {
+        for role in [
+            "engineering",
+            " SRE ",
+            "Tech-Lead",
+            "code-review",
+            "Platform",
+        ] {
+            assert!(is_engineering_role(role), "{role}");
+        }
+        for role in [
+            "product",
+            "support",
+            "security",
+            "legal",
+            "engineering manager",
+            "",
+        ] {
+            assert!(!is_engineering_role(role), "{role}");
+        }
+    }
 
     #[test]
     fn case_and_surrounding_whitespace_do_not_make_another_person() {

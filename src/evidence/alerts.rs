@@ -99,21 +99,6 @@ pub struct AlertExpr {
 /// Longest expression text a finding quotes.
 const SHOWN_CHARS: usize = 60;
 
-/// `expr` on one line (runs of white space as one space), cut to [`SHOWN_CHARS`] characters.
-fn one_line(expr: &str) -> String {
-    let mut out = String::new();
-    for (n, word) in expr.split_whitespace().enumerate() {
-        if n > 0 {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    match out.char_indices().nth(SHOWN_CHARS) {
-        Some((cut, _)) => format!("{}…", &out[..cut]),
-        None => out,
-    }
-}
-
 /// A rule file that could not be used.
 #[derive(Debug, Clone, Serialize)]
 pub struct FileProblem {
@@ -334,7 +319,10 @@ pub fn collect(
                 let len = written.and_then(|t| t.find('\n')).unwrap_or(at_expr.len());
                 let expr = AlertExpr {
                     at: Spot::of(&shown, at_expr, len),
-                    text: one_line(string(Some(expr_node)).as_deref().unwrap_or_default()),
+                    text: super::one_line(
+                        string(Some(expr_node)).as_deref().unwrap_or_default(),
+                        SHOWN_CHARS,
+                    ),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.

@@ -283,3 +283,34 @@ impl Facts {
         (files, evidence)
     }
 }
+
+/// Someone's free text (an alert's expression, a commit subject) as one line fit for a
+/// report: runs of white space as one space, control characters dropped, cut to `max`
+/// characters.
+pub(crate) fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().filter(|c| !c.is_control()));
+    }
+    match out.char_indices().nth(max) {
+        Some((cut, _)) => format!("{}…", &out[..cut]),
+        None => out,
+    }
+}
+
+#[cfg(test)]
+mod one_line_tests {
+    #[test]
+    fn free_text_is_one_short_line() {
+        assert_eq!(
+            super::one_line("  rate(x[5m])\n  > 0.1 ", 60),
+            "rate(x[5m]) > 0.1"
+        );
+        assert_eq!(super::one_line("fix\u{1b}[2J it", 60), "fix[2J it");
+        assert_eq!(super::one_line("éééé", 2), "éé…");
+        assert_eq!(super::one_line("abc", 3), "abc");
+    }
+}

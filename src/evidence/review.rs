@@ -133,7 +133,7 @@ fn changed_since(
     Ok(Some(format!(
         "`{file}` changed after its review ({review}) was recorded: commit {} (\"{}\", {when}) changed it and left the review as it was",
         &id[..id.len().min(7)],
-        summary(&changed),
+        super::one_line(changed.summary().unwrap_or_default(), 72),
     )))
 }
 
@@ -183,21 +183,6 @@ fn last_holding(len: usize, mut holds: impl FnMut(usize) -> bool) -> usize {
         }
     }
     good
-}
-
-/// The commit's subject line as one short line: it is someone's free text, shown in reports.
-fn summary(commit: &git2::Commit) -> String {
-    let line: String = commit
-        .summary()
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    match line.char_indices().nth(72) {
-        Some((cut, _)) => format!("{}...", &line[..cut]),
-        None => line,
-    }
 }
 
 fn describe(review: &Review) -> String {

@@ -312,8 +312,8 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
-/// `changed_since_review(route)`, `identity(handle)`, `same_identity(a, b)` and
-/// `is_team(handle, team)`. Each is a [`Scope`] method or a
+/// `changed_since_review(route)`, `identity(handle)`, `same_identity(a, b)`,
+/// `is_team(handle, team)` and `is_engineering_role(role)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
@@ -358,6 +358,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("is_team", |h: Arc<String>, team: Arc<String>| {
         crate::identity::is_team(&h, &team)
+    });
+    let _ = ctx.add_function("is_engineering_role", |role: Arc<String>| {
+        crate::identity::is_engineering_role(&role)
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));

@@ -452,6 +452,7 @@ mod random {
             1 => (pick(&["same_identity", "has_heading", "is_team"]), string(d), string(d))
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
             1 => string(d).prop_map(|a| format!("is_url({a})")),
+            1 => string(d).prop_map(|a| format!("is_engineering_role({a})")),
             1 => string(d).prop_map(|a| format!("is_local_url({a})")),
             1 => string(d).prop_map(|a| format!("is_example_url({a})")),
             1 => (map(d), pick(&["exists", "immutable"])).prop_map(|(m, f)| format!("{m}.{f}")),
