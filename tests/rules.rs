@@ -424,10 +424,16 @@ fn numbered_items_without_content_are_not_steps() {
             "{steps:?}"
         );
     }
-    let (_, report) = with_runbook(
+    let (dir, _) = with_runbook(
         "runbooks/rollback.md",
         "# Rollback\n\n1. Revert the release now\n2. Watch the dashboard recover\n",
     );
+    // A new procedure is rehearsed again: its test recorded beside it.
+    let manifest = dir.path().join("readiness.yaml");
+    let text =
+        manifest_text(dir.path()).replacen("last_tested: 2026-11-02", "last_tested: 2026-11-20", 1);
+    std::fs::write(&manifest, text).unwrap();
+    let (_, report) = check_json(dir.path());
     assert_eq!(findings_of(&report, "PROD-ROLLBACK-TESTED")[0].0, "pass");
 }
 

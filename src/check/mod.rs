@@ -445,11 +445,11 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let (files, evidence_doc) = facts.for_rules();
     let repo = evidence::git::open(&base.root);
-    let reviews = match path.file_name() {
+    let view = Arc::new(rule_view(json));
+    let records = match path.file_name() {
         Some(name) if repo.facts.repository => {
             let manifest = base.repo_relative(&name.to_string_lossy());
-            let runbooks = json.get("runbooks");
-            Some(evidence::review::Reviews::new(manifest, runbooks))
+            Some(evidence::recorded::Records::new(manifest, view.clone()))
         }
         _ => None,
     };
@@ -459,9 +459,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         dashboards: facts.dashboards.clone(),
         repo: Some(repo),
         now_unix: opts.now.as_second(),
-        reviews,
+        records,
     });
-    let view = rule_view(json);
     let env = eval::Env::new(scope, &view, &evidence_doc, &manifest.service.stage);
     let subject = eval::Subject {
         doc: &doc,

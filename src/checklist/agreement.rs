@@ -127,9 +127,9 @@ fn the_direct_evaluator_answers_every_rule_as_the_interpreter_does() {
             dashboards: facts.dashboards.clone(),
             repo: Some(evidence::git::open(&base.root)),
             now_unix: now.as_second(),
-            reviews: Some(evidence::review::Reviews::new(
+            records: Some(evidence::recorded::Records::new(
                 base.repo_relative(&path.file_name().unwrap().to_string_lossy()),
-                json.get("runbooks"),
+                Arc::new(crate::check::rule_view(json.clone())),
             )),
         });
         let stage = json

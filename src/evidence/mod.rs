@@ -9,9 +9,9 @@ pub mod dashboards;
 pub mod git;
 pub mod markdown;
 pub mod paths;
+pub mod recorded;
 pub mod refname;
 pub mod releases;
-pub mod review;
 pub mod rulefmt;
 
 use std::collections::{BTreeMap, HashSet};

@@ -100,6 +100,7 @@ enum Op {
     IsAncestor,
     FileAgeDays,
     ChangedSinceReview,
+    ChangedSinceRecorded,
 }
 
 /// The operator or function a call names: `(name, called on a target, arguments)`.
@@ -149,6 +150,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("is_ancestor", false, 1) => IsAncestor,
         ("file_age_days", false, 1) => FileAgeDays,
         ("changed_since_review", false, 1) => ChangedSinceReview,
+        ("changed_since_recorded", false, 2) => ChangedSinceRecorded,
         _ => return None,
     };
     Some(op)
@@ -541,6 +543,9 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::ChangedSinceReview, None) => {
             V::Str(Cow::Owned(scope.changed_since_review(a.str()?).ok()?))
         }
+        (Op::ChangedSinceRecorded, Some(b)) => V::Str(Cow::Owned(
+            scope.changed_since_recorded(a.str()?, b.str()?).ok()?,
+        )),
         _ => return None,
     })
 }

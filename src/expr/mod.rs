@@ -262,9 +262,9 @@ pub struct Scope {
     pub repo: Option<Arc<crate::evidence::git::Repo>>,
     /// Evaluation time, unix seconds.
     pub now_unix: i64,
-    /// The manifest's path in the repository and its runbooks, for `changed_since_review()`
-    /// (in a repository only).
-    pub reviews: Option<crate::evidence::review::Reviews>,
+    /// The manifest's path in the repository and its values, for `changed_since_review()` and
+    /// `changed_since_recorded()` (in a repository only).
+    pub records: Option<crate::evidence::recorded::Records>,
 }
 
 impl Scope {
@@ -276,7 +276,7 @@ impl Scope {
             dashboards: Default::default(),
             repo: None,
             now_unix: 0,
-            reviews: None,
+            records: None,
         }
     }
 }
@@ -312,7 +312,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
-/// `changed_since_review(route)`, `identity(handle)`, `same_identity(a, b)`,
+/// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)` and `is_engineering_role(role)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
@@ -391,11 +391,18 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     );
     let s = scope.clone();
     let _ = ctx.add_function("file_age_days", move |p: Arc<String>| s.file_age_days(&p));
-    let s = scope;
+    let s = scope.clone();
     let _ = ctx.add_function(
         "changed_since_review",
         move |r: Arc<String>| -> Result<Value, ExecutionError> {
             Ok(Value::String(Arc::new(s.changed_since_review(&r)?)))
+        },
+    );
+    let s = scope;
+    let _ = ctx.add_function(
+        "changed_since_recorded",
+        move |r: Arc<String>, c: Arc<String>| -> Result<Value, ExecutionError> {
+            Ok(Value::String(Arc::new(s.changed_since_recorded(&r, &c)?)))
         },
     );
     ctx
@@ -469,10 +476,23 @@ impl Scope {
     }
 
     fn changed_since_review(&self, route: &str) -> Result<String, ExecutionError> {
-        match (&self.repo, &self.reviews) {
+        match (&self.repo, &self.records) {
             (Some(repo), Some(r)) if repo.facts.repository => r
-                .changed_since(repo, &self.files, route)
+                .review(repo, &self.files, route)
                 .map_err(|problem| fail("changed_since_review", problem)),
+            _ => Ok(String::new()),
+        }
+    }
+
+    fn changed_since_recorded(
+        &self,
+        record: &str,
+        covered: &str,
+    ) -> Result<String, ExecutionError> {
+        match (&self.repo, &self.records) {
+            (Some(repo), Some(r)) if repo.facts.repository => r
+                .recorded(repo, &self.files, record, covered)
+                .map_err(|problem| fail("changed_since_recorded", problem)),
             _ => Ok(String::new()),
         }
     }

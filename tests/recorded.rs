@@ -1,8 +1,12 @@
-//! PROD-SUPPORT-RUNBOOK's recorded review against real git histories: a support runbook
+//! Records against real git histories. PROD-SUPPORT-RUNBOOK's review: a support runbook
 //! changed after the commit that recorded its review fails; one changed in that commit, or
-//! reviewed again later, passes, whatever the dates say. Outcomes written from the item's
-//! text ("the runbook's last change must not come after the commit that recorded its
-//! review, nor be waiting uncommitted").
+//! reviewed again later, passes, whatever the dates say. PROD-ROLLBACK-TESTED's and
+//! PROD-ROLLBACK-5MIN's rollback test: the rollback runbook, `rollback.strategy` and
+//! `rollback.max_minutes` changed after the commit that recorded `rollback.last_tested`
+//! fail. Outcomes written from the items' text ("the runbook's last change must not come
+//! after the commit that recorded its review, nor be waiting uncommitted"; "the rollback
+//! runbook and `rollback.strategy` must be as they were in the commit that recorded
+//! `rollback.last_tested`"; "one changed after the test ... was never measured").
 
 mod common;
 
@@ -327,7 +331,9 @@ fn a_shallow_clone_that_stops_after_the_review_holds() {
         ("hold", reviewed_on_line(&clone))
     );
     assert!(
-        message.contains("`runbooks/support.md`'s review (by @carol, on 2026-11-03)"),
+        message.contains(
+            "`runbooks/support.md`: its review (by @carol, on 2026-11-03) was recorded in or before"
+        ),
         "{message}"
     );
     assert!(message.contains("fetch-depth: 0"), "{message}");
@@ -361,4 +367,138 @@ fn a_shallow_clone_that_holds_the_review_commit_passes() {
     churn(d, 2, 2);
     let work = shallow_clone(d, 4);
     assert_eq!(unsettled(&work.path().join("clone"), ITEM), []);
+}
+
+/// Replaces `from` with `to` in the manifest.
+fn edit_manifest(d: &Path, from: &str, to: &str) {
+    let path = d.join("readiness.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+fn manifest_line(d: &Path, needle: &str) -> u64 {
+    line_of(
+        &std::fs::read_to_string(d.join("readiness.yaml")).unwrap(),
+        needle,
+    )
+}
+
+/// Adds a real step to the rollback runbook.
+fn edit_rollback_runbook(d: &Path) {
+    let path = d.join("runbooks/rollback.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(
+        &path,
+        format!("{text}\n9. Drain the publication queue before reverting the schema.\n"),
+    )
+    .unwrap();
+}
+
+const TESTED: &str = "last_tested: 2026-11-02";
+
+#[test]
+fn the_example_history_passes_the_rollback_test() {
+    let dir = example_repo();
+    let d = dir.path();
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-TESTED"), []);
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-5MIN"), []);
+}
+
+#[test]
+fn a_rollback_runbook_changed_after_the_test_fails() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_rollback_runbook(d);
+    commit(d, "rollback: drain the queue first", "2026-11-20T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    let found = failures_of(d, "PROD-ROLLBACK-TESTED");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, manifest_line(d, TESTED), "{found:?}");
+    assert!(
+        found[0].1.starts_with(&format!(
+            "`runbooks/rollback.md` changed after `rollback.last_tested: 2026-11-02` was recorded: commit {id} (\"rollback: drain the queue first\""
+        )),
+        "{found:?}"
+    );
+    // Rehearsed again and recorded: the test covers the new procedure.
+    edit_manifest(d, TESTED, "last_tested: 2026-11-21");
+    commit(d, "rollback rehearsed again", "2026-11-21T10:00:00Z");
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-TESTED"), []);
+}
+
+#[test]
+fn a_rollback_runbook_changed_with_its_test_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_rollback_runbook(d);
+    edit_manifest(d, TESTED, "last_tested: 2026-11-20");
+    commit(
+        d,
+        "rollback: drain the queue first, rehearsed",
+        "2026-11-20T10:00:00Z",
+    );
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-TESTED"), []);
+}
+
+#[test]
+fn a_strategy_changed_after_the_test_fails() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_manifest(d, "strategy: git-revert", "strategy: blue-green");
+    commit(d, "roll back by switching colours", "2026-11-20T10:00:00Z");
+    let found = failures_of(d, "PROD-ROLLBACK-TESTED");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(
+        found[0].0,
+        manifest_line(d, "strategy: blue-green"),
+        "{found:?}"
+    );
+    assert!(
+        found[0].1.contains("`rollback.strategy` changed after `rollback.last_tested: 2026-11-02` was recorded (git-revert then, blue-green now): commit "),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_rollback_time_lowered_after_the_test_was_never_measured() {
+    let dir = example_repo();
+    let d = dir.path();
+    // Uncommitted first (the pre-commit hook's view), then committed.
+    edit_manifest(d, "max_minutes: 5", "max_minutes: 3");
+    let found = failures_of(d, "PROD-ROLLBACK-5MIN");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, manifest_line(d, "max_minutes: 3"), "{found:?}");
+    assert!(
+        found[0]
+            .1
+            .starts_with("`rollback.max_minutes` has changes not committed yet (5 then, 3 now)"),
+        "{found:?}"
+    );
+    commit(d, "rollback is faster now", "2026-11-20T10:00:00Z");
+    let found = failures_of(d, "PROD-ROLLBACK-5MIN");
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains("`rollback.max_minutes` changed after `rollback.last_tested: 2026-11-02` was recorded (5 then, 3 now): commit "),
+        "{found:?}"
+    );
+    // Measured with a new test, recorded with it: passes.
+    edit_manifest(d, TESTED, "last_tested: 2026-11-21");
+    commit(d, "rollback rehearsed and timed", "2026-11-21T10:00:00Z");
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-5MIN"), []);
+}
+
+#[test]
+fn a_shallow_clone_cut_after_the_rollback_test_holds() {
+    let dir = example_repo();
+    let d = dir.path();
+    churn(d, 0, 2);
+    let work = shallow_clone(d, 1);
+    let clone = work.path().join("clone");
+    for item in ["PROD-ROLLBACK-TESTED", "PROD-ROLLBACK-5MIN"] {
+        let found = unsettled(&clone, item);
+        assert_eq!(found.len(), 1, "{item}: {found:?}");
+        assert_eq!(found[0].0, "hold", "{item}: {found:?}");
+        assert!(found[0].2.contains("fetch-depth: 0"), "{item}: {found:?}");
+    }
 }

@@ -1,0 +1,468 @@
+//! Whether what a manifest records (a review, a test) still vouches for what it covers: a
+//! runbook reviewed and changed since, a rollback procedure or its measured time changed
+//! after the test.
+//!
+//! Records are dates, and dates are what rebases and squash merges rewrite (a squashed pull
+//! request lands the runbook and its review in one commit dated the day of the merge). So
+//! the question is asked of the history instead: what the record covers must be as it was
+//! in the commit that recorded it as it is now. A change made and reverted since is no
+//! change; a change that came with a merge is named by the merge.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::source::SourceFile;
+use crate::yaml::{Limits, Node, Route, parse};
+
+fn tree(text: &str) -> Option<Node> {
+    let src = SourceFile::new(Path::new(""), String::new(), text.to_string());
+    parse(&src, &Limits::default()).ok()
+}
+
+/// The review a runbook's entry records (`reviewed_by`, `reviewed_on`), if any.
+fn review_of(entry: &Value) -> Option<Value> {
+    let (by, on) = (entry.get("reviewed_by"), entry.get("reviewed_on"));
+    (by.is_some() || on.is_some()).then(|| serde_json::json!([by, on]))
+}
+
+/// A value as a message shows it: strings without quotes.
+fn as_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn blob_at(commit: &git2::Commit, path: &Path) -> Option<git2::Oid> {
+    commit.tree().ok()?.get_path(path).ok().map(|e| e.id())
+}
+
+/// What the manifest records, and how messages name it.
+struct Record<'a> {
+    /// Where the manifest records it.
+    route: &'a Route,
+    /// What of the value there is the record (a review: who and when).
+    read: fn(&Value) -> Option<Value>,
+    /// The record as the manifest has it now.
+    now: Value,
+    /// "its review (by @carol, on 2026-11-03)", "`rollback.last_tested: 2026-11-02`".
+    shown: String,
+    /// "the review", "`rollback.last_tested`".
+    noun: String,
+}
+
+/// What a record covers.
+enum Covered<'a> {
+    /// A file, repository-relative, and its working-tree blob id.
+    File { path: &'a str, now: git2::Oid },
+    /// A value of the manifest, and the value now.
+    Value {
+        route: &'a Route,
+        now: Option<Value>,
+    },
+}
+
+/// A version of what a record covers, as a commit has it.
+#[derive(Clone, PartialEq)]
+enum Version {
+    Blob(Option<git2::Oid>),
+    Value(Option<Value>),
+}
+
+impl Covered<'_> {
+    fn now(&self) -> Version {
+        match self {
+            Covered::File { now, .. } => Version::Blob(Some(*now)),
+            Covered::Value { now, .. } => Version::Value(now.clone()),
+        }
+    }
+
+    fn name(&self) -> String {
+        match self {
+            Covered::File { path, .. } => format!("`{path}`"),
+            Covered::Value { route, .. } => format!("`{route}`"),
+        }
+    }
+}
+
+/// A record and what it covers, in one manifest.
+struct Subject<'a> {
+    /// The manifest, repository-relative, and its working-tree blob id.
+    manifest: &'a str,
+    manifest_id: Option<git2::Oid>,
+    record: Record<'a>,
+    covered: Covered<'a>,
+}
+
+/// The manifest's versions along the history, each parsed once however often it is probed.
+struct Versions<'a> {
+    repo: &'a git2::Repository,
+    chain: &'a [git2::Oid],
+    subject: &'a Subject<'a>,
+    /// By the manifest's blob id: whether it records the record as it is now, and the
+    /// covered value it holds (for a covered value).
+    seen: HashMap<Option<git2::Oid>, (bool, Option<Value>)>,
+}
+
+impl Versions<'_> {
+    fn commit(&self, i: usize) -> Option<git2::Commit<'_>> {
+        self.repo.find_commit(self.chain[i]).ok()
+    }
+
+    fn manifest(&mut self, i: usize) -> &(bool, Option<Value>) {
+        let s = self.subject;
+        let id = self
+            .commit(i)
+            .and_then(|c| blob_at(&c, Path::new(s.manifest)));
+        if !self.seen.contains_key(&id) {
+            let doc = id
+                .and_then(|id| self.repo.find_blob(id).ok())
+                .and_then(|blob| tree(std::str::from_utf8(blob.content()).ok()?));
+            let value = |route: &Route| Some(doc.as_ref()?.at(route)?.to_json());
+            let records = value(s.record.route)
+                .and_then(|v| (s.record.read)(&v))
+                .as_ref()
+                == Some(&s.record.now);
+            let covered = match &s.covered {
+                Covered::Value { route, .. } => value(route),
+                Covered::File { .. } => None,
+            };
+            self.seen.insert(id, (records, covered));
+        }
+        &self.seen[&id]
+    }
+
+    /// Whether commit `i` records the record as it is now.
+    fn records(&mut self, i: usize) -> bool {
+        self.manifest(i).0
+    }
+
+    /// What commit `i` holds of what the record covers.
+    fn covered(&mut self, i: usize) -> Version {
+        match &self.subject.covered {
+            Covered::File { path, .. } => {
+                Version::Blob(self.commit(i).and_then(|c| blob_at(&c, Path::new(path))))
+            }
+            Covered::Value { .. } => Version::Value(self.manifest(i).1.clone()),
+        }
+    }
+}
+
+/// Why the subject's record no longer covers what it covers, or `None` when it does (or
+/// when HEAD does not hold the record: it is being recorded now). `Err` says why the
+/// history cannot tell: the record was made before the oldest commit read (a shallow clone,
+/// or more than [`super::git::MAX_COMMITS`] commits ago) and nothing changed since then.
+///
+/// `chain` is HEAD's first-parent line, newest first: the record was made at the oldest
+/// commit of the run, from HEAD back, that holds it as it is now (a merge commit, for a
+/// review that came in with a pull request), and it covers what that commit has. Both are
+/// found by halving, not commit by commit: the chain is shared by every manifest, and a
+/// run over thousands of them must not walk the history once each.
+fn changed_since(
+    repo: &git2::Repository,
+    chain: &[git2::Oid],
+    s: &Subject,
+) -> Result<Option<String>, String> {
+    let mut v = Versions {
+        repo,
+        chain,
+        subject: s,
+        seen: HashMap::new(),
+    };
+    if s.manifest_id.is_some() {
+        // The working manifest holds the record by definition, and is usually every version
+        // probed: not parsed again.
+        let covered = match &s.covered {
+            Covered::Value { now, .. } => now.clone(),
+            Covered::File { .. } => None,
+        };
+        v.seen.insert(s.manifest_id, (true, covered));
+    }
+    if chain.is_empty() || !v.records(0) {
+        // HEAD holds another record, or none: this one is being recorded now, beside
+        // whatever the working tree holds.
+        return Ok(None);
+    }
+    let at = last_holding(chain.len(), |i| v.records(i));
+    let then = v.covered(at);
+    let (what, record) = (s.covered.name(), &s.record);
+    let (shown, noun) = (&record.shown, &record.noun);
+    if then == s.covered.now() {
+        if at + 1 == chain.len() && history_cut(repo, chain) {
+            // The record may be older than the oldest commit read, and what it covers may
+            // have changed between the two: a pass here would be a guess.
+            return Err(format!(
+                "{what}: {shown} was recorded in or before the oldest commit this clone holds, so whether {what} changed after it cannot be told; fetch the history (`git fetch --unshallow`; actions/checkout: `fetch-depth: 0`)"
+            ));
+        }
+        return Ok(None);
+    }
+    let values = match (&then, s.covered.now()) {
+        (Version::Value(then), Version::Value(now)) => {
+            let text = |v: &Option<Value>| v.as_ref().map_or("not set".into(), as_text);
+            format!(" ({} then, {} now)", text(then), text(&now))
+        }
+        _ => String::new(),
+    };
+    // The oldest commit after the record's with other contents.
+    let kept = last_holding(at + 1, |t| v.covered(at - t) == then);
+    if kept == at {
+        return Ok(Some(format!(
+            "{what} has changes not committed yet{values}, and {shown} was recorded in an earlier commit: {noun} does not cover them"
+        )));
+    }
+    let Some(changed) = v.commit(at - kept - 1) else {
+        return Ok(None);
+    };
+    let id = changed.id().to_string();
+    let when = jiff::Timestamp::from_second(changed.author().when().seconds())
+        .map(|t| t.strftime("%Y-%m-%d").to_string())
+        .unwrap_or_default();
+    Ok(Some(format!(
+        "{what} changed after {shown} was recorded{values}: commit {} (\"{}\", {when}) changed it and left {noun} as it was",
+        &id[..id.len().min(7)],
+        super::one_line(changed.summary().unwrap_or_default(), 72),
+    )))
+}
+
+/// Whether history goes on past the chain's oldest commit without being read: a shallow
+/// clone's boundary (listed in `$GIT_DIR/shallow`), or the cap on commits read.
+fn history_cut(repo: &git2::Repository, chain: &[git2::Oid]) -> bool {
+    let Some(oldest) = chain.last() else {
+        return false;
+    };
+    if chain.len() >= super::git::MAX_COMMITS {
+        return true;
+    }
+    repo.is_shallow()
+        && std::fs::read_to_string(repo.path().join("shallow"))
+            // Unreadable while git says shallow: assume the worst.
+            .map_or(true, |ids| {
+                ids.lines().any(|l| l.trim() == oldest.to_string())
+            })
+}
+
+/// The last index of `0..len` where `holds` is true, given that it holds at 0 and, once
+/// false, stays false: the end first (a manifest or runbook unchanged in all the history
+/// read), then doubling steps and halving, so O(log len) probes.
+fn last_holding(len: usize, mut holds: impl FnMut(usize) -> bool) -> usize {
+    if len <= 1 || holds(len - 1) {
+        return len.saturating_sub(1);
+    }
+    // `len - 1` is known not to hold: neither doubling nor halving probes it again.
+    let (mut good, mut step) = (0, 1);
+    let mut bad = loop {
+        let probe = good + step;
+        if probe >= len - 1 {
+            break len - 1;
+        }
+        if !holds(probe) {
+            break probe;
+        }
+        good = probe;
+        step *= 2;
+    };
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        if holds(mid) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    good
+}
+
+impl super::git::Repo {
+    /// HEAD and its first parents, newest first (at most [`super::git::MAX_COMMITS`]), read
+    /// once for every manifest of the repository; `repo` is this repository, locked.
+    pub fn first_parents(&self, repo: &git2::Repository) -> &[git2::Oid] {
+        self.first_parents.get_or_init(|| {
+            let Ok(mut walk) = repo.revwalk() else {
+                return Vec::new();
+            };
+            if walk.push_head().is_err() || walk.simplify_first_parent().is_err() {
+                return Vec::new();
+            }
+            walk.take(super::git::MAX_COMMITS).flatten().collect()
+        })
+    }
+
+    /// The blob id of the working file at `path` (repository-relative), as `git status`
+    /// knows it without reading the file: the index entry's, when the file's stat matches
+    /// the entry and the entry is not racy. Otherwise the file is hashed.
+    fn working_id(&self, repo: &git2::Repository, path: &str) -> Option<git2::Oid> {
+        let on_disk = repo.workdir()?.join(path);
+        let indexed = self.index.as_ref().ok().and_then(|index| {
+            let entry = index.entry_by_path(path.as_bytes().into())?;
+            let meta = gix_index::fs::Metadata::from_path_no_follow(&on_disk).ok()?;
+            let stat = gix_index::entry::Stat::from_fs(&meta).ok()?;
+            let options = gix_index::entry::stat::Options::default();
+            let clean = entry.stat.matches(&stat, options)
+                && !entry.stat.is_racy(index.timestamp(), options);
+            clean.then(|| git2::Oid::from_bytes(entry.id.as_bytes()).ok())?
+        });
+        indexed.or_else(|| git2::Oid::hash_file(git2::ObjectType::Blob, &on_disk).ok())
+    }
+}
+
+/// The manifest as checked, for the rules' `changed_since_review(route)` and
+/// `changed_since_recorded(record, covered)`: its repository-relative path and values (as
+/// the rules see them, runbooks as `{path, ...}`), and the answers so far (a rule and its
+/// message both ask).
+pub struct Records {
+    manifest: String,
+    doc: std::sync::Arc<Value>,
+    answers: std::sync::Mutex<HashMap<(String, String), Result<String, String>>>,
+}
+
+impl Records {
+    /// For the manifest at `manifest` (repository-relative) whose rule view is `doc`.
+    pub fn new(manifest: String, doc: std::sync::Arc<Value>) -> Records {
+        Records {
+            manifest,
+            doc,
+            answers: Default::default(),
+        }
+    }
+
+    /// Why the review recorded at `route` (`runbooks.support`) no longer covers its file, or
+    /// `""` when it does or nothing is there to compare (no such review, a file outside the
+    /// repository); `Err` when the history cannot tell. `files` maps paths as written to
+    /// their facts (`repo_path`).
+    pub fn review(
+        &self,
+        repo: &super::git::Repo,
+        files: &serde_json::Map<String, Value>,
+        route: &str,
+    ) -> Result<String, String> {
+        self.answer(repo, files, route, None)
+    }
+
+    /// Why the value at `record` (`rollback.last_tested`) no longer vouches for `covered`:
+    /// a runbook (`runbooks.rollback`: its file) or a value (`rollback.max_minutes`) that
+    /// changed after the record was made. `""` and `Err` as for [`Records::review`].
+    pub fn recorded(
+        &self,
+        repo: &super::git::Repo,
+        files: &serde_json::Map<String, Value>,
+        record: &str,
+        covered: &str,
+    ) -> Result<String, String> {
+        self.answer(repo, files, record, Some(covered))
+    }
+
+    fn answer(
+        &self,
+        repo: &super::git::Repo,
+        files: &serde_json::Map<String, Value>,
+        record: &str,
+        covered: Option<&str>,
+    ) -> Result<String, String> {
+        let key = (record.to_string(), covered.unwrap_or_default().to_string());
+        if let Some(hit) = self.answers.lock().ok().and_then(|a| a.get(&key).cloned()) {
+            return hit;
+        }
+        let answer = self
+            .compare(repo, files, record, covered)
+            .transpose()
+            .map(Option::unwrap_or_default);
+        if let Ok(mut a) = self.answers.lock() {
+            a.insert(key, answer.clone());
+        }
+        answer
+    }
+
+    fn compare(
+        &self,
+        repo: &super::git::Repo,
+        files: &serde_json::Map<String, Value>,
+        record: &str,
+        covered: Option<&str>,
+    ) -> Option<Result<String, String>> {
+        let at = |r: &Route| crate::checklist::eval::at(&self.doc, r);
+        let record_route = Route::parse(record)?;
+        let covered_route = match covered {
+            Some(c) => Route::parse(c)?,
+            None => record_route.clone(),
+        };
+        let (read, now, shown, noun): (fn(&Value) -> Option<Value>, _, _, _) = match covered {
+            None => {
+                let entry = at(&record_route)?;
+                let by_on = |k: &str| entry.get(k).map_or("?".into(), as_text);
+                let review = format!("by {}, on {}", by_on("reviewed_by"), by_on("reviewed_on"));
+                (
+                    review_of,
+                    review_of(entry)?,
+                    format!("its review ({review})"),
+                    "the review".to_string(),
+                )
+            }
+            Some(_) => {
+                let value = at(&record_route)?.clone();
+                (
+                    |v: &Value| Some(v.clone()),
+                    value.clone(),
+                    format!("`{record}: {}`", as_text(&value)),
+                    format!("`{record}`"),
+                )
+            }
+        };
+        repo.with_git(|g| {
+            let covers = match at(&covered_route) {
+                // A runbook entry covers its file: only one inside the repository that was
+                // read (its facts say so).
+                Some(Value::Object(entry))
+                    if covered_route.to_string().starts_with("runbooks.") =>
+                {
+                    let written = entry.get("path")?.as_str()?;
+                    let facts = files.get(written).filter(|f| f["exists"] == true)?;
+                    let path = facts.get("repo_path")?.as_str()?;
+                    Covered::File {
+                        path,
+                        now: repo.working_id(g, path)?,
+                    }
+                }
+                value => Covered::Value {
+                    route: &covered_route,
+                    now: value.cloned(),
+                },
+            };
+            let subject = Subject {
+                manifest: &self.manifest,
+                manifest_id: repo.working_id(g, &self.manifest),
+                record: Record {
+                    route: &record_route,
+                    read,
+                    now,
+                    shown,
+                    noun,
+                },
+                covered: covers,
+            };
+            changed_since(g, repo.first_parents(g), &subject).transpose()
+        })?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::last_holding;
+
+    #[test]
+    fn last_holding_finds_the_edge_of_every_prefix() {
+        for len in 1..40 {
+            for edge in 0..len {
+                let mut probes = 0;
+                let found = last_holding(len, |i| {
+                    probes += 1;
+                    i <= edge
+                });
+                assert_eq!(found, edge, "len {len}");
+                assert!(probes <= 2 * (usize::BITS - len.leading_zeros()) as usize + 2);
+            }
+        }
+    }
+}
