@@ -377,6 +377,13 @@ fn edit_manifest(d: &Path, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// An item's one failure: (line, message).
+fn the_failure(d: &Path, item: &str) -> (u64, String) {
+    let found = failures_of(d, item);
+    assert_eq!(found.len(), 1, "{item}: {found:?}");
+    found.into_iter().next().unwrap()
+}
+
 fn manifest_line(d: &Path, needle: &str) -> u64 {
     line_of(
         &std::fs::read_to_string(d.join("readiness.yaml")).unwrap(),
@@ -412,11 +419,10 @@ fn a_rollback_runbook_changed_after_the_test_fails() {
     edit_rollback_runbook(d);
     commit(d, "rollback: drain the queue first", "2026-11-20T10:00:00Z");
     let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
-    let found = failures_of(d, "PROD-ROLLBACK-TESTED");
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, manifest_line(d, TESTED), "{found:?}");
+    let found = the_failure(d, "PROD-ROLLBACK-TESTED");
+    assert_eq!(found.0, manifest_line(d, TESTED), "{found:?}");
     assert!(
-        found[0].1.starts_with(&format!(
+        found.1.starts_with(&format!(
             "`runbooks/rollback.md` changed after `rollback.last_tested: 2026-11-02` was recorded: commit {id} (\"rollback: drain the queue first\""
         )),
         "{found:?}"
@@ -447,15 +453,14 @@ fn a_strategy_changed_after_the_test_fails() {
     let d = dir.path();
     edit_manifest(d, "strategy: git-revert", "strategy: blue-green");
     commit(d, "roll back by switching colours", "2026-11-20T10:00:00Z");
-    let found = failures_of(d, "PROD-ROLLBACK-TESTED");
-    assert_eq!(found.len(), 1, "{found:?}");
+    let found = the_failure(d, "PROD-ROLLBACK-TESTED");
     assert_eq!(
-        found[0].0,
+        found.0,
         manifest_line(d, "strategy: blue-green"),
         "{found:?}"
     );
     assert!(
-        found[0].1.contains("`rollback.strategy` changed after `rollback.last_tested: 2026-11-02` was recorded (git-revert then, blue-green now): commit "),
+        found.1.contains("`rollback.strategy` changed after `rollback.last_tested: 2026-11-02` was recorded (git-revert then, blue-green now): commit "),
         "{found:?}"
     );
 }
@@ -466,20 +471,18 @@ fn a_rollback_time_lowered_after_the_test_was_never_measured() {
     let d = dir.path();
     // Uncommitted first (the pre-commit hook's view), then committed.
     edit_manifest(d, "max_minutes: 5", "max_minutes: 3");
-    let found = failures_of(d, "PROD-ROLLBACK-5MIN");
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!(found[0].0, manifest_line(d, "max_minutes: 3"), "{found:?}");
+    let found = the_failure(d, "PROD-ROLLBACK-5MIN");
+    assert_eq!(found.0, manifest_line(d, "max_minutes: 3"), "{found:?}");
     assert!(
-        found[0]
+        found
             .1
             .starts_with("`rollback.max_minutes` has changes not committed yet (5 then, 3 now)"),
         "{found:?}"
     );
     commit(d, "rollback is faster now", "2026-11-20T10:00:00Z");
-    let found = failures_of(d, "PROD-ROLLBACK-5MIN");
-    assert_eq!(found.len(), 1, "{found:?}");
+    let found = the_failure(d, "PROD-ROLLBACK-5MIN");
     assert!(
-        found[0].1.contains("`rollback.max_minutes` changed after `rollback.last_tested: 2026-11-02` was recorded (5 then, 3 now): commit "),
+        found.1.contains("`rollback.max_minutes` changed after `rollback.last_tested: 2026-11-02` was recorded (5 then, 3 now): commit "),
         "{found:?}"
     );
     // Measured with a new test, recorded with it: passes.
