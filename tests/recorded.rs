@@ -505,3 +505,81 @@ fn a_shallow_clone_cut_after_the_rollback_test_holds() {
         assert!(found[0].2.contains("fetch-depth: 0"), "{item}: {found:?}");
     }
 }
+
+const RISK_R4: &str = "  - id: R4\n    failure_mode: the CDN caches a broken quickstart page for an hour\n    mitigation: purge the CDN from the rollback runbook\n    owner: \"@bob\"\n    likelihood: low\n    impact: medium\n\nrehearsal:";
+const REVIEW: &str = "{ role: review, by: \"@dana\", date: 2026-11-24 }";
+
+#[test]
+fn a_risk_added_after_the_launch_review_fails() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R4}"));
+    commit(d, "add the CDN risk", "2026-11-20T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    let found = the_failure(d, "LAUNCH-REVIEW");
+    assert_eq!(found.0, manifest_line(d, "role: review"), "{found:?}");
+    assert!(
+        found.1.starts_with(&format!(
+            "`risks` changed after `signoffs[2]` (by: @dana, date: 2026-11-24, role: review) was recorded (`risks[3]` added): commit {id} (\"add the CDN risk\""
+        )),
+        "{found:?}"
+    );
+    // Reviewed again: the new date records the review of the plan as it is.
+    edit_manifest(
+        d,
+        REVIEW,
+        "{ role: review, by: \"@dana\", date: 2026-11-21 }",
+    );
+    commit(d, "dana reviewed the CDN risk", "2026-11-21T10:00:00Z");
+    assert_eq!(unsettled(d, "LAUNCH-REVIEW"), []);
+}
+
+#[test]
+fn a_rollout_changed_after_the_launch_review_fails_and_one_changed_with_it_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_manifest(d, "max_staleness: 15m", "max_staleness: 10m");
+    let found = the_failure(d, "LAUNCH-REVIEW");
+    assert!(
+        found.1.starts_with(
+            "`rollout` has changes not committed yet (`rollout.max_staleness`: 15m then, 10m now)"
+        ),
+        "{found:?}"
+    );
+    // The change and its review in one commit (a squashed pull request).
+    edit_manifest(
+        d,
+        REVIEW,
+        "{ role: review, by: \"@dana\", date: 2026-11-21 }",
+    );
+    commit(
+        d,
+        "tighter staleness, reviewed by dana",
+        "2026-11-21T10:00:00Z",
+    );
+    assert_eq!(unsettled(d, "LAUNCH-REVIEW"), []);
+}
+
+#[test]
+fn a_sign_off_added_before_the_review_does_not_record_it_again() {
+    // The review is found by what it says, not where it stands: a sign-off added above it
+    // moves it, and the risk added before that is still after the review.
+    let dir = example_repo();
+    let d = dir.path();
+    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R4}"));
+    commit(d, "add the CDN risk", "2026-11-20T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    edit_manifest(
+        d,
+        REVIEW,
+        &format!("{{ role: product, by: \"@erin\", date: 2026-11-21 }}\n  - {REVIEW}"),
+    );
+    commit(d, "product signs off", "2026-11-21T10:00:00Z");
+    let found = the_failure(d, "LAUNCH-REVIEW");
+    assert!(
+        found.1.starts_with(&format!(
+            "`risks` changed after `signoffs[3]` (by: @dana, date: 2026-11-24, role: review) was recorded (`risks[3]` added): commit {id} ("
+        )),
+        "{found:?}"
+    );
+}

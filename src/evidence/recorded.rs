@@ -14,7 +14,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::source::SourceFile;
-use crate::yaml::{Limits, Node, Route, parse};
+use crate::yaml::{Limits, Node, Route, Seg, parse};
 
 fn tree(text: &str) -> Option<Node> {
     let src = SourceFile::new(Path::new(""), String::new(), text.to_string());
@@ -39,18 +39,58 @@ fn blob_at(commit: &git2::Commit, path: &Path) -> Option<git2::Oid> {
     commit.tree().ok()?.get_path(path).ok().map(|e| e.id())
 }
 
+/// How a version of the manifest holds a record, given its value at the record's route.
+#[derive(Clone, Copy)]
+enum Holds {
+    /// A runbook entry's review: its `reviewed_by` and `reviewed_on`.
+    Review,
+    /// The value itself.
+    Value,
+    /// A list with the record among its elements, wherever (a sign-off: one added before
+    /// it moves it, and does not record it again).
+    Element,
+}
+
 /// What the manifest records, and how messages name it.
 struct Record<'a> {
-    /// Where the manifest records it.
+    /// Where the manifest records it (for [`Holds::Element`], the list).
     route: &'a Route,
-    /// What of the value there is the record (a review: who and when).
-    read: fn(&Value) -> Option<Value>,
+    holds: Holds,
     /// The record as the manifest has it now.
     now: Value,
     /// "its review (by @carol, on 2026-11-03)", "`rollback.last_tested: 2026-11-02`".
     shown: String,
     /// "the review", "`rollback.last_tested`".
     noun: String,
+}
+
+impl Record<'_> {
+    /// Whether a version whose value at the record's route is `v` holds the record as it is
+    /// now.
+    fn held_by(&self, v: Option<&Value>) -> bool {
+        match self.holds {
+            Holds::Review => v.and_then(review_of).as_ref() == Some(&self.now),
+            Holds::Value => v == Some(&self.now),
+            Holds::Element => v
+                .and_then(Value::as_array)
+                .is_some_and(|list| list.contains(&self.now)),
+        }
+    }
+}
+
+/// A record as a message names it: "`rollback.last_tested: 2026-11-02`", "`signoffs[2]`
+/// (role: review, by: @dana, date: 2026-11-14)".
+fn record_shown(record: &str, v: &Value) -> String {
+    match v {
+        Value::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", as_text(v)))
+                .collect();
+            format!("`{record}` ({})", fields.join(", "))
+        }
+        other => format!("`{record}: {}`", as_text(other)),
+    }
 }
 
 /// What a record covers.
@@ -121,10 +161,7 @@ impl Versions<'_> {
                 .and_then(|id| self.repo.find_blob(id).ok())
                 .and_then(|blob| tree(std::str::from_utf8(blob.content()).ok()?));
             let value = |route: &Route| Some(doc.as_ref()?.at(route)?.to_json());
-            let records = value(s.record.route)
-                .and_then(|v| (s.record.read)(&v))
-                .as_ref()
-                == Some(&s.record.now);
+            let records = s.record.held_by(value(s.record.route).as_ref());
             let covered = match &s.covered {
                 Covered::Value { route, .. } => value(route),
                 Covered::File { .. } => None,
@@ -199,10 +236,12 @@ fn changed_since(
         }
         return Ok(None);
     }
-    let values = match (&then, s.covered.now()) {
-        (Version::Value(then), Version::Value(now)) => {
-            let text = |v: &Option<Value>| v.as_ref().map_or("not set".into(), as_text);
-            format!(" ({} then, {} now)", text(then), text(&now))
+    let values = match (&then, s.covered.now(), &s.covered) {
+        (Version::Value(then), Version::Value(now), Covered::Value { route, .. }) => {
+            format!(
+                " ({})",
+                difference(route, route, then.as_ref(), now.as_ref())
+            )
         }
         _ => String::new(),
     };
@@ -225,6 +264,42 @@ fn changed_since(
         &id[..id.len().min(7)],
         super::one_line(changed.summary().unwrap_or_default(), 72),
     )))
+}
+
+/// The first place where two versions of the value at `route` differ, as a message shows
+/// it: "5 then, 3 now" for the value itself, "`risks[3]` added", "`rollout.phases[0].traffic`:
+/// 5 then, 10 now". Lists and mappings are not written out: a reader looks them up.
+fn difference(top: &Route, route: &Route, then: Option<&Value>, now: Option<&Value>) -> String {
+    let place = |text: String| match route == top {
+        true => text,
+        false => format!("`{route}`: {text}"),
+    };
+    let text = |v: &Value| match v {
+        Value::Array(_) => "a list".to_string(),
+        Value::Object(_) => "a mapping".to_string(),
+        other => as_text(other),
+    };
+    match (then, now) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            match keys.into_iter().find(|k| a.get(*k) != b.get(*k)) {
+                Some(k) => difference(top, &route.key(k), a.get(k), b.get(k)),
+                None => place("the same".into()),
+            }
+        }
+        (Some(Value::Array(a)), Some(Value::Array(b))) => {
+            match (0..a.len().max(b.len())).find(|&i| a.get(i) != b.get(i)) {
+                Some(i) => difference(top, &route.index(i), a.get(i), b.get(i)),
+                None => place("the same".into()),
+            }
+        }
+        (None, Some(_)) if route != top => format!("`{route}` added"),
+        (Some(_), None) if route != top => format!("`{route}` removed"),
+        (then, now) => {
+            let shown = |v: Option<&Value>| v.map_or("not set".into(), text);
+            place(format!("{} then, {} now", shown(then), shown(now)))
+        }
+    }
 }
 
 /// Whether history goes on past the chain's oldest commit without being read: a shallow
@@ -388,13 +463,18 @@ impl Records {
             Some(c) => Route::parse(c)?,
             None => record_route.clone(),
         };
-        let (read, now, shown, noun): (fn(&Value) -> Option<Value>, _, _, _) = match covered {
+        // An element of a list is looked for in the whole list: where it stands moves.
+        let list = match record_route.split_last() {
+            Some((Seg::Index(_), list)) if at(&list).is_some_and(Value::is_array) => Some(list),
+            _ => None,
+        };
+        let (holds, now, shown, noun) = match covered {
             None => {
                 let entry = at(&record_route)?;
                 let by_on = |k: &str| entry.get(k).map_or("?".into(), as_text);
                 let review = format!("by {}, on {}", by_on("reviewed_by"), by_on("reviewed_on"));
                 (
-                    review_of,
+                    Holds::Review,
                     review_of(entry)?,
                     format!("its review ({review})"),
                     "the review".to_string(),
@@ -402,14 +482,16 @@ impl Records {
             }
             Some(_) => {
                 let value = at(&record_route)?.clone();
-                (
-                    |v: &Value| Some(v.clone()),
-                    value.clone(),
-                    format!("`{record}: {}`", as_text(&value)),
-                    format!("`{record}`"),
-                )
+                let holds = if list.is_some() {
+                    Holds::Element
+                } else {
+                    Holds::Value
+                };
+                let shown = record_shown(record, &value);
+                (holds, value, shown, format!("`{record}`"))
             }
         };
+        let read_route = list.unwrap_or_else(|| record_route.clone());
         repo.with_git(|g| {
             let covers = match at(&covered_route) {
                 // A runbook entry covers its file: only one inside the repository that was
@@ -434,8 +516,8 @@ impl Records {
                 manifest: &self.manifest,
                 manifest_id: repo.working_id(g, &self.manifest),
                 record: Record {
-                    route: &record_route,
-                    read,
+                    route: &read_route,
+                    holds,
                     now,
                     shown,
                     noun,

@@ -75,6 +75,7 @@ enum Op {
     In,
     Size,
     Double,
+    String,
     EndsWith,
     StartsWith,
     Contains,
@@ -125,6 +126,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         (operators::IN, false, 2) => In,
         ("size", _, 1) => Size,
         ("double", false, 1) => Double,
+        ("string", false, 1) => String,
         ("endsWith", true, 2) => EndsWith,
         ("startsWith", true, 2) => StartsWith,
         ("contains", true, 2) => Contains,
@@ -503,6 +505,14 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
             V::Int(x) => V::Double(x as f64),
             V::UInt(x) => V::Double(x as f64),
             V::Double(x) => V::Double(x),
+            _ => return None,
+        },
+        // Only what a route is built from (`'signoffs[' + string(key) + ']'`); CEL's own
+        // formatting of other values is left to the interpreter.
+        (Op::String, None) => match a {
+            V::Int(x) => V::Str(Cow::Owned(x.to_string())),
+            V::UInt(x) => V::Str(Cow::Owned(x.to_string())),
+            V::Str(s) => V::Str(s),
             _ => return None,
         },
         (Op::EndsWith, Some(b)) => V::Bool(a.str()?.ends_with(b.str()?)),
