@@ -583,3 +583,24 @@ fn a_sign_off_added_before_the_review_does_not_record_it_again() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_backup_scope_widened_after_the_restore_test_fails() {
+    let dir = example_repo();
+    let d = dir.path();
+    edit_manifest(
+        d,
+        "scope: template store, review queue and publication history",
+        "scope: template store and user uploads",
+    );
+    commit(d, "back up uploads too", "2026-11-20T10:00:00Z");
+    let found = the_failure(d, "PROD-BACKUP-RESTORE");
+    assert_eq!(
+        found.0,
+        manifest_line(d, "scope: template store and user uploads")
+    );
+    assert!(
+        found.1.starts_with("`backup.scope` changed after `backup.last_restore_test: 2026-10-20` was recorded (template store, review queue and publication history then, template store and user uploads now): commit "),
+        "{found:?}"
+    );
+}
