@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -100,15 +101,16 @@ enum Covered<'a> {
     /// A value of the manifest, and the value now.
     Value {
         route: &'a Route,
-        now: Option<Value>,
+        now: Option<Arc<Value>>,
     },
 }
 
-/// A version of what a record covers, as a commit has it.
+/// A version of what a record covers, as a commit has it (values shared: a rollout is
+/// compared, not copied, at every probe).
 #[derive(Clone, PartialEq)]
 enum Version {
     Blob(Option<git2::Oid>),
-    Value(Option<Value>),
+    Value(Option<Arc<Value>>),
 }
 
 impl Covered<'_> {
@@ -136,14 +138,24 @@ struct Subject<'a> {
     covered: Covered<'a>,
 }
 
+/// What every question about one manifest's records shares: its blob id at each commit of
+/// the chain probed, and each version parsed (a manifest asks up to six questions, and they
+/// probe the same commits).
+#[derive(Default)]
+struct Memo {
+    manifest_at: HashMap<usize, Option<git2::Oid>>,
+    docs: HashMap<git2::Oid, Option<Arc<Node>>>,
+}
+
 /// The manifest's versions along the history, each parsed once however often it is probed.
 struct Versions<'a> {
     repo: &'a git2::Repository,
     chain: &'a [git2::Oid],
     subject: &'a Subject<'a>,
+    memo: &'a mut Memo,
     /// By the manifest's blob id: whether it records the record as it is now, and the
     /// covered value it holds (for a covered value).
-    seen: HashMap<Option<git2::Oid>, (bool, Option<Value>)>,
+    seen: HashMap<Option<git2::Oid>, (bool, Option<Arc<Value>>)>,
 }
 
 impl Versions<'_> {
@@ -151,19 +163,34 @@ impl Versions<'_> {
         self.repo.find_commit(self.chain[i]).ok()
     }
 
-    fn manifest(&mut self, i: usize) -> &(bool, Option<Value>) {
+    fn manifest(&mut self, i: usize) -> &(bool, Option<Arc<Value>>) {
         let s = self.subject;
-        let id = self
-            .commit(i)
-            .and_then(|c| blob_at(&c, Path::new(s.manifest)));
+        let id = match self.memo.manifest_at.get(&i) {
+            Some(id) => *id,
+            None => {
+                let id = self
+                    .commit(i)
+                    .and_then(|c| blob_at(&c, Path::new(s.manifest)));
+                self.memo.manifest_at.insert(i, id);
+                id
+            }
+        };
         if !self.seen.contains_key(&id) {
-            let doc = id
-                .and_then(|id| self.repo.find_blob(id).ok())
-                .and_then(|blob| tree(std::str::from_utf8(blob.content()).ok()?));
+            let doc = id.and_then(|id| {
+                let repo = self.repo;
+                self.memo
+                    .docs
+                    .entry(id)
+                    .or_insert_with(|| {
+                        let blob = repo.find_blob(id).ok()?;
+                        tree(std::str::from_utf8(blob.content()).ok()?).map(Arc::new)
+                    })
+                    .clone()
+            });
             let value = |route: &Route| Some(doc.as_ref()?.at(route)?.to_json());
             let records = s.record.held_by(value(s.record.route).as_ref());
             let covered = match &s.covered {
-                Covered::Value { route, .. } => value(route),
+                Covered::Value { route, .. } => value(route).map(Arc::new),
                 Covered::File { .. } => None,
             };
             self.seen.insert(id, (records, covered));
@@ -201,11 +228,13 @@ fn changed_since(
     repo: &git2::Repository,
     chain: &[git2::Oid],
     s: &Subject,
+    memo: &mut Memo,
 ) -> Result<Option<String>, String> {
     let mut v = Versions {
         repo,
         chain,
         subject: s,
+        memo,
         seen: HashMap::new(),
     };
     if s.manifest_id.is_some() {
@@ -240,7 +269,7 @@ fn changed_since(
         (Version::Value(then), Version::Value(now), Covered::Value { route, .. }) => {
             format!(
                 " ({})",
-                difference(route, route, then.as_ref(), now.as_ref())
+                difference(route, route, then.as_deref(), now.as_deref())
             )
         }
         _ => String::new(),
@@ -389,16 +418,18 @@ impl super::git::Repo {
 /// message both ask).
 pub struct Records {
     manifest: String,
-    doc: std::sync::Arc<Value>,
+    doc: Arc<Value>,
+    memo: std::sync::Mutex<Memo>,
     answers: std::sync::Mutex<HashMap<(String, String), Result<String, String>>>,
 }
 
 impl Records {
     /// For the manifest at `manifest` (repository-relative) whose rule view is `doc`.
-    pub fn new(manifest: String, doc: std::sync::Arc<Value>) -> Records {
+    pub fn new(manifest: String, doc: Arc<Value>) -> Records {
         Records {
             manifest,
             doc,
+            memo: Default::default(),
             answers: Default::default(),
         }
     }
@@ -509,7 +540,7 @@ impl Records {
                 }
                 value => Covered::Value {
                     route: &covered_route,
-                    now: value.cloned(),
+                    now: value.cloned().map(Arc::new),
                 },
             };
             let subject = Subject {
@@ -524,7 +555,8 @@ impl Records {
                 },
                 covered: covers,
             };
-            changed_since(g, repo.first_parents(g), &subject).transpose()
+            let mut memo = self.memo.lock().ok()?;
+            changed_since(g, repo.first_parents(g), &subject, &mut memo).transpose()
         })?
     }
 }
