@@ -604,3 +604,30 @@ fn a_backup_scope_widened_after_the_restore_test_fails() {
         "{found:?}"
     );
 }
+
+#[test]
+fn a_commit_graph_written_midway_gives_the_same_answer() {
+    // The first-parent line is followed in git's commit-graph file where it has the commits,
+    // and through the commit objects for those made after it was written.
+    let dir = example_repo();
+    let d = dir.path();
+    churn(d, 0, 13);
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: the thirteenth change", "2026-11-14T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    churn(d, 13, 70);
+    git(d, &["commit-graph", "write", "--reachable"]);
+    assert!(d.join(".git/objects/info/commit-graph").is_file());
+    churn(d, 83, 90);
+    let found = the_failure(d, ITEM);
+    assert!(
+        found
+            .1
+            .contains(&format!("commit {id} (\"support: the thirteenth change\"")),
+        "{found:?}"
+    );
+    // A graph file that is not one: the commit objects still answer.
+    std::fs::write(d.join(".git/objects/info/commit-graph"), "not a graph").unwrap();
+    let again = the_failure(d, ITEM);
+    assert_eq!(again, found);
+}

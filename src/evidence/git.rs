@@ -102,8 +102,8 @@ pub struct Repo {
     pub facts: RepoFacts,
     last_change: Mutex<HashMap<String, Option<i64>>>,
     ancestors: Cells<String, RefFacts>,
-    /// HEAD's first-parent line (see [`Repo::first_parents`]).
-    pub(super) first_parents: OnceLock<Vec<git2::Oid>>,
+    /// HEAD's first-parent line, read as far as records need it.
+    pub(super) first_parents: Mutex<super::recorded::Chain>,
 }
 
 fn unknown(problem: String) -> Repo {
@@ -118,7 +118,7 @@ fn unknown(problem: String) -> Repo {
         },
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
-        first_parents: OnceLock::new(),
+        first_parents: Mutex::default(),
     }
 }
 
@@ -197,7 +197,7 @@ fn open_uncached(root: &Path) -> Arc<Repo> {
         repo: Some(Mutex::new(repo)),
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
-        first_parents: OnceLock::new(),
+        first_parents: Mutex::default(),
     })
 }
 

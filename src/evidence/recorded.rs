@@ -150,7 +150,7 @@ struct Memo {
 /// The manifest's versions along the history, each parsed once however often it is probed.
 struct Versions<'a> {
     repo: &'a git2::Repository,
-    chain: &'a [git2::Oid],
+    chain: &'a mut Chain,
     subject: &'a Subject<'a>,
     memo: &'a mut Memo,
     /// By the manifest's blob id: whether it records the record as it is now, and the
@@ -158,9 +158,10 @@ struct Versions<'a> {
     seen: HashMap<Option<git2::Oid>, (bool, Option<Arc<Value>>)>,
 }
 
-impl Versions<'_> {
-    fn commit(&self, i: usize) -> Option<git2::Commit<'_>> {
-        self.repo.find_commit(self.chain[i]).ok()
+impl<'a> Versions<'a> {
+    fn commit(&mut self, i: usize) -> Option<git2::Commit<'a>> {
+        let id = self.chain.get(self.repo, i)?;
+        self.repo.find_commit(id).ok()
     }
 
     fn manifest(&mut self, i: usize) -> &(bool, Option<Arc<Value>>) {
@@ -198,6 +199,11 @@ impl Versions<'_> {
         &self.seen[&id]
     }
 
+    /// Whether the first-parent line has an `i`th commit.
+    fn in_history(&mut self, i: usize) -> bool {
+        self.chain.get(self.repo, i).is_some()
+    }
+
     /// Whether commit `i` records the record as it is now.
     fn records(&mut self, i: usize) -> bool {
         self.manifest(i).0
@@ -226,7 +232,7 @@ impl Versions<'_> {
 /// run over thousands of them must not walk the history once each.
 fn changed_since(
     repo: &git2::Repository,
-    chain: &[git2::Oid],
+    chain: &mut Chain,
     s: &Subject,
     memo: &mut Memo,
 ) -> Result<Option<String>, String> {
@@ -246,17 +252,17 @@ fn changed_since(
         };
         v.seen.insert(s.manifest_id, (true, covered));
     }
-    if chain.is_empty() || !v.records(0) {
-        // HEAD holds another record, or none: this one is being recorded now, beside
-        // whatever the working tree holds.
+    if !v.records(0) {
+        // HEAD holds another record, or none (or there is no HEAD): this one is being
+        // recorded now, beside whatever the working tree holds.
         return Ok(None);
     }
-    let at = last_holding(chain.len(), |i| v.records(i));
+    let at = last_holding_from_head(|i, record| v.in_history(i) && (!record || v.records(i)));
     let then = v.covered(at);
     let (what, record) = (s.covered.name(), &s.record);
     let (shown, noun) = (&record.shown, &record.noun);
     if then == s.covered.now() {
-        if at + 1 == chain.len() && history_cut(repo, chain) {
+        if !v.in_history(at + 1) && history_cut(repo, v.chain) {
             // The record may be older than the oldest commit read, and what it covers may
             // have changed between the two: a pass here would be a guess.
             return Err(format!(
@@ -332,12 +338,13 @@ fn difference(top: &Route, route: &Route, then: Option<&Value>, now: Option<&Val
 }
 
 /// Whether history goes on past the chain's oldest commit without being read: a shallow
-/// clone's boundary (listed in `$GIT_DIR/shallow`), or the cap on commits read.
-fn history_cut(repo: &git2::Repository, chain: &[git2::Oid]) -> bool {
-    let Some(oldest) = chain.last() else {
+/// clone's boundary (listed in `$GIT_DIR/shallow`), or the cap on commits read. Asked once
+/// the chain is read to its end.
+fn history_cut(repo: &git2::Repository, chain: &Chain) -> bool {
+    let Some(oldest) = chain.oids.last() else {
         return false;
     };
-    if chain.len() >= super::git::MAX_COMMITS {
+    if chain.oids.len() >= super::git::MAX_COMMITS {
         return true;
     }
     repo.is_shallow()
@@ -346,6 +353,48 @@ fn history_cut(repo: &git2::Repository, chain: &[git2::Oid]) -> bool {
             .map_or(true, |ids| {
                 ids.lines().any(|l| l.trim() == oldest.to_string())
             })
+}
+
+/// The last index where the record holds, given that it does at 0 and, once it does not,
+/// never does again. `ask(i, false)` says whether the history has an `i`th commit (cheap),
+/// `ask(i, true)` whether the record holds there too. Doubling steps from HEAD, then
+/// halving: O(log n) probes, and the history read only as far as the probes go (twice as
+/// far as the answer at most). Past the end, the last commit is asked first: a record
+/// that holds in all the history (an old one) costs one probe more, not a halving.
+fn last_holding_from_head(mut ask: impl FnMut(usize, bool) -> bool) -> usize {
+    let (mut good, mut step) = (0, 1);
+    let mut bad = loop {
+        let probe = good + step;
+        if !ask(probe, false) {
+            let (mut last, mut past) = (good, probe);
+            while past - last > 1 {
+                let mid = last + (past - last) / 2;
+                if ask(mid, false) {
+                    last = mid;
+                } else {
+                    past = mid;
+                }
+            }
+            if last == good || ask(last, true) {
+                return last;
+            }
+            break last;
+        }
+        if !ask(probe, true) {
+            break probe;
+        }
+        good = probe;
+        step *= 2;
+    };
+    while bad - good > 1 {
+        let mid = good + (bad - good) / 2;
+        if ask(mid, true) {
+            good = mid;
+        } else {
+            bad = mid;
+        }
+    }
+    good
 }
 
 /// The last index of `0..len` where `holds` is true, given that it holds at 0 and, once
@@ -379,21 +428,115 @@ fn last_holding(len: usize, mut holds: impl FnMut(usize) -> bool) -> usize {
     good
 }
 
-impl super::git::Repo {
-    /// HEAD and its first parents, newest first (at most [`super::git::MAX_COMMITS`]), read
-    /// once for every manifest of the repository; `repo` is this repository, locked.
-    pub fn first_parents(&self, repo: &git2::Repository) -> &[git2::Oid] {
-        self.first_parents.get_or_init(|| {
-            let Ok(mut walk) = repo.revwalk() else {
-                return Vec::new();
-            };
-            if walk.push_head().is_err() || walk.simplify_first_parent().is_err() {
-                return Vec::new();
-            }
-            walk.take(super::git::MAX_COMMITS).flatten().collect()
-        })
+/// HEAD's first-parent line, newest first, read only as far as a question needs it (a
+/// pre-commit run in a repository of 100,000 commits asks about the last few), and at most
+/// [`super::git::MAX_COMMITS`] commits; shared by every manifest of the repository.
+#[derive(Default)]
+pub struct Chain {
+    oids: Vec<git2::Oid>,
+    /// HEAD's first-parent line is read to its end (or the cap).
+    complete: bool,
+    /// git's commit-graph file, read when first needed: the line is followed there, not
+    /// through commit objects, from the first commit it holds (it lags behind new commits).
+    graph: Option<Option<gix_commitgraph::Graph>>,
+}
+
+impl Chain {
+    /// The `i`th commit from HEAD, reading more of the line when needed; `None` past its end.
+    fn get(&mut self, repo: &git2::Repository, i: usize) -> Option<git2::Oid> {
+        while self.oids.len() <= i && !self.complete {
+            self.extend(repo);
+        }
+        self.oids.get(i).copied()
     }
 
+    /// Reads as many commits again as are read (at least 64): a question that walks `n`
+    /// commits reads fewer than `2n`.
+    fn extend(&mut self, repo: &git2::Repository) {
+        let want = self
+            .oids
+            .len()
+            .max(64)
+            .min(super::git::MAX_COMMITS - self.oids.len());
+        let graph = self.graph.get_or_insert_with(|| {
+            // A shallow clone's parents are cut where git's graph file would not know it.
+            let info = repo.path().join("objects/info");
+            (!repo.is_shallow())
+                .then(|| gix_commitgraph::Graph::from_info_dir(&info, gix_hash::Kind::Sha1).ok())
+                .flatten()
+        });
+        let last = self.oids.last().copied();
+        let read = match (graph.as_ref(), last) {
+            (Some(graph), Some(last)) => from_graph(graph, last, want).map(Ok),
+            _ => None,
+        }
+        .unwrap_or_else(|| from_objects(repo, last, want, graph.as_ref()));
+        match read {
+            Ok(more) => {
+                self.complete =
+                    more.is_empty() || self.oids.len() + more.len() >= super::git::MAX_COMMITS;
+                self.oids.extend(more);
+            }
+            Err(_) => self.complete = true,
+        }
+    }
+}
+
+/// Up to `want` first parents after `last`, followed in git's commit-graph file; `None`
+/// when the file does not hold `last` (a commit newer than the file) or is inconsistent.
+fn from_graph(
+    graph: &gix_commitgraph::Graph,
+    last: git2::Oid,
+    want: usize,
+) -> Option<Vec<git2::Oid>> {
+    let mut commit = graph.commit_by_id(gix_hash::oid::try_from_bytes(last.as_bytes()).ok()?)?;
+    let mut more = Vec::new();
+    while more.len() < want {
+        let Some(parent) = commit.parent1().ok()? else {
+            break;
+        };
+        if parent.0 >= graph.num_commits() {
+            return None;
+        }
+        commit = graph.commit_at(parent);
+        more.push(git2::Oid::from_bytes(commit.id().as_bytes()).ok()?);
+    }
+    Some(more)
+}
+
+/// Up to `want` first parents after `last` (HEAD and its first parents with no `last`),
+/// read from the commit objects; stops after a commit `graph` holds, so that the rest is
+/// followed there.
+fn from_objects(
+    repo: &git2::Repository,
+    last: Option<git2::Oid>,
+    want: usize,
+    graph: Option<&gix_commitgraph::Graph>,
+) -> Result<Vec<git2::Oid>, git2::Error> {
+    let mut walk = repo.revwalk()?;
+    walk.simplify_first_parent()?;
+    match last {
+        None => walk.push_head()?,
+        Some(last) => walk.push(last)?,
+    }
+    let in_graph = |id: &git2::Oid| {
+        graph.is_some_and(|g| {
+            gix_hash::oid::try_from_bytes(id.as_bytes())
+                .is_ok_and(|id| g.commit_by_id(id).is_some())
+        })
+    };
+    let mut more = Vec::new();
+    for id in walk.skip(usize::from(last.is_some())).take(want) {
+        let id = id?;
+        more.push(id);
+        if in_graph(&id) {
+            break;
+        }
+    }
+    Ok(more)
+}
+
+impl super::git::Repo {
     /// The blob id of the working file at `path` (repository-relative), as `git status`
     /// knows it without reading the file: the index entry's, when the file's stat matches
     /// the entry and the entry is not racy. Otherwise the file is hashed.
@@ -556,14 +699,47 @@ impl Records {
                 covered: covers,
             };
             let mut memo = self.memo.lock().ok()?;
-            changed_since(g, repo.first_parents(g), &subject, &mut memo).transpose()
+            let mut chain = repo.first_parents.lock().ok()?;
+            changed_since(g, &mut chain, &subject, &mut memo).transpose()
         })?
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::last_holding;
+    use super::{last_holding, last_holding_from_head};
+
+    #[test]
+    fn from_head_the_history_is_read_only_as_far_as_the_answer() {
+        for len in 1..40 {
+            for edge in 0..len {
+                let (mut deepest, mut records) = (0, 0);
+                let found = last_holding_from_head(|i, record| {
+                    if record {
+                        deepest = deepest.max(i);
+                        records += 1;
+                    }
+                    i < len && (!record || i <= edge)
+                });
+                assert_eq!(found, edge, "len {len}");
+                assert!(
+                    deepest <= (2 * edge + 1).min(len - 1),
+                    "len {len}, edge {edge}: read to {deepest}"
+                );
+                assert!(records <= 2 * (usize::BITS - len.leading_zeros()) as usize + 1);
+            }
+            // A record that holds in all the history: doubling, then the last commit.
+            let mut records = 0;
+            last_holding_from_head(|i, record| {
+                records += usize::from(record);
+                i < len
+            });
+            assert!(
+                records <= (usize::BITS - len.leading_zeros()) as usize + 1,
+                "len {len}"
+            );
+        }
+    }
 
     #[test]
     fn last_holding_finds_the_edge_of_every_prefix() {
