@@ -257,7 +257,12 @@ fn changed_since(
         // recorded now, beside whatever the working tree holds.
         return Ok(None);
     }
-    let at = last_holding_from_head(|i, record| v.in_history(i) && (!record || v.records(i)));
+    let at = match v.chain.complete {
+        // Another question read the whole line already: its end is asked first (a record
+        // as old as the history read, the common case in a large run, is one probe).
+        true => last_holding(v.chain.oids.len(), |i| v.records(i)),
+        false => last_holding_from_head(|i, record| v.in_history(i) && (!record || v.records(i))),
+    };
     let then = v.covered(at);
     let (what, record) = (s.covered.name(), &s.record);
     let (shown, noun) = (&record.shown, &record.noun);
