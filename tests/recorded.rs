@@ -204,19 +204,25 @@ fn in_a_long_history_the_change_is_the_commit_that_made_it() {
     // Found by halving the history, not commit by commit: the edge must still be exact.
     let dir = example_repo();
     let d = dir.path();
+    let id = change_after_13_commits(d);
+    churn(d, 13, 21);
+    assert_names_the_change(d, &id);
+}
+
+/// 13 commits, then a change of the support runbook after its review; its short id.
+fn change_after_13_commits(d: &Path) -> String {
     churn(d, 0, 13);
     edit_runbook(d, "Escalate unanswered questions after a day.");
     commit(d, "support: the thirteenth change", "2026-11-14T10:00:00Z");
-    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
-    churn(d, 13, 21);
-    let found = failures(d);
-    assert_eq!(found.len(), 1, "{found:?}");
-    assert!(
-        found[0]
-            .1
-            .contains(&format!("commit {id} (\"support: the thirteenth change\"")),
-        "{found:?}"
-    );
+    git(d, &["rev-parse", "--short=7", "HEAD"])
+}
+
+/// PROD-SUPPORT-RUNBOOK's one failure names the change [`change_after_13_commits`] made.
+fn assert_names_the_change(d: &Path, id: &str) -> (u64, String) {
+    let found = the_failure(d, ITEM);
+    let named = format!("commit {id} (\"support: the thirteenth change\"");
+    assert!(found.1.contains(&named), "{found:?}");
+    found
 }
 
 #[test]
@@ -377,6 +383,14 @@ fn edit_manifest(d: &Path, from: &str, to: &str) {
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Records a record again (`edit`: the manifest's text from and to), commits it as
+/// `message`, and asserts the item settles.
+fn passes_recorded_again(d: &Path, edit: (&str, &str), message: &str, item: &str) {
+    edit_manifest(d, edit.0, edit.1);
+    commit(d, message, "2026-11-21T10:00:00Z");
+    assert_eq!(unsettled(d, item), []);
+}
+
 /// An item's one failure: (line, message).
 fn the_failure(d: &Path, item: &str) -> (u64, String) {
     let found = failures_of(d, item);
@@ -428,9 +442,12 @@ fn a_rollback_runbook_changed_after_the_test_fails() {
         "{found:?}"
     );
     // Rehearsed again and recorded: the test covers the new procedure.
-    edit_manifest(d, TESTED, "last_tested: 2026-11-21");
-    commit(d, "rollback rehearsed again", "2026-11-21T10:00:00Z");
-    assert_eq!(unsettled(d, "PROD-ROLLBACK-TESTED"), []);
+    passes_recorded_again(
+        d,
+        (TESTED, "last_tested: 2026-11-21"),
+        "rollback rehearsed again",
+        "PROD-ROLLBACK-TESTED",
+    );
 }
 
 #[test]
@@ -486,9 +503,12 @@ fn a_rollback_time_lowered_after_the_test_was_never_measured() {
         "{found:?}"
     );
     // Measured with a new test, recorded with it: passes.
-    edit_manifest(d, TESTED, "last_tested: 2026-11-21");
-    commit(d, "rollback rehearsed and timed", "2026-11-21T10:00:00Z");
-    assert_eq!(unsettled(d, "PROD-ROLLBACK-5MIN"), []);
+    passes_recorded_again(
+        d,
+        (TESTED, "last_tested: 2026-11-21"),
+        "rollback rehearsed and timed",
+        "PROD-ROLLBACK-5MIN",
+    );
 }
 
 #[test]
@@ -611,21 +631,12 @@ fn a_commit_graph_written_midway_gives_the_same_answer() {
     // and through the commit objects for those made after it was written.
     let dir = example_repo();
     let d = dir.path();
-    churn(d, 0, 13);
-    edit_runbook(d, "Escalate unanswered questions after a day.");
-    commit(d, "support: the thirteenth change", "2026-11-14T10:00:00Z");
-    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    let id = change_after_13_commits(d);
     churn(d, 13, 70);
     git(d, &["commit-graph", "write", "--reachable"]);
     assert!(d.join(".git/objects/info/commit-graph").is_file());
     churn(d, 83, 90);
-    let found = the_failure(d, ITEM);
-    assert!(
-        found
-            .1
-            .contains(&format!("commit {id} (\"support: the thirteenth change\"")),
-        "{found:?}"
-    );
+    let found = assert_names_the_change(d, &id);
     // A graph file that is not one: the commit objects still answer.
     std::fs::write(d.join(".git/objects/info/commit-graph"), "not a graph").unwrap();
     let again = the_failure(d, ITEM);
