@@ -261,11 +261,10 @@ fn check_one(
         .and_then(|e| e.eval(ctx).ok())
         .and_then(|v| elsewhere(&crate::expr::convert::to_json(&v)))
         .unwrap_or_else(|| Location::new(subject.src, located.span));
-    let message = match (outcome, rule.message.render_complete(ctx)) {
-        (_, Ok(message)) => message,
+    let message = match (outcome, rule.message.write(ctx)) {
         // A hold whose message cannot be written says why the facts are unknown.
-        (Outcome::Hold, Err(problem)) => problem,
-        (_, Err(_)) => rule.message.render(ctx),
+        (Outcome::Hold, (_, Some(problem))) => problem,
+        (_, (text, _)) => text,
     };
     let mut finding = Finding::new(&item.id, &item.title, item.severity, outcome, message)
         .at(location)

@@ -143,6 +143,8 @@ struct Subject<'a> {
 /// probe the same commits).
 #[derive(Default)]
 struct Memo {
+    /// The working tree's manifest blob id (every question compares with it).
+    working: Option<Option<git2::Oid>>,
     manifest_at: HashMap<usize, Option<git2::Oid>>,
     docs: HashMap<git2::Oid, Option<Arc<Node>>>,
 }
@@ -352,12 +354,11 @@ fn history_cut(repo: &git2::Repository, chain: &Chain) -> bool {
     if chain.oids.len() >= super::git::MAX_COMMITS {
         return true;
     }
+    let oldest = oldest.to_string();
     repo.is_shallow()
         && std::fs::read_to_string(repo.path().join("shallow"))
             // Unreadable while git says shallow: assume the worst.
-            .map_or(true, |ids| {
-                ids.lines().any(|l| l.trim() == oldest.to_string())
-            })
+            .map_or(true, |ids| ids.lines().any(|l| l.trim() == oldest))
 }
 
 /// The last index where the record holds, given that it does at 0 and, once it does not,
@@ -404,33 +405,13 @@ fn last_holding_from_head(mut ask: impl FnMut(usize, bool) -> bool) -> usize {
 
 /// The last index of `0..len` where `holds` is true, given that it holds at 0 and, once
 /// false, stays false: the end first (a manifest or runbook unchanged in all the history
-/// read), then doubling steps and halving, so O(log len) probes.
+/// read), then the search from HEAD before it, so O(log len) probes.
 fn last_holding(len: usize, mut holds: impl FnMut(usize) -> bool) -> usize {
     if len <= 1 || holds(len - 1) {
         return len.saturating_sub(1);
     }
-    // `len - 1` is known not to hold: neither doubling nor halving probes it again.
-    let (mut good, mut step) = (0, 1);
-    let mut bad = loop {
-        let probe = good + step;
-        if probe >= len - 1 {
-            break len - 1;
-        }
-        if !holds(probe) {
-            break probe;
-        }
-        good = probe;
-        step *= 2;
-    };
-    while bad - good > 1 {
-        let mid = good + (bad - good) / 2;
-        if holds(mid) {
-            good = mid;
-        } else {
-            bad = mid;
-        }
-    }
-    good
+    // `len - 1` is known not to hold: the search stays before it.
+    last_holding_from_head(|i, record| i < len - 1 && (!record || holds(i)))
 }
 
 /// HEAD's first-parent line, newest first, read only as far as a question needs it (a
@@ -672,11 +653,15 @@ impl Records {
         };
         let read_route = list.unwrap_or_else(|| record_route.clone());
         repo.with_git(|g| {
+            let mut memo = self.memo.lock().ok()?;
+            let manifest_id = *memo
+                .working
+                .get_or_insert_with(|| repo.working_id(g, &self.manifest));
             let covers = match at(&covered_route) {
                 // A runbook entry covers its file: only one inside the repository that was
                 // read (its facts say so).
                 Some(Value::Object(entry))
-                    if covered_route.to_string().starts_with("runbooks.") =>
+                    if matches!(covered_route.segs(), [Seg::Key(k), _] if k == "runbooks") =>
                 {
                     let written = entry.get("path")?.as_str()?;
                     let facts = files.get(written).filter(|f| f["exists"] == true)?;
@@ -693,7 +678,7 @@ impl Records {
             };
             let subject = Subject {
                 manifest: &self.manifest,
-                manifest_id: repo.working_id(g, &self.manifest),
+                manifest_id,
                 record: Record {
                     route: &read_route,
                     holds,
@@ -703,7 +688,6 @@ impl Records {
                 },
                 covered: covers,
             };
-            let mut memo = self.memo.lock().ok()?;
             let mut chain = repo.first_parents.lock().ok()?;
             changed_since(g, &mut chain, &subject, &mut memo).transpose()
         })?

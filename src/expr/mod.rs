@@ -191,23 +191,14 @@ impl Template {
             .collect()
     }
 
-    /// Renders the message, or says why a placeholder's function cannot answer (its own
-    /// problem, such as history a shallow clone lacks).
-    pub fn render_complete(&self, ctx: &Context) -> Result<String, String> {
-        match self.write(ctx) {
-            (_, Some(problem)) => Err(problem),
-            (text, None) => Ok(text),
-        }
-    }
-
     /// Renders the message; a placeholder that cannot be evaluated shows as `?`.
     pub fn render(&self, ctx: &Context) -> String {
         self.write(ctx).0
     }
 
     /// The message with `?` for each placeholder that cannot be evaluated, and the first
-    /// problem a function gave.
-    fn write(&self, ctx: &Context) -> (String, Option<String>) {
+    /// problem a function gave (its own words, such as history a shallow clone lacks).
+    pub fn write(&self, ctx: &Context) -> (String, Option<String>) {
         let (mut out, mut problem) = (String::new(), None);
         for p in self.parts() {
             match p {
@@ -476,12 +467,9 @@ impl Scope {
     }
 
     fn changed_since_review(&self, route: &str) -> Result<String, ExecutionError> {
-        match (&self.repo, &self.records) {
-            (Some(repo), Some(r)) if repo.facts.repository => r
-                .review(repo, &self.files, route)
-                .map_err(|problem| fail("changed_since_review", problem)),
-            _ => Ok(String::new()),
-        }
+        self.records("changed_since_review", |repo, r| {
+            r.review(repo, &self.files, route)
+        })
     }
 
     fn changed_since_recorded(
@@ -489,10 +477,25 @@ impl Scope {
         record: &str,
         covered: &str,
     ) -> Result<String, ExecutionError> {
+        self.records("changed_since_recorded", |repo, r| {
+            r.recorded(repo, &self.files, record, covered)
+        })
+    }
+
+    /// What `ask` says of the manifest's records, in a repository (`""` elsewhere: there is
+    /// no history to hold them to).
+    fn records(
+        &self,
+        function: &str,
+        ask: impl FnOnce(
+            &crate::evidence::git::Repo,
+            &crate::evidence::recorded::Records,
+        ) -> Result<String, String>,
+    ) -> Result<String, ExecutionError> {
         match (&self.repo, &self.records) {
-            (Some(repo), Some(r)) if repo.facts.repository => r
-                .recorded(repo, &self.files, record, covered)
-                .map_err(|problem| fail("changed_since_recorded", problem)),
+            (Some(repo), Some(r)) if repo.facts.repository => {
+                ask(repo, r).map_err(|problem| fail(function, problem))
+            }
             _ => Ok(String::new()),
         }
     }
