@@ -1,9 +1,10 @@
 //! Gates as written in the manifest, compiled once per run.
 
 use super::rewrite::{self, Prepared};
+use super::vocabulary::Vocabulary;
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::Expr;
-use crate::manifest::{Gate, Manifest, Phase};
+use crate::manifest::{Gate, Manifest, Phase, Rollout};
 use crate::report::{Finding, Location, Outcome};
 use crate::source::SourceFile;
 use crate::yaml::{Node, Route};
@@ -99,15 +100,17 @@ impl Compiled {
 }
 
 /// Compiles every gate of every phase.
-pub fn all(phases: &[Phase]) -> Vec<Vec<Compiled>> {
-    phases
+pub fn all(rollout: &Rollout) -> Vec<Vec<Compiled>> {
+    let vocabulary = Vocabulary::of(rollout);
+    rollout
+        .phases
         .iter()
         .enumerate()
         .map(|(i, p)| {
             p.gates
                 .iter()
                 .enumerate()
-                .map(|(n, g)| one(p, i, n, g))
+                .map(|(n, g)| one(p, i, n, g, &vocabulary))
                 .collect()
         })
         .collect()
@@ -122,9 +125,10 @@ pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Findin
     };
     let mut out = super::bounds::findings(rollout, doc, src);
     out.extend(super::bounds::unchecked(rollout, doc, src));
+    let vocabulary = Vocabulary::of(rollout);
     for (i, phase) in rollout.phases.iter().enumerate() {
         for (n, gate) in phase.gates.iter().enumerate() {
-            let compiled = one(phase, i, n, gate);
+            let compiled = one(phase, i, n, gate, &vocabulary);
             let Kind::Broken(why) = compiled.kind else {
                 continue;
             };
@@ -165,7 +169,13 @@ pub fn findings(manifest: &Manifest, doc: &Node, src: &SourceFile) -> Vec<Findin
     out
 }
 
-fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
+fn one(
+    phase: &Phase,
+    index: usize,
+    gate_no: usize,
+    gate: &Gate,
+    vocabulary: &Vocabulary,
+) -> Compiled {
     let (name, expr, window, query) = match gate {
         Gate::Expr(e) => (None, e.clone(), None, None),
         Gate::Full {
@@ -200,7 +210,9 @@ fn one(phase: &Phase, index: usize, gate_no: usize, gate: &Gate) -> Compiled {
     };
     let kind = match kind {
         Kind::Broken(_) => kind,
-        kind => constant_answer(&expr).map_or(kind, Kind::Broken),
+        kind => constant_answer(&expr)
+            .or_else(|| unwritten(&kind, vocabulary))
+            .map_or(kind, Kind::Broken),
     };
     Compiled {
         phase: index,
@@ -236,6 +248,16 @@ fn constant_answer(expr: &str) -> Option<String> {
             )
         }
     })
+}
+
+/// What the gate names that its producer never writes (see [`super::vocabulary`]).
+fn unwritten(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
+    let problems = match kind {
+        Kind::Snapshot(e) => vocabulary.snapshot_problems(&e.expression),
+        Kind::Windowed(p, _) => vocabulary.window_problems(p),
+        Kind::Query(_) | Kind::Broken(_) => Vec::new(),
+    };
+    (!problems.is_empty()).then(|| problems.join("; "))
 }
 
 fn history_kind(expr: &str, window: Option<String>) -> Kind {

@@ -18,6 +18,7 @@ pub mod rewrite;
 pub mod sample;
 pub mod status;
 pub mod view;
+pub mod vocabulary;
 pub mod window;
 
 use std::collections::BTreeMap;
@@ -242,14 +243,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             (None, None) => None,
         },
     };
-    let evaluation = phase::evaluate(
-        &rollout.phases,
-        upto,
-        &inputs,
-        rollout.status_from_history.as_ref(),
-        &doc,
-        &src,
-    );
+    let evaluation = phase::evaluate(&rollout, upto, &inputs, &doc, &src);
     let mut summary = GateSummary {
         phases: Vec::new(),
         furthest: None,

@@ -4,7 +4,6 @@
 //! verdict is the worst verdict of itself and every phase before it, so a phase that does
 //! not pass stops every later one, and `--phase X` and `--all` agree on X.
 
-use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -19,7 +18,7 @@ use super::window::{self, Cache, Data};
 use super::{Settings, after, fmt_ms, inputs};
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::{Expr, display};
-use crate::manifest::Phase;
+use crate::manifest::{Phase, Rollout};
 use crate::report::{Finding, Location, Outcome, Related, Severity, Verdict};
 use crate::source::{SourceFile, display_path};
 use crate::yaml::{Node, Route};
@@ -137,15 +136,15 @@ pub fn after_ms(phase: &Phase) -> i64 {
 
 /// Evaluates phases `0..=upto`; returns each with its own findings.
 pub fn evaluate(
-    phases: &[Phase],
+    rollout: &Rollout,
     upto: usize,
     inputs: &Inputs,
-    status_from_history: Option<&BTreeMap<String, String>>,
     doc: &Node,
     src: &SourceFile,
 ) -> Vec<(usize, Vec<Finding>)> {
-    let gates = compile::all(phases);
-    let view = View::new(status_from_history).map_err(|(field, e)| {
+    let phases = rollout.phases.as_slice();
+    let gates = compile::all(rollout);
+    let view = View::new(rollout.status_from_history.as_ref()).map_err(|(field, e)| {
         format!("`rollout.status_from_history.{field}` does not compile: {e}")
     });
     let mut ctx = Ctx {

@@ -69,6 +69,8 @@ pub struct Rollout {
     pub malformed_fail_at: Option<u64>,
     /// Snapshot fields (dotted paths) as expressions over one history line, for `after`.
     pub status_from_history: Option<std::collections::BTreeMap<String, String>>,
+    /// The reason codes the history's producer writes (default: tau's dashboard runtime's).
+    pub reason_codes: Option<Vec<String>>,
     /// Prometheus server URL for gates with a `query`.
     pub prometheus: Option<String>,
     /// Phases, in order.

@@ -1,0 +1,539 @@
+//! What a rollout's producer writes: the fields, states and reason codes a gate may name.
+//!
+//! A gate that names something its producer never writes answers the same at every rollout:
+//! `count_reason("case_procesing_failed") == 0` counts a code that never appears and passes
+//! however many cases fail; `health_state != "failng"` is always true; `health.queue_deph <= 1`
+//! reads a field that is never there and holds forever. tau's dashboard runtime, the default
+//! producer, writes a closed vocabulary (its `DashboardStatusInspectReport`,
+//! `TransportHealthSnapshot`, `DashboardRuntimeCycleReport` and `cycle_reason_codes`), so
+//! such a gate is refused before any rollout. Another producer's reason codes are named in
+//! `rollout.reason_codes`; its fields and states are its own, and not checked.
+
+use cel::common::ast::{Expr as Ast, LiteralValue, operators};
+use cel::parser::Expression;
+
+use super::rewrite::Prepared;
+use crate::manifest::Rollout;
+
+/// tau's status snapshot (`--dashboard-status-inspect --dashboard-status-json`), top level.
+const TAU_STATUS: &[&str] = &[
+    "state_path",
+    "events_log_path",
+    "events_log_present",
+    "health_state",
+    "health_reason",
+    "rollout_gate",
+    "processed_case_count",
+    "widget_count",
+    "control_audit_count",
+    "cycle_reports",
+    "invalid_cycle_reports",
+    "last_reason_codes",
+    "health",
+];
+
+/// tau's `TransportHealthSnapshot`, the snapshot's `health` (shared by all of tau's runtimes).
+const TAU_HEALTH: &[&str] = &[
+    "updated_unix_ms",
+    "cycle_duration_ms",
+    "queue_depth",
+    "active_runs",
+    "failure_streak",
+    "last_cycle_discovered",
+    "last_cycle_processed",
+    "last_cycle_completed",
+    "last_cycle_failed",
+    "last_cycle_duplicates",
+];
+
+/// tau's dashboard cycle report, one line of `runtime-events.jsonl`.
+const TAU_CYCLE: &[&str] = &[
+    "timestamp_unix_ms",
+    "health_state",
+    "health_reason",
+    "reason_codes",
+    "discovered_cases",
+    "queued_cases",
+    "applied_cases",
+    "duplicate_skips",
+    "malformed_cases",
+    "retryable_failures",
+    "retry_attempts",
+    "failed_cases",
+    "upserted_widgets",
+    "control_actions_applied",
+    "backlog_cases",
+    "failure_streak",
+];
+
+/// The reason codes tau's dashboard runtime writes (`cycle_reason_codes`).
+const TAU_CODES: &[&str] = &[
+    "queue_backpressure_applied",
+    "duplicate_cases_skipped",
+    "malformed_inputs_observed",
+    "retry_attempted",
+    "retryable_failures_observed",
+    "case_processing_failed",
+    "widget_views_updated",
+    "control_actions_applied",
+    "healthy_cycle",
+];
+
+/// tau's health states (`TransportHealthState::as_str`).
+const TAU_HEALTH_STATES: &[&str] = &["healthy", "degraded", "failing"];
+
+/// tau's rollout gate: `pass` exactly when health is `healthy`, else `hold`.
+const TAU_ROLLOUT_GATE: &[&str] = &["pass", "hold"];
+
+/// Where the reason codes a gate may name come from.
+enum Codes<'a> {
+    /// `rollout.reason_codes`.
+    Declared(&'a [String]),
+    /// tau's dashboard runtime's.
+    Tau,
+    /// Another producer that names none.
+    Unknown,
+}
+
+/// One rollout's producers, as far as a gate's names can be checked against them.
+pub struct Vocabulary<'a> {
+    /// The snapshot is tau's (no `status_timestamp`).
+    tau_snapshot: bool,
+    /// The history is tau's (no `timestamp`).
+    tau_history: bool,
+    codes: Codes<'a>,
+}
+
+/// Which file an expression reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Snapshot,
+    /// One history line (a per-sample expression of `all`, `any`, `count`).
+    Line,
+    /// The window functions of a windowed gate's main expression.
+    Window,
+}
+
+impl<'a> Vocabulary<'a> {
+    /// The vocabulary of `rollout`'s producers.
+    pub fn of(rollout: &'a Rollout) -> Vocabulary<'a> {
+        let tau_history = rollout.timestamp.is_none();
+        Vocabulary {
+            tau_snapshot: rollout.status_timestamp.is_none(),
+            tau_history,
+            codes: match &rollout.reason_codes {
+                Some(codes) => Codes::Declared(codes),
+                None if tau_history => Codes::Tau,
+                None => Codes::Unknown,
+            },
+        }
+    }
+
+    /// What a snapshot gate names that its producer never writes.
+    pub fn snapshot_problems(&self, e: &Expression) -> Vec<String> {
+        let mut out = Vec::new();
+        self.scan(e, Side::Snapshot, &mut Vec::new(), &mut out);
+        finish(out)
+    }
+
+    /// What a windowed gate names that its producer never writes.
+    pub fn window_problems(&self, p: &Prepared) -> Vec<String> {
+        let mut out = Vec::new();
+        self.scan(&p.main.expression, Side::Window, &mut Vec::new(), &mut out);
+        for q in &p.quantified {
+            self.scan(&q.expr.expression, Side::Line, &mut Vec::new(), &mut out);
+        }
+        finish(out)
+    }
+
+    /// Walks `e`; `scope` holds the loop variables in scope, each with whether it ranges over
+    /// a list of reason codes.
+    fn scan<'e>(
+        &self,
+        e: &'e Expression,
+        side: Side,
+        scope: &mut Vec<(&'e str, bool)>,
+        out: &mut Vec<String>,
+    ) {
+        match &e.expr {
+            Ast::Ident(_) | Ast::Select(_) => match path(e) {
+                Some(p) if !scope.iter().any(|(v, _)| *v == head(&p)) => self.field(&p, side, out),
+                Some(_) => {}
+                None => {
+                    if let Ast::Select(s) = &e.expr {
+                        self.scan(&s.operand, side, scope, out);
+                    }
+                }
+            },
+            Ast::Call(c) => {
+                let args = c.args.as_slice();
+                match (c.func_name.as_str(), args) {
+                    (operators::EQUALS | operators::NOT_EQUALS, [a, b]) => {
+                        self.compared(a, b, side, scope, out);
+                        self.compared(b, a, side, scope, out);
+                    }
+                    (operators::IN, [item, list]) => {
+                        if let (Some(text), true) = (string(item), self.is_codes(list, side)) {
+                            self.code(text, out);
+                        }
+                        if let Ast::List(l) = &list.expr {
+                            for element in &l.elements {
+                                self.compared(item, element, side, scope, out);
+                            }
+                        }
+                    }
+                    ("__w_count_reason" | "__w_max_stall_code", [arg]) => {
+                        if let Some(text) = string(arg) {
+                            self.code(text, out);
+                        }
+                    }
+                    (name, [arg]) if name.starts_with("__w_") => {
+                        if let Some(field) = string(arg) {
+                            self.field(field, Side::Line, out);
+                        }
+                    }
+                    _ => {}
+                }
+                if let Some(t) = &c.target {
+                    self.scan(t, side, scope, out);
+                }
+                for a in args {
+                    self.scan(a, side, scope, out);
+                }
+            }
+            Ast::Comprehension(c) => {
+                self.scan(&c.iter_range, side, scope, out);
+                self.scan(&c.accu_init, side, scope, out);
+                let over_codes = self.is_codes(&c.iter_range, side);
+                let depth = scope.len();
+                scope.push((&c.iter_var, over_codes));
+                scope.extend(c.iter_var2.as_deref().map(|v| (v, false)));
+                scope.push((&c.accu_var, false));
+                for part in [&c.loop_cond, &c.loop_step, &c.result] {
+                    self.scan(part, side, scope, out);
+                }
+                scope.truncate(depth);
+            }
+            Ast::List(l) => {
+                for element in &l.elements {
+                    self.scan(element, side, scope, out);
+                }
+            }
+            Ast::Map(_) | Ast::Struct(_) | Ast::Literal(_) | Ast::Unspecified => {}
+        }
+    }
+
+    /// `value == literal` (or `!=`): a literal its field never holds.
+    fn compared(
+        &self,
+        value: &Expression,
+        literal: &Expression,
+        side: Side,
+        scope: &[(&str, bool)],
+        out: &mut Vec<String>,
+    ) {
+        let (Some(text), Some(p)) = (string(literal), path(value)) else {
+            return;
+        };
+        if let Some((_, over_codes)) = scope.iter().rev().find(|(v, _)| *v == head(&p)) {
+            if *over_codes && p == head(&p) {
+                self.code(text, out);
+            }
+            return;
+        }
+        let tau = match side {
+            Side::Snapshot => self.tau_snapshot,
+            Side::Line | Side::Window => self.tau_history,
+        };
+        let states = match (p.as_str(), side) {
+            ("health_state", _) => TAU_HEALTH_STATES,
+            ("rollout_gate", Side::Snapshot) => TAU_ROLLOUT_GATE,
+            _ => return,
+        };
+        if tau && !states.contains(&text) {
+            out.push(format!(
+                "`{p}` is never \"{text}\": tau writes {}{}, so the comparison answers the same at every rollout",
+                listed(states),
+                did_you_mean(text, states),
+            ));
+        }
+    }
+
+    /// Whether `e` is the list of reason codes of what `side` reads.
+    fn is_codes(&self, e: &Expression, side: Side) -> bool {
+        let wanted = match side {
+            Side::Snapshot => "last_reason_codes",
+            Side::Line => "reason_codes",
+            Side::Window => return false,
+        };
+        path(e).as_deref() == Some(wanted)
+    }
+
+    /// A reason code the gate looks for.
+    fn code(&self, code: &str, out: &mut Vec<String>) {
+        let (known, whose): (Vec<&str>, &str) = match &self.codes {
+            Codes::Declared(list) => (
+                list.iter().map(String::as_str).collect(),
+                "`rollout.reason_codes` does not list",
+            ),
+            Codes::Tau => (TAU_CODES.to_vec(), "tau's dashboard runtime never writes"),
+            Codes::Unknown => {
+                out.push(format!(
+                    "reason code \"{code}\" cannot be checked: the history is not tau's (`rollout.timestamp` names another producer's field), so list the codes that producer writes in `rollout.reason_codes`; a misspelt code is never found, and a gate counting it would answer the same at every rollout"
+                ));
+                return;
+            }
+        };
+        if !known.contains(&code) {
+            out.push(format!(
+                "{whose} the reason code \"{code}\"{}: a code that never appears is never found, so the gate would answer the same at every rollout (the codes: {}){}",
+                did_you_mean(code, &known),
+                listed(&known),
+                match self.codes {
+                    Codes::Tau => "; if your producer writes other codes, list them in `rollout.reason_codes`",
+                    _ => "",
+                },
+            ));
+        }
+    }
+
+    /// A field path the gate reads (no loop variable).
+    fn field(&self, p: &str, side: Side, out: &mut Vec<String>) {
+        let head = head(p);
+        // The rewrite's own variables (`__q0`) are no fields of the producer.
+        if head.starts_with("__") {
+            return;
+        }
+        match side {
+            Side::Snapshot if self.tau_snapshot => {
+                if let Some(("health", rest)) = p.split_once('.') {
+                    let field = rest.split('.').next().unwrap_or(rest);
+                    if !TAU_HEALTH.contains(&field) {
+                        out.push(format!(
+                            "tau's snapshot has no `health.{field}`{}: the gate would hold at every rollout (`health` holds {})",
+                            did_you_mean(field, TAU_HEALTH),
+                            listed(TAU_HEALTH),
+                        ));
+                    }
+                } else if let Some(near) = near_miss(head, TAU_STATUS) {
+                    out.push(format!(
+                        "tau's snapshot has no field `{head}`; did you mean `{near}`? The gate would hold at every rollout"
+                    ));
+                }
+            }
+            Side::Line if self.tau_history => {
+                if TAU_CYCLE.contains(&head) {
+                    return;
+                }
+                if let Some(near) = near_miss(head, TAU_CYCLE) {
+                    out.push(format!(
+                        "tau's cycle reports have no field `{head}`; did you mean `{near}`? The gate would hold at every rollout"
+                    ));
+                } else if TAU_CODES.contains(&head) {
+                    out.push(format!(
+                        "`{head}` is a reason code, not a field of tau's cycle reports: quote it (`count_reason(\"{head}\")`, `max_stall(\"{head}\")`)"
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The dotted path of an identifier or a chain of field selections (`health.queue_depth`).
+fn path(e: &Expression) -> Option<String> {
+    match &e.expr {
+        Ast::Ident(name) => Some(name.clone()),
+        Ast::Select(s) => path(&s.operand).map(|p| format!("{p}.{}", s.field)),
+        _ => None,
+    }
+}
+
+/// The first segment of a dotted path.
+fn head(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
+}
+
+fn string(e: &Expression) -> Option<&str> {
+    match &e.expr {
+        Ast::Literal(LiteralValue::String(s)) => Some(s.inner()),
+        _ => None,
+    }
+}
+
+/// A known name `word` is a slip of: the same but for case, or one or two edits away.
+fn near_miss<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
+    if known.contains(&word) {
+        return None;
+    }
+    let lower = word.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, k)| *d == 0 || (*d <= 2 && k.len() >= 5))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+fn did_you_mean(word: &str, known: &[&str]) -> String {
+    let lower = word.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+fn listed(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Each problem once, in the order found.
+fn finish(mut out: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|p| seen.insert(p.clone()));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::Expr;
+
+    fn rollout(json: &str) -> Rollout {
+        serde_json::from_str(json).unwrap()
+    }
+
+    fn snapshot(r: &Rollout, gate: &str) -> Vec<String> {
+        Vocabulary::of(r).snapshot_problems(&Expr::compile(gate).unwrap().expression)
+    }
+
+    fn window(r: &Rollout, gate: &str) -> Vec<String> {
+        Vocabulary::of(r).window_problems(&super::super::rewrite::prepare(gate).unwrap())
+    }
+
+    #[test]
+    fn the_example_gates_name_only_what_tau_writes() {
+        let tau = rollout("{}");
+        for gate in [
+            r#"rollout_gate == "pass" && health_state == "healthy""#,
+            "health.failure_streak == 0 && health.queue_depth <= 1",
+            r#"!("case_processing_failed" in last_reason_codes)"#,
+            r#"health_state in ["healthy", "degraded"]"#,
+            r#"last_reason_codes.all(c, c != "retry_attempted")"#,
+            "has(health.updated_unix_ms)",
+        ] {
+            assert_eq!(snapshot(&tau, gate), Vec::<String>::new(), "{gate}");
+        }
+        for gate in [
+            r#"count_reason("case_processing_failed") == 0"#,
+            r#"max_stall("widget_views_updated") < duration("5m") && max_stall(upserted_widgets) < duration("5m")"#,
+            r#"all(health_state == "healthy") && sum(failed_cases) == 0 && count("retry_attempted" in reason_codes) == 0"#,
+            "max(backlog_cases) <= 1 && samples() >= 30",
+        ] {
+            assert_eq!(window(&tau, gate), Vec::<String>::new(), "{gate}");
+        }
+    }
+
+    #[test]
+    fn a_misspelt_or_recased_reason_code_is_refused() {
+        let tau = rollout("{}");
+        for gate in [
+            r#"count_reason("case_procesing_failed") == 0"#,
+            r#"count_reason("Case_Processing_Failed") == 0"#,
+            r#"count_reason("case_processing_failed ") == 0"#,
+            r#"max_stall("widget_view_updated") < duration("5m")"#,
+            r#"count("case_procesing_failed" in reason_codes) == 0"#,
+            r#"all(reason_codes.all(c, c != "case_procesing_failed"))"#,
+        ] {
+            let p = window(&tau, gate);
+            assert_eq!(p.len(), 1, "{gate}: {p:?}");
+            assert!(
+                p[0].contains("tau's dashboard runtime never writes"),
+                "{p:?}"
+            );
+        }
+        let p = window(&tau, r#"count_reason("case_procesing_failed") == 0"#);
+        assert!(
+            p[0].contains("did you mean `case_processing_failed`?"),
+            "{p:?}"
+        );
+        for gate in [
+            r#"!("case_procesing_failed" in last_reason_codes)"#,
+            r#"last_reason_codes.all(c, c != "Retry_Attempted")"#,
+            r#"size(last_reason_codes.filter(c, c == "retry_attemped")) == 0"#,
+        ] {
+            assert_eq!(snapshot(&tau, gate).len(), 1, "{gate}");
+        }
+    }
+
+    #[test]
+    fn states_tau_never_writes_are_refused() {
+        let tau = rollout("{}");
+        for gate in [
+            r#"health_state != "failng""#,
+            r#"health_state == "Healthy""#,
+            r#""ok" == rollout_gate"#,
+            r#"health_state in ["healthy", "ok"]"#,
+        ] {
+            let p = snapshot(&tau, gate);
+            assert_eq!(p.len(), 1, "{gate}: {p:?}");
+            assert!(p[0].contains("is never"), "{p:?}");
+        }
+        assert!(
+            snapshot(&tau, r#"health_state == "Healthy""#)[0].contains("did you mean `healthy`?")
+        );
+        assert_eq!(window(&tau, r#"all(health_state != "unhealthy")"#).len(), 1);
+        // A string field tau fills with free text is not a state.
+        assert!(snapshot(&tau, r#"health_reason != "anything""#).is_empty());
+    }
+
+    #[test]
+    fn fields_tau_never_writes_are_refused_when_slips() {
+        let tau = rollout("{}");
+        let p = snapshot(&tau, "health.queue_deph <= 1");
+        assert!(
+            p[0].contains("no `health.queue_deph` (did you mean `queue_depth`?)"),
+            "{p:?}"
+        );
+        assert_eq!(snapshot(&tau, "health.error_rate < 0.01").len(), 1);
+        assert_eq!(snapshot(&tau, r#"rollout_gates == "pass""#).len(), 1);
+        assert_eq!(snapshot(&tau, r#"Rollout_Gate == "pass""#).len(), 1);
+        // Another tau runtime's field (its multi-agent runtime's `routed_case_count`) is no slip.
+        assert!(snapshot(&tau, "routed_case_count > 0").is_empty());
+        assert_eq!(window(&tau, "sum(failed_case) == 0").len(), 1);
+        assert_eq!(window(&tau, "all(failure_streek == 0)").len(), 1);
+        let p = window(&tau, r#"max_stall(widget_views_updated) < duration("5m")"#);
+        assert!(p[0].contains("is a reason code"), "{p:?}");
+    }
+
+    #[test]
+    fn another_producer_names_its_codes() {
+        let other = rollout(
+            r#"{"timestamp": {"field": "ts", "unit": "unix_s"}, "status_timestamp": {"field": "at", "unit": "rfc3339"}}"#,
+        );
+        let p = window(&other, r#"count_reason("errors") == 0"#);
+        assert!(
+            p[0].contains("list the codes that producer writes in `rollout.reason_codes`"),
+            "{p:?}"
+        );
+        // Its fields and states are its own.
+        assert!(snapshot(&other, r#"health_state == "ok" && health.anything > 1"#).is_empty());
+        assert!(window(&other, "sum(failed_case) == 0").is_empty());
+        let declared = rollout(
+            r#"{"timestamp": {"field": "ts", "unit": "unix_s"}, "reason_codes": ["errors", "timeouts"]}"#,
+        );
+        assert!(window(&declared, r#"count_reason("errors") == 0"#).is_empty());
+        let p = window(&declared, r#"count_reason("error") == 0"#);
+        assert!(p[0].contains("`rollout.reason_codes` does not list the reason code \"error\" (did you mean `errors`?)"), "{p:?}");
+        // Declared codes replace tau's: a newer tau's code is accepted once listed.
+        let newer = rollout(r#"{"reason_codes": ["case_processing_failed", "cases_quarantined"]}"#);
+        assert!(window(&newer, r#"count_reason("cases_quarantined") == 0"#).is_empty());
+    }
+}
