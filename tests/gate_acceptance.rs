@@ -46,15 +46,6 @@ fn run(scenario: &str, which: &[&str]) -> (i32, Value) {
     common::gate_fixture(scenario, which)
 }
 
-fn verdicts(report: &Value) -> Vec<String> {
-    report["gate"]["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["verdict"].as_str().unwrap().to_string())
-        .collect()
-}
-
 fn code_of(verdict: &str) -> i32 {
     match verdict {
         "pass" => 0,
@@ -92,7 +83,7 @@ fn every_hand_written_decision_is_reproduced() {
     let mut wrong = Vec::new();
     for (scenario, want) in expected() {
         let (code, report) = run(&scenario, &["--all"]);
-        let got = verdicts(&report);
+        let got = common::verdicts(&report);
         if got != want {
             wrong.push(format!("{scenario} --all: want {want:?}, got {got:?}"));
         }
@@ -104,7 +95,7 @@ fn every_hand_written_decision_is_reproduced() {
         }
         for (i, phase) in PHASES.iter().enumerate() {
             let (code, report) = run(&scenario, &["--phase", phase]);
-            let got = verdicts(&report);
+            let got = common::verdicts(&report);
             if got.len() != i + 1 || got[i] != want[i] || code != code_of(&want[i]) {
                 wrong.push(format!(
                     "{scenario} --phase {phase}: want {} (exit {}), got {got:?} (exit {code})",

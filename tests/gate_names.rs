@@ -42,15 +42,6 @@ fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no finding {id}: {report:#}"))
 }
 
-fn verdicts(report: &Value) -> Vec<String> {
-    report["gate"]["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["verdict"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// The exact false pass: a case failed 10 minutes ago (seed 001: canary-1 fails), and the gate
 /// counting failures named the code with capitals, so it counted none and passed.
 #[test]
@@ -67,7 +58,10 @@ fn a_recased_reason_code_no_longer_passes_a_failing_canary() {
         &scenario("failure-10m-ago", "runtime-events.jsonl"),
     );
     assert_eq!(code, 1, "{report:#}");
-    assert!(verdicts(&report).iter().all(|v| v == "fail"), "{report:#}");
+    assert!(
+        common::verdicts(&report).iter().all(|v| v == "fail"),
+        "{report:#}"
+    );
     let f = finding(&report, "canary-1/no-new-processing-failures");
     assert_eq!(f["outcome"], "fail");
     let message = f["message"].as_str().unwrap();
@@ -149,5 +143,5 @@ fn another_producers_codes_are_named_or_the_gate_fails() {
         &scenario("healthy-26h", "status.json"),
         &moved,
     );
-    assert_eq!(verdicts(&report)[0], "pass", "{report:#}");
+    assert_eq!(common::verdicts(&report)[0], "pass", "{report:#}");
 }

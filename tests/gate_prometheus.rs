@@ -149,15 +149,6 @@ fn gate(manifest: &Path, now: &str, args: &[&str], env: &[(&str, &str)]) -> (i32
     (out.status.code().unwrap(), report, stderr)
 }
 
-fn verdicts(report: &Value) -> Vec<String> {
-    report["gate"]["phases"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["verdict"].as_str().unwrap().to_string())
-        .collect()
-}
-
 /// (outcome, message) of a finding.
 fn finding(report: &Value, item: &str) -> (String, String) {
     let f = report["manifests"][0]["findings"]
@@ -355,10 +346,10 @@ fn gates_over_a_real_prometheus() {
         if code != s.exit {
             problems.push(format!("exit {code}, expected {}", s.exit));
         }
-        if verdicts(&report) != s.phases {
+        if common::verdicts(&report) != s.phases {
             problems.push(format!(
                 "phases {:?}, expected {:?}",
-                verdicts(&report),
+                common::verdicts(&report),
                 s.phases
             ));
         }
@@ -377,7 +368,7 @@ fn gates_over_a_real_prometheus() {
             "scenario {} at {}: exit {code}, phases {:?}",
             s.job,
             s.now,
-            verdicts(&report)
+            common::verdicts(&report)
         );
         if !problems.is_empty() {
             failures.push(format!("{} at {}: {problems:#?}\n{stderr}", s.job, s.now));
@@ -389,7 +380,7 @@ fn gates_over_a_real_prometheus() {
     let example = common::root().join("examples/checkout-service/readiness.yaml");
     let (code, report, stderr) = gate(&example, NOW_TEXT, &["--prometheus", &server.url], &[]);
     assert_eq!(
-        verdicts(&report),
+        common::verdicts(&report),
         ["pass", "pass", "pass"],
         "{report:#} {stderr}"
     );

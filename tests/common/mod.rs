@@ -288,3 +288,13 @@ pub fn mkfifo(path: &Path) {
         .unwrap();
     assert!(status.success(), "mkfifo {}", path.display());
 }
+
+/// Each phase's verdict in a `gate --format json` report, in order.
+pub fn verdicts(report: &serde_json::Value) -> Vec<String> {
+    report["gate"]["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["verdict"].as_str().unwrap().to_string())
+        .collect()
+}
