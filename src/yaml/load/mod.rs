@@ -5,6 +5,8 @@
 //! duplicate keys name both places, and anything YAML allows but a manifest should not hold
 //! (custom tags, merge keys, non-string keys, several documents) is refused with its location.
 
+mod input;
+
 use std::borrow::Cow;
 
 use saphyr::Scalar;
@@ -226,7 +228,7 @@ pub fn parse(src: &SourceFile, limits: &Limits) -> Result<Node, YamlError> {
         nodes: 0,
         alias_nodes: 0,
     };
-    let mut parser = Parser::new_from_str(&src.text);
+    let mut parser = Parser::new(input::Text::new(&src.text));
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
             let at = src.pos(e.marker().line(), e.marker().col());
@@ -391,6 +393,12 @@ impl Builder<'_> {
                 at: span,
             });
         }
+        if tag.is_none() && !may_resolve(&value, style) {
+            return Ok(Node {
+                kind: Kind::Str(value.into_owned()),
+                span,
+            });
+        }
         // Resolved from a borrow: a string then takes the parser's own text (no copy when it is
         // already owned), and only a refused scalar copies it for its message.
         let cow_tag = tag.map(Cow::Borrowed);
@@ -479,6 +487,21 @@ impl Builder<'_> {
         }
         Ok(())
     }
+}
+
+/// Whether an untagged scalar can resolve to anything but a string in the YAML 1.2 core schema
+/// (saphyr's [`Scalar::parse_from_cow_and_metadata`]): only a plain one, and only empty (null)
+/// or starting as a null (`~`, `null`), a boolean or a number (a digit, a sign, a dot) does.
+/// The others, most scalars of a manifest, skip the integer and float parses that resolution
+/// tries on each.
+fn may_resolve(value: &str, style: ScalarStyle) -> bool {
+    style == ScalarStyle::Plain
+        && matches!(
+            value.as_bytes().first(),
+            None | Some(
+                b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F'
+            )
+        )
 }
 
 fn tag_text(t: &Tag) -> String {

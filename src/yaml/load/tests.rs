@@ -155,3 +155,64 @@ fn refused_scalars_name_their_text_and_strings_keep_theirs() {
         assert_eq!(n.get(key).unwrap().kind, Kind::Str(want.into()), "{key}");
     }
 }
+
+/// `may_resolve` only skips what saphyr's resolution would give back as a string: every
+/// scalar it rules out, over all first characters and words a manifest holds.
+#[test]
+fn scalars_skipped_by_the_first_character_are_strings_to_saphyr() {
+    let mut words = vec![
+        String::new(),
+        "~".into(),
+        "null".into(),
+        "True".into(),
+        "FALSE".into(),
+        "0x1F".into(),
+        "0o17".into(),
+        "+12".into(),
+        "-3".into(),
+        ".5".into(),
+        "1e3".into(),
+        ".inf".into(),
+        "-.Inf".into(),
+        ".NaN".into(),
+        "2026-11-24".into(),
+        "v1.4.2".into(),
+        "@alice".into(),
+        "inf".into(),
+        "Infinity".into(),
+        "nan".into(),
+        "e5".into(),
+        "E5".into(),
+        "x1".into(),
+        "_1".into(),
+        "١٢".into(),
+    ];
+    for first in (0u8..128).map(char::from).chain(['é', '١', '\u{FEFF}']) {
+        for rest in [
+            "", "1", "0", ".5", "e3", "ull", "rue", "alse", "nf", "an", "x1F", "o7",
+        ] {
+            words.push(format!("{first}{rest}"));
+        }
+    }
+    for style in [
+        ScalarStyle::Plain,
+        ScalarStyle::SingleQuoted,
+        ScalarStyle::DoubleQuoted,
+    ] {
+        for w in &words {
+            if !may_resolve(w, style) {
+                let resolved = Scalar::parse_from_cow_and_metadata(Cow::Borrowed(w), style, None);
+                assert!(
+                    matches!(resolved, Some(Scalar::String(ref s)) if s == w),
+                    "{w:?} ({style:?}) resolves to {resolved:?}"
+                );
+            }
+        }
+    }
+    // And it does not skip what resolves: each of these is no string to saphyr.
+    for w in [
+        "", "~", "null", "True", "0x1F", "+12", "-3", ".5", "1e3", ".inf", ".NaN", "false",
+    ] {
+        assert!(may_resolve(w, ScalarStyle::Plain), "{w:?}");
+    }
+}
