@@ -239,7 +239,13 @@ mod tests {
     fn the_same_events_as_str_input() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         let mut all = Vec::new();
-        for dir in ["fuzz/corpus", "examples", "tests/hostile", "tests/support", "checklists"] {
+        for dir in [
+            "fuzz/corpus",
+            "examples",
+            "tests/hostile",
+            "tests/support",
+            "checklists",
+        ] {
             texts(&root.join(dir), &mut all);
         }
         assert!(all.len() > 100, "{} texts", all.len());
