@@ -567,3 +567,28 @@ fn a_rollout_no_gate_watches_never_promotes() {
         "{after:#}"
     );
 }
+
+/// Every phase at all traffic widens nothing and passes the widening rule: on a healthy
+/// history `gate --all` promoted it, with every user exposed before canary-1's gates ran.
+#[test]
+fn a_first_phase_at_all_traffic_never_promotes() {
+    let repo = common::example_with(|t| {
+        ["traffic: 5\n", "traffic: 25\n", "traffic: 50\n"]
+            .iter()
+            .fold(t.to_string(), |t, from| t.replace(from, "traffic: 100\n"))
+    });
+    let (code, report) = gate_all_in(repo.path(), "healthy-26h");
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        phases(&report).iter().all(|(_, v)| v == "fail"),
+        "{report:#}"
+    );
+    let f = finding(&report, "LG-GATE");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("the first phase, `canary-1`, sends 100% of traffic"),
+        "{f:#}"
+    );
+}

@@ -13,7 +13,8 @@ pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
 /// `max_gap` when the manifest does not set it, seconds.
 pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
 
-/// One failing `LG-GATE` finding per phase narrower than the one before it, per bound
+/// One failing `LG-GATE` finding per phase narrower than the one before it, for a first phase
+/// at all traffic, per bound
 /// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window),
 /// and for a rollout no gate watches (see [`unwatched`]).
 pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
@@ -36,6 +37,20 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
                 "give each phase at least the traffic of the phase before it",
             ));
         }
+    }
+    // Phases widen, so the first one is the narrowest: at all traffic, every user has the
+    // change before any gate is judged, and a failing canary is a failed launch.
+    if let Some(first) = rollout.phases.first()
+        && first.traffic >= 100.0
+    {
+        out.push(fail(
+            phases.clone().index(0).key("traffic"),
+            format!(
+                "the first phase, `{}`, sends {}% of traffic: every user has the change before any gate is judged, so no canary limits what a failing release reaches",
+                first.name, first.traffic
+            ),
+            "send the first phase a small share of traffic (the example's canary-1 sends 5%) and widen from there",
+        ));
     }
     out.extend(unwatched(rollout, &phases, &fail));
     // The shortest span each bound guards: a bound as long as it cannot tell data from
