@@ -174,7 +174,7 @@ pub fn display_path(path: &Path) -> String {
         .and_then(|cwd| path.strip_prefix(cwd).ok())
         .unwrap_or(path)
         .to_string_lossy();
-    // Most paths are already as shown (relative, `/`-separated, no `.` or `..` or empty part):
+    // Most paths are already as shown (`/`-separated, no `.` or `..` or empty part):
     // one scan instead of a split, a list and a join for each manifest and evidence file.
     if is_shown(&shown) {
         return shown.into_owned();
@@ -184,7 +184,8 @@ pub fn display_path(path: &Path) -> String {
 
 /// Whether `text` is a path as [`normalized`] shows it, unchanged.
 fn is_shown(text: &str) -> bool {
-    !text.contains('\\') && text.split('/').all(|p| !matches!(p, "" | "." | ".."))
+    let relative = text.strip_prefix('/').unwrap_or(text);
+    !text.contains('\\') && relative.split('/').all(|p| !matches!(p, "" | "." | ".."))
 }
 
 /// `/`-separated, without `.` and empty parts, `..` folded where it can be.
@@ -224,7 +225,12 @@ mod tests {
         for a in parts {
             for b in parts {
                 for c in parts {
-                    for text in [format!("{a}/{b}/{c}"), format!("{a}/{b}"), a.to_string()] {
+                    for text in [
+                        format!("{a}/{b}/{c}"),
+                        format!("/{a}/{b}/{c}"),
+                        format!("{a}/{b}"),
+                        a.to_string(),
+                    ] {
                         if is_shown(&text) {
                             assert_eq!(normalized(&text), text);
                             n += 1;
@@ -234,7 +240,8 @@ mod tests {
             }
         }
         assert!(n > 100, "{n}");
-        assert!(!is_shown("") && !is_shown("/abs") && !is_shown("a//b") && !is_shown("./a"));
+        assert!(is_shown("/abs") && is_shown("a/b.md"));
+        assert!(!is_shown("") && !is_shown("/") && !is_shown("a//b") && !is_shown("./a"));
     }
 
     #[test]
