@@ -319,6 +319,14 @@ impl<'a> Vocabulary<'a> {
                     out.push(format!(
                         "tau's snapshot has no field `{head}`; did you mean `{near}`? The gate would hold at every rollout"
                     ));
+                } else if TAU_HEALTH.contains(&head) && !TAU_STATUS.contains(&head) {
+                    out.push(format!(
+                        "tau's snapshot keeps `{head}` under `health`: did you mean `health.{head}`? The gate would hold at every rollout"
+                    ));
+                } else if TAU_CYCLE.contains(&head) && !TAU_STATUS.contains(&head) {
+                    out.push(format!(
+                        "`{head}` is a field of tau's cycle reports, not of its snapshot: read it over the history, with a `window` (`sum({head})`, `max({head})`); the gate would hold at every rollout"
+                    ));
                 }
             }
             Side::Line if self.tau_history => {
@@ -332,6 +340,10 @@ impl<'a> Vocabulary<'a> {
                 } else if TAU_CODES.contains(&head) {
                     out.push(format!(
                         "`{head}` is a reason code, not a field of tau's cycle reports: quote it (`count_reason(\"{head}\")`, `max_stall(\"{head}\")`)"
+                    ));
+                } else if TAU_STATUS.contains(&head) {
+                    out.push(format!(
+                        "`{head}` is a field of tau's snapshot, not of its cycle reports: a gate with a `window` reads the cycle reports (`health_state`, `failure_streak`, `backlog_cases`, ...); the gate would hold at every rollout"
                     ));
                 }
             }
@@ -511,6 +523,21 @@ mod tests {
         assert_eq!(window(&tau, "all(failure_streek == 0)").len(), 1);
         let p = window(&tau, r#"max_stall(widget_views_updated) < duration("5m")"#);
         assert!(p[0].contains("is a reason code"), "{p:?}");
+        // A field read from the wrong file.
+        let p = snapshot(&tau, "failed_cases == 0");
+        assert!(
+            p[0].contains("a field of tau's cycle reports, not of its snapshot"),
+            "{p:?}"
+        );
+        let p = snapshot(&tau, "queue_depth <= 1");
+        assert!(p[0].contains("did you mean `health.queue_depth`?"), "{p:?}");
+        let p = window(&tau, r#"all(rollout_gate == "pass")"#);
+        assert!(
+            p[0].contains("a field of tau's snapshot, not of its cycle reports"),
+            "{p:?}"
+        );
+        // `health_state` is in both.
+        assert!(window(&tau, r#"all(health_state == "healthy")"#).is_empty());
     }
 
     #[test]
