@@ -14,7 +14,7 @@ pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
 pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
 
 /// One failing `LG-GATE` finding per phase narrower than the one before it, for a first phase
-/// at all traffic, per bound
+/// at all traffic, per `reason_codes` entry that is a slip of tau's, per bound
 /// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window),
 /// and for a rollout no gate watches (see [`unwatched`]).
 pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
@@ -50,6 +50,13 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
                 first.name, first.traffic
             ),
             "send the first phase a small share of traffic (the example's canary-1 sends 5%) and widen from there",
+        ));
+    }
+    for (i, message) in super::vocabulary::declared_slips(rollout) {
+        out.push(fail(
+            Route::root().key("rollout").key("reason_codes").index(i),
+            message,
+            "list the codes as the producer writes them; for tau's own, drop `rollout.reason_codes`",
         ));
     }
     out.extend(unwatched(rollout, &phases, &fail));
