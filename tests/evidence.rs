@@ -65,17 +65,8 @@ fn check(dir: &Path, extra: &[&str]) -> (i32, Value) {
 }
 
 /// The first manifest's finding for `item`.
-fn finding<'a>(report: &'a Value, item: &str) -> &'a Value {
-    report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == item)
-        .unwrap_or_else(|| panic!("{item}: {report:#}"))
-}
-
 fn outcome(report: &Value, item: &str) -> (String, String) {
-    let f = finding(report, item);
+    let f = common::finding(report, item);
     (
         f["outcome"].as_str().unwrap().to_string(),
         f["message"].as_str().unwrap().to_string(),
@@ -151,7 +142,7 @@ fn known_good_must_be_an_ancestor() {
         let got = outcome(&report, "T-KNOWN-GOOD");
         assert_eq!(got.0, expected, "{known_good}: {}", got.1);
         if expected == "fail" {
-            let loc = &finding(&report, "T-KNOWN-GOOD")["location"];
+            let loc = &common::finding(&report, "T-KNOWN-GOOD")["location"];
             assert_eq!(loc["line"], 7);
         }
     }
@@ -172,7 +163,7 @@ fn outside_a_repository_git_facts_hold_never_pass() {
     assert_eq!(code, 3, "{report:#}");
     let (o, _) = outcome(&report, "T-KNOWN-GOOD");
     assert_eq!(o, "hold");
-    let ev = finding(&report, "T-FRESH")["evidence"].to_string();
+    let ev = common::finding(&report, "T-FRESH")["evidence"].to_string();
     assert!(ev.contains("unknown (not a git repository)"), "{ev}");
 }
 
@@ -200,7 +191,7 @@ fn shallow_clones_and_worktrees() {
     let shallow = work.path().join("shallow");
     let (code, report) = check(&shallow, &[]);
     assert_eq!(code, 3, "{report:#}");
-    let f = finding(&report, "T-KNOWN-GOOD").clone();
+    let f = common::finding(&report, "T-KNOWN-GOOD").clone();
     assert_eq!(f["outcome"], "hold");
     assert!(
         f["evidence"].to_string().contains("fetch-depth: 0")
@@ -367,7 +358,7 @@ fn promtool_agrees_with_the_rule_parsing() {
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = finding(&report, "PROD-ALERTS-VERIFIED").clone();
+    let f = common::finding(&report, "PROD-ALERTS-VERIFIED").clone();
     assert_eq!(f["outcome"], "pass");
 }
 
@@ -411,7 +402,7 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
         let (code, report) = check(dir.path(), &[]);
         assert_eq!(code, 1, "{expr}");
         assert_eq!(outcome(&report, "LG-EVIDENCE").0, "pass", "{expr}");
-        let f = finding(&report, "PROD-ALERTS-VERIFIED");
+        let f = common::finding(&report, "PROD-ALERTS-VERIFIED");
         assert_eq!(f["outcome"], "fail", "{expr}");
         assert_eq!(
             f["message"],
@@ -452,7 +443,7 @@ fn a_rule_file_of_two_documents_is_refused_where_the_second_starts() {
     assert!(loaded && said.contains("SUCCESS: 1 rules found"), "{said}");
     let (code, report) = check(dir.path(), &[]);
     assert_eq!(code, 1);
-    let f = finding(&report, "LG-EVIDENCE");
+    let f = common::finding(&report, "LG-EVIDENCE");
     assert_eq!(f["outcome"], "fail");
     assert_eq!(f["location"]["line"], 14, "at the `---`");
     assert!(
@@ -764,7 +755,7 @@ fn tracked_means_in_the_index() {
     let want = expected.map(|(id, o)| (id, o.to_string()));
     assert_eq!(outcomes(d), want, "plain index");
     let (_, report) = check(d, &[]);
-    let unreferenced = finding(&report, "T-UNREFERENCED")["evidence"].to_string();
+    let unreferenced = common::finding(&report, "T-UNREFERENCED")["evidence"].to_string();
     assert!(
         unreferenced.contains("the manifest does not reference it"),
         "{unreferenced}"
@@ -815,7 +806,7 @@ fn tracked_means_in_the_index() {
     let (code, report) = check(d, &[]);
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(outcome(&report, "T-COMMITTED").0, "fail");
-    let age = finding(&report, "T-AGE");
+    let age = common::finding(&report, "T-AGE");
     assert_eq!(age["outcome"], "fail");
     assert!(
         age["evidence"]

@@ -35,15 +35,6 @@ fn phases(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn finding<'a>(report: &'a Value, item: &str) -> &'a Value {
-    report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == item)
-        .unwrap_or_else(|| panic!("no finding {item}: {report:#}"))
-}
-
 fn pv(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -64,7 +55,7 @@ fn healthy_promotes_through_every_phase() {
         ])
     );
     assert_eq!(report["gate"]["furthest"], "general-availability");
-    let f = finding(&report, "canary-2/widgets-and-controls-advance");
+    let f = common::finding(&report, "canary-2/widgets-and-controls-advance");
     // One cycle a minute, each updating widgets: the longest stall is the 30 s from the last
     // cycle to now, or a minute between cycles.
     assert!(
@@ -74,13 +65,13 @@ fn healthy_promotes_through_every_phase() {
             .contains("max_stall(\"widget_views_updated\") = 1m"),
         "{f:#}"
     );
-    let after = finding(&report, "general-availability/after");
+    let after = common::finding(&report, "general-availability/after");
     assert_eq!(
         after["message"],
         "general-availability needs the gates of canary-1, canary-2, canary-3 to have held for the last 1d: all 5 held"
     );
     assert_eq!(
-        finding(&report, "general-availability/check")["outcome"],
+        common::finding(&report, "general-availability/check")["outcome"],
         "pass"
     );
 }
@@ -102,7 +93,7 @@ fn one_phase_is_decided_by_it_and_every_phase_before_it() {
 fn a_failure_minutes_ago_fails_canary_1_with_the_offending_sample() {
     let (code, report) = gate("failure-10m-ago", &["--phase", "canary-1"]);
     assert_eq!(code, 1);
-    let f = finding(&report, "canary-1/no-new-processing-failures");
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
     assert_eq!(f["outcome"], "fail");
     // The failed cycle ran 10m30s before now: the 11th cycle from the end of 361.
     let related = &f["related"][0];
@@ -128,7 +119,10 @@ fn a_failure_minutes_ago_fails_canary_1_with_the_offending_sample() {
         "{f:#}"
     );
     // The snapshot has recovered: only the history shows the failure.
-    assert_eq!(finding(&report, "canary-1/gate-1")["outcome"], "pass");
+    assert_eq!(
+        common::finding(&report, "canary-1/gate-1")["outcome"],
+        "pass"
+    );
 }
 
 #[test]
@@ -137,14 +131,14 @@ fn a_failing_snapshot_never_promotes_and_says_which_gate_fails_now() {
     let (code, report) = gate("failure-streak-3", &["--phase", "general-availability"]);
     assert_eq!(code, 1, "{report:#}");
     assert!(phases(&report).iter().all(|(_, v)| v == "fail"));
-    let f = finding(&report, "canary-1/gate-1");
+    let f = common::finding(&report, "canary-1/gate-1");
     assert_eq!(f["outcome"], "fail");
     assert_eq!(
         f["message"],
         "canary-1 gate `rollout_gate == \"pass\" && health_state == \"healthy\"` fails now: rollout_gate = \"hold\", health_state = \"failing\""
     );
     assert_eq!(f["location"]["line"], 115);
-    let f = finding(&report, "canary-1/gate-2");
+    let f = common::finding(&report, "canary-1/gate-2");
     assert!(
         f["evidence"]
             .as_array()
@@ -169,7 +163,7 @@ fn after_rebuilds_snapshot_gates_from_the_cycle_reports() {
         ])
     );
     assert_eq!(report["gate"]["furthest"], "canary-1");
-    let f = finding(&report, "canary-2/after");
+    let f = common::finding(&report, "canary-2/after");
     // Located at the canary-1 gate that did not hold; `after` and the cycle are related.
     assert_eq!(f["location"]["line"], 115, "{f:#}");
     assert!(
@@ -182,7 +176,7 @@ fn after_rebuilds_snapshot_gates_from_the_cycle_reports() {
     assert_eq!(f["related"][1]["location"]["line"], 311);
     // A backlog is read from `backlog_cases` as the snapshot's `health.queue_depth`.
     let (_, report) = gate("backlog-50m-ago", &["--phase", "canary-2"]);
-    let f = finding(&report, "canary-2/after");
+    let f = common::finding(&report, "canary-2/after");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]
@@ -206,7 +200,7 @@ fn retries_fail_at_canary_3_only() {
         ])
     );
     assert_eq!(report["gate"]["furthest"], "canary-2");
-    let f = finding(&report, "canary-3/retries-flat");
+    let f = common::finding(&report, "canary-3/retries-flat");
     assert_eq!(f["related"][0]["location"]["line"], 271);
 }
 
@@ -214,7 +208,7 @@ fn retries_fail_at_canary_3_only() {
 fn stalled_widgets_fail_canary_2() {
     let (code, report) = gate("widgets-stalled-75m", &["--phase", "canary-2"]);
     assert_eq!(code, 1);
-    let f = finding(&report, "canary-2/widgets-and-controls-advance");
+    let f = common::finding(&report, "canary-2/widgets-and-controls-advance");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]
@@ -229,7 +223,7 @@ fn stalled_widgets_fail_canary_2() {
 fn stale_status_holds_and_says_why() {
     let (code, report) = gate("stale-40m", &["--phase", "canary-1"]);
     assert_eq!(code, 3);
-    let f = finding(&report, "canary-1/status");
+    let f = common::finding(&report, "canary-1/status");
     assert_eq!(f["outcome"], "hold");
     assert_eq!(
         f["message"],
@@ -242,7 +236,7 @@ fn clocks_in_the_future_hold_and_say_by_how_much() {
     let (code, report) = gate("snapshot-from-future", &["--phase", "canary-1"]);
     assert_eq!(code, 3);
     assert!(
-        finding(&report, "canary-1/status")["message"]
+        common::finding(&report, "canary-1/status")["message"]
             .as_str()
             .unwrap()
             .starts_with("the status snapshot is dated 10m in the future"),
@@ -250,7 +244,7 @@ fn clocks_in_the_future_hold_and_say_by_how_much() {
     );
     let (code, report) = gate("history-from-future", &["--phase", "canary-1"]);
     assert_eq!(code, 3);
-    let f = finding(&report, "canary-1/clock");
+    let f = common::finding(&report, "canary-1/clock");
     assert!(
         f["message"]
             .as_str()
@@ -264,7 +258,7 @@ fn clocks_in_the_future_hold_and_say_by_how_much() {
 fn uncovered_window_holds() {
     let (code, report) = gate("young-45m", &["--phase", "canary-2"]);
     assert_eq!(code, 3);
-    let f = finding(&report, "canary-2/widgets-and-controls-advance");
+    let f = common::finding(&report, "canary-2/widgets-and-controls-advance");
     assert_eq!(f["outcome"], "hold");
     assert!(
         f["message"]
@@ -279,7 +273,7 @@ fn uncovered_window_holds() {
 fn malformed_lines_hold_below_the_threshold_and_fail_at_it() {
     let (code, report) = gate("malformed-3", &["--phase", "canary-1"]);
     assert_eq!(code, 3);
-    let f = finding(&report, "canary-1/history");
+    let f = common::finding(&report, "canary-1/history");
     assert_eq!(f["outcome"], "hold");
     assert!(
         f["message"]
@@ -290,7 +284,10 @@ fn malformed_lines_hold_below_the_threshold_and_fail_at_it() {
     assert_eq!(f["related"].as_array().unwrap().len(), 3, "{f:#}");
     let (code, report) = gate("malformed-12", &["--phase", "canary-1"]);
     assert_eq!(code, 1);
-    assert_eq!(finding(&report, "canary-1/history")["outcome"], "fail");
+    assert_eq!(
+        common::finding(&report, "canary-1/history")["outcome"],
+        "fail"
+    );
 }
 
 #[test]
@@ -314,7 +311,7 @@ fn zero_recent_events_hold() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = finding(&report, "canary-1/no-new-processing-failures");
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
     assert!(
         f["message"]
             .as_str()
@@ -354,18 +351,21 @@ fn missing_fields_hold_and_type_errors_fail() {
     let (code, report) = run("s.json");
     assert_eq!(code, 3);
     assert!(
-        finding(&report, "canary-1/status")["message"]
+        common::finding(&report, "canary-1/status")["message"]
             .as_str()
             .unwrap()
             .contains("has no `health.updated_unix_ms` field, so its age is unknown")
     );
-    assert_eq!(finding(&report, "canary-1/gate-2")["outcome"], "hold");
+    assert_eq!(
+        common::finding(&report, "canary-1/gate-2")["outcome"],
+        "hold"
+    );
     let mut stringly = status.clone();
     stringly["health"]["queue_depth"] = Value::from("0");
     std::fs::write(dir.path().join("t.json"), stringly.to_string()).unwrap();
     let (code, report) = run("t.json");
     assert_eq!(code, 1);
-    let f = finding(&report, "canary-1/gate-2");
+    let f = common::finding(&report, "canary-1/gate-2");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]
@@ -378,7 +378,7 @@ fn missing_fields_hold_and_type_errors_fail() {
     let (code, report) = run("u.json");
     assert_eq!(code, 1);
     assert!(
-        finding(&report, "canary-1/status")["message"]
+        common::finding(&report, "canary-1/status")["message"]
             .as_str()
             .unwrap()
             .contains("not valid JSON")
@@ -488,7 +488,7 @@ fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data(
         phases(&report).iter().all(|(_, v)| v == "fail"),
         "{report:#}"
     );
-    let f = finding(&report, "LG-GATE");
+    let f = common::finding(&report, "LG-GATE");
     assert_eq!(f["outcome"], "fail");
     assert_eq!(
         f["message"],
@@ -548,7 +548,7 @@ fn a_rollout_no_gate_watches_never_promotes() {
         phases(&report).iter().all(|(_, verdict)| verdict == "fail"),
         "{report:#}"
     );
-    let shape = finding(&report, "LG-GATE");
+    let shape = common::finding(&report, "LG-GATE");
     assert_eq!(shape["outcome"], "fail");
     assert!(
         shape["message"]
@@ -557,7 +557,7 @@ fn a_rollout_no_gate_watches_never_promotes() {
             .starts_with("no phase of the rollout has a gate"),
         "{shape:#}"
     );
-    let after = finding(&report, "canary-2/after");
+    let after = common::finding(&report, "canary-2/after");
     assert_eq!(after["outcome"], "fail", "{after:#}");
     assert!(
         after["message"]
@@ -583,7 +583,7 @@ fn a_first_phase_at_all_traffic_never_promotes() {
         phases(&report).iter().all(|(_, v)| v == "fail"),
         "{report:#}"
     );
-    let f = finding(&report, "LG-GATE");
+    let f = common::finding(&report, "LG-GATE");
     assert!(
         f["message"]
             .as_str()

@@ -33,15 +33,6 @@ fn scenario(name: &str, file: &str) -> std::path::PathBuf {
         .join(file)
 }
 
-fn finding<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["manifests"][0]["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["item"] == id)
-        .unwrap_or_else(|| panic!("no finding {id}: {report:#}"))
-}
-
 /// The exact false pass: a case failed 10 minutes ago (seed 001: canary-1 fails), and the gate
 /// counting failures named the code with capitals, so it counted none and passed.
 #[test]
@@ -62,7 +53,7 @@ fn a_recased_reason_code_no_longer_passes_a_failing_canary() {
         common::verdicts(&report).iter().all(|v| v == "fail"),
         "{report:#}"
     );
-    let f = finding(&report, "canary-1/no-new-processing-failures");
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
     assert_eq!(f["outcome"], "fail");
     let message = f["message"].as_str().unwrap();
     assert!(
@@ -79,7 +70,7 @@ fn a_recased_reason_code_no_longer_passes_a_failing_canary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let f = finding(&report, "LG-GATE");
+    let f = common::finding(&report, "LG-GATE");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]
@@ -109,7 +100,7 @@ fn another_producers_codes_are_named_or_the_gate_fails() {
     let unnamed = common::example_with(|t| t.replace("  max_gap: 5m\n", other));
     let (code, report) = gate_all(unnamed.path(), &status, &moved);
     assert_eq!(code, 1, "{report:#}");
-    let f = finding(&report, "canary-1/no-new-processing-failures");
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
     assert!(
         f["message"]
             .as_str()
@@ -122,7 +113,7 @@ fn another_producers_codes_are_named_or_the_gate_fails() {
     let named = common::example_with(|t| t.replace("  max_gap: 5m\n", &format!("{other}{codes}")));
     let (code, report) = gate_all(named.path(), &status, &moved);
     assert_eq!(code, 1, "{report:#}");
-    let f = finding(&report, "canary-1/no-new-processing-failures");
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]

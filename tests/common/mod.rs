@@ -298,3 +298,14 @@ pub fn verdicts(report: &serde_json::Value) -> Vec<String> {
         .map(|p| p["verdict"].as_str().unwrap().to_string())
         .collect()
 }
+
+/// The finding of `item` (a checklist item or a gate's `PHASE/GATE` id) of the first manifest
+/// of a JSON report; panics with the report when there is none.
+pub fn finding<'a>(report: &'a serde_json::Value, item: &str) -> &'a serde_json::Value {
+    report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["item"] == item)
+        .unwrap_or_else(|| panic!("no finding {item}: {report:#}"))
+}
