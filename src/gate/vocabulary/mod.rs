@@ -9,7 +9,7 @@
 //! such a gate is refused before any rollout. Another producer's reason codes are named in
 //! `rollout.reason_codes`; its fields and states are its own, and not checked.
 
-use cel::common::ast::{Expr as Ast, LiteralValue, operators};
+use cel::common::ast::{EntryExpr, Expr as Ast, IdedEntryExpr, LiteralValue, operators};
 use cel::parser::Expression;
 
 use super::rewrite::Prepared;
@@ -219,7 +219,27 @@ impl<'a> Vocabulary<'a> {
                     self.scan(element, side, scope, out);
                 }
             }
-            Ast::Map(_) | Ast::Struct(_) | Ast::Literal(_) | Ast::Unspecified => {}
+            Ast::Map(m) => self.scan_entries(&m.entries, side, scope, out),
+            Ast::Struct(st) => self.scan_entries(&st.entries, side, scope, out),
+            Ast::Literal(_) | Ast::Unspecified => {}
+        }
+    }
+
+    fn scan_entries<'e>(
+        &self,
+        entries: &'e [IdedEntryExpr],
+        side: Side,
+        scope: &mut Vec<(&'e str, bool)>,
+        out: &mut Vec<String>,
+    ) {
+        for entry in entries {
+            match &entry.expr {
+                EntryExpr::MapEntry(m) => {
+                    self.scan(&m.key, side, scope, out);
+                    self.scan(&m.value, side, scope, out);
+                }
+                EntryExpr::StructField(f) => self.scan(&f.value, side, scope, out),
+            }
         }
     }
 

@@ -96,6 +96,11 @@ fn fields_tau_never_writes_are_refused_when_slips() {
         "{p:?}"
     );
     assert_eq!(snapshot(&tau, "health.error_rate < 0.01").len(), 1);
+    // Inside a map literal too.
+    assert_eq!(
+        snapshot(&tau, r#"{"d": health.queue_deph}["d"] <= 1"#).len(),
+        1
+    );
     assert_eq!(snapshot(&tau, r#"rollout_gates == "pass""#).len(), 1);
     assert_eq!(snapshot(&tau, r#"Rollout_Gate == "pass""#).len(), 1);
     // Another tau runtime's field (its multi-agent runtime's `routed_case_count`) is no slip.
