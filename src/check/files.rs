@@ -90,6 +90,17 @@ pub(super) fn evidence_findings(facts: &evidence::Facts, dir: &Path, findings: &
     }
 }
 
+fn placeholder(value: &str, why: Option<&str>, src: &SourceFile, node: &Node) -> Finding {
+    let why = why.map(|w| format!(" ({w})")).unwrap_or_default();
+    core_finding(
+        "LG-PLACEHOLDER",
+        Outcome::Fail,
+        format!("placeholder left in the manifest: {value:?}{why}"),
+    )
+    .at(Location::new(src, node.span))
+    .help("replace it with the real value")
+}
+
 pub(super) fn placeholder_findings(
     doc: &Node,
     facts: &evidence::Facts,
@@ -105,15 +116,12 @@ pub(super) fn placeholder_findings(
                 if crate::evidence::markdown::is_placeholder_value(s)
                     || s.lines().any(crate::evidence::markdown::has_placeholder) =>
             {
-                findings.push(
-                    core_finding(
-                        "LG-PLACEHOLDER",
-                        Outcome::Fail,
-                        format!("placeholder left in the manifest: {s:?}"),
-                    )
-                    .at(Location::new(src, node.span))
-                    .help("replace it with the real value"),
-                );
+                findings.push(placeholder(s, None, src, node));
+            }
+            Kind::Str(s) => {
+                if let Some(why) = crate::identity::stand_in(s) {
+                    findings.push(placeholder(s, Some(why), src, node));
+                }
             }
             Kind::Seq(items) => stack.extend(items.iter()),
             Kind::Map(entries) => stack.extend(entries.iter().map(|e| &e.value)),

@@ -41,6 +41,95 @@ pub struct AlertRule {
     /// it fires at the first evaluation that finds it true).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<AlertPending>,
+    /// The latest the alert can page after its condition starts, as far as the rule file
+    /// says (absent when it writes no `for`, group `interval` or `query_offset`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub latency: Option<AlertLatency>,
+}
+
+/// How late an alerting rule can fire after its condition starts: Prometheus evaluates a
+/// group every `interval` on data `query_offset` old, and a rule with `for` fires at the
+/// first evaluation at least `for` after the one that first saw its condition. So a condition
+/// that starts just after an evaluation pages up to `query_offset + interval +
+/// ceil(for / interval) * interval` later. Without a group `interval` the global one applies,
+/// which the rule file does not know: then `query_offset + for`, a lower bound.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertLatency {
+    /// Where: the group's `interval` when written, else the rule's `for`, else the group's
+    /// `query_offset`.
+    #[serde(flatten)]
+    pub at: Spot,
+    /// In seconds, rounded up.
+    pub seconds: i64,
+    /// How the alert pages, in words a finding can quote (`only once its condition has held
+    /// `for: 30m``).
+    pub why: String,
+}
+
+/// The durations of a rule group a rule's latency depends on, where each is written.
+#[derive(Clone, Copy, Default)]
+struct GroupTiming<'a> {
+    interval: Option<(&'a Node, u64)>,
+    offset: Option<(&'a Node, u64)>,
+}
+
+impl<'a> GroupTiming<'a> {
+    fn of(group: &'a Node) -> GroupTiming<'a> {
+        let read = |key: &str| {
+            let node = group.get(key)?;
+            let ms = super::rulefmt::milliseconds(&string(Some(node))?)?;
+            (ms > 0).then_some((node, ms))
+        };
+        GroupTiming {
+            interval: read("interval"),
+            offset: read("query_offset"),
+        }
+    }
+}
+
+/// The latency of a rule with `for` (`pending`, milliseconds) in a group timed by `timing`.
+fn latency(
+    shown: &str,
+    pending: Option<(&Node, u64)>,
+    timing: GroupTiming<'_>,
+) -> Option<AlertLatency> {
+    let held = pending.map_or(0, |(_, ms)| ms);
+    let offset = timing.offset.map_or(0, |(_, ms)| ms);
+    let text = |node: &Node| string(Some(node)).unwrap_or_default();
+    let (ms, at, why) = match (timing.interval, pending) {
+        (Some((node, every)), _) => {
+            let evaluated = held.div_ceil(every).checked_mul(every)?;
+            let ms = offset.checked_add(every)?.checked_add(evaluated)?;
+            let held = pending.map_or(String::new(), |(n, _)| format!(", with `for: {}`", text(n)));
+            let why = format!(
+                "as late as {} after its condition starts (its group's `interval: {}` between evaluations{held})",
+                crate::duration::format_seconds(i64::try_from(ms.div_ceil(1000)).ok()?),
+                text(node),
+            );
+            (ms, node, why)
+        }
+        (None, Some((node, _))) => (
+            offset.checked_add(held)?,
+            node,
+            format!("only once its condition has held `for: {}`", text(node)),
+        ),
+        (None, None) => {
+            let (node, _) = timing.offset?;
+            let why = format!("on data `query_offset: {}` old", text(node));
+            (offset, node, why)
+        }
+    };
+    let why = match timing.offset {
+        Some((node, _)) if timing.interval.is_some() || pending.is_some() => {
+            format!("{why}, on data `query_offset: {}` old", text(node))
+        }
+        _ => why,
+    };
+    Some(AlertLatency {
+        at: Spot::of(shown, at.span, at.span.len()),
+        seconds: i64::try_from(ms.div_ceil(1000)).ok()?,
+        why,
+    })
 }
 
 /// An alerting rule's `for`, where it is written.
@@ -251,6 +340,7 @@ pub fn collect(
             let Some(Kind::Seq(rules)) = group.get("rules").map(|r| &r.kind) else {
                 continue;
             };
+            let timing = GroupTiming::of(group);
             for rule in rules {
                 let Some(entry) = rule.entry("alert") else {
                     continue;
@@ -326,15 +416,18 @@ pub fn collect(
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.
-                let pending = rule.get("for").and_then(|node| {
-                    let text = string(Some(node))?;
-                    let ms = super::rulefmt::milliseconds(&text)?;
+                let held = rule.get("for").and_then(|node| {
+                    let ms = super::rulefmt::milliseconds(&string(Some(node))?)?;
+                    Some((node, ms))
+                });
+                let pending = held.and_then(|(node, ms)| {
                     Some(AlertPending {
                         at: Spot::of(&shown, node.span, node.span.len()),
                         seconds: i64::try_from(ms.div_ceil(1000)).ok()?,
-                        text,
+                        text: string(Some(node))?,
                     })
                 });
+                let latency = latency(&shown, held, timing);
                 facts.rules.insert(
                     name,
                     AlertRule {
@@ -349,6 +442,7 @@ pub fn collect(
                         runbook_problem,
                         expr,
                         pending,
+                        latency,
                     },
                 );
             }
@@ -356,4 +450,72 @@ pub fn collect(
         facts.sources.push(src);
     }
     facts
+}
+
+#[cfg(test)]
+mod latency_tests {
+    use crate::source::SourceFile;
+
+    /// The latency in seconds of the first rule of a rule file's first group, and its why.
+    fn of(text: &str) -> Option<(i64, String)> {
+        let src = SourceFile::new(
+            std::path::Path::new("rules.yaml"),
+            "rules.yaml".into(),
+            text.into(),
+        );
+        let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
+        let group = first(doc.get("groups")?)?;
+        let rule = first(group.get("rules")?)?;
+        let held = rule.get("for").map(|n| {
+            let ms = super::super::rulefmt::milliseconds(&super::string(Some(n)).unwrap());
+            (n, ms.unwrap())
+        });
+        let l = super::latency("rules.yaml", held, super::GroupTiming::of(group))?;
+        Some((l.seconds, l.why))
+    }
+
+    fn first(n: &crate::yaml::Node) -> Option<&crate::yaml::Node> {
+        match &n.kind {
+            crate::yaml::Kind::Seq(items) => items.first(),
+            _ => None,
+        }
+    }
+
+    fn rule(group: &str, rule: &str) -> String {
+        format!(
+            "groups:\n  - name: g\n{group}    rules:\n      - alert: A\n        expr: up == 0\n{rule}"
+        )
+    }
+
+    #[test]
+    fn an_alert_pages_no_sooner_than_its_group_evaluates_it() {
+        const I1H: &str = "    interval: 1h\n";
+        const FOR10: &str = "        for: 10m\n";
+        // (group keys, rule keys, latency in minutes)
+        let cases = [
+            // `for` alone: the global interval is not in the file, so `for` is what is known.
+            ("", "        for: 30m\n", Some(30)),
+            ("", "", None),
+            // Seen up to an interval late, then fired at the first evaluation `for` after that.
+            (I1H, "        for: 5m\n", Some(120)),
+            (I1H, "", Some(60)),
+            ("    interval: 5m\n", FOR10, Some(15)),
+            ("    interval: 4m\n", FOR10, Some(16)),
+            // Evaluated on data `query_offset` old.
+            ("    interval: 1m\n    query_offset: 5m\n", FOR10, Some(16)),
+            ("    query_offset: 5m\n", "", Some(5)),
+            ("    query_offset: 5m\n", FOR10, Some(15)),
+            // An interval of zero is the global one, as Prometheus reads it.
+            ("    interval: 0s\n", FOR10, Some(10)),
+        ];
+        for (group, r, minutes) in cases {
+            let got = of(&rule(group, r)).map(|(s, _)| s / 60);
+            assert_eq!(got, minutes, "{group}{r}");
+        }
+        let (_, why) = of(&rule(I1H, "        for: 5m\n")).unwrap();
+        assert!(
+            why.contains("as late as 2h") && why.contains("`interval: 1h`"),
+            "{why}"
+        );
+    }
 }
