@@ -45,6 +45,9 @@ fn owners(doc: &Node) -> Vec<(Route, String, bool)> {
         .collect()
 }
 
+/// Fewest words a waiver's reason has: `ok`, `.` and `see ticket` explain nothing.
+const REASON_MIN_WORDS: usize = 3;
+
 /// Applies waivers to findings and reports problems with the waivers themselves.
 pub fn apply(
     findings: &mut Vec<Finding>,
@@ -109,6 +112,20 @@ pub fn apply(
                 message: format!("`{route}` is `{owner}`"),
             });
             problems.push(f);
+            continue;
+        }
+        let words = crate::evidence::markdown::words_in(&w.reason);
+        if words < REASON_MIN_WORDS {
+            problems.push(problem(
+                Severity::Error,
+                at("reason"),
+                format!(
+                    "the waiver for {} gives no reason a reviewer can judge ({:?}, {words} word(s)): an exception nobody can weigh is a switch that turns the item off",
+                    w.item,
+                    w.reason.trim()
+                ),
+                "say why the item cannot be met now and what will close it (at least 3 words: \"restore drill moved to 2026-12-03, OPS-1234\")",
+            ));
             continue;
         }
         let Ok(expires) = w.expires.parse::<Date>() else {

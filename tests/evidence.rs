@@ -237,7 +237,7 @@ fn base_reports_new_and_extended_waivers_and_limits_length() {
     };
     let w = |item: &str, granted: &str, expires: &str| {
         format!(
-            "  - {{ item: {item}, reason: r, approved_by: \"@lead\", granted: {granted}, expires: {expires} }}\n"
+            "  - {{ item: {item}, reason: \"drill moved to December\", approved_by: \"@lead\", granted: {granted}, expires: {expires} }}\n"
         )
     };
     std::fs::write(

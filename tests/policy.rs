@@ -125,7 +125,7 @@ fn a_prod_manifest_with_no_checklists_fails_lg_policy_at_the_checklists_key() {
     );
     // A core item: a waiver for it is itself a failure, and LG-POLICY still fails.
     let waived = format!(
-        "{PROD_NO_CHECKLISTS}waivers:\n  - {{ item: LG-POLICY, reason: r, approved_by: \"@lead\", granted: 2026-11-20, expires: 2026-12-01 }}\n"
+        "{PROD_NO_CHECKLISTS}waivers:\n  - {{ item: LG-POLICY, reason: \"drill moved to December\", approved_by: \"@lead\", granted: 2026-11-20, expires: 2026-12-01 }}\n"
     );
     std::fs::write(dir.path().join("readiness.yaml"), waived).unwrap();
     let (code, report, _) = check_in(dir.path(), &[]);

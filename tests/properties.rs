@@ -80,9 +80,15 @@ fn manifest() -> impl Strategy<Value = Value> {
     )
     .prop_map(|m| json!(m));
     let waivers = proptest::collection::vec(
-        (pick(ITEMS), pick(DATES), pick(DATES)).prop_map(|(i, g, e)| {
-            json!({"item": i, "reason": "r", "approved_by": "@lead", "granted": g, "expires": e})
-        }),
+        (
+            pick(ITEMS),
+            pick(&["r", "restore drill moved to December"]),
+            pick(DATES),
+            pick(DATES),
+        )
+            .prop_map(|(i, r, g, e)| {
+                json!({"item": i, "reason": r, "approved_by": "@lead", "granted": g, "expires": e})
+            }),
         0..3,
     );
     let backup = (pick(DURATIONS), pick(DURATIONS), pick(DATES))
