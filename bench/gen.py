@@ -80,7 +80,7 @@ signoffs:
   - {{ role: review, by: "@{reviewer}", date: "{signed}" }}
 {extra}"""
 
-RUNBOOK = "# {title}\n\n## Steps\n\n1. Check the dashboard.\n2. Follow the procedure for {name}.\n3. Record what happened.\n\n## Escalation\n\nPage the secondary after 15 minutes.\n\n{filler}\n"
+RUNBOOK = "# {title}\n\n## Steps\n\n1. Check the dashboard.\n2. Follow the procedure for {name}.\n3. Record what happened.\n\n## Escalation\n\nPage `#{name}-oncall` first, then the secondary, `@{secondary}`, after 15 minutes.\n\n{filler}\n"
 
 
 def main():
@@ -120,7 +120,8 @@ def main():
             f.write(MANIFEST.format(**fields))
         for rb in ["monitoring", "incident", "rollback", "comms", "support"]:
             with open(os.path.join(d, "runbooks", rb + ".md"), "w") as f:
-                f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler))
+                f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler,
+                                       secondary=fields["secondary"]))
         with open(os.path.join(d, "dashboards", "main.json"), "w") as f:
             json.dump({"title": name, "panels": [{"id": 1, "title": "Requests", "targets": [
                 {"expr": f"rate({fields['metric']}_requests_total[5m])"},

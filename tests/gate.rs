@@ -592,3 +592,63 @@ fn a_first_phase_at_all_traffic_never_promotes() {
         "{f:#}"
     );
 }
+
+/// `gate --phase canary-1` on the `failure-10m-ago` snapshot with its history edited by `edit`
+/// (a list of the history's lines, for the edit to drop some).
+fn canary_1_with_history(edit: impl Fn(Vec<&str>) -> Vec<&str>) -> (i32, Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("failure-10m-ago");
+    let text = std::fs::read_to_string(scenario.join("runtime-events.jsonl")).unwrap();
+    let history = dir.path().join("runtime-events.jsonl");
+    std::fs::write(&history, edit(text.lines().collect()).join("\n") + "\n").unwrap();
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
+        ])
+        .arg("--status")
+        .arg(scenario.join("status.json"))
+        .arg("--history")
+        .arg(&history)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
+#[test]
+fn a_history_cut_after_the_snapshot_holds_instead_of_passing() {
+    // Seed 001: a case_processing_failed 10 minutes ago fails canary-1. The same history
+    // without that one line passed (exit 0): the snapshot is healthy again and a one-minute
+    // hole is within `max_gap`. tau's snapshot counted 361 lines of the log; this history,
+    // as recent as the snapshot, has 360.
+    let failing = |l: &&str| l.contains("case_processing_failed");
+    let (code, report) =
+        canary_1_with_history(|lines| lines.into_iter().filter(|l| !failing(l)).collect());
+    assert_eq!(code, 3, "{report:#}");
+    let f = common::finding(&report, "canary-1/history");
+    assert_eq!(f["outcome"], "hold", "{f:#}");
+    let message = f["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the history has 360 line(s), but the status snapshot")
+            && message.contains("counted 361"),
+        "{message}"
+    );
+
+    // A history copied before the snapshot lacks only its newest cycle: no lines were lost,
+    // and the failure is still judged.
+    let (code, report) = canary_1_with_history(|mut lines| {
+        lines.pop();
+        lines
+    });
+    assert_eq!(code, 1, "{report:#}");
+    let findings = report["manifests"][0]["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .any(|f| f["item"] == "canary-1/no-new-processing-failures")
+    );
+    let history = findings.iter().find(|f| f["item"] == "canary-1/history");
+    assert!(history.is_none(), "{history:#?}");
+}

@@ -14,6 +14,10 @@ pub struct MarkdownFacts {
     /// Words of each heading's section (its text up to the next heading of the same or a
     /// higher level, subsections included, headings not), in the order of `headings`.
     pub section_words: Vec<usize>,
+    /// Handles (`@alice`, `@org/team`), channels (`#oncall`) and e-mail addresses each
+    /// heading's section names in its text (subsections included), lower-cased, each once,
+    /// in the order of `headings`: whom a runbook's escalation section tells people to page.
+    pub section_mentions: Vec<Vec<String>>,
     /// Real steps: numbered items whose own text passes [`is_real_step`].
     pub steps: usize,
     /// Every item of an ordered (numbered) list, real or not.
@@ -85,6 +89,9 @@ pub fn facts(text: &str) -> MarkdownFacts {
                     h.push_str(&t);
                 } else {
                     sections.add(words);
+                    for mention in mentions_in(&t) {
+                        sections.mention(mention);
+                    }
                 }
                 if let Some(item) = items.last_mut() {
                     item.text.push_str(&t);
@@ -105,7 +112,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
             _ => {}
         }
     }
-    out.section_words = sections.close();
+    (out.section_words, out.section_mentions) = sections.close();
     // Most runbooks hold none of these: one scan of the text spares splitting every line.
     let maybe = text.contains("TODO") || text.contains("TBD") || has_filler(text);
     for (i, line) in text.lines().enumerate().filter(|_| maybe) {
@@ -127,13 +134,40 @@ pub fn same_words(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
-/// Words per heading's section, summed up the heading tree as sections close.
+/// Words per heading's section, summed up the heading tree as sections close, and whom
+/// each section names.
 #[derive(Default)]
 struct Sections {
     /// Words of each section, subsections added as they close.
     words: Vec<usize>,
+    /// Mentions of each section, subsections' included.
+    mentions: Vec<Vec<String>>,
     /// Open sections, outermost first: (level, index).
     open: Vec<(usize, usize)>,
+}
+
+/// The handles, channels and e-mail addresses a text names, lower-cased: `@alice`,
+/// `@org/team`, `#dash-oncall`, `oncall@acme.dev` (a trailing `.` of a sentence is not part of
+/// one).
+fn mentions_in(text: &str) -> impl Iterator<Item = String> + '_ {
+    // Most text names nobody: one byte search spares splitting it into words.
+    let text = match memchr::memchr2(b'@', b'#', text.as_bytes()) {
+        Some(_) => text,
+        None => "",
+    };
+    let part = |c: char| c.is_ascii_alphanumeric() || "@#._/+%-".contains(c);
+    text.split(move |c: char| !part(c))
+        .map(|w| w.trim_end_matches(['.', '/']))
+        .filter(|w| {
+            let named = |rest: &str| rest.starts_with(|c: char| c.is_ascii_alphanumeric());
+            match w.strip_prefix(['@', '#']) {
+                Some(rest) => named(rest),
+                None => w.split_once('@').is_some_and(|(local, domain)| {
+                    !local.is_empty() && named(domain) && domain.contains('.')
+                }),
+            }
+        })
+        .map(str::to_ascii_lowercase)
 }
 
 impl Sections {
@@ -143,7 +177,17 @@ impl Sections {
             self.pop();
         }
         self.words.push(0);
+        self.mentions.push(Vec::new());
         self.open.push((level, index));
+    }
+
+    /// Records a mention in every open section (none before the first heading).
+    fn mention(&mut self, who: String) {
+        for &(_, i) in &self.open {
+            if !self.mentions[i].contains(&who) {
+                self.mentions[i].push(who.clone());
+            }
+        }
     }
 
     /// Counts body words in the innermost open section (none before the first heading).
@@ -161,12 +205,12 @@ impl Sections {
         }
     }
 
-    /// Closes every section; the words of each, in heading order.
-    fn close(mut self) -> Vec<usize> {
+    /// Closes every section; the words and mentions of each, in heading order.
+    fn close(mut self) -> (Vec<usize>, Vec<Vec<String>>) {
         while !self.open.is_empty() {
             self.pop();
         }
-        self.words
+        (self.words, self.mentions)
     }
 }
 
@@ -462,6 +506,24 @@ mod tests {
         // Not placeholders: other letters that fold to these, and words that only contain them.
         assert!(is_real_step("Restart the FİXME worker now"));
         assert!(is_real_step("Restart the xx todos workers"));
+    }
+
+    #[test]
+    fn sections_name_handles_channels_and_addresses() {
+        let f = facts(
+            "Ask @Intro first.\n\n## Escalation\n\n| level | who |\n| --- | --- |\n| 1 | `#dash-oncall` (primary) |\n\n### Later\n\nPage @Dash-Leads, then @acme/platform-leads or oncall@acme.dev.\nIssue #12, an @ alone, a@b and @dash-leads again.\n\n## Notes\n\nMail dba@acme.dev.\n",
+        );
+        assert_eq!(f.headings, ["Escalation", "Later", "Notes"]);
+        let escalation = [
+            "#dash-oncall",
+            "@dash-leads",
+            "@acme/platform-leads",
+            "oncall@acme.dev",
+            "#12",
+        ];
+        assert_eq!(f.section_mentions[0], escalation);
+        assert_eq!(f.section_mentions[1], escalation[1..]);
+        assert_eq!(f.section_mentions[2], ["dba@acme.dev"]);
     }
 
     #[test]

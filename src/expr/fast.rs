@@ -89,6 +89,7 @@ enum Op {
     File,
     HasHeading,
     SectionWords,
+    SectionMentions,
     Steps,
     RawSteps,
     Words,
@@ -140,6 +141,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("file", false, 1) => File,
         ("has_heading", false, 2) => HasHeading,
         ("section_words", false, 2) => SectionWords,
+        ("section_mentions", false, 2) => SectionMentions,
         ("steps", false, 1) => Steps,
         ("raw_steps", false, 1) => RawSteps,
         ("words", false, 1) => Words,
@@ -531,6 +533,12 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         },
         (Op::HasHeading, Some(b)) => V::Bool(scope.has_heading(a.str()?, b.str()?)),
         (Op::SectionWords, Some(b)) => V::Int(scope.section_words(a.str()?, b.str()?)),
+        (Op::SectionMentions, Some(b)) => {
+            let names = scope.section_mentions(a.str()?, b.str()?);
+            V::List(Rc::new(
+                names.into_iter().map(|m| V::Str(Cow::Owned(m))).collect(),
+            ))
+        }
         (Op::Steps, None) => V::Int(scope.markdown_count(a.str()?, "steps")),
         (Op::RawSteps, None) => V::Int(scope.markdown_count(a.str()?, "raw_steps")),
         (Op::Words, None) => V::Int(scope.markdown_count(a.str()?, "words")),

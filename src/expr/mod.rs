@@ -301,7 +301,8 @@ fn days_between(from: Date, to: Date) -> i64 {
 ///
 /// Functions: `days_since(date)`, `days_until(date)`, `seconds(duration)`, `minutes(duration)`,
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
-/// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`, `dashboard_mentions(path, signal)`,
+/// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`,
+/// `section_mentions(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)` and `is_engineering_role(role)`. Each is a [`Scope`] method or a
@@ -359,6 +360,18 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let _ = ctx.add_function("section_words", move |p: Arc<String>, text: Arc<String>| {
         s.section_words(&p, &text)
     });
+    let s = scope.clone();
+    let _ = ctx.add_function(
+        "section_mentions",
+        move |p: Arc<String>, text: Arc<String>| -> Value {
+            let list = s
+                .section_mentions(&p, &text)
+                .into_iter()
+                .map(|m| Value::String(Arc::new(m)))
+                .collect();
+            Value::List(Arc::new(list))
+        },
+    );
     let s = scope.clone();
     let _ = ctx.add_function(
         "dashboard_mentions",
@@ -539,6 +552,18 @@ impl Scope {
         self.markdown(path, what)
             .and_then(serde_json::Value::as_i64)
             .unwrap_or(0)
+    }
+
+    /// Handles, channels and addresses named in the section of the first heading of `path`
+    /// containing `text` (none without such a heading).
+    fn section_mentions(&self, path: &str, text: &str) -> Vec<String> {
+        self.heading_index(path, text)
+            .and_then(|i| self.markdown(path, "section_mentions")?.get(i))
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| m.as_str().map(str::to_string))
+            .collect()
     }
 
     fn section_words(&self, path: &str, text: &str) -> i64 {

@@ -62,6 +62,11 @@ pub struct History {
     pub first_ts_ms: Option<i64>,
     /// Lines read.
     pub lines: usize,
+    /// Lines with anything on them: what tau's status counts as `cycle_reports` plus
+    /// `invalid_cycle_reports` when it reads the same log.
+    pub entries: usize,
+    /// Latest timestamp of any usable line (not from the future), kept or not.
+    pub last_ts_ms: Option<i64>,
     /// Lines whose time is earlier than the line before them.
     pub out_of_order: usize,
     /// Lines stamped in the future beyond [`SKEW_MS`]: (line, timestamp).
@@ -114,6 +119,7 @@ pub fn read_from(
         h.lines += 1;
         let line = h.lines;
         if too_long {
+            h.entries += 1;
             h.malformed.push(Malformed {
                 line,
                 reason: format!("line is longer than {MAX_LINE_BYTES} bytes"),
@@ -123,6 +129,7 @@ pub fn read_from(
         let text = match std::str::from_utf8(&buf) {
             Ok(t) => t.trim(),
             Err(_) => {
+                h.entries += 1;
                 h.malformed.push(Malformed {
                     line,
                     reason: "not UTF-8".into(),
@@ -133,6 +140,7 @@ pub fn read_from(
         if text.is_empty() {
             continue;
         }
+        h.entries += 1;
         let fields = match super::json::parse(text.as_bytes()) {
             Ok(Value::Object(m)) => m,
             Ok(other) => {
@@ -175,6 +183,7 @@ pub fn read_from(
             });
         }
         last_ts = last_ts.max(ts);
+        h.last_ts_ms = Some(last_ts);
         h.first_ts_ms = Some(h.first_ts_ms.map_or(ts, |f| f.min(ts)));
         if ts >= keep_from_ms {
             // Only the fields gates read are kept: memory follows the window, not the producer.
@@ -316,6 +325,7 @@ mod tests {
         assert_eq!(h.lines, 3);
         assert_eq!(h.samples.iter().map(|s| s.line).collect::<Vec<_>>(), [3, 2]);
         assert_eq!(h.first_ts_ms, Some(NOW - 5_000));
+        assert_eq!(h.last_ts_ms, Some(NOW - 1_000));
         assert_eq!(h.out_of_order, 1);
         assert_eq!(h.malformed.len(), 1);
         assert!(
@@ -323,6 +333,17 @@ mod tests {
                 .reason
                 .contains("earlier than the line before it")
         );
+    }
+
+    #[test]
+    fn entries_are_the_lines_tau_counts() {
+        // tau's status counts every line with anything on it, parsed or not; blank lines
+        // and whitespace are nothing.
+        let h = read_str(
+            &format!("{{\"timestamp_unix_ms\": {NOW}}}\n\n   \n{{broken\n\t\n[1]\n"),
+            0,
+        );
+        assert_eq!((h.lines, h.entries), (6, 3));
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub fn history_findings(ctx: &Ctx, phase: &Phase, route: &Route) -> Vec<Finding>
             format!("{n} malformed line(s) in the history (the gate fails from {limit}; `rollout.malformed_fail_at`)"),
             route,
         )
-        .help("the producer wrote lines launchgate cannot use; fix the producer, or truncate the broken lines after investigating");
+        .help("the producer wrote lines launchgate cannot use; fix the producer, or remove the broken lines after investigating and take the status snapshot again");
         f.evidence = h
             .malformed
             .iter()
@@ -115,6 +115,12 @@ pub fn history_findings(ctx: &Ctx, phase: &Phase, route: &Route) -> Vec<Finding>
             });
         }
         out.push(f);
+    }
+    if let Some(missing) = lines_missing(ctx, h) {
+        out.push(
+            ctx.finding(&id, title, Outcome::Hold, missing, route)
+                .help("read the history and the snapshot from the same log, the snapshot taken first (tau's status inspection reads `runtime-events.jsonl`); never edit the history: take the snapshot again after any change to the log"),
+        );
     }
     if let Some(&(line, ts)) = h.future.iter().max_by_key(|(_, ts)| *ts) {
         let ahead = ts - ctx.inputs.now_ms;
@@ -143,6 +149,34 @@ pub fn history_findings(ctx: &Ctx, phase: &Phase, route: &Route) -> Vec<Finding>
         out.push(f);
     }
     out
+}
+
+/// Whether the history has lost lines tau's status snapshot counted. tau's status inspection
+/// counts every non-empty line of the events log it reads (`cycle_reports` parsed,
+/// `invalid_cycle_reports` not), and the log only grows: a history at least as recent as the
+/// snapshot with fewer lines was cut or edited after it, and the cycles it lost (a failure
+/// among them) are not there to be judged. Only for tau's own cycle reports (the default
+/// `timestamp`): another producer's counts may mean something else.
+fn lines_missing(ctx: &Ctx, h: &Loaded) -> Option<String> {
+    if ctx.inputs.settings.timestamp != history::TimeSpec::default() {
+        return None;
+    }
+    let Some(Snapshot::Ok { fields, age_ms, .. }) = &ctx.snapshot else {
+        return None;
+    };
+    let count = |k: &str| fields.get(k).and_then(serde_json::Value::as_u64);
+    let (valid, invalid) = (count("cycle_reports")?, count("invalid_cycle_reports")?);
+    let counted = valid.saturating_add(invalid);
+    let taken_at = ctx.inputs.now_ms - age_ms;
+    let held = h.entries as u64;
+    // A history copied before the snapshot was taken may lack the newest cycles, not lost ones.
+    (held < counted && h.last_ts_ms.is_some_and(|last| last >= taken_at)).then(|| {
+        format!(
+            "the history has {held} line(s), but the status snapshot (taken {}) counted {counted} in the same log (`cycle_reports` {valid}, `invalid_cycle_reports` {invalid}): {} line(s) were removed or the log was replaced after the snapshot, and the cycles they held cannot be judged",
+            fmt_ms(taken_at),
+            counted - held
+        )
+    })
 }
 
 /// Why a history span ending at `to` cannot be judged yet, if it cannot. Samples must reach

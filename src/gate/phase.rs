@@ -51,6 +51,10 @@ pub struct Loaded {
     pub future: Vec<(usize, i64)>,
     /// Earliest usable timestamp in the whole file.
     pub first_ts_ms: Option<i64>,
+    /// Latest usable timestamp in the whole file.
+    pub last_ts_ms: Option<i64>,
+    /// Lines with anything on them.
+    pub entries: usize,
 }
 
 /// Everything a phase's findings are computed from.
@@ -254,6 +258,8 @@ fn load(ctx: &mut Ctx, upto: usize) {
             malformed: h.malformed,
             future: h.future,
             first_ts_ms: h.first_ts_ms,
+            last_ts_ms: h.last_ts_ms,
+            entries: h.entries,
         })
         .map_err(|e| format!("cannot read the history `{}`: {e}", display_path(p))),
     });
