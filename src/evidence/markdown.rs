@@ -155,7 +155,9 @@ fn mentions_in(text: &str) -> impl Iterator<Item = String> + '_ {
         Some(_) => text,
         None => "",
     };
-    let part = |c: char| c.is_ascii_alphanumeric() || "@#._/+%-".contains(c);
+    let part = |c: char| {
+        c.is_ascii_alphanumeric() || matches!(c, '@' | '#' | '.' | '_' | '/' | '+' | '%' | '-')
+    };
     text.split(move |c: char| !part(c))
         .map(|w| w.trim_end_matches(['.', '/']))
         .filter(|w| {

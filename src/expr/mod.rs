@@ -575,15 +575,25 @@ impl Scope {
 
     /// The first heading of `path` that contains `text`, ignoring case.
     fn heading_index(&self, path: &str, text: &str) -> Option<usize> {
-        let needle = text.to_lowercase();
         self.markdown(path, "headings")?
             .as_array()?
             .iter()
-            .position(|h| {
-                h.as_str()
-                    .is_some_and(|h| h.to_lowercase().contains(&needle))
-            })
+            .position(|h| h.as_str().is_some_and(|h| contains_ignoring_case(h, text)))
     }
+}
+
+/// Whether `hay` contains `needle` in any case. Rules ask it of every heading of every
+/// runbook, several times: ASCII text (nearly all) is compared in place, without lower-casing
+/// a copy of each heading per question.
+fn contains_ignoring_case(hay: &str, needle: &str) -> bool {
+    if !(hay.is_ascii() && needle.is_ascii()) {
+        return hay.to_lowercase().contains(&needle.to_lowercase());
+    }
+    needle.is_empty()
+        || hay
+            .as_bytes()
+            .windows(needle.len())
+            .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// What `file()` answers for a path the manifest does not reference.
@@ -612,6 +622,30 @@ mod tests {
 
     fn eval(src: &str) -> Result<bool, String> {
         Expr::compile(src).unwrap().eval_bool(&ctx())
+    }
+
+    #[test]
+    fn headings_match_in_any_case() {
+        for (hay, needle, found) in [
+            ("Escalation path", "escalat", true),
+            ("ESCALATION", "Escalat", true),
+            ("## Eskalation", "escalat", false),
+            ("Rollback", "", true),
+            ("Étapes d'ESCALADE", "escalade", true),
+            ("Straße", "STRASSE", false),
+            ("ab", "abc", false),
+        ] {
+            assert_eq!(
+                contains_ignoring_case(hay, needle),
+                found,
+                "{hay} / {needle}"
+            );
+            assert_eq!(
+                hay.to_lowercase().contains(&needle.to_lowercase()),
+                found,
+                "{hay} / {needle}"
+            );
+        }
     }
 
     #[test]
