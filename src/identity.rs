@@ -73,6 +73,7 @@ pub fn is_team(handle: &str, team: &str) -> bool {
 fn stand_in_part(part: &str) -> Option<&'static str> {
     const DOCUMENTATION: &str = "a handle from GitHub's CODEOWNERS documentation, not someone here";
     const TEMPLATE: &str = "a template's stand-in, not a person, team or channel";
+    const ACCOUNT: &str = "GitHub's account for a deleted user, or a bot: nobody answers a page";
     let mut buf = [0u8; 24];
     let Some(lower) = buf.get_mut(..part.len()) else {
         // Longer than any name below: only a template's prefix can tell.
@@ -84,6 +85,9 @@ fn stand_in_part(part: &str) -> Option<&'static str> {
         // GitHub's CODEOWNERS documentation: a file copied from it keeps them.
         b"octocat" | b"doctocat" | b"octo-org" | b"octocats" | b"global-owner1"
         | b"global-owner2" | b"js-owner" => Some(DOCUMENTATION),
+        // `@ghost` is what GitHub shows for a deleted account; the others are bots.
+        b"ghost" | b"dependabot" | b"github-actions" | b"renovate" | b"renovate-bot"
+        | b"copilot" | b"web-flow" => Some(ACCOUNT),
         // Placeholder words, and the names a template or form puts where someone goes.
         b"todo" | b"tbd" | b"tba" | b"tbc" | b"fixme" | b"changeme" | b"change-me"
         | b"placeholder" | b"user" | b"username" | b"user-name" | b"someone" | b"somebody"
@@ -107,7 +111,8 @@ fn has_template_prefix(part: &str) -> bool {
 /// Why a handle (`@name`, `@org/team`), channel (`#name`) or e-mail address is a stand-in for
 /// one rather than someone who can be paged: a placeholder word (`@todo`, `#tbd`), a template's
 /// name (`@your-handle`, `@org/team-name`, `@username`), GitHub's documentation examples
-/// (`@octocat`, `@global-owner1`), or an address on a domain reserved for examples. `None` for
+/// (`@octocat`, `@global-owner1`), an account nobody answers for (`@ghost`, what GitHub shows
+/// for a deleted user; `@dependabot`), or an address on a domain reserved for examples. `None` for
 /// anything else, prose included: only a value that is one such token is asked.
 pub fn stand_in(value: &str) -> Option<&'static str> {
     let v = value.trim();
@@ -192,6 +197,8 @@ mod tests {
             "@octocat",
             "@octo-org/octocats",
             "@global-owner1",
+            "@ghost",
+            "@Dependabot",
             "#channel",
             "@example-user",
             "oncall@example.com",
