@@ -74,10 +74,16 @@ fn stand_in_part(part: &str) -> Option<&'static str> {
     const DOCUMENTATION: &str = "a handle from GitHub's CODEOWNERS documentation, not someone here";
     const TEMPLATE: &str = "a template's stand-in, not a person, team or channel";
     const ACCOUNT: &str = "GitHub's account for a deleted user, or a bot: nobody answers a page";
+    // Placeholder words (`todo`, `tbd`, `xxx`, ...) are the ones every manifest value is
+    // checked for; the names below are what only a handle's place invites.
+    let template = |part: &str| {
+        (crate::evidence::markdown::is_placeholder_value(part) || has_template_prefix(part))
+            .then_some(TEMPLATE)
+    };
     let mut buf = [0u8; 24];
     let Some(lower) = buf.get_mut(..part.len()) else {
-        // Longer than any name below: only a template's prefix can tell.
-        return has_template_prefix(part).then_some(TEMPLATE);
+        // Longer than any name below.
+        return template(part);
     };
     lower.copy_from_slice(part.as_bytes());
     lower.make_ascii_lowercase();
@@ -88,15 +94,14 @@ fn stand_in_part(part: &str) -> Option<&'static str> {
         // `@ghost` is what GitHub shows for a deleted account; the others are bots.
         b"ghost" | b"dependabot" | b"github-actions" | b"renovate" | b"renovate-bot"
         | b"copilot" | b"web-flow" => Some(ACCOUNT),
-        // Placeholder words, and the names a template or form puts where someone goes.
-        b"todo" | b"tbd" | b"tba" | b"tbc" | b"fixme" | b"changeme" | b"change-me"
-        | b"placeholder" | b"user" | b"username" | b"user-name" | b"someone" | b"somebody"
-        | b"nobody" | b"anyone" | b"handle" | b"name" | b"owner" | b"org" | b"org-name"
-        | b"team-name" | b"teamname" | b"channel" | b"channel-name" | b"example" | b"yourname"
-        | b"yourteam" | b"yourcompany" | b"yourhandle" | b"yourorg" | b"yourchannel"
-        | b"yourusername" => Some(TEMPLATE),
-        _ if lower.len() >= 3 && lower.iter().all(|&b| b == b'x') => Some(TEMPLATE),
-        _ => has_template_prefix(part).then_some(TEMPLATE),
+        // The names a template or form puts where someone goes.
+        b"user" | b"username" | b"user-name" | b"someone" | b"somebody" | b"nobody" | b"anyone"
+        | b"handle" | b"name" | b"owner" | b"org" | b"org-name" | b"team-name" | b"teamname"
+        | b"channel" | b"channel-name" | b"example" | b"yourname" | b"yourteam"
+        | b"yourcompany" | b"yourhandle" | b"yourorg" | b"yourchannel" | b"yourusername" => {
+            Some(TEMPLATE)
+        }
+        _ => template(part),
     }
 }
 
