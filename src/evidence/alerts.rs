@@ -66,20 +66,32 @@ pub struct AlertLatency {
     pub why: String,
 }
 
-/// The durations of a rule group a rule's latency depends on, where each is written.
-#[derive(Clone, Copy, Default)]
+/// A duration a rule file writes (`for`, a group's `interval`): where, as written, and in
+/// milliseconds.
+struct Written<'a> {
+    node: &'a Node,
+    text: String,
+    ms: u64,
+}
+
+/// The duration `parent` writes at `key`, when it is one.
+fn duration_at<'a>(parent: &'a Node, key: &str) -> Option<Written<'a>> {
+    let node = parent.get(key)?;
+    let text = string(Some(node))?;
+    let ms = super::rulefmt::milliseconds(&text)?;
+    Some(Written { node, text, ms })
+}
+
+/// The durations of a rule group a rule's latency depends on (zero is none: Prometheus takes
+/// the global interval for it).
 struct GroupTiming<'a> {
-    interval: Option<(&'a Node, u64)>,
-    offset: Option<(&'a Node, u64)>,
+    interval: Option<Written<'a>>,
+    offset: Option<Written<'a>>,
 }
 
 impl<'a> GroupTiming<'a> {
     fn of(group: &'a Node) -> GroupTiming<'a> {
-        let read = |key: &str| {
-            let node = group.get(key)?;
-            let ms = super::rulefmt::milliseconds(&string(Some(node))?)?;
-            (ms > 0).then_some((node, ms))
-        };
+        let read = |key: &str| duration_at(group, key).filter(|w| w.ms > 0);
         GroupTiming {
             interval: read("interval"),
             offset: read("query_offset"),
@@ -87,41 +99,43 @@ impl<'a> GroupTiming<'a> {
     }
 }
 
-/// The latency of a rule with `for` (`pending`, milliseconds) in a group timed by `timing`.
+/// The latency of a rule whose `for` is `pending` in a group timed by `timing`.
 fn latency(
     shown: &str,
-    pending: Option<(&Node, u64)>,
-    timing: GroupTiming<'_>,
+    pending: Option<&Written<'_>>,
+    timing: &GroupTiming<'_>,
 ) -> Option<AlertLatency> {
-    let held = pending.map_or(0, |(_, ms)| ms);
-    let offset = timing.offset.map_or(0, |(_, ms)| ms);
-    let text = |node: &Node| string(Some(node)).unwrap_or_default();
-    let (ms, at, why) = match (timing.interval, pending) {
-        (Some((node, every)), _) => {
-            let evaluated = held.div_ceil(every).checked_mul(every)?;
-            let ms = offset.checked_add(every)?.checked_add(evaluated)?;
-            let held = pending.map_or(String::new(), |(n, _)| format!(", with `for: {}`", text(n)));
+    let held = pending.map_or(0, |w| w.ms);
+    let offset = timing.offset.as_ref().map_or(0, |w| w.ms);
+    let (ms, at, why) = match (&timing.interval, pending) {
+        (Some(every), _) => {
+            let evaluated = held.div_ceil(every.ms).checked_mul(every.ms)?;
+            let ms = offset.checked_add(every.ms)?.checked_add(evaluated)?;
+            let held = pending.map_or(String::new(), |w| format!(", with `for: {}`", w.text));
             let why = format!(
                 "as late as {} after its condition starts (its group's `interval: {}` between evaluations{held})",
                 crate::duration::format_seconds(i64::try_from(ms.div_ceil(1000)).ok()?),
-                text(node),
+                every.text,
             );
-            (ms, node, why)
+            (ms, every.node, why)
         }
-        (None, Some((node, _))) => (
+        (None, Some(w)) => (
             offset.checked_add(held)?,
-            node,
-            format!("only once its condition has held `for: {}`", text(node)),
+            w.node,
+            format!("only once its condition has held `for: {}`", w.text),
         ),
         (None, None) => {
-            let (node, _) = timing.offset?;
-            let why = format!("on data `query_offset: {}` old", text(node));
-            (offset, node, why)
+            let w = timing.offset.as_ref()?;
+            (
+                offset,
+                w.node,
+                format!("on data `query_offset: {}` old", w.text),
+            )
         }
     };
-    let why = match timing.offset {
-        Some((node, _)) if timing.interval.is_some() || pending.is_some() => {
-            format!("{why}, on data `query_offset: {}` old", text(node))
+    let why = match &timing.offset {
+        Some(w) if timing.interval.is_some() || pending.is_some() => {
+            format!("{why}, on data `query_offset: {}` old", w.text)
         }
         _ => why,
     };
@@ -416,18 +430,15 @@ pub fn collect(
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.
-                let held = rule.get("for").and_then(|node| {
-                    let ms = super::rulefmt::milliseconds(&string(Some(node))?)?;
-                    Some((node, ms))
-                });
-                let pending = held.and_then(|(node, ms)| {
+                let held = duration_at(rule, "for");
+                let latency = latency(&shown, held.as_ref(), &timing);
+                let pending = held.and_then(|w| {
                     Some(AlertPending {
-                        at: Spot::of(&shown, node.span, node.span.len()),
-                        seconds: i64::try_from(ms.div_ceil(1000)).ok()?,
-                        text: string(Some(node))?,
+                        at: Spot::of(&shown, w.node.span, w.node.span.len()),
+                        seconds: i64::try_from(w.ms.div_ceil(1000)).ok()?,
+                        text: w.text,
                     })
                 });
-                let latency = latency(&shown, held, timing);
                 facts.rules.insert(
                     name,
                     AlertRule {
@@ -466,11 +477,8 @@ mod latency_tests {
         let doc = crate::yaml::parse(&src, &crate::yaml::Limits::default()).unwrap();
         let group = first(doc.get("groups")?)?;
         let rule = first(group.get("rules")?)?;
-        let held = rule.get("for").map(|n| {
-            let ms = super::super::rulefmt::milliseconds(&super::string(Some(n)).unwrap());
-            (n, ms.unwrap())
-        });
-        let l = super::latency("rules.yaml", held, super::GroupTiming::of(group))?;
+        let held = super::duration_at(rule, "for");
+        let l = super::latency("rules.yaml", held.as_ref(), &super::GroupTiming::of(group))?;
         Some((l.seconds, l.why))
     }
 
