@@ -36,6 +36,12 @@ fn the_example_gates_name_only_what_tau_writes() {
     }
 }
 
+/// Asserts that `gate` drew exactly one problem, and that it says `says`.
+fn refused_once(problems: Vec<String>, gate: &str, says: &str) {
+    assert_eq!(problems.len(), 1, "{gate}: {problems:?}");
+    assert!(problems[0].contains(says), "{gate}: {problems:?}");
+}
+
 #[test]
 fn a_misspelt_or_recased_reason_code_is_refused() {
     let tau = rollout("{}");
@@ -47,11 +53,10 @@ fn a_misspelt_or_recased_reason_code_is_refused() {
         r#"count("case_procesing_failed" in reason_codes) == 0"#,
         r#"all(reason_codes.all(c, c != "case_procesing_failed"))"#,
     ] {
-        let p = window(&tau, gate);
-        assert_eq!(p.len(), 1, "{gate}: {p:?}");
-        assert!(
-            p[0].contains("tau's dashboard runtime never writes"),
-            "{p:?}"
+        refused_once(
+            window(&tau, gate),
+            gate,
+            "tau's dashboard runtime never writes",
         );
     }
     let p = window(&tau, r#"count_reason("case_procesing_failed") == 0"#);
@@ -77,9 +82,7 @@ fn states_tau_never_writes_are_refused() {
         r#""ok" == rollout_gate"#,
         r#"health_state in ["healthy", "ok"]"#,
     ] {
-        let p = snapshot(&tau, gate);
-        assert_eq!(p.len(), 1, "{gate}: {p:?}");
-        assert!(p[0].contains("is never"), "{p:?}");
+        refused_once(snapshot(&tau, gate), gate, "is never");
     }
     assert!(snapshot(&tau, r#"health_state == "Healthy""#)[0].contains("did you mean `healthy`?"));
     assert_eq!(window(&tau, r#"all(health_state != "unhealthy")"#).len(), 1);
