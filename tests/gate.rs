@@ -593,6 +593,41 @@ fn a_first_phase_at_all_traffic_never_promotes() {
     );
 }
 
+/// Canaries at 0% widen nothing and pass both rules above (each phase at least as wide as the
+/// one before, the first below all traffic): on a healthy history `gate --all` promoted them,
+/// their gates judging a release no user had, and general-availability exposed every user
+/// first. A dark phase before a canary that has traffic is a rollout like any other.
+#[test]
+fn canaries_without_traffic_never_promote() {
+    let repo = common::example_with(|t| {
+        ["traffic: 5\n", "traffic: 25\n", "traffic: 50\n"]
+            .iter()
+            .fold(t.to_string(), |t, from| t.replace(from, "traffic: 0\n"))
+    });
+    let (code, report) = gate_all_in(repo.path(), "healthy-26h");
+    assert_eq!(code, 1, "{report:#}");
+    assert!(
+        phases(&report).iter().all(|(_, v)| v == "fail"),
+        "{report:#}"
+    );
+    let f = common::finding(&report, "LG-GATE");
+    assert_eq!(
+        f["message"],
+        "every phase before `general-availability` sends 0% of traffic (`canary-1`, `canary-2`, `canary-3`): their gates judge a release no user has reached, so `general-availability` is its first exposure, to every user",
+        "{f:#}"
+    );
+    let text = std::fs::read_to_string(repo.path().join("readiness.yaml")).unwrap();
+    assert_eq!(f["location"]["line"], common::line_of(&text, "traffic: 0"));
+
+    let repo = common::example_with(|t| {
+        ["traffic: 5\n", "traffic: 25\n"]
+            .iter()
+            .fold(t.to_string(), |t, from| t.replace(from, "traffic: 0\n"))
+    });
+    let (code, report) = gate_all_in(repo.path(), "healthy-26h");
+    assert_eq!(code, 0, "{report:#}");
+}
+
 /// `gate --phase canary-1` on the `failure-10m-ago` snapshot with its history edited by `edit`
 /// (a list of the history's lines, for the edit to drop some).
 fn canary_1_with_history(edit: impl Fn(Vec<&str>) -> Vec<&str>) -> (i32, Value) {

@@ -492,3 +492,67 @@ fn slower_responses_for_more_severe_incidents_fail_at_the_key() {
     let (code, report) = check_json(dir.path());
     assert_eq!(code, 0, "{:#?}", failures(&report));
 }
+
+/// One file named for two runbook places serves both only with a section on each: the
+/// incident runbook named as the rollback runbook has numbered steps and 20 words, and
+/// nothing about rolling back; a runbook with seed 001's headings (observability signals, a
+/// rollback plan) may serve monitoring and rollback at once, and not incident.
+#[test]
+fn one_runbook_for_two_places_needs_a_section_for_each() {
+    // Another spelling of the path names the same file.
+    for written in [
+        "runbooks/incident-response.md",
+        "./runbooks/incident-response.md",
+    ] {
+        let place = format!("rollback: {written}");
+        let dir = example_with(|t| t.replacen("rollback: runbooks/rollback.md", &place, 1));
+        let (_, report) = check_json(dir.path());
+        let line = line_of(&manifest_text(dir.path()), &place);
+        assert_eq!(
+            failing(&report, "LAUNCH-RUNBOOKS"),
+            [(
+                line,
+                format!(
+                    "the rollback runbook `{written}` is also the incident runbook, and none of its headings is about rollback: one file serves two places only with a section for each"
+                )
+            )]
+        );
+    }
+
+    let dir = example_with(|t| {
+        t.replacen(
+            "monitoring: runbooks/monitoring.md",
+            "monitoring: runbooks/operations.md",
+            1,
+        )
+        .replacen(
+            "rollback: runbooks/rollback.md",
+            "rollback: runbooks/operations.md",
+            1,
+        )
+    });
+    // Seed 001's headings, each with a line of its own.
+    let ops = "# Dashboard Operations Runbook\n\n## Scope\n\nThe fixture-driven dashboard runtime and its state directory.\n\n## Health and observability signals\n\nWatch `health_state`, `rollout_gate` and the failure streak of each cycle.\n\n## Rollback plan\n\n1. Stop the dashboard runtime with the contract runner flag removed.\n2. Restore the previous state directory from the last release.\n\n## Troubleshooting\n\nRead the last cycle report's reason codes before restarting anything.\n";
+    std::fs::write(dir.path().join("runbooks/operations.md"), ops).unwrap();
+    let (_, report) = check_json(dir.path());
+    assert_eq!(failing(&report, "LAUNCH-RUNBOOKS"), []);
+    // The same file as the incident runbook too: it has no incident section.
+    let manifest = dir.path().join("readiness.yaml");
+    let text = manifest_text(dir.path()).replacen(
+        "incident: runbooks/incident-response.md",
+        "incident: runbooks/operations.md",
+        1,
+    );
+    std::fs::write(&manifest, &text).unwrap();
+    let (_, report) = check_json(dir.path());
+    let failed: Vec<_> = failing(&report, "LAUNCH-RUNBOOKS")
+        .into_iter()
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            "the incident runbook `runbooks/operations.md` is also the monitoring runbook, and none of its headings is about incident: one file serves two places only with a section for each"
+        ]
+    );
+}

@@ -45,6 +45,22 @@ pub struct AlertRule {
     /// says (absent when it writes no `for`, group `interval` or `query_offset`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub latency: Option<AlertLatency>,
+    /// A metric the `expr` selects that is no signal's series and no recording rule's, one
+    /// slip from a signal's series (see [`super::slips`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub misspelt: Option<Misspelt>,
+    /// The metric names the `expr` selects.
+    #[serde(skip)]
+    pub metrics: Vec<String>,
+}
+
+/// A metric an alert reads in place of a signal's series.
+#[derive(Debug, Clone, Serialize)]
+pub struct Misspelt {
+    /// The name the `expr` selects.
+    pub metric: String,
+    /// The signal's series one slip from it.
+    pub series: String,
 }
 
 /// How late an alerting rule can fire after its condition starts: Prometheus evaluates a
@@ -296,9 +312,12 @@ pub fn collect(
     manifest_dir: &std::path::Path,
     files: &[String],
     read: &std::collections::BTreeMap<String, super::FileFacts>,
+    signals: &[String],
 ) -> AlertFacts {
     let base = reader.base;
     let mut facts = AlertFacts::default();
+    // Recording rules of every file: an alert may read a series another file records.
+    let mut recorded = std::collections::HashSet::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
         let Ok((path, text)) = reader.read_text(written) else {
@@ -325,7 +344,8 @@ pub fn collect(
             }
         };
         // Prometheus refuses a file that fails its checks whole: none of its alerts exist.
-        let checked = super::rulefmt::check(body, format);
+        let mut checked = super::rulefmt::check(body, format);
+        recorded.extend(std::mem::take(&mut checked.recorded));
         let refused = checked.problems;
         if !refused.is_empty() {
             let who = |p: &super::rulefmt::Problem| match format {
@@ -454,11 +474,20 @@ pub fn collect(
                         expr,
                         pending,
                         latency,
+                        misspelt: None,
+                        metrics: checked
+                            .metrics
+                            .remove(&at_expr.start.offset)
+                            .unwrap_or_default(),
                     },
                 );
             }
         }
         facts.sources.push(src);
+    }
+    for rule in facts.rules.values_mut() {
+        rule.misspelt = super::slips::misspelt(&rule.metrics, signals, &recorded)
+            .map(|(metric, series)| Misspelt { metric, series });
     }
     facts
 }

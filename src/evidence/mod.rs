@@ -13,12 +13,14 @@ pub mod recorded;
 pub mod refname;
 pub mod releases;
 pub mod rulefmt;
+pub mod slips;
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::Serialize;
 
 use crate::manifest::PathRef;
+use crate::yaml::Seg;
 pub use paths::{Base, PathProblem, Reader};
 
 /// What is known about one file the manifest names.
@@ -38,6 +40,10 @@ pub struct FileFacts {
     /// whitespace aside: this one is a copy of it (another name for the same file is not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_of: Option<String>,
+    /// The `runbooks` places (keys, sorted) that name this file, however
+    /// each writes its path, when more than one does: one file serving two procedures.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub places: Vec<String>,
     /// Git facts (tracked, last change), when the repository is known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub git: Option<git::FileGit>,
@@ -129,6 +135,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     };
     let rule_files = strings("/alerts/rules", None);
     let dashboard_files = strings("/telemetry/signals", Some("dashboard"));
+    let signals = strings("/telemetry/signals", Some("name"));
     let mut reader = Reader::new(base);
     let parsed_later: HashSet<&str> = rule_files
         .iter()
@@ -146,7 +153,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     let ((mut facts, owners), known_good) = rayon::join(
         || {
             let mut facts = collect(&mut reader, refs, &parsed_later);
-            facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files);
+            facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
         },
@@ -236,6 +243,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 repo_path,
                 markdown,
                 copy_of: None,
+                places: Vec::new(),
                 git: None,
                 owners: None,
                 error: None,
@@ -246,6 +254,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 repo_path,
                 markdown: None,
                 copy_of: None,
+                places: Vec::new(),
                 git: None,
                 owners: None,
                 error: Some(e),
@@ -258,7 +267,37 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
             f.copy_of = Some(original);
         }
     }
+    share_places(&mut facts, refs);
     facts
+}
+
+/// Sets `places` on each file that two or more `runbooks` places name (as one repository
+/// path: `runbooks/a.md` and `./runbooks/a.md` are one file).
+fn share_places(facts: &mut Facts, refs: &[PathRef]) {
+    let place = |r: &PathRef| match r.route.segs() {
+        [Seg::Key(section), Seg::Key(name), ..] if section == "runbooks" => Some(name.clone()),
+        _ => None,
+    };
+    let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for r in refs {
+        let (Some(name), Some(f)) = (place(r), facts.files.get(&r.path)) else {
+            continue;
+        };
+        let places = by_file.entry(f.repo_path.clone()).or_default();
+        if !places.contains(&name) {
+            places.push(name);
+        }
+    }
+    by_file.retain(|_, places| places.len() > 1);
+    by_file.values_mut().for_each(|places| places.sort());
+    if by_file.is_empty() {
+        return;
+    }
+    for f in facts.files.values_mut() {
+        if let Some(places) = by_file.get(&f.repo_path) {
+            f.places = places.clone();
+        }
+    }
 }
 
 impl Facts {

@@ -6,7 +6,7 @@
 //! operator checks them with the same `rulefmt` (its `ValidateRule`) once it has blanked each
 //! group's `partial_response_strategy` and turned an empty `interval` or `for` into none.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::prometheus::syntax::Unparsed;
 use crate::source::Span;
@@ -96,6 +96,20 @@ pub struct Checked {
     /// Byte offsets of the rules' `expr` values that select no series: constant expressions,
     /// which Prometheus loads but which never change with what they should watch.
     pub constant: HashSet<usize>,
+    /// The metric names each rule's `expr` selects, by the byte offset of the `expr` value.
+    pub metrics: HashMap<usize, Vec<String>>,
+    /// The series the groups' recording rules write (`record`).
+    pub recorded: Vec<String>,
+}
+
+/// What one rule's `expr` reads, when it parses.
+struct Read {
+    /// Byte offset of the `expr` value.
+    at: usize,
+    /// It selects no series.
+    constant: bool,
+    /// The metric names it selects.
+    metrics: Vec<String>,
 }
 
 /// Runs Prometheus's checks over the groups `doc` holds, parsing each rule's `expr` once.
@@ -163,9 +177,14 @@ pub fn check(doc: &Node, format: Format) -> Checked {
             Some((_, Kind::Seq(rules))) => {
                 for (r, rule) in rules.iter().enumerate() {
                     let shown = format!("{shown}, rule {}", r + 1);
-                    if let Some(at) = rule_problems(rule, &shown, format, out) {
-                        checked.constant.insert(at);
+                    let (read, record) = rule_problems(rule, &shown, format, out);
+                    if let Some(read) = read {
+                        if read.constant {
+                            checked.constant.insert(read.at);
+                        }
+                        checked.metrics.insert(read.at, read.metrics);
                     }
+                    checked.recorded.extend(record);
                 }
             }
             Some((rules, _)) => push(out, rules, format!("{shown}: `rules` must be a list")),
@@ -175,20 +194,21 @@ pub fn check(doc: &Node, format: Format) -> Checked {
     checked
 }
 
-/// Pushes the rule's problems; returns the offset of its `expr` when that reads no series.
+/// Pushes the rule's problems; returns what its `expr` reads (when it parses) and the series
+/// it records (for a recording rule).
 fn rule_problems(
     rule: &Node,
     shown: &str,
     format: Format,
     out: &mut Vec<Problem>,
-) -> Option<usize> {
+) -> (Option<Read>, Option<String>) {
     if !matches!(rule.kind, Kind::Map(_)) {
         push(
             out,
             rule,
             format!("{shown} is a {}, not a mapping", rule.type_name()),
         );
-        return None;
+        return (None, None);
     }
     let field = |key: &str, out: &mut Vec<Problem>| match text(rule.get(key)) {
         Ok(value) => value,
@@ -225,15 +245,18 @@ fn rule_problems(
         _ => {}
     }
     let expr_at = rule.get("expr").unwrap_or(rule);
-    let mut constant = None;
+    let mut read = None;
     if expr.trim().is_empty() {
         push(out, expr_at, format!("{shown}: `expr` must be set"));
     } else {
         match crate::prometheus::syntax::parse(&expr) {
-            Ok(parsed) if !crate::prometheus::syntax::reads_series(&parsed) => {
-                constant = Some(expr_at.span.start.offset);
+            Ok(parsed) => {
+                read = Some(Read {
+                    at: expr_at.span.start.offset,
+                    constant: !crate::prometheus::syntax::reads_series(&parsed),
+                    metrics: crate::prometheus::syntax::metric_names(&parsed),
+                });
             }
-            Ok(_) => {}
             Err(Unparsed::Invalid(why)) => push(
                 out,
                 expr_at,
@@ -277,7 +300,7 @@ fn rule_problems(
             );
         }
     }
-    constant
+    (read, (!record.is_empty()).then_some(record))
 }
 
 fn push(out: &mut Vec<Problem>, at: &Node, message: String) {

@@ -14,7 +14,7 @@ pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
 pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
 
 /// One failing `LG-GATE` finding per phase narrower than the one before it, for a first phase
-/// at all traffic, per `reason_codes` entry that is a slip of tau's, per bound
+/// at all traffic or phases before it at none, per `reason_codes` entry that is a slip of tau's, per bound
 /// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window),
 /// and for a rollout no gate watches (see [`unwatched`]).
 pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
@@ -48,6 +48,27 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
             format!(
                 "the first phase, `{}`, sends {}% of traffic: every user has the change before any gate is judged, so no canary limits what a failing release reaches",
                 first.name, first.traffic
+            ),
+            "send the first phase a small share of traffic (the example's canary-1 sends 5%) and widen from there",
+        ));
+    }
+    // A phase at 0% reaches no user, so its gates judge a release nobody runs: when every
+    // phase before the first at all traffic sends none, that phase is the first exposure.
+    if let Some(full) = rollout.phases.iter().position(|p| p.traffic >= 100.0)
+        && full > 0
+        && rollout.phases[..full].iter().all(|p| p.traffic <= 0.0)
+    {
+        let dark: Vec<String> = rollout.phases[..full]
+            .iter()
+            .map(|p| format!("`{}`", p.name))
+            .collect();
+        out.push(fail(
+            phases.clone().index(0).key("traffic"),
+            format!(
+                "every phase before `{}` sends 0% of traffic ({}): their gates judge a release no user has reached, so `{}` is its first exposure, to every user",
+                rollout.phases[full].name,
+                dark.join(", "),
+                rollout.phases[full].name
             ),
             "send the first phase a small share of traffic (the example's canary-1 sends 5%) and widen from there",
         ));

@@ -133,6 +133,46 @@ pub fn reads_series(expr: &Expr) -> bool {
     false
 }
 
+/// The metric names `expr` selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
+/// value), each once, in no particular order.
+pub fn metric_names(expr: &Expr) -> Vec<String> {
+    use promql_parser::label::MatchOp;
+    use promql_parser::parser::VectorSelector;
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |vs: &VectorSelector| {
+        let by_matcher = vs
+            .matchers
+            .matchers
+            .iter()
+            .filter(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal))
+            .map(|m| &m.value);
+        for name in vs.name.iter().chain(by_matcher) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    };
+    let mut todo = vec![expr];
+    while let Some(e) = todo.pop() {
+        match e {
+            Expr::VectorSelector(v) => add(v),
+            Expr::MatrixSelector(m) => add(&m.vs),
+            Expr::Aggregate(a) => {
+                todo.push(&a.expr);
+                todo.extend(a.param.as_deref());
+            }
+            Expr::Unary(u) => todo.push(&u.expr),
+            Expr::Binary(b) => todo.extend([&*b.lhs, &*b.rhs]),
+            Expr::Paren(p) => todo.push(&p.expr),
+            Expr::Subquery(s) => todo.push(&s.expr),
+            Expr::Call(c) => todo.extend(c.args.args.iter().map(|a| &**a)),
+            Expr::Extension(x) => todo.extend(x.expr.children()),
+            Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
+        }
+    }
+    names
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,6 +194,31 @@ mod tests {
         assert!(problem("sum(rate(x[5m])").is_some());
         assert!(problem("rate(x{job=}[5m])").is_some());
         assert!(problem("").is_some());
+    }
+
+    #[test]
+    fn metric_names_are_the_selectors_not_labels_or_strings() {
+        let names = |q: &str| {
+            let mut n = metric_names(&parse(q).unwrap());
+            n.sort();
+            n
+        };
+        assert_eq!(
+            names(
+                r#"sum(rate(a_total{job="b_total"}[5m])) / sum(rate(a_total[5m])) > on() group_left c"#
+            ),
+            ["a_total", "c"]
+        );
+        assert_eq!(
+            names(r#"{__name__="x_seconds_bucket", le="1"}"#),
+            ["x_seconds_bucket"]
+        );
+        assert_eq!(names(r#"{__name__=~"x_.*"}"#), Vec::<String>::new());
+        assert_eq!(names("vector(1) > 0"), Vec::<String>::new());
+        assert_eq!(
+            names("histogram_quantile(0.9, sum by (le) (rate(d_bucket[5m]))) > scalar(e)"),
+            ["d_bucket", "e"]
+        );
     }
 
     #[test]
