@@ -385,6 +385,45 @@ fn missing_fields_hold_and_type_errors_fail() {
     );
 }
 
+/// A `hold` edited into a `pass`: tau derives `health_state` and `rollout_gate` from the
+/// snapshot's own `health`, so `failure-streak-3`'s snapshot saying `healthy` and `pass` with a
+/// streak of 3 was not written by tau as it stands. Its status finding passed (fresh, dated),
+/// and a gate reading only `rollout_gate` would have promoted; it now fails as a broken
+/// snapshot.
+#[test]
+fn a_snapshot_edited_from_hold_to_pass_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("failure-streak-3");
+    let text = std::fs::read_to_string(scenario.join("status.json")).unwrap();
+    let mut status: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status["rollout_gate"], "hold");
+    status["health_state"] = Value::from("healthy");
+    status["rollout_gate"] = Value::from("pass");
+    status["health_reason"] = Value::from("no recent transport failures observed");
+    let edited = dir.path().join("status.json");
+    std::fs::write(&edited, serde_json::to_string_pretty(&status).unwrap()).unwrap();
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
+        ])
+        .arg("--status")
+        .arg(&edited)
+        .arg("--history")
+        .arg(scenario.join("runtime-events.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = common::finding(&report, "canary-1/status");
+    assert_eq!(f["outcome"], "fail", "{f:#}");
+    assert!(
+        f["message"].as_str().unwrap().ends_with(
+            "says `health_state: healthy` and `rollout_gate: pass`, but its own `health` (`failure_streak` 3, `last_cycle_failed` 1) is what tau reports as `failing` with `rollout_gate: hold`: tau derives both from those fields, so the snapshot was edited after tau wrote it and is not evidence; take a fresh one from tau"
+        ),
+        "{f:#}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     launchgate()

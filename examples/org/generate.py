@@ -102,7 +102,17 @@ SERVICES = [
         ],
         "",
     ),
-    ("platform", "metrics-gateway", 2, "mmp", [("date: 2026-11-10", "date: 2026-10-01")], ""),
+    (
+        "platform",
+        "metrics-gateway",
+        2,
+        "mmp",
+        [
+            ("date: 2026-11-10", "date: 2026-10-01"),
+            ("notes: runbooks/tabletop-2026-11-10.md", "notes: runbooks/tabletop-2026-10-01.md"),
+        ],
+        "",
+    ),
 ]
 
 # The fourth team's repository, reported as JSON.
@@ -134,6 +144,19 @@ REMOTE = [
 ]
 
 
+OLDER_TABLETOP = """# Tabletop, 2026-10-01
+
+Scenario: the metrics gateway loses its upstream scrape targets during a region failover.
+
+## Findings
+
+1. Nobody knew which dashboard showed scrape failures. Resolved: linked from `monitoring.md`.
+2. The failover drill skipped the rollback step. Resolved: rehearsed with `rollback.md`.
+
+No findings open.
+"""
+
+
 def manifest(team, name, tier, stage, edits, extra, known_good=None):
     text = TEMPLATE
     for old, new in edits:
@@ -159,6 +182,9 @@ def write_org(base, services, known_good=None):
     for sub in ("dashboards", "monitoring", "runbooks"):
         shutil.rmtree(os.path.join(shared, sub), ignore_errors=True)
         shutil.copytree(os.path.join(EXAMPLE, sub), os.path.join(shared, sub))
+    # metrics-gateway's older tabletop: notes of its own day, as LAUNCH-REHEARSAL asks.
+    with open(os.path.join(shared, "runbooks", "tabletop-2026-10-01.md"), "w", encoding="utf-8") as f:
+        f.write(OLDER_TABLETOP)
     # The rule file's runbook links resolve beside it, since the manifests live elsewhere.
     rules = os.path.join(shared, "monitoring", "alerts.yaml")
     text = open(rules, encoding="utf-8").read().replace("runbook_url: runbooks/", "runbook_url: ../runbooks/")

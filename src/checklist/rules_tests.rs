@@ -234,6 +234,37 @@ fn escalation_levels_and_delays_increase() {
     }
 }
 
+/// A risk of one-word fields names a topic, not a plan; three words of each pass (punctuation
+/// alone is no word). An item reports its first failing rule, so the failure mode first.
+#[test]
+fn a_risk_needs_words_not_a_topic() {
+    let risk = |mode: &str, mitigation: &str| {
+        format!(
+            "risks:\n  - id: R1\n    failure_mode: \"{mode}\"\n    mitigation: \"{mitigation}\"\n    owner: \"@bob\"\n"
+        )
+    };
+    for (mode, mitigation, lines) in [
+        ("outage", "rollback", vec![3]),
+        ("the job stalls", "rollback", vec![4]),
+        ("outage", "page on-call first", vec![3]),
+        ("the job stalls", "monitoring - -", vec![4]),
+        ("the job stalls", "alert pages on-call", vec![]),
+    ] {
+        let got = failed(&item("launch", "LAUNCH-RISKS", &risk(mode, mitigation)));
+        let at: Vec<u32> = got.iter().map(|(line, _)| *line).collect();
+        assert_eq!(at, lines, "{mode} / {mitigation}: {got:?}");
+    }
+    let got = failed(&item(
+        "launch",
+        "LAUNCH-RISKS",
+        &risk("the job stalls", "rollback"),
+    ));
+    assert_eq!(
+        got[0].1,
+        "risk R1's mitigation is \"rollback\": 1 word(s) name a tool, not what is done; say what limits the risk or who watches for it, and how (at least 3 words)"
+    );
+}
+
 /// What `launchgate explain ITEM` shows as an example passes the item's own rules, but those
 /// that read the files it names (which an example cannot carry): a user who copies it gets no
 /// failure the example itself causes. PROD-SLA's example once set the SLA without the

@@ -6,6 +6,7 @@
 pub mod alerts;
 pub mod codeowners;
 pub mod dashboards;
+pub mod dated;
 pub mod git;
 pub mod markdown;
 pub mod paths;
@@ -40,6 +41,10 @@ pub struct FileFacts {
     /// whitespace aside: this one is a copy of it (another name for the same file is not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_of: Option<String>,
+    /// The dates (`YYYY-MM-DD`) the file's name and first Markdown heading carry, each once:
+    /// the day a record of an event (a rehearsal's notes) says it is about.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub dated: Vec<String>,
     /// The `runbooks` places (keys, sorted) that name this file, however
     /// each writes its path, when more than one does: one file serving two procedures.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -240,6 +245,10 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
             Ok(markdown) => FileFacts {
                 exists: true,
                 problem: None,
+                dated: markdown
+                    .as_ref()
+                    .map(|md| dated::of(&r.path, md))
+                    .unwrap_or_default(),
                 repo_path,
                 markdown,
                 copy_of: None,
@@ -254,6 +263,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 repo_path,
                 markdown: None,
                 copy_of: None,
+                dated: Vec::new(),
                 places: Vec::new(),
                 git: None,
                 owners: None,

@@ -305,7 +305,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `section_mentions(path, heading)`, `dashboard_mentions(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
-/// `is_team(handle, team)` and `is_engineering_role(role)`. Each is a [`Scope`] method or a
+/// `is_team(handle, team)`, `is_engineering_role(role)` and `word_count(text)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
@@ -353,6 +353,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("is_engineering_role", |role: Arc<String>| {
         crate::identity::is_engineering_role(&role)
+    });
+    let _ = ctx.add_function("word_count", |text: Arc<String>| {
+        crate::evidence::markdown::words_in(&text) as i64
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));
@@ -684,6 +687,10 @@ mod tests {
             Ok(true)
         );
         assert_eq!(eval("same_identity('@alice', '@alicia')"), Ok(false));
+        assert_eq!(
+            eval("word_count('page on-call, then -- rerun') == 4 && word_count(' - ') == 0"),
+            Ok(true)
+        );
         assert_eq!(
             eval("steps('r.md') == 3 && raw_steps('r.md') == 5"),
             Ok(true)
