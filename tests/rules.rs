@@ -556,3 +556,51 @@ fn one_runbook_for_two_places_needs_a_section_for_each() {
         ]
     );
 }
+
+/// An alert reading a name one letter from a signal's series selects nothing and never fires;
+/// the same name written by a recording rule of the rule files is a series, and a histogram
+/// signal's `_bucket` series is the signal's own.
+#[test]
+fn an_alert_over_a_misspelt_signal_fails_unless_a_rule_records_it() {
+    let rules = |extra: &str, expr: &str| {
+        let text = std::fs::read_to_string(
+            common::root().join("examples/dashboard-factory/monitoring/alerts.yaml"),
+        )
+        .unwrap();
+        let text = text.replacen("sum(rate(template_build_failures_total[10m]))", expr, 1);
+        format!("{text}{extra}")
+    };
+    let recording = "      - record: template_build_failure_total\n        expr: sum(template_build_failures_total)\n";
+    for (extra, expr, fails) in [
+        ("", "sum(rate(template_build_failure_total[10m]))", true),
+        (
+            recording,
+            "sum(rate(template_build_failure_total[10m]))",
+            false,
+        ),
+        (
+            "",
+            "sum(rate(template_build_duration_seconds_bucket[10m]))",
+            false,
+        ),
+        (
+            "",
+            "sum(rate(template_build_duration_second_bucket[10m]))",
+            true,
+        ),
+    ] {
+        let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+        std::fs::write(
+            dir.path().join("monitoring/alerts.yaml"),
+            rules(extra, expr),
+        )
+        .unwrap();
+        let (_, report) = check_json(dir.path());
+        let got = failing(&report, "PROD-ALERTS-VERIFIED");
+        assert_eq!(!got.is_empty(), fails, "{expr} {extra:?}: {got:?}");
+        if fails {
+            assert_eq!(got[0].0, 6, "{got:?}");
+            assert!(got[0].1.contains("one slip from"), "{got:?}");
+        }
+    }
+}

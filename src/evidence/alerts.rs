@@ -345,8 +345,7 @@ pub fn collect(
         };
         // Prometheus refuses a file that fails its checks whole: none of its alerts exist.
         let mut checked = super::rulefmt::check(body, format);
-        recorded.extend(std::mem::take(&mut checked.recorded));
-        let refused = checked.problems;
+        let refused = std::mem::take(&mut checked.problems);
         if !refused.is_empty() {
             let who = |p: &super::rulefmt::Problem| match format {
                 _ if p.limit => "launchgate does not read this rule file",
@@ -359,6 +358,8 @@ pub fn collect(
             facts.refuse(shown, src, problems);
             continue;
         }
+        // Only a file Prometheus loads records anything.
+        recorded.extend(std::mem::take(&mut checked.recorded));
         let groups = match body.get("groups").map(|g| &g.kind) {
             Some(Kind::Seq(groups)) => groups,
             _ => {
