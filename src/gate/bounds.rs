@@ -14,9 +14,10 @@ pub const DEFAULT_MAX_STALENESS: i64 = 15 * 60;
 pub const DEFAULT_MAX_GAP: i64 = 5 * 60;
 
 /// One failing `LG-GATE` finding per phase narrower than the one before it, for a first phase
-/// at all traffic or phases before it at none, per `reason_codes` entry that is a slip of tau's, per bound
-/// (`max_staleness`, `max_gap`) as long as a span it guards (an `after`, a history window),
-/// and for a rollout no gate watches (see [`unwatched`]).
+/// at all traffic (or every phase before the first at all traffic at none), per
+/// `reason_codes` entry that is a slip of tau's, per bound (`max_staleness`, `max_gap`) as
+/// long as a span it guards (an `after`, a history window), and for a rollout no gate watches
+/// (see [`unwatched`]).
 pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding> {
     let phases = Route::root().key("rollout").key("phases");
     let fail = |route: Route, message: String, help: &str| {
