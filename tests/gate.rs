@@ -607,14 +607,14 @@ fn a_rollout_no_gate_watches_never_promotes() {
     );
 }
 
-/// Every phase at all traffic widens nothing and passes the widening rule: on a healthy
-/// history `gate --all` promoted it, with every user exposed before canary-1's gates ran.
-#[test]
-fn a_first_phase_at_all_traffic_never_promotes() {
+/// The example with its three canaries at `traffic` percent, gated on a healthy history: every
+/// phase must fail, and the `LG-GATE` finding that says why is returned with the manifest.
+fn canaries_at(traffic: &str) -> (Value, String) {
+    let to = format!("traffic: {traffic}\n");
     let repo = common::example_with(|t| {
         ["traffic: 5\n", "traffic: 25\n", "traffic: 50\n"]
             .iter()
-            .fold(t.to_string(), |t, from| t.replace(from, "traffic: 100\n"))
+            .fold(t.to_string(), |t, from| t.replace(from, &to))
     });
     let (code, report) = gate_all_in(repo.path(), "healthy-26h");
     assert_eq!(code, 1, "{report:#}");
@@ -622,7 +622,15 @@ fn a_first_phase_at_all_traffic_never_promotes() {
         phases(&report).iter().all(|(_, v)| v == "fail"),
         "{report:#}"
     );
-    let f = common::finding(&report, "LG-GATE");
+    let text = std::fs::read_to_string(repo.path().join("readiness.yaml")).unwrap();
+    (common::finding(&report, "LG-GATE").clone(), text)
+}
+
+/// Every phase at all traffic widens nothing and passes the widening rule: on a healthy
+/// history `gate --all` promoted it, with every user exposed before canary-1's gates ran.
+#[test]
+fn a_first_phase_at_all_traffic_never_promotes() {
+    let (f, _) = canaries_at("100");
     assert!(
         f["message"]
             .as_str()
@@ -638,24 +646,12 @@ fn a_first_phase_at_all_traffic_never_promotes() {
 /// first. A dark phase before a canary that has traffic is a rollout like any other.
 #[test]
 fn canaries_without_traffic_never_promote() {
-    let repo = common::example_with(|t| {
-        ["traffic: 5\n", "traffic: 25\n", "traffic: 50\n"]
-            .iter()
-            .fold(t.to_string(), |t, from| t.replace(from, "traffic: 0\n"))
-    });
-    let (code, report) = gate_all_in(repo.path(), "healthy-26h");
-    assert_eq!(code, 1, "{report:#}");
-    assert!(
-        phases(&report).iter().all(|(_, v)| v == "fail"),
-        "{report:#}"
-    );
-    let f = common::finding(&report, "LG-GATE");
+    let (f, text) = canaries_at("0");
     assert_eq!(
         f["message"],
         "every phase before `general-availability` sends 0% of traffic (`canary-1`, `canary-2`, `canary-3`): their gates judge a release no user has reached, so `general-availability` is its first exposure, to every user",
         "{f:#}"
     );
-    let text = std::fs::read_to_string(repo.path().join("readiness.yaml")).unwrap();
     assert_eq!(f["location"]["line"], common::line_of(&text, "traffic: 0"));
 
     let repo = common::example_with(|t| {

@@ -113,33 +113,15 @@ fn too_complex(query: &str) -> Option<String> {
 /// `vector(time()) > 0`) has the same value whatever the monitored system does: as an alert it fires
 /// always (any sample it returns is an alert) or never.
 pub fn reads_series(expr: &Expr) -> bool {
-    let mut todo = vec![expr];
-    while let Some(e) = todo.pop() {
-        match e {
-            Expr::VectorSelector(_) | Expr::MatrixSelector(_) => return true,
-            Expr::Aggregate(a) => {
-                todo.push(&a.expr);
-                todo.extend(a.param.as_deref());
-            }
-            Expr::Unary(u) => todo.push(&u.expr),
-            Expr::Binary(b) => todo.extend([&*b.lhs, &*b.rhs]),
-            Expr::Paren(p) => todo.push(&p.expr),
-            Expr::Subquery(s) => todo.push(&s.expr),
-            Expr::Call(c) => todo.extend(c.args.args.iter().map(|a| &**a)),
-            Expr::Extension(x) => todo.extend(x.expr.children()),
-            Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
-        }
-    }
-    false
+    !selectors(expr).is_empty()
 }
 
 /// The metric names `expr` selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
 /// value), each once, in no particular order.
 pub fn metric_names(expr: &Expr) -> Vec<String> {
     use promql_parser::label::MatchOp;
-    use promql_parser::parser::VectorSelector;
     let mut names: Vec<String> = Vec::new();
-    let mut add = |vs: &VectorSelector| {
+    for vs in selectors(expr) {
         let by_matcher = vs
             .matchers
             .matchers
@@ -151,12 +133,18 @@ pub fn metric_names(expr: &Expr) -> Vec<String> {
                 names.push(name.clone());
             }
         }
-    };
+    }
+    names
+}
+
+/// Every series selector in `expr` (a range selector's too).
+fn selectors(expr: &Expr) -> Vec<&promql_parser::parser::VectorSelector> {
+    let mut found = Vec::new();
     let mut todo = vec![expr];
     while let Some(e) = todo.pop() {
         match e {
-            Expr::VectorSelector(v) => add(v),
-            Expr::MatrixSelector(m) => add(&m.vs),
+            Expr::VectorSelector(v) => found.push(v),
+            Expr::MatrixSelector(m) => found.push(&m.vs),
             Expr::Aggregate(a) => {
                 todo.push(&a.expr);
                 todo.extend(a.param.as_deref());
@@ -170,7 +158,7 @@ pub fn metric_names(expr: &Expr) -> Vec<String> {
             Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
         }
     }
-    names
+    found
 }
 
 #[cfg(test)]
