@@ -13,9 +13,13 @@ use std::cmp::Ordering;
 use cel::common::ast::{Expr as Ast, LiteralValue, operators};
 use cel::parser::Expression;
 
+/// What a caller knows of a side: whether it never holds a number below zero (a count).
+pub type NeverNegative<'a> = &'a dyn Fn(&Expression) -> bool;
+
 /// The value `e` has whatever its variables hold (or, for `x == x`, whenever it evaluates),
-/// when its operators decide it; `None` when the variables can change it.
-pub fn decided(e: &Expression) -> Option<bool> {
+/// when its operators decide it; `None` when the variables can change it. `never_negative`
+/// names the sides that are counts: `count >= 0` holds whatever they count.
+pub fn decided(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
     let call = match &e.expr {
         Ast::Literal(LiteralValue::Boolean(b)) => return Some(*b.inner()),
         Ast::Call(c) if c.target.is_none() => c,
@@ -23,24 +27,60 @@ pub fn decided(e: &Expression) -> Option<bool> {
     };
     let args = call.args.as_slice();
     match (call.func_name.as_str(), args) {
-        (operators::LOGICAL_OR, _) => absorbed(args, true),
-        (operators::LOGICAL_AND, _) => absorbed(args, false),
-        (operators::LOGICAL_NOT, [a]) => decided(a).map(|v| !v),
-        (operators::CONDITIONAL, [cond, then, otherwise]) => match decided(cond) {
-            Some(true) => decided(then),
-            Some(false) => decided(otherwise),
-            None => decided(then).filter(|v| decided(otherwise) == Some(*v)),
+        (operators::LOGICAL_OR, _) => absorbed(args, true, never_negative),
+        (operators::LOGICAL_AND, _) => absorbed(args, false, never_negative),
+        (operators::LOGICAL_NOT, [a]) => decided(a, never_negative).map(|v| !v),
+        (operators::CONDITIONAL, [cond, then, otherwise]) => match decided(cond, never_negative) {
+            Some(true) => decided(then, never_negative),
+            Some(false) => decided(otherwise, never_negative),
+            None => decided(then, never_negative)
+                .filter(|v| decided(otherwise, never_negative) == Some(*v)),
         },
-        (op, [a, b]) => compared(op, a, b),
+        (op, [a, b]) => compared(op, a, b, never_negative),
         _ => None,
     }
+}
+
+/// A condition of an `&&` that is always true, or of an `||` that is always false, in a gate
+/// the variables do decide (`health.failure_streak >= 0 && health.queue_depth <= 1`): the
+/// condition changes nothing, so the gate is only what the rest of it asks. With the value it
+/// always has. Looks through `!`, and through each operand of a chain, in order.
+pub fn idle_condition<'e>(
+    e: &'e Expression,
+    never_negative: NeverNegative,
+) -> Option<(&'e Expression, bool)> {
+    let Ast::Call(call) = &e.expr else {
+        return None;
+    };
+    if call.target.is_some() {
+        return None;
+    }
+    let idle = match call.func_name.as_str() {
+        operators::LOGICAL_AND => true,
+        operators::LOGICAL_OR => false,
+        operators::LOGICAL_NOT => {
+            return call
+                .args
+                .first()
+                .and_then(|a| idle_condition(a, never_negative));
+        }
+        _ => return None,
+    };
+    let mut operands = Vec::new();
+    chain(e, &call.func_name, &mut operands);
+    operands
+        .iter()
+        .find_map(|a| match decided(a, never_negative) {
+            Some(v) if v == idle => Some((*a, v)),
+            _ => idle_condition(a, never_negative),
+        })
 }
 
 /// `||` (absorbing `true`) or `&&` (absorbing `false`) over `args`: decided by a literal, or
 /// by an operand and its complement among the operands of the whole chain (`x >= 0 || x < 0`,
 /// `a && !a`; like `x == x`, whenever it evaluates at all).
-fn absorbed(args: &[Expression], absorbing: bool) -> Option<bool> {
-    let values: Vec<Option<bool>> = args.iter().map(decided).collect();
+fn absorbed(args: &[Expression], absorbing: bool, never_negative: NeverNegative) -> Option<bool> {
+    let values: Vec<Option<bool>> = args.iter().map(|a| decided(a, never_negative)).collect();
     let op = if absorbing {
         operators::LOGICAL_OR
     } else {
@@ -236,14 +276,48 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
     ))
 }
 
-fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
+fn compared(
+    op: &str,
+    a: &Expression,
+    b: &Expression,
+    never_negative: NeverNegative,
+) -> Option<bool> {
     let holds = ordering_test(op)?;
     let order = if same(a, b) {
         Ordering::Equal
+    } else if let Some(order) = literal_order(a, b) {
+        order
     } else {
-        literal_order(a, b)?
+        // A count against an integer at or below zero (`x >= 0`, `0 > x`, `x == -1`).
+        let (side, op) = match (int_literal(a), int_literal(b)) {
+            (None, Some(n)) => ((a, n), op),
+            (Some(n), None) => ((b, n), mirrored(op)?),
+            _ => return None,
+        };
+        let ((side, n), holds) = (side, ordering_test(op)?);
+        if !never_negative(side) {
+            return None;
+        }
+        return match n.cmp(&0) {
+            Ordering::Less => Some(holds(Ordering::Greater)),
+            // Zero itself or above it: only the comparisons both answer alike are decided.
+            Ordering::Equal => {
+                Some(holds(Ordering::Equal)).filter(|v| holds(Ordering::Greater) == *v)
+            }
+            Ordering::Greater => None,
+        };
     };
     Some(holds(order))
+}
+
+/// An integer literal's value (integers only: whether a count compares with a double at all
+/// is for the CEL implementation to say).
+fn int_literal(e: &Expression) -> Option<i128> {
+    match &e.expr {
+        Ast::Literal(LiteralValue::Int(i)) => Some(i128::from(*i.inner())),
+        Ast::Literal(LiteralValue::UInt(u)) => Some(i128::from(*u.inner())),
+        _ => None,
+    }
 }
 
 /// The order of two literals of one type; `None` for anything else (CEL's cross-type rules
@@ -295,7 +369,10 @@ mod tests {
     use super::*;
 
     fn of(source: &str) -> Option<bool> {
-        decided(&crate::expr::Expr::compile(source).unwrap().expression)
+        decided(
+            &crate::expr::Expr::compile(source).unwrap().expression,
+            &|_| false,
+        )
     }
 
     #[test]
@@ -307,6 +384,37 @@ mod tests {
         assert_eq!(of("!(x && false)"), Some(true));
         assert_eq!(of("c ? true : 2 > 1"), Some(true));
         assert_eq!(of("false ? x : true"), Some(true));
+    }
+
+    #[test]
+    fn a_condition_that_changes_nothing_is_found_inside_a_gate_that_is_not_decided() {
+        let counts =
+            |e: &Expression| matches!(&e.expr, Ast::Select(s) if s.field == "failure_streak");
+        let idle = |source: &str| {
+            let e = crate::expr::Expr::compile(source).unwrap().expression;
+            assert_eq!(decided(&e, &counts), None, "{source}");
+            idle_condition(&e, &counts).map(|(part, v)| (crate::expr::shown::shown(part), v))
+        };
+        let part = |text: &str, v: bool| Some((Some(text.to_string()), v));
+        assert_eq!(
+            idle("health.failure_streak >= 0 && health.queue_depth <= 1"),
+            part("health.failure_streak >= 0", true)
+        );
+        assert_eq!(
+            idle("ok || (x == x && y) || 2 < 1"),
+            part("x == x", true),
+            "a nested chain is searched where it stands"
+        );
+        assert_eq!(idle("ok || 2 < 1"), part("2 < 1", false));
+        assert_eq!(idle("!(ok && 1 == 1)"), part("1 == 1", true));
+        assert_eq!(
+            idle("health.failure_streak == 0 && health.queue_depth <= 1"),
+            None
+        );
+        assert_eq!(
+            idle("ok || health.failure_streak >= 0 && y"),
+            part("health.failure_streak >= 0", true)
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod decided;
 pub mod fast;
 pub mod loops;
 pub mod reads;
+pub mod shown;
 
 use std::sync::{Arc, OnceLock};
 

@@ -210,7 +210,7 @@ fn one(
     };
     let kind = match kind {
         Kind::Broken(_) => kind,
-        kind => constant_answer(&expr)
+        kind => constant_answer(&expr, vocabulary)
             .or_else(|| unwritten(&kind, vocabulary))
             .map_or(kind, Kind::Broken),
     };
@@ -227,8 +227,9 @@ fn one(
 /// Why a gate has the same answer at every rollout, if it does: it reads nothing a rollout
 /// changes (no variable, such as a status field or a series' `value`, and no history
 /// function: `true`, `1 < 2`), or its operators decide it (`x || true`, `x == x`,
-/// `x <= 1 || x > 1`, `x > 5 && x < 3`; see [`crate::expr::decided`]). The expression is compiled once for both.
-fn constant_answer(expr: &str) -> Option<String> {
+/// `x <= 1 || x > 1`, `x > 5 && x < 3`, a count `>= 0`; see [`crate::expr::decided`]). The
+/// expression is compiled once for both.
+fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
     let compiled = Expr::compile(expr).ok()?;
     if !rewrite::uses_window_functions(expr)
         && !crate::expr::reads::reads_free_variable(&compiled.expression)
@@ -237,16 +238,28 @@ fn constant_answer(expr: &str) -> Option<String> {
             "`{expr}` reads no status field, sample or history: it has the same answer at every rollout, so it gates nothing"
         ));
     }
-    let how = "a literal, a side compared with itself, a condition beside its opposite, or \
-               bounds on one value that hold for every number or for none decide it";
-    crate::expr::decided::decided(&compiled.expression).map(|answer| {
-        if answer {
+    let how = "a literal, a side compared with itself, a condition beside its opposite, \
+               bounds on one value that hold for every number or for none, or a count (never \
+               below zero) compared with zero or less decide it";
+    let counts = |e: &cel::parser::Expression| vocabulary.never_negative(e);
+    if let Some(answer) = crate::expr::decided::decided(&compiled.expression, &counts) {
+        return Some(if answer {
             format!("`{expr}` is true whatever the rollout reports ({how}), so it gates nothing")
         } else {
             format!(
                 "`{expr}` is false whatever the rollout reports ({how}), so no rollout passes it"
             )
-        }
+        });
+    }
+    crate::expr::decided::idle_condition(&compiled.expression, &counts).map(|(part, value)| {
+        let part = crate::expr::shown::shown(part)
+            .map_or("one of its conditions".to_string(), |p| format!("`{p}`"));
+        let beside = if value { "&&" } else { "||" };
+        format!(
+            "in `{expr}`, {part} is {value} whatever the rollout reports ({how}): beside `{beside}` \
+             it checks nothing, so the gate asks only the rest; write the bound meant (a count \
+             is never below zero: `== 0` for none)"
+        )
     })
 }
 
@@ -349,7 +362,56 @@ mod tests {
     use super::*;
 
     fn reads_nothing(expr: &str) -> bool {
-        constant_answer(expr).is_some_and(|why| why.contains("reads no status field"))
+        constant(expr).is_some_and(|why| why.contains("reads no status field"))
+    }
+
+    /// Why `expr` answers alike at every rollout of tau's producer, if it does.
+    fn constant(expr: &str) -> Option<String> {
+        let tau: crate::manifest::Rollout = serde_json::from_str("{}").unwrap();
+        constant_answer(expr, &Vocabulary::of(&tau))
+    }
+
+    #[test]
+    fn a_count_compared_with_zero_or_less_gates_nothing() {
+        // What a hurried author writes for "no failures" or "some progress": every count tau
+        // writes is unsigned, and the window functions count, so these hold at every rollout.
+        for always in [
+            "health.failure_streak >= 0",
+            "0 <= health.queue_depth",
+            "health.failure_streak > -1",
+            "rollout_gate == 'pass' && health.queue_depth >= 0 || health.failure_streak >= 0",
+            "count_reason(\"case_processing_failed\") >= 0",
+            "samples() >= 0",
+            "sum(failed_cases) >= 0",
+            "invalid_cycle_reports != -1",
+        ] {
+            let why = constant(always).unwrap_or_else(|| panic!("{always}: not decided"));
+            assert!(
+                why.contains("is true whatever the rollout reports"),
+                "{why}"
+            );
+        }
+        for never in ["health.failure_streak < 0", "count(failed_cases > 0) <= -1"] {
+            let why = constant(never).unwrap_or_else(|| panic!("{never}: not decided"));
+            assert!(
+                why.contains("is false whatever the rollout reports"),
+                "{why}"
+            );
+        }
+        // Bounds a count can meet or miss, a field tau does not write as a number, and a
+        // delta (which falls when its counter resets) are left to the rollout.
+        for open in [
+            "health.failure_streak == 0",
+            "health.failure_streak <= 0",
+            "health.queue_depth > 0",
+            "count_reason(\"retry_attempted\") >= 1",
+            "health_state >= 0",
+            "health.made_up >= 0",
+            "delta(failed_cases) >= 0",
+            "sum(health_reason) >= 0",
+        ] {
+            assert_eq!(constant(open), None, "{open}");
+        }
     }
 
     #[test]

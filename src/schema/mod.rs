@@ -2,7 +2,7 @@
 
 use std::sync::OnceLock;
 
-use jsonschema::error::ValidationErrorKind;
+use jsonschema::error::{TypeKind, ValidationErrorKind};
 use serde_json::Value;
 
 use crate::source::Span;
@@ -167,6 +167,9 @@ impl Schema {
             return Vec::new();
         }
         let mut out: Vec<Violation> = Vec::new();
+        // The types each type error asked for, by path: a schema that allows a string or an
+        // object and then asks an object of what is no string reports a boolean twice.
+        let mut typed: Vec<(usize, Vec<String>)> = Vec::new();
         for error in self.iter_errors(json) {
             let route = Route::from_pointer(error.instance_path().as_str());
             let schema_path = error.schema_path().as_str().to_string();
@@ -226,17 +229,19 @@ impl Schema {
                         help: Some(format!("use one of: {}", options.join(", "))),
                     });
                 }
-                ValidationErrorKind::Type { .. } => {
+                ValidationErrorKind::Type { kind } => {
                     let found = root.at(&route).map(Node::type_name).unwrap_or("value");
+                    let expected = type_names(kind);
                     out.push(Violation {
                         span: located.span,
                         path: shown.clone(),
                         message: format!(
-                            "`{shown}` {}; found a {found}",
-                            expected_type(&error.to_string())
+                            "`{shown}` must be of type {}; found a {found}",
+                            expected.join(" or ")
                         ),
                         help: self.description(&parent_pointer(&schema_path)),
                     });
+                    typed.push((out.len() - 1, expected));
                 }
                 ValidationErrorKind::Format { format } if format == "date" => {
                     out.push(Violation {
@@ -271,6 +276,22 @@ impl Schema {
                 }
             }
         }
+        let narrower: Vec<usize> = typed
+            .iter()
+            .filter(|(i, types)| {
+                typed.iter().any(|(j, wider)| {
+                    out[*j].path == out[*i].path
+                        && wider.len() > types.len()
+                        && types.iter().all(|t| wider.contains(t))
+                })
+            })
+            .map(|(i, _)| *i)
+            .collect();
+        let mut index = 0;
+        out.retain(|_| {
+            index += 1;
+            !narrower.contains(&(index - 1))
+        });
         // A total order: the order jsonschema reports keywords in is not part of the output.
         out.sort_by(|a, b| {
             (
@@ -353,11 +374,11 @@ fn compact(v: &Value) -> String {
     s
 }
 
-/// Turns jsonschema's `x is not of type "string"` into `must be a string`.
-fn expected_type(message: &str) -> String {
-    match message.rsplit_once("is not of type") {
-        Some((_, types)) => format!("must be of type {}", types.trim().replace('"', "")),
-        None => "has the wrong type".into(),
+/// The JSON types a `type` keyword allows, in jsonschema's order.
+fn type_names(kind: &TypeKind) -> Vec<String> {
+    match kind {
+        TypeKind::Single(t) => vec![t.to_string()],
+        TypeKind::Multiple(set) => set.iter().map(|t| t.to_string()).collect(),
     }
 }
 
@@ -434,6 +455,25 @@ mod tests {
                 .contains("must be of type integer; found a string"),
             "{}",
             v[1].message
+        );
+    }
+
+    #[test]
+    fn a_value_of_neither_allowed_type_is_one_error_naming_both() {
+        // A gate is a string or an object; the schema's `else` asks an object of what is no
+        // string, so jsonschema reports a boolean twice, once with "types" in the plural.
+        let v = violations(
+            "version: 1\nservice: {name: a, stage: prod}\nrollout:\n  phases:\n    - name: c\n      traffic: 5\n      gates: [true]\n",
+        );
+        let gates: Vec<&str> = v
+            .iter()
+            .filter(|v| v.path.contains("gates"))
+            .map(|v| v.message.as_str())
+            .collect();
+        assert_eq!(
+            gates,
+            ["`rollout.phases[0].gates[0]` must be of type string or object; found a boolean"],
+            "{v:?}"
         );
     }
 

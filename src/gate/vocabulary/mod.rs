@@ -79,6 +79,20 @@ const TAU_CODES: &[&str] = &[
     "healthy_cycle",
 ];
 
+/// tau's snapshot fields that hold counts (`usize`), besides every field of `health` (counts
+/// and `u64` milliseconds).
+const TAU_STATUS_COUNTS: &[&str] = &[
+    "processed_case_count",
+    "widget_count",
+    "control_audit_count",
+    "cycle_reports",
+    "invalid_cycle_reports",
+];
+
+/// The fields of tau's cycle report that are not numbers (every other one is a `usize` count
+/// or `u64` milliseconds).
+const TAU_CYCLE_TEXT: &[&str] = &["health_state", "health_reason", "reason_codes"];
+
 /// tau's health states (`TransportHealthState::as_str`).
 const TAU_HEALTH_STATES: &[&str] = &["healthy", "degraded", "failing"];
 
@@ -126,6 +140,33 @@ impl<'a> Vocabulary<'a> {
                 None if tau_history => Codes::Tau,
                 None => Codes::Unknown,
             },
+        }
+    }
+
+    /// Whether `e` is a number no rollout makes negative: a count the window functions take
+    /// (`count_reason`, `samples`, `count`) or `size`, and, from tau, any numeric field (tau
+    /// writes them all unsigned) or a `sum`, `max`, `min` or `avg` of one.
+    pub fn never_negative(&self, e: &Expression) -> bool {
+        match &e.expr {
+            Ast::Call(c) => match (c.func_name.as_str(), &c.target, c.args.as_slice()) {
+                ("count_reason" | "samples" | "count", None, _) | ("size", _, _) => true,
+                ("sum" | "max" | "min" | "avg", None, [field]) => {
+                    self.tau_history
+                        && path(field).is_some_and(|f| {
+                            TAU_CYCLE.contains(&f.as_str()) && !TAU_CYCLE_TEXT.contains(&f.as_str())
+                        })
+                }
+                _ => false,
+            },
+            Ast::Ident(_) | Ast::Select(_) => {
+                self.tau_snapshot
+                    && path(e).is_some_and(|p| match p.split_once('.') {
+                        Some(("health", field)) => TAU_HEALTH.contains(&field),
+                        Some(_) => false,
+                        None => TAU_STATUS_COUNTS.contains(&p.as_str()),
+                    })
+            }
+            _ => false,
         }
     }
 
