@@ -391,6 +391,14 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
             16,
             (11, 20),
         ),
+        // Pinned by `@` to a moment: Prometheus loads it, and it reads the same samples at
+        // every evaluation.
+        (
+            "time() - max(publication_job_last_success_timestamp_seconds @ 1700000000) > 1800",
+            "time() - max(publication_job_last_success_timestamp_seconds …",
+            15,
+            (15, 95),
+        ),
     ];
     for (expr, quoted, line, (first, last)) in cases {
         let dir = tempfile::tempdir().unwrap();
@@ -407,7 +415,7 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
         assert_eq!(
             f["message"],
             format!(
-                "alert `PublicationJobStalled` selects no series (`{quoted}`): it fires always or never, whatever the service does"
+                "alert `PublicationJobStalled` selects no series that change (`{quoted}`: no selector, or one pinned by `@` to a fixed time): it fires always or never, whatever the service does"
             )
         );
         assert_eq!(f["location"]["file"], "monitoring/alerts.yaml");

@@ -115,14 +115,21 @@ impl<'a> GroupTiming<'a> {
     }
 }
 
-/// The latency of a rule whose `for` is `pending` in a group timed by `timing`.
+/// The latency of a rule whose `for` is `pending` in a group timed by `timing`, its `expr`
+/// reading data `lag` old (its selectors' largest `offset`: see
+/// [`crate::prometheus::syntax::lag_ms`]), which delays it as `query_offset` does.
 fn latency(
     shown: &str,
     pending: Option<&Written<'_>>,
     timing: &GroupTiming<'_>,
+    lag: Option<&Written<'_>>,
 ) -> Option<AlertLatency> {
     let held = pending.map_or(0, |w| w.ms);
-    let offset = timing.offset.as_ref().map_or(0, |w| w.ms);
+    let offset = timing
+        .offset
+        .as_ref()
+        .map_or(0, |w| w.ms)
+        .checked_add(lag.map_or(0, |w| w.ms))?;
     let (ms, at, why) = match (&timing.interval, pending) {
         (Some(every), _) => {
             let evaluated = held.div_ceil(every.ms).checked_mul(every.ms)?;
@@ -140,18 +147,25 @@ fn latency(
             w.node,
             format!("only once its condition has held `for: {}`", w.text),
         ),
-        (None, None) => {
-            let w = timing.offset.as_ref()?;
-            (
+        (None, None) => match (&timing.offset, lag) {
+            (Some(w), _) => (
                 offset,
                 w.node,
                 format!("on data `query_offset: {}` old", w.text),
-            )
-        }
+            ),
+            (None, Some(l)) => (offset, l.node, format!("on data {} old", l.text)),
+            (None, None) => return None,
+        },
     };
     let why = match &timing.offset {
         Some(w) if timing.interval.is_some() || pending.is_some() => {
             format!("{why}, on data `query_offset: {}` old", w.text)
+        }
+        _ => why,
+    };
+    let why = match lag {
+        Some(l) if timing.interval.is_some() || pending.is_some() || timing.offset.is_some() => {
+            format!("{why}, its `expr` reading data {} old", l.text)
         }
         _ => why,
     };
@@ -213,6 +227,10 @@ pub struct AlertExpr {
     /// It selects at least one series; one that selects none (`vector(0)`) fires always or
     /// never.
     pub reads_series: bool,
+    /// Set when a comparison with zero or less decides it: `true` when it fires whenever its
+    /// series exist (`increase(x[1h]) >= 0`), `false` when it never fires (`rate(x[5m]) < 0`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fires_always: Option<bool>,
 }
 
 /// Longest expression text a finding quotes.
@@ -449,10 +467,21 @@ pub fn collect(
                         SHOWN_CHARS,
                     ),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
+                    fires_always: checked.answered.get(&at_expr.start.offset).copied(),
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.
                 let held = duration_at(rule, "for");
-                let latency = latency(&shown, held.as_ref(), &timing);
+                let lag = checked.lags.get(&at_expr.start.offset).map(|&ms| Written {
+                    node: expr_node,
+                    text: format!(
+                        "`offset {}`",
+                        crate::duration::format_seconds(
+                            i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX)
+                        )
+                    ),
+                    ms,
+                });
+                let latency = latency(&shown, held.as_ref(), &timing, lag.as_ref());
                 let pending = held.and_then(|w| {
                     Some(AlertPending {
                         at: Spot::of(&shown, w.node.span, w.node.span.len()),
@@ -508,7 +537,16 @@ mod latency_tests {
         let group = first(doc.get("groups")?)?;
         let rule = first(group.get("rules")?)?;
         let held = super::duration_at(rule, "for");
-        let l = super::latency("rules.yaml", held.as_ref(), &super::GroupTiming::of(group))?;
+        let expr = rule.get("expr")?;
+        let parsed = crate::prometheus::syntax::parse(&super::string(Some(expr))?).ok()?;
+        let ms = crate::prometheus::syntax::lag_ms(&parsed);
+        let lag = (ms > 0).then(|| super::Written {
+            node: expr,
+            text: format!("`offset {}`", ms / 1000),
+            ms,
+        });
+        let timing = super::GroupTiming::of(group);
+        let l = super::latency("rules.yaml", held.as_ref(), &timing, lag.as_ref())?;
         Some((l.seconds, l.why))
     }
 
@@ -523,6 +561,25 @@ mod latency_tests {
         format!(
             "groups:\n  - name: g\n{group}    rules:\n      - alert: A\n        expr: up == 0\n{rule}"
         )
+    }
+
+    #[test]
+    fn an_offset_in_the_expression_delays_the_alert_as_query_offset_does() {
+        let with = |group: &str, expr: &str, r: &str| {
+            of(&format!(
+                "groups:\n  - name: g\n{group}    rules:\n      - alert: A\n        expr: {expr}\n{r}"
+            ))
+        };
+        let late = "sum(rate(x[10m] offset 1h)) > 0.05";
+        let (s, why) = with("", late, "").unwrap();
+        assert_eq!(s, 3600);
+        assert!(why.contains("on data `offset 3600` old"), "{why}");
+        let (s, why) = with("    interval: 1m\n", late, "        for: 10m\n").unwrap();
+        assert_eq!(s / 60, 71);
+        assert!(why.contains("its `expr` reading data"), "{why}");
+        assert_eq!(with("    query_offset: 5m\n", late, "").unwrap().0 / 60, 65);
+        // No offset, nothing written: nothing known.
+        assert_eq!(with("", "sum(rate(x[10m])) > 0.05", ""), None);
     }
 
     #[test]

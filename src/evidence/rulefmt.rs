@@ -96,6 +96,13 @@ pub struct Checked {
     /// Byte offsets of the rules' `expr` values that select no series: constant expressions,
     /// which Prometheus loads but which never change with what they should watch.
     pub constant: HashSet<usize>,
+    /// How old the data each rule's `expr` reads is (its largest `offset`, in milliseconds),
+    /// by the byte offset of the `expr` value; absent for none.
+    pub lags: HashMap<usize, u64>,
+    /// The rules whose `expr` returns samples (`true`) or none (`false`) whatever its series
+    /// hold, by the byte offset of the `expr` value (see
+    /// [`crate::prometheus::syntax::decided_by_sign`]).
+    pub answered: HashMap<usize, bool>,
     /// The metric names each rule's `expr` selects, by the byte offset of the `expr` value.
     pub metrics: HashMap<usize, Vec<String>>,
     /// The series the groups' recording rules write (`record`).
@@ -108,6 +115,10 @@ struct Read {
     at: usize,
     /// It selects no series.
     constant: bool,
+    /// The largest `offset` its selectors read at, in milliseconds.
+    lag_ms: u64,
+    /// Whether it returns samples whatever they are, when its form decides it.
+    answered: Option<bool>,
     /// The metric names it selects.
     metrics: Vec<String>,
 }
@@ -182,6 +193,12 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         if read.constant {
                             checked.constant.insert(read.at);
                         }
+                        if read.lag_ms > 0 {
+                            checked.lags.insert(read.at, read.lag_ms);
+                        }
+                        if let Some(answer) = read.answered {
+                            checked.answered.insert(read.at, answer);
+                        }
                         checked.metrics.insert(read.at, read.metrics);
                     }
                     checked.recorded.extend(record);
@@ -254,6 +271,8 @@ fn rule_problems(
                 read = Some(Read {
                     at: expr_at.span.start.offset,
                     constant: !crate::prometheus::syntax::reads_series(&parsed),
+                    lag_ms: crate::prometheus::syntax::lag_ms(&parsed),
+                    answered: crate::prometheus::syntax::decided_by_sign(&parsed),
                     metrics: crate::prometheus::syntax::metric_names(&parsed),
                 });
             }

@@ -310,8 +310,21 @@ fn query_kind(
     step: Option<&str>,
     max_gap: Option<&str>,
 ) -> Kind {
-    if let Some(problem) = crate::prometheus::syntax::problem(&query) {
-        return Kind::Broken(format!("the query {problem}"));
+    let read = match crate::prometheus::syntax::parse(&query) {
+        Ok(read) => read,
+        Err(problem) => return Kind::Broken(format!("the query {problem}")),
+    };
+    if !crate::prometheus::syntax::reads_series(&read) {
+        return Kind::Broken(format!(
+            "the query `{query}` selects no series that change (no selector, or one pinned by `@` to a fixed time): the gate has the same answer at every rollout"
+        ));
+    }
+    let lag = crate::prometheus::syntax::lag_ms(&read);
+    if lag > 0 {
+        return Kind::Broken(format!(
+            "the query `{query}` reads a metric only shifted back by `offset` ({}): the gate would judge each phase on samples from before it began; compare with the past beside the present, not instead of it",
+            format_seconds(i64::try_from(lag.div_ceil(1000)).unwrap_or(i64::MAX))
+        ));
     }
     let parsed = (|| {
         let window_ms = positive_ms("window", window.as_deref())?;
@@ -448,6 +461,25 @@ mod tests {
             Kind::Broken(e) => Err(e),
             _ => Err("not a query gate".into()),
         }
+    }
+
+    #[test]
+    fn a_query_that_cannot_see_the_rollout_is_refused() {
+        let query = |q: &str| match query_kind(q.into(), "value < 1", None, None, None) {
+            Kind::Broken(e) => Err(e),
+            _ => Ok(()),
+        };
+        assert_eq!(query("rate(errors_total[5m])"), Ok(()));
+        assert_eq!(
+            query("rate(errors_total[5m]) / rate(errors_total[5m] offset 1d)"),
+            Ok(())
+        );
+        let late = query("rate(errors_total[5m] offset 1h)").unwrap_err();
+        assert!(late.contains("by `offset` (1h)"), "{late}");
+        assert!(query("rate(errors_total[5m]) / rate(requests_total[5m] offset 5m)").is_err());
+        let pinned = query("rate(errors_total[5m] @ 1700000000)").unwrap_err();
+        assert!(pinned.contains("selects no series that change"), "{pinned}");
+        assert!(query("vector(1)").unwrap_err().contains("no selector"));
     }
 
     #[test]

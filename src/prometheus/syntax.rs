@@ -109,11 +109,138 @@ fn too_complex(query: &str) -> Option<String> {
     })
 }
 
-/// Whether `expr` selects any series. One that selects none (`vector(0)`, `vector(1) > 2`,
-/// `vector(time()) > 0`) has the same value whatever the monitored system does: as an alert it fires
-/// always (any sample it returns is an alert) or never.
+/// Whether `expr` selects series and reads them as they are now. One that selects none
+/// (`vector(0)`, `vector(1) > 2`, `vector(time()) > 0`) has the same value whatever the
+/// monitored system does: as an alert it fires always (any sample it returns is an alert) or
+/// never. So does a part pinned by `@` to a fixed time (`x @ 1700000000`, pasted from a graph
+/// in Prometheus's UI): it reads the same samples at every evaluation.
 pub fn reads_series(expr: &Expr) -> bool {
-    !selectors(expr).is_empty()
+    let found = selectors(expr);
+    !found.is_empty() && found.iter().all(|s| !s.pinned)
+}
+
+/// How old the data `expr` watches is, in milliseconds: for each metric it reads (selectors
+/// pinned by `@` aside), the smallest `offset` it is read at (a subquery's own `offset` added
+/// to those inside it), and of those the largest. An alert over
+/// `rate(failures_total[10m] offset 1h) / rate(builds_total[10m])` sees failures an hour after
+/// they start; one comparing `rate(x[5m])` with a baseline `rate(x[5m] offset 1w)` sees a
+/// change of `x` at once.
+pub fn lag_ms(expr: &Expr) -> u64 {
+    let mut freshest: Vec<(String, u64)> = Vec::new();
+    for (i, s) in selectors(expr).iter().enumerate() {
+        if s.pinned {
+            continue;
+        }
+        // A selector by labels alone is a metric of its own.
+        let metric = s.vs.name.clone().unwrap_or_else(|| format!("#{i}"));
+        match freshest.iter_mut().find(|(m, _)| *m == metric) {
+            Some((_, lag)) => *lag = (*lag).min(s.lag_ms),
+            None => freshest.push((metric, s.lag_ms)),
+        }
+    }
+    freshest.iter().map(|(_, lag)| *lag).max().unwrap_or(0)
+}
+
+/// Whether `expr` returns samples (`true`: whenever its series exist, `false`: never) because
+/// it compares something never negative with a number at or below zero: `rate(x[5m]) < 0`
+/// never fires, and `increase(x[1h]) >= 0` always does. Looks through parentheses and `and`.
+pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
+    let Expr::Binary(b) = unparen(expr) else {
+        return None;
+    };
+    let op = b.op.to_string();
+    if op == "and" {
+        return match (decided_by_sign(&b.lhs), decided_by_sign(&b.rhs)) {
+            (Some(false), _) | (_, Some(false)) => Some(false),
+            _ => None,
+        };
+    }
+    if b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+        return None;
+    }
+    let (side, limit, op) = match (unparen(&b.lhs), unparen(&b.rhs)) {
+        (side, Expr::NumberLiteral(n)) => (side, n.val, op.as_str()),
+        (Expr::NumberLiteral(n), side) => (side, n.val, mirrored(&op)?),
+        _ => return None,
+    };
+    if !never_negative(side) || limit.is_nan() || limit > 0.0 {
+        return None;
+    }
+    // Every value is at or above zero, so at or above `limit`: decided unless the
+    // comparison answers differently at `limit` itself and above it.
+    let holds = |x: f64| match op {
+        "<" => x < limit,
+        "<=" => x <= limit,
+        ">" => x > limit,
+        ">=" => x >= limit,
+        "==" => x == limit,
+        "!=" => x != limit,
+        _ => false,
+    };
+    if !matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=") {
+        return None;
+    }
+    let at = holds(0.0);
+    if limit < 0.0 || holds(1.0) == at {
+        Some(at)
+    } else {
+        None
+    }
+}
+
+/// The comparison that answers the same with its sides swapped.
+fn mirrored(op: &str) -> Option<&'static str> {
+    Some(match op {
+        "<" => ">",
+        ">" => "<",
+        "<=" => ">=",
+        ">=" => "<=",
+        "==" => "==",
+        "!=" => "!=",
+        _ => return None,
+    })
+}
+
+fn unparen(mut e: &Expr) -> &Expr {
+    while let Expr::Paren(p) = e {
+        e = &p.expr;
+    }
+    e
+}
+
+/// Whether `e` never has a value below zero: a rate, an increase, a count, and sums,
+/// averages, extremes, products and quotients of those.
+fn never_negative(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::NumberLiteral(n) => n.val >= 0.0,
+        Expr::Call(c) => match c.func.name {
+            "rate" | "irate" | "increase" | "count_over_time" | "changes" | "resets" | "abs"
+            | "absent" | "absent_over_time" | "present_over_time" => true,
+            "ceil" | "floor" | "round" | "clamp_min" | "sqrt" => {
+                c.args.args.first().is_some_and(|a| never_negative(a))
+            }
+            _ => false,
+        },
+        Expr::Aggregate(a) => match a.op.to_string().as_str() {
+            "count" | "count_values" | "group" => true,
+            "sum" | "avg" | "max" | "min" | "topk" | "bottomk" | "quantile" => {
+                never_negative(&a.expr)
+            }
+            _ => false,
+        },
+        Expr::Binary(b) => match b.op.to_string().as_str() {
+            "+" | "*" | "/" | "or" => never_negative(&b.lhs) && never_negative(&b.rhs),
+            "and" | "unless" => never_negative(&b.lhs),
+            // A filtering comparison keeps the left side's values.
+            "<" | "<=" | ">" | ">=" | "==" | "!="
+                if !b.modifier.as_ref().is_some_and(|m| m.return_bool) =>
+            {
+                never_negative(&b.lhs)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// The metric names `expr` selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
@@ -121,14 +248,14 @@ pub fn reads_series(expr: &Expr) -> bool {
 pub fn metric_names(expr: &Expr) -> Vec<String> {
     use promql_parser::label::MatchOp;
     let mut names: Vec<String> = Vec::new();
-    for vs in selectors(expr) {
-        let by_matcher = vs
-            .matchers
-            .matchers
-            .iter()
-            .filter(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal))
-            .map(|m| &m.value);
-        for name in vs.name.iter().chain(by_matcher) {
+    for s in selectors(expr) {
+        let by_matcher =
+            s.vs.matchers
+                .matchers
+                .iter()
+                .filter(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal))
+                .map(|m| &m.value);
+        for name in s.vs.name.iter().chain(by_matcher) {
             if !names.contains(name) {
                 names.push(name.clone());
             }
@@ -137,26 +264,69 @@ pub fn metric_names(expr: &Expr) -> Vec<String> {
     names
 }
 
+/// A series selector and when it reads.
+struct Selector<'e> {
+    vs: &'e promql_parser::parser::VectorSelector,
+    /// Its `offset` and its subqueries', in milliseconds (a negative one counts as none).
+    lag_ms: u64,
+    /// It, or a subquery around it, is pinned by `@` to a fixed time (`@ start()` and
+    /// `@ end()` are the evaluation's own time in a rule).
+    pinned: bool,
+}
+
 /// Every series selector in `expr` (a range selector's too).
-fn selectors(expr: &Expr) -> Vec<&promql_parser::parser::VectorSelector> {
+fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
+    use promql_parser::parser::{AtModifier, Offset};
+    let shifted = |offset: &Option<Offset>, at: &Option<AtModifier>, lag: u64, pinned: bool| {
+        let by = match offset {
+            Some(Offset::Pos(d)) => u64::try_from(d.as_millis()).unwrap_or(u64::MAX),
+            _ => 0,
+        };
+        (
+            lag.saturating_add(by),
+            pinned || matches!(at, Some(AtModifier::At(_))),
+        )
+    };
     let mut found = Vec::new();
-    let mut todo = vec![expr];
-    while let Some(e) = todo.pop() {
-        match e {
-            Expr::VectorSelector(v) => found.push(v),
-            Expr::MatrixSelector(m) => found.push(&m.vs),
-            Expr::Aggregate(a) => {
-                todo.push(&a.expr);
-                todo.extend(a.param.as_deref());
+    let mut todo = vec![(expr, 0, false)];
+    while let Some((e, lag, pinned)) = todo.pop() {
+        let vs = match e {
+            Expr::VectorSelector(v) => v,
+            Expr::MatrixSelector(m) => &m.vs,
+            Expr::Subquery(s) => {
+                let (lag, pinned) = shifted(&s.offset, &s.at, lag, pinned);
+                todo.push((&s.expr, lag, pinned));
+                continue;
             }
-            Expr::Unary(u) => todo.push(&u.expr),
-            Expr::Binary(b) => todo.extend([&*b.lhs, &*b.rhs]),
-            Expr::Paren(p) => todo.push(&p.expr),
-            Expr::Subquery(s) => todo.push(&s.expr),
-            Expr::Call(c) => todo.extend(c.args.args.iter().map(|a| &**a)),
-            Expr::Extension(x) => todo.extend(x.expr.children()),
-            Expr::NumberLiteral(_) | Expr::StringLiteral(_) => {}
-        }
+            Expr::Aggregate(a) => {
+                todo.push((&a.expr, lag, pinned));
+                todo.extend(a.param.as_deref().map(|p| (p, lag, pinned)));
+                continue;
+            }
+            Expr::Unary(u) => {
+                todo.push((&u.expr, lag, pinned));
+                continue;
+            }
+            Expr::Binary(b) => {
+                todo.extend([(&*b.lhs, lag, pinned), (&*b.rhs, lag, pinned)]);
+                continue;
+            }
+            Expr::Paren(p) => {
+                todo.push((&p.expr, lag, pinned));
+                continue;
+            }
+            Expr::Call(c) => {
+                todo.extend(c.args.args.iter().map(|a| (&**a, lag, pinned)));
+                continue;
+            }
+            Expr::Extension(x) => {
+                todo.extend(x.expr.children().iter().map(|c| (c, lag, pinned)));
+                continue;
+            }
+            Expr::NumberLiteral(_) | Expr::StringLiteral(_) => continue,
+        };
+        let (lag_ms, pinned) = shifted(&vs.offset, &vs.at, lag, pinned);
+        found.push(Selector { vs, lag_ms, pinned });
     }
     found
 }
@@ -182,6 +352,81 @@ mod tests {
         assert!(problem("sum(rate(x[5m])").is_some());
         assert!(problem("rate(x{job=}[5m])").is_some());
         assert!(problem("").is_some());
+    }
+
+    #[test]
+    fn an_offset_delays_what_a_query_sees_and_a_fixed_at_freezes_it() {
+        let read = |q: &str| {
+            let e = parse(q).unwrap();
+            (reads_series(&e), lag_ms(&e) / 60_000)
+        };
+        assert_eq!(read("sum(rate(x[10m])) > 0.05"), (true, 0));
+        assert_eq!(
+            read("sum(rate(x[10m] offset 1h)) / sum(rate(y[10m])) > 0.05"),
+            (true, 60)
+        );
+        // A subquery's offset moves everything inside it.
+        assert_eq!(
+            read("max_over_time((rate(x[5m] offset 5m))[30m:1m] offset 10m) > 1"),
+            (true, 15)
+        );
+        // A baseline a week back beside the present is no delay.
+        assert_eq!(read("rate(x[5m]) > 2 * rate(x[5m] offset 1w)"), (true, 0));
+        assert_eq!(
+            read("rate(x[5m] offset 1h) > 2 * rate(x[5m] offset 1w)"),
+            (true, 60)
+        );
+        assert_eq!(
+            read("rate(x[5m]) / rate(y[5m] offset 30m) > 2 * rate(x[5m] offset 1w)"),
+            (true, 30)
+        );
+        // Looking ahead is no delay.
+        assert_eq!(read("rate(x[5m] offset -5m) > 1"), (true, 0));
+        // Pinned to a fixed time: the same answer at every evaluation.
+        assert_eq!(read("rate(x[10m] @ 1700000000) > 0.05"), (false, 0));
+        assert_eq!(
+            read("max_over_time(rate(x[5m])[30m:1m] @ 1700000000) > 1"),
+            (false, 0)
+        );
+        assert_eq!(
+            read("rate(x[10m] @ 1700000000) > rate(y[10m] offset 2m)"),
+            (false, 2)
+        );
+        // `@ end()` in a rule is the evaluation's own time.
+        assert_eq!(read("rate(x[10m] @ end()) > 1"), (true, 0));
+    }
+
+    #[test]
+    fn a_rate_compared_with_zero_or_less_is_decided() {
+        let decided = |q: &str| decided_by_sign(&parse(q).unwrap());
+        for never in [
+            "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m])) < 0",
+            "rate(x[5m]) <= -1",
+            "0 > increase(x[1h])",
+            "(count(up == 0) < 0) and rate(x[5m]) > 1",
+            "sum by (job) (rate(x[5m])) * 100 == -5",
+        ] {
+            assert_eq!(decided(never), Some(false), "{never}");
+        }
+        for always in [
+            "increase(x[1h]) >= 0",
+            "rate(x[5m]) > -0.5",
+            "count(up) != -1",
+        ] {
+            assert_eq!(decided(always), Some(true), "{always}");
+        }
+        for open in [
+            "rate(x[5m]) > 0",
+            "rate(x[5m]) <= 0",
+            "rate(x[5m]) == 0",
+            "delta(x[5m]) < 0",
+            "x < 0",
+            "rate(x[5m]) - rate(y[5m]) < 0",
+            "rate(x[5m]) < bool 0",
+            "rate(x[5m]) > 0.05",
+        ] {
+            assert_eq!(decided(open), None, "{open}");
+        }
     }
 
     #[test]
