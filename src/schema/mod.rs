@@ -243,6 +243,18 @@ impl Schema {
                     });
                     typed.push((out.len() - 1, expected));
                 }
+                ValidationErrorKind::Pattern { pattern } if pattern_phrase(pattern).is_some() => {
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!(
+                            "`{shown}`: {} {}",
+                            compact(error.instance().as_ref()),
+                            pattern_phrase(pattern).unwrap_or_default()
+                        ),
+                        help: self.description(&parent_pointer(&schema_path)),
+                    });
+                }
                 ValidationErrorKind::Format { format } if format == "date" => {
                     out.push(Violation {
                         span: located.span,
@@ -374,6 +386,48 @@ fn compact(v: &Value) -> String {
     s
 }
 
+/// What a shipped schema's `pattern` asks, in words: a message that quotes the regular
+/// expression (`does not match "^([0-9]{1,9}(s|m|h|d|w))+$"`) makes the reader decode it.
+/// Every pattern of the shipped schemas has one (tested).
+fn pattern_phrase(pattern: &str) -> Option<&'static str> {
+    Some(match pattern {
+        "^([0-9]{1,9}(s|m|h|d|w))+$" => {
+            "is not a duration: one or more number-and-unit pairs, the unit s, m, h, d or w (`30s`, `15m`, `1h30m`, `7d`)"
+        }
+        "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" => "is not a date written YYYY-MM-DD",
+        "^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$" => {
+            "is not a GitHub handle: `@` and a user (`@alice`) or a team (`@org/team`)"
+        }
+        "^https?://[^\\s]+$" => "is not an http:// or https:// address without spaces",
+        "^[a-z0-9][a-z0-9._-]*$" => {
+            "must be lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit"
+        }
+        "^[a-z][a-z0-9_-]*$" => {
+            "must be lower-case letters, digits, `_` and `-`, starting with a letter"
+        }
+        "^sev[1-5]$" => "is not a severity: `sev1` to `sev5`",
+        "^[A-Za-z_:][A-Za-z0-9_:.]*$" => {
+            "is not a metric name: letters, digits, `_`, `:` and `.`, not starting with a digit"
+        }
+        "^[A-Za-z_:][A-Za-z0-9_:]*$" => {
+            "is not a Prometheus alert name: letters, digits, `_` and `:`, not starting with a digit"
+        }
+        "^[A-Za-z0-9_-]+$" => "must be letters, digits, `_` and `-` only",
+        "^[A-Za-z0-9_.-]+$" => "must be letters, digits, `.`, `_` and `-` only",
+        "^[A-Za-z0-9_.:-]+$" => "must be letters, digits, `.`, `:`, `_` and `-` only",
+        "^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)*$" => {
+            "is not a dotted field path (`health.queue_depth`): names of letters, digits and `_`, joined by `.`"
+        }
+        "^[A-Z][A-Z0-9-]+$" => {
+            "is not an item id: upper-case letters, digits and `-`, starting with a letter (`PROD-SLA`)"
+        }
+        "^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$" => {
+            "is not an item id: upper-case words of letters and digits joined by `-` (`TEAM-DR-DRILL`)"
+        }
+        _ => return None,
+    })
+}
+
 /// The JSON types a `type` keyword allows, in jsonschema's order.
 fn type_names(kind: &TypeKind) -> Vec<String> {
     match kind {
@@ -478,6 +532,46 @@ mod tests {
     }
 
     #[test]
+    fn every_shipped_pattern_is_said_in_words() {
+        fn patterns(v: &Value, out: &mut Vec<String>) {
+            match v {
+                Value::Object(m) => {
+                    if let Some(Value::String(p)) = m.get("pattern") {
+                        out.push(p.clone());
+                    }
+                    m.values().for_each(|v| patterns(v, out));
+                }
+                Value::Array(a) => a.iter().for_each(|v| patterns(v, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for which in [
+            Which::Manifest,
+            Which::Checklist,
+            Which::Policy,
+            Which::Report,
+        ] {
+            patterns(Schema::get(which).doc(), &mut found);
+        }
+        assert!(found.len() >= 15, "{found:?}");
+        for p in found {
+            assert!(pattern_phrase(&p).is_some(), "no words for the pattern {p}");
+        }
+        let v = violations(
+            "version: 1\nservice: {name: a, stage: prod}\nowners: {primary: alice}\ncomms: {update_interval: 30 minutes}\n",
+        );
+        let messages: Vec<&str> = v.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`owners.primary`: \"alice\" is not a GitHub handle: `@` and a user (`@alice`) or a team (`@org/team`)",
+                "`comms.update_interval`: \"30 minutes\" is not a duration: one or more number-and-unit pairs, the unit s, m, h, d or w (`30s`, `15m`, `1h30m`, `7d`)",
+            ]
+        );
+    }
+
+    #[test]
     fn missing_required_key_points_at_the_parent() {
         let v = violations("version: 1\nservice:\n  name: a\n");
         assert_eq!(v.len(), 1);
@@ -531,7 +625,10 @@ mod tests {
         for bad in ["-a", "A", "\"\""] {
             let v = violations(&manifest(bad, "r"));
             assert_eq!(v.len(), 1, "{bad}: {v:?}");
-            assert!(v[0].message.contains("does not match"), "{bad}: {v:?}");
+            assert!(
+                v[0].message.contains("must be lower-case letters"),
+                "{bad}: {v:?}"
+            );
         }
     }
 
