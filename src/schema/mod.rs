@@ -255,6 +255,27 @@ impl Schema {
                         help: self.description(&parent_pointer(&schema_path)),
                     });
                 }
+                ValidationErrorKind::Minimum { limit }
+                | ValidationErrorKind::Maximum { limit }
+                | ValidationErrorKind::ExclusiveMinimum { limit }
+                | ValidationErrorKind::ExclusiveMaximum { limit } => {
+                    // jsonschema says "0 is less than or equal to the minimum of 0".
+                    let bound = match error.kind() {
+                        ValidationErrorKind::Minimum { .. } => "at least",
+                        ValidationErrorKind::Maximum { .. } => "at most",
+                        ValidationErrorKind::ExclusiveMinimum { .. } => "more than",
+                        _ => "less than",
+                    };
+                    out.push(Violation {
+                        span: located.span,
+                        path: shown.clone(),
+                        message: format!(
+                            "`{shown}` must be {bound} {limit}; found {}",
+                            compact(error.instance().as_ref())
+                        ),
+                        help: self.description(&parent_pointer(&schema_path)),
+                    });
+                }
                 ValidationErrorKind::Format { format } if format == "date" => {
                     out.push(Violation {
                         span: located.span,
@@ -567,6 +588,21 @@ mod tests {
             [
                 "`owners.primary`: \"alice\" is not a GitHub handle: `@` and a user (`@alice`) or a team (`@org/team`)",
                 "`comms.update_interval`: \"30 minutes\" is not a duration: one or more number-and-unit pairs, the unit s, m, h, d or w (`30s`, `15m`, `1h30m`, `7d`)",
+            ]
+        );
+    }
+
+    #[test]
+    fn numeric_bounds_say_the_bound_in_words() {
+        let v = violations(
+            "version: 1\nservice: {name: a, stage: prod, tier: 9}\nrollback: {max_minutes: 0}\n",
+        );
+        let messages: Vec<&str> = v.iter().map(|v| v.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "`service.tier` must be at most 4; found 9",
+                "`rollback.max_minutes` must be more than 0; found 0",
             ]
         );
     }
