@@ -227,10 +227,10 @@ pub struct AlertExpr {
     /// It selects at least one series; one that selects none (`vector(0)`) fires always or
     /// never.
     pub reads_series: bool,
-    /// Set when a comparison with zero or less decides it: `true` when it fires whenever its
-    /// series exist (`increase(x[1h]) >= 0`), `false` when it never fires (`rate(x[5m]) < 0`).
+    /// Why it fires always or never, when its form says so (`rate(x[5m]) < 0`,
+    /// `rate(x[5m]) > bool 0.05`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub fires_always: Option<bool>,
+    pub decided: Option<&'static str>,
 }
 
 /// Longest expression text a finding quotes.
@@ -467,7 +467,7 @@ pub fn collect(
                         SHOWN_CHARS,
                     ),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
-                    fires_always: checked.answered.get(&at_expr.start.offset).copied(),
+                    decided: checked.answered.get(&at_expr.start.offset).copied(),
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.
                 let held = duration_at(rule, "for");

@@ -99,10 +99,9 @@ pub struct Checked {
     /// How old the data each rule's `expr` reads is (its largest `offset`, in milliseconds),
     /// by the byte offset of the `expr` value; absent for none.
     pub lags: HashMap<usize, u64>,
-    /// The rules whose `expr` returns samples (`true`) or none (`false`) whatever its series
-    /// hold, by the byte offset of the `expr` value (see
-    /// [`crate::prometheus::syntax::decided_by_sign`]).
-    pub answered: HashMap<usize, bool>,
+    /// Why a rule's `expr` has the same answer whatever its series hold, by the byte offset of
+    /// the `expr` value (see [`crate::prometheus::syntax::decided_alert`]).
+    pub answered: HashMap<usize, &'static str>,
     /// The metric names each rule's `expr` selects, by the byte offset of the `expr` value.
     pub metrics: HashMap<usize, Vec<String>>,
     /// The series the groups' recording rules write (`record`).
@@ -117,8 +116,8 @@ struct Read {
     constant: bool,
     /// The largest `offset` its selectors read at, in milliseconds.
     lag_ms: u64,
-    /// Whether it returns samples whatever they are, when its form decides it.
-    answered: Option<bool>,
+    /// Why it has the same answer whatever its series hold, when its form says so.
+    answered: Option<&'static str>,
     /// The metric names it selects.
     metrics: Vec<String>,
 }
@@ -272,7 +271,7 @@ fn rule_problems(
                     at: expr_at.span.start.offset,
                     constant: !crate::prometheus::syntax::reads_series(&parsed),
                     lag_ms: crate::prometheus::syntax::lag_ms(&parsed),
-                    answered: crate::prometheus::syntax::decided_by_sign(&parsed),
+                    answered: crate::prometheus::syntax::decided_alert(&parsed),
                     metrics: crate::prometheus::syntax::metric_names(&parsed),
                 });
             }

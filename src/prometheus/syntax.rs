@@ -188,6 +188,28 @@ pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
     }
 }
 
+/// Why `expr` as an alerting rule has the same answer whatever its series hold, when its form
+/// says so: a comparison with zero or less ([`decided_by_sign`]), or a comparison with
+/// `bool` at the top, which returns 0 or 1 for every series instead of keeping those that
+/// cross the threshold, so every series is an alert at every evaluation.
+pub fn decided_alert(expr: &Expr) -> Option<&'static str> {
+    if let Expr::Binary(b) = unparen(expr)
+        && b.op.is_comparison_operator()
+        && b.modifier.as_ref().is_some_and(|m| m.return_bool)
+    {
+        return Some(
+            "compares with `bool`, which turns every series into a 0 or a 1 instead of keeping those that cross the threshold, so it fires at every evaluation",
+        );
+    }
+    decided_by_sign(expr).map(|fires| {
+        if fires {
+            "compares what is never below zero (a rate, an increase, a count) with zero or less, so it fires whenever its series exist"
+        } else {
+            "compares what is never below zero (a rate, an increase, a count) with zero or less, so it never fires"
+        }
+    })
+}
+
 /// The comparison that answers the same with its sides swapped.
 fn mirrored(op: &str) -> Option<&'static str> {
     Some(match op {
@@ -427,6 +449,25 @@ mod tests {
         ] {
             assert_eq!(decided(open), None, "{open}");
         }
+    }
+
+    #[test]
+    fn a_bool_comparison_at_the_top_of_an_alert_fires_at_every_evaluation() {
+        let decided = |q: &str| decided_alert(&parse(q).unwrap());
+        assert!(
+            decided("rate(x[5m]) > bool 0.05")
+                .unwrap()
+                .contains("`bool`")
+        );
+        assert!(
+            decided("(rate(x[5m]) == bool 0)")
+                .unwrap()
+                .contains("`bool`")
+        );
+        assert!(decided("rate(x[5m]) < 0").unwrap().contains("never fires"));
+        assert_eq!(decided("rate(x[5m]) > 0.05"), None);
+        // Inside, `bool` is arithmetic: `sum(x > bool 1) > 3` counts the series above 1.
+        assert_eq!(decided("sum(x > bool 1) > 3"), None);
     }
 
     #[test]
