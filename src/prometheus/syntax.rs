@@ -169,19 +169,16 @@ pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
     // Every value is at or above zero, so at or above `limit`: decided unless the
     // comparison answers differently at `limit` itself and above it.
     let holds = |x: f64| match op {
-        "<" => x < limit,
-        "<=" => x <= limit,
-        ">" => x > limit,
-        ">=" => x >= limit,
-        "==" => x == limit,
-        "!=" => x != limit,
-        _ => false,
+        "<" => Some(x < limit),
+        "<=" => Some(x <= limit),
+        ">" => Some(x > limit),
+        ">=" => Some(x >= limit),
+        "==" => Some(x == limit),
+        "!=" => Some(x != limit),
+        _ => None,
     };
-    if !matches!(op, "<" | "<=" | ">" | ">=" | "==" | "!=") {
-        return None;
-    }
-    let at = holds(0.0);
-    if limit < 0.0 || holds(1.0) == at {
+    let at = holds(0.0)?;
+    if limit < 0.0 || holds(1.0) == Some(at) {
         Some(at)
     } else {
         None
