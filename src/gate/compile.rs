@@ -1,6 +1,6 @@
 //! Gates as written in the manifest, compiled once per run.
 
-use super::rewrite::{self, Prepared};
+use super::rewrite::{self, Prepared, Quantifier};
 use super::vocabulary::Vocabulary;
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::Expr;
@@ -211,6 +211,7 @@ fn one(
     let kind = match kind {
         Kind::Broken(_) => kind,
         kind => constant_answer(&expr, vocabulary)
+            .or_else(|| constant_per_sample(&kind, vocabulary))
             .or_else(|| unwritten(&kind, vocabulary))
             .map_or(kind, Kind::Broken),
     };
@@ -260,6 +261,31 @@ fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
              it checks nothing, so the gate asks only the rest; write the bound meant (a count \
              is never below zero: `== 0` for none)"
         )
+    })
+}
+
+/// Why a windowed gate's `all(...)`, `any(...)` or `count(...)` has the same answer at every
+/// rollout, if one does: its per-sample condition is decided on every sample
+/// (`all(failed_cases >= 0)`: tau writes the count unsigned), so `all` of a condition always
+/// true is true, and `any` of one never true is false and `count` of it 0, however the
+/// samples go.
+fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
+    let Kind::Windowed(prepared, _) = kind else {
+        return None;
+    };
+    let counts = |e: &cel::parser::Expression| vocabulary.never_negative_on_line(e);
+    prepared.quantified.iter().find_map(|q| {
+        let value = crate::expr::decided::decided(&q.expr.expression, &counts)?;
+        let (name, answer) = match (q.kind, value) {
+            (Quantifier::All, true) => ("all", "true"),
+            (Quantifier::Any, false) => ("any", "false"),
+            (Quantifier::Count, false) => ("count", "0"),
+            _ => return None,
+        };
+        Some(format!(
+            "`{name}({})` is {answer} whatever the rollout reports: its condition is {value} on every sample (a count is never below zero), so it gates nothing; write the bound meant (`== 0` for none)",
+            q.expr.source
+        ))
     })
 }
 
@@ -460,6 +486,31 @@ mod tests {
             Kind::Query(_) => Ok(()),
             Kind::Broken(e) => Err(e),
             _ => Err("not a query gate".into()),
+        }
+    }
+
+    #[test]
+    fn a_per_sample_condition_decided_on_every_sample_gates_nothing() {
+        let tau: crate::manifest::Rollout = serde_json::from_str("{}").unwrap();
+        let vocabulary = Vocabulary::of(&tau);
+        let why =
+            |gate: &str| constant_per_sample(&history_kind(gate, Some("30m".into())), &vocabulary);
+        let all = why("all(failed_cases >= 0)").unwrap();
+        assert!(all.starts_with("`all(failed_cases >= 0)` is true"), "{all}");
+        assert!(why("any(retry_attempts < 0) || samples() > 100").is_some());
+        assert!(
+            why("count(size(reason_codes) < 0) == 0")
+                .unwrap()
+                .contains("is 0")
+        );
+        // Conditions the samples decide, and folds a decided condition leaves open.
+        for open in [
+            "all(failed_cases == 0)",
+            "count(failed_cases > 0) <= 1",
+            "any(failed_cases >= 0)",
+            "all(health_state >= 0)",
+        ] {
+            assert_eq!(why(open), None, "{open}");
         }
     }
 

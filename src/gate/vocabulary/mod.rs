@@ -170,6 +170,20 @@ impl<'a> Vocabulary<'a> {
         }
     }
 
+    /// Whether `e`, in a per-sample expression (`all(...)`, `any(...)`, `count(...)`), is a
+    /// number no rollout makes negative: `size(...)`, or a numeric field of tau's cycle report.
+    pub fn never_negative_on_line(&self, e: &Expression) -> bool {
+        match &e.expr {
+            Ast::Call(c) => c.func_name == "size",
+            Ast::Ident(name) => {
+                self.tau_history
+                    && TAU_CYCLE.contains(&name.as_str())
+                    && !TAU_CYCLE_TEXT.contains(&name.as_str())
+            }
+            _ => false,
+        }
+    }
+
     /// What a snapshot gate names that its producer never writes.
     pub fn snapshot_problems(&self, e: &Expression) -> Vec<String> {
         let mut out = Vec::new();
