@@ -36,7 +36,7 @@ pub fn decided(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
             None => decided(then, never_negative)
                 .filter(|v| decided(otherwise, never_negative) == Some(*v)),
         },
-        (op, [a, b]) => compared(op, a, b, never_negative),
+        (op, [a, b]) => compared(op, a, b).or_else(|| counted(e, never_negative)),
         _ => None,
     }
 }
@@ -276,48 +276,27 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
     ))
 }
 
-fn compared(
-    op: &str,
-    a: &Expression,
-    b: &Expression,
-    never_negative: NeverNegative,
-) -> Option<bool> {
+fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
     let holds = ordering_test(op)?;
     let order = if same(a, b) {
         Ordering::Equal
-    } else if let Some(order) = literal_order(a, b) {
-        order
     } else {
-        // A count against an integer at or below zero (`x >= 0`, `0 > x`, `x == -1`).
-        let (side, op) = match (int_literal(a), int_literal(b)) {
-            (None, Some(n)) => ((a, n), op),
-            (Some(n), None) => ((b, n), mirrored(op)?),
-            _ => return None,
-        };
-        let ((side, n), holds) = (side, ordering_test(op)?);
-        if !never_negative(side) {
-            return None;
-        }
-        return match n.cmp(&0) {
-            Ordering::Less => Some(holds(Ordering::Greater)),
-            // Zero itself or above it: only the comparisons both answer alike are decided.
-            Ordering::Equal => {
-                Some(holds(Ordering::Equal)).filter(|v| holds(Ordering::Greater) == *v)
-            }
-            Ordering::Greater => None,
-        };
+        literal_order(a, b)?
     };
     Some(holds(order))
 }
 
-/// An integer literal's value (integers only: whether a count compares with a double at all
-/// is for the CEL implementation to say).
-fn int_literal(e: &Expression) -> Option<i128> {
-    match &e.expr {
-        Ast::Literal(LiteralValue::Int(i)) => Some(i128::from(*i.inner())),
-        Ast::Literal(LiteralValue::UInt(u)) => Some(i128::from(*u.inner())),
-        _ => None,
+/// A count against an integer at or below zero (`x >= 0`, `0 > x`, `x == -1`): every value
+/// it can hold is at or above zero, so the answer is decided when the comparison gives the
+/// same at zero and above it. Integers only: whether a count compares with a double at all is
+/// for the CEL implementation to say.
+fn counted(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
+    let (side, b) = bound(e)?;
+    if !b.int || b.at > 0.0 || !never_negative(side) {
+        return None;
     }
+    let at_zero = b.holds(0.0);
+    (b.at < 0.0 || b.holds(1.0) == at_zero).then_some(at_zero)
 }
 
 /// The order of two literals of one type; `None` for anything else (CEL's cross-type rules
