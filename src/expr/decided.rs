@@ -41,37 +41,59 @@ pub fn decided(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
     }
 }
 
-/// A condition of an `&&` that is always true, or of an `||` that is always false, in a gate
-/// the variables do decide (`health.failure_streak >= 0 && health.queue_depth <= 1`): the
-/// condition changes nothing, so the gate is only what the rest of it asks. With the value it
-/// always has. Looks through `!`, and through each operand of a chain, in order.
-pub fn idle_condition<'e>(
-    e: &'e Expression,
-    never_negative: NeverNegative,
-) -> Option<(&'e Expression, bool)> {
-    let Ast::Call(call) = &e.expr else {
-        return None;
-    };
-    if call.target.is_some() {
-        return None;
-    }
-    let idle = match call.func_name.as_str() {
-        operators::LOGICAL_AND => true,
-        operators::LOGICAL_OR => false,
-        operators::LOGICAL_NOT => {
-            return call
-                .args
-                .first()
-                .and_then(|a| idle_condition(a, never_negative));
-        }
+/// A part of an expression that changes nothing: a condition of an `&&` that is always true,
+/// or of an `||` that is always false (`health.failure_streak >= 0 && health.queue_depth <= 1`:
+/// the gate is only what the rest of it asks), or the condition of a `?:` that always picks
+/// the same branch (so the other one never gates).
+pub struct Idle<'e> {
+    /// The condition.
+    pub part: &'e Expression,
+    /// The value it always has.
+    pub value: bool,
+    /// The operator it stands beside: `&&`, `||` or `?:`.
+    pub within: &'static str,
+}
+
+/// The first part of `e`, in order, that changes nothing (see [`Idle`]), wherever it stands:
+/// in a chain, under `!`, in a branch of a `?:`, in a function's arguments. Not inside a
+/// macro (`list.all(x, ...)`), whose variables may shadow the names `never_negative` knows.
+pub fn idle_condition<'e>(e: &'e Expression, never_negative: NeverNegative) -> Option<Idle<'e>> {
+    let within_args =
+        |args: &'e [Expression]| args.iter().find_map(|a| idle_condition(a, never_negative));
+    let call = match &e.expr {
+        Ast::Call(c) => c,
+        Ast::List(l) => return within_args(&l.elements),
         _ => return None,
+    };
+    if let Some(target) = &call.target {
+        return idle_condition(target, never_negative).or_else(|| within_args(&call.args));
+    }
+    let (idle, within) = match call.func_name.as_str() {
+        operators::LOGICAL_AND => (true, "&&"),
+        operators::LOGICAL_OR => (false, "||"),
+        operators::CONDITIONAL => {
+            let cond = call.args.first()?;
+            return match decided(cond, never_negative) {
+                Some(value) => Some(Idle {
+                    part: cond,
+                    value,
+                    within: "?:",
+                }),
+                None => within_args(&call.args),
+            };
+        }
+        _ => return within_args(&call.args),
     };
     let mut operands = Vec::new();
     chain(e, &call.func_name, &mut operands);
     operands
         .iter()
         .find_map(|a| match decided(a, never_negative) {
-            Some(v) if v == idle => Some((*a, v)),
+            Some(value) if value == idle => Some(Idle {
+                part: a,
+                value,
+                within,
+            }),
             _ => idle_condition(a, never_negative),
         })
 }
@@ -372,9 +394,11 @@ mod tests {
         let idle = |source: &str| {
             let e = crate::expr::Expr::compile(source).unwrap().expression;
             assert_eq!(decided(&e, &counts), None, "{source}");
-            idle_condition(&e, &counts).map(|(part, v)| (crate::expr::shown::shown(part), v))
+            idle_condition(&e, &counts)
+                .map(|i| (crate::expr::shown::shown(i.part), i.value, i.within))
         };
-        let part = |text: &str, v: bool| Some((Some(text.to_string()), v));
+        let part =
+            |text: &str, v: bool| Some((Some(text.to_string()), v, if v { "&&" } else { "||" }));
         assert_eq!(
             idle("health.failure_streak >= 0 && health.queue_depth <= 1"),
             part("health.failure_streak >= 0", true)
@@ -394,6 +418,27 @@ mod tests {
             idle("ok || health.failure_streak >= 0 && y"),
             part("health.failure_streak >= 0", true)
         );
+        assert_eq!(
+            idle("c ? (health.failure_streak >= 0 && y) : z"),
+            part("health.failure_streak >= 0", true),
+            "inside a branch"
+        );
+        assert_eq!(
+            idle("size([x, y || 1 > 2]) > 1"),
+            part("1 > 2", false),
+            "inside a function's arguments and a list"
+        );
+        assert_eq!(
+            idle("(health.failure_streak >= 0) ? a : b"),
+            Some((Some("health.failure_streak >= 0".to_string()), true, "?:")),
+            "a choice that always takes its first branch"
+        );
+        assert_eq!(
+            idle("[1].all(failure_streak, failure_streak >= 0 && y)"),
+            None,
+            "a macro's variable is not the status field of its name"
+        );
+        assert_eq!(idle("c ? (a && b) : (x >= 1 || x < 2)"), None);
     }
 
     #[test]

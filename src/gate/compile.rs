@@ -252,16 +252,33 @@ fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
             )
         });
     }
-    crate::expr::decided::idle_condition(&compiled.expression, &counts).map(|(part, value)| {
-        let part = crate::expr::shown::shown(part)
-            .map_or("one of its conditions".to_string(), |p| format!("`{p}`"));
-        let beside = if value { "&&" } else { "||" };
-        format!(
-            "in `{expr}`, {part} is {value} whatever the rollout reports ({how}): beside `{beside}` \
-             it checks nothing, so the gate asks only the rest; write the bound meant (a count \
-             is never below zero: `== 0` for none)"
+    crate::expr::decided::idle_condition(&compiled.expression, &counts).map(|idle| {
+        idle_message(
+            &format!("`{expr}`"),
+            &idle,
+            &format!("whatever the rollout reports ({how})"),
         )
     })
+}
+
+/// What an [`Idle`](crate::expr::decided::Idle) part of `whole` does to it, and what to write.
+fn idle_message(whole: &str, idle: &crate::expr::decided::Idle, always: &str) -> String {
+    let part = crate::expr::shown::shown(idle.part)
+        .map_or("one of its conditions".to_string(), |p| format!("`{p}`"));
+    let value = idle.value;
+    let effect = if idle.within == "?:" {
+        let taken = if value { "first" } else { "second" };
+        format!("the `?:` always takes its {taken} branch, so the other one never gates")
+    } else {
+        format!(
+            "beside `{}` it checks nothing, so the gate asks only the rest",
+            idle.within
+        )
+    };
+    format!(
+        "in {whole}, {part} is {value} {always}: {effect}; write the bound meant (a count is \
+         never below zero: `== 0` for none)"
+    )
 }
 
 /// Why a windowed gate's `all(...)`, `any(...)` or `count(...)` has the same answer at every
@@ -275,13 +292,18 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
     };
     let counts = |e: &cel::parser::Expression| vocabulary.never_negative_on_line(e);
     prepared.quantified.iter().find_map(|q| {
-        let value = crate::expr::decided::decided(&q.expr.expression, &counts)?;
-        let (name, answer) = match (q.kind, value) {
-            (Quantifier::All, true) => ("all", "true"),
-            (Quantifier::Any, false) => ("any", "false"),
-            (Quantifier::Count, false) => ("count", "0"),
+        let Some(value) = crate::expr::decided::decided(&q.expr.expression, &counts) else {
+            let idle = crate::expr::decided::idle_condition(&q.expr.expression, &counts)?;
+            let whole = format!("`{}({})`", q.kind.name(), q.expr.source);
+            return Some(idle_message(&whole, &idle, "on every sample"));
+        };
+        let answer = match (q.kind, value) {
+            (Quantifier::All, true) => "true",
+            (Quantifier::Any, false) => "false",
+            (Quantifier::Count, false) => "0",
             _ => return None,
         };
+        let name = q.kind.name();
         Some(format!(
             "`{name}({})` is {answer} whatever the rollout reports: its condition is {value} on every sample (a count is never below zero), so it gates nothing; write the bound meant (`== 0` for none)",
             q.expr.source

@@ -29,6 +29,17 @@ pub enum Quantifier {
     Count,
 }
 
+impl Quantifier {
+    /// The function a gate writes it as (`all`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantifier::All => "all",
+            Quantifier::Any => "any",
+            Quantifier::Count => "count",
+        }
+    }
+}
+
 /// A per-sample sub-expression of a windowed gate.
 #[derive(Debug)]
 pub struct Quantified {

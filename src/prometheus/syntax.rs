@@ -119,20 +119,25 @@ pub fn reads_series(expr: &Expr) -> bool {
     !found.is_empty() && found.iter().all(|s| !s.pinned)
 }
 
-/// How old the data `expr` watches is, in milliseconds: for each metric it reads (selectors
-/// pinned by `@` aside), the smallest `offset` it is read at (a subquery's own `offset` added
-/// to those inside it), and of those the largest. An alert over
-/// `rate(failures_total[10m] offset 1h) / rate(builds_total[10m])` sees failures an hour after
-/// they start; one comparing `rate(x[5m])` with a baseline `rate(x[5m] offset 1w)` sees a
-/// change of `x` at once.
+/// How old the data `expr` watches is, in milliseconds: for each series selection it reads
+/// (a metric with its label matchers; selectors pinned by `@` aside), the smallest `offset`
+/// it is read at (a subquery's own `offset` added to those inside it), and of those the
+/// largest. An alert over `rate(failures_total[10m] offset 1h) / rate(builds_total[10m])`
+/// sees failures an hour after they start; one comparing `rate(x[5m])` with a baseline
+/// `rate(x[5m] offset 1w)` sees a change of `x` at once, but not one comparing
+/// `x{job="api"} offset 1h` with `x{job="web"}`: the api series are read only an hour late.
 pub fn lag_ms(expr: &Expr) -> u64 {
     let mut freshest: Vec<(String, u64)> = Vec::new();
-    for (i, s) in selectors(expr).iter().enumerate() {
+    for s in selectors(expr) {
         if s.pinned {
             continue;
         }
-        // A selector by labels alone is a metric of its own.
-        let metric = s.vs.name.clone().unwrap_or_else(|| format!("#{i}"));
+        // The matchers print sorted, so the same selection written twice has one key.
+        let metric = format!(
+            "{}{{{}}}",
+            s.vs.name.as_deref().unwrap_or_default(),
+            s.vs.matchers
+        );
         match freshest.iter_mut().find(|(m, _)| *m == metric) {
             Some((_, lag)) => *lag = (*lag).min(s.lag_ms),
             None => freshest.push((metric, s.lag_ms)),
@@ -143,17 +148,31 @@ pub fn lag_ms(expr: &Expr) -> u64 {
 
 /// Whether `expr` returns samples (`true`: whenever its series exist, `false`: never) because
 /// it compares something never negative with a number at or below zero: `rate(x[5m]) < 0`
-/// never fires, and `increase(x[1h]) >= 0` always does. Looks through parentheses and `and`.
+/// never fires, and `increase(x[1h]) >= 0` always does. Looks through parentheses and the
+/// set operators: `and` returns nothing when either side does, `unless` when its left side
+/// does, and `or` returns every series of a side that returns them all.
 pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
     let Expr::Binary(b) = unparen(expr) else {
         return None;
     };
     let op = b.op.to_string();
-    if op == "and" {
-        return match (decided_by_sign(&b.lhs), decided_by_sign(&b.rhs)) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            _ => None,
-        };
+    let sides = || (decided_by_sign(&b.lhs), decided_by_sign(&b.rhs));
+    match op.as_str() {
+        "and" => {
+            return match sides() {
+                (Some(false), _) | (_, Some(false)) => Some(false),
+                _ => None,
+            };
+        }
+        "unless" => return decided_by_sign(&b.lhs).filter(|fires| !fires),
+        "or" => {
+            return match sides() {
+                (Some(true), _) | (_, Some(true)) => Some(true),
+                (Some(false), Some(false)) => Some(false),
+                _ => None,
+            };
+        }
+        _ => {}
     }
     if b.modifier.as_ref().is_some_and(|m| m.return_bool) {
         return None;
@@ -399,6 +418,21 @@ mod tests {
             read("rate(x[5m]) / rate(y[5m] offset 30m) > 2 * rate(x[5m] offset 1w)"),
             (true, 30)
         );
+        // The same metric with other labels is other data.
+        assert_eq!(
+            read(r#"rate(x{job="api"}[5m] offset 1h) > 2 * rate(x{job="web"}[5m])"#),
+            (true, 60)
+        );
+        assert_eq!(
+            read(
+                r#"rate(x{job="api",env="p"}[5m]) > 2 * rate(x{env="p",job="api"}[5m] offset 1w)"#
+            ),
+            (true, 0)
+        );
+        assert_eq!(
+            read(r#"rate({__name__="x"}[5m] offset 1h) > 2 * rate({job="y"}[5m])"#),
+            (true, 60)
+        );
         // Looking ahead is no delay.
         assert_eq!(read("rate(x[5m] offset -5m) > 1"), (true, 0));
         // Pinned to a fixed time: the same answer at every evaluation.
@@ -424,6 +458,8 @@ mod tests {
             "0 > increase(x[1h])",
             "(count(up == 0) < 0) and rate(x[5m]) > 1",
             "sum by (job) (rate(x[5m])) * 100 == -5",
+            "rate(x[5m]) < 0 or increase(y[1h]) < 0",
+            "(rate(x[5m]) < 0) unless up == 0",
         ] {
             assert_eq!(decided(never), Some(false), "{never}");
         }
@@ -431,6 +467,8 @@ mod tests {
             "increase(x[1h]) >= 0",
             "rate(x[5m]) > -0.5",
             "count(up) != -1",
+            "rate(errors_total[5m]) > 0.05 or increase(x[1h]) >= 0",
+            "(up == 0) or (rate(x[5m]) >= 0)",
         ] {
             assert_eq!(decided(always), Some(true), "{always}");
         }
@@ -443,6 +481,10 @@ mod tests {
             "rate(x[5m]) - rate(y[5m]) < 0",
             "rate(x[5m]) < bool 0",
             "rate(x[5m]) > 0.05",
+            "rate(x[5m]) < 0 or y > 1",
+            "rate(x[5m]) > 0.05 unless rate(y[5m]) < 0",
+            "up == 0 unless increase(x[1h]) >= 0",
+            "rate(x[5m]) >= 0 and y > 1",
         ] {
             assert_eq!(decided(open), None, "{open}");
         }

@@ -175,25 +175,28 @@ impl Schema {
             let schema_path = error.schema_path().as_str().to_string();
             let located = root.locate(&route);
             let shown = route_display(&route);
-            match error.kind() {
-                ValidationErrorKind::AdditionalProperties { unexpected } => {
-                    let known = self.known_keys(&schema_path);
-                    for key in unexpected {
-                        let key_route = route.key(key);
-                        let span = root.key_span(&key_route).unwrap_or(located.span);
-                        let place = if route.is_root() {
-                            "at the top level".to_string()
-                        } else {
-                            format!("in `{shown}`")
-                        };
-                        out.push(Violation {
-                            span,
-                            path: route_display(&key_route),
-                            message: format!("unknown key `{key}` {place}"),
-                            help: Some(suggest(key, &known)),
-                        });
-                    }
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = error.kind() {
+                let known = self.known_keys(&schema_path);
+                for key in unexpected {
+                    let key_route = route.key(key);
+                    let span = root.key_span(&key_route).unwrap_or(located.span);
+                    let place = if route.is_root() {
+                        "at the top level".to_string()
+                    } else {
+                        format!("in `{shown}`")
+                    };
+                    out.push(Violation {
+                        span,
+                        path: route_display(&key_route),
+                        message: format!("unknown key `{key}` {place}"),
+                        help: Some(suggest(key, &known)),
+                    });
                 }
+                continue;
+            }
+            let described = || self.description(&parent_pointer(&schema_path));
+            let value = || compact(error.instance().as_ref());
+            let (message, help) = match error.kind() {
                 ValidationErrorKind::Required { property } => {
                     let property = property.as_str().unwrap_or_default();
                     let whom = if route.is_root() {
@@ -207,53 +210,32 @@ impl Schema {
                             parent_pointer(&schema_path)
                         ))
                         .map(|d| format!("add `{property}`: {d}"));
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!("{whom} is missing the required key `{property}`"),
-                        help,
-                    });
+                    let message = format!("{whom} is missing the required key `{property}`");
+                    (message, help)
                 }
                 ValidationErrorKind::Enum { options } => {
                     let options: Vec<String> = options
                         .as_array()
                         .map(|a| a.iter().map(compact).collect())
                         .unwrap_or_default();
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!(
-                            "{} is not an allowed value for `{shown}`",
-                            compact(error.instance().as_ref())
-                        ),
-                        help: Some(format!("use one of: {}", options.join(", "))),
-                    });
+                    (
+                        format!("{} is not an allowed value for `{shown}`", value()),
+                        Some(format!("use one of: {}", options.join(", "))),
+                    )
                 }
                 ValidationErrorKind::Type { kind } => {
                     let found = root.at(&route).map(Node::type_name).unwrap_or("value");
                     let expected = type_names(kind);
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!(
-                            "`{shown}` must be of type {}; found a {found}",
-                            expected.join(" or ")
-                        ),
-                        help: self.description(&parent_pointer(&schema_path)),
-                    });
-                    typed.push((out.len() - 1, expected));
+                    let message = format!(
+                        "`{shown}` must be of type {}; found a {found}",
+                        expected.join(" or ")
+                    );
+                    typed.push((out.len(), expected));
+                    (message, described())
                 }
                 ValidationErrorKind::Pattern { pattern } if pattern_phrase(pattern).is_some() => {
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!(
-                            "`{shown}`: {} {}",
-                            compact(error.instance().as_ref()),
-                            pattern_phrase(pattern).unwrap_or_default()
-                        ),
-                        help: self.description(&parent_pointer(&schema_path)),
-                    });
+                    let phrase = pattern_phrase(pattern).unwrap_or_default();
+                    (format!("`{shown}`: {} {phrase}", value()), described())
                 }
                 ValidationErrorKind::Minimum { limit }
                 | ValidationErrorKind::Maximum { limit }
@@ -266,48 +248,35 @@ impl Schema {
                         ValidationErrorKind::ExclusiveMinimum { .. } => "more than",
                         _ => "less than",
                     };
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!(
-                            "`{shown}` must be {bound} {limit}; found {}",
-                            compact(error.instance().as_ref())
-                        ),
-                        help: self.description(&parent_pointer(&schema_path)),
-                    });
+                    let message = format!("`{shown}` must be {bound} {limit}; found {}", value());
+                    (message, described())
                 }
-                ValidationErrorKind::Format { format } if format == "date" => {
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: format!(
-                            "{} is not a calendar date (`{shown}`)",
-                            compact(error.instance().as_ref())
-                        ),
-                        help: Some("write an existing date as YYYY-MM-DD, e.g. 2026-11-02".into()),
-                    });
-                }
+                ValidationErrorKind::Format { format } if format == "date" => (
+                    format!("{} is not a calendar date (`{shown}`)", value()),
+                    Some("write an existing date as YYYY-MM-DD, e.g. 2026-11-02".into()),
+                ),
                 _ => {
                     // jsonschema's messages start with the value in full (`"…" is longer than
                     // 4096 characters`): a long one is cut as other messages cut values.
                     let text = error.to_string();
-                    let value = error.instance().to_string();
-                    let text = match text.strip_prefix(&value) {
-                        Some(rest) => compact(error.instance().as_ref()) + rest,
+                    let text = match text.strip_prefix(&error.instance().to_string()) {
+                        Some(rest) => value() + rest,
                         None => text,
                     };
-                    out.push(Violation {
-                        span: located.span,
-                        path: shown.clone(),
-                        message: if route.is_root() {
-                            text
-                        } else {
-                            format!("`{shown}`: {text}")
-                        },
-                        help: self.description(&parent_pointer(&schema_path)),
-                    });
+                    let message = if route.is_root() {
+                        text
+                    } else {
+                        format!("`{shown}`: {text}")
+                    };
+                    (message, described())
                 }
-            }
+            };
+            out.push(Violation {
+                span: located.span,
+                path: shown,
+                message,
+                help,
+            });
         }
         let narrower: Vec<usize> = typed
             .iter()
