@@ -13,13 +13,46 @@ use std::cmp::Ordering;
 use cel::common::ast::{Expr as Ast, LiteralValue, operators};
 use cel::parser::Expression;
 
-/// What a caller knows of a side: whether it never holds a number below zero (a count).
-pub type NeverNegative<'a> = &'a dyn Fn(&Expression) -> bool;
+/// What a caller knows of a side: the values it can hold, when they are bounded (a count is
+/// never below zero; a stall measured in a 60-minute window is never longer than 60 minutes).
+pub type Known<'a> = &'a dyn Fn(&Expression) -> Option<Range>;
+
+/// The values a side can hold: from `low` to `high`, both included, compared with literals
+/// of one kind.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Range {
+    /// The least.
+    pub low: f64,
+    /// The greatest (infinite for none).
+    pub high: f64,
+    /// The literals it compares with.
+    pub of: Literal,
+}
+
+impl Range {
+    /// A count: zero or more, compared with integers.
+    pub const COUNT: Range = Range {
+        low: 0.0,
+        high: f64::INFINITY,
+        of: Literal::Int,
+    };
+}
+
+/// The kind of a literal a comparison bounds a side with (CEL compares each with its own kind).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Literal {
+    /// `3`, `3u`.
+    Int,
+    /// `3.0`.
+    Double,
+    /// `duration("5m")`, in seconds.
+    Duration,
+}
 
 /// The value `e` has whatever its variables hold (or, for `x == x`, whenever it evaluates),
-/// when its operators decide it; `None` when the variables can change it. `never_negative`
-/// names the sides that are counts: `count >= 0` holds whatever they count.
-pub fn decided(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
+/// when its operators decide it; `None` when the variables can change it. `known` bounds
+/// the sides that cannot hold every value: `count >= 0` holds whatever is counted.
+pub fn decided(e: &Expression, known: Known) -> Option<bool> {
     let call = match &e.expr {
         Ast::Literal(LiteralValue::Boolean(b)) => return Some(*b.inner()),
         Ast::Call(c) if c.target.is_none() => c,
@@ -27,16 +60,15 @@ pub fn decided(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
     };
     let args = call.args.as_slice();
     match (call.func_name.as_str(), args) {
-        (operators::LOGICAL_OR, _) => absorbed(args, true, never_negative),
-        (operators::LOGICAL_AND, _) => absorbed(args, false, never_negative),
-        (operators::LOGICAL_NOT, [a]) => decided(a, never_negative).map(|v| !v),
-        (operators::CONDITIONAL, [cond, then, otherwise]) => match decided(cond, never_negative) {
-            Some(true) => decided(then, never_negative),
-            Some(false) => decided(otherwise, never_negative),
-            None => decided(then, never_negative)
-                .filter(|v| decided(otherwise, never_negative) == Some(*v)),
+        (operators::LOGICAL_OR, _) => absorbed(args, true, known),
+        (operators::LOGICAL_AND, _) => absorbed(args, false, known),
+        (operators::LOGICAL_NOT, [a]) => decided(a, known).map(|v| !v),
+        (operators::CONDITIONAL, [cond, then, otherwise]) => match decided(cond, known) {
+            Some(true) => decided(then, known),
+            Some(false) => decided(otherwise, known),
+            None => decided(then, known).filter(|v| decided(otherwise, known) == Some(*v)),
         },
-        (op, [a, b]) => compared(op, a, b).or_else(|| counted(e, never_negative)),
+        (op, [a, b]) => compared(op, a, b).or_else(|| within(e, known)),
         _ => None,
     }
 }
@@ -56,24 +88,23 @@ pub struct Idle<'e> {
 
 /// The first part of `e`, in order, that changes nothing (see [`Idle`]), wherever it stands:
 /// in a chain, under `!`, in a branch of a `?:`, in a function's arguments. Not inside a
-/// macro (`list.all(x, ...)`), whose variables may shadow the names `never_negative` knows.
-pub fn idle_condition<'e>(e: &'e Expression, never_negative: NeverNegative) -> Option<Idle<'e>> {
-    let within_args =
-        |args: &'e [Expression]| args.iter().find_map(|a| idle_condition(a, never_negative));
+/// macro (`list.all(x, ...)`), whose variables may shadow the names `known` knows.
+pub fn idle_condition<'e>(e: &'e Expression, known: Known) -> Option<Idle<'e>> {
+    let within_args = |args: &'e [Expression]| args.iter().find_map(|a| idle_condition(a, known));
     let call = match &e.expr {
         Ast::Call(c) => c,
         Ast::List(l) => return within_args(&l.elements),
         _ => return None,
     };
     if let Some(target) = &call.target {
-        return idle_condition(target, never_negative).or_else(|| within_args(&call.args));
+        return idle_condition(target, known).or_else(|| within_args(&call.args));
     }
     let (idle, within) = match call.func_name.as_str() {
         operators::LOGICAL_AND => (true, "&&"),
         operators::LOGICAL_OR => (false, "||"),
         operators::CONDITIONAL => {
             let cond = call.args.first()?;
-            return match decided(cond, never_negative) {
+            return match decided(cond, known) {
                 Some(value) => Some(Idle {
                     part: cond,
                     value,
@@ -86,23 +117,21 @@ pub fn idle_condition<'e>(e: &'e Expression, never_negative: NeverNegative) -> O
     };
     let mut operands = Vec::new();
     chain(e, &call.func_name, &mut operands);
-    operands
-        .iter()
-        .find_map(|a| match decided(a, never_negative) {
-            Some(value) if value == idle => Some(Idle {
-                part: a,
-                value,
-                within,
-            }),
-            _ => idle_condition(a, never_negative),
-        })
+    operands.iter().find_map(|a| match decided(a, known) {
+        Some(value) if value == idle => Some(Idle {
+            part: a,
+            value,
+            within,
+        }),
+        _ => idle_condition(a, known),
+    })
 }
 
 /// `||` (absorbing `true`) or `&&` (absorbing `false`) over `args`: decided by a literal, or
 /// by an operand and its complement among the operands of the whole chain (`x >= 0 || x < 0`,
 /// `a && !a`; like `x == x`, whenever it evaluates at all).
-fn absorbed(args: &[Expression], absorbing: bool, never_negative: NeverNegative) -> Option<bool> {
-    let values: Vec<Option<bool>> = args.iter().map(|a| decided(a, never_negative)).collect();
+fn absorbed(args: &[Expression], absorbing: bool, known: Known) -> Option<bool> {
+    let values: Vec<Option<bool>> = args.iter().map(|a| decided(a, known)).collect();
     let op = if absorbing {
         operators::LOGICAL_OR
     } else {
@@ -223,7 +252,7 @@ fn ranges_decide(operands: &[&Expression], covering: bool) -> bool {
             .filter(|(s, _)| same(s, side))
             .map(|(_, b)| *b)
             .collect();
-        if group.len() < 2 || group.iter().any(|b| b.int != group[0].int) {
+        if group.len() < 2 || group.iter().any(|b| b.of != group[0].of) {
             return false;
         }
         let mut at: Vec<f64> = group.iter().map(|b| b.at).collect();
@@ -245,8 +274,8 @@ fn ranges_decide(operands: &[&Expression], covering: bool) -> bool {
 struct Bound {
     holds: fn(Ordering) -> bool,
     at: f64,
-    /// Whether the literal is an integer (CEL does not compare ints with doubles alike).
-    int: bool,
+    /// The literal's kind (CEL does not compare ints with doubles alike).
+    of: Literal,
     /// Written under `!` (`!(x > 1)`): the complement of the comparison.
     negated: bool,
 }
@@ -271,16 +300,19 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
     let number = |e: &Expression| match &e.expr {
         // Past 2^53 an integer is no longer exact as a double; such bounds are left alone.
         Ast::Literal(LiteralValue::Int(i)) if i.inner().unsigned_abs() <= 1 << 53 => {
-            Some((*i.inner() as f64, true))
+            Some((*i.inner() as f64, Literal::Int))
         }
         Ast::Literal(LiteralValue::UInt(u)) if *u.inner() <= 1 << 53 => {
-            Some((*u.inner() as f64, true))
+            Some((*u.inner() as f64, Literal::Int))
         }
-        Ast::Literal(LiteralValue::Double(d)) if d.inner().is_finite() => Some((*d.inner(), false)),
+        Ast::Literal(LiteralValue::Double(d)) if d.inner().is_finite() => {
+            Some((*d.inner(), Literal::Double))
+        }
+        Ast::Call(c) => duration_literal(c).map(|secs| (secs, Literal::Duration)),
         _ => None,
     };
     // With the literal on the left, the side's view is the mirrored comparison.
-    let (side, (at, int), op) = match (number(a), number(b)) {
+    let (side, (at, of), op) = match (number(a), number(b)) {
         (None, Some(n)) => (a, n, Some(c.func_name.as_str())),
         (Some(n), None) => (b, n, mirrored(&c.func_name)),
         _ => return None,
@@ -292,10 +324,29 @@ fn bound(e: &Expression) -> Option<(&Expression, Bound)> {
         Bound {
             holds,
             at,
-            int,
+            of,
             negated,
         },
     ))
+}
+
+/// The seconds of `duration("90m")`, read by CEL itself so that every form it accepts
+/// (`1h30m`, `5400s`, `1.5h`) reads the same.
+fn duration_literal(c: &cel::common::ast::CallExpr) -> Option<f64> {
+    let (None, "duration", [arg]) = (&c.target, c.func_name.as_str(), c.args.as_slice()) else {
+        return None;
+    };
+    if !matches!(&arg.expr, Ast::Literal(LiteralValue::String(_))) {
+        return None;
+    }
+    let call = Expression {
+        id: 0,
+        expr: Ast::Call(c.clone()),
+    };
+    match cel::Context::default().resolve(&call) {
+        Ok(cel::Value::Duration(d)) => Some(d.num_nanoseconds()? as f64 / 1e9),
+        _ => None,
+    }
 }
 
 fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
@@ -308,17 +359,24 @@ fn compared(op: &str, a: &Expression, b: &Expression) -> Option<bool> {
     Some(holds(order))
 }
 
-/// A count against an integer at or below zero (`x >= 0`, `0 > x`, `x == -1`): every value
-/// it can hold is at or above zero, so the answer is decided when the comparison gives the
-/// same at zero and above it. Integers only: whether a count compares with a double at all is
-/// for the CEL implementation to say.
-fn counted(e: &Expression, never_negative: NeverNegative) -> Option<bool> {
+/// A side with known bounds compared with a literal of its kind (`count >= 0`,
+/// `max_stall("x") < duration("2h")` in a one-hour window): decided when the comparison gives
+/// the same answer over the whole range. The answer changes only at the literal, so testing
+/// the ends, the literal and a point on each side of it within the range is exact.
+fn within(e: &Expression, known: Known) -> Option<bool> {
     let (side, b) = bound(e)?;
-    if !b.int || b.at > 0.0 || !never_negative(side) {
+    let range = known(side)?;
+    if b.of != range.of {
         return None;
     }
-    let at_zero = b.holds(0.0);
-    (b.at < 0.0 || b.holds(1.0) == at_zero).then_some(at_zero)
+    // One point of each part of the range the literal splits it into: below it, at it,
+    // above it.
+    let above = (b.at < range.high && range.high.is_infinite()).then(|| b.at.max(range.low) + 1.0);
+    let at = (range.low..=range.high).contains(&b.at).then_some(b.at);
+    let high = range.high.is_finite().then_some(range.high);
+    let mut points = [Some(range.low), at, high, above].into_iter().flatten();
+    let first = b.holds(points.next()?);
+    points.all(|x| b.holds(x) == first).then_some(first)
 }
 
 /// The order of two literals of one type; `None` for anything else (CEL's cross-type rules
@@ -372,7 +430,7 @@ mod tests {
     fn of(source: &str) -> Option<bool> {
         decided(
             &crate::expr::Expr::compile(source).unwrap().expression,
-            &|_| false,
+            &|_| None,
         )
     }
 
@@ -389,8 +447,9 @@ mod tests {
 
     #[test]
     fn a_condition_that_changes_nothing_is_found_inside_a_gate_that_is_not_decided() {
-        let counts =
-            |e: &Expression| matches!(&e.expr, Ast::Select(s) if s.field == "failure_streak");
+        let counts = |e: &Expression| {
+            matches!(&e.expr, Ast::Select(s) if s.field == "failure_streak").then_some(Range::COUNT)
+        };
         let idle = |source: &str| {
             let e = crate::expr::Expr::compile(source).unwrap().expression;
             assert_eq!(decided(&e, &counts), None, "{source}");
@@ -439,6 +498,54 @@ mod tests {
             "a macro's variable is not the status field of its name"
         );
         assert_eq!(idle("c ? (a && b) : (x >= 1 || x < 2)"), None);
+    }
+
+    #[test]
+    fn a_side_with_known_bounds_compared_beyond_them_is_decided() {
+        let stall = |e: &Expression| {
+            matches!(&e.expr, Ast::Call(c) if c.func_name == "max_stall").then_some(Range {
+                low: 0.0,
+                high: 3600.0,
+                of: Literal::Duration,
+            })
+        };
+        let of = |source: &str| {
+            let e = crate::expr::Expr::compile(source).unwrap().expression;
+            decided(&e, &stall)
+        };
+        // A one-hour window: no stall in it is longer than an hour.
+        assert_eq!(of(r#"max_stall("w") < duration("90m")"#), Some(true));
+        assert_eq!(of(r#"max_stall("w") < duration("1h30m")"#), Some(true));
+        assert_eq!(of(r#"max_stall("w") <= duration("3600s")"#), Some(true));
+        assert_eq!(of(r#"duration("2h") > max_stall("w")"#), Some(true));
+        assert_eq!(of(r#"max_stall("w") >= duration("0s")"#), Some(true));
+        assert_eq!(of(r#"max_stall("w") > duration("1h")"#), Some(false));
+        assert_eq!(of(r#"max_stall("w") == duration("2h")"#), Some(false));
+        assert_eq!(of(r#"max_stall("w") < duration("-5m")"#), Some(false));
+        for open in [
+            r#"max_stall("w") < duration("1h")"#,
+            r#"max_stall("w") < duration("5m")"#,
+            r#"max_stall("w") <= duration("0s")"#,
+            r#"max_stall("w") >= duration("1h")"#,
+            r#"max_stall("w") < 7200"#,
+            r#"max_stall("w") < duration(x)"#,
+            r#"other("w") < duration("2h")"#,
+        ] {
+            assert_eq!(of(open), None, "{open}");
+        }
+        let count = |e: &Expression| matches!(&e.expr, Ast::Ident(_)).then_some(Range::COUNT);
+        let of = |source: &str| {
+            let e = crate::expr::Expr::compile(source).unwrap().expression;
+            decided(&e, &count)
+        };
+        assert_eq!(of("n >= 0"), Some(true));
+        assert_eq!(of("0 > n"), Some(false));
+        assert_eq!(of("n > -3"), Some(true));
+        assert_eq!(of("n == -1"), Some(false));
+        assert_eq!(of("n != -1"), Some(true));
+        for open in ["n <= 0", "n == 0", "n > 0", "n >= 0.0", "n < 3", "n != 0"] {
+            assert_eq!(of(open), None, "{open}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use super::rewrite::{self, Prepared, Quantifier};
 use super::vocabulary::Vocabulary;
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::Expr;
+use crate::expr::decided::{Literal, Range};
 use crate::manifest::{Gate, Manifest, Phase, Rollout};
 use crate::report::{Finding, Location, Outcome};
 use crate::source::SourceFile;
@@ -210,7 +211,7 @@ fn one(
     };
     let kind = match kind {
         Kind::Broken(_) => kind,
-        kind => constant_answer(&expr, vocabulary)
+        kind => constant_answer(&expr, vocabulary, &kind)
             .or_else(|| constant_per_sample(&kind, vocabulary))
             .or_else(|| unwritten(&kind, vocabulary))
             .map_or(kind, Kind::Broken),
@@ -230,7 +231,7 @@ fn one(
 /// function: `true`, `1 < 2`), or its operators decide it (`x || true`, `x == x`,
 /// `x <= 1 || x > 1`, `x > 5 && x < 3`, a count `>= 0`; see [`crate::expr::decided`]). The
 /// expression is compiled once for both.
-fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
+fn constant_answer(expr: &str, vocabulary: &Vocabulary, kind: &Kind) -> Option<String> {
     let compiled = Expr::compile(expr).ok()?;
     if !rewrite::uses_window_functions(expr)
         && !crate::expr::reads::reads_free_variable(&compiled.expression)
@@ -240,9 +241,14 @@ fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
         ));
     }
     let how = "a literal, a side compared with itself, a condition beside its opposite, \
-               bounds on one value that hold for every number or for none, or a count (never \
-               below zero) compared with zero or less decide it";
-    let counts = |e: &cel::parser::Expression| vocabulary.never_negative(e);
+               bounds on one value that hold for every number or for none, a count (never \
+               below zero) compared with zero or less, or a stall compared with a duration \
+               its window cannot reach decide it";
+    let window_ms = match kind {
+        Kind::Windowed(_, ms) => Some(*ms),
+        _ => None,
+    };
+    let counts = |e: &cel::parser::Expression| known(vocabulary, window_ms, e);
     if let Some(answer) = crate::expr::decided::decided(&compiled.expression, &counts) {
         return Some(if answer {
             format!("`{expr}` is true whatever the rollout reports ({how}), so it gates nothing")
@@ -261,6 +267,30 @@ fn constant_answer(expr: &str, vocabulary: &Vocabulary) -> Option<String> {
     })
 }
 
+/// The values a side of a gate can hold, when they are bounded: a count is never below zero,
+/// and `max_stall(...)` is a stretch of the window, never longer than it.
+fn known(
+    vocabulary: &Vocabulary,
+    window_ms: Option<i64>,
+    e: &cel::parser::Expression,
+) -> Option<Range> {
+    if vocabulary.never_negative(e) {
+        return Some(Range::COUNT);
+    }
+    match (&e.expr, window_ms) {
+        (cel::common::ast::Expr::Call(c), Some(ms))
+            if c.target.is_none() && c.func_name == "max_stall" =>
+        {
+            Some(Range {
+                low: 0.0,
+                high: ms as f64 / 1000.0,
+                of: Literal::Duration,
+            })
+        }
+        _ => None,
+    }
+}
+
 /// What an [`Idle`](crate::expr::decided::Idle) part of `whole` does to it, and what to write.
 fn idle_message(whole: &str, idle: &crate::expr::decided::Idle, always: &str) -> String {
     let part = crate::expr::shown::shown(idle.part)
@@ -277,7 +307,7 @@ fn idle_message(whole: &str, idle: &crate::expr::decided::Idle, always: &str) ->
     };
     format!(
         "in {whole}, {part} is {value} {always}: {effect}; write the bound meant (a count is \
-         never below zero: `== 0` for none)"
+         never below zero: `== 0` for none; a stall is never longer than its window)"
     )
 }
 
@@ -290,7 +320,8 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
     let Kind::Windowed(prepared, _) = kind else {
         return None;
     };
-    let counts = |e: &cel::parser::Expression| vocabulary.never_negative_on_line(e);
+    let counts =
+        |e: &cel::parser::Expression| vocabulary.never_negative_on_line(e).then_some(Range::COUNT);
     prepared.quantified.iter().find_map(|q| {
         let Some(value) = crate::expr::decided::decided(&q.expr.expression, &counts) else {
             let idle = crate::expr::decided::idle_condition(&q.expr.expression, &counts)?;
@@ -429,7 +460,8 @@ mod tests {
     /// Why `expr` answers alike at every rollout of tau's producer, if it does.
     fn constant(expr: &str) -> Option<String> {
         let tau: crate::manifest::Rollout = serde_json::from_str("{}").unwrap();
-        constant_answer(expr, &Vocabulary::of(&tau))
+        let kind = history_kind(expr, Some("1h".to_string()));
+        constant_answer(expr, &Vocabulary::of(&tau), &kind)
     }
 
     #[test]
@@ -445,6 +477,9 @@ mod tests {
             "samples() >= 0",
             "sum(failed_cases) >= 0",
             "invalid_cycle_reports != -1",
+            // The window is an hour: no stall in it is longer.
+            "max_stall(\"widget_views_updated\") < duration(\"90m\")",
+            "max_stall(applied_cases) <= duration(\"1h\") && health.queue_depth >= 0",
         ] {
             let why = constant(always).unwrap_or_else(|| panic!("{always}: not decided"));
             assert!(
@@ -463,6 +498,7 @@ mod tests {
         // delta (which falls when its counter resets) are left to the rollout.
         for open in [
             "health.failure_streak == 0",
+            "max_stall(\"widget_views_updated\") < duration(\"1h\")",
             "health.failure_streak <= 0",
             "health.queue_depth > 0",
             "count_reason(\"retry_attempted\") >= 1",
