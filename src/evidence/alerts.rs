@@ -115,9 +115,19 @@ impl<'a> GroupTiming<'a> {
     }
 }
 
+/// The `offset` an `expr` reads its data at, written as the rule's latency shows it.
+fn lagging(expr: &Node, ms: u64) -> Written<'_> {
+    let secs = i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX);
+    Written {
+        node: expr,
+        text: format!("`offset {}`", crate::duration::format_seconds(secs)),
+        ms,
+    }
+}
+
 /// The latency of a rule whose `for` is `pending` in a group timed by `timing`, its `expr`
 /// reading data `lag` old (its selectors' largest `offset`: see
-/// [`crate::prometheus::syntax::lag_ms`]), which delays it as `query_offset` does.
+/// [`crate::prometheus::syntax::Reads::lag_ms`]), which delays it as `query_offset` does.
 fn latency(
     shown: &str,
     pending: Option<&Written<'_>>,
@@ -471,16 +481,10 @@ pub fn collect(
                 };
                 // Prometheus loaded the file, so a `for` is a duration it reads.
                 let held = duration_at(rule, "for");
-                let lag = checked.lags.get(&at_expr.start.offset).map(|&ms| Written {
-                    node: expr_node,
-                    text: format!(
-                        "`offset {}`",
-                        crate::duration::format_seconds(
-                            i64::try_from(ms.div_ceil(1000)).unwrap_or(i64::MAX)
-                        )
-                    ),
-                    ms,
-                });
+                let lag = checked
+                    .lags
+                    .get(&at_expr.start.offset)
+                    .map(|&ms| lagging(expr_node, ms));
                 let latency = latency(&shown, held.as_ref(), &timing, lag.as_ref());
                 let pending = held.and_then(|w| {
                     Some(AlertPending {
@@ -539,12 +543,8 @@ mod latency_tests {
         let held = super::duration_at(rule, "for");
         let expr = rule.get("expr")?;
         let parsed = crate::prometheus::syntax::parse(&super::string(Some(expr))?).ok()?;
-        let ms = crate::prometheus::syntax::lag_ms(&parsed);
-        let lag = (ms > 0).then(|| super::Written {
-            node: expr,
-            text: format!("`offset {}`", ms / 1000),
-            ms,
-        });
+        let ms = crate::prometheus::syntax::reads(&parsed).lag_ms;
+        let lag = (ms > 0).then(|| super::lagging(expr, ms));
         let timing = super::GroupTiming::of(group);
         let l = super::latency("rules.yaml", held.as_ref(), &timing, lag.as_ref())?;
         Some((l.seconds, l.why))
@@ -573,7 +573,7 @@ mod latency_tests {
         let late = "sum(rate(x[10m] offset 1h)) > 0.05";
         let (s, why) = with("", late, "").unwrap();
         assert_eq!(s, 3600);
-        assert!(why.contains("on data `offset 3600` old"), "{why}");
+        assert!(why.contains("on data `offset 1h` old"), "{why}");
         let (s, why) = with("    interval: 1m\n", late, "        for: 10m\n").unwrap();
         assert_eq!(s / 60, 71);
         assert!(why.contains("its `expr` reading data"), "{why}");

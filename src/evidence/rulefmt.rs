@@ -267,12 +267,13 @@ fn rule_problems(
     } else {
         match crate::prometheus::syntax::parse(&expr) {
             Ok(parsed) => {
+                let reads = crate::prometheus::syntax::reads(&parsed);
                 read = Some(Read {
                     at: expr_at.span.start.offset,
-                    constant: !crate::prometheus::syntax::reads_series(&parsed),
-                    lag_ms: crate::prometheus::syntax::lag_ms(&parsed),
+                    constant: !reads.series,
+                    lag_ms: reads.lag_ms,
                     answered: crate::prometheus::syntax::decided_alert(&parsed),
-                    metrics: crate::prometheus::syntax::metric_names(&parsed),
+                    metrics: reads.metrics,
                 });
             }
             Err(Unparsed::Invalid(why)) => push(

@@ -393,12 +393,13 @@ fn query_kind(
         Ok(read) => read,
         Err(problem) => return Kind::Broken(format!("the query {problem}")),
     };
-    if !crate::prometheus::syntax::reads_series(&read) {
+    let reads = crate::prometheus::syntax::reads(&read);
+    if !reads.series {
         return Kind::Broken(format!(
             "the query `{query}` selects no series that change (no selector, or one pinned by `@` to a fixed time): the gate has the same answer at every rollout"
         ));
     }
-    let lag = crate::prometheus::syntax::lag_ms(&read);
+    let lag = reads.lag_ms;
     if lag > 0 {
         return Kind::Broken(format!(
             "the query `{query}` reads a metric only shifted back by `offset` ({}): the gate would judge each phase on samples from before it began; compare with the past beside the present, not instead of it",

@@ -109,41 +109,66 @@ fn too_complex(query: &str) -> Option<String> {
     })
 }
 
-/// Whether `expr` selects series and reads them as they are now. One that selects none
-/// (`vector(0)`, `vector(1) > 2`, `vector(time()) > 0`) has the same value whatever the
-/// monitored system does: as an alert it fires always (any sample it returns is an alert) or
-/// never. So does a part pinned by `@` to a fixed time (`x @ 1700000000`, pasted from a graph
-/// in Prometheus's UI): it reads the same samples at every evaluation.
-pub fn reads_series(expr: &Expr) -> bool {
-    let found = selectors(expr);
-    !found.is_empty() && found.iter().all(|s| !s.pinned)
+/// What an expression reads, from one walk of its selectors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reads {
+    /// It selects series and reads them as they are now. One that selects none (`vector(0)`,
+    /// `vector(1) > 2`, `vector(time()) > 0`) has the same value whatever the monitored
+    /// system does: as an alert it fires always (any sample it returns is an alert) or never.
+    /// So does a part pinned by `@` to a fixed time (`x @ 1700000000`, pasted from a graph in
+    /// Prometheus's UI): it reads the same samples at every evaluation.
+    pub series: bool,
+    /// How old the data it watches is, in milliseconds: for each series selection it reads
+    /// (a metric with its label matchers; selectors pinned by `@` aside), the smallest
+    /// `offset` it is read at (a subquery's own `offset` added to those inside it), and of
+    /// those the largest. An alert over `rate(failures_total[10m] offset 1h) /
+    /// rate(builds_total[10m])` sees failures an hour after they start; one comparing
+    /// `rate(x[5m])` with a baseline `rate(x[5m] offset 1w)` sees a change of `x` at once, but
+    /// not one comparing `x{job="api"} offset 1h` with `x{job="web"}`: the api series are read
+    /// only an hour late.
+    pub lag_ms: u64,
+    /// The metric names it selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
+    /// value), each once.
+    pub metrics: Vec<String>,
 }
 
-/// How old the data `expr` watches is, in milliseconds: for each series selection it reads
-/// (a metric with its label matchers; selectors pinned by `@` aside), the smallest `offset`
-/// it is read at (a subquery's own `offset` added to those inside it), and of those the
-/// largest. An alert over `rate(failures_total[10m] offset 1h) / rate(builds_total[10m])`
-/// sees failures an hour after they start; one comparing `rate(x[5m])` with a baseline
-/// `rate(x[5m] offset 1w)` sees a change of `x` at once, but not one comparing
-/// `x{job="api"} offset 1h` with `x{job="web"}`: the api series are read only an hour late.
-pub fn lag_ms(expr: &Expr) -> u64 {
+/// What `expr` reads (see [`Reads`]).
+pub fn reads(expr: &Expr) -> Reads {
+    use promql_parser::label::MatchOp;
+    let found = selectors(expr);
     let mut freshest: Vec<(String, u64)> = Vec::new();
-    for s in selectors(expr) {
+    let mut metrics: Vec<String> = Vec::new();
+    for s in &found {
+        let by_matcher =
+            s.vs.matchers
+                .matchers
+                .iter()
+                .filter(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal))
+                .map(|m| &m.value);
+        for name in s.vs.name.iter().chain(by_matcher) {
+            if !metrics.contains(name) {
+                metrics.push(name.clone());
+            }
+        }
         if s.pinned {
             continue;
         }
         // The matchers print sorted, so the same selection written twice has one key.
-        let metric = format!(
+        let selection = format!(
             "{}{{{}}}",
             s.vs.name.as_deref().unwrap_or_default(),
             s.vs.matchers
         );
-        match freshest.iter_mut().find(|(m, _)| *m == metric) {
+        match freshest.iter_mut().find(|(m, _)| *m == selection) {
             Some((_, lag)) => *lag = (*lag).min(s.lag_ms),
-            None => freshest.push((metric, s.lag_ms)),
+            None => freshest.push((selection, s.lag_ms)),
         }
     }
-    freshest.iter().map(|(_, lag)| *lag).max().unwrap_or(0)
+    Reads {
+        series: !found.is_empty() && found.iter().all(|s| !s.pinned),
+        lag_ms: freshest.iter().map(|(_, lag)| *lag).max().unwrap_or(0),
+        metrics,
+    }
 }
 
 /// Whether `expr` returns samples (`true`: whenever its series exist, `false`: never) because
@@ -281,27 +306,6 @@ fn never_negative(e: &Expr) -> bool {
     }
 }
 
-/// The metric names `expr` selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
-/// value), each once, in no particular order.
-pub fn metric_names(expr: &Expr) -> Vec<String> {
-    use promql_parser::label::MatchOp;
-    let mut names: Vec<String> = Vec::new();
-    for s in selectors(expr) {
-        let by_matcher =
-            s.vs.matchers
-                .matchers
-                .iter()
-                .filter(|m| m.name == "__name__" && matches!(m.op, MatchOp::Equal))
-                .map(|m| &m.value);
-        for name in s.vs.name.iter().chain(by_matcher) {
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-    }
-    names
-}
-
 /// A series selector and when it reads.
 struct Selector<'e> {
     vs: &'e promql_parser::parser::VectorSelector,
@@ -396,7 +400,8 @@ mod tests {
     fn an_offset_delays_what_a_query_sees_and_a_fixed_at_freezes_it() {
         let read = |q: &str| {
             let e = parse(q).unwrap();
-            (reads_series(&e), lag_ms(&e) / 60_000)
+            let r = reads(&e);
+            (r.series, r.lag_ms / 60_000)
         };
         assert_eq!(read("sum(rate(x[10m])) > 0.05"), (true, 0));
         assert_eq!(
@@ -512,7 +517,7 @@ mod tests {
     #[test]
     fn metric_names_are_the_selectors_not_labels_or_strings() {
         let names = |q: &str| {
-            let mut n = metric_names(&parse(q).unwrap());
+            let mut n = reads(&parse(q).unwrap()).metrics;
             n.sort();
             n
         };
@@ -536,7 +541,7 @@ mod tests {
 
     #[test]
     fn an_expression_without_a_selector_reads_no_series() {
-        let reads = |q: &str| reads_series(&parse(q).unwrap());
+        let watches = |q: &str| reads(&parse(q).unwrap()).series;
         for constant in [
             "vector(0)",
             "vector(1)",
@@ -549,7 +554,7 @@ mod tests {
             "max_over_time(vector(1)[5m:1m])",
             "label_replace(vector(1), \"a\", \"b\", \"\", \"\")",
         ] {
-            assert!(!reads(constant), "{constant} reads no series");
+            assert!(!watches(constant), "{constant} reads no series");
         }
         for reading in [
             "up == 0",
@@ -564,10 +569,10 @@ mod tests {
             "topk(scalar(k), vector(1))",
             "1 + sum by (job) (x)",
         ] {
-            assert!(reads(reading), "{reading} reads series");
+            assert!(watches(reading), "{reading} reads series");
         }
         let deep = format!("{}vector(1){}", "(".repeat(200), ")".repeat(200));
-        assert!(!reads_series(&parse(&deep).unwrap()));
+        assert!(!reads(&parse(&deep).unwrap()).series);
     }
 
     /// Found by nesting a rule's `expr` 50,000 parentheses deep: the check aborted with a stack
