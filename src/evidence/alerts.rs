@@ -35,6 +35,10 @@ pub struct AlertRule {
     /// Why the runbook is not usable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_problem: Option<String>,
+    /// The repository path of the runbook file it links, when it links one that exists:
+    /// compared with the runbook the manifest names for the alert.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_file: Option<String>,
     /// The rule's `expr`.
     pub expr: AlertExpr,
     /// The rule's `for`: how long the condition must hold before the alert fires (absent:
@@ -427,6 +431,7 @@ pub fn collect(
                 let annotations = rule.get("annotations");
                 let runbook = string(annotations.and_then(|a| a.get("runbook_url")))
                     .or_else(|| string(annotations.and_then(|a| a.get("runbook"))));
+                let mut runbook_file = None;
                 let (runbook_ok, runbook_problem) = match &runbook {
                     None => (false, Some("no `runbook_url` annotation".to_string())),
                     Some(r) if crate::manifest::is_local_url(r) => (
@@ -452,6 +457,9 @@ pub fn collect(
                             Ok(_) => Ok(r.as_str()),
                             Err(_) => base.resolve(&beside).map(|_| beside.as_str()),
                         };
+                        if let Ok(p) = found {
+                            runbook_file = Some(base.repo_relative(p));
+                        }
                         match found.map(|p| runbook_words(base, read, p)) {
                             Ok(Ok(n)) if n >= RUNBOOK_MIN_WORDS => (true, None),
                             Ok(Ok(n)) => (
@@ -505,6 +513,7 @@ pub fn collect(
                         runbook,
                         runbook_ok,
                         runbook_problem,
+                        runbook_file,
                         expr,
                         pending,
                         latency,
