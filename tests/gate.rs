@@ -365,13 +365,30 @@ fn missing_fields_hold_and_type_errors_fail() {
     std::fs::write(dir.path().join("t.json"), stringly.to_string()).unwrap();
     let (code, report) = run("t.json");
     assert_eq!(code, 1);
-    let f = common::finding(&report, "canary-1/gate-2");
+    // tau writes the count as an integer: a string there is no snapshot of tau's.
+    let f = common::finding(&report, "canary-1/status");
     assert_eq!(f["outcome"], "fail");
     assert!(
         f["message"]
             .as_str()
             .unwrap()
-            .contains("cannot be evaluated"),
+            .contains("has `health.queue_depth = \"0\"`, where tau writes an unsigned integer"),
+        "{f:#}"
+    );
+    // A field the gate compares with a string, written as a number: CEL's `==` across types
+    // is false, and the gate fails.
+    let mut numeric = status.clone();
+    numeric["rollout_gate"] = Value::from(1);
+    std::fs::write(dir.path().join("v.json"), numeric.to_string()).unwrap();
+    let (code, report) = run("v.json");
+    assert_eq!(code, 1);
+    let f = common::finding(&report, "canary-1/gate-1");
+    assert_eq!(f["outcome"], "fail");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("fails now: rollout_gate = 1, health_state = \"healthy\""),
         "{f:#}"
     );
     std::fs::write(dir.path().join("u.json"), "{\"health_state\": \"hea").unwrap();
@@ -420,6 +437,82 @@ fn a_snapshot_edited_from_hold_to_pass_fails() {
         f["message"].as_str().unwrap().ends_with(
             "says `health_state: healthy` and `rollout_gate: pass`, but its own `health` (`failure_streak` 3, `last_cycle_failed` 1) is what tau reports as `failing` with `rollout_gate: hold`: tau derives both from those fields, so the snapshot was edited after tau wrote it and is not evidence; take a fresh one from tau"
         ),
+        "{f:#}"
+    );
+}
+
+/// tau writes its counts unsigned: a snapshot whose backlog was "fixed" to `-3` (which
+/// `queue_depth <= 1` would pass) is no snapshot of tau's, and fails as a broken one; a
+/// history line with `failed_cases: -1` is a malformed line (under `malformed_fail_at`, a hold).
+#[test]
+fn a_count_below_zero_is_not_what_tau_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("backlog-now");
+    let text = std::fs::read_to_string(scenario.join("status.json")).unwrap();
+    let mut status: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(status["health"]["queue_depth"], 3);
+    status["health"]["queue_depth"] = Value::from(-3);
+    let edited = dir.path().join("status.json");
+    std::fs::write(&edited, serde_json::to_string_pretty(&status).unwrap()).unwrap();
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
+        ])
+        .arg("--status")
+        .arg(&edited)
+        .arg("--history")
+        .arg(scenario.join("runtime-events.jsonl"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = common::finding(&report, "canary-1/status");
+    assert_eq!(f["outcome"], "fail", "{f:#}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("has `health.queue_depth = -3`, where tau writes an unsigned integer"),
+        "{f:#}"
+    );
+
+    let healthy = fixture("healthy-26h");
+    let history = std::fs::read_to_string(healthy.join("runtime-events.jsonl")).unwrap();
+    let last = history.lines().count() - 1;
+    let edited: String = history
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            let l = if i == last {
+                l.replace("\"failed_cases\":0", "\"failed_cases\":-1")
+            } else {
+                l.to_string()
+            };
+            l + "\n"
+        })
+        .collect();
+    assert_ne!(edited, history);
+    let path = dir.path().join("runtime-events.jsonl");
+    std::fs::write(&path, edited).unwrap();
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
+        ])
+        .arg("--status")
+        .arg(healthy.join("status.json"))
+        .arg("--history")
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let f = common::finding(&report, "canary-1/history");
+    assert_eq!(f["outcome"], "hold", "{f:#}");
+    assert!(
+        f["evidence"][0]
+            .as_str()
+            .unwrap()
+            .ends_with("`failed_cases = -1`, where tau writes an unsigned integer (a count): not a cycle report as tau writes it"),
         "{f:#}"
     );
 }

@@ -165,6 +165,17 @@ pub fn read_from(
                 continue;
             }
         };
+        if *spec == TimeSpec::default()
+            && let Some(field) = super::vocabulary::tau_cycle_not_unsigned(&fields)
+        {
+            h.malformed.push(Malformed {
+                line,
+                reason: format!(
+                    "`{field}`, where tau writes an unsigned integer (a count): not a cycle report as tau writes it"
+                ),
+            });
+            continue;
+        }
         if ts > now_ms + SKEW_MS {
             // Not evidence of anything yet; reported apart from malformed lines because it
             // is a clock problem, which holds rather than counting towards a failure.

@@ -79,10 +79,15 @@ pub fn load(path: &Path, shown: &str, spec: &TimeSpec, now_ms: i64) -> Snapshot 
         Ok(ts) => ts,
         Err(reason) => return Snapshot::Bad(format!("the status snapshot `{shown}`: {reason}")),
     };
-    if *spec == TimeSpec::status_default()
-        && let Some(why) = not_as_tau_wrote(&fields)
-    {
-        return Snapshot::Bad(format!("the status snapshot `{shown}` {why}"));
+    if *spec == TimeSpec::status_default() {
+        if let Some(field) = super::vocabulary::tau_status_not_unsigned(&fields) {
+            return Snapshot::Bad(format!(
+                "the status snapshot `{shown}` has `{field}`, where tau writes an unsigned integer (a count, or milliseconds): it was not written by tau as it is, and is not evidence; take a fresh one from tau"
+            ));
+        }
+        if let Some(why) = not_as_tau_wrote(&fields) {
+            return Snapshot::Bad(format!("the status snapshot `{shown}` {why}"));
+        }
     }
     let dated_by = format!("its `{}` field", spec.field);
     Snapshot::Ok {

@@ -427,6 +427,53 @@ impl<'a> Vocabulary<'a> {
     }
 }
 
+/// The first of tau's numeric fields in a status snapshot (`path = value`) that holds
+/// anything but an unsigned integer: tau writes each as a `usize` count or `u64`
+/// milliseconds (`TransportHealthSnapshot`, `DashboardStatusInspectReport`), so a snapshot
+/// with `queue_depth: -5` or `failure_streak: "0"` was not written by tau as it is.
+pub fn tau_status_not_unsigned(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    let top = TAU_STATUS_COUNTS.iter().map(|f| (*f, fields.get(*f)));
+    let health = fields.get("health");
+    let nested = TAU_HEALTH
+        .iter()
+        .map(|f| (*f, health.and_then(|h| h.get(*f))));
+    let named = |prefix: &'static str| {
+        move |(f, v): (&str, Option<&serde_json::Value>)| {
+            not_unsigned(v).then(|| {
+                format!(
+                    "{prefix}{f} = {}",
+                    v.map_or_else(String::new, ToString::to_string)
+                )
+            })
+        }
+    };
+    top.filter_map(named(""))
+        .chain(nested.filter_map(named("health.")))
+        .next()
+}
+
+/// The first of tau's numeric fields in a cycle report (`name = value`) that holds anything
+/// but an unsigned integer (see [`tau_status_not_unsigned`]).
+pub fn tau_cycle_not_unsigned(
+    fields: &serde_json::Map<String, serde_json::Value>,
+) -> Option<String> {
+    TAU_CYCLE
+        .iter()
+        .filter(|f| !TAU_CYCLE_TEXT.contains(f))
+        .find_map(|f| {
+            let v = fields.get(*f);
+            not_unsigned(v)
+                .then(|| format!("{f} = {}", v.map_or_else(String::new, ToString::to_string)))
+        })
+}
+
+/// A value that is there and is not an unsigned integer.
+fn not_unsigned(v: Option<&serde_json::Value>) -> bool {
+    v.is_some_and(|v| v.as_u64().is_none())
+}
+
 /// `rollout.reason_codes` entries one slip from a code tau writes, for a history that is tau's
 /// (no `timestamp`): each index with its message. Listing a misspelt code there is what a
 /// refused gate invites, and would let the gate count it (never found) again.

@@ -168,3 +168,50 @@ fn another_producer_names_its_codes() {
     let newer = rollout(r#"{"reason_codes": ["case_processing_failed", "cases_quarantined"]}"#);
     assert!(window(&newer, r#"count_reason("cases_quarantined") == 0"#).is_empty());
 }
+
+#[test]
+fn tau_counts_are_unsigned_integers() {
+    let status = |v: serde_json::Value| super::tau_status_not_unsigned(v.as_object().unwrap());
+    let health = |field: &str, value: serde_json::Value| {
+        status(serde_json::json!({ "health": { "updated_unix_ms": 1, field: value } }))
+    };
+    assert_eq!(health("queue_depth", 0.into()), None);
+    assert_eq!(
+        health("queue_depth", (-5).into()).as_deref(),
+        Some("health.queue_depth = -5")
+    );
+    assert_eq!(
+        health("failure_streak", "0".into()).as_deref(),
+        Some("health.failure_streak = \"0\"")
+    );
+    assert_eq!(
+        health("failure_streak", 0.5.into()).as_deref(),
+        Some("health.failure_streak = 0.5")
+    );
+    assert_eq!(
+        health("last_cycle_failed", serde_json::Value::Null).as_deref(),
+        Some("health.last_cycle_failed = null")
+    );
+    assert_eq!(
+        status(serde_json::json!({ "cycle_reports": -1, "health": {} })).as_deref(),
+        Some("cycle_reports = -1")
+    );
+    // Fields tau does not write as numbers, and fields it does not write, are not judged here.
+    assert_eq!(
+        status(serde_json::json!({ "health_state": 3, "other": -1, "health": { "x": -1 } })),
+        None
+    );
+    let cycle = |v: serde_json::Value| super::tau_cycle_not_unsigned(v.as_object().unwrap());
+    assert_eq!(
+        cycle(serde_json::json!({ "failed_cases": 0, "reason_codes": [] })),
+        None
+    );
+    assert_eq!(
+        cycle(serde_json::json!({ "failed_cases": -1 })).as_deref(),
+        Some("failed_cases = -1")
+    );
+    assert_eq!(
+        cycle(serde_json::json!({ "backlog_cases": "2" })).as_deref(),
+        Some("backlog_cases = \"2\"")
+    );
+}
