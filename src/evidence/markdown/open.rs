@@ -1,0 +1,140 @@
+//! Findings a record says are still open in words: `Open: owner @bob`, `not resolved`, a
+//! table's Status cell `Open` (a record kept without task boxes).
+
+/// Whether a list item's own text marks it open: `Open:` (or `Open -`) at its start or as a
+/// status (`status: open`, `(open)`, `still open`), or `not resolved`, `unresolved:`, `not
+/// fixed`, unless it also says it was resolved (`Resolved:`, `(fixed)`). Not `Open the
+/// dashboard`, a step.
+pub fn says_open(text: &str) -> bool {
+    // Every marker holds one of these words; most items hold none, and skip the lower-casing.
+    let holds = |word: &[u8]| {
+        text.as_bytes()
+            .windows(word.len())
+            .any(|w| w.eq_ignore_ascii_case(word))
+    };
+    if !holds(b"open") && !holds(b"resolved") && !holds(b"fixed") {
+        return false;
+    }
+    let text = text.trim().to_lowercase();
+    let text = text.as_str();
+    let starts_open = ["open:", "open -", "open \u{2013}", "open \u{2014}", "open."]
+        .iter()
+        .any(|m| text.starts_with(m));
+    const OPEN: [&str; 14] = [
+        " open:",
+        "(open)",
+        "[open]",
+        "**open**",
+        "status: open",
+        "still open",
+        "remains open",
+        "not resolved",
+        "not yet resolved",
+        "unresolved:",
+        "(unresolved)",
+        "still unresolved",
+        "not fixed",
+        "not yet fixed",
+    ];
+    const RESOLVED: [&str; 8] = [
+        "resolved:",
+        "(resolved)",
+        "fixed:",
+        "(fixed)",
+        "closed:",
+        "(closed)",
+        "done:",
+        "(done)",
+    ];
+    let open = starts_open || OPEN.iter().any(|m| text.contains(m));
+    let resolved = RESOLVED.iter().any(|m| {
+        text.match_indices(m).any(|(at, _)| {
+            let before = &text[..at];
+            !(before.ends_with("not ") || before.ends_with("not yet ") || before.ends_with("un"))
+        })
+    });
+    open && !resolved
+}
+
+/// The table rows of `text` with a cell that is an open status, each by its first words.
+/// Tables are read as text: enabling them in the Markdown parser would change what the other
+/// facts count.
+pub fn open_rows(text: &str) -> Vec<String> {
+    if memchr::memchr(b'|', text.as_bytes()).is_none() {
+        return Vec::new();
+    }
+    text.lines()
+        .filter(|l| l.trim_start().starts_with('|'))
+        .filter(|row| row.split('|').any(|cell| is_open_status(cell.trim())))
+        .map(|row| first_words(row.trim().trim_matches('|')))
+        .collect()
+}
+
+/// Whether a table cell is a status that leaves its row open.
+fn is_open_status(cell: &str) -> bool {
+    [
+        "open",
+        "unresolved",
+        "not resolved",
+        "in progress",
+        "pending",
+        "todo",
+    ]
+    .iter()
+    .any(|s| cell.eq_ignore_ascii_case(s))
+}
+
+/// The first words of an item, enough to find it again.
+pub fn first_words(text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    match words.len() {
+        0..=10 => words.join(" "),
+        _ => format!("{} ...", words[..10].join(" ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn findings_that_say_they_are_open_are_open() {
+        let open = |text: &str| crate::evidence::markdown::facts(text).marked_open;
+        let notes = "# Tabletop\n\n## Findings\n\n\
+                     1. The stalled-job alert had no runbook link. Resolved: linked.\n\
+                     2. Escalation took 40 minutes. Open: owner @bob, due 2026-12-01.\n\
+                     3. Status page owner unknown. Not resolved yet.\n\
+                     4. Paging policy (open)\n\
+                     - Open - the review queue has no owner\n\
+                     - Rota unclear, status: open\n";
+        assert_eq!(
+            open(notes),
+            [
+                "Escalation took 40 minutes. Open: owner @bob, due 2026-12-01.",
+                "Status page owner unknown. Not resolved yet.",
+                "Paging policy (open)",
+                "Open - the review queue has no owner",
+                "Rota unclear, status: open",
+            ]
+        );
+        for closed in [
+            "1. Open the pipeline dashboard and page on-call\n",
+            "1. Pager had unresolved alerts from last week. Fixed: cleared.\n",
+            "1. The alert was open: now resolved: linked.\n",
+            "- Left the incident channel open all day\n",
+            "1. Escalation took 40 minutes. Resolved: rota updated.\n",
+            "No findings open.\n",
+            "| # | Finding | Status |\n|---|---|---|\n| 1 | paging slow | Resolved |\n",
+        ] {
+            assert!(open(closed).is_empty(), "{closed}");
+        }
+        assert_eq!(
+            open(
+                "| # | Finding | Status |\n|---|---|---|\n| 1 | paging slow | Open |\n| 2 | x | done |\n"
+            ),
+            ["1 | paging slow | Open"]
+        );
+        assert_eq!(
+            open("3. a b c d e f g h i j k l open: m\n"),
+            ["a b c d e f g h i j ..."]
+        );
+    }
+}
