@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use common::{launchgate, root};
 use serde_json::Value;
@@ -402,6 +402,32 @@ fn missing_fields_hold_and_type_errors_fail() {
     );
 }
 
+/// `canary-1` of the example gated on `status` and `history`: the exit code and the report.
+fn canary_1(status: &Path, history: &Path) -> (i32, Value) {
+    let out = launchgate()
+        .args([
+            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
+        ])
+        .arg("--status")
+        .arg(status)
+        .arg("--history")
+        .arg(history)
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&out.stdout).unwrap();
+    (out.status.code().unwrap(), report)
+}
+
+/// A scenario's status snapshot after `edit`, written into `dir`.
+fn edited_status(dir: &Path, scenario: &Path, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    let text = std::fs::read_to_string(scenario.join("status.json")).unwrap();
+    let mut status: Value = serde_json::from_str(&text).unwrap();
+    edit(&mut status);
+    let edited = dir.join("status.json");
+    std::fs::write(&edited, serde_json::to_string_pretty(&status).unwrap()).unwrap();
+    edited
+}
+
 /// A `hold` edited into a `pass`: tau derives `health_state` and `rollout_gate` from the
 /// snapshot's own `health`, so `failure-streak-3`'s snapshot saying `healthy` and `pass` with a
 /// streak of 3 was not written by tau as it stands. Its status finding passed (fresh, dated),
@@ -411,26 +437,14 @@ fn missing_fields_hold_and_type_errors_fail() {
 fn a_snapshot_edited_from_hold_to_pass_fails() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("failure-streak-3");
-    let text = std::fs::read_to_string(scenario.join("status.json")).unwrap();
-    let mut status: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(status["rollout_gate"], "hold");
-    status["health_state"] = Value::from("healthy");
-    status["rollout_gate"] = Value::from("pass");
-    status["health_reason"] = Value::from("no recent transport failures observed");
-    let edited = dir.path().join("status.json");
-    std::fs::write(&edited, serde_json::to_string_pretty(&status).unwrap()).unwrap();
-    let out = launchgate()
-        .args([
-            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
-        ])
-        .arg("--status")
-        .arg(&edited)
-        .arg("--history")
-        .arg(scenario.join("runtime-events.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let edited = edited_status(dir.path(), &scenario, |status| {
+        assert_eq!(status["rollout_gate"], "hold");
+        status["health_state"] = Value::from("healthy");
+        status["rollout_gate"] = Value::from("pass");
+        status["health_reason"] = Value::from("no recent transport failures observed");
+    });
+    let (code, report) = canary_1(&edited, &scenario.join("runtime-events.jsonl"));
+    assert_eq!(code, 1);
     let f = common::finding(&report, "canary-1/status");
     assert_eq!(f["outcome"], "fail", "{f:#}");
     assert!(
@@ -448,24 +462,12 @@ fn a_snapshot_edited_from_hold_to_pass_fails() {
 fn a_count_below_zero_is_not_what_tau_writes() {
     let dir = tempfile::tempdir().unwrap();
     let scenario = fixture("backlog-now");
-    let text = std::fs::read_to_string(scenario.join("status.json")).unwrap();
-    let mut status: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(status["health"]["queue_depth"], 3);
-    status["health"]["queue_depth"] = Value::from(-3);
-    let edited = dir.path().join("status.json");
-    std::fs::write(&edited, serde_json::to_string_pretty(&status).unwrap()).unwrap();
-    let out = launchgate()
-        .args([
-            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
-        ])
-        .arg("--status")
-        .arg(&edited)
-        .arg("--history")
-        .arg(scenario.join("runtime-events.jsonl"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let edited = edited_status(dir.path(), &scenario, |status| {
+        assert_eq!(status["health"]["queue_depth"], 3);
+        status["health"]["queue_depth"] = Value::from(-3);
+    });
+    let (code, report) = canary_1(&edited, &scenario.join("runtime-events.jsonl"));
+    assert_eq!(code, 1);
     let f = common::finding(&report, "canary-1/status");
     assert_eq!(f["outcome"], "fail", "{f:#}");
     assert!(
@@ -478,34 +480,16 @@ fn a_count_below_zero_is_not_what_tau_writes() {
 
     let healthy = fixture("healthy-26h");
     let history = std::fs::read_to_string(healthy.join("runtime-events.jsonl")).unwrap();
-    let last = history.lines().count() - 1;
-    let edited: String = history
-        .lines()
-        .enumerate()
-        .map(|(i, l)| {
-            let l = if i == last {
-                l.replace("\"failed_cases\":0", "\"failed_cases\":-1")
-            } else {
-                l.to_string()
-            };
-            l + "\n"
-        })
-        .collect();
+    let (before, last) = history.trim_end().rsplit_once('\n').unwrap();
+    let edited = format!(
+        "{before}\n{}\n",
+        last.replace("\"failed_cases\":0", "\"failed_cases\":-1")
+    );
     assert_ne!(edited, history);
     let path = dir.path().join("runtime-events.jsonl");
     std::fs::write(&path, edited).unwrap();
-    let out = launchgate()
-        .args([
-            "gate", MANIFEST, "--now", NOW, "--format", "json", "--phase", "canary-1",
-        ])
-        .arg("--status")
-        .arg(healthy.join("status.json"))
-        .arg("--history")
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = canary_1(&healthy.join("status.json"), &path);
+    assert_eq!(code, 3);
     let f = common::finding(&report, "canary-1/history");
     assert_eq!(f["outcome"], "hold", "{f:#}");
     assert!(
