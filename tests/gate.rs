@@ -501,6 +501,35 @@ fn a_count_below_zero_is_not_what_tau_writes() {
     );
 }
 
+/// A producer writing the failure code in another spelling (`CaseProcessingFailed`): the gate
+/// counting `case_processing_failed` would count none and promote; it fails, naming the line.
+#[test]
+fn a_reason_code_written_otherwise_fails_the_gate_that_counts_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let healthy = fixture("healthy-26h");
+    let history = std::fs::read_to_string(healthy.join("runtime-events.jsonl")).unwrap();
+    let (before, last) = history.trim_end().rsplit_once('\n').unwrap();
+    let codes = "\"reason_codes\":[\"widget_views_updated\",\"control_actions_applied\"";
+    assert!(last.contains(codes), "{last}");
+    let edited = format!(
+        "{before}\n{}\n",
+        last.replace(codes, &format!("{codes},\"CaseProcessingFailed\""))
+    );
+    let path = dir.path().join("runtime-events.jsonl");
+    std::fs::write(&path, edited).unwrap();
+    let (code, report) = canary_1(&healthy.join("status.json"), &path);
+    assert_eq!(code, 1);
+    let f = common::finding(&report, "canary-1/no-new-processing-failures");
+    assert_eq!(f["outcome"], "fail", "{f:#}");
+    let line = history.lines().count();
+    assert!(
+        f["message"].as_str().unwrap().contains(&format!(
+            "the history writes the reason code `CaseProcessingFailed` (line {line}), which is `case_processing_failed` written otherwise"
+        )),
+        "{f:#}"
+    );
+}
+
 #[test]
 fn usage_errors_exit_2() {
     launchgate()

@@ -51,6 +51,11 @@ impl Strings {
         self.index.get(s).copied()
     }
 
+    /// Every string with its id, in the order first seen.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, u32)> {
+        self.values.iter().zip(0..).map(|(s, id)| (s.as_str(), id))
+    }
+
     /// The string of an id.
     pub fn resolve(&self, id: u32) -> Arc<String> {
         self.values

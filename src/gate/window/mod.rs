@@ -91,6 +91,14 @@ pub struct Window {
     observed: Mutex<Vec<Observation>>,
 }
 
+/// A reason code with case and separators set aside.
+fn spelling_key(code: &str) -> String {
+    code.chars()
+        .filter(|c| !matches!(c, '_' | '-' | '.' | ' '))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 fn missing(function: &str, what: String) -> ExecutionError {
     ExecutionError::function_error(function, format!("{MISSING} {what}"))
 }
@@ -149,6 +157,9 @@ impl Window {
     /// Whether each sample of the window carries reason code `code` (a sample without a
     /// `reason_codes` list is missing data, not "no").
     fn code_flags(&self, function: &str, code: &str) -> Result<Vec<bool>, ExecutionError> {
+        if let Some(problem) = self.spelt_otherwise(code) {
+            return Err(ExecutionError::function_error(function, problem));
+        }
         let id = self.data.strings.get(code);
         self.slice()
             .iter()
@@ -164,6 +175,27 @@ impl Window {
                 })
             })
             .collect()
+    }
+
+    /// Why counting `code` would miss what the producer writes, when a sample of the window
+    /// carries a code that is `code` but for case and separators (`CaseProcessingFailed`,
+    /// `case-processing-failed` for `case_processing_failed`): the gate would count none of
+    /// them, and pass however many there are.
+    fn spelt_otherwise(&self, code: &str) -> Option<String> {
+        let key = spelling_key(code);
+        let (other, id) = self
+            .data
+            .strings
+            .iter()
+            .find(|(s, _)| *s != code && spelling_key(s) == key)?;
+        let sample = self
+            .slice()
+            .iter()
+            .find(|s| s.has_code(Some(id)) == Some(true))?;
+        Some(format!(
+            "the history writes the reason code `{other}` (line {}), which is `{code}` written otherwise (case, `_`, `-`): the gate counts `{code}` and would miss every one; name the code as the producer writes it",
+            sample.line
+        ))
     }
 
     /// The longest stretch of the window without an occurrence: from the window start to

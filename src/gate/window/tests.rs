@@ -167,3 +167,59 @@ fn non_numbers_are_errors() {
     let e = eval("sum(a) > 0", &d, 10, 1).0.unwrap_err();
     assert!(e.contains("not a number") && e.contains("line 1"), "{e}");
 }
+
+#[test]
+fn a_code_written_otherwise_is_not_counted_as_none() {
+    // The producer writes the code in CamelCase; the gate counts the snake_case one.
+    let d = data(
+        &[
+            (1000, serde_json::json!({"reason_codes": ["healthy_cycle"]})),
+            (
+                2000,
+                serde_json::json!({"reason_codes": ["CaseProcessingFailed"]}),
+            ),
+        ],
+        &[],
+    );
+    let e = eval(
+        "count_reason('case_processing_failed') == 0",
+        &d,
+        2000,
+        2000,
+    )
+    .0
+    .unwrap_err();
+    assert!(
+        e.contains("the history writes the reason code `CaseProcessingFailed` (line 2)")
+            && !e.contains(MISSING),
+        "{e}"
+    );
+    let e = eval(
+        "max_stall('case-processing-failed') < duration('5m')",
+        &d,
+        2000,
+        2000,
+    )
+    .0
+    .unwrap_err();
+    assert!(e.contains("`CaseProcessingFailed`"), "{e}");
+    // Outside the window, or a code that differs by more than its spelling, it is not judged.
+    assert_eq!(
+        eval(
+            "count_reason('case_processing_failed') == 0",
+            &d,
+            1500,
+            1500
+        )
+        .0,
+        Ok(true)
+    );
+    assert_eq!(
+        eval("count_reason('case_processing_fail') == 0", &d, 2000, 2000).0,
+        Ok(true)
+    );
+    assert_eq!(
+        eval("count_reason('CaseProcessingFailed') == 1", &d, 2000, 2000).0,
+        Ok(true)
+    );
+}
