@@ -6,13 +6,21 @@
 /// fixed`, unless it also says it was resolved (`Resolved:`, `(fixed)`). Not `Open the
 /// dashboard`, a step.
 pub fn says_open(text: &str) -> bool {
-    // Every marker holds one of these words; most items hold none, and skip the lower-casing.
-    let holds = |word: &[u8]| {
-        text.as_bytes()
-            .windows(word.len())
-            .any(|w| w.eq_ignore_ascii_case(word))
+    // Every marker holds one of these words, and most items hold none: one pass over the
+    // bytes spares them the lower-casing.
+    let bytes = text.as_bytes();
+    let at = |i: usize, word: &[u8]| {
+        bytes
+            .get(i..i + word.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(word))
     };
-    if !holds(b"open") && !holds(b"resolved") && !holds(b"fixed") {
+    let holds = (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
+        b'o' => at(i, b"open"),
+        b'r' => at(i, b"resolved"),
+        b'f' => at(i, b"fixed"),
+        _ => false,
+    });
+    if !holds {
         return false;
     }
     let text = text.trim().to_lowercase();
