@@ -459,14 +459,13 @@ pub fn tau_status_not_unsigned(
 pub fn tau_cycle_not_unsigned(
     fields: &serde_json::Map<String, serde_json::Value>,
 ) -> Option<String> {
-    TAU_CYCLE
+    // Read for every line of a history: most values are counts, and an unsigned one needs no
+    // look at its name.
+    fields
         .iter()
-        .filter(|f| !TAU_CYCLE_TEXT.contains(f))
-        .find_map(|f| {
-            let v = fields.get(*f);
-            not_unsigned(v)
-                .then(|| format!("{f} = {}", v.map_or_else(String::new, ToString::to_string)))
-        })
+        .filter(|(_, v)| v.as_u64().is_none())
+        .find(|(f, _)| TAU_CYCLE.contains(&f.as_str()) && !TAU_CYCLE_TEXT.contains(&f.as_str()))
+        .map(|(f, v)| format!("{f} = {v}"))
 }
 
 /// A value that is there and is not an unsigned integer.

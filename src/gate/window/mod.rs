@@ -56,7 +56,12 @@ impl Data {
 pub struct Cache {
     prefix: Mutex<HashMap<String, Option<Arc<Vec<f64>>>>>,
     truth: Mutex<HashMap<String, Arc<Vec<Truth>>>>,
+    /// By reason code, the strings of the history that are it written otherwise.
+    otherwise: Mutex<HashMap<String, Arc<Spellings>>>,
 }
+
+/// Strings of a history (with their ids) that spell one reason code otherwise.
+type Spellings = Vec<(String, u32)>;
 
 /// A per-sample expression's result on one sample.
 #[derive(Debug, Clone)]
@@ -182,16 +187,23 @@ impl Window {
     /// `case-processing-failed` for `case_processing_failed`): the gate would count none of
     /// them, and pass however many there are.
     fn spelt_otherwise(&self, code: &str) -> Option<String> {
-        let key = spelling_key(code);
-        let (other, id) = self
-            .data
-            .strings
-            .iter()
-            .find(|(s, _)| *s != code && spelling_key(s) == key)?;
-        let sample = self
-            .slice()
-            .iter()
-            .find(|s| s.has_code(Some(id)) == Some(true))?;
+        let others = {
+            let mut cache = self.cache.otherwise.lock().ok()?;
+            let found = cache.entry(code.to_string()).or_insert_with(|| {
+                let key = spelling_key(code);
+                let others = self.data.strings.iter();
+                let others = others.filter(|(s, _)| *s != code && spelling_key(s) == key);
+                Arc::new(others.map(|(s, id)| (s.to_string(), id)).collect())
+            });
+            found.clone()
+        };
+        let (other, sample) = others.iter().find_map(|(other, id)| {
+            let sample = self
+                .slice()
+                .iter()
+                .find(|s| s.has_code(Some(*id)) == Some(true))?;
+            Some((other, sample))
+        })?;
         Some(format!(
             "the history writes the reason code `{other}` (line {}), which is `{code}` written otherwise (case, `_`, `-`): the gate counts `{code}` and would miss every one; name the code as the producer writes it",
             sample.line
