@@ -96,6 +96,8 @@ fn not_ready_fails_with_every_finding_located() {
         ("LG-WAIVER", "expires: 2026-10-31"),
         ("PROD-INCIDENT-RESPONSE", "incident: runbooks/incident.md"),
         ("PROD-CODEOWNERS", "owners:"),
+        // Level 2 is engaged after 30m, past the sev1 SLA of 15m.
+        ("PROD-SLA", "after: 30m"),
     ];
     for (item, needle) in expect {
         let line = line_of(&text, needle);
