@@ -186,13 +186,29 @@ fn names_metrics(before: &str) -> bool {
     before.trim_end().ends_with("__name__")
 }
 
-/// Whether `query` mentions the metric `name` (as a whole identifier; suffixes such as
-/// `_bucket`, `_sum`, `_count` count as mentions).
+/// The series a client library exposes for one metric besides its own name: a counter's
+/// `_total`, a histogram's or summary's `_bucket`, `_sum`, `_count`, OpenMetrics' `_created`
+/// and a gauge histogram's `_gsum`, `_gcount`.
+const SERIES_SUFFIXES: [&str; 7] = [
+    "_total", "_bucket", "_sum", "_count", "_created", "_gsum", "_gcount",
+];
+
+/// Whether `query` mentions the metric `name` as a whole identifier, or one of the series
+/// its client library exposes for it (`x_seconds_bucket` for `x_seconds`); another metric
+/// that merely starts with the name (`x_total_old`, `x_totals`) is no mention.
 pub fn mentions(query: &str, name: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
-    query
-        .match_indices(name)
-        .any(|(i, _)| !query[..i].chars().next_back().is_some_and(ident))
+    query.match_indices(name).any(|(i, _)| {
+        if query[..i].chars().next_back().is_some_and(ident) {
+            return false;
+        }
+        let rest = &query[i + name.len()..];
+        let rest = SERIES_SUFFIXES
+            .iter()
+            .find_map(|s| rest.strip_prefix(s))
+            .unwrap_or(rest);
+        !rest.chars().next().is_some_and(ident)
+    })
 }
 
 /// Titles of the panels of a dashboard that query `signal`.
@@ -232,6 +248,38 @@ mod tests {
         assert_eq!(panels_for(&d, "x_total"), ["A"]);
         assert_eq!(panels_for(&d, "y_seconds"), ["B"]);
         assert!(panels_for(&d, "total").is_empty());
+        assert_eq!(
+            panels_for(&d, "x"),
+            ["A"],
+            "a counter's `_total` series is its own"
+        );
+    }
+
+    /// A metric whose name merely starts with the signal's is another metric.
+    #[test]
+    fn a_longer_name_is_another_metric() {
+        for other in [
+            "rate(x_total_old[5m])",
+            "rate(x_totals[5m])",
+            "x_total_bucket_v2",
+            "x_total:rate5m",
+        ] {
+            assert!(!mentions(other, "x_total"), "{other}");
+        }
+        for same in [
+            "x_total",
+            "rate(x_total[5m])",
+            "x_total_created",
+            "sum(x_seconds_count) / sum(x_seconds_sum)",
+            "x_seconds_bucket{le=\"1\"}",
+        ] {
+            let name = if same.contains("seconds") {
+                "x_seconds"
+            } else {
+                "x_total"
+            };
+            assert!(mentions(same, name), "{same}");
+        }
     }
 
     /// A metric named only in a comment, a label value or a string argument is not queried;
