@@ -828,3 +828,38 @@ fn a_history_cut_after_the_snapshot_holds_instead_of_passing() {
     let history = findings.iter().find(|f| f["item"] == "canary-1/history");
     assert!(history.is_none(), "{history:#?}");
 }
+
+/// Cycle reports written twice (a shipper retrying, a log appended to itself) would count
+/// each cycle twice: a gate asking for enough samples (`samples() >= 30`) would pass on half
+/// of them. The healthy history with its newest lines each written twice passed (exit 0);
+/// each repeat is now a malformed line, counted once, so five hold and twelve fail.
+#[test]
+fn cycle_reports_written_twice_are_malformed_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = fixture("healthy-26h");
+    let text = std::fs::read_to_string(scenario.join("runtime-events.jsonl")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    for (twice, code, outcome) in [(5, 3, "hold"), (12, 1, "fail")] {
+        let (older, newest) = lines.split_at(lines.len() - twice);
+        let doubled: Vec<&str> = newest.iter().flat_map(|l| [*l, *l]).collect();
+        let history = dir.path().join(format!("doubled-{twice}.jsonl"));
+        std::fs::write(&history, [older, &doubled].concat().join("\n") + "\n").unwrap();
+        let (got, report) = canary_1(&scenario.join("status.json"), &history);
+        assert_eq!(got, code, "{report:#}");
+        let f = common::finding(&report, "canary-1/history");
+        assert_eq!(f["outcome"], outcome, "{f:#}");
+        assert!(
+            f["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("{twice} malformed line(s)")),
+            "{f:#}"
+        );
+        let first = older.len() + 1;
+        let expected = format!("line {}: repeats line {first} byte for byte", first + 1);
+        assert!(
+            f["evidence"][0].as_str().unwrap().starts_with(&expected),
+            "{f:#}"
+        );
+    }
+}

@@ -110,6 +110,12 @@ pub fn read_from(
     };
     let mut buf = Vec::new();
     let mut last_ts = i64::MIN;
+    // The lines stamped with the latest time so far (their numbers, their texts back to back
+    // in `group_text`): a line repeated byte for byte at the same millisecond is one cycle
+    // report written twice (a shipper retrying, a log appended to itself), which would count
+    // its cycle twice and make thin evidence look like enough samples.
+    let mut group: Vec<(usize, std::ops::Range<usize>)> = Vec::new();
+    let mut group_text: Vec<u8> = Vec::new();
     loop {
         buf.clear();
         let (n, too_long) = read_line(&mut reader, &mut buf)?;
@@ -181,6 +187,26 @@ pub fn read_from(
             // is a clock problem, which holds rather than counting towards a failure.
             h.future.push((line, ts));
             continue;
+        }
+        if ts >= last_ts {
+            if ts > last_ts {
+                group.clear();
+                group_text.clear();
+            } else if let Some((first, _)) = group
+                .iter()
+                .find(|(_, r)| &group_text[r.clone()] == text.as_bytes())
+            {
+                h.malformed.push(Malformed {
+                    line,
+                    reason: format!(
+                        "repeats line {first} byte for byte, time included: one cycle report written twice (counted once)"
+                    ),
+                });
+                continue;
+            }
+            let start = group_text.len();
+            group_text.extend_from_slice(text.as_bytes());
+            group.push((line, start..group_text.len()));
         }
         if ts < last_ts {
             // Kept and sorted, but reported: a producer writing out of order is broken.
@@ -344,6 +370,30 @@ mod tests {
                 .reason
                 .contains("earlier than the line before it")
         );
+    }
+
+    /// A report written twice (same text, same time) counts once and is reported; two
+    /// different reports in one millisecond, or the same counts at another time, are kept.
+    #[test]
+    fn a_line_written_twice_counts_once() {
+        let a = format!("{{\"timestamp_unix_ms\": {}, \"a\": 1}}", NOW - 2_000);
+        let b = format!("{{\"timestamp_unix_ms\": {}, \"a\": 2}}", NOW - 2_000);
+        let c = format!("{{\"timestamp_unix_ms\": {}, \"a\": 1}}", NOW - 1_000);
+        let h = read_str(&format!("{a}\n{a}\n{b}\n  {a}\n{c}\n{c}\n"), 0);
+        assert_eq!(
+            h.samples.iter().map(|s| s.line).collect::<Vec<_>>(),
+            [1, 3, 5]
+        );
+        let repeats: Vec<_> = h.malformed.iter().map(|m| m.line).collect();
+        assert_eq!(repeats, [2, 4, 6]);
+        assert!(
+            h.malformed[0].reason.contains("repeats line 1"),
+            "{:?}",
+            h.malformed
+        );
+        assert!(h.malformed[2].reason.contains("repeats line 5"));
+        assert_eq!(h.out_of_order, 0);
+        assert_eq!((h.lines, h.entries), (6, 6));
     }
 
     #[test]
