@@ -12,6 +12,8 @@ use crate::prometheus::syntax::Unparsed;
 use crate::source::Span;
 use crate::yaml::{Kind, Node};
 
+mod template;
+
 /// The keys Prometheus decodes; any other is an error (it decodes with known fields only).
 const FILE_KEYS: &[&str] = &["groups"];
 const GROUP_KEYS: &[&str] = &[
@@ -293,6 +295,9 @@ fn rule_problems(
     }
     string_map(rule, "labels", &shown, out);
     string_map(rule, "annotations", &shown, out);
+    if !alert.is_empty() {
+        templates(rule, &shown, out);
+    }
     if !record.is_empty() {
         let has_annotations = matches!(&rule.get("annotations").map(|a| &a.kind), Some(Kind::Map(e)) if !e.is_empty());
         if has_annotations {
@@ -454,6 +459,30 @@ pub(super) fn milliseconds(text: &str) -> Option<u64> {
         total = total.checked_add(number.checked_mul(*scale)?)?;
     }
     (!text.is_empty()).then_some(total)
+}
+
+/// An alert's labels and annotations are Go templates, which Prometheus parses on loading.
+fn templates(rule: &Node, shown: &str, out: &mut Vec<Problem>) {
+    for (key, singular) in [("labels", "label"), ("annotations", "annotation")] {
+        let Some(Kind::Map(entries)) = rule.get(key).map(|m| &m.kind) else {
+            continue;
+        };
+        for e in entries {
+            let Kind::Str(value) = &e.value.kind else {
+                continue;
+            };
+            if let Err(why) = template::check(value) {
+                push(
+                    out,
+                    &e.value,
+                    format!(
+                        "{shown}: {singular} `{}` is not a template Prometheus can parse: {why}",
+                        e.key
+                    ),
+                );
+            }
+        }
+    }
 }
 
 /// Labels and annotations: a mapping of names to scalar values.
