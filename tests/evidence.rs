@@ -842,3 +842,50 @@ fn a_repository_without_commits() {
         "{message}"
     );
 }
+
+/// An alert's `runbook_url` that links this repository's own runbook on its code host is that
+/// file: in a monorepo (the service in `services/dash/`, the link from the repository's root,
+/// on a branch with a slash) it is the manifest's runbook and passes; linking another runbook
+/// of the repository fails as a path would; a link to a file this repository lacks (another
+/// repository's) cannot be compared and stays a URL.
+#[test]
+fn a_code_host_link_to_a_runbook_is_compared_as_its_file() {
+    let example = root().join("examples/dashboard-factory");
+    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let from = "runbook_url: runbooks/publication-stalled.md";
+    assert!(rules.contains(from));
+    let host = "https://github.com/acme/mono/blob/release/2.0";
+    for (link, expected) in [
+        (
+            format!("{host}/services/dash/runbooks/publication-stalled.md#steps"),
+            "pass",
+        ),
+        (format!("{host}/services/dash/runbooks/rollback.md"), "fail"),
+        (format!("{host}/runbooks/publication-stalled.md"), "pass"),
+        // Only from the repository's root: `docs/` is beside `services/`, not in the service.
+        (format!("{host}/docs/stalled.md"), "fail"),
+        (
+            "https://wiki.acme.dev/ops/publication-stalled".to_string(),
+            "pass",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let service = dir.path().join("services/dash");
+        common::copy_dir(&example, &service);
+        std::fs::create_dir(dir.path().join(".git")).unwrap();
+        std::fs::create_dir(dir.path().join("docs")).unwrap();
+        std::fs::write(dir.path().join("docs/stalled.md"), "# Stalled\n").unwrap();
+        let edited = rules.replacen(from, &format!("runbook_url: {link}"), 1);
+        std::fs::write(service.join("monitoring/alerts.yaml"), edited).unwrap();
+        let (_, report) = check(&service, &[]);
+        let (got, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
+        assert_eq!(got, expected, "{link}: {message}");
+        if expected == "fail" {
+            assert!(
+                message.contains("while the manifest names `runbooks/publication-stalled.md`")
+                    || message.contains("(`docs/stalled.md` in this repository) has 1 words"),
+                "{message}"
+            );
+        }
+    }
+}

@@ -446,7 +446,31 @@ pub fn collect(
                             "runbook `{r}` is on a domain reserved for examples (example.com, .test, .invalid): it was copied from documentation"
                         )),
                     ),
-                    Some(r) if crate::manifest::is_url(r) => (true, None),
+                    Some(r) if crate::manifest::is_url(r) => {
+                        // A link to this repository's own file on its code host is that file.
+                        let up = "../".repeat(base.dir.components().count());
+                        let hosted = super::hosted::repo_paths(r)
+                            .into_iter()
+                            .map(|p| format!("{up}{p}"))
+                            .find(|p| base.resolve(p).is_ok());
+                        match hosted {
+                            None => (true, None),
+                            Some(p) => {
+                                runbook_file = Some(base.repo_relative(&p));
+                                match runbook_words(base, read, &p) {
+                                    Ok(n) if n >= RUNBOOK_MIN_WORDS => (true, None),
+                                    Ok(n) => (
+                                        false,
+                                        Some(format!(
+                                            "runbook `{r}` (`{}` in this repository) has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})",
+                                            base.repo_relative(&p)
+                                        )),
+                                    ),
+                                    Err(e) => (false, Some(format!("runbook {e}"))),
+                                }
+                            }
+                        }
+                    }
                     Some(r) => {
                         // Relative to the manifest first, then to the rule file's directory.
                         let rule_dir = std::path::Path::new(written)

@@ -8,6 +8,7 @@ pub mod codeowners;
 pub mod dashboards;
 pub mod dated;
 pub mod git;
+pub mod hosted;
 pub mod markdown;
 pub mod paths;
 pub mod recorded;
