@@ -177,10 +177,19 @@ pub fn reads(expr: &Expr) -> Reads {
 /// set operators: `and` returns nothing when either side does, `unless` when its left side
 /// does, and `or` returns every series of a side that returns them all.
 pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
+    decided(expr, true)
+}
+
+/// [`decided_by_sign`], with sides that read no series (`vector(1)`) taken into account or not.
+fn decided(expr: &Expr, switches: bool) -> Option<bool> {
+    if switches && let Some(present) = constant_presence(expr) {
+        return Some(present);
+    }
     let Expr::Binary(b) = unparen(expr) else {
         return None;
     };
     let op = b.op.to_string();
+    let decided_by_sign = |e: &Expr| decided(e, switches);
     let sides = || (decided_by_sign(&b.lhs), decided_by_sign(&b.rhs));
     match op.as_str() {
         "and" => {
@@ -188,6 +197,12 @@ pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
                 (Some(false), _) | (_, Some(false)) => Some(false),
                 _ => None,
             };
+        }
+        // `unless on()` matches every series of the left side with any of the right one:
+        // with a right side that always returns one (`unless on() vector(1)`, a way to
+        // switch an alert off), nothing is left.
+        "unless" if matches_everything(b) && decided_by_sign(&b.rhs) == Some(true) => {
+            return Some(false);
         }
         "unless" => return decided_by_sign(&b.lhs).filter(|fires| !fires),
         "or" => {
@@ -229,6 +244,60 @@ pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
     }
 }
 
+/// Whether `expr` reads no series and no clock and so always returns a sample (`vector(1)`,
+/// `sum(vector(1))`) or never does (`vector(0) > 1`): the switches written into alerts to
+/// mute or force them (`... and on() vector(0) > 1`).
+fn constant_presence(expr: &Expr) -> Option<bool> {
+    match unparen(expr) {
+        Expr::Call(c) if c.func.name == "vector" => matches!(
+            c.args.args.first().map(|a| unparen(a)),
+            Some(Expr::NumberLiteral(_))
+        )
+        .then_some(true),
+        Expr::Aggregate(a) if a.param.is_none() => constant_presence(&a.expr),
+        Expr::Binary(b) if b.op.is_comparison_operator() => {
+            if b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+                return None;
+            }
+            let value = |e: &Expr| match unparen(e) {
+                Expr::Call(c) if c.func.name == "vector" => {
+                    match c.args.args.first().map(|a| unparen(a)) {
+                        Some(Expr::NumberLiteral(n)) => Some(n.val),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let (x, limit, op) = match (value(&b.lhs), unparen(&b.rhs), unparen(&b.lhs)) {
+                (Some(x), Expr::NumberLiteral(n), _) => (x, n.val, b.op.to_string()),
+                (None, r, Expr::NumberLiteral(n)) => {
+                    (value(r)?, n.val, mirrored(&b.op.to_string())?.to_string())
+                }
+                _ => return None,
+            };
+            Some(match op.as_str() {
+                "<" => x < limit,
+                "<=" => x <= limit,
+                ">" => x > limit,
+                ">=" => x >= limit,
+                "==" => x == limit,
+                "!=" => x != limit,
+                _ => return None,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// Whether a binary operation matches on no label at all (`on()`), so any series of one side
+/// matches every series of the other.
+fn matches_everything(b: &promql_parser::parser::BinaryExpr) -> bool {
+    matches!(
+        b.modifier.as_ref().and_then(|m| m.matching.as_ref()),
+        Some(promql_parser::parser::LabelModifier::Include(l)) if l.labels.is_empty()
+    )
+}
+
 /// Why `expr` as an alerting rule has the same answer whatever its series hold, when its form
 /// says so: a comparison with zero or less ([`decided_by_sign`]), or a comparison with
 /// `bool` at the top, which returns 0 or 1 for every series instead of keeping those that
@@ -242,7 +311,18 @@ pub fn decided_alert(expr: &Expr) -> Option<&'static str> {
             "compares with `bool`, which turns every series into a 0 or a 1 instead of keeping those that cross the threshold, so it fires at every evaluation",
         );
     }
-    decided_by_sign(expr).map(|fires| {
+    if constant_presence(expr).is_some() {
+        // It reads no series at all, which is a finding of its own.
+        return None;
+    }
+    if let Some(fires) = decided(expr, true).filter(|_| decided(expr, false).is_none()) {
+        return Some(if fires {
+            "returns a sample at every evaluation through a part that reads no series (`or vector(1)`), so it fires always"
+        } else {
+            "is switched off by a part that reads no series (`unless on() vector(1)`, `and on() vector(0) > 1`), so it never fires"
+        });
+    }
+    decided(expr, false).map(|fires| {
         if fires {
             "compares what is never below zero (a rate, an increase, a count) with zero or less, so it fires whenever its series exist"
         } else {
@@ -374,267 +454,4 @@ fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_real_queries_and_rejects_broken_ones() {
-        assert_eq!(
-            problem(
-                r#"sum(rate(http_requests_total{job="app",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="app"}[5m]))"#
-            ),
-            None
-        );
-        assert_eq!(
-            problem(
-                "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))"
-            ),
-            None
-        );
-        assert!(problem("sum(rate(x[5m])").is_some());
-        assert!(problem("rate(x{job=}[5m])").is_some());
-        assert!(problem("").is_some());
-    }
-
-    #[test]
-    fn an_offset_delays_what_a_query_sees_and_a_fixed_at_freezes_it() {
-        let read = |q: &str| {
-            let e = parse(q).unwrap();
-            let r = reads(&e);
-            (r.series, r.lag_ms / 60_000)
-        };
-        assert_eq!(read("sum(rate(x[10m])) > 0.05"), (true, 0));
-        assert_eq!(
-            read("sum(rate(x[10m] offset 1h)) / sum(rate(y[10m])) > 0.05"),
-            (true, 60)
-        );
-        // A subquery's offset moves everything inside it.
-        assert_eq!(
-            read("max_over_time((rate(x[5m] offset 5m))[30m:1m] offset 10m) > 1"),
-            (true, 15)
-        );
-        // A baseline a week back beside the present is no delay.
-        assert_eq!(read("rate(x[5m]) > 2 * rate(x[5m] offset 1w)"), (true, 0));
-        assert_eq!(
-            read("rate(x[5m] offset 1h) > 2 * rate(x[5m] offset 1w)"),
-            (true, 60)
-        );
-        assert_eq!(
-            read("rate(x[5m]) / rate(y[5m] offset 30m) > 2 * rate(x[5m] offset 1w)"),
-            (true, 30)
-        );
-        // The same metric with other labels is other data.
-        assert_eq!(
-            read(r#"rate(x{job="api"}[5m] offset 1h) > 2 * rate(x{job="web"}[5m])"#),
-            (true, 60)
-        );
-        assert_eq!(
-            read(
-                r#"rate(x{job="api",env="p"}[5m]) > 2 * rate(x{env="p",job="api"}[5m] offset 1w)"#
-            ),
-            (true, 0)
-        );
-        assert_eq!(
-            read(r#"rate({__name__="x"}[5m] offset 1h) > 2 * rate({job="y"}[5m])"#),
-            (true, 60)
-        );
-        // Looking ahead is no delay.
-        assert_eq!(read("rate(x[5m] offset -5m) > 1"), (true, 0));
-        // Pinned to a fixed time: the same answer at every evaluation.
-        assert_eq!(read("rate(x[10m] @ 1700000000) > 0.05"), (false, 0));
-        assert_eq!(
-            read("max_over_time(rate(x[5m])[30m:1m] @ 1700000000) > 1"),
-            (false, 0)
-        );
-        assert_eq!(
-            read("rate(x[10m] @ 1700000000) > rate(y[10m] offset 2m)"),
-            (false, 2)
-        );
-        // `@ end()` in a rule is the evaluation's own time.
-        assert_eq!(read("rate(x[10m] @ end()) > 1"), (true, 0));
-    }
-
-    #[test]
-    fn a_rate_compared_with_zero_or_less_is_decided() {
-        let decided = |q: &str| decided_by_sign(&parse(q).unwrap());
-        for never in [
-            "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m])) < 0",
-            "rate(x[5m]) <= -1",
-            "0 > increase(x[1h])",
-            "(count(up == 0) < 0) and rate(x[5m]) > 1",
-            "sum by (job) (rate(x[5m])) * 100 == -5",
-            "rate(x[5m]) < 0 or increase(y[1h]) < 0",
-            "(rate(x[5m]) < 0) unless up == 0",
-        ] {
-            assert_eq!(decided(never), Some(false), "{never}");
-        }
-        for always in [
-            "increase(x[1h]) >= 0",
-            "rate(x[5m]) > -0.5",
-            "count(up) != -1",
-            "rate(errors_total[5m]) > 0.05 or increase(x[1h]) >= 0",
-            "(up == 0) or (rate(x[5m]) >= 0)",
-        ] {
-            assert_eq!(decided(always), Some(true), "{always}");
-        }
-        for open in [
-            "rate(x[5m]) > 0",
-            "rate(x[5m]) <= 0",
-            "rate(x[5m]) == 0",
-            "delta(x[5m]) < 0",
-            "x < 0",
-            "rate(x[5m]) - rate(y[5m]) < 0",
-            "rate(x[5m]) < bool 0",
-            "rate(x[5m]) > 0.05",
-            "rate(x[5m]) < 0 or y > 1",
-            "rate(x[5m]) > 0.05 unless rate(y[5m]) < 0",
-            "up == 0 unless increase(x[1h]) >= 0",
-            "rate(x[5m]) >= 0 and y > 1",
-        ] {
-            assert_eq!(decided(open), None, "{open}");
-        }
-    }
-
-    #[test]
-    fn a_bool_comparison_at_the_top_of_an_alert_fires_at_every_evaluation() {
-        let decided = |q: &str| decided_alert(&parse(q).unwrap());
-        assert!(
-            decided("rate(x[5m]) > bool 0.05")
-                .unwrap()
-                .contains("`bool`")
-        );
-        assert!(
-            decided("(rate(x[5m]) == bool 0)")
-                .unwrap()
-                .contains("`bool`")
-        );
-        assert!(decided("rate(x[5m]) < 0").unwrap().contains("never fires"));
-        assert_eq!(decided("rate(x[5m]) > 0.05"), None);
-        // Inside, `bool` is arithmetic: `sum(x > bool 1) > 3` counts the series above 1.
-        assert_eq!(decided("sum(x > bool 1) > 3"), None);
-    }
-
-    #[test]
-    fn metric_names_are_the_selectors_not_labels_or_strings() {
-        let names = |q: &str| {
-            let mut n = reads(&parse(q).unwrap()).metrics;
-            n.sort();
-            n
-        };
-        assert_eq!(
-            names(
-                r#"sum(rate(a_total{job="b_total"}[5m])) / sum(rate(a_total[5m])) > on() group_left c"#
-            ),
-            ["a_total", "c"]
-        );
-        assert_eq!(
-            names(r#"{__name__="x_seconds_bucket", le="1"}"#),
-            ["x_seconds_bucket"]
-        );
-        assert_eq!(names(r#"{__name__=~"x_.*"}"#), Vec::<String>::new());
-        assert_eq!(names("vector(1) > 0"), Vec::<String>::new());
-        assert_eq!(
-            names("histogram_quantile(0.9, sum by (le) (rate(d_bucket[5m]))) > scalar(e)"),
-            ["d_bucket", "e"]
-        );
-    }
-
-    #[test]
-    fn an_expression_without_a_selector_reads_no_series() {
-        let watches = |q: &str| reads(&parse(q).unwrap()).series;
-        for constant in [
-            "vector(0)",
-            "vector(1)",
-            "0",
-            "1 > bool 2",
-            "vector(1) > 2",
-            "vector(time()) > 0",
-            "(vector(1) + 1) * -1",
-            "sum(vector(1))",
-            "max_over_time(vector(1)[5m:1m])",
-            "label_replace(vector(1), \"a\", \"b\", \"\", \"\")",
-        ] {
-            assert!(!watches(constant), "{constant} reads no series");
-        }
-        for reading in [
-            "up == 0",
-            "up{job=\"x\"} == 0",
-            "{__name__=\"x_total\"}",
-            "rate(x_total[5m]) > 0.05",
-            "absent(x_total)",
-            "time() - max(last_success_seconds) > 1800",
-            "vector(1) and on() up",
-            "-x",
-            "max_over_time(x[1h:5m]) > 1",
-            "topk(scalar(k), vector(1))",
-            "1 + sum by (job) (x)",
-        ] {
-            assert!(watches(reading), "{reading} reads series");
-        }
-        let deep = format!("{}vector(1){}", "(".repeat(200), ")".repeat(200));
-        assert!(!reads(&parse(&deep).unwrap()).series);
-    }
-
-    /// Found by nesting a rule's `expr` 50,000 parentheses deep: the check aborted with a stack
-    /// overflow. 60,000 `+` took the parser 48 s.
-    #[test]
-    fn a_query_beyond_any_real_one_is_refused_before_the_parser_sees_it() {
-        const LEVELS: usize = 60_000;
-        let queries = [
-            format!("{}x{}", "(".repeat(LEVELS), ")".repeat(LEVELS)),
-            format!("{}x{}", "sum(".repeat(LEVELS), ")".repeat(LEVELS)),
-            format!("{}x{}", "abs(".repeat(LEVELS), ")".repeat(LEVELS)),
-            vec!["x"; LEVELS].join(" + "),
-            vec!["x"; LEVELS].join(" and "),
-            format!("{}x", "-".repeat(LEVELS)),
-        ];
-        // On a thread with a stack as small as a rayon worker's.
-        std::thread::Builder::new()
-            .stack_size(2 << 20)
-            .spawn(move || {
-                for q in &queries {
-                    let refused = parse(q).err();
-                    assert!(
-                        matches!(refused, Some(Unparsed::TooComplex(_))),
-                        "{}…: {refused:?}",
-                        &q[..20]
-                    );
-                }
-            })
-            .unwrap()
-            .join()
-            .unwrap();
-    }
-
-    /// The limits sit where the parser is still quick and shallow, and count only what the
-    /// parser nests: not brackets or operators in strings and comments.
-    #[test]
-    fn the_limits_count_brackets_and_operators_outside_strings_and_comments() {
-        let nested = |n: usize| format!("{}x{}", "sum(".repeat(n), ")".repeat(n));
-        assert!(parse(&nested(MAX_NESTING)).is_ok());
-        assert_eq!(
-            parse(&nested(MAX_NESTING + 1)).err(),
-            Some(Unparsed::TooComplex(
-                "nests brackets 257 levels deep; launchgate reads queries at most 256 deep".into()
-            ))
-        );
-        let chain = |n: usize, op: &str| vec!["x"; n + 1].join(op);
-        assert!(parse(&chain(MAX_OPERATORS, " + ")).is_ok());
-        assert!(parse(&chain(MAX_OPERATORS, " or ")).is_ok());
-        for op in [" + ", " or ", " unless ", " >= "] {
-            let long = chain(MAX_OPERATORS + 1, op);
-            assert!(matches!(parse(&long), Err(Unparsed::TooComplex(_))), "{op}");
-        }
-        // A long regex, brackets in a label value and operators in a comment are not nesting.
-        let regex = vec!["a-b(c)"; 5_000].join("|");
-        assert!(parse(&format!("up{{job=~\"{regex}\"}} == 0")).is_ok());
-        let comment = format!("up == 0 # {}", "((+".repeat(2_000));
-        assert!(parse(&comment).is_ok());
-        let words = vec!["sort_desc"; 2_000].join("(") + "(x" + &")".repeat(1_999);
-        assert!(matches!(parse(&words), Err(Unparsed::TooComplex(_))));
-        assert!(
-            matches!(parse("sum(x"), Err(Unparsed::Invalid(_))),
-            "an unclosed bracket is the parser's to report"
-        );
-    }
-}
+mod tests;

@@ -1,0 +1,295 @@
+//! PromQL reads: selectors, lags, metric names, and alerts decided by their form.
+
+use super::*;
+
+#[test]
+fn parses_real_queries_and_rejects_broken_ones() {
+    assert_eq!(
+        problem(
+            r#"sum(rate(http_requests_total{job="app",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="app"}[5m]))"#
+        ),
+        None
+    );
+    assert_eq!(
+        problem(
+            "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m])))"
+        ),
+        None
+    );
+    assert!(problem("sum(rate(x[5m])").is_some());
+    assert!(problem("rate(x{job=}[5m])").is_some());
+    assert!(problem("").is_some());
+}
+
+#[test]
+fn an_offset_delays_what_a_query_sees_and_a_fixed_at_freezes_it() {
+    let read = |q: &str| {
+        let e = parse(q).unwrap();
+        let r = reads(&e);
+        (r.series, r.lag_ms / 60_000)
+    };
+    assert_eq!(read("sum(rate(x[10m])) > 0.05"), (true, 0));
+    assert_eq!(
+        read("sum(rate(x[10m] offset 1h)) / sum(rate(y[10m])) > 0.05"),
+        (true, 60)
+    );
+    // A subquery's offset moves everything inside it.
+    assert_eq!(
+        read("max_over_time((rate(x[5m] offset 5m))[30m:1m] offset 10m) > 1"),
+        (true, 15)
+    );
+    // A baseline a week back beside the present is no delay.
+    assert_eq!(read("rate(x[5m]) > 2 * rate(x[5m] offset 1w)"), (true, 0));
+    assert_eq!(
+        read("rate(x[5m] offset 1h) > 2 * rate(x[5m] offset 1w)"),
+        (true, 60)
+    );
+    assert_eq!(
+        read("rate(x[5m]) / rate(y[5m] offset 30m) > 2 * rate(x[5m] offset 1w)"),
+        (true, 30)
+    );
+    // The same metric with other labels is other data.
+    assert_eq!(
+        read(r#"rate(x{job="api"}[5m] offset 1h) > 2 * rate(x{job="web"}[5m])"#),
+        (true, 60)
+    );
+    assert_eq!(
+        read(r#"rate(x{job="api",env="p"}[5m]) > 2 * rate(x{env="p",job="api"}[5m] offset 1w)"#),
+        (true, 0)
+    );
+    assert_eq!(
+        read(r#"rate({__name__="x"}[5m] offset 1h) > 2 * rate({job="y"}[5m])"#),
+        (true, 60)
+    );
+    // Looking ahead is no delay.
+    assert_eq!(read("rate(x[5m] offset -5m) > 1"), (true, 0));
+    // Pinned to a fixed time: the same answer at every evaluation.
+    assert_eq!(read("rate(x[10m] @ 1700000000) > 0.05"), (false, 0));
+    assert_eq!(
+        read("max_over_time(rate(x[5m])[30m:1m] @ 1700000000) > 1"),
+        (false, 0)
+    );
+    assert_eq!(
+        read("rate(x[10m] @ 1700000000) > rate(y[10m] offset 2m)"),
+        (false, 2)
+    );
+    // `@ end()` in a rule is the evaluation's own time.
+    assert_eq!(read("rate(x[10m] @ end()) > 1"), (true, 0));
+}
+
+#[test]
+fn a_rate_compared_with_zero_or_less_is_decided() {
+    let decided = |q: &str| decided_by_sign(&parse(q).unwrap());
+    for never in [
+        "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m])) < 0",
+        "rate(x[5m]) <= -1",
+        "0 > increase(x[1h])",
+        "(count(up == 0) < 0) and rate(x[5m]) > 1",
+        "sum by (job) (rate(x[5m])) * 100 == -5",
+        "rate(x[5m]) < 0 or increase(y[1h]) < 0",
+        "(rate(x[5m]) < 0) unless up == 0",
+    ] {
+        assert_eq!(decided(never), Some(false), "{never}");
+    }
+    for always in [
+        "increase(x[1h]) >= 0",
+        "rate(x[5m]) > -0.5",
+        "count(up) != -1",
+        "rate(errors_total[5m]) > 0.05 or increase(x[1h]) >= 0",
+        "(up == 0) or (rate(x[5m]) >= 0)",
+    ] {
+        assert_eq!(decided(always), Some(true), "{always}");
+    }
+    for open in [
+        "rate(x[5m]) > 0",
+        "rate(x[5m]) <= 0",
+        "rate(x[5m]) == 0",
+        "delta(x[5m]) < 0",
+        "x < 0",
+        "rate(x[5m]) - rate(y[5m]) < 0",
+        "rate(x[5m]) < bool 0",
+        "rate(x[5m]) > 0.05",
+        "rate(x[5m]) < 0 or y > 1",
+        "rate(x[5m]) > 0.05 unless rate(y[5m]) < 0",
+        "up == 0 unless increase(x[1h]) >= 0",
+        "rate(x[5m]) >= 0 and y > 1",
+    ] {
+        assert_eq!(decided(open), None, "{open}");
+    }
+}
+
+/// The switches written into alerts to mute or force them: a part that reads no series
+/// decides a set operation (`unless` only through `on()`, which matches every series).
+#[test]
+fn a_constant_switch_decides_an_alert() {
+    let decided = |q: &str| decided_alert(&parse(q).unwrap());
+    for off in [
+        "rate(x[5m]) > 0.05 unless on() vector(1)",
+        "rate(x[5m]) > 0.05 and on() vector(0) > 1",
+        "(rate(x[5m]) > 0.05) and (vector(1) < 0)",
+        "rate(x[5m]) > 0.05 unless on() sum(vector(1))",
+        "rate(x[5m]) > 0.05 unless on() 2 > vector(1)",
+    ] {
+        assert!(
+            decided(off).is_some_and(|d| d.contains("never fires")),
+            "{off}"
+        );
+    }
+    assert!(decided("rate(x[5m]) > 0.05 or vector(1)").is_some_and(|d| d.contains("fires always")));
+    for open in [
+        // Without `on()`, only series with no labels match `vector(1)`'s.
+        "rate(x[5m]) > 0.05 unless vector(1)",
+        "rate(x[5m]) > 0.05 and on() vector(1)",
+        "rate(x[5m]) > 0.05 unless on() hour() < 8",
+        "rate(x[5m]) > 0.05 unless on() vector(time()) > 5",
+        "rate(x[5m]) > 0.05 unless on() (vector(0) > 1)",
+        "rate(x[5m]) > 0.05 unless on(job) up == 0",
+        // No series at all: a finding of its own (the alert reads nothing).
+        "vector(1)",
+    ] {
+        assert_eq!(decided(open), None, "{open}");
+    }
+}
+
+#[test]
+fn a_bool_comparison_at_the_top_of_an_alert_fires_at_every_evaluation() {
+    let decided = |q: &str| decided_alert(&parse(q).unwrap());
+    assert!(
+        decided("rate(x[5m]) > bool 0.05")
+            .unwrap()
+            .contains("`bool`")
+    );
+    assert!(
+        decided("(rate(x[5m]) == bool 0)")
+            .unwrap()
+            .contains("`bool`")
+    );
+    assert!(decided("rate(x[5m]) < 0").unwrap().contains("never fires"));
+    assert_eq!(decided("rate(x[5m]) > 0.05"), None);
+    // Inside, `bool` is arithmetic: `sum(x > bool 1) > 3` counts the series above 1.
+    assert_eq!(decided("sum(x > bool 1) > 3"), None);
+}
+
+#[test]
+fn metric_names_are_the_selectors_not_labels_or_strings() {
+    let names = |q: &str| {
+        let mut n = reads(&parse(q).unwrap()).metrics;
+        n.sort();
+        n
+    };
+    assert_eq!(
+        names(
+            r#"sum(rate(a_total{job="b_total"}[5m])) / sum(rate(a_total[5m])) > on() group_left c"#
+        ),
+        ["a_total", "c"]
+    );
+    assert_eq!(
+        names(r#"{__name__="x_seconds_bucket", le="1"}"#),
+        ["x_seconds_bucket"]
+    );
+    assert_eq!(names(r#"{__name__=~"x_.*"}"#), Vec::<String>::new());
+    assert_eq!(names("vector(1) > 0"), Vec::<String>::new());
+    assert_eq!(
+        names("histogram_quantile(0.9, sum by (le) (rate(d_bucket[5m]))) > scalar(e)"),
+        ["d_bucket", "e"]
+    );
+}
+
+#[test]
+fn an_expression_without_a_selector_reads_no_series() {
+    let watches = |q: &str| reads(&parse(q).unwrap()).series;
+    for constant in [
+        "vector(0)",
+        "vector(1)",
+        "0",
+        "1 > bool 2",
+        "vector(1) > 2",
+        "vector(time()) > 0",
+        "(vector(1) + 1) * -1",
+        "sum(vector(1))",
+        "max_over_time(vector(1)[5m:1m])",
+        "label_replace(vector(1), \"a\", \"b\", \"\", \"\")",
+    ] {
+        assert!(!watches(constant), "{constant} reads no series");
+    }
+    for reading in [
+        "up == 0",
+        "up{job=\"x\"} == 0",
+        "{__name__=\"x_total\"}",
+        "rate(x_total[5m]) > 0.05",
+        "absent(x_total)",
+        "time() - max(last_success_seconds) > 1800",
+        "vector(1) and on() up",
+        "-x",
+        "max_over_time(x[1h:5m]) > 1",
+        "topk(scalar(k), vector(1))",
+        "1 + sum by (job) (x)",
+    ] {
+        assert!(watches(reading), "{reading} reads series");
+    }
+    let deep = format!("{}vector(1){}", "(".repeat(200), ")".repeat(200));
+    assert!(!reads(&parse(&deep).unwrap()).series);
+}
+
+/// Found by nesting a rule's `expr` 50,000 parentheses deep: the check aborted with a stack
+/// overflow. 60,000 `+` took the parser 48 s.
+#[test]
+fn a_query_beyond_any_real_one_is_refused_before_the_parser_sees_it() {
+    const LEVELS: usize = 60_000;
+    let queries = [
+        format!("{}x{}", "(".repeat(LEVELS), ")".repeat(LEVELS)),
+        format!("{}x{}", "sum(".repeat(LEVELS), ")".repeat(LEVELS)),
+        format!("{}x{}", "abs(".repeat(LEVELS), ")".repeat(LEVELS)),
+        vec!["x"; LEVELS].join(" + "),
+        vec!["x"; LEVELS].join(" and "),
+        format!("{}x", "-".repeat(LEVELS)),
+    ];
+    // On a thread with a stack as small as a rayon worker's.
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for q in &queries {
+                let refused = parse(q).err();
+                assert!(
+                    matches!(refused, Some(Unparsed::TooComplex(_))),
+                    "{}…: {refused:?}",
+                    &q[..20]
+                );
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
+
+/// The limits sit where the parser is still quick and shallow, and count only what the
+/// parser nests: not brackets or operators in strings and comments.
+#[test]
+fn the_limits_count_brackets_and_operators_outside_strings_and_comments() {
+    let nested = |n: usize| format!("{}x{}", "sum(".repeat(n), ")".repeat(n));
+    assert!(parse(&nested(MAX_NESTING)).is_ok());
+    assert_eq!(
+        parse(&nested(MAX_NESTING + 1)).err(),
+        Some(Unparsed::TooComplex(
+            "nests brackets 257 levels deep; launchgate reads queries at most 256 deep".into()
+        ))
+    );
+    let chain = |n: usize, op: &str| vec!["x"; n + 1].join(op);
+    assert!(parse(&chain(MAX_OPERATORS, " + ")).is_ok());
+    assert!(parse(&chain(MAX_OPERATORS, " or ")).is_ok());
+    for op in [" + ", " or ", " unless ", " >= "] {
+        let long = chain(MAX_OPERATORS + 1, op);
+        assert!(matches!(parse(&long), Err(Unparsed::TooComplex(_))), "{op}");
+    }
+    // A long regex, brackets in a label value and operators in a comment are not nesting.
+    let regex = vec!["a-b(c)"; 5_000].join("|");
+    assert!(parse(&format!("up{{job=~\"{regex}\"}} == 0")).is_ok());
+    let comment = format!("up == 0 # {}", "((+".repeat(2_000));
+    assert!(parse(&comment).is_ok());
+    let words = vec!["sort_desc"; 2_000].join("(") + "(x" + &")".repeat(1_999);
+    assert!(matches!(parse(&words), Err(Unparsed::TooComplex(_))));
+    assert!(
+        matches!(parse("sum(x"), Err(Unparsed::Invalid(_))),
+        "an unclosed bracket is the parser's to report"
+    );
+}
