@@ -889,3 +889,52 @@ fn a_code_host_link_to_a_runbook_is_compared_as_its_file() {
         }
     }
 }
+
+/// Alerts muted by a part that reads no series, run by Prometheus's own rule tests
+/// (`promtool test rules`, failures rising at 50% of builds): the plain ratio fires; muted
+/// with `unless vector(1)` (the ratio of two sums has no labels), `unless on() vector(1)` or
+/// `and on() vector(0) > 1` it never does, and launchgate says so; `unless vector(0) > 1`
+/// removes nothing, and launchgate passes it.
+#[test]
+fn muted_alerts_are_decided_as_promtool_runs_them() {
+    let Some(promtool) = tool("promtool") else {
+        eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    let example = root().join("examples/dashboard-factory");
+    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let from = "/ sum(rate(templates_generated_total[10m])) > 0.05";
+    assert!(rules.contains(from));
+    let test = "rule_files: [alerts.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'template_build_failures_total{job=\"a\"}'\n        values: '0+10x40'\n      - series: 'templates_generated_total{job=\"a\"}'\n        values: '0+20x40'\n    alert_rule_test:\n      - eval_time: 30m\n        alertname: TemplateCompileFailures\n        exp_alerts:\n          - exp_labels: {severity: page}\n            exp_annotations: {summary: More than 5% of template builds fail., runbook_url: runbooks/template-compile-failures.md}\n";
+    for (muting, fires) in [
+        ("", true),
+        (" unless vector(1)", false),
+        (" unless on() vector(1)", false),
+        (" and on() vector(0) > 1", false),
+        (" unless vector(0) > 1", true),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        let edited = rules.replacen(from, &format!("{from}{muting}"), 1);
+        std::fs::write(dir.path().join("monitoring/alerts.yaml"), edited).unwrap();
+        std::fs::write(dir.path().join("monitoring/test.yaml"), test).unwrap();
+        let out = std::process::Command::new(&promtool)
+            .args(["test", "rules", "test.yaml"])
+            .current_dir(dir.path().join("monitoring"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.success(),
+            fires,
+            "promtool on `{muting}`: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let (_, report) = check(dir.path(), &[]);
+        let (outcome, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
+        let expected = if fires { "pass" } else { "fail" };
+        assert_eq!(outcome, expected, "`{muting}`: {message}");
+        if !fires {
+            assert!(message.contains("never fires"), "{message}");
+        }
+    }
+}

@@ -201,7 +201,10 @@ fn decided(expr: &Expr, switches: bool) -> Option<bool> {
         // `unless on()` matches every series of the left side with any of the right one:
         // with a right side that always returns one (`unless on() vector(1)`, a way to
         // switch an alert off), nothing is left.
-        "unless" if matches_everything(b) && decided_by_sign(&b.rhs) == Some(true) => {
+        "unless"
+            if (matches_everything(b) || label_free(&b.lhs))
+                && decided_by_sign(&b.rhs) == Some(true) =>
+        {
             return Some(false);
         }
         "unless" => return decided_by_sign(&b.lhs).filter(|fires| !fires),
@@ -286,6 +289,36 @@ fn constant_presence(expr: &Expr) -> Option<bool> {
             })
         }
         _ => None,
+    }
+}
+
+/// Whether every series `e` returns has no labels (`sum(rate(x[5m])) / sum(rate(y[5m]))`), so
+/// it matches `vector(1)`'s empty label set whatever the matching says.
+fn label_free(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::Aggregate(a) => match &a.modifier {
+            None => true,
+            Some(promql_parser::parser::LabelModifier::Include(l)) => l.labels.is_empty(),
+            Some(_) => false,
+        },
+        Expr::Call(c) => match c.func.name {
+            "vector" => true,
+            "abs" | "ceil" | "floor" | "round" | "sqrt" | "exp" | "ln" | "log2" | "log10"
+            | "clamp" | "clamp_min" | "clamp_max" => {
+                c.args.args.first().is_some_and(|a| label_free(a))
+            }
+            _ => false,
+        },
+        // A vector side keeps its labels; between two vectors, the left side's are kept
+        // (`group_left` and `group_right` add the other side's: not label-free).
+        Expr::Binary(b) => match (unparen(&b.lhs), unparen(&b.rhs)) {
+            (Expr::NumberLiteral(_), side) | (side, Expr::NumberLiteral(_)) => label_free(side),
+            (l, r) => {
+                let set = matches!(b.op.to_string().as_str(), "and" | "unless");
+                label_free(l) && (set || label_free(r))
+            }
+        },
+        _ => false,
     }
 }
 

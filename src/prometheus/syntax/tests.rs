@@ -129,6 +129,9 @@ fn a_constant_switch_decides_an_alert() {
         "(rate(x[5m]) > 0.05) and (vector(1) < 0)",
         "rate(x[5m]) > 0.05 unless on() sum(vector(1))",
         "rate(x[5m]) > 0.05 unless on() 2 > vector(1)",
+        // Both sides without labels: they match without `on()`.
+        "sum(rate(x[5m])) / sum(rate(y[5m])) > 0.05 unless vector(1)",
+        "max by () (rate(x[5m])) > 1 unless vector(1)",
     ] {
         assert!(
             decided(off).is_some_and(|d| d.contains("never fires")),
@@ -139,6 +142,8 @@ fn a_constant_switch_decides_an_alert() {
     for open in [
         // Without `on()`, only series with no labels match `vector(1)`'s.
         "rate(x[5m]) > 0.05 unless vector(1)",
+        "sum by (job) (rate(x[5m])) > 0.05 unless vector(1)",
+        "sum(rate(x[5m])) / on() group_left rate(y[5m]) > 1 unless vector(1)",
         "rate(x[5m]) > 0.05 and on() vector(1)",
         "rate(x[5m]) > 0.05 unless on() hour() < 8",
         "rate(x[5m]) > 0.05 unless on() vector(time()) > 5",
