@@ -721,3 +721,41 @@ fn a_query_nested_too_deep_for_the_parser_is_refused() {
         "{got:#?}"
     );
 }
+
+/// A right-to-left override pasted into a gate (`health_sta\u{202e}te`): `gate` panicked
+/// slicing the expression inside the character (found by fuzzing, exit 101); it now fails the
+/// gate as an invalid expression, and the human report shows the character escaped, so the
+/// quoted gate reads as written.
+#[test]
+fn a_direction_override_in_a_gate_fails_it_and_is_shown_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let from = "health_state == \"healthy\"\n";
+    assert!(text.contains(from));
+    let edited = text.replacen(from, "health_sta\u{202e}te == \"healthy\"\n", 1);
+    std::fs::write(&manifest, edited).unwrap();
+    for command in ["gate", "check"] {
+        let mut args = vec![command];
+        if command == "gate" {
+            args.push("--all");
+        }
+        let out = launchgate()
+            .current_dir(dir.path())
+            .args(&args)
+            .args(["--now", NOW, "--color", "never"])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stdout}");
+        assert!(
+            !stdout.contains('\u{202e}'),
+            "{command}: raw override:\n{stdout}"
+        );
+        assert!(
+            stdout.contains("health_sta\\u{202e}te"),
+            "{command}:\n{stdout}"
+        );
+    }
+}

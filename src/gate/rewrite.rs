@@ -187,7 +187,7 @@ fn find_call(text: &str, name: &str, from: usize) -> Option<(usize, usize, usize
             i += 1;
             continue;
         }
-        if i >= from && text[i..].starts_with(name) {
+        if i >= from && b[i..].starts_with(name.as_bytes()) {
             let before_ok = i == 0
                 || !(b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b'_' || b[i - 1] == b'.');
             let mut j = i + name.len();
@@ -237,6 +237,17 @@ fn matching_paren(b: &[u8], open: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A gate with a multi-byte character before a call's name (a right-to-left override
+    /// pasted into `health_state`) is scanned by bytes: it panicked slicing inside the
+    /// character.
+    #[test]
+    fn non_ascii_text_before_a_call_is_scanned_safely() {
+        let gate = "health_sta\u{202e}te == 1 && \u{e9}count_reason(\"x\") == 0";
+        assert!(uses_window_functions(gate));
+        assert!(!uses_window_functions("\u{202e}\u{e9}samplesx()"));
+        let _ = prepare(gate);
+    }
 
     #[test]
     fn rewrite_quotes_fields_and_skips_strings_and_methods() {

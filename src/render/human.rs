@@ -17,6 +17,28 @@ use crate::source::SourceFile;
 #[derive(Debug, Clone)]
 pub struct Text(pub Arc<SourceFile>);
 
+impl Text {
+    /// The source as a snippet shows it: a character that reorders text shown right to left
+    /// (U+202E, "Trojan Source") is replaced by U+FFFD of the same length, so the line reads
+    /// as written and every span still points where it did.
+    pub fn shown(src: &Arc<SourceFile>) -> Text {
+        let reorders = super::reorders;
+        if src.text.is_ascii() || !src.text.chars().any(reorders) {
+            return Text(src.clone());
+        }
+        let text: String = src
+            .text
+            .chars()
+            .map(|c| match (reorders(c), c.len_utf8()) {
+                (true, 3) => "\u{fffd}".to_string(),
+                (true, n) => "?".repeat(n),
+                (false, _) => c.to_string(),
+            })
+            .collect();
+        Text(SourceFile::new(&src.path, src.display.clone(), text))
+    }
+}
+
 impl SourceCode for Text {
     /// miette's own reading, started at the first line it shows rather than at the top of the
     /// file: it counts lines byte by byte, which was most of drawing a snippet near the end of
@@ -172,7 +194,7 @@ fn diag_of(report: &Report, m: &ManifestReport, f: &Finding) -> Diag {
                         SourceSpan::new(r.location.offset.into(), r.location.len),
                     ));
                 }
-                source = Some(NamedSource::new(&loc.file, Text(src.clone())).with_language("yaml"));
+                source = Some(NamedSource::new(&loc.file, Text::shown(src)).with_language("yaml"));
             }
             _ => notes.insert(0, format!("at {}:{}:{}", loc.file, loc.line, loc.column)),
         }

@@ -182,18 +182,28 @@ pub fn write(
     }
 }
 
-/// Replaces control characters (ANSI escapes, CR, ...) so report text cannot drive a terminal.
+/// Whether `c` reorders the text shown around it (direction marks, embeddings, overrides and
+/// isolates).
+pub fn reorders(c: char) -> bool {
+    matches!(c, '\u{200e}' | '\u{200f}' | '\u{061c}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Replaces control characters (ANSI escapes, CR, ...) so report text cannot drive a terminal,
+/// and the characters that reorder text shown right to left (U+202E and its kin, the "Trojan
+/// Source" characters) so a quoted gate or value reads as written.
 pub fn sanitize(text: &str) -> String {
     // Nearly all report text has no control character: one byte scan and a copy. C1 controls
-    // (U+0080 to U+009F) start with 0xC2, which other characters share: those take the slow
-    // path, which decides per character.
-    let suspect = |b: &u8| (*b < 0x20 && *b != b'\n' && *b != b'\t') || *b == 0x7f || *b == 0xc2;
+    // (U+0080 to U+009F) start with 0xC2, the direction marks with 0xE2 or 0xD8 (U+061C),
+    // which other characters share: those take the slow path, which decides per character.
+    let suspect = |b: &u8| {
+        (*b < 0x20 && *b != b'\n' && *b != b'\t') || matches!(*b, 0x7f | 0xc2 | 0xe2 | 0xd8)
+    };
     if !text.as_bytes().iter().any(suspect) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' && c != '\t' {
+        if (c.is_control() && c != '\n' && c != '\t') || reorders(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
@@ -213,6 +223,11 @@ mod tests {
             ("del\u{7f}", "del\\u{7f}"),
             // C1: NEL and CSI share the 0xC2 lead byte with `·` and `©`.
             ("a\u{85}b \u{9b}2J © ·", "a\\u{85}b \\u{9b}2J © ·"),
+            // Direction overrides and isolates; dashes and ellipses share their lead byte.
+            (
+                "sta\u{202e}te — \u{2066}x\u{2069} …",
+                "sta\\u{202e}te — \\u{2066}x\\u{2069} …",
+            ),
         ] {
             assert_eq!(super::sanitize(text), want, "{text:?}");
         }
