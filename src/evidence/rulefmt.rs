@@ -122,6 +122,11 @@ struct Read {
     answered: Option<&'static str>,
     /// The metric names it selects.
     metrics: Vec<String>,
+    /// The parsed `expr`, kept while its answer may still depend on recording rules (an
+    /// alert's, when its own form decides nothing).
+    pending: Option<promql_parser::parser::Expr>,
+    /// A recording rule's `expr` never has a value below zero.
+    never_negative: bool,
 }
 
 /// Runs Prometheus's checks over the groups `doc` holds, parsing each rule's `expr` once.
@@ -137,6 +142,10 @@ pub fn check(doc: &Node, format: Format) -> Checked {
         return checked;
     };
     let mut names = HashSet::new();
+    // Alerts whose answer may depend on what the file's recording rules record, and the
+    // recorded series that are never negative.
+    let mut pending = Vec::new();
+    let mut never_negative = HashSet::new();
     for (g, group) in groups.iter().enumerate() {
         let shown = format!("group {}", g + 1);
         if !matches!(group.kind, Kind::Map(_)) {
@@ -190,7 +199,13 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                 for (r, rule) in rules.iter().enumerate() {
                     let shown = format!("{shown}, rule {}", r + 1);
                     let (read, record) = rule_problems(rule, &shown, format, out);
-                    if let Some(read) = read {
+                    if let Some(mut read) = read {
+                        if let Some(expr) = read.pending.take() {
+                            pending.push((read.at, expr));
+                        }
+                        if read.never_negative {
+                            never_negative.extend(record.clone());
+                        }
                         if read.constant {
                             checked.constant.insert(read.at);
                         }
@@ -206,6 +221,14 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                 }
             }
             Some((rules, _)) => push(out, rules, format!("{shown}: `rules` must be a list")),
+        }
+    }
+    if !never_negative.is_empty() {
+        let known = |name: &str| never_negative.contains(name);
+        for (at, expr) in pending {
+            if let Some(answer) = crate::prometheus::syntax::decided_alert_over(&expr, &known) {
+                checked.answered.insert(at, answer);
+            }
         }
     }
     checked.problems.truncate(MAX_PROBLEMS);
@@ -270,12 +293,17 @@ fn rule_problems(
         match crate::prometheus::syntax::parse(&expr) {
             Ok(parsed) => {
                 let reads = crate::prometheus::syntax::reads(&parsed);
+                let answered = crate::prometheus::syntax::decided_alert(&parsed);
+                let recording = !record.is_empty();
                 read = Some(Read {
                     at: expr_at.span.start.offset,
                     constant: !reads.series,
                     lag_ms: reads.lag_ms,
-                    answered: crate::prometheus::syntax::decided_alert(&parsed),
+                    answered,
                     metrics: reads.metrics,
+                    never_negative: recording
+                        && crate::prometheus::syntax::never_negative_recorded(&parsed),
+                    pending: (!recording && answered.is_none()).then_some(parsed),
                 });
             }
             Err(Unparsed::Invalid(why)) => push(

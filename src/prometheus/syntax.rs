@@ -177,11 +177,21 @@ pub fn reads(expr: &Expr) -> Reads {
 /// set operators: `and` returns nothing when either side does, `unless` when its left side
 /// does, and `or` returns every series of a side that returns them all.
 pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
-    decided(expr, true)
+    decided(expr, true, &|_| false)
 }
 
-/// [`decided_by_sign`], with sides that read no series (`vector(1)`) taken into account or not.
-fn decided(expr: &Expr, switches: bool) -> Option<bool> {
+/// Whether a recorded series (by its name) is never negative, as its recording rule says.
+type Known<'k> = &'k dyn Fn(&str) -> bool;
+
+/// Whether a recording rule's `expr` never has a value below zero (a rate, a ratio of rates):
+/// alerts over the series it records are then read as over the `expr` itself.
+pub fn never_negative_recorded(expr: &Expr) -> bool {
+    never_negative(expr, &|_| false)
+}
+
+/// [`decided_by_sign`], with sides that read no series (`vector(1)`) taken into account or not,
+/// and the recorded series known to be never negative.
+fn decided(expr: &Expr, switches: bool, known: Known) -> Option<bool> {
     if switches && let Some(present) = constant_presence(expr) {
         return Some(present);
     }
@@ -189,7 +199,7 @@ fn decided(expr: &Expr, switches: bool) -> Option<bool> {
         return None;
     };
     let op = b.op.to_string();
-    let decided_by_sign = |e: &Expr| decided(e, switches);
+    let decided_by_sign = |e: &Expr| decided(e, switches, known);
     let sides = || (decided_by_sign(&b.lhs), decided_by_sign(&b.rhs));
     match op.as_str() {
         "and" => {
@@ -225,7 +235,7 @@ fn decided(expr: &Expr, switches: bool) -> Option<bool> {
         (Expr::NumberLiteral(n), side) => (side, n.val, mirrored(&op)?),
         _ => return None,
     };
-    if !never_negative(side) || limit.is_nan() || limit > 0.0 {
+    if !never_negative(side, known) || limit.is_nan() || limit > 0.0 {
         return None;
     }
     // Every value is at or above zero, so at or above `limit`: decided unless the
@@ -336,6 +346,12 @@ fn matches_everything(b: &promql_parser::parser::BinaryExpr) -> bool {
 /// `bool` at the top, which returns 0 or 1 for every series instead of keeping those that
 /// cross the threshold, so every series is an alert at every evaluation.
 pub fn decided_alert(expr: &Expr) -> Option<&'static str> {
+    decided_alert_over(expr, &|_| false)
+}
+
+/// [`decided_alert`], with the series recording rules record read as their `expr` (`known`
+/// says which are never negative): `job:failure_ratio:rate10m < 0` never fires either.
+pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
     if let Expr::Binary(b) = unparen(expr)
         && b.op.is_comparison_operator()
         && b.modifier.as_ref().is_some_and(|m| m.return_bool)
@@ -348,18 +364,20 @@ pub fn decided_alert(expr: &Expr) -> Option<&'static str> {
         // It reads no series at all, which is a finding of its own.
         return None;
     }
-    if let Some(fires) = decided(expr, true).filter(|_| decided(expr, false).is_none()) {
+    if let Some(fires) =
+        decided(expr, true, known).filter(|_| decided(expr, false, known).is_none())
+    {
         return Some(if fires {
             "returns a sample at every evaluation through a part that reads no series (`or vector(1)`), so it fires always"
         } else {
             "is switched off by a part that reads no series (`unless on() vector(1)`, `and on() vector(0) > 1`), so it never fires"
         });
     }
-    decided(expr, false).map(|fires| {
+    decided(expr, false, known).map(|fires| {
         if fires {
-            "compares what is never below zero (a rate, an increase, a count) with zero or less, so it fires whenever its series exist"
+            "compares what is never below zero (a rate, an increase, a count, or a series recorded from one) with zero or less, so it fires whenever its series exist"
         } else {
-            "compares what is never below zero (a rate, an increase, a count) with zero or less, so it never fires"
+            "compares what is never below zero (a rate, an increase, a count, or a series recorded from one) with zero or less, so it never fires"
         }
     })
 }
@@ -386,9 +404,11 @@ fn unparen(mut e: &Expr) -> &Expr {
 
 /// Whether `e` never has a value below zero: a rate, an increase, a count, and sums,
 /// averages, extremes, products and quotients of those.
-fn never_negative(e: &Expr) -> bool {
+fn never_negative(e: &Expr, known: Known) -> bool {
+    let never_negative = |e: &Expr| never_negative(e, known);
     match unparen(e) {
         Expr::NumberLiteral(n) => n.val >= 0.0,
+        Expr::VectorSelector(vs) => vs.name.as_deref().is_some_and(known),
         Expr::Call(c) => match c.func.name {
             "rate" | "irate" | "increase" | "count_over_time" | "changes" | "resets" | "abs"
             | "absent" | "absent_over_time" | "present_over_time" => true,

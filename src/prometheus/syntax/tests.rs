@@ -298,3 +298,25 @@ fn the_limits_count_brackets_and_operators_outside_strings_and_comments() {
         "an unclosed bracket is the parser's to report"
     );
 }
+
+/// A series a recording rule records from rates is never negative either: the alert over it
+/// is decided like one over the rates themselves; an unknown or signed recorded series is not.
+#[test]
+fn an_alert_over_a_recorded_rate_is_decided_by_its_sign() {
+    let rule = parse("sum(rate(f_total[10m])) / sum(rate(g_total[10m]))").unwrap();
+    assert!(never_negative_recorded(&rule));
+    assert!(!never_negative_recorded(&parse("delta(x[5m])").unwrap()));
+    let known = |name: &str| name == "job:failure_ratio:rate10m";
+    let decided = |q: &str| decided_alert_over(&parse(q).unwrap(), &known);
+    assert!(decided("job:failure_ratio:rate10m < 0").is_some_and(|d| d.contains("never fires")));
+    assert!(
+        decided("job:failure_ratio:rate10m{job=\"a\"} >= 0")
+            .is_some_and(|d| d.contains("fires whenever"))
+    );
+    assert_eq!(decided("job:failure_ratio:rate10m > 0.05"), None);
+    assert_eq!(decided("job:other:rate10m < 0"), None);
+    assert_eq!(
+        decided_alert(&parse("job:failure_ratio:rate10m < 0").unwrap()),
+        None
+    );
+}
