@@ -68,6 +68,11 @@ impl SourceFile {
         })
     }
 
+    /// Whether the text is ASCII (known since it was read).
+    pub fn is_ascii(&self) -> bool {
+        self.ascii
+    }
+
     /// Number of lines in the file.
     pub fn line_count(&self) -> usize {
         self.line_starts.len()

@@ -332,6 +332,24 @@ fn runbook_words(
     })
 }
 
+/// Whether a runbook file an alert links is long enough to help (`shown` names it), and why
+/// not when it is not.
+fn runbook_verdict(
+    words: Result<usize, super::PathProblem>,
+    shown: &str,
+) -> (bool, Option<String>) {
+    match words {
+        Ok(n) if n >= RUNBOOK_MIN_WORDS => (true, None),
+        Ok(n) => (
+            false,
+            Some(format!(
+                "runbook {shown} has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})"
+            )),
+        ),
+        Err(e) => (false, Some(format!("runbook {e}"))),
+    }
+}
+
 /// Fewest words a runbook file needs, as `LAUNCH-RUNBOOKS` and `PROD-MONITORING` ask of the
 /// manifest's runbooks: the person paged opens it to learn what to do.
 pub const RUNBOOK_MIN_WORDS: usize = 20;
@@ -456,18 +474,10 @@ pub fn collect(
                         match hosted {
                             None => (true, None),
                             Some(p) => {
-                                runbook_file = Some(base.repo_relative(&p));
-                                match runbook_words(base, read, &p) {
-                                    Ok(n) if n >= RUNBOOK_MIN_WORDS => (true, None),
-                                    Ok(n) => (
-                                        false,
-                                        Some(format!(
-                                            "runbook `{r}` (`{}` in this repository) has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})",
-                                            base.repo_relative(&p)
-                                        )),
-                                    ),
-                                    Err(e) => (false, Some(format!("runbook {e}"))),
-                                }
+                                let file = base.repo_relative(&p);
+                                let shown = format!("`{r}` (`{file}` in this repository)");
+                                runbook_file = Some(file);
+                                runbook_verdict(runbook_words(base, read, &p), &shown)
                             }
                         }
                     }
@@ -484,16 +494,8 @@ pub fn collect(
                         if let Ok(p) = found {
                             runbook_file = Some(base.repo_relative(p));
                         }
-                        match found.map(|p| runbook_words(base, read, p)) {
-                            Ok(Ok(n)) if n >= RUNBOOK_MIN_WORDS => (true, None),
-                            Ok(Ok(n)) => (
-                                false,
-                                Some(format!(
-                                    "runbook `{r}` has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})"
-                                )),
-                            ),
-                            Ok(Err(e)) | Err(e) => (false, Some(format!("runbook {e}"))),
-                        }
+                        let words = found.and_then(|p| runbook_words(base, read, p));
+                        runbook_verdict(words, &format!("`{r}`"))
                     }
                 };
                 // Prometheus loaded the file, so every rule has a PromQL `expr`.

@@ -171,15 +171,6 @@ pub fn reads(expr: &Expr) -> Reads {
     }
 }
 
-/// Whether `expr` returns samples (`true`: whenever its series exist, `false`: never) because
-/// it compares something never negative with a number at or below zero: `rate(x[5m]) < 0`
-/// never fires, and `increase(x[1h]) >= 0` always does. Looks through parentheses and the
-/// set operators: `and` returns nothing when either side does, `unless` when its left side
-/// does, and `or` returns every series of a side that returns them all.
-pub fn decided_by_sign(expr: &Expr) -> Option<bool> {
-    decided(expr, true, &|_| false)
-}
-
 /// Whether a recorded series (by its name) is never negative, as its recording rule says.
 type Known<'k> = &'k dyn Fn(&str) -> bool;
 
@@ -189,8 +180,13 @@ pub fn never_negative_recorded(expr: &Expr) -> bool {
     never_negative(expr, &|_| false)
 }
 
-/// [`decided_by_sign`], with sides that read no series (`vector(1)`) taken into account or not,
-/// and the recorded series known to be never negative.
+/// Whether `expr` returns samples (`true`: whenever its series exist, `false`: never) because
+/// it compares something never negative with a number at or below zero: `rate(x[5m]) < 0`
+/// never fires, and `increase(x[1h]) >= 0` always does. Looks through parentheses and the
+/// set operators: `and` returns nothing when either side does, `unless` when its left side
+/// does, and `or` returns every series of a side that returns them all. With `switches`, a
+/// side that reads no series (`vector(1)`) counts too; `known` says which recorded series
+/// are never negative.
 fn decided(expr: &Expr, switches: bool, known: Known) -> Option<bool> {
     if switches && let Some(present) = constant_presence(expr) {
         return Some(present);
@@ -240,15 +236,7 @@ fn decided(expr: &Expr, switches: bool, known: Known) -> Option<bool> {
     }
     // Every value is at or above zero, so at or above `limit`: decided unless the
     // comparison answers differently at `limit` itself and above it.
-    let holds = |x: f64| match op {
-        "<" => Some(x < limit),
-        "<=" => Some(x <= limit),
-        ">" => Some(x > limit),
-        ">=" => Some(x >= limit),
-        "==" => Some(x == limit),
-        "!=" => Some(x != limit),
-        _ => None,
-    };
+    let holds = |x: f64| compare(x, op, limit);
     let at = holds(0.0)?;
     if limit < 0.0 || holds(1.0) == Some(at) {
         Some(at)
@@ -262,44 +250,47 @@ fn decided(expr: &Expr, switches: bool, known: Known) -> Option<bool> {
 /// mute or force them (`... and on() vector(0) > 1`).
 fn constant_presence(expr: &Expr) -> Option<bool> {
     match unparen(expr) {
-        Expr::Call(c) if c.func.name == "vector" => matches!(
-            c.args.args.first().map(|a| unparen(a)),
-            Some(Expr::NumberLiteral(_))
-        )
-        .then_some(true),
+        e @ Expr::Call(_) => vector_literal(e).map(|_| true),
         Expr::Aggregate(a) if a.param.is_none() => constant_presence(&a.expr),
         Expr::Binary(b) if b.op.is_comparison_operator() => {
             if b.modifier.as_ref().is_some_and(|m| m.return_bool) {
                 return None;
             }
-            let value = |e: &Expr| match unparen(e) {
-                Expr::Call(c) if c.func.name == "vector" => {
-                    match c.args.args.first().map(|a| unparen(a)) {
-                        Some(Expr::NumberLiteral(n)) => Some(n.val),
-                        _ => None,
-                    }
+            let op = b.op.to_string();
+            match (vector_literal(&b.lhs), unparen(&b.rhs), unparen(&b.lhs)) {
+                (Some(x), Expr::NumberLiteral(n), _) => compare(x, &op, n.val),
+                (None, r, Expr::NumberLiteral(n)) => {
+                    compare(vector_literal(r)?, mirrored(&op)?, n.val)
                 }
                 _ => None,
-            };
-            let (x, limit, op) = match (value(&b.lhs), unparen(&b.rhs), unparen(&b.lhs)) {
-                (Some(x), Expr::NumberLiteral(n), _) => (x, n.val, b.op.to_string()),
-                (None, r, Expr::NumberLiteral(n)) => {
-                    (value(r)?, n.val, mirrored(&b.op.to_string())?.to_string())
-                }
-                _ => return None,
-            };
-            Some(match op.as_str() {
-                "<" => x < limit,
-                "<=" => x <= limit,
-                ">" => x > limit,
-                ">=" => x >= limit,
-                "==" => x == limit,
-                "!=" => x != limit,
-                _ => return None,
-            })
+            }
         }
         _ => None,
     }
+}
+
+/// The number of a `vector(<number>)`.
+fn vector_literal(e: &Expr) -> Option<f64> {
+    match unparen(e) {
+        Expr::Call(c) if c.func.name == "vector" => match c.args.args.first().map(|a| unparen(a)) {
+            Some(Expr::NumberLiteral(n)) => Some(n.val),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `x op limit` for a comparison operator (`None` for any other).
+fn compare(x: f64, op: &str, limit: f64) -> Option<bool> {
+    Some(match op {
+        "<" => x < limit,
+        "<=" => x <= limit,
+        ">" => x > limit,
+        ">=" => x >= limit,
+        "==" => x == limit,
+        "!=" => x != limit,
+        _ => return None,
+    })
 }
 
 /// Whether every series `e` returns has no labels (`sum(rate(x[5m])) / sum(rate(y[5m]))`), so
@@ -342,7 +333,7 @@ fn matches_everything(b: &promql_parser::parser::BinaryExpr) -> bool {
 }
 
 /// Why `expr` as an alerting rule has the same answer whatever its series hold, when its form
-/// says so: a comparison with zero or less ([`decided_by_sign`]), or a comparison with
+/// says so: a comparison with zero or less ([`decided`]), or a comparison with
 /// `bool` at the top, which returns 0 or 1 for every series instead of keeping those that
 /// cross the threshold, so every series is an alert at every evaluation.
 pub fn decided_alert(expr: &Expr) -> Option<&'static str> {
@@ -364,8 +355,9 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
         // It reads no series at all, which is a finding of its own.
         return None;
     }
-    if let Some(fires) =
-        decided(expr, true, known).filter(|_| decided(expr, false, known).is_none())
+    let by_sign = decided(expr, false, known);
+    if by_sign.is_none()
+        && let Some(fires) = decided(expr, true, known)
     {
         return Some(if fires {
             "returns a sample at every evaluation through a part that reads no series (`or vector(1)`), so it fires always"
@@ -373,7 +365,7 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
             "is switched off by a part that reads no series (`unless on() vector(1)`, `and on() vector(0) > 1`), so it never fires"
         });
     }
-    decided(expr, false, known).map(|fires| {
+    by_sign.map(|fires| {
         if fires {
             "compares what is never below zero (a rate, an increase, a count, or a series recorded from one) with zero or less, so it fires whenever its series exist"
         } else {

@@ -23,7 +23,7 @@ impl Text {
     /// as written and every span still points where it did.
     pub fn shown(src: &Arc<SourceFile>) -> Text {
         let reorders = super::reorders;
-        if src.text.is_ascii() || !src.text.chars().any(reorders) {
+        if src.is_ascii() || !src.text.chars().any(reorders) {
             return Text(src.clone());
         }
         let text: String = src

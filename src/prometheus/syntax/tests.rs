@@ -2,6 +2,11 @@
 
 use super::*;
 
+/// [`decided`] as an alerting rule meets it: switches counted, no recorded series known.
+fn decided_by_sign(expr: &Expr) -> Option<bool> {
+    decided(expr, true, &|_| false)
+}
+
 #[test]
 fn parses_real_queries_and_rejects_broken_ones() {
     assert_eq!(
