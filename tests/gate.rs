@@ -290,6 +290,64 @@ fn malformed_lines_hold_below_the_threshold_and_fail_at_it() {
     );
 }
 
+/// Each malformed line is told once, with the file and line to open: the human report
+/// printed it twice (an evidence note `line N: why`, then the same as a location), and SARIF
+/// did not carry the lines at all.
+#[test]
+fn malformed_lines_are_shown_once_each_as_locations() {
+    let scenario = fixture("malformed-3");
+    let run = |format: &str| {
+        let out = launchgate()
+            .args([
+                "gate", MANIFEST, "--now", NOW, "--phase", "canary-1", "--format", format,
+            ])
+            .arg("--status")
+            .arg(scenario.join("status.json"))
+            .arg("--history")
+            .arg(scenario.join("runtime-events.jsonl"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let (_, report) = gate("malformed-3", &["--phase", "canary-1"]);
+    let related = common::finding(&report, "canary-1/history")["related"].clone();
+    let related = related.as_array().unwrap();
+    assert_eq!(related.len(), 3);
+    let human = run("human");
+    for r in related {
+        let why = r["message"].as_str().unwrap();
+        let line = r["location"]["line"].as_u64().unwrap();
+        assert_eq!(human.matches(why).count(), 1, "{why:?} in:\n{human}");
+        assert!(
+            human.contains(&format!("runtime-events.jsonl:{line}:1")),
+            "line {line} in:\n{human}"
+        );
+    }
+    let sarif: Value = serde_json::from_str(&run("sarif")).unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "canary-1/history")
+        .unwrap();
+    let lines: Vec<u64> = result["relatedLocations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            l["physicalLocation"]["region"]["startLine"]
+                .as_u64()
+                .unwrap()
+        })
+        .collect();
+    let expected: Vec<u64> = related
+        .iter()
+        .map(|r| r["location"]["line"].as_u64().unwrap())
+        .collect();
+    assert_eq!(lines, expected);
+}
+
 #[test]
 fn zero_recent_events_hold() {
     let dir = tempfile::tempdir().unwrap();
@@ -493,7 +551,7 @@ fn a_count_below_zero_is_not_what_tau_writes() {
     let f = common::finding(&report, "canary-1/history");
     assert_eq!(f["outcome"], "hold", "{f:#}");
     assert!(
-        f["evidence"][0]
+        f["related"][0]["message"]
             .as_str()
             .unwrap()
             .ends_with("`failed_cases = -1`, where tau writes an unsigned integer (a count): not a cycle report as tau writes it"),
@@ -856,9 +914,13 @@ fn cycle_reports_written_twice_are_malformed_lines() {
             "{f:#}"
         );
         let first = older.len() + 1;
-        let expected = format!("line {}: repeats line {first} byte for byte", first + 1);
+        let related = &f["related"][0];
+        assert_eq!(related["location"]["line"], first + 1, "{f:#}");
         assert!(
-            f["evidence"][0].as_str().unwrap().starts_with(&expected),
+            related["message"]
+                .as_str()
+                .unwrap()
+                .starts_with(&format!("repeats line {first} byte for byte")),
             "{f:#}"
         );
     }

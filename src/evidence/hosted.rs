@@ -53,22 +53,13 @@ pub fn repo_paths(link: &str) -> Vec<String> {
         .collect()
 }
 
-/// A path segment with its `%XX` escapes decoded, if they decode to UTF-8.
+/// A path segment with its `%XX` escapes decoded, if they decode to UTF-8 (an escape that is
+/// not one, `%zz`, stays as written, as browsers and code hosts keep it).
 fn percent_decode(segment: &str) -> Option<String> {
-    let bytes = segment.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = segment.get(i + 1..i + 3)?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
+    percent_encoding::percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 #[cfg(test)]
@@ -99,6 +90,11 @@ mod tests {
             repo_paths("https://bitbucket.org/acme/shop/src/abc123/runbooks/x.md"),
             ["runbooks/x.md", "x.md"]
         );
+        // Escapes as `percent-encoding` reads them: UTF-8 decoded, a `%` that starts none kept.
+        assert_eq!(
+            repo_paths("https://github.com/acme/shop/blob/main/caf%C3%A9/50%zz.md"),
+            ["café/50%zz.md", "50%zz.md"]
+        );
     }
 
     #[test]
@@ -111,6 +107,7 @@ mod tests {
             "https://github.com/acme/shop/blob/main/../../etc/passwd",
             "https://github.com/acme/shop/blob/main/%2e%2e/x.md",
             "https://github.com/acme/shop/blob/main/a%2Fb.md",
+            "https://github.com/acme/shop/blob/main/%ff.md",
             "runbooks/x.md",
             "mailto:oncall@acme.dev",
         ] {

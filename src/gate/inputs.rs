@@ -99,12 +99,8 @@ pub fn history_findings(ctx: &Ctx, phase: &Phase, route: &Route) -> Vec<Finding>
             route,
         )
         .help("the producer wrote lines launchgate cannot use; fix the producer, or remove the broken lines after investigating and take the status snapshot again");
-        f.evidence = h
-            .malformed
-            .iter()
-            .take(20)
-            .map(|m| format!("line {}: {}", m.line, m.reason))
-            .collect();
+        // Each line is a related location (file:line and why), not also an evidence line:
+        // the human report showed every malformed line twice.
         for m in h.malformed.iter().take(20) {
             let mut location = Location::file(&ctx.history_shown);
             location.line = m.line as u32;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::{Value, json};
 
-use crate::report::{Finding, ManifestReport, Outcome, Report, Severity};
+use crate::report::{Finding, Location, ManifestReport, Outcome, Report, Severity};
 
 /// The SARIF `level` of a finding.
 fn level(f: &Finding) -> &'static str {
@@ -180,23 +180,27 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
             Outcome::Hold => format!("hold: {}", f.message),
             _ => f.message.to_string(),
         } },
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": { "uri": uri(file) },
-                "region": match loc {
-                    Some(l) => json!({
-                        "startLine": l.line,
-                        "startColumn": l.column,
-                        "endLine": l.end_line,
-                        "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
-                    }),
-                    None => json!({ "startLine": 1 }),
-                },
-            }
-        }],
+        "locations": [{ "physicalLocation": physical(file, loc.map(|l| &**l)) }],
         "partialFingerprints": { "launchgateFinding/v1": fnv(&[&f.item, file, line_text, f.phase.as_deref().unwrap_or("")]) },
         "properties": { "outcome": f.outcome.as_str() },
     });
+    if !f.related.is_empty() {
+        // The first of two duplicate keys, the malformed lines of a history, the sample that
+        // broke a gate: SARIF viewers list them beside the result.
+        let related: Vec<Value> = f
+            .related
+            .iter()
+            .enumerate()
+            .map(|(id, r)| {
+                json!({
+                    "id": id,
+                    "message": { "text": r.message },
+                    "physicalLocation": physical(&r.location.file, Some(&r.location)),
+                })
+            })
+            .collect();
+        result["relatedLocations"] = json!(related);
+    }
     if let Some(i) = ids.iter().position(|id| **id == *f.item) {
         result["ruleIndex"] = json!(i);
     }
@@ -208,6 +212,24 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
         }]);
     }
     result
+}
+
+/// A SARIF `physicalLocation`: the file and, when known, the region (columns are 1-based,
+/// and an empty span still covers one column, as SARIF requires `endColumn > startColumn` on
+/// one line).
+fn physical(file: &str, loc: Option<&Location>) -> Value {
+    json!({
+        "artifactLocation": { "uri": uri(file) },
+        "region": match loc {
+            Some(l) => json!({
+                "startLine": l.line,
+                "startColumn": l.column,
+                "endLine": l.end_line,
+                "endColumn": l.end_column.max(if l.end_line == l.line { l.column + 1 } else { 1 }),
+            }),
+            None => json!({ "startLine": 1 }),
+        },
+    })
 }
 
 #[cfg(test)]
