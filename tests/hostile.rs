@@ -419,7 +419,16 @@ fn messages(report: &Value) -> String {
         .into_iter()
         .flatten()
         .filter(|f| f["outcome"] != "pass")
-        .map(|f| format!("{} {}", f["message"], f["evidence"]))
+        .map(|f| {
+            // A malformed line is a related location: its line number and why.
+            let related: Vec<String> = f["related"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| format!("line {}: {}", r["location"]["line"], r["message"]))
+                .collect();
+            format!("{} {} {}", f["message"], f["evidence"], related.join("; "))
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }

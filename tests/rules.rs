@@ -418,7 +418,7 @@ fn numbered_items_without_content_are_not_steps() {
             [(
                 line,
                 format!(
-                    "the rollback runbook `runbooks/rollback.md` has {raw} numbered items, {real} real steps; at least 2 are needed: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>)"
+                    "the rollback runbook `runbooks/rollback.md` has {raw} numbered items, {real} real steps; at least 2 are needed: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>), and a step repeated word for word counts once"
                 )
             )],
             "{steps:?}"
@@ -451,7 +451,7 @@ fn an_incident_runbook_of_placeholders_has_no_steps() {
         failing(&report, "PROD-INCIDENT-RESPONSE"),
         [(
             line,
-            "the incident runbook `runbooks/incident-response.md` has no real steps (3 numbered items, 0 real): a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>)".to_string()
+            "the incident runbook `runbooks/incident-response.md` has no real steps (3 numbered items, 0 real): a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>), and a step repeated word for word counts once".to_string()
         )]
     );
 }

@@ -20,13 +20,15 @@ pub struct MarkdownFacts {
     /// heading's section names in its text (subsections included), lower-cased, each once,
     /// in the order of `headings`: whom a runbook's escalation section tells people to page.
     pub section_mentions: Vec<Vec<String>>,
-    /// Real steps: numbered items whose own text passes [`is_real_step`].
+    /// Real steps: numbered items whose own text passes [`is_real_step`], a step that repeats
+    /// an earlier one word for word counted once.
     pub steps: usize,
     /// Every item of an ordered (numbered) list, real or not.
     pub raw_steps: usize,
     /// Items of unordered lists.
     pub bullets: usize,
-    /// Words of prose (headings included).
+    /// Words of prose (headings included); a paragraph, list item or heading that repeats an
+    /// earlier one word for word is counted once.
     pub words: usize,
     /// 1-based lines that still hold a `TODO` or `TBD` placeholder.
     pub placeholder_lines: Vec<usize>,
@@ -53,8 +55,23 @@ pub fn facts(text: &str) -> MarkdownFacts {
     // Open items, innermost last: text goes to the innermost one only, so an item's own text
     // never includes its nested lists (their items are steps or bullets of their own).
     let mut items: Vec<OpenItem> = Vec::new();
+    let mut block = Block::default();
+    let mut steps_seen = Vec::new();
     // Task lists as GitHub renders them: `- [ ]` is a box, not the text `[ ]`.
     for event in Parser::new_ext(text, Options::ENABLE_TASKLISTS) {
+        // Words are counted a block at a time (the text between two block boundaries), so
+        // that a block repeated to reach a length counts once.
+        if let Event::Start(tag) = &event
+            && !is_inline(tag)
+        {
+            block.flush(heading.is_some(), &mut out.words, &mut sections);
+            block.verbatim = matches!(tag, Tag::CodeBlock(_));
+        } else if let Event::End(tag) = &event
+            && !is_inline_end(tag)
+        {
+            block.flush(heading.is_some(), &mut out.words, &mut sections);
+            block.verbatim = false;
+        }
         match event {
             Event::TaskListMarker(done) => out.open_tasks += usize::from(!done),
             Event::Start(Tag::Heading { level, .. }) => {
@@ -87,18 +104,18 @@ pub fn facts(text: &str) -> MarkdownFacts {
                 }
                 if item.numbered {
                     out.raw_steps += 1;
-                    if is_real_step(&item.text) {
+                    if is_real_step(&item.text) && first_time(&mut steps_seen, &item.text) {
                         out.steps += 1;
                     }
                 }
             }
             Event::Text(t) | Event::Code(t) => {
-                let words = count_words(&t);
-                out.words += words;
+                block.words += count_words(&t);
+                block.text.push_str(&t);
+                block.text.push(' ');
                 if let Some(h) = heading.as_mut() {
                     h.push_str(&t);
                 } else {
-                    sections.add(words);
                     for mention in mentions_in(&t) {
                         sections.mention(mention);
                     }
@@ -122,6 +139,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
             _ => {}
         }
     }
+    block.flush(false, &mut out.words, &mut sections);
     (out.section_words, out.section_mentions) = sections.close();
     out.marked_open.extend(open::open_rows(text));
     // Most runbooks hold none of these: one scan of the text spares splitting every line.
@@ -132,6 +150,95 @@ pub fn facts(text: &str) -> MarkdownFacts {
         }
     }
     out
+}
+
+/// The text of the block being read, and the blocks and steps read before it.
+#[derive(Default)]
+struct Block {
+    /// Its text, a space after each piece.
+    text: String,
+    /// Its words.
+    words: usize,
+    /// Whether it is a code block: the same command is run twice in real runbooks, so it is
+    /// counted every time. (Tables are not parsed: a table is one paragraph.)
+    verbatim: bool,
+    /// Fingerprints of the blocks counted so far.
+    seen: Vec<u64>,
+}
+
+impl Block {
+    /// Counts the block's words, in the open section too unless it is a heading, unless the
+    /// same words were counted before; then starts the next block.
+    fn flush(&mut self, in_heading: bool, words: &mut usize, sections: &mut Sections) {
+        if self.words > 0 && (self.verbatim || first_time(&mut self.seen, &self.text)) {
+            *words += self.words;
+            if !in_heading {
+                sections.add(self.words);
+            }
+        }
+        self.text.clear();
+        self.words = 0;
+    }
+}
+
+/// Whether no text with the same words as `text` (case, punctuation and spacing aside) is
+/// among `seen`; remembers this one.
+fn first_time(seen: &mut Vec<u64>, text: &str) -> bool {
+    // FNV-1a over the lower-cased words: a collision could only make two texts one, so a
+    // runbook counts fewer words, never more.
+    let mut print: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut feed = |b: u8| {
+        print ^= u64::from(b);
+        print = print.wrapping_mul(0x0100_0000_01b3);
+    };
+    for word in text.split_whitespace() {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        if word.is_empty() {
+            continue;
+        }
+        if word.is_ascii() {
+            word.bytes().for_each(|b| feed(b.to_ascii_lowercase()));
+        } else {
+            let mut buf = [0u8; 4];
+            for c in word.chars().flat_map(char::to_lowercase) {
+                c.encode_utf8(&mut buf).bytes().for_each(&mut feed);
+            }
+        }
+        feed(b' ');
+    }
+    if seen.contains(&print) {
+        return false;
+    }
+    seen.push(print);
+    true
+}
+
+/// Tags inside a block (emphasis, links, ...): their text belongs to the block around them.
+fn is_inline(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// The ends of the tags [`is_inline`] accepts.
+fn is_inline_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+            | TagEnd::Link
+            | TagEnd::Image
+    )
 }
 
 /// Whether a path names a Markdown file, which launchgate reads for facts.
@@ -452,6 +559,37 @@ mod tests {
     }
 
     use super::*;
+
+    /// Copying one step or paragraph until a runbook reaches its length adds nothing: two
+    /// identical steps passed `steps(...) >= 2`, and a sentence written four times passed 40
+    /// words.
+    #[test]
+    fn repeated_steps_and_paragraphs_count_once() {
+        let f = facts(
+            "# Rollback\n\n1. Revert the release with `git revert`.\n2. Revert the release with `git revert`.\n3. revert the release, with git revert\n",
+        );
+        assert_eq!((f.steps, f.raw_steps), (1, 3));
+        let f = facts("1. Revert the release now.\n2. Watch the error rate recover.\n");
+        assert_eq!(f.steps, 2);
+
+        let line = "Customers who report broken dashboards get a reply within a day.";
+        let f = facts(&format!(
+            "# Support\n\n{line}\n\n{line}\n\n- {line}\n\n> {line}\n"
+        ));
+        assert_eq!(f.words, 1 + 11, "{f:?}");
+        assert_eq!(f.section_words, [11]);
+        // Emphasis and links stay inside their paragraph; a paragraph that differs counts.
+        let f = facts(
+            "Open *the* [dashboard](x.md) now.\n\nOpen the dashboard now.\n\nOpen the dashboard later.\n",
+        );
+        assert_eq!(f.words, 8);
+        // The same command twice is what runbooks hold.
+        let f = facts("```\nfactoryctl pause\n```\n\n```\nfactoryctl pause\n```\n");
+        assert_eq!(f.words, 2 + 2);
+        // A step's text is also its item's paragraph: counting the words does not cost the step.
+        let f = facts("1. Revert the release now.\n2. Watch the error rate recover.\n");
+        assert_eq!((f.steps, f.words), (2, 9));
+    }
 
     #[test]
     fn finds_headings_steps_and_placeholders() {
