@@ -368,6 +368,10 @@ pub fn collect(
     let mut facts = AlertFacts::default();
     // Recording rules of every file: an alert may read a series another file records.
     let mut recorded = std::collections::HashSet::new();
+    // Whether each recorded series is never below zero (every rule recording it says so), and
+    // the alerts whose answer depends on it: decided once every file is read.
+    let mut signs: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    let mut waiting = Vec::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
         let Ok((path, text)) = reader.read_text(written) else {
@@ -410,6 +414,11 @@ pub fn collect(
         }
         // Only a file Prometheus loads records anything.
         recorded.extend(std::mem::take(&mut checked.recorded));
+        for (series, never_negative) in std::mem::take(&mut checked.signs) {
+            *signs.entry(series).or_insert(true) &= never_negative;
+        }
+        let mut pending: std::collections::HashMap<usize, _> =
+            std::mem::take(&mut checked.pending).into_iter().collect();
         let groups = match body.get("groups").map(|g| &g.kind) {
             Some(Kind::Seq(groups)) => groups,
             _ => {
@@ -513,6 +522,9 @@ pub fn collect(
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                     decided: checked.answered.get(&at_expr.start.offset).copied(),
                 };
+                if let Some(parsed) = pending.remove(&at_expr.start.offset) {
+                    waiting.push((name.clone(), parsed));
+                }
                 // Prometheus loaded the file, so a `for` is a duration it reads.
                 let held = duration_at(rule, "for");
                 let lag = checked
@@ -553,6 +565,15 @@ pub fn collect(
             }
         }
         facts.sources.push(src);
+    }
+    if signs.values().any(|&never_negative| never_negative) {
+        let known = |series: &str| signs.get(series) == Some(&true);
+        for (name, parsed) in waiting {
+            let answer = crate::prometheus::syntax::decided_alert_over(&parsed, &known);
+            if let (Some(answer), Some(rule)) = (answer, facts.rules.get_mut(&name)) {
+                rule.expr.decided = Some(answer);
+            }
+        }
     }
     for rule in facts.rules.values_mut() {
         rule.misspelt = super::slips::misspelt(&rule.metrics, signals, &recorded)

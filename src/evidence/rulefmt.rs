@@ -108,6 +108,13 @@ pub struct Checked {
     pub metrics: HashMap<usize, Vec<String>>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
+    /// Each series a recording rule writes, and whether that rule's value is never below
+    /// zero (a rate, a ratio of rates): an alert in any file of the service may read it.
+    pub signs: Vec<(String, bool)>,
+    /// The parsed `expr` of each alert whose form decides nothing by itself, by the byte
+    /// offset of the `expr` value: its answer may still depend on what the recording rules
+    /// of this and the service's other rule files record.
+    pub pending: Vec<(usize, promql_parser::parser::Expr)>,
 }
 
 /// What one rule's `expr` reads, when it parses.
@@ -142,10 +149,6 @@ pub fn check(doc: &Node, format: Format) -> Checked {
         return checked;
     };
     let mut names = HashSet::new();
-    // Alerts whose answer may depend on what the file's recording rules record, and the
-    // recorded series that are never negative.
-    let mut pending = Vec::new();
-    let mut never_negative = HashSet::new();
     for (g, group) in groups.iter().enumerate() {
         let shown = format!("group {}", g + 1);
         if !matches!(group.kind, Kind::Map(_)) {
@@ -201,10 +204,10 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                     let (read, record) = rule_problems(rule, &shown, format, out);
                     if let Some(mut read) = read {
                         if let Some(expr) = read.pending.take() {
-                            pending.push((read.at, expr));
+                            checked.pending.push((read.at, expr));
                         }
-                        if read.never_negative {
-                            never_negative.extend(record.clone());
+                        if let Some(series) = &record {
+                            checked.signs.push((series.clone(), read.never_negative));
                         }
                         if read.constant {
                             checked.constant.insert(read.at);
@@ -221,14 +224,6 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                 }
             }
             Some((rules, _)) => push(out, rules, format!("{shown}: `rules` must be a list")),
-        }
-    }
-    if !never_negative.is_empty() {
-        let known = |name: &str| never_negative.contains(name);
-        for (at, expr) in pending {
-            if let Some(answer) = crate::prometheus::syntax::decided_alert_over(&expr, &known) {
-                checked.answered.insert(at, answer);
-            }
         }
     }
     checked.problems.truncate(MAX_PROBLEMS);
