@@ -74,6 +74,7 @@ fn stand_in_part(part: &str) -> Option<&'static str> {
     const DOCUMENTATION: &str = "a handle from GitHub's CODEOWNERS documentation, not someone here";
     const TEMPLATE: &str = "a template's stand-in, not a person, team or channel";
     const ACCOUNT: &str = "GitHub's account for a deleted user, or a bot: nobody answers a page";
+    const SELF: &str = "whoever reads the manifest, not a person: name who it is";
     // Placeholder words (`todo`, `tbd`, `xxx`, ...) are the ones every manifest value is
     // checked for; the names below are what only a handle's place invites.
     let template = |part: &str| {
@@ -98,9 +99,12 @@ fn stand_in_part(part: &str) -> Option<&'static str> {
         b"user" | b"username" | b"user-name" | b"someone" | b"somebody" | b"nobody" | b"anyone"
         | b"handle" | b"name" | b"owner" | b"org" | b"org-name" | b"team-name" | b"teamname"
         | b"channel" | b"channel-name" | b"example" | b"yourname" | b"yourteam"
-        | b"yourcompany" | b"yourhandle" | b"yourorg" | b"yourchannel" | b"yourusername" => {
-            Some(TEMPLATE)
-        }
+        | b"yourcompany" | b"yourhandle" | b"yourorg" | b"yourchannel" | b"yourusername"
+        | b"github-handle" | b"githubhandle" | b"github-username" | b"githubusername"
+        | b"gh-handle" | b"reviewer" | b"approver" => Some(TEMPLATE),
+        // `@me` is GitHub's own word for whoever is signed in (`author:@me`): in a record it
+        // names whoever reads it, not who reviewed or signed.
+        b"me" | b"myself" => Some(SELF),
         _ => template(part),
     }
 }
@@ -206,6 +210,10 @@ mod tests {
             "@Dependabot",
             "#channel",
             "@example-user",
+            "@me",
+            "@Myself",
+            "@github-handle",
+            "@reviewer",
             "oncall@example.com",
             " docs@EXAMPLE.org ",
         ] {
@@ -219,6 +227,8 @@ mod tests {
             "dashboards-platform",
             "@yourself-not-a-template",
             "@users-team",
+            "@meg",
+            "@code-reviewers",
             "oncall@acme.dev",
             "page @todo when it breaks",
             "@",
