@@ -140,7 +140,9 @@ pub fn stand_in(value: &str) -> Option<&'static str> {
     (!local.is_empty()
         && domain.contains('.')
         && crate::manifest::is_example_url(&format!("https://{domain}/")))
-    .then_some("an address on a domain reserved for examples: nobody reads it")
+    .then_some(
+        "an address on a domain reserved for examples or a template's stand-in: nobody reads it",
+    )
 }
 
 #[cfg(test)]
@@ -216,6 +218,7 @@ mod tests {
             "@reviewer",
             "oncall@example.com",
             " docs@EXAMPLE.org ",
+            "oncall@yourcompany.com",
         ] {
             assert!(stand_in(v).is_some(), "{v}");
         }

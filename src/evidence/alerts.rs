@@ -470,7 +470,7 @@ pub fn collect(
                     Some(r) if crate::manifest::is_example_url(r) => (
                         false,
                         Some(format!(
-                            "runbook `{r}` is on a domain reserved for examples (example.com, .test, .invalid): it was copied from documentation"
+                            "runbook `{r}` is on a domain reserved for examples or a template's stand-in (example.com, yourcompany.com, .test, .invalid): it was copied from documentation or a template"
                         )),
                     ),
                     Some(r) if crate::manifest::is_url(r) => {

@@ -189,8 +189,8 @@ impl Block {
 /// hashed with bit 5 set, which also folds a few punctuation pairs together). It is fed a
 /// piece at a time and reads bytes one by one, so a block split by emphasis or a link hashes
 /// as the same text written plainly. A collision could only make two texts one: a runbook
-/// counts fewer words, never more. (Normalizing punctuation and spacing as well cost 4% of a
-/// check's instructions; a copied block repeats exactly.)
+/// counts fewer words, never more. (Normalizing punctuation and spacing as well cost 4 to
+/// 6.5% of a check's instructions, bench/RESULTS.md; a copied block repeats exactly.)
 #[derive(Clone, Copy)]
 struct Print(u64);
 

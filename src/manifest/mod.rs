@@ -251,10 +251,28 @@ pub fn is_local_url(s: &str) -> bool {
     }
 }
 
+/// The names templates and tutorials write for "your company's domain".
+const TEMPLATE_DOMAINS: &[&str] = &[
+    "yourcompany",
+    "your-company",
+    "yourdomain",
+    "your-domain",
+    "yourorg",
+    "your-org",
+    "mycompany",
+    "my-company",
+    "mydomain",
+    "my-domain",
+    "companyname",
+    "company-name",
+];
+
 /// Whether a URL's host is a name reserved for documentation and tests (RFC 2606, RFC 6761):
 /// `example.com`, `example.net`, `example.org` and their subdomains, or the top-level domains
-/// `example`, `test` and `invalid`. An address copied from an example resolves to no page of
-/// the service: `https://status.example.com` is what launchgate's own example shows.
+/// `example`, `test` and `invalid`; or a template's stand-in for the company's domain
+/// (`yourcompany.com`, `my-company.io`, `yourdomain.org`). An address copied from an example
+/// or a template resolves to no page of the service: `https://status.example.com` is what
+/// launchgate's own example shows.
 pub fn is_example_url(s: &str) -> bool {
     let Ok(url) = url::Url::parse(s.trim()) else {
         return false;
@@ -267,7 +285,8 @@ pub fn is_example_url(s: &str) -> bool {
     let labels: Vec<&str> = d.split('.').collect();
     match labels.as_slice() {
         [.., tld] if ["example", "test", "invalid"].contains(tld) => true,
-        [.., second, "com" | "net" | "org"] => *second == "example",
+        [.., "example", "com" | "net" | "org"] => true,
+        [.., name, _] => TEMPLATE_DOMAINS.contains(name),
         _ => false,
     }
 }
@@ -286,6 +305,9 @@ mod tests {
             "https://status.test",
             "https://x.invalid/path",
             " https://www.example.com ",
+            "https://status.yourcompany.com",
+            "https://wiki.My-Company.io/runbooks/x",
+            "https://yourdomain.org",
         ] {
             assert!(is_example_url(example), "{example}");
         }
@@ -296,6 +318,8 @@ mod tests {
             "https://example.com.evil.io/",
             "https://examples.org/",
             "https://testing.dev/",
+            "https://yourcompany.acme-cloud.dev/",
+            "https://mycompanyname.com/",
             "http://10.0.0.8/status",
             "http://[::1]/",
             "not a url",

@@ -214,9 +214,8 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
     result
 }
 
-/// A SARIF `physicalLocation`: the file and, when known, the region (columns are 1-based,
-/// and an empty span still covers one column, as SARIF requires `endColumn > startColumn` on
-/// one line).
+/// A SARIF `physicalLocation`: the file and, when known, the region (1-based columns; an
+/// empty span on one line is shown as its first column, so viewers have something to mark).
 fn physical(file: &str, loc: Option<&Location>) -> Value {
     json!({
         "artifactLocation": { "uri": uri(file) },
