@@ -363,6 +363,24 @@ fn hostile_paths() {
 }
 
 #[cfg(unix)]
+/// A runbook of a million one-line paragraphs (8 MB, under the evidence limit) is read in
+/// linear time: counting a repeated paragraph once searched every earlier one, and this file
+/// took minutes (the run's 60-second timeout fails the test if it ever does again).
+#[test]
+fn a_runbook_of_a_million_paragraphs_is_read_in_linear_time() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let mut text = String::from("# Support\n\n");
+    for i in 0..1_000_000 {
+        text.push_str(&format!("{i}\n\n"));
+    }
+    std::fs::write(dir.path().join("runbooks/support.md"), text).unwrap();
+    let r = run(&dir.path().join("readiness.yaml"), "json");
+    // Outside a git repository the git-backed items hold (exit 3); the file itself is read.
+    assert_ne!(r.code, 2, "{}", r.stderr);
+    assert!(r.report.is_some(), "{}", r.stdout);
+}
+
 #[test]
 fn unreadable_files() {
     use std::os::unix::fs::PermissionsExt;

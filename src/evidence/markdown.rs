@@ -56,7 +56,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
     // never includes its nested lists (their items are steps or bullets of their own).
     let mut items: Vec<OpenItem> = Vec::new();
     let mut block = Block::default();
-    let mut steps_seen = Vec::new();
+    let mut steps_seen = Seen::default();
     // Task lists as GitHub renders them: `- [ ]` is a box, not the text `[ ]`.
     for event in Parser::new_ext(text, Options::ENABLE_TASKLISTS) {
         // Words are counted a block at a time (the text between two block boundaries), so
@@ -162,7 +162,7 @@ struct Block {
     /// counted every time. (Tables are not parsed: a table is one paragraph.)
     verbatim: bool,
     /// Fingerprints of the blocks counted so far.
-    seen: Vec<u64>,
+    seen: Seen,
 }
 
 impl Block {
@@ -175,7 +175,7 @@ impl Block {
     /// same words were counted before; then starts the next block.
     fn flush(&mut self, in_heading: bool, words: &mut usize, sections: &mut Sections) {
         let print = std::mem::take(&mut self.print).finish();
-        if self.words > 0 && (self.verbatim || remember(&mut self.seen, print)) {
+        if self.words > 0 && (self.verbatim || self.seen.insert(print)) {
             *words += self.words;
             if !in_heading {
                 sections.add(self.words);
@@ -214,20 +214,40 @@ impl Print {
     }
 }
 
-/// Whether no text like `text` (see [`Print`]) is among `seen`; remembers this one.
-fn first_time(seen: &mut Vec<u64>, text: &str) -> bool {
-    let mut print = Print::default();
-    print.feed(text);
-    remember(seen, print.finish())
+/// Fingerprints seen in one file: a list while there are few (a runbook has tens of blocks),
+/// a hash set past that, so that a 10 MB file of a million one-line paragraphs is read in
+/// linear time (searching the list for each took minutes).
+#[derive(Default)]
+struct Seen {
+    few: Vec<u64>,
+    many: std::collections::HashSet<u64>,
 }
 
-/// Whether `print` is not among `seen`; remembers it.
-fn remember(seen: &mut Vec<u64>, print: u64) -> bool {
-    if seen.contains(&print) {
-        return false;
+/// Fingerprints kept in [`Seen::few`] before they move to the set.
+const FEW: usize = 32;
+
+impl Seen {
+    /// Whether `print` was not seen; remembers it.
+    fn insert(&mut self, print: u64) -> bool {
+        if self.many.is_empty() {
+            if self.few.contains(&print) {
+                return false;
+            }
+            if self.few.len() < FEW {
+                self.few.push(print);
+                return true;
+            }
+            self.many.extend(self.few.drain(..));
+        }
+        self.many.insert(print)
     }
-    seen.push(print);
-    true
+}
+
+/// Whether no text like `text` (see [`Print`]) is among `seen`; remembers this one.
+fn first_time(seen: &mut Seen, text: &str) -> bool {
+    let mut print = Print::default();
+    print.feed(text);
+    seen.insert(print.finish())
 }
 
 /// Tags inside a block (emphasis, links, ...): their text belongs to the block around them.
@@ -584,6 +604,27 @@ mod tests {
     }
 
     use super::*;
+
+    /// Past a few fingerprints the rest go to a set, so that a file of a million paragraphs
+    /// is not searched a million times over; either way a repeat is found.
+    #[test]
+    fn seen_fingerprints_move_to_a_set_and_still_find_repeats() {
+        let mut seen = Seen::default();
+        for p in 0..FEW as u64 {
+            assert!(seen.insert(p));
+        }
+        assert!(!seen.insert(3));
+        assert!(seen.many.is_empty());
+        assert!(seen.insert(1_000));
+        assert!(seen.few.is_empty());
+        assert_eq!(seen.many.len(), FEW + 1);
+        for p in [0, 3, FEW as u64 - 1, 1_000] {
+            assert!(!seen.insert(p), "{p}");
+        }
+        let text: String = (0..5_000).map(|i| format!("{i}\n\n")).collect();
+        assert_eq!(facts(&text).words, 5_000);
+        assert_eq!(facts(&format!("{text}{text}")).words, 5_000);
+    }
 
     /// Copying one step or paragraph until a runbook reaches its length adds nothing: two
     /// identical steps passed `steps(...) >= 2`, and a sentence written four times passed 40
