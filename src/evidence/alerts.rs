@@ -368,9 +368,10 @@ pub fn collect(
     let mut facts = AlertFacts::default();
     // Recording rules of every file: an alert may read a series another file records.
     let mut recorded = std::collections::HashSet::new();
-    // Whether each recorded series is never below zero (every rule recording it says so), and
-    // the alerts whose answer depends on it: decided once every file is read.
-    let mut signs: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+    // Recorded series some rule may record below zero (a series is never negative when no
+    // rule recording it may be), and the alerts whose answer depends on what is recorded:
+    // decided once every file is read.
+    let mut maybe_negative = std::collections::HashSet::new();
     let mut waiting = Vec::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
@@ -414,9 +415,7 @@ pub fn collect(
         }
         // Only a file Prometheus loads records anything.
         recorded.extend(std::mem::take(&mut checked.recorded));
-        for (series, never_negative) in std::mem::take(&mut checked.signs) {
-            *signs.entry(series).or_insert(true) &= never_negative;
-        }
+        maybe_negative.extend(std::mem::take(&mut checked.maybe_negative));
         let mut pending: std::collections::HashMap<usize, _> =
             std::mem::take(&mut checked.pending).into_iter().collect();
         let groups = match body.get("groups").map(|g| &g.kind) {
@@ -566,8 +565,8 @@ pub fn collect(
         }
         facts.sources.push(src);
     }
-    if signs.values().any(|&never_negative| never_negative) {
-        let known = |series: &str| signs.get(series) == Some(&true);
+    let known = |series: &str| recorded.contains(series) && !maybe_negative.contains(series);
+    if recorded.iter().any(|series| known(series)) {
         for (name, parsed) in waiting {
             let answer = crate::prometheus::syntax::decided_alert_over(&parsed, &known);
             if let (Some(answer), Some(rule)) = (answer, facts.rules.get_mut(&name)) {

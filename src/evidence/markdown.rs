@@ -61,16 +61,14 @@ pub fn facts(text: &str) -> MarkdownFacts {
     for event in Parser::new_ext(text, Options::ENABLE_TASKLISTS) {
         // Words are counted a block at a time (the text between two block boundaries), so
         // that a block repeated to reach a length counts once.
-        if let Event::Start(tag) = &event
-            && !is_inline(tag)
-        {
+        let boundary = match &event {
+            Event::Start(tag) => Some(tag.to_end()),
+            Event::End(end) => Some(*end),
+            _ => None,
+        };
+        if boundary.is_some_and(|end| !is_inline(end)) {
             block.flush(heading.is_some(), &mut out.words, &mut sections);
-            block.verbatim = matches!(tag, Tag::CodeBlock(_));
-        } else if let Event::End(tag) = &event
-            && !is_inline_end(tag)
-        {
-            block.flush(heading.is_some(), &mut out.words, &mut sections);
-            block.verbatim = false;
+            block.verbatim = matches!(event, Event::Start(Tag::CodeBlock(_)));
         }
         match event {
             Event::TaskListMarker(done) => out.open_tasks += usize::from(!done),
@@ -250,24 +248,11 @@ fn first_time(seen: &mut Seen, text: &str) -> bool {
     seen.insert(print.finish())
 }
 
-/// Tags inside a block (emphasis, links, ...): their text belongs to the block around them.
-fn is_inline(tag: &Tag<'_>) -> bool {
+/// Tags inside a block (emphasis, links, ...), by their end: their text belongs to the block
+/// around them.
+fn is_inline(end: TagEnd) -> bool {
     matches!(
-        tag,
-        Tag::Emphasis
-            | Tag::Strong
-            | Tag::Strikethrough
-            | Tag::Superscript
-            | Tag::Subscript
-            | Tag::Link { .. }
-            | Tag::Image { .. }
-    )
-}
-
-/// The ends of the tags [`is_inline`] accepts.
-fn is_inline_end(tag: &TagEnd) -> bool {
-    matches!(
-        tag,
+        end,
         TagEnd::Emphasis
             | TagEnd::Strong
             | TagEnd::Strikethrough

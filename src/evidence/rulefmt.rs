@@ -108,9 +108,10 @@ pub struct Checked {
     pub metrics: HashMap<usize, Vec<String>>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
-    /// Each series a recording rule writes, and whether that rule's value is never below
-    /// zero (a rate, a ratio of rates): an alert in any file of the service may read it.
-    pub signs: Vec<(String, bool)>,
+    /// Those of `recorded` whose recording rule may have a value below zero; the others
+    /// record a rate or a ratio of rates, and an alert in any file of the service may read
+    /// them.
+    pub maybe_negative: Vec<String>,
     /// The parsed `expr` of each alert whose form decides nothing by itself, by the byte
     /// offset of the `expr` value: its answer may still depend on what the recording rules
     /// of this and the service's other rule files record.
@@ -202,12 +203,14 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                 for (r, rule) in rules.iter().enumerate() {
                     let shown = format!("{shown}, rule {}", r + 1);
                     let (read, record) = rule_problems(rule, &shown, format, out);
+                    if let Some(series) = &record
+                        && !read.as_ref().is_some_and(|r| r.never_negative)
+                    {
+                        checked.maybe_negative.push(series.clone());
+                    }
                     if let Some(mut read) = read {
                         if let Some(expr) = read.pending.take() {
                             checked.pending.push((read.at, expr));
-                        }
-                        if let Some(series) = &record {
-                            checked.signs.push((series.clone(), read.never_negative));
                         }
                         if read.constant {
                             checked.constant.insert(read.at);
