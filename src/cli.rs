@@ -89,7 +89,8 @@ pub struct CheckArgs {
     /// Check only manifests changed since this git revision (or whose referenced files changed).
     #[arg(long, value_name = "REV")]
     pub changed_since: Option<String>,
-    /// Git revision to review waivers against: new and extended waivers are reported.
+    /// Git revision to review against: new and extended waivers, and a stage or tier lowered
+    /// since it, are reported as warnings.
     #[arg(long, value_name = "REV")]
     pub base: Option<String>,
     /// Longest a waiver may run, from `granted` to `expires`, in days.

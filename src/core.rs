@@ -53,8 +53,8 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-POLICY",
         title: "Checklists the repository policy requires are applied",
-        why: "Who is checked must not decide what is checked. The repository policy (`.launchgate.yaml`, or the default policy when there is none) says which checklists each stage and tier must pass; a manifest that could leave one out of `checklists:` would switch its own checks off.",
-        fix: "Add the required checklist back to the manifest's `checklists:` (a manifest may add checklists, never drop a required one), or change `.launchgate.yaml` through review. The required checklist is applied either way; `--checklist` on the command line overrides both for one run, and the report says so.",
+        why: "Who is checked must not decide what is checked. The repository policy (`.launchgate.yaml`, or the default policy when there is none) says which checklists each stage and tier must pass; a manifest that could leave one out of `checklists:` would switch its own checks off. For the same reason a manifest whose history (HEAD's first-parent line) declared a later stage than it does now is checked at that stage: a prod service that writes `stage: poc` would otherwise be asked for almost nothing.",
+        fix: "Add the required checklist back to the manifest's `checklists:` (a manifest may add checklists, never drop a required one), or change `.launchgate.yaml` through review. The required checklist is applied either way; `--checklist` on the command line overrides both for one run, and the report says so. A stage lowered by an edit is a warning, and the stage it left still applies: put the stage back, and give a service that really starts over (a rebuild) a manifest of its own.",
     },
     CoreItem {
         id: "LG-WAIVER",

@@ -294,18 +294,24 @@ fn base_reports_new_and_extended_waivers_and_limits_length() {
     assert_eq!(out.status.code(), Some(2));
 }
 
-/// With `--base`, a manifest that lowers its own stage since the base is reported to reviewers:
-/// the checklists prod requires no longer apply. A warning, as for new waivers: it never blocks.
+/// A manifest that lowers its own stage is checked at the stage it left: its history on
+/// HEAD's first-parent line says the service was `prod`, so `stage: poc` switches nothing off.
+/// The change is named in an LG-POLICY warning; `--base` adds no second one for the stage.
 #[test]
-fn base_reports_a_stage_lowered_since_the_base() {
+fn a_stage_lowered_in_history_is_checked_at_the_stage_it_left() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     git(d, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
-    let manifest = |stage: &str| format!("version: 1\nservice: {{ name: svc, stage: {stage} }}\n");
-    std::fs::write(d.join("readiness.yaml"), manifest("prod")).unwrap();
+    let manifest = |stage: &str, tier: u8| {
+        format!("version: 1\nservice: {{ name: svc, stage: {stage}, tier: {tier} }}\n")
+    };
+    let commit = |stage: &str, tier: u8, message: &str, date: &str| {
+        std::fs::write(d.join("readiness.yaml"), manifest(stage, tier)).unwrap();
+        git(d, &["commit", "-q", "-am", message], date);
+    };
+    std::fs::write(d.join("readiness.yaml"), manifest("prod", 1)).unwrap();
     git(d, &["add", "."], "2026-11-01T10:00:00Z");
-    git(d, &["commit", "-q", "-m", "base"], "2026-11-01T10:00:00Z");
-    std::fs::write(d.join("readiness.yaml"), manifest("poc")).unwrap();
+    git(d, &["commit", "-q", "-m", "launch"], "2026-11-01T10:00:00Z");
     let policy = |report: &Value| -> Vec<(String, String, u64)> {
         report["manifests"][0]["findings"]
             .as_array()
@@ -321,20 +327,81 @@ fn base_reports_a_stage_lowered_since_the_base() {
             })
             .collect()
     };
-    let (code, report) = check(d, &["--base", "HEAD"]);
+    let warning = |now: &str, by: &str| {
+        (
+            "warning".to_string(),
+            format!(
+                "`service.stage` is `{now}`, lowered from `prod` by {by}: checked as `prod`, since a service's stage only moves forward (the checklists and items of `prod` still apply)"
+            ),
+            2,
+        )
+    };
+    // At prod, a manifest of a name and a stage fails the production items.
+    let (code, at_prod) = check(d, &[]);
+    assert_eq!(code, 1, "{at_prod:#}");
+    let items = |r: &Value| -> Vec<String> {
+        failures(r)
+            .into_iter()
+            .map(|(item, ..)| item)
+            .filter(|i| i != "LG-POLICY")
+            .collect()
+    };
+    let prod_failures = items(&at_prod);
+    assert!(prod_failures.contains(&"PROD-ROLLBACK-TESTED".to_string()));
+    // Lowered in the working tree: still checked as prod, and the same items fail.
+    std::fs::write(d.join("readiness.yaml"), manifest("poc", 1)).unwrap();
+    let (code, report) = check(d, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["manifests"][0]["stage"], "prod");
     assert_eq!(
         policy(&report),
-        [(
-            "warning".to_string(),
-            "the stage is lowered since HEAD, from `prod` to `poc`: the checklists the policy requires at `prod` no longer apply".to_string(),
-            2
-        )]
+        [warning("poc", "a change not committed yet")]
     );
-    assert_eq!(code, 0, "a warning does not block: {report:#}");
-    // Without `--base`, or with the stage kept, nothing is said.
+    assert_eq!(items(&report), prod_failures);
+    // Committed, then raised one step (prod, poc, mvp): the commit that left prod is named.
+    commit("poc", 1, "Relax the readiness gate", "2026-11-02T10:00:00Z");
+    commit("mvp", 1, "mvp", "2026-11-03T10:00:00Z");
+    let id = git(
+        d,
+        &["rev-parse", "--short=7", "HEAD~1"],
+        "2026-11-03T10:00:00Z",
+    );
+    let (code, report) = check(d, &[]);
+    assert_eq!(code, 1, "{report:#}");
+    let by = format!("commit {id} (\"Relax the readiness gate\", 2026-11-02)");
+    assert_eq!(policy(&report), [warning("mvp", &by)]);
+    assert_eq!(items(&report), prod_failures);
+    // `--base` before the lowering: the stage is said once; a tier lowered since the base is
+    // still a warning for reviewers.
+    std::fs::write(d.join("readiness.yaml"), manifest("mvp", 3)).unwrap();
+    let (_, report) = check(d, &["--base", "HEAD~2"]);
+    assert_eq!(
+        policy(&report),
+        [
+            warning("mvp", &by),
+            (
+                "warning".to_string(),
+                "the tier is lowered since HEAD~2, from 1 to 3 (less critical): rules the policy keeps for tier 1 no longer apply".to_string(),
+                2
+            )
+        ]
+    );
+    // Back at prod: nothing to say.
+    std::fs::write(d.join("readiness.yaml"), manifest("prod", 1)).unwrap();
     assert!(policy(&check(d, &[]).1).is_empty());
-    std::fs::write(d.join("readiness.yaml"), manifest("prod")).unwrap();
-    assert!(policy(&check(d, &["--base", "HEAD"]).1).is_empty());
+
+    // A stage raised (poc, then mvp) is the lifecycle: checked at mvp, nothing said.
+    let fresh = tempfile::tempdir().unwrap();
+    let f = fresh.path();
+    git(f, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
+    std::fs::write(f.join("readiness.yaml"), manifest("poc", 2)).unwrap();
+    git(f, &["add", "."], "2026-11-01T10:00:00Z");
+    git(f, &["commit", "-q", "-m", "poc"], "2026-11-01T10:00:00Z");
+    std::fs::write(f.join("readiness.yaml"), manifest("mvp", 2)).unwrap();
+    git(f, &["commit", "-q", "-am", "mvp"], "2026-11-02T10:00:00Z");
+    let (_, report) = check(f, &[]);
+    assert_eq!(report["manifests"][0]["stage"], "mvp");
+    assert!(policy(&report).is_empty(), "{report:#}");
 }
 
 #[test]

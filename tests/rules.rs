@@ -557,6 +557,81 @@ fn one_runbook_for_two_places_needs_a_section_for_each() {
     );
 }
 
+/// Two required alerts sharing one runbook file: each needs a heading naming it, or whoever is
+/// paged for the other reads steps written for the first. A file with a section per alert
+/// passes; the rule file agreeing with the manifest changes nothing.
+#[test]
+fn alerts_sharing_a_runbook_need_a_section_each() {
+    let share = |to: &str| {
+        let to = to.to_string();
+        example_with(move |t| {
+            t.replacen(
+                "runbook: runbooks/publication-stalled.md",
+                &format!("runbook: {to}"),
+                1,
+            )
+        })
+    };
+    let rules_link = |d: &Path, to: &str| {
+        let rules = d.join("monitoring/alerts.yaml");
+        let text = std::fs::read_to_string(&rules).unwrap().replacen(
+            "runbook_url: runbooks/publication-stalled.md",
+            &format!("runbook_url: {to}"),
+            1,
+        );
+        std::fs::write(rules, text).unwrap();
+    };
+    for written in [
+        "runbooks/template-compile-failures.md",
+        "./runbooks/template-compile-failures.md",
+    ] {
+        let dir = share(written);
+        rules_link(dir.path(), "runbooks/template-compile-failures.md");
+        let (code, report) = check_json(dir.path());
+        let line = line_of(&manifest_text(dir.path()), "PublicationJobStalled");
+        assert_eq!(code, 1);
+        assert_eq!(
+            failing(&report, "PROD-ALERTS-VERIFIED"),
+            [(
+                line,
+                format!(
+                    "alert `PublicationJobStalled` shares its runbook `{written}` with `TemplateCompileFailures`, and no heading of it names `PublicationJobStalled`: whoever is paged for it opens steps written for another alert; give each alert its own section (`## PublicationJobStalled`) or runbook"
+                )
+            )]
+        );
+    }
+    // One file, a section headed by each alert's name: both pass.
+    let dir = example_with(|t| {
+        t.replace(
+            "runbook: runbooks/publication-stalled.md",
+            "runbook: runbooks/pipeline-alerts.md",
+        )
+        .replace(
+            "runbook: runbooks/template-compile-failures.md",
+            "runbook: runbooks/pipeline-alerts.md",
+        )
+    });
+    let d = dir.path();
+    let read = |f: &str| std::fs::read_to_string(d.join("runbooks").join(f)).unwrap();
+    let combined = format!(
+        "# Pipeline alerts\n\n#{}\n#{}",
+        read("template-compile-failures.md"),
+        read("publication-stalled.md")
+    );
+    std::fs::write(d.join("runbooks/pipeline-alerts.md"), combined).unwrap();
+    rules_link(d, "runbooks/pipeline-alerts.md");
+    let rules = d.join("monitoring/alerts.yaml");
+    let text = std::fs::read_to_string(&rules).unwrap().replacen(
+        "runbook_url: runbooks/template-compile-failures.md",
+        "runbook_url: runbooks/pipeline-alerts.md",
+        1,
+    );
+    std::fs::write(rules, text).unwrap();
+    let (code, report) = check_json(d);
+    assert_eq!(failing(&report, "PROD-ALERTS-VERIFIED"), []);
+    assert_eq!(code, 0, "{report:#}");
+}
+
 /// An alert reading a name one letter from a signal's series selects nothing and never fires;
 /// the same name written by a recording rule of the rule files is a series, and a histogram
 /// signal's `_bucket` series is the signal's own.

@@ -1,8 +1,10 @@
-//! `check --base REV`: a manifest that lowers its own stage or tier since the base revision.
+//! A manifest that lowers its own stage or tier.
 //!
 //! The stage and tier decide which checklists the policy requires, and the manifest declares
-//! both: a pull request that moves a prod service to `poc` is asked for less. launchgate cannot
-//! tell whether the new stage is true, so, as for new waivers, it tells the reviewers.
+//! both: a pull request that moves a prod service to `poc` is asked for less. Whether a stage
+//! is true launchgate cannot tell, but that it went down the history says: the manifest is
+//! then checked at the stage it left ([`raise_to_history`]). Against `check --base REV`, a
+//! stage or tier lowered since REV is told to the reviewers, as new waivers are.
 
 use serde_json::Value;
 
@@ -11,8 +13,7 @@ use crate::report::{Finding, Location, Outcome, Severity};
 use crate::source::SourceFile;
 use crate::yaml::{Limits, Node, Route};
 
-/// Lifecycle stages, earliest first.
-const STAGES: &[&str] = &["poc", "mvp", "mmp", "prod"];
+use crate::evidence::stages::rank;
 
 /// A manifest text as JSON; `None` when it does not parse (the base revision's problem, not
 /// this change's).
@@ -25,6 +26,34 @@ pub fn json_of(text: &str) -> Option<Value> {
     crate::yaml::parse(&src, &Limits::default())
         .ok()
         .map(|doc| doc.to_json())
+}
+
+/// Raises `service.stage` to the later stage the manifest's history declared before a change
+/// lowered it (see [`crate::evidence::stages`]), and says so: the manifest is then checked
+/// at that stage, so lowering its own stage cannot switch its checks off. `manifest` is the
+/// manifest's path relative to the repository.
+pub fn raise_to_history(
+    repo: &crate::evidence::git::Repo,
+    manifest: &str,
+    service: &mut Service,
+    doc: &Node,
+    src: &SourceFile,
+) -> Option<Finding> {
+    let lowered = repo.stage_lowered(manifest, &service.stage)?;
+    let core = crate::core::lookup("LG-POLICY").expect("core item");
+    let route = Route::root().key("service").key("stage");
+    let message = format!(
+        "`service.stage` is `{now}`, lowered from `{was}` by {by}: checked as `{was}`, since a service's stage only moves forward (the checklists and items of `{was}` still apply)",
+        now = service.stage,
+        was = lowered.was,
+        by = lowered.by,
+    );
+    service.stage = lowered.was;
+    Some(
+        Finding::new(core.id, core.title, Severity::Warning, Outcome::Fail, message)
+            .at(Location::new(src, doc.locate(&route).span))
+            .help("put the stage back; a service that really starts over (a rebuild) gets a manifest of its own, and items it cannot meet yet are waived through review"),
+    )
 }
 
 /// Warnings (they never block) for a stage earlier, or a tier less critical, than at `rev`.
@@ -42,7 +71,6 @@ pub fn findings(
             .at(Location::new(src, doc.locate(&route).span))
             .help("reviewers: confirm the service really is at this stage and tier; review the change as a change to the policy")
     };
-    let rank = |stage: &str| STAGES.iter().position(|s| *s == stage);
     let mut out = Vec::new();
     let was_stage = base.pointer("/service/stage").and_then(Value::as_str);
     if let (Some(was), Some(from), Some(to)) =

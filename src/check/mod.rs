@@ -387,7 +387,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
         return Ok(checked);
     };
-    let manifest = Manifest::from_json(&json).map_err(|e| Error::Io {
+    let mut manifest = Manifest::from_json(&json).map_err(|e| Error::Io {
         path: src.display.clone(),
         reason: format!("internal: schema-valid manifest does not fit the model: {e}"),
     })?;
@@ -407,6 +407,19 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);
+    // The stage first: it decides the checklists and the items that apply.
+    let repo = evidence::git::open(&base.root);
+    if let Some(name) = path.file_name().filter(|_| repo.facts.repository) {
+        let manifest_rel = base.repo_relative(&name.to_string_lossy());
+        findings.extend(lowered::raise_to_history(
+            &repo,
+            &manifest_rel,
+            &mut manifest.service,
+            &doc,
+            &src,
+        ));
+        checked.report.stage = Some(manifest.service.stage.clone());
+    }
     findings.extend(crate::gate::compile::findings(&manifest, &doc, &src));
     // Evidence before checklists: gathering it needs none, and on a one-manifest run the
     // built-in checklists are still compiling on another core.
@@ -444,7 +457,6 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
 
     let today = opts.now.to_zoned_datetime(jiff::tz::TimeZone::UTC).date();
     let (files, evidence_doc) = facts.for_rules();
-    let repo = evidence::git::open(&base.root);
     let view = Arc::new(rule_view(json));
     let records = match path.file_name() {
         Some(name) if repo.facts.repository => {

@@ -16,6 +16,7 @@ pub mod refname;
 pub mod releases;
 pub mod rulefmt;
 pub mod slips;
+pub mod stages;
 
 use std::collections::{BTreeMap, HashSet};
 

@@ -36,7 +36,7 @@ fn as_text(v: &Value) -> String {
     }
 }
 
-fn blob_at(commit: &git2::Commit, path: &Path) -> Option<git2::Oid> {
+pub(super) fn blob_at(commit: &git2::Commit, path: &Path) -> Option<git2::Oid> {
     commit.tree().ok()?.get_path(path).ok().map(|e| e.id())
 }
 
@@ -429,7 +429,7 @@ pub struct Chain {
 
 impl Chain {
     /// The `i`th commit from HEAD, reading more of the line when needed; `None` past its end.
-    fn get(&mut self, repo: &git2::Repository, i: usize) -> Option<git2::Oid> {
+    pub(super) fn get(&mut self, repo: &git2::Repository, i: usize) -> Option<git2::Oid> {
         while self.oids.len() <= i && !self.complete {
             self.extend(repo);
         }
@@ -526,7 +526,7 @@ impl super::git::Repo {
     /// The blob id of the working file at `path` (repository-relative), as `git status`
     /// knows it without reading the file: the index entry's, when the file's stat matches
     /// the entry and the entry is not racy. Otherwise the file is hashed.
-    fn working_id(&self, repo: &git2::Repository, path: &str) -> Option<git2::Oid> {
+    pub(super) fn working_id(&self, repo: &git2::Repository, path: &str) -> Option<git2::Oid> {
         let on_disk = repo.workdir()?.join(path);
         let indexed = self.index.as_ref().ok().and_then(|index| {
             let entry = index.entry_by_path(path.as_bytes().into())?;

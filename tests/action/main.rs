@@ -241,9 +241,10 @@ fn held_gate_fails_only_with_fail_on_hold() {
     assert_eq!(fx.cargo_calls(), "");
 }
 
-/// `base`: changes since the pull request's base are annotated for reviewers (a stage lowered
-/// since it is an `LG-POLICY` warning); without it nothing is compared; a base the checkout
-/// lacks stops the step with exit 2 and says to fetch it, never a silent pass.
+/// `base`: changes since the pull request's base are annotated for reviewers (a tier lowered
+/// since it is an `LG-POLICY` warning); without it the tier is not compared, while a stage
+/// lowered is read from the history either way; a base the checkout lacks stops the step
+/// with exit 2 and says to fetch it, never a silent pass.
 #[test]
 fn base_input_reviews_changes_since_the_base() {
     let Some(target) = host_target() else { return };
@@ -253,9 +254,15 @@ fn base_input_reviews_changes_since_the_base() {
     let ws = fx.job.workspace.clone();
     let manifest = ws.join("readiness.yaml");
     let text = std::fs::read_to_string(&manifest).unwrap();
-    assert!(text.contains("  stage: prod\n"));
-    std::fs::write(&manifest, text.replace("  stage: prod\n", "  stage: mmp\n")).unwrap();
-    for args in [&["add", "."][..], &["commit", "-q", "-m", "call it mmp"]] {
+    assert!(text.contains("  stage: prod\n") && text.contains("  tier: 1\n"));
+    let lowered_text = text
+        .replace("  stage: prod\n", "  stage: mmp\n")
+        .replace("  tier: 1\n", "  tier: 3\n");
+    std::fs::write(&manifest, lowered_text).unwrap();
+    for args in [
+        &["add", "."][..],
+        &["commit", "-q", "-m", "call it mmp, tier 3"],
+    ] {
         assert!(
             common::git_cmd(&ws, args, None).status.success(),
             "git {args:?}"
@@ -263,11 +270,11 @@ fn base_input_reviews_changes_since_the_base() {
     }
     let action = action();
     let r#ref = format!("v{VERSION}");
-    let lowered = |run: &Run| {
+    let lowered = |run: &Run, what: &str| {
         run.step("Check readiness")
             .stdout
             .lines()
-            .any(|l| l.starts_with("::warning ") && l.contains("LG-POLICY") && l.contains("stage"))
+            .any(|l| l.starts_with("::warning ") && l.contains("LG-POLICY") && l.contains(what))
     };
 
     let run = fx
@@ -275,11 +282,18 @@ fn base_input_reviews_changes_since_the_base() {
         .run_action(&action, &r#ref, &[("now", NOW), ("base", "HEAD~1")])
         .unwrap();
     assert!(run.success, "{}", run.log());
-    assert!(lowered(&run), "{}", run.step("Check readiness").stdout);
+    let stdout = &run.step("Check readiness").stdout;
+    assert!(
+        lowered(&run, "the tier is lowered since HEAD~1"),
+        "{stdout}"
+    );
+    assert!(lowered(&run, "lowered from `prod`"), "{stdout}");
 
     let run = fx.job.run_action(&action, &r#ref, &[("now", NOW)]).unwrap();
     assert!(run.success, "{}", run.log());
-    assert!(!lowered(&run), "{}", run.step("Check readiness").stdout);
+    let stdout = &run.step("Check readiness").stdout;
+    assert!(!lowered(&run, "the tier is lowered"), "{stdout}");
+    assert!(lowered(&run, "lowered from `prod`"), "{stdout}");
 
     let missing = "0123456789abcdef0123456789abcdef01234567";
     let run = fx
