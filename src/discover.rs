@@ -1,4 +1,5 @@
-//! Finding readiness manifests: `readiness.yaml` and `*.readiness.yaml`, honouring ignore files.
+//! Finding readiness manifests: `readiness.yaml` and `*.readiness.yaml`, honouring the
+//! repository's ignore files (`.gitignore`, `.launchgateignore`).
 
 use std::path::{Path, PathBuf};
 
@@ -57,6 +58,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
     ignore::WalkBuilder::new(dir)
         .hidden(false)
         .require_git(false)
+        // Only ignore files the repository holds decide which manifests are checked: a
+        // personal global excludes file or `.git/info/exclude` would make one machine skip a
+        // manifest CI checks, and ripgrep's `.ignore` is no file reviewers look at for this.
+        .git_global(false)
+        .git_exclude(false)
+        .ignore(false)
         .add_custom_ignore_filename(IGNORE_FILE)
         // GitHub workflow files may be called `readiness.yml` too; they are never manifests.
         .filter_entry(|e| {
@@ -163,6 +170,10 @@ mod tests {
             std::fs::write(p.join(f), "").unwrap();
         }
         std::fs::write(p.join(".gitignore"), "skip/\n").unwrap();
+        // ripgrep's `.ignore` and git's local excludes are not the repository's say.
+        std::fs::write(p.join(".ignore"), "a/\n").unwrap();
+        std::fs::create_dir_all(p.join(".git/info")).unwrap();
+        std::fs::write(p.join(".git/info/exclude"), "readiness.yaml\n").unwrap();
         let found = discover(&[p.to_path_buf()]).unwrap();
         let rel: Vec<String> = found
             .iter()
