@@ -390,18 +390,41 @@ fn a_stage_lowered_in_history_is_checked_at_the_stage_it_left() {
     std::fs::write(d.join("readiness.yaml"), manifest("prod", 1)).unwrap();
     assert!(policy(&check(d, &[]).1).is_empty());
 
-    // A stage raised (poc, then mvp) is the lifecycle: checked at mvp, nothing said.
+    // A stage raised (poc, then mvp) is the lifecycle: checked at mvp, nothing said. A
+    // manifest in a subdirectory, among other changes: the lowering is found as at the root.
     let fresh = tempfile::tempdir().unwrap();
     let f = fresh.path();
     git(f, &["init", "-q", "-b", "main"], "2026-11-01T10:00:00Z");
-    std::fs::write(f.join("readiness.yaml"), manifest("poc", 2)).unwrap();
-    git(f, &["add", "."], "2026-11-01T10:00:00Z");
-    git(f, &["commit", "-q", "-m", "poc"], "2026-11-01T10:00:00Z");
-    std::fs::write(f.join("readiness.yaml"), manifest("mvp", 2)).unwrap();
-    git(f, &["commit", "-q", "-am", "mvp"], "2026-11-02T10:00:00Z");
-    let (_, report) = check(f, &[]);
+    let api = f.join("services/api");
+    std::fs::create_dir_all(&api).unwrap();
+    let step = |file: &Path, text: &str, message: &str| {
+        std::fs::write(file, text).unwrap();
+        git(f, &["add", "."], "2026-11-01T10:00:00Z");
+        git(f, &["commit", "-q", "-m", message], "2026-11-02T10:00:00Z");
+    };
+    step(&api.join("readiness.yaml"), &manifest("poc", 2), "poc");
+    step(&f.join("notes.md"), "one\n", "notes");
+    step(&api.join("readiness.yaml"), &manifest("mvp", 2), "mvp");
+    let (_, report) = check(&api, &[]);
     assert_eq!(report["manifests"][0]["stage"], "mvp");
     assert!(policy(&report).is_empty(), "{report:#}");
+    step(&api.join("readiness.yaml"), &manifest("prod", 2), "prod");
+    step(&f.join("notes.md"), "two\n", "more notes");
+    step(
+        &api.join("readiness.yaml"),
+        &manifest("mmp", 2),
+        "Call it mmp",
+    );
+    step(&api.join("notes.md"), "three\n", "api notes");
+    let id = git(
+        f,
+        &["rev-parse", "--short=7", "HEAD~1"],
+        "2026-11-03T10:00:00Z",
+    );
+    let (_, report) = check(&api, &[]);
+    assert_eq!(report["manifests"][0]["stage"], "prod");
+    let by = format!("commit {id} (\"Call it mmp\", 2026-11-02)");
+    assert_eq!(policy(&report), [warning("mmp", &by)]);
 }
 
 #[test]

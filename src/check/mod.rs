@@ -366,6 +366,17 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         let (root, reference) = (base.root.clone(), reference.clone());
         rayon::spawn(move || _ = evidence::git::open(&root).known_good(&reference));
     }
+    // So does the walk back through the manifest's history for a stage it lowered, which only
+    // a stage before the last can have done.
+    if let Some(Ok(base)) = &base
+        && let Some(Value::String(stage)) = json.pointer("/service/stage")
+        && evidence::stages::rank(stage).is_some_and(|r| r + 1 < evidence::stages::STAGES.len())
+        && let Some(name) = path.file_name()
+    {
+        let (root, stage) = (base.root.clone(), stage.clone());
+        let manifest = base.repo_relative(&name.to_string_lossy());
+        rayon::spawn(move || _ = evidence::git::open(&root).stage_lowered(&manifest, &stage));
+    }
     let violations = Schema::get(Which::Manifest).validate(&doc, &json);
     if !violations.is_empty() {
         for v in violations {
@@ -407,19 +418,6 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     let dir = path.parent().unwrap_or(Path::new(""));
 
     let mut findings = crate::unique::findings(&doc, &src);
-    // The stage first: it decides the checklists and the items that apply.
-    let repo = evidence::git::open(&base.root);
-    if let Some(name) = path.file_name().filter(|_| repo.facts.repository) {
-        let manifest_rel = base.repo_relative(&name.to_string_lossy());
-        findings.extend(lowered::raise_to_history(
-            &repo,
-            &manifest_rel,
-            &mut manifest.service,
-            &doc,
-            &src,
-        ));
-        checked.report.stage = Some(manifest.service.stage.clone());
-    }
     findings.extend(crate::gate::compile::findings(&manifest, &doc, &src));
     // Evidence before checklists: gathering it needs none, and on a one-manifest run the
     // built-in checklists are still compiling on another core.
@@ -437,6 +435,20 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     checked.sources.extend(facts.alerts.sources.iter().cloned());
     path_findings(&refs, &facts, &doc, &src, &mut findings);
     placeholder_findings(&doc, &facts, &src, dir, &mut findings);
+    // The stage before the policy: it decides the checklists and the items that apply (the
+    // history was read meanwhile, on another core).
+    let repo = evidence::git::open(&base.root);
+    if let Some(name) = path.file_name().filter(|_| repo.facts.repository) {
+        let manifest_rel = base.repo_relative(&name.to_string_lossy());
+        findings.extend(lowered::raise_to_history(
+            &repo,
+            &manifest_rel,
+            &mut manifest.service,
+            &doc,
+            &src,
+        ));
+        checked.report.stage = Some(manifest.service.stage.clone());
+    }
 
     let resolved = crate::policy::resolve::resolve(
         &policy,

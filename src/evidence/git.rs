@@ -104,6 +104,10 @@ pub struct Repo {
     ancestors: Cells<String, RefFacts>,
     /// HEAD's first-parent line, read as far as records need it.
     pub(super) first_parents: Mutex<super::recorded::Chain>,
+    /// Stages lowered, by manifest and stage (see [`super::stages`]).
+    pub(super) stages: Cells<String, Option<super::stages::Lowered>>,
+    /// Where manifest files changed, read when a manifest first asks (see [`super::stages`]).
+    pub(super) manifest_changes: OnceLock<super::stages::Changes>,
 }
 
 fn unknown(problem: String) -> Repo {
@@ -119,6 +123,8 @@ fn unknown(problem: String) -> Repo {
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
         first_parents: Mutex::default(),
+        stages: Cells::new(),
+        manifest_changes: OnceLock::new(),
     }
 }
 
@@ -198,6 +204,8 @@ fn open_uncached(root: &Path) -> Arc<Repo> {
         last_change: Mutex::new(HashMap::new()),
         ancestors: Cells::new(),
         first_parents: Mutex::default(),
+        stages: Cells::new(),
+        manifest_changes: OnceLock::new(),
     })
 }
 
