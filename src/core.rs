@@ -41,8 +41,8 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-PATH",
         title: "Referenced files exist inside the repository",
-        why: "A runbook, dashboard or rule file that does not exist is no evidence at all; paths leaving the repository could read anything on the machine.",
-        fix: "Create the file or fix the path. Paths are relative to the manifest and must stay inside the repository (no absolute paths, no `..` or symlinks leading out).",
+        why: "A runbook, dashboard or rule file that does not exist is no evidence at all; paths leaving the repository could read anything on the machine. A runbook that exists on this machine but that git does not track (never added, or ignored) is not in the repository either: the check passes here and fails in CI, and nobody else can open it (a warning).",
+        fix: "Create the file or fix the path. Paths are relative to the manifest and must stay inside the repository (no absolute paths, no `..` or symlinks leading out). `git add` a runbook, notes or comms file the repository should hold (dashboards and rule files may be generated in CI and are not asked).",
     },
     CoreItem {
         id: "LG-CHECKLIST",

@@ -1028,3 +1028,76 @@ fn muted_alerts_are_decided_as_promtool_runs_them() {
         }
     }
 }
+
+/// A runbook that exists on this machine but that git does not track (never added, or
+/// ignored) is an `LG-PATH` warning: the check would pass here and fail in CI's checkout. Once
+/// staged it is tracked; a dashboard git does not track is not asked (some teams generate them
+/// in CI).
+#[test]
+fn an_untracked_runbook_is_a_warning() {
+    let dir = common::example_repo();
+    let d = dir.path();
+    std::fs::copy(
+        d.join("runbooks/monitoring.md"),
+        d.join("runbooks/watching.md"),
+    )
+    .unwrap();
+    let manifest = d.join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replacen(
+            "monitoring: runbooks/monitoring.md",
+            "monitoring: runbooks/watching.md",
+            1,
+        ),
+    )
+    .unwrap();
+    let line = common::line_of(
+        &std::fs::read_to_string(&manifest).unwrap(),
+        "monitoring: runbooks/watching.md",
+    );
+    let warned = |report: &Value| -> Vec<(u64, String)> {
+        report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["item"] == "LG-PATH" && f["severity"] == "warning")
+            .map(|f| {
+                (
+                    f["location"]["line"].as_u64().unwrap(),
+                    f["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let expected = [(
+        line,
+        "`runbooks/watching.md` exists here, but git does not track it (never added, or ignored): the repository does not hold it, so CI's checkout, reviewers and whoever is paged do not have it".to_string(),
+    )];
+    let (code, report) = common::check_json(d);
+    assert_eq!(warned(&report), expected);
+    assert_eq!(code, 0, "a warning does not block: {report:#}");
+    // Ignored: the same.
+    std::fs::write(d.join(".gitignore"), "runbooks/watching.md\n").unwrap();
+    assert_eq!(warned(&common::check_json(d).1), expected);
+    // Staged (`git add -f` past the ignore): tracked.
+    common::git(d, &["add", "-f", "runbooks/watching.md"]);
+    assert_eq!(warned(&common::check_json(d).1), []);
+    // A dashboard git does not track: not asked.
+    std::fs::copy(
+        d.join("dashboards/template-pipeline.json"),
+        d.join("dashboards/built.json"),
+    )
+    .unwrap();
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace(
+            "dashboard: dashboards/template-pipeline.json",
+            "dashboard: dashboards/built.json",
+        ),
+    )
+    .unwrap();
+    assert_eq!(warned(&common::check_json(d).1), []);
+}

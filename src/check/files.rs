@@ -5,9 +5,9 @@ use std::path::Path;
 
 use crate::evidence;
 use crate::manifest;
-use crate::report::{Finding, Location, Outcome};
+use crate::report::{Finding, Location, Outcome, Severity};
 use crate::source::{SourceFile, display_path};
-use crate::yaml::{Kind, Node};
+use crate::yaml::{Kind, Node, Seg};
 
 use super::core_finding;
 
@@ -19,9 +19,37 @@ pub(super) fn path_findings(
     findings: &mut Vec<Finding>,
 ) {
     let mut ok = 0;
+    let mut untracked = std::collections::HashSet::new();
     for r in refs {
-        let Some(problem) = facts.files.get(&r.path).and_then(|f| f.error.as_ref()) else {
+        let file = facts.files.get(&r.path);
+        let Some(problem) = file.and_then(|f| f.error.as_ref()) else {
             ok += 1;
+            // Written by hand, never generated: a runbook git does not track is on this
+            // machine only (dashboards and rule files are built in CI by some teams).
+            let written = !matches!(r.route.segs().first(), Some(Seg::Key(k)) if k == "telemetry")
+                && !r
+                    .route
+                    .segs()
+                    .starts_with(&[Seg::Key("alerts".into()), Seg::Key("rules".into())]);
+            if written
+                && file
+                    .and_then(|f| f.git.as_ref())
+                    .is_some_and(|g| !g.tracked)
+                && untracked.insert(r.path.as_str())
+            {
+                let message = format!(
+                    "`{}` exists here, but git does not track it (never added, or ignored): the repository does not hold it, so CI's checkout, reviewers and whoever is paged do not have it",
+                    r.path
+                );
+                let mut f = core_finding("LG-PATH", Outcome::Fail, message)
+                    .at(Location::new(src, doc.locate(&r.route).span))
+                    .help(format!(
+                        "`git add {}` and commit it with the manifest",
+                        r.path
+                    ));
+                f.severity = Severity::Warning;
+                findings.push(f);
+            }
             continue;
         };
         findings.push(
