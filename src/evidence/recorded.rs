@@ -297,14 +297,9 @@ fn changed_since(
     let Some(changed) = v.commit(at - kept - 1) else {
         return Ok(None);
     };
-    let id = changed.id().to_string();
-    let when = jiff::Timestamp::from_second(changed.author().when().seconds())
-        .map(|t| t.strftime("%Y-%m-%d").to_string())
-        .unwrap_or_default();
     Ok(Some(format!(
-        "{what} changed after {shown} was recorded{values}: commit {} (\"{}\", {when}) changed it and left {noun} as it was",
-        &id[..id.len().min(7)],
-        super::one_line(changed.summary().unwrap_or_default(), 72),
+        "{what} changed after {shown} was recorded{values}: {} changed it and left {noun} as it was",
+        super::stages::describe(&changed),
     )))
 }
 

@@ -1,4 +1,4 @@
-//! The stage a manifest declared before its stage last changed, from its own history.
+//! The latest stage a manifest's own history declared before an edit lowered it.
 //!
 //! The stage decides what is checked (the policy's checklists, each item's `applies_to`), and
 //! the manifest declares it: a prod service that writes `stage: poc` is asked for almost
@@ -12,9 +12,9 @@ use std::path::Path;
 use crate::source::SourceFile;
 use crate::yaml::{Limits, Route};
 
-/// How many commits of HEAD's first-parent line are read looking for the last change of
-/// stage: a lowering older than that is the service's settled state (and a manifest whose
-/// stage never changed costs at most this many tree lookups).
+/// How many commits of HEAD's first-parent line are read for the manifests' versions: a
+/// lowering older than that is the service's settled state (and the walk, once per
+/// repository, costs a few microseconds a commit).
 pub const LOOKBACK: usize = 1_000;
 
 /// Lifecycle stages, earliest first.
@@ -43,8 +43,8 @@ fn stage_of(text: &str) -> Option<String> {
     Some(doc.at(&route)?.as_str()?.to_string())
 }
 
-/// A commit as the other history findings name it: `commit 1a2b3c4 ("subject", 2026-11-24)`.
-fn describe(commit: &git2::Commit) -> String {
+/// A commit as history findings name it: `commit 1a2b3c4 ("subject", 2026-11-24)`.
+pub(super) fn describe(commit: &git2::Commit) -> String {
     let id = commit.id().to_string();
     let when = jiff::Timestamp::from_second(commit.author().when().seconds())
         .map(|t| t.strftime("%Y-%m-%d").to_string())
@@ -144,8 +144,12 @@ impl super::git::Repo {
         let mut highest: Option<(usize, String, Option<usize>)> = None;
         let mut newer_rank = now_rank;
         for (blob, by) in older {
+            // A version over the manifest size limit is no manifest launchgate would read.
             let stage = self.with_git(|g| {
                 let b = g.find_blob(blob).ok()?;
+                if b.size() as u64 > crate::check::MAX_MANIFEST_BYTES {
+                    return None;
+                }
                 stage_of(std::str::from_utf8(b.content()).ok()?)
             });
             // A version that does not parse or names no known stage says nothing.

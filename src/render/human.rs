@@ -203,9 +203,11 @@ fn diag_of(report: &Report, m: &ManifestReport, f: &Finding) -> Diag {
             .iter()
             .filter(|r| r.location.file != loc.file || source.is_none())
         {
+            // Location first, as compilers write it: terminals and editors open `file:line:col`
+            // when it starts the line.
             notes.push(sanitize(&format!(
-                "{}: {}:{}:{}",
-                r.message, r.location.file, r.location.line, r.location.column
+                "{}:{}:{}: {}",
+                r.location.file, r.location.line, r.location.column, r.message
             )));
         }
     }
