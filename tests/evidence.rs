@@ -1037,22 +1037,18 @@ fn muted_alerts_are_decided_as_promtool_runs_them() {
 fn an_untracked_runbook_is_a_warning() {
     let dir = common::example_repo();
     let d = dir.path();
-    std::fs::copy(
-        d.join("runbooks/monitoring.md"),
-        d.join("runbooks/watching.md"),
-    )
-    .unwrap();
     let manifest = d.join("readiness.yaml");
-    let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replacen(
-            "monitoring: runbooks/monitoring.md",
-            "monitoring: runbooks/watching.md",
-            1,
-        ),
-    )
-    .unwrap();
+    // Copies `from` to `to` and names the copy in the manifest instead.
+    let name_a_copy = |from: &str, to: &str| {
+        std::fs::copy(d.join(from), d.join(to)).unwrap();
+        let text = std::fs::read_to_string(&manifest).unwrap();
+        std::fs::write(
+            &manifest,
+            text.replace(&format!(": {from}"), &format!(": {to}")),
+        )
+        .unwrap();
+    };
+    name_a_copy("runbooks/monitoring.md", "runbooks/watching.md");
     let line = common::line_of(
         &std::fs::read_to_string(&manifest).unwrap(),
         "monitoring: runbooks/watching.md",
@@ -1085,19 +1081,10 @@ fn an_untracked_runbook_is_a_warning() {
     common::git(d, &["add", "-f", "runbooks/watching.md"]);
     assert_eq!(warned(&common::check_json(d).1), []);
     // A dashboard git does not track: not asked.
-    std::fs::copy(
-        d.join("dashboards/template-pipeline.json"),
-        d.join("dashboards/built.json"),
-    )
-    .unwrap();
+    name_a_copy("dashboards/template-pipeline.json", "dashboards/built.json");
+    let (code, report) = common::check_json(d);
     let text = std::fs::read_to_string(&manifest).unwrap();
-    std::fs::write(
-        &manifest,
-        text.replace(
-            "dashboard: dashboards/template-pipeline.json",
-            "dashboard: dashboards/built.json",
-        ),
-    )
-    .unwrap();
-    assert_eq!(warned(&common::check_json(d).1), []);
+    assert_eq!(text.matches("dashboard: dashboards/built.json").count(), 3);
+    assert_eq!(warned(&report), []);
+    assert_eq!(code, 0);
 }
