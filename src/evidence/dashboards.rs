@@ -186,12 +186,12 @@ fn names_metrics(before: &str) -> bool {
     before.trim_end().ends_with("__name__")
 }
 
-/// The series a client library exposes for one metric besides its own name: a counter's
-/// `_total`, a histogram's or summary's `_bucket`, `_sum`, `_count`, OpenMetrics' `_created`
-/// and a gauge histogram's `_gsum`, `_gcount`.
-const SERIES_SUFFIXES: [&str; 7] = [
-    "_total", "_bucket", "_sum", "_count", "_created", "_gsum", "_gcount",
-];
+/// The series a client library exposes for one metric besides its own name that chart its
+/// values: a counter's `_total`, a histogram's or summary's `_bucket`, `_sum`, `_count`, and
+/// a gauge histogram's `_gsum`, `_gcount`. Not OpenMetrics' `_created`: it holds the time the
+/// series was created, the same whatever the service does, so a panel of it charts nothing
+/// of the signal (the sibling a metrics browser offers beside `x_total`).
+const SERIES_SUFFIXES: [&str; 6] = ["_total", "_bucket", "_sum", "_count", "_gsum", "_gcount"];
 
 /// Whether `query` mentions the metric `name` as a whole identifier, or one of the series
 /// its client library exposes for it (`x_seconds_bucket` for `x_seconds`); another metric
@@ -263,13 +263,15 @@ mod tests {
             "rate(x_totals[5m])",
             "x_total_bucket_v2",
             "x_total:rate5m",
+            // The creation time of the series, not its values.
+            "x_total_created",
+            "max(x_seconds_created)",
         ] {
             assert!(!mentions(other, "x_total"), "{other}");
         }
         for same in [
             "x_total",
             "rate(x_total[5m])",
-            "x_total_created",
             "sum(x_seconds_count) / sum(x_seconds_sum)",
             "x_seconds_bucket{le=\"1\"}",
         ] {
