@@ -370,7 +370,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     // a stage before the last can have done.
     if let Some(Ok(base)) = &base
         && let Some(Value::String(stage)) = json.pointer("/service/stage")
-        && evidence::stages::rank(stage).is_some_and(|r| r + 1 < evidence::stages::STAGES.len())
+        && evidence::stages::may_be_lowered(stage)
         && let Some(name) = path.file_name()
     {
         let (root, stage) = (base.root.clone(), stage.clone());
@@ -438,7 +438,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     // The stage before the policy: it decides the checklists and the items that apply (the
     // history was read meanwhile, on another core).
     let repo = evidence::git::open(&base.root);
-    if let Some(name) = path.file_name().filter(|_| repo.facts.repository) {
+    if let Some(name) = path.file_name() {
         let manifest_rel = base.repo_relative(&name.to_string_lossy());
         findings.extend(lowered::raise_to_history(
             &repo,

@@ -17,7 +17,8 @@ use serde_json::Value;
 use crate::source::SourceFile;
 use crate::yaml::{Limits, Node, Route, Seg, parse};
 
-fn tree(text: &str) -> Option<Node> {
+/// A manifest text of the history as a tree; `None` when it does not parse.
+pub(super) fn tree(text: &str) -> Option<Node> {
     let src = SourceFile::new(Path::new(""), String::new(), text.to_string());
     parse(&src, &Limits::default()).ok()
 }

@@ -9,8 +9,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::source::SourceFile;
-use crate::yaml::{Limits, Route};
+use crate::yaml::Route;
 
 /// How many commits of HEAD's first-parent line are read for the manifests' versions: a
 /// lowering older than that is the service's settled state (and the walk, once per
@@ -18,7 +17,7 @@ use crate::yaml::{Limits, Route};
 pub const LOOKBACK: usize = 1_000;
 
 /// Lifecycle stages, earliest first.
-pub const STAGES: &[&str] = &["poc", "mvp", "mmp", "prod"];
+const STAGES: &[&str] = &["poc", "mvp", "mmp", "prod"];
 
 /// Where a stage is ranked among [`STAGES`].
 pub fn rank(stage: &str) -> Option<usize> {
@@ -35,12 +34,21 @@ pub struct Lowered {
     pub by: String,
 }
 
+/// Whether a manifest at `stage` can have lowered it: a known stage before the last (nothing
+/// is later than `prod`, so a `prod` manifest reads no history).
+pub fn may_be_lowered(stage: &str) -> bool {
+    rank(stage).is_some_and(|r| r + 1 < STAGES.len())
+}
+
 /// `service.stage` of a manifest text, when it parses and has one.
 fn stage_of(text: &str) -> Option<String> {
-    let src = SourceFile::new(Path::new(""), String::new(), text.to_string());
-    let doc = crate::yaml::parse(&src, &Limits::default()).ok()?;
     let route = Route::root().key("service").key("stage");
-    Some(doc.at(&route)?.as_str()?.to_string())
+    Some(
+        super::recorded::tree(text)?
+            .at(&route)?
+            .as_str()?
+            .to_string(),
+    )
 }
 
 /// A commit as history findings name it: `commit 1a2b3c4 ("subject", 2026-11-24)`.
@@ -112,6 +120,10 @@ impl super::git::Repo {
     /// it on another core as soon as the manifest is parsed, and asks again when the policy
     /// needs the answer.
     pub fn stage_lowered(&self, path: &str, now: &str) -> Option<Lowered> {
+        // Outside a repository, or at the last stage, there is nothing to read or remember.
+        if !self.facts.repository || !may_be_lowered(now) {
+            return None;
+        }
         crate::recent::cell(&self.stages, format!("{now}\0{path}").as_str())
             .get_or_init(|| self.stage_lowered_uncached(path, now))
             .clone()
@@ -119,10 +131,6 @@ impl super::git::Repo {
 
     fn stage_lowered_uncached(&self, path: &str, now: &str) -> Option<Lowered> {
         let now_rank = rank(now)?;
-        // Nothing is later than the last stage: no history to read.
-        if now_rank + 1 == STAGES.len() || !self.facts.repository {
-            return None;
-        }
         let (working, head) = self.with_git(|g| {
             let head = self.first_parents.lock().ok()?.get(g, 0)?;
             let head = super::recorded::blob_at(&g.find_commit(head).ok()?, Path::new(path));
