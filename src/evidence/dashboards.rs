@@ -187,11 +187,13 @@ fn names_metrics(before: &str) -> bool {
 }
 
 /// The series a client library exposes for one metric besides its own name that chart its
-/// values: a counter's `_total`, a histogram's or summary's `_bucket`, `_sum`, `_count`, and
-/// a gauge histogram's `_gsum`, `_gcount`. Not OpenMetrics' `_created`: it holds the time the
-/// series was created, the same whatever the service does, so a panel of it charts nothing
-/// of the signal (the sibling a metrics browser offers beside `x_total`).
-const SERIES_SUFFIXES: [&str; 6] = ["_total", "_bucket", "_sum", "_count", "_gsum", "_gcount"];
+/// values: a counter's `_total`, a histogram's or summary's `_bucket` and `_sum`, and a gauge
+/// histogram's `_gsum`. Not `_count` or `_gcount` alone: they count observations whatever
+/// their values (a "builds per minute" panel of a duration histogram shows no duration; an
+/// average reads `_sum` beside it, which counts). Not OpenMetrics' `_created` either: it
+/// holds the time the series was created, the same whatever the service does (the sibling a
+/// metrics browser offers beside `x_total`).
+const SERIES_SUFFIXES: [&str; 4] = ["_total", "_bucket", "_sum", "_gsum"];
 
 /// Whether `query` mentions the metric `name` as a whole identifier, or one of the series
 /// its client library exposes for it (`x_seconds_bucket` for `x_seconds`); another metric
@@ -266,6 +268,9 @@ mod tests {
             // The creation time of the series, not its values.
             "x_total_created",
             "max(x_seconds_created)",
+            // How many observations, not their values.
+            "sum(rate(x_seconds_count[5m]))",
+            "x_seconds_gcount",
         ] {
             assert!(!mentions(other, "x_total"), "{other}");
         }
@@ -274,6 +279,8 @@ mod tests {
             "rate(x_total[5m])",
             "sum(x_seconds_count) / sum(x_seconds_sum)",
             "x_seconds_bucket{le=\"1\"}",
+            "rate(x_seconds_sum[5m])",
+            "x_seconds_gsum",
         ] {
             let name = if same.contains("seconds") {
                 "x_seconds"
