@@ -108,6 +108,21 @@ fn validate_sarif(log: &Value) {
         .map(|e| format!("{} at {}", e, e.instance_path().as_str()))
         .collect();
     assert!(errors.is_empty(), "SARIF schema: {errors:#?}");
+    // GitHub shows a related location only where the message links it (`[text](id)`).
+    for r in log["runs"][0]["results"].as_array().unwrap() {
+        let text = r["message"]["text"].as_str().unwrap();
+        let ids: Vec<u64> = r["relatedLocations"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|l| l["id"].as_u64().unwrap())
+            .collect();
+        let links = text.matches("](").count();
+        assert_eq!(links, ids.len(), "{text}");
+        for id in ids {
+            assert!(text.contains(&format!("]({id})")), "{text}");
+        }
+    }
     let Some(multitool) = tool("sarif-multitool") else {
         return;
     };

@@ -346,6 +346,12 @@ fn malformed_lines_are_shown_once_each_as_locations() {
         .map(|r| r["location"]["line"].as_u64().unwrap())
         .collect();
     assert_eq!(lines, expected);
+    // Each is linked from the message, where GitHub shows it.
+    let text = result["message"]["text"].as_str().unwrap();
+    for (id, r) in related.iter().enumerate() {
+        let why = r["message"].as_str().unwrap();
+        assert!(text.contains(&format!("[{why}]({id})")), "{text}");
+    }
 }
 
 #[test]

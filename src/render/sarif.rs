@@ -176,10 +176,7 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
     let mut result = json!({
         "ruleId": f.item,
         "level": level(f),
-        "message": { "text": match f.outcome {
-            Outcome::Hold => format!("hold: {}", f.message),
-            _ => f.message.to_string(),
-        } },
+        "message": { "text": message(f) },
         "locations": [{ "physicalLocation": physical(file, loc.map(|l| &**l)) }],
         "partialFingerprints": { "launchgateFinding/v1": fnv(&[&f.item, file, line_text, f.phase.as_deref().unwrap_or("")]) },
         "properties": { "outcome": f.outcome.as_str() },
@@ -214,6 +211,31 @@ fn result(report: &Report, ids: &[&String], m: &ManifestReport, f: &Finding) -> 
     result
 }
 
+/// The result's message, with a link to each related location: GitHub code scanning shows a
+/// related location only where the message embeds it (`[text](id)`, SARIF 2.1.0 §3.11.6).
+fn message(f: &Finding) -> String {
+    let mut text = match f.outcome {
+        Outcome::Hold => format!("hold: {}", f.message),
+        _ => f.message.to_string(),
+    };
+    for (id, r) in f.related.iter().enumerate() {
+        text.push_str(if id == 0 { " (see " } else { ", " });
+        text.push('[');
+        for c in r.message.chars() {
+            // Brackets and backslashes in link text are escaped; elsewhere they may stand.
+            if matches!(c, '[' | ']' | '\\') {
+                text.push('\\');
+            }
+            text.push(c);
+        }
+        text.push_str(&format!("]({id})"));
+    }
+    if !f.related.is_empty() {
+        text.push(')');
+    }
+    text
+}
+
 /// A SARIF `physicalLocation`: the file and, when known, the region (1-based columns; an
 /// empty span on one line is shown as its first column, so viewers have something to mark).
 fn physical(file: &str, loc: Option<&Location>) -> Value {
@@ -234,6 +256,7 @@ fn physical(file: &str, loc: Option<&Location>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Related;
 
     #[test]
     fn names_uris_and_fingerprints() {
@@ -243,5 +266,35 @@ mod tests {
         assert_eq!(uri("/abs/x"), "file:///abs/x");
         assert_eq!(fnv(&["a", "b"]), fnv(&["a", "b"]));
         assert_ne!(fnv(&["ab", ""]), fnv(&["a", "b"]));
+    }
+
+    /// Each related location is linked from the message, its text escaped as link text.
+    #[test]
+    fn messages_link_their_related_locations() {
+        let at = |line| Location {
+            file: "a.yaml".into(),
+            line,
+            column: 1,
+            end_line: line,
+            end_column: 2,
+            offset: 0,
+            len: 1,
+        };
+        let mut f = Finding::new("LG-YAML", "t", Severity::Error, Outcome::Fail, "twice");
+        assert_eq!(message(&f), "twice");
+        f.related = vec![
+            Related {
+                location: at(1),
+                message: "first set here".into(),
+            },
+            Related {
+                location: at(2),
+                message: r"key `a[0]` \ here".into(),
+            },
+        ];
+        assert_eq!(
+            message(&f),
+            r"twice (see [first set here](0), [key `a\[0\]` \\ here](1))"
+        );
     }
 }
