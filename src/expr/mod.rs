@@ -4,6 +4,7 @@
 //! terminates, which is what a gate evaluating pull-request content needs; nested loops, which
 //! terminate but multiply the work, are bounded when an expression is compiled ([`loops`]).
 
+pub mod absent;
 pub mod convert;
 pub mod decided;
 pub mod fast;

@@ -11,6 +11,7 @@ pub fn shown(e: &Expression) -> Option<String> {
     Some(match &e.expr {
         Ast::Ident(name) => name.clone(),
         Ast::Select(s) if !s.test => format!("{}.{}", inside(&s.operand, UNARY)?, s.field),
+        Ast::Select(s) => format!("has({}.{})", inside(&s.operand, UNARY)?, s.field),
         Ast::Literal(literal) => match literal {
             LiteralValue::Int(i) => i.inner().to_string(),
             LiteralValue::UInt(u) => format!("{}u", u.inner()),

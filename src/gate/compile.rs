@@ -214,6 +214,7 @@ fn one(
         kind => constant_answer(&expr, vocabulary, &kind)
             .or_else(|| constant_per_sample(&kind, vocabulary))
             .or_else(|| unwritten(&kind, vocabulary))
+            .or_else(|| true_without_data(&kind))
             .map_or(kind, Kind::Broken),
     };
     Compiled {
@@ -340,6 +341,35 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
             q.expr.source
         ))
     })
+}
+
+/// Why a gate passes without the data it checks, if it does: a condition true whenever a field
+/// it tests with `has()` is missing (`!has(health.failure_streak) || ...`), where a gate that
+/// reads a missing field would hold (see [`crate::expr::absent`]).
+fn true_without_data(kind: &Kind) -> Option<String> {
+    let (found, input) = match kind {
+        Kind::Snapshot(e) => (
+            crate::expr::absent::true_without(&e.expression),
+            "the status snapshot",
+        ),
+        Kind::Windowed(p, _) => match crate::expr::absent::true_without(&p.main.expression) {
+            Some(found) => (Some(found), "the status snapshot"),
+            None => (
+                p.quantified
+                    .iter()
+                    .find_map(|q| crate::expr::absent::true_without(&q.expr.expression)),
+                "a history line",
+            ),
+        },
+        Kind::Query(_) | Kind::Broken(_) => return None,
+    };
+    let (part, field) = found?;
+    let part = crate::expr::shown::shown(part).map_or(String::new(), |p| format!("`{p}` "));
+    Some(format!(
+        "{part}is true whenever {input} lacks `{field}`: the gate passes without the value it checks, \
+         where a gate reading a missing field holds; drop the `has()` test, or write \
+         `has({field}) && ...` to fail without it"
+    ))
 }
 
 /// What the gate names that its producer never writes (see [`super::vocabulary`]).
@@ -613,5 +643,41 @@ mod tests {
         );
         assert_eq!(default_step_ms(30 * 60_000), 15_000);
         assert_eq!(default_step_ms(24 * 3_600_000), 360_000);
+    }
+
+    /// A `has()` test that lets a gate pass without its field, in the snapshot or per line.
+    #[test]
+    fn a_gate_true_without_its_field_is_refused() {
+        let why = |expr: &str, window: Option<&str>| {
+            true_without_data(&match window {
+                Some(w) => history_kind(expr, Some(w.to_string())),
+                None => Kind::Snapshot(Expr::compile(expr).unwrap()),
+            })
+        };
+        let snapshot = why(
+            "!has(health.failure_streak) || health.failure_streak == 0",
+            None,
+        )
+        .unwrap();
+        assert!(
+            snapshot.contains("whenever the status snapshot lacks `health.failure_streak`"),
+            "{snapshot}"
+        );
+        let line = why("all(!has(job.failed) || job.failed == 0)", Some("1h")).unwrap();
+        assert!(
+            line.contains("whenever a history line lacks `job.failed`"),
+            "{line}"
+        );
+        assert_eq!(
+            why(
+                "has(health.failure_streak) && health.failure_streak == 0",
+                None
+            ),
+            None
+        );
+        assert_eq!(
+            why("all(has(job.failed) && job.failed == 0)", Some("1h")),
+            None
+        );
     }
 }

@@ -1,0 +1,156 @@
+//! Conditions that hold without their data: `!has(health.failure_streak) || health.failure_streak == 0`.
+//!
+//! A gate that reads a field its input lacks is not evaluated, and holds: fail closed. A
+//! presence test turns that around. Written to quiet such a hold, `!has(f) || ...` or
+//! `has(f) ? ... : true` is true whenever `f` is missing, so a snapshot without the field (the
+//! producer renamed it, the file was cut short, another producer wrote it) passes the gate.
+//! CEL's `||` is true beside an error, so what else the condition asks of `f` changes nothing.
+
+use cel::common::ast::{Expr as Ast, LiteralValue, operators};
+use cel::parser::Expression;
+
+/// A condition of `e` that is true without a field it tests with `has()`, and the field
+/// (`health.failure_streak`): `e` itself, or a condition it asks beside others with `&&` or in
+/// a branch of `?:`, where the others still gate but this one no longer does. Not inside a
+/// macro (`list.all(x, ...)`): its tests are of the macro's own variables, not of the input.
+pub fn true_without(e: &Expression) -> Option<(&Expression, String)> {
+    let mut tests = Vec::new();
+    presence_tests(e, &mut tests);
+    if let Some(field) = tests
+        .into_iter()
+        .find(|t| value_without(e, t.id) == Some(true))
+        .and_then(tested)
+    {
+        return Some((e, field));
+    }
+    let Ast::Call(c) = &e.expr else {
+        return None;
+    };
+    match (c.func_name.as_str(), c.args.as_slice(), &c.target) {
+        (operators::LOGICAL_AND, args, None) => args.iter().find_map(true_without),
+        (operators::CONDITIONAL, [_, then, otherwise], None) => {
+            true_without(then).or_else(|| true_without(otherwise))
+        }
+        _ => None,
+    }
+}
+
+/// The presence tests (`has(a.b)`) of `e`, in order, outside macros.
+fn presence_tests<'e>(e: &'e Expression, out: &mut Vec<&'e Expression>) {
+    match &e.expr {
+        Ast::Select(s) if s.test => out.push(e),
+        Ast::Select(s) => presence_tests(&s.operand, out),
+        Ast::Call(c) => {
+            if let Some(target) = &c.target {
+                presence_tests(target, out);
+            }
+            for a in &c.args {
+                presence_tests(a, out);
+            }
+        }
+        Ast::List(l) => {
+            for element in &l.elements {
+                presence_tests(element, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `has(a.b)` written as `a.b`.
+fn tested(e: &Expression) -> Option<String> {
+    let Ast::Select(s) = &e.expr else {
+        return None;
+    };
+    Some(format!("{}.{}", super::shown::shown(&s.operand)?, s.field))
+}
+
+/// The value of `e` when the presence test `absent` (a node id) is false, when its logical
+/// operators decide it from that alone.
+fn value_without(e: &Expression, absent: u64) -> Option<bool> {
+    let call = match &e.expr {
+        Ast::Select(s) if s.test && e.id == absent => return Some(false),
+        Ast::Literal(LiteralValue::Boolean(b)) => return Some(*b.inner()),
+        Ast::Call(c) if c.target.is_none() => c,
+        _ => return None,
+    };
+    let value = |a: &Expression| value_without(a, absent);
+    match (call.func_name.as_str(), call.args.as_slice()) {
+        (operators::LOGICAL_OR, args) => absorbed(args.iter().map(value), true),
+        (operators::LOGICAL_AND, args) => absorbed(args.iter().map(value), false),
+        (operators::LOGICAL_NOT, [a]) => value(a).map(|v| !v),
+        (operators::CONDITIONAL, [cond, then, otherwise]) => match value(cond) {
+            Some(true) => value(then),
+            Some(false) => value(otherwise),
+            None => value(then).filter(|v| value(otherwise) == Some(*v)),
+        },
+        _ => None,
+    }
+}
+
+/// `||` (absorbing `true`) or `&&` (absorbing `false`) over operands' known values.
+fn absorbed(values: impl Iterator<Item = Option<bool>>, absorbing: bool) -> Option<bool> {
+    let mut all_other = true;
+    for v in values {
+        match v {
+            Some(v) if v == absorbing => return Some(absorbing),
+            Some(_) => {}
+            None => all_other = false,
+        }
+    }
+    all_other.then_some(!absorbing)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn without(source: &str) -> Option<String> {
+        let e = crate::expr::Expr::compile(source).unwrap();
+        true_without(&e.expression).map(|(_, field)| field)
+    }
+
+    #[test]
+    fn a_presence_test_that_passes_without_the_field_is_found() {
+        for (source, field) in [
+            (
+                "!has(health.failure_streak) || health.failure_streak == 0",
+                "health.failure_streak",
+            ),
+            (
+                "health.failure_streak == 0 || !has(health.failure_streak)",
+                "health.failure_streak",
+            ),
+            (
+                "has(health.queue_depth) ? health.queue_depth <= 1 : true",
+                "health.queue_depth",
+            ),
+            (
+                // The first condition still gates; the second no longer does.
+                "rollout_gate == \"pass\" && (!has(health.failure_streak) || health.failure_streak == 0)",
+                "health.failure_streak",
+            ),
+            (
+                "!(has(health.queue_depth) && health.queue_depth > 1)",
+                "health.queue_depth",
+            ),
+        ] {
+            assert_eq!(without(source).as_deref(), Some(field), "{source}");
+        }
+    }
+
+    /// A test that fails the gate without its field fails closed, and is allowed.
+    #[test]
+    fn a_presence_test_that_fails_without_the_field_is_allowed() {
+        for source in [
+            "has(health.failure_streak) && health.failure_streak == 0",
+            "has(health.queue_depth) ? health.queue_depth <= 1 : false",
+            "health.failure_streak == 0",
+            // Negated, the condition true without the field makes the whole false.
+            "!(!has(health.failure_streak) || health.failure_streak > 0)",
+            "[1, 2].all(x, !has(x.y) || x.y == 0)",
+        ] {
+            assert_eq!(without(source), None, "{source}");
+        }
+    }
+}
