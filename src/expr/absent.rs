@@ -35,6 +35,65 @@ pub fn true_without(e: &Expression) -> Option<(&Expression, String)> {
     }
 }
 
+/// The first optional access of `e` (`health.?failure_streak`, `m[?"k"]`), written out: it
+/// gives a value (`.orValue(0)`) or a test (`.hasValue()`) where the field is missing, so the
+/// gate decides without the data instead of holding. Anywhere in `e`, macros included.
+pub fn optional_access(e: &Expression) -> Option<String> {
+    let mut found = None;
+    visit(e, &mut |n| {
+        if found.is_none()
+            && let Ast::Call(c) = &n.expr
+            && let (operators::OPT_SELECT | operators::OPT_INDEX, [operand, key]) =
+                (c.func_name.as_str(), c.args.as_slice())
+        {
+            let operand = super::shown::shown(operand).unwrap_or_else(|| "...".into());
+            found = Some(match (&key.expr, c.func_name.as_str()) {
+                (Ast::Literal(LiteralValue::String(k)), operators::OPT_SELECT) => {
+                    format!("{operand}.?{}", k.inner())
+                }
+                _ => format!(
+                    "{operand}[?{}]",
+                    super::shown::shown(key).unwrap_or_else(|| "...".into())
+                ),
+            });
+        }
+    });
+    found
+}
+
+/// Calls `f` on `e` and every expression inside it.
+fn visit(e: &Expression, f: &mut impl FnMut(&Expression)) {
+    f(e);
+    match &e.expr {
+        Ast::Select(s) => visit(&s.operand, f),
+        Ast::Call(c) => {
+            if let Some(target) = &c.target {
+                visit(target, f);
+            }
+            for a in &c.args {
+                visit(a, f);
+            }
+        }
+        Ast::List(l) => {
+            for element in &l.elements {
+                visit(element, f);
+            }
+        }
+        Ast::Comprehension(c) => {
+            for part in [
+                &c.iter_range,
+                &c.accu_init,
+                &c.loop_cond,
+                &c.loop_step,
+                &c.result,
+            ] {
+                visit(part, f);
+            }
+        }
+        _ => {}
+    }
+}
+
 /// The presence tests (`has(a.b)`) of `e`, in order, outside macros.
 fn presence_tests<'e>(e: &'e Expression, out: &mut Vec<&'e Expression>) {
     match &e.expr {
@@ -152,5 +211,20 @@ mod tests {
         ] {
             assert_eq!(without(source), None, "{source}");
         }
+    }
+
+    #[test]
+    fn optional_access_is_found() {
+        let found =
+            |source: &str| optional_access(&crate::expr::Expr::compile(source).unwrap().expression);
+        assert_eq!(
+            found("health.?failure_streak.orValue(0) == 0").as_deref(),
+            Some("health.?failure_streak")
+        );
+        assert_eq!(
+            found("rollout_gate == 'pass' && health[?'queue_depth'].orValue(0) <= 1").as_deref(),
+            Some("health[?\"queue_depth\"]")
+        );
+        assert_eq!(found("health.failure_streak == 0"), None);
     }
 }

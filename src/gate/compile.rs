@@ -347,6 +347,24 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
 /// it tests with `has()` is missing (`!has(health.failure_streak) || ...`), where a gate that
 /// reads a missing field would hold (see [`crate::expr::absent`]).
 fn true_without_data(kind: &Kind) -> Option<String> {
+    let exprs: Vec<&cel::parser::Expression> = match kind {
+        Kind::Snapshot(e) => vec![&e.expression],
+        Kind::Windowed(p, _) => std::iter::once(&p.main.expression)
+            .chain(p.quantified.iter().map(|q| &q.expr.expression))
+            .collect(),
+        Kind::Query(_) | Kind::Broken(_) => Vec::new(),
+    };
+    if let Some(access) = exprs
+        .iter()
+        .find_map(|e| crate::expr::absent::optional_access(e))
+    {
+        return Some(format!(
+            "`{access}` gives the gate a value where the field is missing (`.orValue(...)`, \
+             `.hasValue()`), so it decides without the data it checks, where a gate reading a \
+             missing field holds; read the field itself, or write `has(...) && ...` to fail \
+             without it"
+        ));
+    }
     let (found, input) = match kind {
         Kind::Snapshot(e) => (
             crate::expr::absent::true_without(&e.expression),
@@ -679,5 +697,13 @@ mod tests {
             why("all(has(job.failed) && job.failed == 0)", Some("1h")),
             None
         );
+        let optional = why("health.?failure_streak.orValue(0) == 0", None).unwrap();
+        assert!(
+            optional.starts_with(
+                "`health.?failure_streak` gives the gate a value where the field is missing"
+            ),
+            "{optional}"
+        );
+        assert!(why("all(job.?failed.orValue(0) == 0)", Some("1h")).is_some());
     }
 }
