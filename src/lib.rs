@@ -19,6 +19,7 @@ pub mod freshness;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod gate;
+pub mod hours;
 pub mod identity;
 pub mod init;
 pub mod manifest;

@@ -98,6 +98,7 @@ enum Op {
     IsTeam,
     IsEngineeringRole,
     WordCount,
+    TimeZoneProblem,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -151,6 +152,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("is_team", false, 2) => IsTeam,
         ("is_engineering_role", false, 1) => IsEngineeringRole,
         ("word_count", false, 1) => WordCount,
+        ("time_zone_problem", false, 1) => TimeZoneProblem,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -553,6 +555,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::IsTeam, Some(b)) => V::Bool(crate::identity::is_team(a.str()?, b.str()?)),
         (Op::IsEngineeringRole, None) => V::Bool(crate::identity::is_engineering_role(a.str()?)),
         (Op::WordCount, None) => V::Int(crate::evidence::markdown::words_in(a.str()?) as i64),
+        (Op::TimeZoneProblem, None) => V::Str(Cow::Owned(crate::hours::zone_problem(a.str()?))),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

@@ -82,6 +82,7 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
         ));
     }
     out.extend(unwatched(rollout, &phases, &fail));
+    out.extend(unbaked(rollout, &phases, &fail));
     // The shortest span each bound guards: a bound as long as it cannot tell data from
     // before the span (a snapshot taken before canary-1's gates had to hold) from data in it.
     let mut afters = Vec::new();
@@ -187,6 +188,56 @@ fn unwatched(
             ));
         }
         watched |= !p.gates.is_empty();
+    }
+    out
+}
+
+/// A phase that may be entered as soon as the one before it: phases are cumulative, so
+/// entering a phase already needs every earlier `after`, and one whose own `after` is no
+/// longer than an earlier one (or missing after one) adds no wait. Whenever the phase before
+/// it may be entered, so may it, and that phase's traffic is never baked: `gate --all`
+/// names the later one at once. The difference between two `after`s is the earlier phase's
+/// bake time.
+fn unbaked(
+    rollout: &Rollout,
+    phases: &Route,
+    fail: &dyn Fn(Route, String, &str) -> Finding,
+) -> Vec<Finding> {
+    let help = "make each phase's `after` longer than the one before it: the difference is how long the earlier phase runs before the next widens the rollout (the example: 60m, 120m, 24h)";
+    let mut out = Vec::new();
+    // The longest wait so far: (seconds, as written, phase).
+    let mut longest: Option<(i64, &str, &str)> = None;
+    for (i, pair) in rollout.phases.windows(2).enumerate() {
+        let [before, phase] = pair else { continue };
+        if let Some(after) = before.after.as_deref()
+            && let Some(secs) = parse_seconds(after)
+            && longest.is_none_or(|(l, _, _)| secs > l)
+        {
+            longest = Some((secs, after, &before.name));
+        }
+        let Some((wait, wait_text, waiting)) = longest else {
+            continue;
+        };
+        let route = phases.clone().index(i + 1);
+        match phase.after.as_deref().map(|a| (a, parse_seconds(a))) {
+            None => out.push(fail(
+                route,
+                format!(
+                    "phase `{}` has no `after`, while `{waiting}` before it waits `after: {wait_text}`: `{}` may be entered as soon as `{}` is, so `{}`'s {}% of traffic is never run before the rollout widens",
+                    phase.name, phase.name, before.name, before.name, before.traffic
+                ),
+                help,
+            )),
+            Some((after, Some(secs))) if secs <= wait => out.push(fail(
+                route.key("after"),
+                format!(
+                    "phase `{}` waits `after: {after}`, no longer than `{waiting}`'s `after: {wait_text}`: `{}` may be entered as soon as `{}` is, so `{}`'s {}% of traffic is never run before the rollout widens",
+                    phase.name, phase.name, before.name, before.name, before.traffic
+                ),
+                help,
+            )),
+            _ => {}
+        }
     }
     out
 }

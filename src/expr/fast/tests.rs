@@ -326,6 +326,8 @@ mod random {
             "'1h'",
             "'2026-11-02'",
             "'2026-02-30'",
+            "'Mon-Fri 08:00-18:00 Europe/Berlin'",
+            "'Mon-Fri 9-17'",
             "'engineering'",
             "'review'",
             "manifest.owners.primary",
@@ -455,6 +457,7 @@ mod random {
             1 => string(d).prop_map(|a| format!("is_engineering_role({a})")),
             1 => string(d).prop_map(|a| format!("is_local_url({a})")),
             1 => string(d).prop_map(|a| format!("is_example_url({a})")),
+            1 => string(d).prop_map(|a| format!("(time_zone_problem({a}) == '')")),
             1 => (map(d), pick(&["exists", "immutable"])).prop_map(|(m, f)| format!("{m}.{f}")),
             1 => (boolean(d), boolean(d), boolean(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
         ]
