@@ -595,7 +595,7 @@ fn alerts_sharing_a_runbook_need_a_section_each() {
             [(
                 line,
                 format!(
-                    "alert `PublicationJobStalled` shares its runbook `{written}` with `TemplateCompileFailures`, and no heading of it names `PublicationJobStalled`: whoever is paged for it opens steps written for another alert; give each alert its own section (`## PublicationJobStalled`) or runbook"
+                    "alert `PublicationJobStalled` shares its runbook `{written}` with `TemplateCompileFailures`, and no heading of it names `PublicationJobStalled`: whoever is paged for it opens steps written for another alert; give each alert its own section (`## PublicationJobStalled`, at least 20 words) or runbook"
                 )
             )]
         );
@@ -613,10 +613,23 @@ fn alerts_sharing_a_runbook_need_a_section_each() {
     });
     let d = dir.path();
     let read = |f: &str| std::fs::read_to_string(d.join("runbooks").join(f)).unwrap();
+    // Each runbook one level down, its title now its alert's section.
+    let nested = |f: &str| {
+        read(f)
+            .lines()
+            .map(|l| {
+                if l.starts_with('#') {
+                    format!("#{l}\n")
+                } else {
+                    format!("{l}\n")
+                }
+            })
+            .collect::<String>()
+    };
     let combined = format!(
-        "# Pipeline alerts\n\n#{}\n#{}",
-        read("template-compile-failures.md"),
-        read("publication-stalled.md")
+        "# Pipeline alerts\n\n{}\n{}",
+        nested("template-compile-failures.md"),
+        nested("publication-stalled.md")
     );
     std::fs::write(d.join("runbooks/pipeline-alerts.md"), combined).unwrap();
     rules_link(d, "runbooks/pipeline-alerts.md");
@@ -630,6 +643,61 @@ fn alerts_sharing_a_runbook_need_a_section_each() {
     let (code, report) = check_json(d);
     assert_eq!(failing(&report, "PROD-ALERTS-VERIFIED"), []);
     assert_eq!(code, 0, "{report:#}");
+    // The heading alone, its steps left out: a section of no words.
+    let headed = format!(
+        "# Pipeline alerts\n\n{}\n## PublicationJobStalled\n",
+        nested("template-compile-failures.md")
+    );
+    std::fs::write(d.join("runbooks/pipeline-alerts.md"), headed).unwrap();
+    let (code, report) = check_json(d);
+    assert_eq!(code, 1);
+    let failed = failing(&report, "PROD-ALERTS-VERIFIED");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert!(
+        failed[0]
+            .1
+            .contains("and the section headed `PublicationJobStalled` has 0 word(s)"),
+        "{failed:?}"
+    );
+}
+
+/// An alert's runbook that is another alert's, copied or linked under a name of its own, is
+/// steps written for the other alert.
+#[test]
+fn an_alert_runbook_copied_or_linked_from_another_fails() {
+    for how in ["copy", "symlink"] {
+        // The manifest as it is (a comment aside): only the runbook changes.
+        let dir =
+            example_with(|t| t.replacen("# Readiness manifest", "# The readiness manifest", 1));
+        let d = dir.path().join("runbooks");
+        std::fs::remove_file(d.join("publication-stalled.md")).unwrap();
+        if how == "copy" {
+            std::fs::copy(
+                d.join("template-compile-failures.md"),
+                d.join("publication-stalled.md"),
+            )
+            .unwrap();
+        } else {
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(
+                "template-compile-failures.md",
+                d.join("publication-stalled.md"),
+            )
+            .unwrap();
+            #[cfg(not(unix))]
+            continue;
+        }
+        let (code, report) = check_json(dir.path());
+        assert_eq!(code, 1, "{how}");
+        assert_eq!(
+            failing(&report, "PROD-ALERTS-VERIFIED"),
+            [(
+                line_of(&manifest_text(dir.path()), "PublicationJobStalled"),
+                "alert `PublicationJobStalled`'s runbook `runbooks/publication-stalled.md` has the words of `runbooks/template-compile-failures.md`, word for word, and no heading of it names `PublicationJobStalled`: a copy (or a link to the file) under another name is steps written for something else; write this alert's runbook".to_string()
+            )],
+            "{how}"
+        );
+    }
 }
 
 /// An alert reading a name one letter from a signal's series selects nothing and never fires;

@@ -28,6 +28,10 @@ pub struct Mutation {
     /// Text replacements, each of which must match exactly once.
     #[serde(default)]
     pub replace: Vec<Replace>,
+    /// Files to copy over others (source: destination, relative to the example), before
+    /// `write`.
+    #[serde(default)]
+    pub copy: BTreeMap<String, String>,
     /// Files to write (path relative to the example: content).
     #[serde(default)]
     pub write: BTreeMap<String, String>,
@@ -143,6 +147,9 @@ pub fn apply(m: &Mutation, dir: &Path) {
         }
         // JSON is YAML: the manifest keeps its content, not its comments.
         std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    }
+    for (from, to) in &m.copy {
+        std::fs::copy(dir.join(from), dir.join(to)).unwrap();
     }
     for (file, content) in &m.write {
         let path = dir.join(file);
