@@ -513,7 +513,7 @@ fn one_runbook_for_two_places_needs_a_section_for_each() {
             [(
                 line,
                 format!(
-                    "the rollback runbook `{written}` is also the incident runbook, and none of its headings is about rollback: one file serves two places only with a section for each"
+                    "the rollback runbook `{written}` is also the incident runbook, and no section of it is about rollback (a heading naming it with at least 10 words under it): one file serves two places only with a section for each"
                 )
             )]
         );
@@ -552,7 +552,7 @@ fn one_runbook_for_two_places_needs_a_section_for_each() {
     assert_eq!(
         failed,
         [
-            "the incident runbook `runbooks/operations.md` is also the monitoring runbook, and none of its headings is about incident: one file serves two places only with a section for each"
+            "the incident runbook `runbooks/operations.md` is also the monitoring runbook, and no section of it is about incident (a heading naming it with at least 10 words under it): one file serves two places only with a section for each"
         ]
     );
 }
@@ -595,7 +595,7 @@ fn alerts_sharing_a_runbook_need_a_section_each() {
             [(
                 line,
                 format!(
-                    "alert `PublicationJobStalled` shares its runbook `{written}` with `TemplateCompileFailures`, and no heading of it names `PublicationJobStalled`: whoever is paged for it opens steps written for another alert; give each alert its own section (`## PublicationJobStalled`, at least 20 words) or runbook"
+                    "alert `PublicationJobStalled` shares its runbook `{written}` with `TemplateCompileFailures`, and no heading of it names `PublicationJobStalled`: whoever is paged for it opens steps written for another alert; give each alert its own section (`## PublicationJobStalled`, at least 10 words) or runbook"
                 )
             )]
         );

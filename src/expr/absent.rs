@@ -40,7 +40,7 @@ pub fn true_without(e: &Expression) -> Option<(&Expression, String)> {
 /// gate decides without the data instead of holding. Anywhere in `e`, macros included.
 pub fn optional_access(e: &Expression) -> Option<String> {
     let mut found = None;
-    visit(e, &mut |n| {
+    visit(e, true, &mut |n| {
         if found.is_none()
             && let Ast::Call(c) = &n.expr
             && let (operators::OPT_SELECT | operators::OPT_INDEX, [operand, key]) =
@@ -61,33 +61,25 @@ pub fn optional_access(e: &Expression) -> Option<String> {
     found
 }
 
-/// Calls `f` on `e` and every expression inside it.
-fn visit(e: &Expression, f: &mut impl FnMut(&Expression)) {
+/// Calls `f` on `e` and every expression inside it, inside macros (`list.all(x, ...)`) only
+/// when `macros` is set.
+fn visit<'e>(e: &'e Expression, macros: bool, f: &mut impl FnMut(&'e Expression)) {
     f(e);
     match &e.expr {
-        Ast::Select(s) => visit(&s.operand, f),
+        Ast::Select(s) => visit(&s.operand, macros, f),
         Ast::Call(c) => {
-            if let Some(target) = &c.target {
-                visit(target, f);
-            }
-            for a in &c.args {
-                visit(a, f);
+            for part in c.target.iter().map(|t| &**t).chain(&c.args) {
+                visit(part, macros, f);
             }
         }
         Ast::List(l) => {
             for element in &l.elements {
-                visit(element, f);
+                visit(element, macros, f);
             }
         }
-        Ast::Comprehension(c) => {
-            for part in [
-                &c.iter_range,
-                &c.accu_init,
-                &c.loop_cond,
-                &c.loop_step,
-                &c.result,
-            ] {
-                visit(part, f);
+        Ast::Comprehension(c) if macros => {
+            for part in super::comprehension_parts(c) {
+                visit(part, macros, f);
             }
         }
         _ => {}
@@ -96,24 +88,11 @@ fn visit(e: &Expression, f: &mut impl FnMut(&Expression)) {
 
 /// The presence tests (`has(a.b)`) of `e`, in order, outside macros.
 fn presence_tests<'e>(e: &'e Expression, out: &mut Vec<&'e Expression>) {
-    match &e.expr {
-        Ast::Select(s) if s.test => out.push(e),
-        Ast::Select(s) => presence_tests(&s.operand, out),
-        Ast::Call(c) => {
-            if let Some(target) = &c.target {
-                presence_tests(target, out);
-            }
-            for a in &c.args {
-                presence_tests(a, out);
-            }
+    visit(e, false, &mut |n| {
+        if matches!(&n.expr, Ast::Select(s) if s.test) {
+            out.push(n);
         }
-        Ast::List(l) => {
-            for element in &l.elements {
-                presence_tests(element, out);
-            }
-        }
-        _ => {}
-    }
+    });
 }
 
 /// `has(a.b)` written as `a.b`.

@@ -274,6 +274,18 @@ impl Scope {
     }
 }
 
+/// The expressions of a comprehension (the range, the accumulator's start, the loop's
+/// condition and step, the result), for walks that visit each.
+pub fn comprehension_parts(c: &cel::common::ast::ComprehensionExpr) -> [&Expression; 5] {
+    [
+        &c.iter_range,
+        &c.accu_init,
+        &c.loop_cond,
+        &c.loop_step,
+        &c.result,
+    ]
+}
+
 fn fail(function: &str, message: impl ToString) -> ExecutionError {
     ExecutionError::function_error(function, message)
 }

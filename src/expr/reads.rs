@@ -51,13 +51,7 @@ impl Fields {
             // A comprehension's own variables may shadow `var`: reading the outer one's fields
             // as well only converts more than needed.
             Ast::Comprehension(c) => {
-                for part in [
-                    &c.iter_range,
-                    &c.accu_init,
-                    &c.loop_cond,
-                    &c.loop_step,
-                    &c.result,
-                ] {
+                for part in super::comprehension_parts(c) {
                     self.add(var, part);
                 }
             }
