@@ -219,12 +219,23 @@ fn stalled_widgets_fail_canary_2() {
     );
 }
 
+/// Runs `scenario` to `phase`: the exit code must be `code`, and finding `id` must have
+/// `outcome` with `message` in its text; returns the finding.
+fn expect(scenario: &str, phase: &str, code: i32, id: &str, outcome: &str, message: &str) -> Value {
+    let (got, report) = gate(scenario, &["--phase", phase]);
+    assert_eq!(got, code, "{scenario}: {report:#}");
+    let f = common::finding(&report, id).clone();
+    assert_eq!(f["outcome"], outcome, "{scenario}: {f:#}");
+    assert!(
+        f["message"].as_str().unwrap().contains(message),
+        "{scenario}: {f:#}"
+    );
+    f
+}
+
 #[test]
 fn stale_status_holds_and_says_why() {
-    let (code, report) = gate("stale-40m", &["--phase", "canary-1"]);
-    assert_eq!(code, 3);
-    let f = common::finding(&report, "canary-1/status");
-    assert_eq!(f["outcome"], "hold");
+    let f = expect("stale-40m", "canary-1", 3, "canary-1/status", "hold", "");
     assert_eq!(
         f["message"],
         "the status snapshot is 40m30s old (by its `health.updated_unix_ms` field); max_staleness is 15m"
@@ -233,48 +244,52 @@ fn stale_status_holds_and_says_why() {
 
 #[test]
 fn clocks_in_the_future_hold_and_say_by_how_much() {
-    let (code, report) = gate("snapshot-from-future", &["--phase", "canary-1"]);
-    assert_eq!(code, 3);
-    assert!(
-        common::finding(&report, "canary-1/status")["message"]
-            .as_str()
-            .unwrap()
-            .starts_with("the status snapshot is dated 10m in the future"),
-        "{report:#}"
+    let snapshot = expect(
+        "snapshot-from-future",
+        "canary-1",
+        3,
+        "canary-1/status",
+        "hold",
+        "the status snapshot is dated 10m in the future",
     );
-    let (code, report) = gate("history-from-future", &["--phase", "canary-1"]);
-    assert_eq!(code, 3);
-    let f = common::finding(&report, "canary-1/clock");
     assert!(
-        f["message"]
+        snapshot["message"]
             .as_str()
             .unwrap()
-            .starts_with("5 cycle report(s) are stamped in the future, up to 2h4m ahead"),
-        "{f:#}"
+            .starts_with("the status snapshot")
+    );
+    expect(
+        "history-from-future",
+        "canary-1",
+        3,
+        "canary-1/clock",
+        "hold",
+        "5 cycle report(s) are stamped in the future, up to 2h4m ahead",
     );
 }
 
 #[test]
 fn uncovered_window_holds() {
-    let (code, report) = gate("young-45m", &["--phase", "canary-2"]);
-    assert_eq!(code, 3);
-    let f = common::finding(&report, "canary-2/widgets-and-controls-advance");
-    assert_eq!(f["outcome"], "hold");
-    assert!(
-        f["message"]
-            .as_str()
-            .unwrap()
-            .contains("the history starts at 2026-11-25T11:14:30Z"),
-        "{f:#}"
+    expect(
+        "young-45m",
+        "canary-2",
+        3,
+        "canary-2/widgets-and-controls-advance",
+        "hold",
+        "the history starts at 2026-11-25T11:14:30Z",
     );
 }
 
 #[test]
 fn malformed_lines_hold_below_the_threshold_and_fail_at_it() {
-    let (code, report) = gate("malformed-3", &["--phase", "canary-1"]);
-    assert_eq!(code, 3);
-    let f = common::finding(&report, "canary-1/history");
-    assert_eq!(f["outcome"], "hold");
+    let f = expect(
+        "malformed-3",
+        "canary-1",
+        3,
+        "canary-1/history",
+        "hold",
+        "3 malformed line(s)",
+    );
     assert!(
         f["message"]
             .as_str()
@@ -282,11 +297,13 @@ fn malformed_lines_hold_below_the_threshold_and_fail_at_it() {
             .starts_with("3 malformed line(s)")
     );
     assert_eq!(f["related"].as_array().unwrap().len(), 3, "{f:#}");
-    let (code, report) = gate("malformed-12", &["--phase", "canary-1"]);
-    assert_eq!(code, 1);
-    assert_eq!(
-        common::finding(&report, "canary-1/history")["outcome"],
-        "fail"
+    expect(
+        "malformed-12",
+        "canary-1",
+        1,
+        "canary-1/history",
+        "fail",
+        "",
     );
 }
 
