@@ -101,7 +101,10 @@ fn is_offset_zone(word: &str) -> bool {
         .iter()
         .find_map(|z| word.strip_prefix(z))
         .unwrap_or(word);
-    let Some(digits) = rest.strip_prefix(['+', '-', '\u{2212}']) else {
+    let Some(digits) = rest
+        .strip_prefix(['+', '-', '\u{2212}'])
+        .filter(|d| d.bytes().all(|b| b.is_ascii_digit() || b == b':'))
+    else {
         return false;
     };
     let (h, m) = digits.split_once(':').unwrap_or(match digits.len() {
@@ -181,6 +184,16 @@ mod tests {
             zone_problem("Mon-Fri 08:00-18:00 Europe/Berln"),
             "`Europe/Berln` is no time zone in the IANA database (did you mean `Europe/Berlin`?)"
         );
+        // Not offsets, and no panic on a character split in two.
+        for odd in [
+            "08:00-18:00 +é1",
+            "08:00 -ü",
+            "08:00 +1:2:3",
+            "08:00 UTC+",
+            "08:00 +",
+        ] {
+            assert!(zone_problem(odd).starts_with("no time zone"), "{odd}");
+        }
         // Not an area of the database: no zone at all.
         assert!(zone_problem("Mon-Fri 08:00-18:00 Mars/Olympus").starts_with("no time zone"));
     }
