@@ -197,4 +197,17 @@ mod tests {
         // Not an area of the database: no zone at all.
         assert!(zone_problem("Mon-Fri 08:00-18:00 Mars/Olympus").starts_with("no time zone"));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+        /// Any text, and texts built of what offsets and zones are made of, gives an answer.
+        #[test]
+        fn any_text_gives_an_answer(
+            text in "\\PC{0,30}",
+            built in "[+\\-\u{2212}0-9:/é UTCGMTEurope]{0,24}",
+        ) {
+            let _ = zone_problem(&text);
+            let _ = zone_problem(&format!("08:00 {built}"));
+        }
+    }
 }
