@@ -494,6 +494,52 @@ fn promql_syntax_errors_are_check_findings() {
     );
 }
 
+/// `... or vector(0)` turns "no data" into a 0 that passes `value < 1`: `check` reports the
+/// gate, and `gate` fails it without asking the server, which here would answer 0.
+#[test]
+fn a_constant_fallback_is_refused_before_any_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(dir.path(), "sum(rate(errors_total[5m])) or vector(0)");
+    let out = launchgate()
+        .arg("check")
+        .arg(&m)
+        .args(["--format", "json", "--now", "2026-11-25"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let gate_findings: Vec<_> = common::failures(&report)
+        .into_iter()
+        .filter(|(item, _, _)| item == "LG-GATE")
+        .collect();
+    assert!(
+        gate_findings.iter().any(|(_, _, message)| message
+            .contains("returns `vector(0)` when the series it reads are missing")),
+        "{report:#}"
+    );
+    let fake = serve(answer(
+        200,
+        r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1795608000,"0"]}]}}"#,
+    ));
+    let out = launchgate()
+        .arg("gate")
+        .arg(&m)
+        .args(["--phase", "canary-1", "--now", "2026-11-25T12:00:00Z"])
+        .args(["--prometheus", &fake.url, "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("or on() (0 * sum(rate(requests_total[5m])))"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(
+        fake.requests.lock().unwrap().is_empty(),
+        "the server was asked"
+    );
+}
+
 #[test]
 fn range_queries_cover_the_window_and_max_gap_is_the_gates() {
     // Points every minute from 11:31 to 11:44: the series stopped 16 minutes before now.

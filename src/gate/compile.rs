@@ -454,6 +454,11 @@ fn query_kind(
             format_seconds(i64::try_from(lag.div_ceil(1000)).unwrap_or(i64::MAX))
         ));
     }
+    if let Some(fallback) = crate::prometheus::syntax::constant_fallback(&read) {
+        return Kind::Broken(format!(
+            "the query `{query}` returns `{fallback}` when the series it reads are missing: with no data (a metric not scraped, a job gone) the gate would judge that constant instead of holding; fall back to a zero that reads the service, `or on() (0 * sum(rate(requests_total[5m])))`, there only while requests are counted"
+        ));
+    }
     let parsed = (|| {
         let window_ms = positive_ms("window", window.as_deref())?;
         let step_ms = positive_ms("step", step)?;
@@ -638,6 +643,16 @@ mod tests {
         let pinned = query("rate(errors_total[5m] @ 1700000000)").unwrap_err();
         assert!(pinned.contains("selects no series that change"), "{pinned}");
         assert!(query("vector(1)").unwrap_err().contains("no selector"));
+        // "No data" answered with a constant instead of a hold.
+        let fallback = query("sum(rate(errors_total[5m])) or vector(0)").unwrap_err();
+        assert!(
+            fallback.contains("returns `vector(0)` when the series it reads are missing"),
+            "{fallback}"
+        );
+        assert_eq!(
+            query("sum(rate(errors_total[5m])) or on() (0 * sum(rate(requests_total[5m])))"),
+            Ok(())
+        );
     }
 
     #[test]

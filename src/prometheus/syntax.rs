@@ -269,6 +269,66 @@ fn constant_presence(expr: &Expr) -> Option<bool> {
     }
 }
 
+/// Functions whose result has a sample wherever their vector argument has one.
+const VALUE_FUNCTIONS: &[&str] = &[
+    "abs",
+    "ceil",
+    "floor",
+    "round",
+    "sqrt",
+    "exp",
+    "ln",
+    "log2",
+    "log10",
+    "sgn",
+    "clamp",
+    "clamp_min",
+    "clamp_max",
+    "avg_over_time",
+    "min_over_time",
+    "max_over_time",
+    "sum_over_time",
+    "last_over_time",
+    "quantile_over_time",
+];
+
+/// The side of an `or` that reads no series (`vector(0)`), written out, when it makes the
+/// whole of `expr` return a sample whatever Prometheus holds: `sum(rate(errors_total[5m])) or
+/// vector(0)` returns 0 with no errors counted, and also when the service is not scraped at
+/// all, where an empty result would have held a gate. A ratio keeps the fallback's answer
+/// only if its other side has one too: `(errors or vector(0)) / requests` is empty without
+/// requests.
+pub fn constant_fallback(expr: &Expr) -> Option<String> {
+    match unparen(expr) {
+        Expr::Binary(b) if b.op.to_string() == "or" => [&b.lhs, &b.rhs]
+            .into_iter()
+            .find(|side| constant_presence(side) == Some(true))
+            .map(|side| unparen(side).to_string())
+            .or_else(|| constant_fallback(&b.lhs))
+            .or_else(|| constant_fallback(&b.rhs)),
+        Expr::Binary(b) => {
+            let filters = b.op.is_comparison_operator()
+                && !b.modifier.as_ref().is_some_and(|m| m.return_bool);
+            if filters || matches!(b.op.to_string().as_str(), "and" | "unless") {
+                return None;
+            }
+            match (unparen(&b.lhs), unparen(&b.rhs)) {
+                (Expr::NumberLiteral(_), side) | (side, Expr::NumberLiteral(_)) => {
+                    constant_fallback(side)
+                }
+                (l, r) => constant_fallback(r).and(constant_fallback(l)),
+            }
+        }
+        Expr::Aggregate(a) => constant_fallback(&a.expr),
+        Expr::Unary(u) => constant_fallback(&u.expr),
+        Expr::Subquery(q) => constant_fallback(&q.expr),
+        Expr::Call(c) if VALUE_FUNCTIONS.contains(&c.func.name) => {
+            c.args.args.iter().find_map(|a| constant_fallback(a))
+        }
+        _ => None,
+    }
+}
+
 /// The number of a `vector(<number>)`.
 fn vector_literal(e: &Expr) -> Option<f64> {
     match unparen(e) {

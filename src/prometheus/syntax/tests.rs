@@ -325,3 +325,39 @@ fn an_alert_over_a_recorded_rate_is_decided_by_its_sign() {
         None
     );
 }
+
+/// A query that returns a constant when its series are missing: a gate reading it judges
+/// "no data" as that constant instead of holding.
+#[test]
+fn a_constant_fallback_answers_without_data() {
+    let found = |q: &str| constant_fallback(&parse(q).unwrap());
+    for (q, fallback) in [
+        ("sum(rate(errors_total[5m])) or vector(0)", "vector(0)"),
+        ("vector(0) or sum(rate(errors_total[5m]))", "vector(0)"),
+        (
+            "(sum(rate(e[5m])) / sum(rate(r[5m]))) or vector(0)",
+            "vector(0)",
+        ),
+        ("sum(rate(e[5m]) or vector(0))", "vector(0)"),
+        (
+            "max_over_time((sum(rate(e[5m])) or vector(1))[30m:1m])",
+            "vector(1)",
+        ),
+        ("100 * (sum(rate(e[5m])) or on() vector(0))", "vector(0)"),
+        ("(sum(rate(e[5m])) or vector(0)) > bool 1", "vector(0)"),
+    ] {
+        assert_eq!(found(q).as_deref(), Some(fallback), "{q}");
+    }
+    for q in [
+        // The fallback inside a ratio: nothing without requests.
+        "(sum(rate(e[5m])) or vector(0)) / sum(rate(r[5m]))",
+        // A fallback that reads the service: there only while requests are counted.
+        "sum(rate(e[5m])) or on() (0 * sum(rate(r[5m])))",
+        "sum(rate(e[5m]))",
+        // A filter can leave nothing.
+        "(sum(rate(e[5m])) or vector(0)) > 1",
+        "sum(rate(e[5m])) and vector(1)",
+    ] {
+        assert_eq!(found(q), None, "{q}");
+    }
+}
