@@ -83,6 +83,16 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
     }
     out.extend(unwatched(rollout, &phases, &fail));
     out.extend(unbaked(rollout, &phases, &fail));
+    if let Err((field, why)) = super::view::View::new(rollout.status_from_history.as_ref()) {
+        out.push(fail(
+            Route::root()
+                .key("rollout")
+                .key("status_from_history")
+                .key(field.as_str()),
+            format!("`rollout.status_from_history.{field}` {why}"),
+            "map each snapshot field to an expression over one cycle report's fields",
+        ));
+    }
     // The shortest span each bound guards: a bound as long as it cannot tell data from
     // before the span (a snapshot taken before canary-1's gates had to hold) from data in it.
     let mut afters = Vec::new();

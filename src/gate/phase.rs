@@ -148,9 +148,8 @@ pub fn evaluate(
 ) -> Vec<(usize, Vec<Finding>)> {
     let phases = rollout.phases.as_slice();
     let gates = compile::all(rollout);
-    let view = View::new(rollout.status_from_history.as_ref()).map_err(|(field, e)| {
-        format!("`rollout.status_from_history.{field}` does not compile: {e}")
-    });
+    let view = View::new(rollout.status_from_history.as_ref())
+        .map_err(|(field, why)| format!("`rollout.status_from_history.{field}` {why}"));
     let mut ctx = Ctx {
         inputs,
         doc,

@@ -69,8 +69,11 @@ pub struct View {
 }
 
 impl View {
-    /// tau's mapping, overridden and extended by the manifest's.
-    pub fn new(custom: Option<&BTreeMap<String, String>>) -> Result<View, (String, CompileError)> {
+    /// tau's mapping, overridden and extended by the manifest's; an entry that does not
+    /// compile, or that reads no field of a cycle report (`widget_count: "6"`, written to
+    /// quiet a hold: every past cycle would show 6 whatever happened), is refused with the
+    /// snapshot field it maps and why.
+    pub fn new(custom: Option<&BTreeMap<String, String>>) -> Result<View, (String, String)> {
         let mut merged: BTreeMap<String, String> = TAU
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -80,7 +83,16 @@ impl View {
         }
         let mut entries = Vec::new();
         for (path, source) in merged {
-            let expr = Expr::compile(&source).map_err(|e| (path.clone(), e))?;
+            let expr = Expr::compile(&source)
+                .map_err(|e: CompileError| (path.clone(), format!("does not compile: {e}")))?;
+            if !crate::expr::reads::reads_free_variable(&expr.expression) {
+                return Err((
+                    path,
+                    format!(
+                        "is `{source}`, which reads no field of a cycle report: under `after`, every past cycle would show the same value whatever happened, so the gates reading it held by construction; map it to the report's field (tau's `upserted_widgets`, ...)"
+                    ),
+                ));
+            }
             let (head, rest) = match path.split_once('.') {
                 Some((h, r)) => (h.to_string(), Some(r.to_string())),
                 None => (path.clone(), None),
@@ -257,5 +269,11 @@ mod tests {
         );
         m.insert("x".to_string(), "(".to_string());
         assert!(View::new(Some(&m)).is_err());
+        // A constant, written to quiet a hold, shows every past cycle alike.
+        let mut m = BTreeMap::new();
+        m.insert("health.failure_streak".to_string(), "0".to_string());
+        let (field, why) = View::new(Some(&m)).err().unwrap();
+        assert_eq!(field, "health.failure_streak");
+        assert!(why.contains("reads no field of a cycle report"), "{why}");
     }
 }
