@@ -110,6 +110,20 @@ rollout:
     path
 }
 
+/// `check` of manifest `m` as JSON: (exit code, report).
+fn check(m: &Path) -> (i32, Value) {
+    let out = launchgate()
+        .arg("check")
+        .arg(m)
+        .args(["--format", "json", "--now", "2026-11-25"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 /// `gate --phase canary-1` against `url`: (exit, outcome and message of canary-1/up, all output).
 fn gate(url: &str, format: &str, env: &[(&str, &str)]) -> (i32, String, String, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -436,14 +450,8 @@ fn promql_syntax_errors_are_check_findings() {
     let dir = tempfile::tempdir().unwrap();
     write_tree(dir.path(), &[]);
     let m = manifest(dir.path(), "sum(rate(http_requests_total{job=\"app\"}[5m])");
-    let out = launchgate()
-        .arg("check")
-        .arg(&m)
-        .args(["--format", "json", "--now", "2026-11-25"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = check(&m);
+    assert_eq!(code, 1);
     let promql: Vec<_> = common::failures(&report)
         .into_iter()
         .filter(|(item, _, _)| item == "LG-PROMQL")
@@ -500,13 +508,8 @@ fn promql_syntax_errors_are_check_findings() {
 fn a_constant_fallback_is_refused_before_any_query() {
     let dir = tempfile::tempdir().unwrap();
     let m = manifest(dir.path(), "sum(rate(errors_total[5m])) or vector(0)");
-    let out = launchgate()
-        .arg("check")
-        .arg(&m)
-        .args(["--format", "json", "--now", "2026-11-25"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = check(&m);
+    assert_eq!(code, 1);
     let gate_findings: Vec<_> = common::failures(&report)
         .into_iter()
         .filter(|(item, _, _)| item == "LG-GATE")
