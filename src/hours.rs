@@ -1,8 +1,8 @@
 //! Support hours: whether they say in which time zone they are kept.
 //!
 //! `Mon-Fri 08:00-18:00` names days and hours, and a page at 17:30 UTC is inside them for a
-//! team in Lisbon and outside them for one in Berlin: without a zone, nobody can tell whether
-//! support is there now. The zone is an IANA name (`Europe/Berlin`, checked against the
+//! team keeping them in UTC and outside them for one in UTC+1: without a zone, nobody can
+//! tell whether support is there now. The zone is an IANA name (`Europe/Berlin`, checked against the
 //! database chrono-tz carries, so `Europe/Berln` is caught), `UTC`/`GMT` with or without an
 //! offset, a bare offset (`+01:00`), or a common abbreviation (`CET`, `PT`).
 
@@ -54,8 +54,8 @@ pub fn zone_problem(hours: &str) -> String {
     if zoned {
         String::new()
     } else {
-        "no time zone is named (a page at 17:30 UTC is within 08:00-18:00 in Lisbon, not in \
-         Berlin), so nobody can tell whether support is there at a given moment"
+        "no time zone is named (a page at 17:30 UTC is within 08:00-18:00 kept in UTC, not \
+         in UTC+1), so nobody can tell whether support is there at a given moment"
             .into()
     }
 }
