@@ -418,18 +418,61 @@ fn has_placeholder_word(line: &str) -> bool {
 /// `changeme`, `?`, `<fill in>`. Lower-case `todo` inside prose is a word, so this looks only
 /// at values that are nothing else.
 pub fn is_placeholder_value(value: &str) -> bool {
-    let v = value.trim().trim_end_matches(['.', '!']).trim();
+    let whole = value.trim();
+    // An ellipsis alone (`...`, `…`) is a template's blank.
+    if !whole.is_empty() && whole.chars().all(|c| matches!(c, '.' | '\u{2026}')) {
+        return true;
+    }
+    let v = whole.trim_end_matches(['.', '!']).trim();
     // ASCII case folding, as in `is_placeholder_word`: no other character lower-cases to
     // the letters of these words alone, and every scalar of every manifest is asked.
     is_placeholder_word(v)
-        || ["tba", "tbc", "changeme", "change-me", "placeholder", "n/a"]
-            .iter()
-            .any(|p| v.eq_ignore_ascii_case(p))
+        || [
+            "tba",
+            "tbc",
+            "changeme",
+            "change-me",
+            "change_me",
+            "replaceme",
+            "replace-me",
+            "replace_me",
+            "replace me",
+            "fill in",
+            "fill-in",
+            "fill me in",
+            "placeholder",
+            "n/a",
+        ]
+        .iter()
+        .any(|p| v.eq_ignore_ascii_case(p))
+        || is_unrendered_template(v)
         || (!v.is_empty() && v.chars().all(|c| c == '?'))
         // A dash alone (`-`, `--`, `—`) is the blank of a form left unfilled.
         || (!v.is_empty() && v.chars().all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}')))
         || has_filler(v)
         || (v.len() > 2 && v.starts_with('<') && v.ends_with('>') && !v[1..].contains('<'))
+}
+
+/// Whether a value holds a template's variable that was never rendered: `{{ team }}` (Helm,
+/// Jinja, cookiecutter), `{% ... %}`, `${TEAM}` (a shell, envsubst), `<%= team %>` (ERB), or a
+/// whole value `$TEAM`. A manifest generated from a template whose rendering failed, or
+/// copied from one, names nobody.
+pub fn is_unrendered_template(v: &str) -> bool {
+    let pair = |open: &str, close: &str| {
+        v.find(open)
+            .is_some_and(|i| v[i + open.len()..].contains(close))
+    };
+    let bytes = v.as_bytes();
+    pair("{{", "}}")
+        || pair("{%", "%}")
+        || pair("${", "}")
+        || pair("<%", "%>")
+        || (bytes.len() > 1
+            && bytes[0] == b'$'
+            && bytes[1].is_ascii_uppercase()
+            && bytes[1..]
+                .iter()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || *b == b'_'))
 }
 
 /// Whether a numbered item's own text is a step someone can follow: at least
@@ -522,6 +565,17 @@ mod tests {
             "N/A",
             "TBC",
             "Lorem ipsum dolor sit amet",
+            "...",
+            "\u{2026}",
+            "REPLACE_ME",
+            "replace me",
+            "{{ .Values.team }}",
+            "@{{ cookiecutter.owner }}",
+            "${TEAM}",
+            "https://status.${DOMAIN}",
+            "<%= team %>",
+            "{% raw %}x{% endraw %}",
+            "$TEAM",
         ] {
             assert!(super::is_placeholder_value(v), "{v:?}");
         }
@@ -535,6 +589,12 @@ mod tests {
             "Mon-Fri",
             "-1",
             "n/a/b",
+            "Fix the build.",
+            "$5 per seat",
+            "$",
+            "cost: $x",
+            "rate(x{job=\"a\"}[5m])",
+            "{ a: 1 }",
         ] {
             assert!(!super::is_placeholder_value(v), "{v:?}");
         }
