@@ -140,15 +140,13 @@ pub(super) fn placeholder_findings(
     let mut stack = vec![doc];
     while let Some(node) = stack.pop() {
         match &node.kind {
-            Kind::Str(s) if crate::evidence::markdown::is_unrendered_template(s) => {
-                let why = "a template's variable, never filled in";
-                findings.push(placeholder(s, Some(why), src, node));
-            }
             Kind::Str(s)
                 if crate::evidence::markdown::is_placeholder_value(s)
                     || s.lines().any(crate::evidence::markdown::has_placeholder) =>
             {
-                findings.push(placeholder(s, None, src, node));
+                let why = crate::evidence::markdown::is_unrendered_template(s)
+                    .then_some("a template's variable, never filled in");
+                findings.push(placeholder(s, why, src, node));
             }
             Kind::Str(s) => {
                 if let Some(why) = crate::identity::stand_in(s) {

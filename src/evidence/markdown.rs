@@ -420,14 +420,16 @@ fn has_placeholder_word(line: &str) -> bool {
 pub fn is_placeholder_value(value: &str) -> bool {
     let whole = value.trim();
     // An ellipsis alone (`...`, `…`) is a template's blank.
-    if !whole.is_empty() && whole.chars().all(|c| matches!(c, '.' | '\u{2026}')) {
+    if whole.starts_with(['.', '\u{2026}']) && whole.chars().all(|c| matches!(c, '.' | '\u{2026}'))
+    {
         return true;
     }
     let v = whole.trim_end_matches(['.', '!']).trim();
     // ASCII case folding, as in `is_placeholder_word`: no other character lower-cases to
     // the letters of these words alone, and every scalar of every manifest is asked.
     is_placeholder_word(v)
-        || [
+        // The longest stand-in below is 11 bytes; most values are longer.
+        || v.len() <= 11 && [
             "tba",
             "tbc",
             "changeme",
@@ -458,6 +460,10 @@ pub fn is_placeholder_value(value: &str) -> bool {
 /// whole value `$TEAM`. A manifest generated from a template whose rendering failed, or
 /// copied from one, names nobody.
 pub fn is_unrendered_template(v: &str) -> bool {
+    // Every scalar of every manifest is asked: most hold none of `{`, `$`, `<`.
+    if memchr::memchr3(b'{', b'$', b'<', v.as_bytes()).is_none() {
+        return false;
+    }
     let pair = |open: &str, close: &str| {
         v.find(open)
             .is_some_and(|i| v[i + open.len()..].contains(close))

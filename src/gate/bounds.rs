@@ -83,7 +83,11 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
     }
     out.extend(unwatched(rollout, &phases, &fail));
     out.extend(unbaked(rollout, &phases, &fail));
-    if let Err((field, why)) = super::view::View::new(rollout.status_from_history.as_ref()) {
+    if let Some((field, why)) = rollout
+        .status_from_history
+        .as_ref()
+        .and_then(super::view::View::refused)
+    {
         out.push(fail(
             Route::root()
                 .key("rollout")

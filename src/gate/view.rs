@@ -44,6 +44,22 @@ pub const TAU: &[(&str, &str)] = &[
     ),
 ];
 
+/// One mapping entry compiled, or why it is refused: it does not compile, or it reads no
+/// field of a cycle report.
+fn compiled(path: &str, source: &str) -> Result<Expr, (String, String)> {
+    let expr = Expr::compile(source)
+        .map_err(|e: CompileError| (path.to_string(), format!("does not compile: {e}")))?;
+    if !crate::expr::reads::reads_free_variable(&expr.expression) {
+        return Err((
+            path.to_string(),
+            format!(
+                "is `{source}`, which reads no field of a cycle report: under `after`, every past cycle would show the same value whatever happened, so the gates reading it held by construction; map it to the report's field (tau's `upserted_widgets`, ...)"
+            ),
+        ));
+    }
+    Ok(expr)
+}
+
 struct Entry {
     /// Snapshot path split at its first dot: (`health`, Some(`queue_depth`)).
     head: String,
@@ -83,16 +99,7 @@ impl View {
         }
         let mut entries = Vec::new();
         for (path, source) in merged {
-            let expr = Expr::compile(&source)
-                .map_err(|e: CompileError| (path.clone(), format!("does not compile: {e}")))?;
-            if !crate::expr::reads::reads_free_variable(&expr.expression) {
-                return Err((
-                    path,
-                    format!(
-                        "is `{source}`, which reads no field of a cycle report: under `after`, every past cycle would show the same value whatever happened, so the gates reading it held by construction; map it to the report's field (tau's `upserted_widgets`, ...)"
-                    ),
-                ));
-            }
+            let expr = compiled(&path, &source)?;
             let (head, rest) = match path.split_once('.') {
                 Some((h, r)) => (h.to_string(), Some(r.to_string())),
                 None => (path.clone(), None),
@@ -112,6 +119,14 @@ impl View {
             });
         }
         Ok(View { entries })
+    }
+
+    /// The first entry of the manifest's own mapping that [`View::new`] would refuse, with
+    /// why; tau's entries are known good, and not compiled again for every manifest checked.
+    pub fn refused(custom: &BTreeMap<String, String>) -> Option<(String, String)> {
+        custom
+            .iter()
+            .find_map(|(path, source)| compiled(path, source).err())
     }
 
     /// What rebuilding the snapshot fields that `source` reads takes: the mapping entries
