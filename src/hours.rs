@@ -41,9 +41,14 @@ pub fn zone_problem(hours: &str) -> String {
             match zone_named(word) {
                 Some(_) => zoned = true,
                 None => {
+                    let areas: Vec<&str> = TZ_VARIANTS
+                        .iter()
+                        .map(|tz| tz.name())
+                        .filter(|name| name.contains('/'))
+                        .collect();
                     return format!(
                         "`{word}` is no time zone in the IANA database{}",
-                        did_you_mean(word)
+                        crate::spelling::did_you_mean(word, &areas)
                     );
                 }
             }
@@ -115,24 +120,6 @@ fn is_offset_zone(word: &str) -> bool {
     let minutes = m.parse::<u32>().ok().filter(|v| m.len() == 2 && *v < 60);
     // A bare `+1` is a count, not a zone; offsets without a prefix need their minutes.
     hours.is_some() && minutes.is_some() && (rest.len() < word.len() || digits.len() >= 4)
-}
-
-fn did_you_mean(word: &str) -> String {
-    let lower = word.to_lowercase();
-    TZ_VARIANTS
-        .iter()
-        .map(|tz| tz.name())
-        .filter(|name| name.contains('/'))
-        .map(|name| {
-            (
-                strsim::damerau_levenshtein(&lower, &name.to_lowercase()),
-                name,
-            )
-        })
-        .filter(|(d, name)| *d <= 3.max(name.len() / 4))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, name)| format!(" (did you mean `{name}`?)"))
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -31,6 +31,7 @@ pub mod report;
 pub mod schema;
 pub mod scorecard;
 pub mod source;
+pub mod spelling;
 pub mod unique;
 pub mod waiver;
 pub mod yaml;

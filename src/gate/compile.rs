@@ -347,16 +347,21 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
 /// it tests with `has()` is missing (`!has(health.failure_streak) || ...`), where a gate that
 /// reads a missing field would hold (see [`crate::expr::absent`]).
 fn true_without_data(kind: &Kind) -> Option<String> {
-    let exprs: Vec<&cel::parser::Expression> = match kind {
-        Kind::Snapshot(e) => vec![&e.expression],
-        Kind::Windowed(p, _) => std::iter::once(&p.main.expression)
-            .chain(p.quantified.iter().map(|q| &q.expr.expression))
+    // Each expression of the gate, with the input it reads.
+    let exprs: Vec<(&cel::parser::Expression, &str)> = match kind {
+        Kind::Snapshot(e) => vec![(&e.expression, "the status snapshot")],
+        Kind::Windowed(p, _) => std::iter::once((&p.main.expression, "the status snapshot"))
+            .chain(
+                p.quantified
+                    .iter()
+                    .map(|q| (&q.expr.expression, "a history line")),
+            )
             .collect(),
-        Kind::Query(_) | Kind::Broken(_) => Vec::new(),
+        Kind::Query(_) | Kind::Broken(_) => return None,
     };
     if let Some(access) = exprs
         .iter()
-        .find_map(|e| crate::expr::absent::optional_access(e))
+        .find_map(|(e, _)| crate::expr::absent::optional_access(e))
     {
         return Some(format!(
             "`{access}` gives the gate a value where the field is missing (`.orValue(...)`, \
@@ -365,23 +370,9 @@ fn true_without_data(kind: &Kind) -> Option<String> {
              without it"
         ));
     }
-    let (found, input) = match kind {
-        Kind::Snapshot(e) => (
-            crate::expr::absent::true_without(&e.expression),
-            "the status snapshot",
-        ),
-        Kind::Windowed(p, _) => match crate::expr::absent::true_without(&p.main.expression) {
-            Some(found) => (Some(found), "the status snapshot"),
-            None => (
-                p.quantified
-                    .iter()
-                    .find_map(|q| crate::expr::absent::true_without(&q.expr.expression)),
-                "a history line",
-            ),
-        },
-        Kind::Query(_) | Kind::Broken(_) => return None,
-    };
-    let (part, field) = found?;
+    let ((part, field), input) = exprs
+        .iter()
+        .find_map(|(e, input)| Some((crate::expr::absent::true_without(e)?, *input)))?;
     let part = crate::expr::shown::shown(part).map_or(String::new(), |p| format!("`{p}` "));
     Some(format!(
         "{part}is true whenever {input} lacks `{field}`: the gate passes without the value it checks, \

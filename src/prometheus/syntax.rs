@@ -269,8 +269,8 @@ fn constant_presence(expr: &Expr) -> Option<bool> {
     }
 }
 
-/// Functions whose result has a sample wherever their vector argument has one.
-const VALUE_FUNCTIONS: &[&str] = &[
+/// Functions applied to each sample of their vector argument, its labels kept.
+const ELEMENTWISE: &[&str] = &[
     "abs",
     "ceil",
     "floor",
@@ -280,10 +280,15 @@ const VALUE_FUNCTIONS: &[&str] = &[
     "ln",
     "log2",
     "log10",
-    "sgn",
     "clamp",
     "clamp_min",
     "clamp_max",
+];
+
+/// Functions besides [`ELEMENTWISE`] whose result has a sample wherever their vector
+/// argument has one.
+const VALUE_FUNCTIONS: &[&str] = &[
+    "sgn",
     "avg_over_time",
     "min_over_time",
     "max_over_time",
@@ -322,7 +327,9 @@ pub fn constant_fallback(expr: &Expr) -> Option<String> {
         Expr::Aggregate(a) => constant_fallback(&a.expr),
         Expr::Unary(u) => constant_fallback(&u.expr),
         Expr::Subquery(q) => constant_fallback(&q.expr),
-        Expr::Call(c) if VALUE_FUNCTIONS.contains(&c.func.name) => {
+        Expr::Call(c)
+            if ELEMENTWISE.contains(&c.func.name) || VALUE_FUNCTIONS.contains(&c.func.name) =>
+        {
             c.args.args.iter().find_map(|a| constant_fallback(a))
         }
         _ => None,
@@ -364,8 +371,7 @@ fn label_free(e: &Expr) -> bool {
         },
         Expr::Call(c) => match c.func.name {
             "vector" => true,
-            "abs" | "ceil" | "floor" | "round" | "sqrt" | "exp" | "ln" | "log2" | "log10"
-            | "clamp" | "clamp_min" | "clamp_max" => {
+            name if ELEMENTWISE.contains(&name) => {
                 c.args.args.first().is_some_and(|a| label_free(a))
             }
             _ => false,

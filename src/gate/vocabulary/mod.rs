@@ -14,6 +14,7 @@ use cel::parser::Expression;
 
 use super::rewrite::Prepared;
 use crate::manifest::Rollout;
+use crate::spelling::{closest, did_you_mean};
 
 /// tau's status snapshot (`--dashboard-status-inspect --dashboard-status-json`), top level.
 const TAU_STATUS: &[&str] = &[
@@ -522,28 +523,6 @@ fn near_miss<'k>(word: &str, known: &[&'k str]) -> Option<&'k str> {
         return None;
     }
     closest(word, known, |d, k| d == 0 || (d <= 2 && k.len() >= 5))
-}
-
-fn did_you_mean(word: &str, known: &[&str]) -> String {
-    closest(word, known, |d, k| d <= 3.max(k.len() / 4))
-        .map(|k| format!(" (did you mean `{k}`?)"))
-        .unwrap_or_default()
-}
-
-/// The known name fewest edits from `word` (case aside) among those `close` accepts at their
-/// distance.
-fn closest<'k>(
-    word: &str,
-    known: &[&'k str],
-    close: impl Fn(usize, &str) -> bool,
-) -> Option<&'k str> {
-    let lower = word.to_lowercase();
-    known
-        .iter()
-        .map(|k| (strsim::damerau_levenshtein(&lower, &k.to_lowercase()), *k))
-        .filter(|(d, k)| close(*d, k))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, k)| k)
 }
 
 fn listed(names: &[&str]) -> String {
