@@ -5,21 +5,21 @@
 //! `has(f) ? ... : true` is true whenever `f` is missing, so a snapshot without the field (the
 //! producer renamed it, the file was cut short, another producer wrote it) passes the gate.
 //! CEL's `||` is true beside an error, so what else the condition asks of `f` changes nothing.
+//! `"failure_streak" in health` is the same test written with `in` when the condition also
+//! reads `health.failure_streak`: `in` asks whether a map has the key (and whether a list
+//! holds a value, `"retry_attempted" in last_reason_codes`, which reads no field of it).
 
 use cel::common::ast::{Expr as Ast, LiteralValue, operators};
 use cel::parser::Expression;
 
-/// A condition of `e` that is true without a field it tests with `has()`, and the field
+/// A condition of `e` that is true without a field it tests with `has()` or `in`, and the field
 /// (`health.failure_streak`): `e` itself, or a condition it asks beside others with `&&` or in
 /// a branch of `?:`, where the others still gate but this one no longer does. Not inside a
 /// macro (`list.all(x, ...)`): its tests are of the macro's own variables, not of the input.
 pub fn true_without(e: &Expression) -> Option<(&Expression, String)> {
-    let mut tests = Vec::new();
-    presence_tests(e, &mut tests);
-    if let Some(field) = tests
+    if let Some((_, field)) = presence_tests(e)
         .into_iter()
-        .find(|t| value_without(e, t.id) == Some(true))
-        .and_then(tested)
+        .find(|(test, _)| value_without(e, test.id) == Some(true))
     {
         return Some((e, field));
     }
@@ -86,28 +86,60 @@ fn visit<'e>(e: &'e Expression, macros: bool, f: &mut impl FnMut(&'e Expression)
     }
 }
 
-/// The presence tests (`has(a.b)`) of `e`, in order, outside macros.
-fn presence_tests<'e>(e: &'e Expression, out: &mut Vec<&'e Expression>) {
+/// The presence tests of `e` outside macros, in order, each with the field it tests: `has(a.b)`,
+/// and `"b" in a` where `e` also reads `a.b` (or `a["b"]`).
+fn presence_tests(e: &Expression) -> Vec<(&Expression, String)> {
+    let mut reads = Vec::new();
     visit(e, false, &mut |n| {
-        if matches!(&n.expr, Ast::Select(s) if s.test) {
-            out.push(n);
+        if let Some(read) = field_read(n) {
+            reads.push(read);
         }
     });
+    let mut tests = Vec::new();
+    visit(e, false, &mut |n| match &n.expr {
+        Ast::Select(s) if s.test => {
+            if let Some(operand) = super::shown::shown(&s.operand) {
+                tests.push((n, format!("{operand}.{}", s.field)));
+            }
+        }
+        Ast::Call(c) if c.func_name == operators::IN && c.target.is_none() => {
+            if let [key, map] = c.args.as_slice()
+                && let Ast::Literal(LiteralValue::String(key)) = &key.expr
+                && let Some(map) = super::shown::shown(map)
+                && reads.iter().any(|(m, k)| *m == map && k == key.inner())
+            {
+                tests.push((n, format!("{map}.{}", key.inner())));
+            }
+        }
+        _ => {}
+    });
+    tests
 }
 
-/// `has(a.b)` written as `a.b`.
-fn tested(e: &Expression) -> Option<String> {
-    let Ast::Select(s) = &e.expr else {
-        return None;
-    };
-    Some(format!("{}.{}", super::shown::shown(&s.operand)?, s.field))
+/// `a.b` or `a["b"]` read (not tested) by `n`: (`a`, `b`).
+fn field_read(n: &Expression) -> Option<(String, String)> {
+    match &n.expr {
+        Ast::Select(s) if !s.test => Some((super::shown::shown(&s.operand)?, s.field.clone())),
+        Ast::Call(c) if c.func_name == operators::INDEX && c.target.is_none() => {
+            match c.args.as_slice() {
+                [map, key] => match &key.expr {
+                    Ast::Literal(LiteralValue::String(k)) => {
+                        Some((super::shown::shown(map)?, k.inner().to_string()))
+                    }
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The value of `e` when the presence test `absent` (a node id) is false, when its logical
 /// operators decide it from that alone.
 fn value_without(e: &Expression, absent: u64) -> Option<bool> {
     let call = match &e.expr {
-        Ast::Select(s) if s.test && e.id == absent => return Some(false),
+        _ if e.id == absent => return Some(false),
         Ast::Literal(LiteralValue::Boolean(b)) => return Some(*b.inner()),
         Ast::Call(c) if c.target.is_none() => c,
         _ => return None,
@@ -172,6 +204,14 @@ mod tests {
                 "!(has(health.queue_depth) && health.queue_depth > 1)",
                 "health.queue_depth",
             ),
+            (
+                "!(\"failure_streak\" in health) || health.failure_streak == 0",
+                "health.failure_streak",
+            ),
+            (
+                "\"queue_depth\" in health ? health[\"queue_depth\"] <= 1 : true",
+                "health.queue_depth",
+            ),
         ] {
             assert_eq!(without(source).as_deref(), Some(field), "{source}");
         }
@@ -187,6 +227,9 @@ mod tests {
             // Negated, the condition true without the field makes the whole false.
             "!(!has(health.failure_streak) || health.failure_streak > 0)",
             "[1, 2].all(x, !has(x.y) || x.y == 0)",
+            "\"failure_streak\" in health && health.failure_streak == 0",
+            // Membership in a list whose fields are not read: no presence test.
+            "!(\"case_processing_failed\" in last_reason_codes) || health.failure_streak == 0",
         ] {
             assert_eq!(without(source), None, "{source}");
         }

@@ -344,7 +344,7 @@ fn constant_per_sample(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
 }
 
 /// Why a gate passes without the data it checks, if it does: a condition true whenever a field
-/// it tests with `has()` is missing (`!has(health.failure_streak) || ...`), where a gate that
+/// it tests with `has()` or `in` is missing (`!has(health.failure_streak) || ...`), where a gate that
 /// reads a missing field would hold (see [`crate::expr::absent`]).
 fn true_without_data(kind: &Kind) -> Option<String> {
     // Each expression of the gate, with the input it reads.
@@ -376,8 +376,8 @@ fn true_without_data(kind: &Kind) -> Option<String> {
     let part = crate::expr::shown::shown(part).map_or(String::new(), |p| format!("`{p}` "));
     Some(format!(
         "{part}is true whenever {input} lacks `{field}`: the gate passes without the value it checks, \
-         where a gate reading a missing field holds; drop the `has()` test, or write \
-         `has({field}) && ...` to fail without it"
+         where a gate reading a missing field holds; drop the presence test (`has()`, `in`), or \
+         write `has({field}) && ...` to fail without it"
     ))
 }
 
