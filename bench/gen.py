@@ -80,7 +80,16 @@ signoffs:
   - {{ role: review, by: "@{reviewer}", date: "{signed}" }}
 {extra}"""
 
-RUNBOOK = "# {title}\n\n## Steps\n\n1. Check the dashboard.\n2. Follow the procedure for {name}.\n3. Record what happened.\n\n## Escalation\n\nPage `#{name}-oncall` first, then the secondary, `@{secondary}`, after 15 minutes.\n\n{filler}\n"
+RUNBOOK = "# {title}\n\n## Steps\n\n{steps}\n\n## Escalation\n\nPage `#{name}-oncall` first, then the secondary, `@{secondary}`, after 15 minutes.\n\n{filler}\n"
+
+# Each runbook's own steps (a runbook retitled from another is a copy, and fails).
+STEPS = {
+    "monitoring": "1. Open the {name} dashboard.\n2. Compare the error rate with last week.\n3. Note what changed.",
+    "incident": "1. Declare the incident for {name}.\n2. Assign a lead and a scribe.\n3. Open the timeline.",
+    "rollback": "1. Revert {name} to the known good release.\n2. Watch the error rate settle.\n3. Tell the channel.",
+    "comms": "1. Post the first update for {name}.\n2. Update the status page hourly.\n3. Close with a summary.",
+    "support": "1. Acknowledge the {name} ticket.\n2. Reproduce the report and collect logs.\n3. Route the defect.",
+}
 
 
 def main():
@@ -121,6 +130,7 @@ def main():
         for rb in ["monitoring", "incident", "rollback", "comms", "support"]:
             with open(os.path.join(d, "runbooks", rb + ".md"), "w") as f:
                 f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler,
+                                       steps=STEPS[rb].format(name=name),
                                        secondary=fields["secondary"]))
         with open(os.path.join(d, "dashboards", "main.json"), "w") as f:
             json.dump({"title": name, "panels": [{"id": 1, "title": "Requests", "targets": [

@@ -274,6 +274,45 @@ pub fn same_words(a: &str, b: &str) -> bool {
     a.split_whitespace().eq(b.split_whitespace())
 }
 
+/// The words of `text` outside its ATX headings (`# Rollback`): what a copy keeps when only
+/// its title is changed.
+pub fn body_words(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .filter(|line| !is_atx_heading(line))
+        .flat_map(str::split_whitespace)
+}
+
+/// Whether `line` is an ATX heading: up to three spaces, one to six `#`, then a space or the end.
+fn is_atx_heading(line: &str) -> bool {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let hashes = rest.len() - rest.trim_start_matches('#').len();
+    indent <= 3
+        && (1..=6).contains(&hashes)
+        && rest[hashes..]
+            .chars()
+            .next()
+            .is_none_or(char::is_whitespace)
+}
+
+/// Whether `b` is `a` edited only a little: the same number of words outside headings
+/// (`body_words`, counted by the caller as `words`), at most one in 20 of them changed in
+/// place, its headings whatever they say. A runbook copied and retitled (`# Incident` over the
+/// comms steps), or with one name replaced throughout, still has another procedure's steps.
+pub fn edited_copy(a: &str, b: &str, words: usize) -> bool {
+    let allowed = words / 20;
+    let mut changed = 0;
+    for (x, y) in body_words(a).zip(body_words(b)) {
+        if x != y {
+            changed += 1;
+            if changed > allowed {
+                return false;
+            }
+        }
+    }
+    words > 0
+}
+
 /// Words per heading's section, summed up the heading tree as sections close, and whom
 /// each section names.
 #[derive(Default)]
@@ -540,6 +579,32 @@ mod tests {
             "# Rollback\n\n1. Revert the deploy later\n"
         ));
         assert!(!super::same_words("ab c", "a bc"));
+    }
+
+    #[test]
+    fn a_copy_retitled_or_with_a_name_replaced_is_an_edited_copy() {
+        let steps = "1. Open the pipeline dashboard and find the failing pack.\n2. Rerun the \
+                     build for it from the admin page.\n3. If it fails again, page the \
+                     template owners in #dash-oncall and post in the status channel.\n";
+        let a = format!("# Template compile failures\n\n## Steps\n\n{steps}");
+        let words = |t: &str| super::body_words(t).count();
+        assert_eq!(words(&a), 37);
+        let retitled = format!("# Publication stalled\n\n### What to do\n\n{steps}");
+        assert!(super::edited_copy(&a, &retitled, words(&retitled)));
+        let renamed = a.replace("pipeline", "publication");
+        assert!(super::edited_copy(&a, &renamed, words(&renamed)));
+        // Steps of its own, as long: not a copy.
+        let own = "# Publication stalled\n\n## Steps\n\n1. Check when the publication job \
+                   last finished on the jobs page.\n2. Restart the publication worker and \
+                   watch the queue drain.\n3. If it stalls again, page the publication \
+                   owners and post in the status channel.\n";
+        assert_eq!(words(own), 37);
+        assert!(!super::edited_copy(&a, own, words(own)));
+        // `#dash-oncall` opening a line is no heading; `#` alone is one.
+        assert!(!super::is_atx_heading("#dash-oncall pages first"));
+        assert!(super::is_atx_heading("#"));
+        assert!(super::is_atx_heading("   ## Steps"));
+        assert!(!super::is_atx_heading("    # code"));
     }
 
     #[test]

@@ -40,9 +40,14 @@ pub struct FileFacts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub markdown: Option<markdown::MarkdownFacts>,
     /// The path (as written) of an earlier Markdown file of the manifest with the same words,
-    /// whitespace aside: this one is a copy of it (another name for the same file is not).
+    /// whitespace aside, or edited only a little (`copy_edited`): this one is a copy of it
+    /// (another name for the same file is not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_of: Option<String>,
+    /// The copy's headings or up to one word in 20 of the rest differ from the original's
+    /// (see [`markdown::edited_copy`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub copy_edited: bool,
     /// The dates (`YYYY-MM-DD`) the file's name and first Markdown heading carry, each once:
     /// the day a record of an event (a rehearsal's notes) says it is about.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -216,9 +221,10 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
     let base = reader.base;
     let mut facts = Facts::default();
     // Markdown texts read so far, in the manifest's order: (path as written, repository path,
-    // words, text), to tell a copy of an earlier one.
+    // words outside headings, text), to tell a copy of an earlier one.
     let mut texts: Vec<(String, String, usize, String)> = Vec::new();
-    let mut copies: Vec<(String, String)> = Vec::new();
+    // (copy, original, whether edited).
+    let mut copies: Vec<(String, String, bool)> = Vec::new();
     for r in refs {
         if facts.files.contains_key(&r.path) {
             continue;
@@ -227,16 +233,22 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
         let result = if markdown::is_markdown(&r.path) {
             base.read_text(&r.path).map(|(_, text)| {
                 let md = markdown::facts(&text);
+                let words = markdown::body_words(&text).count();
                 // Equal word counts first: they rule out nearly every pair without a compare.
-                let original = texts.iter().find(|(_, other, words, earlier)| {
-                    *words == md.words
-                        && *other != repo_path
-                        && markdown::same_words(earlier, &text)
-                });
-                if let Some((written, ..)) = original {
-                    copies.push((r.path.clone(), written.clone()));
+                let original = texts
+                    .iter()
+                    .filter(|(_, other, w, _)| *w == words && *other != repo_path)
+                    .find_map(|(written, _, _, earlier)| {
+                        if markdown::same_words(earlier, &text) {
+                            Some((written, false))
+                        } else {
+                            markdown::edited_copy(earlier, &text, words).then_some((written, true))
+                        }
+                    });
+                if let Some((written, edited)) = original {
+                    copies.push((r.path.clone(), written.clone(), edited));
                 }
-                texts.push((r.path.clone(), repo_path.clone(), md.words, text));
+                texts.push((r.path.clone(), repo_path.clone(), words, text));
                 Some(md)
             })
         } else {
@@ -254,6 +266,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 repo_path,
                 markdown,
                 copy_of: None,
+                copy_edited: false,
                 places: Vec::new(),
                 git: None,
                 owners: None,
@@ -265,6 +278,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
                 repo_path,
                 markdown: None,
                 copy_of: None,
+                copy_edited: false,
                 dated: Vec::new(),
                 places: Vec::new(),
                 git: None,
@@ -274,9 +288,10 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
         };
         facts.files.insert(r.path.clone(), file);
     }
-    for (copy, original) in copies {
+    for (copy, original, edited) in copies {
         if let Some(f) = facts.files.get_mut(&copy) {
             f.copy_of = Some(original);
+            f.copy_edited = edited;
         }
     }
     share_places(&mut facts, refs);

@@ -99,6 +99,10 @@ pub fn apply(m: &Mutation, dir: &Path) {
     if let Some(tag) = &m.released_before {
         super::git(dir, &["tag", tag]);
     }
+    // Copies first: a replace may then edit the copy.
+    for (from, to) in &m.copy {
+        std::fs::copy(dir.join(from), dir.join(to)).unwrap();
+    }
     for r in &m.replace {
         let path = dir.join(&r.file);
         let text = std::fs::read_to_string(&path).unwrap();
@@ -147,9 +151,6 @@ pub fn apply(m: &Mutation, dir: &Path) {
         }
         // JSON is YAML: the manifest keeps its content, not its comments.
         std::fs::write(&path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
-    }
-    for (from, to) in &m.copy {
-        std::fs::copy(dir.join(from), dir.join(to)).unwrap();
     }
     for (file, content) in &m.write {
         let path = dir.join(file);
