@@ -452,12 +452,9 @@ fn promql_syntax_errors_are_check_findings() {
     let m = manifest(dir.path(), "sum(rate(http_requests_total{job=\"app\"}[5m])");
     let (code, report) = check(&m);
     assert_eq!(code, 1);
-    let promql: Vec<_> = common::failures(&report)
-        .into_iter()
-        .filter(|(item, _, _)| item == "LG-PROMQL")
-        .collect();
+    let promql = common::failed(&report, "LG-PROMQL");
     assert_eq!(promql.len(), 1, "{report:#}");
-    let (_, line, message) = &promql[0];
+    let (line, message) = &promql[0];
     assert_eq!(*line, 9, "points at the query");
     assert!(
         message.starts_with("the query of gate `canary-1/up` is not valid PromQL: "),
@@ -510,13 +507,11 @@ fn a_constant_fallback_is_refused_before_any_query() {
     let m = manifest(dir.path(), "sum(rate(errors_total[5m])) or vector(0)");
     let (code, report) = check(&m);
     assert_eq!(code, 1);
-    let gate_findings: Vec<_> = common::failures(&report)
-        .into_iter()
-        .filter(|(item, _, _)| item == "LG-GATE")
-        .collect();
     assert!(
-        gate_findings.iter().any(|(_, _, message)| message
-            .contains("returns `vector(0)` when the series it reads are missing")),
+        common::failed(&report, "LG-GATE")
+            .iter()
+            .any(|(_, message)| message
+                .contains("returns `vector(0)` when the series it reads are missing")),
         "{report:#}"
     );
     let fake = serve(answer(

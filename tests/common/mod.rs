@@ -231,6 +231,15 @@ pub fn findings_of(report: &serde_json::Value, item: &str) -> Vec<(String, u64, 
         .collect()
 }
 
+/// The failures of one item in a JSON report, as (line, message).
+pub fn failed(report: &serde_json::Value, item: &str) -> Vec<(u64, String)> {
+    findings_of(report, item)
+        .into_iter()
+        .filter(|(outcome, _, _)| outcome == "fail")
+        .map(|(_, line, message)| (line, message))
+        .collect()
+}
+
 /// Errors of a JSON value against the report schema.
 pub fn report_schema_errors(report: &serde_json::Value) -> Vec<String> {
     let schema: serde_json::Value = serde_json::from_str(launchgate::schema::REPORT).unwrap();
