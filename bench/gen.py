@@ -73,6 +73,7 @@ risks:
 rehearsal:
   kind: tabletop
   date: "{rehearsed}"
+  notes: runbooks/tabletop.md
   findings_open: 0
 signoffs:
   - {{ role: engineering, by: "@{primary}", date: "{signed}" }}
@@ -81,6 +82,8 @@ signoffs:
 {extra}"""
 
 RUNBOOK = "# {title}\n\n## Steps\n\n{steps}\n\n## Escalation\n\nPage `#{name}-oncall` first, then the secondary, `@{secondary}`, after 15 minutes.\n\n{filler}\n"
+
+NOTES = "# Tabletop\n\nOn {rehearsed} the team walked through a failed deploy of {name}: paging, rollback and the first status update.\n\n## Findings\n\n- [x] The rollback runbook named an old dashboard; fixed.\n- [x] Nobody knew who posts updates; the comms lead is now named.\n"
 
 # Each runbook's own steps (a runbook retitled from another is a copy, and fails).
 STEPS = {
@@ -132,6 +135,8 @@ def main():
                 f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler,
                                        steps=STEPS[rb].format(name=name),
                                        secondary=fields["secondary"]))
+        with open(os.path.join(d, "runbooks", "tabletop.md"), "w") as f:
+            f.write(NOTES.format(name=name, rehearsed=fields["rehearsed"]))
         with open(os.path.join(d, "dashboards", "main.json"), "w") as f:
             json.dump({"title": name, "panels": [{"id": 1, "title": "Requests", "targets": [
                 {"expr": f"rate({fields['metric']}_requests_total[5m])"},
