@@ -218,7 +218,14 @@ proptest! {
         prop_assert_eq!(results.len(), open.len());
         for (r, (_, f)) in results.iter().zip(&open) {
             prop_assert_eq!(r["ruleId"].as_str(), Some(&*f.item));
-            prop_assert_eq!(r["message"]["text"].as_str().map(|t| t.ends_with(&*f.message)), Some(true));
+            // Related locations are linked after the message: `... (see [first set here](0))`.
+            let text = r["message"]["text"].as_str().unwrap_or_default();
+            let shown = if f.related.is_empty() {
+                text.ends_with(&*f.message)
+            } else {
+                text.contains(&format!("{} (see [", f.message))
+            };
+            prop_assert!(shown, "{text}");
         }
         let xml = rendered(&report, Format::Junit);
         let items: std::collections::BTreeSet<std::sync::Arc<str>> = report.findings().map(|(_, f)| f.item).collect();

@@ -233,7 +233,7 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
         let result = if markdown::is_markdown(&r.path) {
             base.read_text(&r.path).map(|(_, text)| {
                 let md = markdown::facts(&text);
-                let words = markdown::body_words(&text).count();
+                let words = markdown::body_word_count(&text);
                 // Equal word counts first: they rule out nearly every pair without a compare.
                 let original = texts
                     .iter()
