@@ -343,22 +343,61 @@ fn is_atx_heading(line: &str) -> bool {
             .is_none_or(char::is_whitespace)
 }
 
-/// Whether `b` is `a` edited only a little: the same number of words outside headings
-/// (`body_words`, counted by the caller as `words`), at most one in 20 of them changed in
-/// place, its headings whatever they say. A runbook copied and retitled (`# Incident` over the
-/// comms steps), or with one name replaced throughout, still has another procedure's steps.
-pub fn edited_copy(a: &str, b: &str, words: usize) -> bool {
-    let allowed = words / 20;
-    let mut changed = 0;
-    for (x, y) in body_words(a).zip(body_words(b)) {
-        if x != y {
-            changed += 1;
-            if changed > allowed {
-                return false;
-            }
+/// Whether `b` is `a` edited only a little, its headings whatever they say: of the longer's
+/// words outside headings (`body_words`, counted by the caller), at most one in 20 changed in
+/// place here and there, or one stretch of at most one in 10 added, dropped or rewritten. A
+/// runbook copied and retitled (`# Incident` over the comms steps), with one name replaced
+/// throughout, or with a line added, still has another procedure's steps; runbooks written
+/// from one template differ in many places.
+pub fn edited_copy(a: &str, b: &str, a_words: usize, b_words: usize) -> bool {
+    let longer = a_words.max(b_words);
+    let allowed = longer / 10;
+    if longer == 0 || longer - a_words.min(b_words) > allowed {
+        return false;
+    }
+    if a_words == b_words {
+        let scattered = longer / 20;
+        let changed = body_words(a).zip(body_words(b)).filter(|(x, y)| x != y);
+        if changed.take(scattered + 1).count() <= scattered {
+            return true;
         }
     }
-    words > 0
+    // One stretch added, dropped or rewritten: what is left around it is the same. The end
+    // they share is found on bytes, from the first whole line of it (words counted at once),
+    // not word by word backwards: runbooks of one team often end alike, and every pair of a
+    // manifest's texts gets here.
+    let shorter = a_words.min(b_words);
+    let prefix = body_words(a)
+        .zip(body_words(b))
+        .take_while(|(x, y)| x == y)
+        .count();
+    let shared = shared_end(a.as_bytes(), b.as_bytes());
+    // Equal trailing bytes may end inside a character (`ä` and `Ĥ` share their last byte).
+    let start = (b.len() - shared..=b.len())
+        .find(|&i| b.is_char_boundary(i))
+        .unwrap_or(b.len());
+    let tail = &b[start..];
+    let tail = tail.find('\n').map_or("", |n| &tail[n + 1..]);
+    let suffix = body_word_count(tail).min(shorter - prefix);
+    longer - (prefix + suffix) <= allowed
+}
+
+/// How many bytes `a` and `b` end with alike, compared 32 at a time while they agree.
+fn shared_end(a: &[u8], b: &[u8]) -> usize {
+    let mut shared = 0;
+    for (x, y) in a.rchunks(32).zip(b.rchunks(32)) {
+        if x == y {
+            shared += x.len();
+            continue;
+        }
+        let alike = x
+            .iter()
+            .rev()
+            .zip(y.iter().rev())
+            .take_while(|(p, q)| p == q);
+        return shared + alike.count();
+    }
+    shared
 }
 
 /// Words per heading's section, summed up the heading tree as sections close, and whom
@@ -638,16 +677,38 @@ mod tests {
         let words = |t: &str| super::body_words(t).count();
         assert_eq!(words(&a), 37);
         let retitled = format!("# Publication stalled\n\n### What to do\n\n{steps}");
-        assert!(super::edited_copy(&a, &retitled, words(&retitled)));
+        let copy = |b: &str| super::edited_copy(&a, b, words(&a), words(b));
+        assert!(copy(&retitled));
         let renamed = a.replace("pipeline", "publication");
-        assert!(super::edited_copy(&a, &renamed, words(&renamed)));
+        assert!(copy(&renamed));
+        // A line added, or two words dropped: the rest is the same.
+        assert!(copy(&format!("{retitled}4. Close the ticket.\n")));
+        assert!(copy(&retitled.replace(" the admin", "")));
+        // A step of 10 words in 37 dropped, or two words changed apart: too much for a copy.
+        assert!(!copy(&retitled.replace(
+            "2. Rerun the build for it from the admin page.\n",
+            ""
+        )));
+        assert!(!copy(
+            &retitled
+                .replace("Open the", "Read the")
+                .replace("the status", "a status")
+        ));
+        for (x, y, alike) in [("", "", 0), ("ab", "b", 1), ("xa", "ya", 1)] {
+            assert_eq!(super::shared_end(x.as_bytes(), y.as_bytes()), alike);
+        }
+        let long = "z".repeat(70);
+        let (x, y) = (format!("a{long}"), format!("bc{long}"));
+        assert_eq!(super::shared_end(x.as_bytes(), y.as_bytes()), 70);
+        // Texts that end in characters sharing their last byte, not at a character's start.
+        assert!(!super::edited_copy("x ä", "y Ĥ", 2, 2));
         // Steps of its own, as long: not a copy.
         let own = "# Publication stalled\n\n## Steps\n\n1. Check when the publication job \
                    last finished on the jobs page.\n2. Restart the publication worker and \
                    watch the queue drain.\n3. If it stalls again, page the publication \
                    owners and post in the status channel.\n";
         assert_eq!(words(own), 37);
-        assert!(!super::edited_copy(&a, own, words(own)));
+        assert!(!copy(own));
         // `#dash-oncall` opening a line is no heading; `#` alone is one.
         assert!(!super::is_atx_heading("#dash-oncall pages first"));
         assert!(super::is_atx_heading("#"));

@@ -44,8 +44,8 @@ pub struct FileFacts {
     /// (another name for the same file is not).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub copy_of: Option<String>,
-    /// The copy's headings or up to one word in 20 of the rest differ from the original's
-    /// (see [`markdown::edited_copy`]).
+    /// The copy's headings or a few words of the rest differ from the original's (see
+    /// [`markdown::edited_copy`]).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub copy_edited: bool,
     /// The dates (`YYYY-MM-DD`) the file's name and first Markdown heading carry, each once:
@@ -234,15 +234,18 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
             base.read_text(&r.path).map(|(_, text)| {
                 let md = markdown::facts(&text);
                 let words = markdown::body_word_count(&text);
-                // Equal word counts first: they rule out nearly every pair without a compare.
+                // Word counts within one in 10 first: they rule out most pairs without a compare.
                 let original = texts
                     .iter()
-                    .filter(|(_, other, w, _)| *w == words && *other != repo_path)
-                    .find_map(|(written, _, _, earlier)| {
-                        if markdown::same_words(earlier, &text) {
+                    .filter(|(_, other, w, _)| {
+                        w.abs_diff(words) <= (*w).max(words) / 10 && *other != repo_path
+                    })
+                    .find_map(|(written, _, w, earlier)| {
+                        if *w == words && markdown::same_words(earlier, &text) {
                             Some((written, false))
                         } else {
-                            markdown::edited_copy(earlier, &text, words).then_some((written, true))
+                            markdown::edited_copy(earlier, &text, *w, words)
+                                .then_some((written, true))
                         }
                     });
                 if let Some((written, edited)) = original {
