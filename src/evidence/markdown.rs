@@ -355,10 +355,14 @@ pub fn edited_copy(a: &str, b: &str, a_words: usize, b_words: usize) -> bool {
     if longer == 0 || longer - a_words.min(b_words) > allowed {
         return false;
     }
+    // The words both begin with; one walk serves both tests below.
+    let mut pairs = body_words(a).zip(body_words(b));
+    let prefix = pairs.by_ref().take_while(|(x, y)| x == y).count();
     if a_words == b_words {
+        // The first change, if any, was taken by `take_while`; count the others after it.
         let scattered = longer / 20;
-        let changed = body_words(a).zip(body_words(b)).filter(|(x, y)| x != y);
-        if changed.take(scattered + 1).count() <= scattered {
+        let changed = 1 + pairs.filter(|(x, y)| x != y).take(scattered).count();
+        if prefix == longer || changed <= scattered {
             return true;
         }
     }
@@ -367,10 +371,6 @@ pub fn edited_copy(a: &str, b: &str, a_words: usize, b_words: usize) -> bool {
     // not word by word backwards: runbooks of one team often end alike, and every pair of a
     // manifest's texts gets here.
     let shorter = a_words.min(b_words);
-    let prefix = body_words(a)
-        .zip(body_words(b))
-        .take_while(|(x, y)| x == y)
-        .count();
     let shared = shared_end(a.as_bytes(), b.as_bytes());
     // Equal trailing bytes may end inside a character (`ä` and `Ĥ` share their last byte).
     let start = (b.len() - shared..=b.len())
