@@ -5,6 +5,9 @@
 //! tell whether support is there now. The zone is an IANA name (`Europe/Berlin`, checked against the
 //! database chrono-tz carries, so `Europe/Berln` is caught), `UTC`/`GMT` with or without an
 //! offset, a bare offset (`+01:00`), or a common abbreviation (`CET`, `PT`).
+//!
+//! The times themselves must be times of a day: `25:00-26:00` has the shape of hours and
+//! names none, and `08:00-08:00` names no hours at all (or all 24; nobody can tell which).
 
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
@@ -62,6 +65,73 @@ pub fn zone_problem(hours: &str) -> String {
         "no time zone is named (a page at 17:30 UTC is within 08:00-18:00 kept in UTC, not \
          in UTC+1), so nobody can tell whether support is there at a given moment"
             .into()
+    }
+}
+
+/// What is wrong with the times of `hours` (`25:00`, `08:60`, `13pm`, a range that ends where
+/// it starts), or `""` when every time in them is a time of day.
+pub fn times_problem(hours: &str) -> String {
+    // `08:00 - 18:00` and `08:00 to 18:00` are ranges as `08:00-18:00` is.
+    let joined = hours
+        .replace(['\u{2013}', '\u{2014}'], "-")
+        .replace(" - ", "-")
+        .replace(" to ", "-");
+    for word in joined.split(|c: char| c.is_whitespace() || ",;()[]".contains(c)) {
+        let word = word.trim_matches(|c: char| matches!(c, '.' | '"' | '\''));
+        let pieces: Vec<&str> = word.split('-').collect();
+        // Bare numbers are hours only as both ends of a range (`9-17`), not in `24x7` or a date.
+        let range = pieces.len() == 2 && pieces.iter().all(|p| time_of(p, true).is_some());
+        for piece in &pieces {
+            if let Some(Err(problem)) = time_of(piece, range) {
+                return problem;
+            }
+        }
+        if range
+            && let (Some(Ok(start)), Some(Ok(end))) =
+                (time_of(pieces[0], true), time_of(pieces[1], true))
+            && start == end
+        {
+            return format!(
+                "`{word}` ends where it starts: no hours at all, or all 24 (`00:00-24:00`)?"
+            );
+        }
+    }
+    String::new()
+}
+
+/// The minute of the day `piece` names (`08:00`, `8:30pm`, and `17` when `bare` hours count),
+/// why it names none although shaped as a time (`25:00`), or `None` when it is no time's shape.
+fn time_of(piece: &str, bare: bool) -> Option<Result<u32, String>> {
+    let lower = piece.to_ascii_lowercase();
+    let (clock, half) = match ["am", "a.m", "pm", "p.m"]
+        .iter()
+        .find_map(|h| lower.strip_suffix(h).map(|c| (c, Some(h.starts_with('p')))))
+    {
+        Some(found) => found,
+        None => (lower.as_str(), None),
+    };
+    let (h, m) = clock.split_once(':').unwrap_or((clock, ""));
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !(m.is_empty() || digits(m, 2..=2)) {
+        return None;
+    }
+    if m.is_empty() && half.is_none() && !bare {
+        return None;
+    }
+    let (hour, minute) = (h.parse::<u32>().ok()?, m.parse::<u32>().unwrap_or(0));
+    let no_time = |why: &str| Some(Err(format!("`{piece}` is no time of day ({why})")));
+    if minute > 59 {
+        return no_time("an hour has 60 minutes, 00 to 59");
+    }
+    match half {
+        Some(pm) if (1..=12).contains(&hour) => {
+            Some(Ok((hour % 12 + if pm { 12 } else { 0 }) * 60 + minute))
+        }
+        Some(_) => no_time("with am or pm, hours run from 1 to 12"),
+        None if hour < 24 || (hour == 24 && minute == 0) => Some(Ok(hour * 60 + minute)),
+        None => no_time("a day's hours run from 00:00 to 24:00"),
     }
 }
 
@@ -185,6 +255,78 @@ mod tests {
         assert!(zone_problem("Mon-Fri 08:00-18:00 Mars/Olympus").starts_with("no time zone"));
     }
 
+    #[test]
+    fn times_of_day_pass() {
+        for ok in [
+            "Mon-Fri 08:00-18:00 Europe/Berlin",
+            "Mon-Fri 08:00 - 18:00 UTC",
+            "Mon-Fri 08:00 to 18:00 UTC",
+            "Mon-Fri 8:00\u{2013}18:30 UTC",
+            "Mon-Fri 9-17 PT",
+            "Mon-Fri 9-5 PT",
+            "Mon-Fri 9am-5pm PT",
+            "Mon-Fri 9 a.m.-5 p.m. PT",
+            "Mon-Fri 12pm-11:59pm PT",
+            "Mon-Sun 00:00-24:00 UTC",
+            "Mon-Fri 18:00-08:00 UTC",
+            "weekdays 09:00-17:00 GMT-05:00",
+            "weekdays 09:00-17:00 -05:00",
+            "Mon-Fri 08:00-18:00 Etc/GMT+1",
+            "24/7",
+            "24x7, sev1 only 2026-01-01 onwards",
+            "business hours",
+        ] {
+            assert_eq!(times_problem(ok), "", "{ok}");
+        }
+    }
+
+    #[test]
+    fn times_no_clock_shows_are_found() {
+        for (hours, problem) in [
+            (
+                "Mon-Fri 25:00-26:00 UTC",
+                "`25:00` is no time of day (a day's hours run from 00:00 to 24:00)",
+            ),
+            (
+                "Mon-Fri 08:00-24:30 UTC",
+                "`24:30` is no time of day (a day's hours run from 00:00 to 24:00)",
+            ),
+            (
+                "Mon-Fri 08:60-18:00 UTC",
+                "`08:60` is no time of day (an hour has 60 minutes, 00 to 59)",
+            ),
+            (
+                "Mon-Fri 9-25 UTC",
+                "`25` is no time of day (a day's hours run from 00:00 to 24:00)",
+            ),
+            (
+                "Mon-Fri 9am-13pm UTC",
+                "`13pm` is no time of day (with am or pm, hours run from 1 to 12)",
+            ),
+            (
+                "Mon-Fri 0am-5pm UTC",
+                "`0am` is no time of day (with am or pm, hours run from 1 to 12)",
+            ),
+            (
+                "Sat 25:00 UTC",
+                "`25:00` is no time of day (a day's hours run from 00:00 to 24:00)",
+            ),
+        ] {
+            assert_eq!(times_problem(hours), problem, "{hours}");
+        }
+        for empty in [
+            "Mon-Fri 08:00-08:00 UTC",
+            "Mon-Fri 08:00 - 8:00 UTC",
+            "Mon-Fri 12am-00:00 UTC",
+            "Mon-Fri 9-9 UTC",
+        ] {
+            assert!(
+                times_problem(empty).contains("ends where it starts"),
+                "{empty}"
+            );
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
         /// Any text, and texts built of what offsets and zones are made of, gives an answer.
@@ -195,6 +337,8 @@ mod tests {
         ) {
             let _ = zone_problem(&text);
             let _ = zone_problem(&format!("08:00 {built}"));
+            let _ = times_problem(&text);
+            let _ = times_problem(&format!("{built}-{text}"));
         }
     }
 }

@@ -1029,6 +1029,56 @@ fn muted_alerts_are_decided_as_promtool_runs_them() {
     }
 }
 
+/// A share of a total (failed builds over all builds, half failing) compared with a number,
+/// run by `promtool test rules`: `> 0.05` and `* 100 > 5` fire; `> 5` (5 meant as 5%) and
+/// `* 100 > 100` never do, whatever the share, and launchgate says so.
+#[test]
+fn a_share_compared_beyond_one_never_fires_as_promtool_runs_it() {
+    let Some(promtool) = tool("promtool") else {
+        eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
+        return;
+    };
+    let example = root().join("examples/dashboard-factory");
+    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let from = "sum(rate(template_build_failures_total[10m]))\n            / sum(rate(templates_generated_total[10m])) > 0.05";
+    assert!(rules.contains(from));
+    let share = "(sum(rate(templates_generated_total{result=\"failed\"}[10m]))\n            / sum(rate(templates_generated_total[10m])))";
+    let test = "rule_files: [alerts.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'templates_generated_total{job=\"a\",result=\"failed\"}'\n        values: '0+10x40'\n      - series: 'templates_generated_total{job=\"a\",result=\"ok\"}'\n        values: '0+10x40'\n    alert_rule_test:\n      - eval_time: 30m\n        alertname: TemplateCompileFailures\n        exp_alerts:\n          - exp_labels: {severity: page}\n            exp_annotations: {summary: More than 5% of template builds fail., runbook_url: runbooks/template-compile-failures.md}\n";
+    for (comparison, fires) in [
+        (" > 0.05", true),
+        (" * 100 > 5", true),
+        (" > 5", false),
+        (" * 100 > 100", false),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        let edited = rules.replacen(from, &format!("{share}{comparison}"), 1);
+        std::fs::write(dir.path().join("monitoring/alerts.yaml"), edited).unwrap();
+        std::fs::write(dir.path().join("monitoring/test.yaml"), test).unwrap();
+        let out = std::process::Command::new(&promtool)
+            .args(["test", "rules", "test.yaml"])
+            .current_dir(dir.path().join("monitoring"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.success(),
+            fires,
+            "promtool on `{comparison}`: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+        let (_, report) = check(dir.path(), &[]);
+        let (outcome, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
+        let expected = if fires { "pass" } else { "fail" };
+        assert_eq!(outcome, expected, "`{comparison}`: {message}");
+        if !fires {
+            assert!(
+                message.contains("a share") && message.contains("never fires"),
+                "{message}"
+            );
+        }
+    }
+}
+
 /// A runbook that exists on this machine but that git does not track (never added, or
 /// ignored) is an `LG-PATH` warning: the check would pass here and fail in CI's checkout. Once
 /// staged it is tracked; a dashboard git does not track is not asked (some teams generate them

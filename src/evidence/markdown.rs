@@ -1,6 +1,9 @@
 //! Facts about a Markdown runbook: its headings, numbered steps and placeholders.
 
+mod copies;
 mod open;
+
+pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -268,138 +271,6 @@ pub fn is_markdown(path: &str) -> bool {
     path.ends_with(".md") || path.ends_with(".markdown")
 }
 
-/// Whether two texts have the same words, whitespace aside (a file copied, then re-indented
-/// or saved with other line endings, is still a copy).
-pub fn same_words(a: &str, b: &str) -> bool {
-    a.split_whitespace().eq(b.split_whitespace())
-}
-
-/// The words of `text` outside its ATX headings (`# Rollback`): what a copy keeps when only
-/// its title is changed.
-pub fn body_words(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .filter(|line| !is_atx_heading(line))
-        .flat_map(str::split_whitespace)
-}
-
-/// How many `body_words` `text` has, counted without splitting when it is ASCII (most runbooks
-/// are): every Markdown text of a manifest is counted, to find the pairs worth comparing. The
-/// words of the whole text, in one pass the compiler can vectorize, less those of its headings.
-pub fn body_word_count(text: &str) -> usize {
-    if !text.is_ascii() {
-        return body_words(text).count();
-    }
-    let bytes = text.as_bytes();
-    let mut count = ascii_words(bytes);
-    for at in memchr::memchr_iter(b'#', bytes) {
-        let start = bytes[..at]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |n| n + 1);
-        if !bytes[start..at].iter().all(|&b| b == b' ') {
-            continue;
-        }
-        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |n| at + n);
-        if is_atx_heading(&text[start..end]) {
-            count -= ascii_words(&bytes[start..end]);
-        }
-    }
-    count
-}
-
-/// Words of ASCII text: runs of bytes that are not whitespace (`char::is_whitespace` for ASCII:
-/// tab to carriage return, and space).
-fn ascii_words(bytes: &[u8]) -> usize {
-    // Without branches, 64 pairs at a time into a byte, so the compiler vectorizes the loop.
-    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
-    let starts = |a: &[u8], b: &[u8]| {
-        a.iter()
-            .zip(b)
-            .fold(0u8, |n, (&a, &b)| n + u8::from(space(a) & !space(b)))
-    };
-    let Some(&first) = bytes.first() else {
-        return 0;
-    };
-    let (before, after) = (&bytes[..bytes.len() - 1], &bytes[1..]);
-    let mut count = usize::from(!space(first));
-    let chunks = before.chunks_exact(64).zip(after.chunks_exact(64));
-    for (a, b) in chunks {
-        count += usize::from(starts(a, b));
-    }
-    let done = before.len() / 64 * 64;
-    count + usize::from(starts(&before[done..], &after[done..]))
-}
-
-/// Whether `line` is an ATX heading: up to three spaces, one to six `#`, then a space or the end.
-fn is_atx_heading(line: &str) -> bool {
-    let indent = line.len() - line.trim_start_matches(' ').len();
-    let rest = &line[indent..];
-    let hashes = rest.len() - rest.trim_start_matches('#').len();
-    indent <= 3
-        && (1..=6).contains(&hashes)
-        && rest[hashes..]
-            .chars()
-            .next()
-            .is_none_or(char::is_whitespace)
-}
-
-/// Whether `b` is `a` edited only a little, its headings whatever they say: of the longer's
-/// words outside headings (`body_words`, counted by the caller), at most one in 20 changed in
-/// place here and there, or one stretch of at most one in 10 added, dropped or rewritten. A
-/// runbook copied and retitled (`# Incident` over the comms steps), with one name replaced
-/// throughout, or with a line added, still has another procedure's steps; runbooks written
-/// from one template differ in many places.
-pub fn edited_copy(a: &str, b: &str, a_words: usize, b_words: usize) -> bool {
-    let longer = a_words.max(b_words);
-    let allowed = longer / 10;
-    if longer == 0 || longer - a_words.min(b_words) > allowed {
-        return false;
-    }
-    // The words both begin with; one walk serves both tests below.
-    let mut pairs = body_words(a).zip(body_words(b));
-    let prefix = pairs.by_ref().take_while(|(x, y)| x == y).count();
-    if a_words == b_words {
-        // The first change, if any, was taken by `take_while`; count the others after it.
-        let scattered = longer / 20;
-        let changed = 1 + pairs.filter(|(x, y)| x != y).take(scattered).count();
-        if prefix == longer || changed <= scattered {
-            return true;
-        }
-    }
-    // One stretch added, dropped or rewritten: what is left around it is the same. The end
-    // they share is found on bytes, from the first whole line of it (words counted at once),
-    // not word by word backwards: runbooks of one team often end alike, and every pair of a
-    // manifest's texts gets here.
-    let shorter = a_words.min(b_words);
-    let shared = shared_end(a.as_bytes(), b.as_bytes());
-    // Equal trailing bytes may end inside a character (`ä` and `Ĥ` share their last byte).
-    let start = (b.len() - shared..=b.len())
-        .find(|&i| b.is_char_boundary(i))
-        .unwrap_or(b.len());
-    let tail = &b[start..];
-    let tail = tail.find('\n').map_or("", |n| &tail[n + 1..]);
-    let suffix = body_word_count(tail).min(shorter - prefix);
-    longer - (prefix + suffix) <= allowed
-}
-
-/// How many bytes `a` and `b` end with alike, compared 32 at a time while they agree.
-fn shared_end(a: &[u8], b: &[u8]) -> usize {
-    let mut shared = 0;
-    for (x, y) in a.rchunks(32).zip(b.rchunks(32)) {
-        if x == y {
-            shared += x.len();
-            continue;
-        }
-        let alike = x
-            .iter()
-            .rev()
-            .zip(y.iter().rev())
-            .take_while(|(p, q)| p == q);
-        return shared + alike.count();
-    }
-    shared
-}
-
 /// Words per heading's section, summed up the heading tree as sections close, and whom
 /// each section names.
 #[derive(Default)]
@@ -654,88 +525,6 @@ fn without_angle_stand_ins(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn one_text_is_the_same_words_whatever_its_whitespace() {
-        let a = "# Rollback\n\n1. Revert the deploy now\n";
-        assert!(super::same_words(
-            a,
-            "# Rollback\r\n\r\n1.  Revert the deploy now\r\n\r\n"
-        ));
-        assert!(!super::same_words(
-            a,
-            "# Rollback\n\n1. Revert the deploy later\n"
-        ));
-        assert!(!super::same_words("ab c", "a bc"));
-    }
-
-    #[test]
-    fn a_copy_retitled_or_with_a_name_replaced_is_an_edited_copy() {
-        let steps = "1. Open the pipeline dashboard and find the failing pack.\n2. Rerun the \
-                     build for it from the admin page.\n3. If it fails again, page the \
-                     template owners in #dash-oncall and post in the status channel.\n";
-        let a = format!("# Template compile failures\n\n## Steps\n\n{steps}");
-        let words = |t: &str| super::body_words(t).count();
-        assert_eq!(words(&a), 37);
-        let retitled = format!("# Publication stalled\n\n### What to do\n\n{steps}");
-        let copy = |b: &str| super::edited_copy(&a, b, words(&a), words(b));
-        assert!(copy(&retitled));
-        let renamed = a.replace("pipeline", "publication");
-        assert!(copy(&renamed));
-        // A line added, or two words dropped: the rest is the same.
-        assert!(copy(&format!("{retitled}4. Close the ticket.\n")));
-        assert!(copy(&retitled.replace(" the admin", "")));
-        // A step of 10 words in 37 dropped, or two words changed apart: too much for a copy.
-        assert!(!copy(&retitled.replace(
-            "2. Rerun the build for it from the admin page.\n",
-            ""
-        )));
-        assert!(!copy(
-            &retitled
-                .replace("Open the", "Read the")
-                .replace("the status", "a status")
-        ));
-        for (x, y, alike) in [("", "", 0), ("ab", "b", 1), ("xa", "ya", 1)] {
-            assert_eq!(super::shared_end(x.as_bytes(), y.as_bytes()), alike);
-        }
-        let long = "z".repeat(70);
-        let (x, y) = (format!("a{long}"), format!("bc{long}"));
-        assert_eq!(super::shared_end(x.as_bytes(), y.as_bytes()), 70);
-        // Texts that end in characters sharing their last byte, not at a character's start.
-        assert!(!super::edited_copy("x ä", "y Ĥ", 2, 2));
-        // Steps of its own, as long: not a copy.
-        let own = "# Publication stalled\n\n## Steps\n\n1. Check when the publication job \
-                   last finished on the jobs page.\n2. Restart the publication worker and \
-                   watch the queue drain.\n3. If it stalls again, page the publication \
-                   owners and post in the status channel.\n";
-        assert_eq!(words(own), 37);
-        assert!(!copy(own));
-        // `#dash-oncall` opening a line is no heading; `#` alone is one.
-        assert!(!super::is_atx_heading("#dash-oncall pages first"));
-        assert!(super::is_atx_heading("#"));
-        assert!(super::is_atx_heading("   ## Steps"));
-        assert!(!super::is_atx_heading("    # code"));
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            failure_persistence: None,
-            ..Default::default()
-        })]
-        /// The byte count agrees with the words themselves, on ASCII text or not.
-        #[test]
-        fn the_body_word_count_is_the_number_of_body_words(
-            text in "([ #\t\r\n\u{b}\u{c}a-z]|\u{a0}|é){0,80}",
-            ascii in "[ #\t\r\n\u{b}\u{c}a-z]{0,300}"
-        ) {
-            for text in [text, ascii] {
-                proptest::prop_assert_eq!(
-                    super::body_word_count(&text),
-                    super::body_words(&text).count()
-                );
-            }
-        }
-    }
-
     #[test]
     fn unchecked_boxes_are_open_tasks_and_their_words_are_words() {
         let text = "# Findings\n\n- [ ] page the DBA earlier\n- [x] add the runbook link\n* [ ] fix \

@@ -221,8 +221,8 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
     let base = reader.base;
     let mut facts = Facts::default();
     // Markdown texts read so far, in the manifest's order: (path as written, repository path,
-    // words outside headings, text), to tell a copy of an earlier one.
-    let mut texts: Vec<(String, String, usize, String)> = Vec::new();
+    // text), to tell a copy of an earlier one.
+    let mut texts: Vec<(String, String, markdown::Body)> = Vec::new();
     // (copy, original, whether edited).
     let mut copies: Vec<(String, String, bool)> = Vec::new();
     for r in refs {
@@ -233,25 +233,27 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
         let result = if markdown::is_markdown(&r.path) {
             base.read_text(&r.path).map(|(_, text)| {
                 let md = markdown::facts(&text);
-                let words = markdown::body_word_count(&text);
+                let body = markdown::Body::new(text);
                 // Word counts within one in 10 first: they rule out most pairs without a compare.
                 let original = texts
                     .iter()
-                    .filter(|(_, other, w, _)| {
-                        w.abs_diff(words) <= (*w).max(words) / 10 && *other != repo_path
+                    .filter(|(_, other, earlier)| {
+                        earlier.words.abs_diff(body.words) <= earlier.words.max(body.words) / 10
+                            && *other != repo_path
                     })
-                    .find_map(|(written, _, w, earlier)| {
-                        if *w == words && markdown::same_words(earlier, &text) {
+                    .find_map(|(written, _, earlier)| {
+                        if earlier.words == body.words
+                            && markdown::same_words(&earlier.text, &body.text)
+                        {
                             Some((written, false))
                         } else {
-                            markdown::edited_copy(earlier, &text, *w, words)
-                                .then_some((written, true))
+                            markdown::edited_copy(earlier, &body).then_some((written, true))
                         }
                     });
                 if let Some((written, edited)) = original {
                     copies.push((r.path.clone(), written.clone(), edited));
                 }
-                texts.push((r.path.clone(), repo_path.clone(), words, text));
+                texts.push((r.path.clone(), repo_path.clone(), body));
                 Some(md)
             })
         } else {

@@ -99,6 +99,7 @@ enum Op {
     IsEngineeringRole,
     WordCount,
     TimeZoneProblem,
+    HoursProblem,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -153,6 +154,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("is_engineering_role", false, 1) => IsEngineeringRole,
         ("word_count", false, 1) => WordCount,
         ("time_zone_problem", false, 1) => TimeZoneProblem,
+        ("hours_problem", false, 1) => HoursProblem,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -556,6 +558,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::IsEngineeringRole, None) => V::Bool(crate::identity::is_engineering_role(a.str()?)),
         (Op::WordCount, None) => V::Int(crate::evidence::markdown::words_in(a.str()?) as i64),
         (Op::TimeZoneProblem, None) => V::Str(Cow::Owned(crate::hours::zone_problem(a.str()?))),
+        (Op::HoursProblem, None) => V::Str(Cow::Owned(crate::hours::times_problem(a.str()?))),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

@@ -431,6 +431,11 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
             "is switched off by a part that reads no series (`unless on() vector(1)`, `and on() vector(0) > 1`), so it never fires"
         });
     }
+    if by_sign.is_none() && share::never_passes(expr) == Some(false) {
+        return Some(
+            "compares a share (a part of a total's rate over the total's: never above 1, nor above 100 as a percentage) with a number it cannot pass, so it never fires",
+        );
+    }
     by_sign.map(|fires| {
         if fires {
             "compares what is never below zero (a rate, an increase, a count, or a series recorded from one) with zero or less, so it fires whenever its series exist"
@@ -564,5 +569,6 @@ fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
     found
 }
 
+mod share;
 #[cfg(test)]
 mod tests;

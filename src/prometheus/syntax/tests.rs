@@ -361,3 +361,49 @@ fn a_constant_fallback_answers_without_data() {
         assert_eq!(found(q), None, "{q}");
     }
 }
+
+/// A share of a total compared with a number it cannot pass: `> 5` where `> 0.05` was meant.
+#[test]
+fn a_share_beyond_one_never_fires() {
+    let decided = |q: &str| decided_alert(&parse(q).unwrap());
+    let share = r#"sum(rate(http_requests_total{job="checkout",code=~"5.."}[5m])) / sum(rate(http_requests_total{job="checkout"}[5m]))"#;
+    for never in [
+        format!("{share} > 2"),
+        format!("{share} > 1"),
+        format!("{share} >= 1.5"),
+        format!("({share}) * 100 > 100"),
+        format!("100 * ({share}) >= 200"),
+        format!("({share}) / 2 > 0.5"),
+        format!("5 < {share}"),
+        format!("{share} == 2"),
+        "sum by (job) (increase(x{code=\"500\"}[1h])) / sum by (job) (increase(x[1h])) > 1".into(),
+        "rate(x{code=\"500\"}[5m]) / rate(x[5m]) > 1".into(),
+    ] {
+        assert!(
+            decided(&never).is_some_and(|why| why.contains("share")),
+            "{never}"
+        );
+    }
+    for open in [
+        format!("{share} > 0.02"),
+        format!("{share} >= 1"),
+        format!("({share}) * 100 > 5"),
+        format!("{share} < 2"),
+        format!("{share} != 2"),
+        format!("{share} == 0.5"),
+        // Not a part of the same total: other metrics, other ranges, other groupings,
+        // other functions, a matcher the whole has and the part lacks.
+        "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m])) > 5".into(),
+        "sum(rate(x{code=\"500\"}[5m])) / sum(rate(x[10m])) > 1".into(),
+        "sum by (job) (rate(x{code=\"500\"}[5m])) / sum(rate(x[5m])) > 1".into(),
+        "sum(rate(x{code=\"500\"}[5m])) / sum(increase(x[5m])) > 1".into(),
+        "sum(rate(x{code=\"500\"}[5m])) / sum(rate(x{job=\"a\"}[5m])) > 1".into(),
+        "sum(delta(x{code=\"500\"}[5m])) / sum(delta(x[5m])) > 1".into(),
+        "max(rate(x{code=\"500\"}[5m])) / sum(rate(x[5m])) > 1".into(),
+        "sum(rate(x{code=\"500\"}[5m] offset 1h)) / sum(rate(x[5m])) > 1".into(),
+        "sum(rate(x{code=\"500\"}[5m])) / on() sum(rate(x[5m])) > 1".into(),
+        "sum(rate(x{code=\"500\"}[5m])) / sum(rate(x[5m])) * -1 > 1".into(),
+    ] {
+        assert_eq!(decided(&open), None, "{open}");
+    }
+}
