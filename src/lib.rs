@@ -23,6 +23,7 @@ pub mod hours;
 pub mod identity;
 pub mod init;
 pub mod manifest;
+pub mod mitigation;
 pub mod policy;
 pub mod prometheus;
 pub mod recent;

@@ -980,6 +980,42 @@ fn a_code_host_link_to_a_runbook_is_compared_as_its_file() {
     }
 }
 
+/// The example with `from` in its rule file replaced by `to` and the rule test `test` beside
+/// it: whether `promtool test rules` passes (the alert fires as the test expects), checked
+/// against `fires`, and PROD-ALERTS-VERIFIED's outcome and message.
+fn promtool_and_launchgate(
+    promtool: &Path,
+    from: &str,
+    to: &str,
+    test: &str,
+    fires: bool,
+) -> String {
+    let example = root().join("examples/dashboard-factory");
+    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    assert!(rules.contains(from));
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&example, dir.path());
+    let edited = rules.replacen(from, to, 1);
+    std::fs::write(dir.path().join("monitoring/alerts.yaml"), edited).unwrap();
+    std::fs::write(dir.path().join("monitoring/test.yaml"), test).unwrap();
+    let out = std::process::Command::new(promtool)
+        .args(["test", "rules", "test.yaml"])
+        .current_dir(dir.path().join("monitoring"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.success(),
+        fires,
+        "promtool on `{to}`: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let (_, report) = check(dir.path(), &[]);
+    let (outcome, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
+    let expected = if fires { "pass" } else { "fail" };
+    assert_eq!(outcome, expected, "`{to}`: {message}");
+    message
+}
+
 /// Alerts muted by a part that reads no series, run by Prometheus's own rule tests
 /// (`promtool test rules`, failures rising at 50% of builds): the plain ratio fires; muted
 /// with `unless vector(1)` (the ratio of two sums has no labels), `unless on() vector(1)` or
@@ -991,10 +1027,7 @@ fn muted_alerts_are_decided_as_promtool_runs_them() {
         eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
         return;
     };
-    let example = root().join("examples/dashboard-factory");
-    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
     let from = "/ sum(rate(templates_generated_total[10m])) > 0.05";
-    assert!(rules.contains(from));
     let test = "rule_files: [alerts.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'template_build_failures_total{job=\"a\"}'\n        values: '0+10x40'\n      - series: 'templates_generated_total{job=\"a\"}'\n        values: '0+20x40'\n    alert_rule_test:\n      - eval_time: 30m\n        alertname: TemplateCompileFailures\n        exp_alerts:\n          - exp_labels: {severity: page}\n            exp_annotations: {summary: More than 5% of template builds fail., runbook_url: runbooks/template-compile-failures.md}\n";
     for (muting, fires) in [
         ("", true),
@@ -1003,26 +1036,8 @@ fn muted_alerts_are_decided_as_promtool_runs_them() {
         (" and on() vector(0) > 1", false),
         (" unless vector(0) > 1", true),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        common::copy_dir(&example, dir.path());
-        let edited = rules.replacen(from, &format!("{from}{muting}"), 1);
-        std::fs::write(dir.path().join("monitoring/alerts.yaml"), edited).unwrap();
-        std::fs::write(dir.path().join("monitoring/test.yaml"), test).unwrap();
-        let out = std::process::Command::new(&promtool)
-            .args(["test", "rules", "test.yaml"])
-            .current_dir(dir.path().join("monitoring"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.success(),
-            fires,
-            "promtool on `{muting}`: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let (_, report) = check(dir.path(), &[]);
-        let (outcome, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
-        let expected = if fires { "pass" } else { "fail" };
-        assert_eq!(outcome, expected, "`{muting}`: {message}");
+        let to = format!("{from}{muting}");
+        let message = promtool_and_launchgate(&promtool, from, &to, test, fires);
         if !fires {
             assert!(message.contains("never fires"), "{message}");
         }
@@ -1038,10 +1053,7 @@ fn a_share_compared_beyond_one_never_fires_as_promtool_runs_it() {
         eprintln!("SKIPPED: promtool is not installed (scripts/install-test-tools.sh)");
         return;
     };
-    let example = root().join("examples/dashboard-factory");
-    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
     let from = "sum(rate(template_build_failures_total[10m]))\n            / sum(rate(templates_generated_total[10m])) > 0.05";
-    assert!(rules.contains(from));
     let share = "(sum(rate(templates_generated_total{result=\"failed\"}[10m]))\n            / sum(rate(templates_generated_total[10m])))";
     let test = "rule_files: [alerts.yaml]\nevaluation_interval: 1m\ntests:\n  - interval: 1m\n    input_series:\n      - series: 'templates_generated_total{job=\"a\",result=\"failed\"}'\n        values: '0+10x40'\n      - series: 'templates_generated_total{job=\"a\",result=\"ok\"}'\n        values: '0+10x40'\n    alert_rule_test:\n      - eval_time: 30m\n        alertname: TemplateCompileFailures\n        exp_alerts:\n          - exp_labels: {severity: page}\n            exp_annotations: {summary: More than 5% of template builds fail., runbook_url: runbooks/template-compile-failures.md}\n";
     for (comparison, fires) in [
@@ -1050,26 +1062,8 @@ fn a_share_compared_beyond_one_never_fires_as_promtool_runs_it() {
         (" > 5", false),
         (" * 100 > 100", false),
     ] {
-        let dir = tempfile::tempdir().unwrap();
-        common::copy_dir(&example, dir.path());
-        let edited = rules.replacen(from, &format!("{share}{comparison}"), 1);
-        std::fs::write(dir.path().join("monitoring/alerts.yaml"), edited).unwrap();
-        std::fs::write(dir.path().join("monitoring/test.yaml"), test).unwrap();
-        let out = std::process::Command::new(&promtool)
-            .args(["test", "rules", "test.yaml"])
-            .current_dir(dir.path().join("monitoring"))
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.success(),
-            fires,
-            "promtool on `{comparison}`: {}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        let (_, report) = check(dir.path(), &[]);
-        let (outcome, message) = outcome(&report, "PROD-ALERTS-VERIFIED");
-        let expected = if fires { "pass" } else { "fail" };
-        assert_eq!(outcome, expected, "`{comparison}`: {message}");
+        let to = format!("{share}{comparison}");
+        let message = promtool_and_launchgate(&promtool, from, &to, test, fires);
         if !fires {
             assert!(
                 message.contains("a share") && message.contains("never fires"),

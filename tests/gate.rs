@@ -722,6 +722,44 @@ fn a_staleness_bound_longer_than_the_bake_fails_instead_of_promoting_stale_data(
     );
 }
 
+/// `after: 0m` for canary-2: no bound is shorter than a span of nothing, so the findings point
+/// at the `after` and ask for a longer one, not for `max_staleness` below 0s.
+#[test]
+fn a_phase_after_of_nothing_is_what_the_bounds_ask_to_fix() {
+    let repo = common::example_with(|t| t.replacen("      after: 60m\n", "      after: 0m\n", 1));
+    let text = std::fs::read_to_string(repo.path().join("readiness.yaml")).unwrap();
+    let line = common::line_of(&text, "      after: 0m");
+    let (code, report) = common::check_json(repo.path());
+    assert_eq!(code, 1, "{report:#}");
+    let failed: Vec<(u64, String)> = report["manifests"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["item"] == "LG-GATE" && f["outcome"] == "fail")
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["help"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        failed,
+        [
+            (
+                line,
+                "make phase `canary-2`'s `after` of 0s longer than `rollout.max_gap` (5m)"
+                    .to_string()
+            ),
+            (
+                line,
+                "make phase `canary-2`'s `after` of 0s longer than `rollout.max_staleness` (15m)"
+                    .to_string()
+            ),
+        ]
+    );
+}
+
 /// `gate --all` of an edited copy of the example (`dir`) on a fixture scenario.
 fn gate_all_in(dir: &std::path::Path, scenario: &str) -> (i32, Value) {
     let f = fixture(scenario);

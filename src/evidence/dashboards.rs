@@ -187,30 +187,45 @@ fn names_metrics(before: &str) -> bool {
 }
 
 /// The series a client library exposes for one metric besides its own name that chart its
-/// values: a counter's `_total`, a histogram's or summary's `_bucket` and `_sum`, and a gauge
-/// histogram's `_gsum`. Not `_count` or `_gcount` alone: they count observations whatever
-/// their values (a "builds per minute" panel of a duration histogram shows no duration; an
-/// average reads `_sum` beside it, which counts). Not OpenMetrics' `_created` either: it
-/// holds the time the series was created, the same whatever the service does (the sibling a
-/// metrics browser offers beside `x_total`).
-const SERIES_SUFFIXES: [&str; 4] = ["_total", "_bucket", "_sum", "_gsum"];
+/// values: a counter's `_total` and a histogram's `_bucket`. Not `_count` or `_gcount` alone:
+/// they count observations whatever their values (a "builds per minute" panel of a duration
+/// histogram shows no duration). Nor a histogram's or summary's `_sum` (or a gauge histogram's
+/// `_gsum`) alone: seconds observed per second rise as much with twice the builds as with
+/// builds twice as slow; beside its `_count` it is an average, which charts the values. Not
+/// OpenMetrics' `_created` either: it holds the time the series was created, the same whatever
+/// the service does (the sibling a metrics browser offers beside `x_total`).
+const SERIES_SUFFIXES: [&str; 2] = ["_total", "_bucket"];
+
+/// A sum's suffix and the count it needs beside it.
+const SUMS: [(&str, &str); 2] = [("_sum", "_count"), ("_gsum", "_gcount")];
 
 /// Whether `query` mentions the metric `name` as a whole identifier, or one of the series
-/// its client library exposes for it (`x_seconds_bucket` for `x_seconds`); another metric
-/// that merely starts with the name (`x_total_old`, `x_totals`) is no mention.
+/// its client library exposes for it (`x_seconds_bucket` for `x_seconds`, `x_seconds_sum`
+/// beside `x_seconds_count`); another metric that merely starts with the name (`x_total_old`,
+/// `x_totals`) is no mention.
 pub fn mentions(query: &str, name: &str) -> bool {
     let ident = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == ':';
-    query.match_indices(name).any(|(i, _)| {
+    // The sums and counts named, by their index in `SUMS`.
+    let (mut sums, mut counts) = ([false; 2], [false; 2]);
+    for (i, _) in query.match_indices(name) {
         if query[..i].chars().next_back().is_some_and(ident) {
-            return false;
+            continue;
         }
         let rest = &query[i + name.len()..];
-        let rest = SERIES_SUFFIXES
-            .iter()
-            .find_map(|s| rest.strip_prefix(s))
-            .unwrap_or(rest);
-        !rest.chars().next().is_some_and(ident)
-    })
+        // Whether `rest` is `suffix` and then no more of an identifier.
+        let is = |suffix: &str| {
+            rest.strip_prefix(suffix)
+                .is_some_and(|r| !r.chars().next().is_some_and(ident))
+        };
+        if is("") || SERIES_SUFFIXES.iter().any(|s| is(s)) {
+            return true;
+        }
+        for (n, (sum, count)) in SUMS.iter().enumerate() {
+            sums[n] |= is(sum);
+            counts[n] |= is(count);
+        }
+    }
+    sums.iter().zip(counts).any(|(sum, count)| *sum && count)
 }
 
 /// Titles of the panels of a dashboard that query `signal`.
@@ -271,16 +286,26 @@ mod tests {
             // How many observations, not their values.
             "sum(rate(x_seconds_count[5m]))",
             "x_seconds_gcount",
+            // Seconds observed per second: as much more builds as slower ones.
+            "rate(x_seconds_sum[5m])",
+            "x_seconds_gsum",
+            "rate(x_seconds_sum[5m]) / rate(y_seconds_count[5m])",
+            "rate(x_seconds_sum[5m]) / rate(x_seconds_count_old[5m])",
         ] {
-            assert!(!mentions(other, "x_total"), "{other}");
+            let name = if other.contains("seconds") {
+                "x_seconds"
+            } else {
+                "x_total"
+            };
+            assert!(!mentions(other, name), "{other}");
         }
         for same in [
             "x_total",
             "rate(x_total[5m])",
             "sum(x_seconds_count) / sum(x_seconds_sum)",
             "x_seconds_bucket{le=\"1\"}",
-            "rate(x_seconds_sum[5m])",
-            "x_seconds_gsum",
+            "rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m])",
+            "x_seconds_gsum / x_seconds_gcount",
         ] {
             let name = if same.contains("seconds") {
                 "x_seconds"

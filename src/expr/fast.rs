@@ -100,6 +100,7 @@ enum Op {
     WordCount,
     TimeZoneProblem,
     HoursProblem,
+    NothingDone,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -155,6 +156,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("word_count", false, 1) => WordCount,
         ("time_zone_problem", false, 1) => TimeZoneProblem,
         ("hours_problem", false, 1) => HoursProblem,
+        ("nothing_done", false, 1) => NothingDone,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -559,6 +561,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::WordCount, None) => V::Int(crate::evidence::markdown::words_in(a.str()?) as i64),
         (Op::TimeZoneProblem, None) => V::Str(Cow::Owned(crate::hours::zone_problem(a.str()?))),
         (Op::HoursProblem, None) => V::Str(Cow::Owned(crate::hours::times_problem(a.str()?))),
+        (Op::NothingDone, None) => V::Bool(crate::mitigation::nothing_done(a.str()?)),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

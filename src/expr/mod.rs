@@ -320,8 +320,8 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
-/// `time_zone_problem(hours)` (`""` when support hours name their zone) and `hours_problem(hours)`
-/// (`""` when their times are times of day). Each is a [`Scope`] method or a
+/// `time_zone_problem(hours)` (`""` when support hours name their zone), `hours_problem(hours)`
+/// (`""` when their times are times of day) and `nothing_done(mitigation)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
@@ -378,6 +378,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("hours_problem", |hours: Arc<String>| {
         crate::hours::times_problem(&hours)
+    });
+    let _ = ctx.add_function("nothing_done", |mitigation: Arc<String>| {
+        crate::mitigation::nothing_done(&mitigation)
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));

@@ -154,17 +154,25 @@ pub fn findings(rollout: &Rollout, doc: &Node, src: &SourceFile) -> Vec<Finding>
         if secs < span_secs {
             continue;
         }
+        // No bound is shorter than a span of nothing (`after: 0m`): the span is what to fix.
+        let nothing = span_secs == 0;
         let (route, given) = match written {
-            Some(text) => (Route::root().key("rollout").key(key), text.to_string()),
+            Some(text) if !nothing => (Route::root().key("rollout").key(key), text.to_string()),
+            Some(text) => (span_route, text.to_string()),
             None => (
                 span_route,
                 format!("{} (the default)", format_seconds(secs)),
             ),
         };
+        let fix = if nothing {
+            format!("make {what} longer than `rollout.{key}` ({given})")
+        } else {
+            format!("set `rollout.{key}` below {}", format_seconds(span_secs))
+        };
         out.push(fail(
             route,
             format!("`{key}` is {given}, not shorter than {what}: {why}"),
-            &format!("set `rollout.{key}` below {}", format_seconds(span_secs)),
+            &fix,
         ));
     }
     out

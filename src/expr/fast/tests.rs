@@ -459,6 +459,7 @@ mod random {
             1 => string(d).prop_map(|a| format!("is_example_url({a})")),
             1 => string(d).prop_map(|a| format!("(time_zone_problem({a}) == '')")),
             1 => string(d).prop_map(|a| format!("(hours_problem({a}) == '')")),
+            1 => string(d).prop_map(|a| format!("nothing_done({a})")),
             1 => (map(d), pick(&["exists", "immutable"])).prop_map(|(m, f)| format!("{m}.{f}")),
             1 => (boolean(d), boolean(d), boolean(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
         ]
