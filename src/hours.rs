@@ -68,27 +68,61 @@ pub fn zone_problem(hours: &str) -> String {
     }
 }
 
+/// Days of the week as people write them, in English: whole, three letters and more, two.
+const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "mon",
+    "tue",
+    "tues",
+    "wed",
+    "weds",
+    "thu",
+    "thur",
+    "thurs",
+    "fri",
+    "sat",
+    "sun",
+    "mo",
+    "tu",
+    "we",
+    "th",
+    "fr",
+    "sa",
+    "su",
+];
+
 /// What is wrong with the times of `hours` (`25:00`, `08:60`, `13pm`, a range that ends where
-/// it starts), or `""` when every time in them is a time of day.
+/// it starts) or its days (`Mon-Fir`), or `""` when every time in them is a time of day.
 pub fn times_problem(hours: &str) -> String {
     // `08:00 - 18:00` and `08:00 to 18:00` are ranges as `08:00-18:00` is.
-    let joined = hours
+    let dashed = hours
         .replace(['\u{2013}', '\u{2014}'], "-")
-        .replace(" - ", "-")
-        .replace(" to ", "-");
+        .replace(" - ", "-");
+    if let Some(problem) = days_problem(&dashed) {
+        return problem;
+    }
+    let joined = dashed.replace(" to ", "-");
     for word in joined.split(|c: char| c.is_whitespace() || ",;()[]".contains(c)) {
         let word = word.trim_matches(|c: char| matches!(c, '.' | '"' | '\''));
         let pieces: Vec<&str> = word.split('-').collect();
+        let times: Vec<_> = pieces.iter().map(|p| time_of(p)).collect();
         // Bare numbers are hours only as both ends of a range (`9-17`), not in `24x7` or a date.
-        let range = pieces.len() == 2 && pieces.iter().all(|p| time_of(p, true).is_some());
-        for piece in &pieces {
-            if let Some(Err(problem)) = time_of(piece, range) {
-                return problem;
+        let range = pieces.len() == 2 && times.iter().all(Option::is_some);
+        for (piece, time) in pieces.iter().zip(&times) {
+            if let Some(Err(problem)) = time
+                && (range || !piece.bytes().all(|b| b.is_ascii_digit()))
+            {
+                return problem.clone();
             }
         }
         if range
-            && let (Some(Ok(start)), Some(Ok(end))) =
-                (time_of(pieces[0], true), time_of(pieces[1], true))
+            && let [Some(Ok(start)), Some(Ok(end))] = times.as_slice()
             && start == end
         {
             return format!(
@@ -99,25 +133,62 @@ pub fn times_problem(hours: &str) -> String {
     String::new()
 }
 
-/// The minute of the day `piece` names (`08:00`, `8:30pm`, and `17` when `bare` hours count),
-/// why it names none although shaped as a time (`25:00`), or `None` when it is no time's shape.
-fn time_of(piece: &str, bare: bool) -> Option<Result<u32, String>> {
-    let lower = piece.to_ascii_lowercase();
-    let (clock, half) = match ["am", "a.m", "pm", "p.m"]
-        .iter()
-        .find_map(|h| lower.strip_suffix(h).map(|c| (c, Some(h.starts_with('p')))))
-    {
+/// A range of days with one end a day and the other a slip from one (`Mon-Fir`): the text
+/// names no days, and nobody can tell which were meant.
+fn days_problem(dashed: &str) -> Option<String> {
+    let day = |w: &str| DAYS.iter().any(|d| d.eq_ignore_ascii_case(w));
+    for word in dashed.split(|c: char| c.is_whitespace() || ",;()[]".contains(c)) {
+        let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\''));
+        let Some((from, to)) = word.split_once('-') else {
+            continue;
+        };
+        let alphabetic = |w: &str| !w.is_empty() && w.chars().all(char::is_alphabetic);
+        if !alphabetic(from) || !alphabetic(to) || day(from) == day(to) {
+            continue;
+        }
+        let slip = if day(from) { to } else { from };
+        // Only a near miss (`Fir`, `Thrusday`): `Fri-evening` ranges over a day and a time.
+        let near = crate::spelling::closest(slip, DAYS, |d, k| {
+            d <= if k.len() >= 6 { 2 } else { 1 } && k.len() >= 3
+        });
+        if let Some(meant) = near {
+            return Some(format!(
+                "`{slip}` in `{word}` is no day of the week (did you mean `{}`?)",
+                capitalized(meant)
+            ));
+        }
+    }
+    None
+}
+
+/// `fri` as `Fri`.
+fn capitalized(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The minute of the day `piece` names (`08:00`, `8:30pm`, `17`), why it names none although
+/// shaped as a time (`25:00`), or `None` when it is no time's shape. A bare number is an
+/// hour only where the caller says so (as an end of a range).
+fn time_of(piece: &str) -> Option<Result<u32, String>> {
+    let (clock, half) = match ["am", "a.m", "pm", "p.m"].iter().find_map(|h| {
+        let cut = piece.len().checked_sub(h.len())?;
+        let (clock, suffix) = (piece.get(..cut)?, piece.get(cut..)?);
+        suffix
+            .eq_ignore_ascii_case(h)
+            .then(|| (clock, Some(h.starts_with('p'))))
+    }) {
         Some(found) => found,
-        None => (lower.as_str(), None),
+        None => (piece, None),
     };
     let (h, m) = clock.split_once(':').unwrap_or((clock, ""));
     let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
         n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
     };
     if !digits(h, 1..=2) || !(m.is_empty() || digits(m, 2..=2)) {
-        return None;
-    }
-    if m.is_empty() && half.is_none() && !bare {
         return None;
     }
     let (hour, minute) = (h.parse::<u32>().ok()?, m.parse::<u32>().unwrap_or(0));
@@ -275,6 +346,12 @@ mod tests {
             "24/7",
             "24x7, sev1 only 2026-01-01 onwards",
             "business hours",
+            "Monday-Friday 08:00-18:00 UTC",
+            "Mo-Fr 08:00-18:00 CET",
+            "Sa-So 10:00-14:00 CET",
+            "Sun - Thu 08:00-16:00 Asia/Jerusalem",
+            "Mon-Fri, Fri-evening on-call 18:00-22:00 UTC",
+            "Tues-Thurs 10:00-16:00 UTC",
         ] {
             assert_eq!(times_problem(ok), "", "{ok}");
         }
@@ -313,6 +390,26 @@ mod tests {
             ),
         ] {
             assert_eq!(times_problem(hours), problem, "{hours}");
+        }
+        for (hours, slip) in [
+            (
+                "Mon-Fir 08:00-18:00 UTC",
+                "`Fir` in `Mon-Fir` is no day of the week (did you mean `Fri`?)",
+            ),
+            (
+                "Mno-Fri 08:00-18:00 UTC",
+                "`Mno` in `Mno-Fri` is no day of the week (did you mean `Mon`?)",
+            ),
+            (
+                "Monday \u{2013} Thrusday 9-17 UTC",
+                "`Thrusday` in `Monday-Thrusday` is no day of the week (did you mean `Thursday`?)",
+            ),
+            (
+                "mon-fry 9-17 UTC",
+                "`fry` in `mon-fry` is no day of the week (did you mean `Fri`?)",
+            ),
+        ] {
+            assert_eq!(times_problem(hours), slip, "{hours}");
         }
         for empty in [
             "Mon-Fri 08:00-08:00 UTC",

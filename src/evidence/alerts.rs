@@ -245,6 +245,10 @@ pub struct AlertExpr {
     /// `rate(x[5m]) > bool 0.05`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub decided: Option<&'static str>,
+    /// How its comparison contradicts its own `summary`, `description` or `message` (`> 5`
+    /// or `< 0.05` under "more than 5%"; see [`crate::prometheus::syntax::contradiction`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contradicted: Option<String>,
 }
 
 /// Longest expression text a finding quotes.
@@ -520,6 +524,14 @@ pub fn collect(
                     ),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                     decided: checked.answered.get(&at_expr.start.offset).copied(),
+                    contradicted: checked.compared.get(&at_expr.start.offset).and_then(|&r| {
+                        let texts: Vec<String> = ["summary", "description", "message"]
+                            .iter()
+                            .filter_map(|k| string(annotations.and_then(|a| a.get(k))))
+                            .collect();
+                        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+                        crate::prometheus::syntax::contradiction(r, &texts)
+                    }),
                 };
                 if let Some(parsed) = pending.remove(&at_expr.start.offset) {
                     waiting.push((name.clone(), parsed));

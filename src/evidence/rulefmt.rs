@@ -106,6 +106,9 @@ pub struct Checked {
     pub answered: HashMap<usize, &'static str>,
     /// The metric names each rule's `expr` selects, by the byte offset of the `expr` value.
     pub metrics: HashMap<usize, Vec<String>>,
+    /// The comparison with a number at the top of each alert's `expr`, by the byte offset of
+    /// the `expr` value.
+    pub compared: HashMap<usize, crate::prometheus::syntax::Compared>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
     /// Those of `recorded` whose recording rule may have a value below zero; the others
@@ -130,6 +133,8 @@ struct Read {
     answered: Option<&'static str>,
     /// The metric names it selects.
     metrics: Vec<String>,
+    /// The comparison with a number at the top of an alert's `expr`.
+    compared: Option<crate::prometheus::syntax::Compared>,
     /// The parsed `expr`, kept while its answer may still depend on recording rules (an
     /// alert's, when its own form decides nothing).
     pending: Option<promql_parser::parser::Expr>,
@@ -221,6 +226,9 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         if let Some(answer) = read.answered {
                             checked.answered.insert(read.at, answer);
                         }
+                        if let Some(compared) = read.compared {
+                            checked.compared.insert(read.at, compared);
+                        }
                         checked.metrics.insert(read.at, read.metrics);
                     }
                     checked.recorded.extend(record);
@@ -299,6 +307,9 @@ fn rule_problems(
                     lag_ms: reads.lag_ms,
                     answered,
                     metrics: reads.metrics,
+                    compared: (!recording)
+                        .then(|| crate::prometheus::syntax::compared(&parsed))
+                        .flatten(),
                     never_negative: recording
                         && crate::prometheus::syntax::never_negative_recorded(&parsed),
                     pending: (!recording && answered.is_none()).then_some(parsed),

@@ -5,6 +5,8 @@
 
 use promql_parser::parser::Expr;
 
+pub use said::{Compared, Scale, contradiction};
+
 /// Core item of PromQL syntax errors.
 pub const ITEM: &str = "LG-PROMQL";
 
@@ -445,6 +447,12 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
     })
 }
 
+/// The comparison with a number at the top of an alert's `expr`, as its text can be held to
+/// it (see [`contradiction`]).
+pub fn compared(expr: &Expr) -> Option<Compared> {
+    said::compared(expr)
+}
+
 /// The comparison that answers the same with its sides swapped.
 fn mirrored(op: &str) -> Option<&'static str> {
     Some(match op {
@@ -569,6 +577,7 @@ fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
     found
 }
 
+mod said;
 mod share;
 #[cfg(test)]
 mod tests;

@@ -45,7 +45,6 @@ pub fn body_word_count(text: &str) -> usize {
 /// tab to carriage return, and space).
 fn ascii_words(bytes: &[u8]) -> usize {
     // Without branches, 64 pairs at a time into a byte, so the compiler vectorizes the loop.
-    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
     let starts = |a: &[u8], b: &[u8]| {
         a.iter()
             .zip(b)
@@ -62,6 +61,12 @@ fn ascii_words(bytes: &[u8]) -> usize {
     }
     let done = before.len() / 64 * 64;
     count + usize::from(starts(&before[done..], &after[done..]))
+}
+
+/// Whether the ASCII byte `b` is whitespace as `char::is_whitespace` says: tab to carriage
+/// return, and space.
+fn space(b: u8) -> bool {
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5)
 }
 
 /// Whether `line` is an ATX heading: up to three spaces, one to six `#`, then a space or the end.
@@ -109,9 +114,8 @@ impl Body {
             if !text.is_ascii() {
                 return body_words(text).map(|w| word_hash(w.as_bytes())).collect();
             }
-            // ASCII, a byte at a time: whitespace is `char::is_whitespace`'s for ASCII.
+            // ASCII, a byte at a time.
             let bytes = text.as_bytes();
-            let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
             let mut hashes = Vec::with_capacity(self.words);
             let mut line_start = 0;
             while line_start <= bytes.len() {

@@ -97,7 +97,7 @@ fn is_share(part: &Expr, whole: &Expr) -> bool {
 }
 
 /// The range selector that is a call's only argument (`rate(x[5m])`).
-fn selector(args: &[Box<Expr>]) -> Option<&promql_parser::parser::MatrixSelector> {
+pub(super) fn selector(args: &[Box<Expr>]) -> Option<&promql_parser::parser::MatrixSelector> {
     match args {
         [arg] => match unparen(arg) {
             Expr::MatrixSelector(m) => Some(m),

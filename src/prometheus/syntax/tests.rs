@@ -407,3 +407,162 @@ fn a_share_beyond_one_never_fires() {
         assert_eq!(decided(&open), None, "{open}");
     }
 }
+
+/// An alert whose text says "more than 5%" over a comparison that means something else.
+#[test]
+fn a_comparison_its_own_text_contradicts_is_found() {
+    let against =
+        |q: &str, text: &str| compared(&parse(q).unwrap()).and_then(|c| contradiction(c, &[text]));
+    let ratio = "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m]))";
+    for (q, text, fix) in [
+        // A factor of 100 slipped.
+        (
+            format!("{ratio} > 5"),
+            "More than 5% of builds fail.",
+            "compare with `0.05`",
+        ),
+        (
+            format!("{ratio} >= 2.5"),
+            "over 2.5 % of builds",
+            "compare with `0.025`",
+        ),
+        (
+            format!("5 < {ratio}"),
+            "5 percent of builds fail",
+            "compare with `0.05`",
+        ),
+        (
+            format!("{ratio} > 1"),
+            "more than 1% fail",
+            "compare with `0.01`",
+        ),
+        (
+            format!("({ratio}) * 100 > 0.05"),
+            "More than 5% fail",
+            "compare it with `5`",
+        ),
+        (
+            format!("100 * ({ratio}) > 0.1"),
+            "10% of builds",
+            "compare it with `10`",
+        ),
+        (
+            "rate(x_failed_total[5m]) / rate(x_total[5m]) > 5".into(),
+            "Failure ratio above 5%",
+            "compare with `0.05`",
+        ),
+        // The side turned.
+        (
+            format!("{ratio} < 0.05"),
+            "More than 5% of builds fail.",
+            "compare with `>`",
+        ),
+        (
+            format!("0.05 > {ratio}"),
+            "above 5% fail",
+            "compare with `>`",
+        ),
+        (
+            format!("({ratio}) * 100 <= 5"),
+            "over 5% fail",
+            "compare with `>=`",
+        ),
+        (
+            "avg(cpu_usage_percent) < 80".into(),
+            "CPU above 80%",
+            "compare with `>`",
+        ),
+        (
+            format!("{ratio} > 5 and sum(rate(builds_total[10m])) > 0"),
+            "More than 5% of builds fail.",
+            "compare with `0.05`",
+        ),
+        (
+            "avg(cpu_usage_ratio) < 0.8".into(),
+            "CPU above 80%",
+            "compare with `>`",
+        ),
+        (
+            "min(up) > 0.5".into(),
+            "fewer than 0.5 of targets up",
+            "compare with `<`",
+        ),
+        (
+            "x < 1800".into(),
+            "stalled for more than 1800 seconds",
+            "compare with `>`",
+        ),
+        // A wish in another sentence does not cover the one that says when it pages.
+        (
+            "x < 5".into(),
+            "Clients should reconnect. More than 5 are connected.",
+            "compare with `>`",
+        ),
+    ] {
+        let why = against(&q, text).unwrap_or_else(|| panic!("{q} under {text:?}: nothing"));
+        assert!(why.contains(fix), "{q}: {why}");
+    }
+    for (q, text) in [
+        // What the comparison means, said.
+        (format!("{ratio} > 0.05"), "More than 5% of builds fail."),
+        (
+            format!("({ratio}) * 100 > 5"),
+            "More than 5% of builds fail.",
+        ),
+        (format!("{ratio} > 1"), "more than 100% (retries)"),
+        (
+            "time() - max(x) > 1800".into(),
+            "No job finished for 30 minutes.",
+        ),
+        ("x < 1800".into(), "stalled for less than 1800 seconds"),
+        ("avg(cpu_usage_percent) < 20".into(), "CPU below 20% (idle)"),
+        // Both said: the text names the meant value too.
+        (
+            format!("{ratio} > 5"),
+            "5 failures per build (500%, not 5%)",
+        ),
+        (
+            format!("{ratio} < 0.05"),
+            "above 5% is fine, below 5% is a fault",
+        ),
+        // What is wanted, not when to page (awesome-prometheus-alerts' wording).
+        (
+            "redis_connected_clients < 5".into(),
+            "Redis instance should have more connections (> 5)\n  VALUE = {{ $value }}",
+        ),
+        (
+            "x < 5".into(),
+            "Connections are low. Expected above 5 at all times.",
+        ),
+        // No number, or another one, or a percentile, or a version.
+        (
+            format!("{ratio} > 5"),
+            "Builds fail five times as often as they succeed.",
+        ),
+        (
+            format!("{ratio} > 5"),
+            "{{ $value | humanizePercentage }} of builds fail",
+        ),
+        (format!("{ratio} > 5"), "over 10% fail"),
+        (format!("{ratio} > 5"), "the 5 percentile"),
+        (format!("{ratio} > 5"), "v1.5% rollout"),
+        (format!("{ratio} < 0.05"), "5% of builds fail"),
+        // Not a ratio of rates: a gauge in percent, a recorded series, a `bool`, `==`.
+        ("avg(cpu_usage_percent) > 5".into(), "CPU above 5%"),
+        ("sum(x_percent) / count(x_percent) > 5".into(), "above 5%"),
+        ("job:failure_ratio:rate10m > 5".into(), "above 5%"),
+        (format!("{ratio} > bool 5"), "above 5%"),
+        (format!("({ratio}) * 10 > 5"), "above 5%"),
+        (format!("{ratio} == 5"), "above 5%"),
+        (
+            format!("{ratio} > 5 or sum(rate(builds_total[10m])) > 0"),
+            "above 5%",
+        ),
+        (
+            format!("sum(rate(builds_total[10m])) > 0 and {ratio} > 5"),
+            "above 5%",
+        ),
+    ] {
+        assert_eq!(against(&q, text), None, "{q} under {text:?}");
+    }
+}

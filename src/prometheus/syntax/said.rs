@@ -1,0 +1,268 @@
+//! What an alert's own text says against what its expression compares. A `summary` of "more
+//! than 5% of builds fail" over `failures / builds > 5` (500%: as a ratio, 5% is `0.05`), over
+//! the ratio times 100 compared with `0.05` (0.05%), or over `< 0.05` (the healthy side)
+//! pages at a level nobody meant, and promtool loads each without a word.
+
+use promql_parser::parser::Expr;
+
+use super::share::selector;
+use super::{mirrored, unparen};
+
+/// An alert's comparison of a value with a number, as its text can be held to it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Compared {
+    /// The number, with the value on the left (`5 < x` is `x > 5`).
+    pub limit: f64,
+    /// The comparison, with the value on the left: `>`, `>=`, `<` or `<=`.
+    pub op: &'static str,
+    /// What the value is.
+    pub scale: Scale,
+}
+
+/// What an alert compares with its number.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Scale {
+    /// A ratio of two rates (`sum(rate(a[5m])) / sum(rate(b[5m]))`): 5% is `0.05`.
+    Ratio,
+    /// That ratio times 100: 5% is `5`.
+    Percent,
+    /// Anything else.
+    Other,
+}
+
+/// The comparison at the top of the alert `expr` (`... > 0.05`, also before an `and` or
+/// `unless` that filters it), when it compares with a number (and without `bool`).
+pub(super) fn compared(expr: &Expr) -> Option<Compared> {
+    let Expr::Binary(b) = unparen(expr) else {
+        return None;
+    };
+    // `... > 0.05 and sum(rate(x[5m])) > 0`: the left side's samples are the alerts, the
+    // right side only filters them.
+    if matches!(b.op.to_string().as_str(), "and" | "unless") {
+        return compared(&b.lhs);
+    }
+    if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+        return None;
+    }
+    let written = b.op.to_string();
+    let (side, limit, op) = match (unparen(&b.lhs), unparen(&b.rhs)) {
+        (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => return None,
+        (side, Expr::NumberLiteral(n)) => {
+            let op = [">", ">=", "<", "<="].into_iter().find(|o| *o == written);
+            (side, n.val, op?)
+        }
+        (Expr::NumberLiteral(n), side) => (side, n.val, mirrored(&written)?),
+        _ => return None,
+    };
+    if !limit.is_finite() || !matches!(op, ">" | ">=" | "<" | "<=") {
+        return None;
+    }
+    let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
+    let scale = match side {
+        e if is_ratio(e) => Scale::Ratio,
+        Expr::Binary(b) => match (b.op.to_string().as_str(), unparen(&b.lhs), unparen(&b.rhs)) {
+            ("*", ratio, k) | ("*", k, ratio) if hundred(k) && is_ratio(ratio) => Scale::Percent,
+            _ => Scale::Other,
+        },
+        _ => Scale::Other,
+    };
+    Some(Compared { limit, op, scale })
+}
+
+/// `a / b` with rates on both sides.
+fn is_ratio(e: &Expr) -> bool {
+    matches!(unparen(e), Expr::Binary(b)
+        if b.op.to_string() == "/" && of_rates(&b.lhs) && of_rates(&b.rhs))
+}
+
+/// A rate (`rate`, `irate`, `increase` of a range), or a sum, average or extreme of rates.
+fn of_rates(e: &Expr) -> bool {
+    match unparen(e) {
+        Expr::Aggregate(a) => {
+            matches!(a.op.to_string().as_str(), "sum" | "avg" | "min" | "max")
+                && a.param.is_none()
+                && of_rates(&a.expr)
+        }
+        Expr::Call(c) => {
+            matches!(c.func.name, "rate" | "irate" | "increase") && selector(&c.args.args).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// Words that put a number above or below: "more than 5%" (`true`), "below 0.99" (`false`).
+const DIRECTIONS: &[(&str, bool)] = &[
+    ("more than", true),
+    ("greater than", true),
+    ("higher than", true),
+    ("above", true),
+    ("over", true),
+    ("exceeds", true),
+    ("exceeding", true),
+    ("at least", true),
+    (">", true),
+    (">=", true),
+    ("less than", false),
+    ("fewer than", false),
+    ("lower than", false),
+    ("below", false),
+    ("under", false),
+    ("at most", false),
+    ("<", false),
+    ("<=", false),
+];
+
+/// A number a text writes, with what it says of it.
+#[derive(Debug, Clone, PartialEq)]
+struct Mention {
+    /// The number.
+    number: f64,
+    /// Written as a percentage (`5%`, `5 percent`).
+    percent: bool,
+    /// Put above (`true`) or below (`false`) by the words before it.
+    above: Option<bool>,
+    /// The words and the number as written ("more than 5%").
+    quoted: String,
+}
+
+/// Why `compared` contradicts the alert's `texts` (its `summary`, `description`, `message`):
+/// they say `5%` where it compares a ratio with `5` or a percentage with `0.05`, or they put
+/// its number on the side it does not fire on. A text that also says what the comparison
+/// means contradicts nothing.
+pub fn contradiction(compared: Compared, texts: &[&str]) -> Option<String> {
+    let Compared { limit, op, scale } = compared;
+    let said: Vec<Mention> = texts.iter().flat_map(|t| mentions(t)).collect();
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+    let n = number(limit);
+    if scale != Scale::Other && limit != 0.0 {
+        // The percentage the comparison means, and the one a slip of a factor 100 says.
+        let (meant, slipped) = match scale {
+            Scale::Percent => (limit, limit * 100.0),
+            _ => (limit * 100.0, limit),
+        };
+        let says = |p: f64| said.iter().any(|m| m.percent && close(m.number, p));
+        if says(slipped) && !says(meant) {
+            let said = number(slipped);
+            return Some(if scale == Scale::Percent {
+                format!(
+                    "compares a ratio of two rates times 100 (a percentage) with `{n}`, which is {n}%, while its text says `{said}%`; the ratio is already multiplied by 100, so compare it with `{said}`"
+                )
+            } else {
+                format!(
+                    "compares a ratio of two rates with `{n}`, which is {meant}%, while its text says `{n}%`; as a ratio, {n}% is `{fix}`, so compare with `{fix}` (or multiply the ratio by 100)",
+                    meant = number(meant),
+                    fix = number(limit / 100.0)
+                )
+            });
+        }
+    }
+    // The mentions of the number compared with, and which side each puts it on.
+    let of_limit = |m: &&Mention| {
+        let as_ratio = m.percent && close(m.number / 100.0, limit);
+        match scale {
+            Scale::Ratio if m.percent => as_ratio,
+            Scale::Percent => close(m.number, limit),
+            _ => close(m.number, limit) || as_ratio,
+        }
+    };
+    let sides: Vec<(&Mention, bool)> = said
+        .iter()
+        .filter(of_limit)
+        .filter_map(|m| Some((m, m.above?)))
+        .collect();
+    let fires_above = op.starts_with('>');
+    if sides.iter().any(|(_, above)| *above == fires_above) {
+        return None;
+    }
+    let (mention, _) = sides.first()?;
+    let side = if fires_above { "above" } else { "below" };
+    let fix = mirrored(op)?;
+    Some(format!(
+        "fires while what it compares is {side} `{n}` (`{op}`), while its text says \"{}\": it pages on the other side of `{n}` from the one its text describes, and is silent on that one; compare with `{fix}`",
+        mention.quoted
+    ))
+}
+
+/// The numbers `text` writes (not inside words or versions), with what it says of them.
+fn mentions(text: &str) -> Vec<Mention> {
+    let bytes = text.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let inside = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
+        if !bytes[i].is_ascii_digit() || inside {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
+            i += 1;
+        }
+        let Ok(number) = text[start..i].trim_end_matches('.').parse::<f64>() else {
+            continue;
+        };
+        let rest = text[i..].strip_prefix(' ').unwrap_or(&text[i..]);
+        // `percent`, not `percentile`.
+        let word = rest
+            .get(..7)
+            .is_some_and(|w| w.eq_ignore_ascii_case("percent"))
+            && !rest[7..].starts_with(|c: char| c.is_alphanumeric());
+        let percent = rest.starts_with('%') || word;
+        let end = match (rest.starts_with('%'), word) {
+            (true, _) => text.len() - rest.len() + 1,
+            (_, true) => text.len() - rest.len() + 7,
+            _ => i,
+        };
+        let before = text[..start].trim_end();
+        let direction = DIRECTIONS.iter().find(|(words, _)| {
+            before.len() >= words.len()
+                && before.is_char_boundary(before.len() - words.len())
+                && before[before.len() - words.len()..].eq_ignore_ascii_case(words)
+                && !before[..before.len() - words.len()].ends_with(|c: char| c.is_alphanumeric())
+        });
+        let from = direction.map_or(start, |(words, _)| before.len() - words.len());
+        // "should have more connections (> 5)" says what is wanted, not when to page.
+        let wanted = clause(text, from, end)
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| WANTED.iter().any(|n| n.eq_ignore_ascii_case(w)));
+        found.push(Mention {
+            number,
+            percent,
+            above: direction.filter(|_| !wanted).map(|(_, above)| *above),
+            quoted: text[from..end].to_string(),
+        });
+    }
+    found
+}
+
+/// Words of a clause that says what is wanted rather than what is wrong.
+const WANTED: &[&str] = &[
+    "should", "must", "expected", "expect", "expects", "need", "needs", "want", "wants", "target",
+    "normally", "healthy",
+];
+
+/// The clause of `text` around `from..end`: from the line or sentence break before it to the
+/// one after it.
+fn clause(text: &str, from: usize, end: usize) -> &str {
+    let breaks = ["\n", ". ", "; ", "! ", "? "];
+    let start = breaks
+        .iter()
+        .filter_map(|b| text[..from].rfind(b).map(|i| i + b.len()))
+        .max()
+        .unwrap_or(0);
+    let stop = breaks
+        .iter()
+        .filter_map(|b| text[end..].find(b).map(|i| end + i))
+        .min()
+        .unwrap_or(text.len());
+    &text[start..stop]
+}
+
+/// `n` as people write it: `0.05`, `5`, `500`, without the float's trailing digits.
+fn number(n: f64) -> String {
+    let shown = format!("{n:.9}");
+    shown
+        .trim_end_matches('0')
+        .trim_end_matches('.')
+        .to_string()
+}
