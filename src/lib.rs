@@ -24,6 +24,7 @@ pub mod identity;
 pub mod init;
 pub mod manifest;
 pub mod mitigation;
+pub mod numbers;
 pub mod policy;
 pub mod prometheus;
 pub mod recent;

@@ -502,11 +502,30 @@ fn a_rollback_time_lowered_after_the_test_was_never_measured() {
         found.1.contains("`rollback.max_minutes` changed after `rollback.last_tested: 2026-11-02` was recorded (5 then, 3 now): commit "),
         "{found:?}"
     );
-    // Measured with a new test, recorded with it: passes.
+    // Recorded with a new test while the runbook still says the last run took 4 minutes: the
+    // runbook contradicts the 3.
+    edit_manifest(d, TESTED, "last_tested: 2026-11-21");
+    commit(d, "rollback rehearsed and timed", "2026-11-21T10:00:00Z");
+    let found = the_failure(d, "PROD-ROLLBACK-5MIN");
+    assert!(
+        found.1.starts_with(
+            "the rollback runbook `runbooks/rollback.md` says \"Rehearsed on 2026-11-02: 4 minutes end to end.\", longer than `rollback.max_minutes` (3)"
+        ),
+        "{found:?}"
+    );
+    // The runbook's record of the new run, recorded with it: passes.
+    let runbook = d.join("runbooks/rollback.md");
+    let text = std::fs::read_to_string(&runbook).unwrap();
+    let new = text.replace(
+        "Rehearsed on 2026-11-02: 4 minutes end to end.",
+        "Rehearsed on 2026-11-22: 3 minutes end to end.",
+    );
+    assert_ne!(text, new);
+    std::fs::write(&runbook, new).unwrap();
     passes_recorded_again(
         d,
-        (TESTED, "last_tested: 2026-11-21"),
-        "rollback rehearsed and timed",
+        ("last_tested: 2026-11-21", "last_tested: 2026-11-22"),
+        "rollback rehearsed again, its record in the runbook",
         "PROD-ROLLBACK-5MIN",
     );
 }

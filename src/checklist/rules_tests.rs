@@ -274,6 +274,7 @@ fn each_example_passes_its_item_but_for_the_files_it_names() {
     let reads_files = [
         "PROD-SUPPORT-RUNBOOK",
         "PROD-ROLLBACK-TESTED",
+        "PROD-ROLLBACK-5MIN",
         "PROD-INCIDENT-RESPONSE",
         "LAUNCH-RUNBOOKS",
     ];

@@ -2,8 +2,10 @@
 
 mod copies;
 mod open;
+mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
+pub use timing::timing;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -41,6 +43,10 @@ pub struct MarkdownFacts {
     /// owner @bob`, `not resolved`, a cell reading `Open`), each shown by its first words:
     /// findings a record written without boxes still has open.
     pub marked_open: Vec<String>,
+    /// How long it says it takes: the waits of its steps, the time a run took (read of the
+    /// rollback runbook only, by [`timing`]).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub timing: Option<timing::Timing>,
 }
 
 /// A list item being read: whether it is numbered, and its own text so far.

@@ -70,6 +70,7 @@ enum Op {
     Ge,
     Add,
     Sub,
+    Mul,
     Neg,
     Index,
     In,
@@ -126,6 +127,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         (operators::GREATER_EQUALS, false, 2) => Ge,
         (operators::ADD, false, 2) => Add,
         (operators::SUBSTRACT, false, 2) => Sub,
+        (operators::MULTIPLY, false, 2) => Mul,
         (operators::NEGATE, false, 1) => Neg,
         (operators::INDEX, false, 2) => Index,
         (operators::IN, false, 2) => In,
@@ -501,6 +503,12 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
             (V::Int(x), V::Int(y)) => V::Int(x.checked_sub(y)?),
             (V::UInt(x), V::UInt(y)) => V::UInt(x.checked_sub(y)?),
             (V::Double(x), V::Double(y)) => V::Double(x - y),
+            _ => return None,
+        },
+        (Op::Mul, Some(b)) => match (a, b) {
+            (V::Int(x), V::Int(y)) => V::Int(x.checked_mul(y)?),
+            (V::UInt(x), V::UInt(y)) => V::UInt(x.checked_mul(y)?),
+            (V::Double(x), V::Double(y)) => V::Double(x * y),
             _ => return None,
         },
         (Op::Neg, None) => match a {

@@ -162,6 +162,10 @@ fn answers_what_it_knows_as_the_interpreter_does() {
         ),
         ("stage == 'prod' ? true : false", true),
         ("1 + 2 == 3 && 5 - 7 == -2 && -(3) == -3", true),
+        (
+            "2 * 3 == 6 && 1.5 * 2.0 == 3.0 && double(5) * 60.0 == 300.0",
+            true,
+        ),
         ("'a' + 'b' == 'ab'", true),
         ("[1] + [2] == [1, 2]", false),
         ("size([1] + [2]) == 2", true),
@@ -296,7 +300,7 @@ mod random {
         let d = depth - 1;
         prop_oneof![
             3 => leaf,
-            1 => (int(d), pick(&["+", "-"]), int(d)).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
+            1 => (int(d), pick(&["+", "-", "*"]), int(d)).prop_map(|(a, op, b)| format!("({a} {op} {b})")),
             1 => int(d).prop_map(|a| format!("-({a})")),
             1 => list(d).prop_map(|l| format!("size({l})")),
             1 => string(d).prop_map(|a| format!("size({a})")),

@@ -185,20 +185,10 @@ pub fn contradiction(compared: Compared, texts: &[&str]) -> Option<String> {
 
 /// The numbers `text` writes (not inside words or versions), with what it says of them.
 fn mentions(text: &str) -> Vec<Mention> {
-    let bytes = text.as_bytes();
     let mut found = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        let inside = i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'.');
-        if !bytes[i].is_ascii_digit() || inside {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        while i < bytes.len() && (bytes[i].is_ascii_digit() || bytes[i] == b'.') {
-            i += 1;
-        }
-        let Ok(number) = text[start..i].trim_end_matches('.').parse::<f64>() else {
+    for written in crate::numbers::written(text) {
+        let (start, i) = (written.start, written.end);
+        let Ok(number) = text[written].trim_end_matches('.').parse::<f64>() else {
             continue;
         };
         let rest = text[i..].strip_prefix(' ').unwrap_or(&text[i..]);

@@ -1,0 +1,300 @@
+//! How long a runbook says it takes: the waits its steps write ("Wait 10 minutes for the
+//! caches to drain") and the time it says a run took ("Rehearsed on 2026-11-02: 4 minutes end
+//! to end"). A rollback the manifest says takes 5 minutes, whose runbook waits 15 or was
+//! timed at 12, takes longer than the manifest says.
+
+use serde::Serialize;
+
+/// What a runbook says of its own duration.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Timing {
+    /// Seconds its steps wait in all: steps run one after another.
+    pub waited_seconds: i64,
+    /// `waited_seconds` as manifests write durations (`11m30s`).
+    pub waited: String,
+    /// The sentences of steps that wait.
+    pub waits: Vec<String>,
+    /// The longest time it says a run took, in seconds (0: it says none).
+    pub timed_seconds: i64,
+    /// The sentence that says so.
+    pub timed: String,
+}
+
+/// Words of units a duration is written in, longest first, with their seconds.
+const UNITS: &[(&str, i64)] = &[
+    ("minutes", 60),
+    ("seconds", 1),
+    ("minute", 60),
+    ("second", 1),
+    ("hours", 3_600),
+    ("hour", 3_600),
+    ("mins", 60),
+    ("secs", 1),
+    ("min", 60),
+    ("sec", 1),
+    ("hrs", 3_600),
+    ("hr", 3_600),
+];
+
+/// Words that make a step a wait.
+const WAITS: &[&str] = &["wait", "waiting", "sleep", "pause", "allow"];
+
+/// Words before a wait that say not to (`do not wait 10 minutes`).
+const NOT: &[&str] = &["not", "don't", "dont", "never", "without", "no", "needn't"];
+
+/// Words that say a run was timed.
+const TIMED: &[&str] = &[
+    "rehearsed",
+    "rehearsal",
+    "end to end",
+    "end-to-end",
+    "drill",
+];
+
+/// Words that say something was timed, a rollback when the sentence names one ("the last
+/// rollback took 12 minutes"), not an incident ("the outage took 3 hours").
+const TOOK: &[&str] = &["took", "takes", "measured", "timed", "lasted"];
+
+/// Words of a condition or a limit (`if it has not recovered in 10 minutes, page the lead`,
+/// `alerts fire every 5 minutes`): no time spent.
+const CONDITIONS: &[&str] = &[
+    "if", "unless", "when", "whenever", "until", "every", "within", "exceeds", "beyond",
+];
+
+/// Phrases of a limit (`never wait more than 2 minutes`).
+const LIMITS: &[&str] = &["more than", "longer than", "at most", "up to", "no more"];
+
+/// What `text` (Markdown) says of its own duration.
+pub fn timing(text: &str) -> Timing {
+    let mut out = Timing::default();
+    for (block, step) in blocks(text) {
+        for sentence in sentences(&block) {
+            // Most sentences write no duration: that is asked before anything is lower-cased.
+            let Some(seconds) = first_duration(sentence) else {
+                continue;
+            };
+            let lower = sentence.to_ascii_lowercase();
+            let words: Vec<&str> = lower
+                .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+                .filter(|w| !w.is_empty())
+                .collect();
+            if words.iter().any(|w| CONDITIONS.contains(w))
+                || LIMITS.iter().any(|l| lower.contains(l))
+            {
+                continue;
+            }
+            let waits = words.iter().enumerate().any(|(i, w)| {
+                WAITS.contains(w)
+                    && !words[i.saturating_sub(3)..i]
+                        .iter()
+                        .any(|n| NOT.contains(n))
+            });
+            if step && waits {
+                out.waited_seconds += seconds;
+                out.waits.push(sentence.to_string());
+            } else if seconds > out.timed_seconds
+                && (TIMED.iter().any(|t| lower.contains(t))
+                    || (TOOK.iter().any(|t| words.contains(t)) && lower.contains("roll")))
+            {
+                out.timed_seconds = seconds;
+                out.timed = sentence.to_string();
+            }
+        }
+    }
+    out.waited = crate::duration::format_seconds(out.waited_seconds);
+    out
+}
+
+/// The blocks of `text` a sentence can run across that hold a digit (no duration is written
+/// without one), each with whether it is a list item (a step): a paragraph's lines joined, an
+/// item's with the lines that continue it. Headings, tables and fenced code are no sentences;
+/// inline code is left out (`rate(x[10m])`).
+fn blocks(text: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    // The block being read: its lines, and whether it is an item.
+    let mut lines: Vec<&str> = Vec::new();
+    let mut item = false;
+    let mut close = |lines: &mut Vec<&str>, item: bool| {
+        if lines.iter().any(|l| l.bytes().any(|b| b.is_ascii_digit())) {
+            out.push((without_code(&lines.join(" ")), item));
+        }
+        lines.clear();
+    };
+    let mut fenced = false;
+    for line in text.lines() {
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            close(&mut lines, item);
+            continue;
+        }
+        if fenced || trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('|') {
+            close(&mut lines, item);
+            continue;
+        }
+        if let Some(rest) = item_text(trimmed) {
+            close(&mut lines, item);
+            item = true;
+            lines.push(rest);
+        } else {
+            if lines.is_empty() {
+                item = false;
+            }
+            lines.push(trimmed);
+        }
+    }
+    close(&mut lines, item);
+    out
+}
+
+/// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
+fn item_text(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return rest.strip_prefix(' ');
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    line[digits..]
+        .strip_prefix(['.', ')'])
+        .and_then(|rest| rest.strip_prefix(' '))
+}
+
+/// `text` without its code spans.
+fn without_code(text: &str) -> String {
+    text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The sentences of a block: split after `.`, `;`, `!` or `?` followed by a space.
+fn sentences(block: &str) -> impl Iterator<Item = &str> {
+    block
+        .split_inclusive([';', '!', '?'])
+        .flat_map(|part| part.split_inclusive(". "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// Seconds of the first duration `text` writes (`4 minutes`, `1.5 Hours`, `3-5 min`: the
+/// upper end of a range).
+fn first_duration(text: &str) -> Option<i64> {
+    for written in crate::numbers::written(text) {
+        let number = text[written.clone()].trim_end_matches('.');
+        let rest = &text[written.end..];
+        // `3-5 minutes`, `3 to 5 minutes`: the number before the unit is the upper end.
+        let range = ["-", "\u{2013}", " to "].iter().any(|r| {
+            rest.strip_prefix(r)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+        });
+        if range {
+            continue;
+        }
+        let rest = rest.trim_start_matches([' ', '-']);
+        let unit = UNITS.iter().find(|(u, _)| {
+            rest.get(..u.len())
+                .is_some_and(|r| r.eq_ignore_ascii_case(u))
+                && !rest[u.len()..].starts_with(|c: char| c.is_alphanumeric())
+        });
+        if let (Some((_, size)), Ok(n)) = (unit, number.parse::<f64>())
+            && n.is_finite()
+            && n >= 0.0
+        {
+            return Some((n * *size as f64).round().min(i64::MAX as f64) as i64);
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waits_in_steps_add_up_and_a_timed_run_is_the_longest_said() {
+        let t = timing(
+            "# Rollback\n\nRehearsed on 2026-11-02: 12 minutes end to end.\n\n## Steps\n\n\
+             1. Pause publication: `factoryctl publication pause`.\n\
+             2. Revert the release, then wait 10 minutes for the caches\n   to drain.\n\
+             3. Redeploy tag `v1.4.2`.\n\
+             - Sleep 90 seconds; check `rate(x[10m])`.\n",
+        );
+        assert_eq!((t.waited_seconds, t.waited.as_str()), (690, "11m30s"));
+        assert_eq!(
+            t.waits,
+            [
+                "Revert the release, then wait 10 minutes for the caches to drain.",
+                "Sleep 90 seconds;"
+            ]
+        );
+        assert_eq!(t.timed_seconds, 720);
+        assert_eq!(t.timed, "Rehearsed on 2026-11-02: 12 minutes end to end.");
+        let failover = timing("1. Fail over to the standby, then wait 5 minutes.\n");
+        assert_eq!(failover.waited_seconds, 300);
+        let took = timing("Our last rollback took 8 minutes, 2 of them waiting for DNS.\n");
+        assert_eq!(took.timed_seconds, 480);
+        // The example's runbook: 4 minutes, no waits.
+        let example = timing(include_str!(
+            "../../../examples/dashboard-factory/runbooks/rollback.md"
+        ));
+        assert_eq!((example.timed_seconds, example.waited_seconds), (240, 0));
+    }
+
+    #[test]
+    fn limits_conditions_code_and_words_are_no_time_spent() {
+        for text in [
+            // Conditions and limits.
+            "1. If the rate has not recovered after 10 minutes, page the lead.\n",
+            "1. Do not wait 10 minutes: roll back at once.\n",
+            "1. Never wait more than 2 minutes.\n",
+            "1. Wait up to 10 minutes for the deploy, no more.\n",
+            "Roll back when the failure rate stays above 5% for 10 minutes after a release.\n",
+            "1. Wait until the rate recovers (alerts fire every 5 minutes).\n",
+            // Not a run's time: no step, no measurement.
+            "The dashboard refreshes each 30 seconds.\n",
+            "The 2024 outage took 3 hours to resolve. We measured p95 over 10 minutes.\n",
+            "1. Watch the deploy finish.\n",
+            // Code, headings, tables, fenced blocks.
+            "1. Wait for `sleep 600 seconds` to return.\n",
+            "## Wait 10 minutes\n",
+            "| step | wait 10 minutes |\n",
+            "```\nwait 10 minutes\n```\n",
+            // Words that hold a unit, and numbers inside words or versions.
+            "1. Wait for the admin minimal 10 minutely v1.2 hours.\n",
+        ] {
+            let t = timing(text);
+            assert_eq!(
+                (t.waited_seconds, t.timed_seconds),
+                (0, 0),
+                "{text:?}: {t:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn durations_are_read_in_their_units_and_ranges_at_their_upper_end() {
+        for (text, seconds) in [
+            ("wait 4 minutes", 240),
+            ("wait 1.5 hours", 5_400),
+            ("wait 3-5 min", 300),
+            ("wait 3 to 5 minutes", 300),
+            ("wait 45 secs", 45),
+            ("wait 2 hr", 7_200),
+            ("wait 30-second", 30),
+        ] {
+            assert_eq!(first_duration(text), Some(seconds), "{text}");
+        }
+        assert_eq!(first_duration("fail over, then wait 2 minutes"), Some(120));
+        assert_eq!(first_duration("wait a minute"), None);
+        assert_eq!(first_duration("v2.5 minutes"), None);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+        /// Any text gives an answer.
+        #[test]
+        fn any_text_gives_an_answer(text in "\\PC{0,80}", built in "[0-9. \\-a-z`#|\n]{0,60}") {
+            let _ = timing(&text);
+            let _ = timing(&format!("1. wait {built} minutes"));
+        }
+    }
+}
