@@ -26,6 +26,9 @@ pub enum Scale {
     Ratio,
     /// That ratio times 100: 5% is `5`.
     Percent,
+    /// A quantile of a histogram in seconds (`histogram_quantile(0.99, sum by (le)
+    /// (rate(x_seconds_bucket[5m])))`): 500ms is `0.5`.
+    Seconds,
     /// Anything else.
     Other,
 }
@@ -60,6 +63,7 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
     let scale = match side {
         e if is_ratio(e) => Scale::Ratio,
+        e if is_latency(e) => Scale::Seconds,
         Expr::Binary(b) => match (b.op.to_string().as_str(), unparen(&b.lhs), unparen(&b.rhs)) {
             ("*", ratio, k) | ("*", k, ratio) if hundred(k) && is_ratio(ratio) => Scale::Percent,
             _ => Scale::Other,
@@ -67,6 +71,20 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
         _ => Scale::Other,
     };
     Some(Compared { limit, op, scale })
+}
+
+/// `histogram_quantile(q, ...)` over buckets of a histogram in seconds only.
+fn is_latency(e: &Expr) -> bool {
+    let Expr::Call(c) = unparen(e) else {
+        return false;
+    };
+    let metrics = match c.args.args.as_slice() {
+        [_, buckets] => super::reads(buckets).metrics,
+        _ => return false,
+    };
+    c.func.name == "histogram_quantile"
+        && !metrics.is_empty()
+        && metrics.iter().all(|m| m.ends_with("_seconds_bucket"))
 }
 
 /// `a / b` with rates on both sides.
@@ -154,6 +172,20 @@ pub fn contradiction(compared: Compared, texts: &[&str]) -> Option<String> {
                     fix = number(limit / 100.0)
                 )
             });
+        }
+    }
+    if scale == Scale::Seconds && limit >= 1.0 {
+        // A latency in seconds compared with the milliseconds its text names.
+        let in_ms = texts
+            .iter()
+            .flat_map(|t| milliseconds(t))
+            .collect::<Vec<_>>();
+        let says_ms = |ms: f64| in_ms.iter().any(|&m| close(m, ms));
+        if says_ms(limit) && !says_ms(limit * 1000.0) {
+            return Some(format!(
+                "compares a latency in seconds (a quantile of a `_seconds` histogram) with `{n}`, which is {n} seconds, while its text says `{n}ms`; in seconds, {n}ms is `{fix}`, so compare with `{fix}`",
+                fix = number(limit / 1000.0)
+            ));
         }
     }
     // The mentions of the number compared with, and which side each puts it on.
@@ -246,6 +278,23 @@ fn clause(text: &str, from: usize, end: usize) -> &str {
         .min()
         .unwrap_or(text.len());
     &text[start..stop]
+}
+
+/// The numbers `text` writes in milliseconds (`500ms`, `500 ms`, `250 milliseconds`).
+fn milliseconds(text: &str) -> Vec<f64> {
+    crate::numbers::written(text)
+        .filter_map(|written| {
+            let rest = text[written.end..].trim_start_matches(' ');
+            let unit = ["milliseconds", "millisecond", "msec", "ms"]
+                .iter()
+                .find(|u| {
+                    rest.get(..u.len())
+                        .is_some_and(|r| r.eq_ignore_ascii_case(u))
+                        && !rest[u.len()..].starts_with(|c: char| c.is_alphanumeric())
+                });
+            unit.and(text[written].trim_end_matches('.').parse::<f64>().ok())
+        })
+        .collect()
 }
 
 /// `n` as people write it: `0.05`, `5`, `500`, without the float's trailing digits.

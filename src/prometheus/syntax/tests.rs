@@ -451,6 +451,17 @@ fn a_comparison_its_own_text_contradicts_is_found() {
             "Failure ratio above 5%",
             "compare with `0.05`",
         ),
+        // Seconds compared with the milliseconds the text names.
+        (
+            "histogram_quantile(0.99, sum by (le) (rate(http_request_duration_seconds_bucket[5m]))) > 500".into(),
+            "p99 latency above 500ms",
+            "compare with `0.5`",
+        ),
+        (
+            "histogram_quantile(0.9, rate(x_seconds_bucket[5m])) > 250".into(),
+            "p90 over 250 milliseconds",
+            "compare with `0.25`",
+        ),
         // The side turned.
         (
             format!("{ratio} < 0.05"),
@@ -547,6 +558,23 @@ fn a_comparison_its_own_text_contradicts_is_found() {
         (format!("{ratio} > 5"), "the 5 percentile"),
         (format!("{ratio} > 5"), "v1.5% rollout"),
         (format!("{ratio} < 0.05"), "5% of builds fail"),
+        // Latency: seconds compared as seconds, milliseconds histograms, no unit said.
+        (
+            "histogram_quantile(0.99, rate(x_seconds_bucket[5m])) > 0.5".into(),
+            "p99 above 500ms",
+        ),
+        (
+            "histogram_quantile(0.99, rate(x_milliseconds_bucket[5m])) > 500".into(),
+            "p99 above 500ms",
+        ),
+        (
+            "histogram_quantile(0.99, rate(x_seconds_bucket[5m])) > 500".into(),
+            "p99 above 500",
+        ),
+        (
+            "histogram_quantile(0.99, rate(x_seconds_bucket[5m])) > 2".into(),
+            "p99 above 2s (2000ms)",
+        ),
         // Not a ratio of rates: a gauge in percent, a recorded series, a `bool`, `==`.
         ("avg(cpu_usage_percent) > 5".into(), "CPU above 5%"),
         ("sum(x_percent) / count(x_percent) > 5".into(), "above 5%"),
