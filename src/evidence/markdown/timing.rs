@@ -20,7 +20,7 @@ pub struct Timing {
     pub timed: String,
 }
 
-/// Words of units a duration is written in, longest first, with their seconds.
+/// Words of units a duration is written in, each before its own prefixes, with their seconds.
 const UNITS: &[(&str, i64)] = &[
     ("minutes", 60),
     ("seconds", 1),
@@ -73,7 +73,8 @@ pub fn timing(text: &str) -> Timing {
             let Some(seconds) = first_duration(sentence) else {
                 continue;
             };
-            let lower = sentence.to_ascii_lowercase();
+            // `Don’t` as typed by an editor is `don't`.
+            let lower = sentence.to_ascii_lowercase().replace('\u{2019}', "'");
             let words: Vec<&str> = lower
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
                 .filter(|w| !w.is_empty())
@@ -245,6 +246,7 @@ mod tests {
             // Conditions and limits.
             "1. If the rate has not recovered after 10 minutes, page the lead.\n",
             "1. Do not wait 10 minutes: roll back at once.\n",
+            "1. Don\u{2019}t wait 10 minutes: roll back at once.\n",
             "1. Never wait more than 2 minutes.\n",
             "1. Wait up to 10 minutes for the deploy, no more.\n",
             "Roll back when the failure rate stays above 5% for 10 minutes after a release.\n",
