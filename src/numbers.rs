@@ -25,6 +25,14 @@ pub fn written(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     })
 }
 
+/// Whether `rest` starts with `word` as a whole word, case aside (`ms` in `ms.`, not in
+/// `msg`): the unit written after a number.
+pub fn word_at(rest: &str, word: &str) -> bool {
+    rest.get(..word.len())
+        .is_some_and(|r| r.eq_ignore_ascii_case(word))
+        && !rest[word.len()..].starts_with(|c: char| c.is_alphanumeric())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -36,5 +44,14 @@ mod tests {
         assert_eq!(found, ["0.5", "12", "5", "3."]);
         assert_eq!(written("").count(), 0);
         assert_eq!(written("é5").map(|r| r.start).collect::<Vec<_>>(), [2]);
+    }
+
+    #[test]
+    fn a_word_at_the_start_is_whole_and_case_aside() {
+        assert!(word_at("MS, then", "ms"));
+        assert!(!word_at("msg", "ms"));
+        assert!(word_at("minutes", "minutes") && !word_at("minutes", "min"));
+        assert!(!word_at("mé", "min"));
+        assert!(!word_at("", "ms"));
     }
 }

@@ -377,7 +377,12 @@ fn a_shallow_clone_that_holds_the_review_commit_passes() {
 
 /// Replaces `from` with `to` in the manifest.
 fn edit_manifest(d: &Path, from: &str, to: &str) {
-    let path = d.join("readiness.yaml");
+    edit_file(d, "readiness.yaml", from, to);
+}
+
+/// Replaces `from` with `to` in the repository's file `file`.
+fn edit_file(d: &Path, file: &str, from: &str, to: &str) {
+    let path = d.join(file);
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains(from), "{from}");
     std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
@@ -514,14 +519,12 @@ fn a_rollback_time_lowered_after_the_test_was_never_measured() {
         "{found:?}"
     );
     // The runbook's record of the new run, recorded with it: passes.
-    let runbook = d.join("runbooks/rollback.md");
-    let text = std::fs::read_to_string(&runbook).unwrap();
-    let new = text.replace(
+    edit_file(
+        d,
+        "runbooks/rollback.md",
         "Rehearsed on 2026-11-02: 4 minutes end to end.",
         "Rehearsed on 2026-11-22: 3 minutes end to end.",
     );
-    assert_ne!(text, new);
-    std::fs::write(&runbook, new).unwrap();
     passes_recorded_again(
         d,
         ("last_tested: 2026-11-21", "last_tested: 2026-11-22"),

@@ -191,11 +191,7 @@ fn first_duration(text: &str) -> Option<i64> {
             continue;
         }
         let rest = rest.trim_start_matches([' ', '-']);
-        let unit = UNITS.iter().find(|(u, _)| {
-            rest.get(..u.len())
-                .is_some_and(|r| r.eq_ignore_ascii_case(u))
-                && !rest[u.len()..].starts_with(|c: char| c.is_alphanumeric())
-        });
+        let unit = UNITS.iter().find(|(u, _)| crate::numbers::word_at(rest, u));
         if let (Some((_, size)), Ok(n)) = (unit, number.parse::<f64>())
             && n.is_finite()
             && n >= 0.0

@@ -225,10 +225,7 @@ fn mentions(text: &str) -> Vec<Mention> {
         };
         let rest = text[i..].strip_prefix(' ').unwrap_or(&text[i..]);
         // `percent`, not `percentile`.
-        let word = rest
-            .get(..7)
-            .is_some_and(|w| w.eq_ignore_ascii_case("percent"))
-            && !rest[7..].starts_with(|c: char| c.is_alphanumeric());
+        let word = crate::numbers::word_at(rest, "percent");
         let percent = rest.starts_with('%') || word;
         let end = match (rest.starts_with('%'), word) {
             (true, _) => text.len() - rest.len() + 1,
@@ -287,11 +284,7 @@ fn milliseconds(text: &str) -> Vec<f64> {
             let rest = text[written.end..].trim_start_matches(' ');
             let unit = ["milliseconds", "millisecond", "msec", "ms"]
                 .iter()
-                .find(|u| {
-                    rest.get(..u.len())
-                        .is_some_and(|r| r.eq_ignore_ascii_case(u))
-                        && !rest[u.len()..].starts_with(|c: char| c.is_alphanumeric())
-                });
+                .find(|u| crate::numbers::word_at(rest, u));
             unit.and(text[written].trim_end_matches('.').parse::<f64>().ok())
         })
         .collect()
