@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use super::paths::Reader;
 use super::rulefmt::Format;
+use crate::prometheus::syntax::Scale;
 use crate::source::{SourceFile, Span, display_path};
 use crate::yaml::{Kind, Limits, Node};
 
@@ -377,6 +378,11 @@ pub fn collect(
     // decided once every file is read.
     let mut maybe_negative = std::collections::HashSet::new();
     let mut waiting = Vec::new();
+    // What recorded series are (a ratio, a percentage, seconds), and the alerts comparing a
+    // value with a number, with their texts: held to them once every file is read, as an
+    // alert may compare a series another file records.
+    let mut scales = std::collections::HashMap::new();
+    let mut comparing = Vec::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
         let Ok((path, text)) = reader.read_text(written) else {
@@ -420,6 +426,17 @@ pub fn collect(
         // Only a file Prometheus loads records anything.
         recorded.extend(std::mem::take(&mut checked.recorded));
         maybe_negative.extend(std::mem::take(&mut checked.maybe_negative));
+        for (series, scale) in std::mem::take(&mut checked.scales) {
+            // Two rules recording one name alike say what it is; unlike, nothing.
+            scales
+                .entry(series)
+                .and_modify(|known| {
+                    if *known != scale {
+                        *known = Scale::Other;
+                    }
+                })
+                .or_insert(scale);
+        }
         let mut pending: std::collections::HashMap<usize, _> =
             std::mem::take(&mut checked.pending).into_iter().collect();
         let groups = match body.get("groups").map(|g| &g.kind) {
@@ -524,15 +541,17 @@ pub fn collect(
                     ),
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                     decided: checked.answered.get(&at_expr.start.offset).copied(),
-                    contradicted: checked.compared.get(&at_expr.start.offset).and_then(|&r| {
-                        let texts: Vec<String> = ["summary", "description", "message"]
-                            .iter()
-                            .filter_map(|k| string(annotations.and_then(|a| a.get(k))))
-                            .collect();
-                        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
-                        crate::prometheus::syntax::contradiction(r, &texts)
-                    }),
+                    contradicted: None,
                 };
+                if let Some(compared) = checked.compared.remove(&at_expr.start.offset) {
+                    let texts: Vec<String> = ["summary", "description", "message"]
+                        .iter()
+                        .filter_map(|k| string(annotations.and_then(|a| a.get(k))))
+                        .collect();
+                    if !texts.is_empty() {
+                        comparing.push((name.clone(), compared, texts));
+                    }
+                }
                 if let Some(parsed) = pending.remove(&at_expr.start.offset) {
                     waiting.push((name.clone(), parsed));
                 }
@@ -584,6 +603,17 @@ pub fn collect(
             if let (Some(answer), Some(rule)) = (answer, facts.rules.get_mut(&name)) {
                 rule.expr.decided = Some(answer);
             }
+        }
+    }
+    for (name, mut compared, texts) in comparing {
+        if compared.scale == Scale::Other
+            && let Some(scale) = compared.series.as_ref().and_then(|s| scales.get(s))
+        {
+            compared.scale = *scale;
+        }
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        if let Some(rule) = facts.rules.get_mut(&name) {
+            rule.expr.contradicted = crate::prometheus::syntax::contradiction(&compared, &texts);
         }
     }
     for rule in facts.rules.values_mut() {

@@ -111,6 +111,9 @@ pub struct Checked {
     pub compared: HashMap<usize, crate::prometheus::syntax::Compared>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
+    /// What each recording rule records, by the series it writes: a ratio of rates, that
+    /// ratio times 100, a latency in seconds, or anything else.
+    pub scales: Vec<(String, crate::prometheus::syntax::Scale)>,
     /// Those of `recorded` whose recording rule may have a value below zero; the others
     /// record a rate or a ratio of rates, and an alert in any file of the service may read
     /// them.
@@ -140,6 +143,8 @@ struct Read {
     pending: Option<promql_parser::parser::Expr>,
     /// A recording rule's `expr` never has a value below zero.
     never_negative: bool,
+    /// What a recording rule's `expr` is, as its number is written.
+    scale: crate::prometheus::syntax::Scale,
 }
 
 /// Runs Prometheus's checks over the groups `doc` holds, parsing each rule's `expr` once.
@@ -214,6 +219,9 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         checked.maybe_negative.push(series.clone());
                     }
                     if let Some(mut read) = read {
+                        if let Some(series) = &record {
+                            checked.scales.push((series.clone(), read.scale));
+                        }
                         if let Some(expr) = read.pending.take() {
                             checked.pending.push((read.at, expr));
                         }
@@ -312,6 +320,11 @@ fn rule_problems(
                         .flatten(),
                     never_negative: recording
                         && crate::prometheus::syntax::never_negative_recorded(&parsed),
+                    scale: if recording {
+                        crate::prometheus::syntax::scale_of(&parsed)
+                    } else {
+                        crate::prometheus::syntax::Scale::Other
+                    },
                     pending: (!recording && answered.is_none()).then_some(parsed),
                 });
             }

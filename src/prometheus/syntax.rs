@@ -5,7 +5,7 @@
 
 use promql_parser::parser::Expr;
 
-pub use said::{Compared, Scale, contradiction};
+pub use said::{Compared, Scale, contradiction, scale_of};
 
 /// Core item of PromQL syntax errors.
 pub const ITEM: &str = "LG-PROMQL";

@@ -1,7 +1,8 @@
 //! What an alert's own text says against what its expression compares. A `summary` of "more
 //! than 5% of builds fail" over `failures / builds > 5` (500%: as a ratio, 5% is `0.05`), over
 //! the ratio times 100 compared with `0.05` (0.05%), or over `< 0.05` (the healthy side)
-//! pages at a level nobody meant, and promtool loads each without a word.
+//! pages at a level nobody meant, and promtool loads each without a word; so does `> 0.1`
+//! under the same text, a threshold changed and its text left behind.
 
 use promql_parser::parser::Expr;
 
@@ -9,7 +10,7 @@ use super::share::selector;
 use super::{mirrored, unparen};
 
 /// An alert's comparison of a value with a number, as its text can be held to it.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Compared {
     /// The number, with the value on the left (`5 < x` is `x > 5`).
     pub limit: f64,
@@ -17,6 +18,9 @@ pub struct Compared {
     pub op: &'static str,
     /// What the value is.
     pub scale: Scale,
+    /// The series compared, when the value is one series by name (or its sum, average or
+    /// extreme): a recording rule may say what it records (see [`scale_of`]).
+    pub series: Option<String>,
 }
 
 /// What an alert compares with its number.
@@ -60,8 +64,19 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
     if !limit.is_finite() || !matches!(op, ">" | ">=" | "<" | "<=") {
         return None;
     }
+    Some(Compared {
+        limit,
+        op,
+        scale: scale_of(side),
+        series: named(side),
+    })
+}
+
+/// What `e` is, as its number is written: a ratio of rates, that ratio times 100, a latency in
+/// seconds, or anything else. A recording rule's `expr` says the same of the series it records.
+pub fn scale_of(e: &Expr) -> Scale {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
-    let scale = match side {
+    match unparen(e) {
         e if is_ratio(e) => Scale::Ratio,
         e if is_latency(e) => Scale::Seconds,
         Expr::Binary(b) => match (b.op.to_string().as_str(), unparen(&b.lhs), unparen(&b.rhs)) {
@@ -69,8 +84,21 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
             _ => Scale::Other,
         },
         _ => Scale::Other,
-    };
-    Some(Compared { limit, op, scale })
+    }
+}
+
+/// The series `e` is by name: `job:failure_ratio:rate10m{job="x"}`, or its average or
+/// extreme (which keep its scale; a sum of ratios is no ratio).
+fn named(e: &Expr) -> Option<String> {
+    match unparen(e) {
+        Expr::VectorSelector(v) if v.offset.is_none() && v.at.is_none() => v.name.clone(),
+        Expr::Aggregate(a)
+            if matches!(a.op.to_string().as_str(), "avg" | "min" | "max") && a.param.is_none() =>
+        {
+            named(&a.expr)
+        }
+        _ => None,
+    }
 }
 
 /// `histogram_quantile(q, ...)` over buckets of a histogram in seconds only.
@@ -147,8 +175,8 @@ struct Mention {
 /// they say `5%` where it compares a ratio with `5` or a percentage with `0.05`, or they put
 /// its number on the side it does not fire on. A text that also says what the comparison
 /// means contradicts nothing.
-pub fn contradiction(compared: Compared, texts: &[&str]) -> Option<String> {
-    let Compared { limit, op, scale } = compared;
+pub fn contradiction(compared: &Compared, texts: &[&str]) -> Option<String> {
+    let (limit, op, scale) = (compared.limit, compared.op, compared.scale);
     let said: Vec<Mention> = texts.iter().flat_map(|t| mentions(t)).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     let n = number(limit);
@@ -206,12 +234,43 @@ pub fn contradiction(compared: Compared, texts: &[&str]) -> Option<String> {
     if sides.iter().any(|(_, above)| *above == fires_above) {
         return None;
     }
-    let (mention, _) = sides.first()?;
-    let side = if fires_above { "above" } else { "below" };
-    let fix = mirrored(op)?;
+    if let Some((mention, _)) = sides.first() {
+        let side = if fires_above { "above" } else { "below" };
+        let fix = mirrored(op)?;
+        return Some(format!(
+            "fires while what it compares is {side} `{n}` (`{op}`), while its text says \"{}\": it pages on the other side of `{n}` from the one its text describes, and is silent on that one; compare with `{fix}`",
+            mention.quoted
+        ));
+    }
+    stale(limit, scale, &said)
+}
+
+/// A ratio compared with one level while its text puts another on a side: `> 0.1` (10%)
+/// under "more than 5% of builds fail". One of the two is out of date, and the on-call
+/// engineer reads the text. The level's complement ("CPU above 80%" over an idle share
+/// `< 0.2`) is the same level said the other way.
+fn stale(limit: f64, scale: Scale, said: &[Mention]) -> Option<String> {
+    let meant = match scale {
+        Scale::Ratio => limit * 100.0,
+        Scale::Percent => limit,
+        Scale::Seconds | Scale::Other => return None,
+    };
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+    let percents = || said.iter().filter(|m| m.percent);
+    if percents().any(|m| close(m.number, meant) || close(m.number, 100.0 - meant)) {
+        return None;
+    }
+    let level = percents().find(|m| m.above.is_some())?;
+    let times = if scale == Scale::Percent {
+        " times 100"
+    } else {
+        ""
+    };
     Some(format!(
-        "fires while what it compares is {side} `{n}` (`{op}`), while its text says \"{}\": it pages on the other side of `{n}` from the one its text describes, and is silent on that one; compare with `{fix}`",
-        mention.quoted
+        "compares a ratio of two rates{times} with `{n}`, which is {}%, while its text says \"{}\": the alert pages at one level and tells the on-call engineer another; make the comparison and the text say the same level",
+        number(meant),
+        level.quoted,
+        n = number(limit),
     ))
 }
 

@@ -412,7 +412,7 @@ fn a_share_beyond_one_never_fires() {
 #[test]
 fn a_comparison_its_own_text_contradicts_is_found() {
     let against =
-        |q: &str, text: &str| compared(&parse(q).unwrap()).and_then(|c| contradiction(c, &[text]));
+        |q: &str, text: &str| compared(&parse(q).unwrap()).and_then(|c| contradiction(&c, &[text]));
     let ratio = "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m]))";
     for (q, text, fix) in [
         // A factor of 100 slipped.
@@ -503,6 +503,22 @@ fn a_comparison_its_own_text_contradicts_is_found() {
             "stalled for more than 1800 seconds",
             "compare with `>`",
         ),
+        // The text puts another level on a side: one of the two is out of date.
+        (
+            format!("{ratio} > 0.1"),
+            "More than 5% of builds fail.",
+            "which is 10%, while its text says \"More than 5%\"",
+        ),
+        (
+            format!("({ratio}) * 100 >= 2"),
+            "at least 5 percent fail",
+            "times 100 with `2`, which is 2%",
+        ),
+        (
+            format!("{ratio} > 5"),
+            "over 10% fail",
+            "which is 500%, while its text says \"over 10%\"",
+        ),
         // A wish in another sentence does not cover the one that says when it pages.
         (
             "x < 5".into(),
@@ -554,10 +570,17 @@ fn a_comparison_its_own_text_contradicts_is_found() {
             format!("{ratio} > 5"),
             "{{ $value | humanizePercentage }} of builds fail",
         ),
-        (format!("{ratio} > 5"), "over 10% fail"),
         (format!("{ratio} > 5"), "the 5 percentile"),
         (format!("{ratio} > 5"), "v1.5% rollout"),
         (format!("{ratio} < 0.05"), "5% of builds fail"),
+        // Another level said without a side, the complement, or what is wanted.
+        (format!("{ratio} > 0.1"), "5% of builds fail at the peak"),
+        (format!("{ratio} > 0.2"), "fewer than 80% of builds succeed"),
+        (format!("{ratio} > 0.1"), "should stay below 5%"),
+        (
+            format!("{ratio} > 0.1"),
+            "over 10% fail (the SLO allows 5%)",
+        ),
         // Latency: seconds compared as seconds, milliseconds histograms, no unit said.
         (
             "histogram_quantile(0.99, rate(x_seconds_bucket[5m])) > 0.5".into(),
@@ -593,4 +616,44 @@ fn a_comparison_its_own_text_contradicts_is_found() {
     ] {
         assert_eq!(against(&q, text), None, "{q} under {text:?}");
     }
+}
+
+/// A recording rule says what the series it records is, and an alert comparing that series
+/// (or its average or extreme) is held to its text as if it compared the rule's `expr`.
+#[test]
+fn a_recorded_series_keeps_the_scale_of_its_rule() {
+    let ratio = "sum(rate(failures_total[10m])) / sum(rate(builds_total[10m]))";
+    for (recorded, scale) in [
+        (ratio.to_string(), Scale::Ratio),
+        (format!("100 * ({ratio})"), Scale::Percent),
+        (
+            "histogram_quantile(0.99, sum by (le) (rate(x_seconds_bucket[5m])))".into(),
+            Scale::Seconds,
+        ),
+        ("sum(rate(failures_total[10m]))".into(), Scale::Other),
+        ("avg(cpu_usage_percent)".into(), Scale::Other),
+    ] {
+        assert_eq!(scale_of(&parse(&recorded).unwrap()), scale, "{recorded}");
+    }
+    let series = |q: &str| compared(&parse(q).unwrap()).and_then(|c| c.series);
+    let name = Some("job:failure_ratio:rate10m".to_string());
+    assert_eq!(series("job:failure_ratio:rate10m > 5"), name);
+    assert_eq!(
+        series("max(job:failure_ratio:rate10m{job=\"a\"}) > 5"),
+        name
+    );
+    assert_eq!(
+        series("5 < (avg by (job) (job:failure_ratio:rate10m))"),
+        name
+    );
+    // A sum of ratios is no ratio; a series read in the past or pinned is another reading.
+    assert_eq!(series("sum(job:failure_ratio:rate10m) > 5"), None);
+    assert_eq!(series("job:failure_ratio:rate10m offset 1h > 5"), None);
+    assert_eq!(series("job:failure_ratio:rate10m * 100 > 5"), None);
+    // Held to its text once the rule says it is a ratio.
+    let mut c = compared(&parse("job:failure_ratio:rate10m > 5").unwrap()).unwrap();
+    assert_eq!(contradiction(&c, &["More than 5% of builds fail."]), None);
+    c.scale = Scale::Ratio;
+    let why = contradiction(&c, &["More than 5% of builds fail."]).unwrap();
+    assert!(why.contains("compare with `0.05`"), "{why}");
 }
