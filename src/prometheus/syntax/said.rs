@@ -31,7 +31,8 @@ pub enum Scale {
     /// That ratio times 100: 5% is `5`.
     Percent,
     /// A quantile of a histogram in seconds (`histogram_quantile(0.99, sum by (le)
-    /// (rate(x_seconds_bucket[5m])))`): 500ms is `0.5`.
+    /// (rate(x_seconds_bucket[5m])))`), or the mean of one (`rate(x_seconds_sum[5m]) /
+    /// rate(x_seconds_count[5m])`): 500ms is `0.5`.
     Seconds,
     /// Anything else.
     Other,
@@ -77,6 +78,10 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
 pub fn scale_of(e: &Expr) -> Scale {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
     match unparen(e) {
+        e if let Some(seconds) = mean(e) => match seconds {
+            true => Scale::Seconds,
+            false => Scale::Other,
+        },
         e if is_ratio(e) => Scale::Ratio,
         e if is_latency(e) => Scale::Seconds,
         Expr::Binary(b) => match (b.op.to_string().as_str(), unparen(&b.lhs), unparen(&b.rhs)) {
@@ -115,10 +120,32 @@ fn is_latency(e: &Expr) -> bool {
         && metrics.iter().all(|m| m.ends_with("_seconds_bucket"))
 }
 
-/// `a / b` with rates on both sides.
+/// `a / b` with rates on both sides, but for a mean (see [`mean`]): a share of `b`.
 fn is_ratio(e: &Expr) -> bool {
     matches!(unparen(e), Expr::Binary(b)
         if b.op.to_string() == "/" && of_rates(&b.lhs) && of_rates(&b.rhs))
+        && mean(e).is_none()
+}
+
+/// Whether `e` is a histogram's or summary's mean, the rate of its `_sum` over the rate of
+/// its `_count` (`rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m])`), in seconds or not.
+fn mean(e: &Expr) -> Option<bool> {
+    let Expr::Binary(b) = unparen(e) else {
+        return None;
+    };
+    if b.op.to_string() != "/" || !of_rates(&b.lhs) || !of_rates(&b.rhs) {
+        return None;
+    }
+    let (sums, counts) = (super::reads(&b.lhs).metrics, super::reads(&b.rhs).metrics);
+    let base = |names: &[String], suffix: &str| -> Option<String> {
+        let first = names.first()?.strip_suffix(suffix)?;
+        names
+            .iter()
+            .all(|n| n.strip_suffix(suffix) == Some(first))
+            .then(|| first.to_string())
+    };
+    let of = base(&sums, "_sum")?;
+    (base(&counts, "_count")? == of).then(|| of.ends_with("_seconds"))
 }
 
 /// A rate (`rate`, `irate`, `increase` of a range), or a sum, average or extreme of rates.
@@ -211,7 +238,7 @@ pub fn contradiction(compared: &Compared, texts: &[&str]) -> Option<String> {
         let says_ms = |ms: f64| in_ms.iter().any(|&m| close(m, ms));
         if says_ms(limit) && !says_ms(limit * 1000.0) {
             return Some(format!(
-                "compares a latency in seconds (a quantile of a `_seconds` histogram) with `{n}`, which is {n} seconds, while its text says `{n}ms`; in seconds, {n}ms is `{fix}`, so compare with `{fix}`",
+                "compares a latency in seconds (a quantile or mean of a `_seconds` histogram) with `{n}`, which is {n} seconds, while its text says `{n}ms`; in seconds, {n}ms is `{fix}`, so compare with `{fix}`",
                 fix = number(limit / 1000.0)
             ));
         }

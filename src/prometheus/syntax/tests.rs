@@ -462,6 +462,11 @@ fn a_comparison_its_own_text_contradicts_is_found() {
             "p90 over 250 milliseconds",
             "compare with `0.25`",
         ),
+        (
+            "sum(rate(http_request_duration_seconds_sum[5m])) / sum(rate(http_request_duration_seconds_count[5m])) > 300".into(),
+            "Mean request latency above 300ms",
+            "compare with `0.3`",
+        ),
         // The side turned.
         (
             format!("{ratio} < 0.05"),
@@ -598,6 +603,15 @@ fn a_comparison_its_own_text_contradicts_is_found() {
             "histogram_quantile(0.99, rate(x_seconds_bucket[5m])) > 2".into(),
             "p99 above 2s (2000ms)",
         ),
+        // A mean is no share: its text's percentages are of something else.
+        (
+            "rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m]) > 0.5".into(),
+            "mean latency above 500ms for more than 5% of the window",
+        ),
+        (
+            "rate(x_bytes_sum[5m]) / rate(x_bytes_count[5m]) > 0.1".into(),
+            "responses grew by more than 5%",
+        ),
         // Not a ratio of rates: a gauge in percent, a recorded series, a `bool`, `==`.
         ("avg(cpu_usage_percent) > 5".into(), "CPU above 5%"),
         ("sum(x_percent) / count(x_percent) > 5".into(), "above 5%"),
@@ -631,6 +645,18 @@ fn a_recorded_series_keeps_the_scale_of_its_rule() {
             Scale::Seconds,
         ),
         ("sum(rate(failures_total[10m]))".into(), Scale::Other),
+        (
+            "rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m])".into(),
+            Scale::Seconds,
+        ),
+        (
+            "sum by (job) (rate(x_bytes_sum[5m])) / sum by (job) (rate(x_bytes_count[5m]))".into(),
+            Scale::Other,
+        ),
+        (
+            "rate(x_seconds_sum[5m]) / rate(y_seconds_count[5m])".into(),
+            Scale::Ratio,
+        ),
         ("avg(cpu_usage_percent)".into(), Scale::Other),
     ] {
         assert_eq!(scale_of(&parse(&recorded).unwrap()), scale, "{recorded}");
