@@ -518,6 +518,25 @@ fn a_rollback_time_lowered_after_the_test_was_never_measured() {
         ),
         "{found:?}"
     );
+    // It points at the runbook's line that says so.
+    let (_, report) = check_json(d);
+    let at = report
+        .pointer("/manifests/0/findings")
+        .and_then(|f| f.as_array())
+        .and_then(|f| f.iter().find(|f| f["item"] == "PROD-ROLLBACK-5MIN"))
+        .map(|f| f["location"].clone());
+    let runbook = std::fs::read_to_string(d.join("runbooks/rollback.md")).unwrap();
+    assert_eq!(
+        at.as_ref().map(|l| (&l["line"], &l["column"])),
+        Some((&line_of(&runbook, "Rehearsed on").into(), &1.into())),
+        "{at:?}"
+    );
+    assert!(at.is_some_and(|l| {
+        l["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("runbooks/rollback.md")
+    }));
     // The runbook's record of the new run, recorded with it: passes.
     edit_file(
         d,

@@ -433,6 +433,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     );
     evidence_findings(&facts, dir, &mut findings);
     checked.sources.extend(facts.alerts.sources.iter().cloned());
+    checked.sources.extend(facts.sources.iter().cloned());
     path_findings(&refs, &facts, &doc, &src, &mut findings);
     placeholder_findings(&doc, &facts, &src, dir, &mut findings);
     // The stage before the policy: it decides the checklists and the items that apply (the

@@ -15,7 +15,7 @@ use crate::yaml::{Kind, Limits, Node};
 /// One alerting rule, where it is written, and what it carries.
 #[derive(Debug, Clone, Serialize)]
 pub struct AlertRule {
-    /// Rule file as displayed.
+    /// The file as displayed.
     pub file: String,
     /// Line of the rule's `alert:` value.
     pub line: u32,
@@ -203,10 +203,10 @@ pub struct AlertPending {
     pub seconds: i64,
 }
 
-/// Where a value is written in a rule file: what a rule's `location` reads.
-#[derive(Debug, Clone, Serialize)]
+/// Where a value is written in a rule file or runbook: what a rule's `location` reads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Spot {
-    /// Rule file as displayed.
+    /// The file as displayed.
     pub file: String,
     /// Line of the value.
     pub line: u32,

@@ -19,10 +19,12 @@ pub mod slips;
 pub mod stages;
 
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use crate::manifest::PathRef;
+use crate::source::{SourceFile, display_path};
 use crate::yaml::Seg;
 pub use paths::{Base, PathProblem, Reader};
 
@@ -80,6 +82,10 @@ pub struct Facts {
     pub dashboards: BTreeMap<String, dashboards::Dashboard>,
     /// CODEOWNERS facts.
     pub codeowners: OwnersFacts,
+    /// Texts findings may point into besides the rule files: the rollback runbook, when it
+    /// says how long a rollback waits or took.
+    #[serde(skip)]
+    pub sources: Vec<Arc<SourceFile>>,
 }
 
 /// Git facts of the manifest's repository.
@@ -164,7 +170,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     // runs beside reading the files and CODEOWNERS.
     let ((mut facts, owners), known_good) = rayon::join(
         || {
-            let mut facts = collect(&mut reader, refs, &parsed_later);
+            let mut facts = collect(&mut reader, dir, refs, &parsed_later);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
@@ -217,7 +223,12 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
 
 /// Gathers file facts for every referenced path; files in `parsed_later` are read now and their
 /// texts kept in `reader` for their parsers.
-pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&str>) -> Facts {
+pub fn collect(
+    reader: &mut Reader,
+    manifest_dir: &std::path::Path,
+    refs: &[PathRef],
+    parsed_later: &HashSet<&str>,
+) -> Facts {
     let base = reader.base;
     let mut facts = Facts::default();
     // Markdown texts read so far, in the manifest's order: (path as written, repository path,
@@ -237,10 +248,19 @@ pub fn collect(reader: &mut Reader, refs: &[PathRef], parsed_later: &HashSet<&st
         }
         let repo_path = base.repo_relative(&r.path);
         let result = if markdown::is_markdown(&r.path) {
-            base.read_text(&r.path).map(|(_, text)| {
+            base.read_text(&r.path).map(|(path, text)| {
                 let mut md = markdown::facts(&text);
                 if rollback == Some(r.path.as_str()) {
-                    md.timing = Some(markdown::timing(&text));
+                    let mut timing = markdown::timing(&text);
+                    // Its findings point at the line that waits, or says what a run took.
+                    if timing.wait_at.is_some() || timing.timed_at.is_some() {
+                        let shown = display_path(&manifest_dir.join(&r.path));
+                        timing.in_file(&shown);
+                        facts
+                            .sources
+                            .push(SourceFile::new(&path, shown, text.clone()));
+                    }
+                    md.timing = Some(timing);
                 }
                 let body = markdown::Body::new(text);
                 // Word counts within one in 10 first: they rule out most pairs without a compare.

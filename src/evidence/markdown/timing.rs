@@ -5,6 +5,8 @@
 
 use serde::Serialize;
 
+use crate::evidence::alerts::Spot;
+
 /// What a runbook says of its own duration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Timing {
@@ -18,6 +20,24 @@ pub struct Timing {
     pub timed_seconds: i64,
     /// The sentence that says so.
     pub timed: String,
+    /// Where the first wait is written (a rule's `location`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub wait_at: Option<Spot>,
+    /// Where the timed run is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timed_at: Option<Spot>,
+}
+
+impl Timing {
+    /// Names the file its places are in, as findings show it.
+    pub fn in_file(&mut self, shown: &str) {
+        for spot in [&mut self.wait_at, &mut self.timed_at]
+            .into_iter()
+            .flatten()
+        {
+            spot.file = shown.to_string();
+        }
+    }
 }
 
 /// Words of units a duration is written in, each before its own prefixes, with their seconds.
@@ -67,8 +87,8 @@ const LIMITS: &[&str] = &["more than", "longer than", "at most", "up to", "no mo
 /// What `text` (Markdown) says of its own duration.
 pub fn timing(text: &str) -> Timing {
     let mut out = Timing::default();
-    for (block, step) in blocks(text) {
-        for sentence in sentences(&block) {
+    for block in blocks(text) {
+        for sentence in sentences(&block.text) {
             // Most sentences write no duration: that is asked before anything is lower-cased.
             let Some(seconds) = first_duration(sentence) else {
                 continue;
@@ -90,15 +110,17 @@ pub fn timing(text: &str) -> Timing {
                         .iter()
                         .any(|n| NOT.contains(n))
             });
-            if step && waits {
+            if block.item && waits {
                 out.waited_seconds += seconds;
                 out.waits.push(sentence.to_string());
+                out.wait_at = out.wait_at.take().or_else(|| block.spot(sentence));
             } else if seconds > out.timed_seconds
                 && (TIMED.iter().any(|t| lower.contains(t))
                     || (TOOK.iter().any(|t| words.contains(t)) && lower.contains("roll")))
             {
                 out.timed_seconds = seconds;
                 out.timed = sentence.to_string();
+                out.timed_at = block.spot(sentence);
             }
         }
     }
@@ -106,24 +128,75 @@ pub fn timing(text: &str) -> Timing {
     out
 }
 
+/// A paragraph or list item, as one text.
+struct Block {
+    /// Its lines joined, code spans left out.
+    text: String,
+    /// It is a list item (a step).
+    item: bool,
+    /// Where each line starts in `text`, and where it is written: (offset in `text`, line,
+    /// column, offset in the file, length).
+    lines: Vec<(usize, u32, u32, usize, usize)>,
+}
+
+impl Block {
+    /// Where the line that `sentence` (a slice of `text`) starts on is written.
+    fn spot(&self, sentence: &str) -> Option<Spot> {
+        let at = (sentence.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let &(_, line, column, offset, len) = self.lines.iter().take_while(|l| l.0 <= at).last()?;
+        Some(Spot {
+            file: String::new(),
+            line,
+            column,
+            offset,
+            len,
+        })
+    }
+}
+
 /// The blocks of `text` a sentence can run across that hold a digit (no duration is written
-/// without one), each with whether it is a list item (a step): a paragraph's lines joined, an
-/// item's with the lines that continue it. Headings, tables and fenced code are no sentences;
-/// inline code is left out (`rate(x[10m])`).
-fn blocks(text: &str) -> Vec<(String, bool)> {
+/// without one): a paragraph's lines joined, an item's with the lines that continue it.
+/// Headings, tables and fenced code are no sentences; inline code is left out
+/// (`rate(x[10m])`).
+fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
-    // The block being read: its lines, and whether it is an item.
-    let mut lines: Vec<&str> = Vec::new();
+    // The block being read: its lines (with their line numbers and where they are), and
+    // whether it is an item.
+    let mut lines: Vec<(&str, u32, usize)> = Vec::new();
     let mut item = false;
-    let mut close = |lines: &mut Vec<&str>, item: bool| {
-        if lines.iter().any(|l| l.bytes().any(|b| b.is_ascii_digit())) {
-            out.push((without_code(&lines.join(" ")), item));
+    let mut close = |lines: &mut Vec<(&str, u32, usize)>, item: bool| {
+        if lines
+            .iter()
+            .any(|(l, ..)| l.bytes().any(|b| b.is_ascii_digit()))
+        {
+            let mut block = Block {
+                text: String::new(),
+                item,
+                lines: Vec::with_capacity(lines.len()),
+            };
+            for &(line, number, offset) in lines.iter() {
+                if !block.text.is_empty() {
+                    block.text.push(' ');
+                }
+                let starts = text[..offset].rfind('\n').map_or(0, |nl| nl + 1);
+                let column = text[starts..offset].chars().count() + 1;
+                block.lines.push((
+                    block.text.len(),
+                    number,
+                    u32::try_from(column).unwrap_or(u32::MAX),
+                    offset,
+                    line.len(),
+                ));
+                block.text.push_str(&without_code(line));
+            }
+            out.push(block);
         }
         lines.clear();
     };
     let mut fenced = false;
-    for line in text.lines() {
+    for (number, line) in (1u32..).zip(text.lines()) {
         let trimmed = line.trim();
+        let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fenced = !fenced;
             close(&mut lines, item);
@@ -136,12 +209,16 @@ fn blocks(text: &str) -> Vec<(String, bool)> {
         if let Some(rest) = item_text(trimmed) {
             close(&mut lines, item);
             item = true;
-            lines.push(rest);
+            lines.push((
+                rest,
+                number,
+                rest.as_ptr() as usize - text.as_ptr() as usize,
+            ));
         } else {
             if lines.is_empty() {
                 item = false;
             }
-            lines.push(trimmed);
+            lines.push((trimmed, number, offset));
         }
     }
     close(&mut lines, item);
@@ -225,6 +302,10 @@ mod tests {
         );
         assert_eq!(t.timed_seconds, 720);
         assert_eq!(t.timed, "Rehearsed on 2026-11-02: 12 minutes end to end.");
+        // Where each is written: the line the sentence starts on, at the step's text.
+        let at = |s: &Option<Spot>| s.as_ref().map(|s| (s.line, s.column, s.len));
+        assert_eq!(at(&t.timed_at), Some((3, 1, 47)));
+        assert_eq!(at(&t.wait_at), Some((8, 4, 55)));
         let failover = timing("1. Fail over to the standby, then wait 5 minutes.\n");
         assert_eq!(failover.waited_seconds, 300);
         let took = timing("Our last rollback took 8 minutes, 2 of them waiting for DNS.\n");
