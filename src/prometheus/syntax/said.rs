@@ -55,14 +55,13 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
     let written = b.op.to_string();
     let (side, limit, op) = match (unparen(&b.lhs), unparen(&b.rhs)) {
         (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => return None,
-        (side, Expr::NumberLiteral(n)) => {
-            let op = [">", ">=", "<", "<="].into_iter().find(|o| *o == written);
-            (side, n.val, op?)
-        }
+        (side, Expr::NumberLiteral(n)) => (side, n.val, written.as_str()),
         (Expr::NumberLiteral(n), side) => (side, n.val, mirrored(&written)?),
         _ => return None,
     };
-    if !limit.is_finite() || !matches!(op, ">" | ">=" | "<" | "<=") {
+    // `==` and `!=` put the number on no side.
+    let op = [">", ">=", "<", "<="].into_iter().find(|o| *o == op)?;
+    if !limit.is_finite() {
         return None;
     }
     Some(Compared {
