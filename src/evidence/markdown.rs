@@ -5,7 +5,7 @@ mod open;
 mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
-pub use timing::timing;
+pub use timing::{timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -47,6 +47,10 @@ pub struct MarkdownFacts {
     /// rollback runbook only, by [`timing`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub timing: Option<timing::Timing>,
+    /// When its messages promise the next update (read of `comms.templates` only, by
+    /// [`updates`]).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub updates: Option<timing::Updates>,
 }
 
 /// A list item being read: whether it is numbered, and its own text so far.

@@ -238,10 +238,16 @@ pub fn collect(
     let mut copies: Vec<(String, String, bool)> = Vec::new();
     // What a runbook says of its own duration is read of the rollback runbook only: no rule
     // asks it of another, and reading every runbook's sentences cost 7% of a check.
-    let rollback = refs
-        .iter()
-        .find(|r| matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), ..] if a == "runbooks" && b == "rollback"))
-        .map(|r| r.path.as_str());
+    // So are the update intervals promised, of the message templates only.
+    let at_route = |first: &str, second: &str| {
+        refs.iter()
+            .find(|r| matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), ..] if a == first && b == second))
+            .map(|r| r.path.as_str())
+    };
+    let (rollback, templates) = (
+        at_route("runbooks", "rollback"),
+        at_route("comms", "templates"),
+    );
     for r in refs {
         if facts.files.contains_key(&r.path) {
             continue;
@@ -250,17 +256,28 @@ pub fn collect(
         let result = if markdown::is_markdown(&r.path) {
             base.read_text(&r.path).map(|(path, text)| {
                 let mut md = markdown::facts(&text);
+                let shown = || display_path(&manifest_dir.join(&r.path));
+                // Findings may point at the line that waits, says what a run took, or promises
+                // the next update: the text is kept for their snippets.
+                let mut pointed = None;
                 if rollback == Some(r.path.as_str()) {
                     let mut timing = markdown::timing(&text);
-                    // Its findings point at the line that waits, or says what a run took.
                     if timing.wait_at.is_some() || timing.timed_at.is_some() {
-                        let shown = display_path(&manifest_dir.join(&r.path));
-                        timing.in_file(&shown);
-                        facts
-                            .sources
-                            .push(SourceFile::new(&path, shown, text.clone()));
+                        timing.in_file(pointed.get_or_insert_with(shown));
                     }
                     md.timing = Some(timing);
+                }
+                if templates == Some(r.path.as_str()) {
+                    let named = pointed.clone().unwrap_or_else(shown);
+                    md.updates = markdown::updates(&text, &named);
+                    if md.updates.is_some() {
+                        pointed = Some(named);
+                    }
+                }
+                if let Some(shown) = pointed {
+                    facts
+                        .sources
+                        .push(SourceFile::new(&path, shown, text.clone()));
                 }
                 let body = markdown::Body::new(text);
                 // Word counts within one in 10 first: they rule out most pairs without a compare.

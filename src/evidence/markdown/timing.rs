@@ -154,6 +154,75 @@ impl Block {
     }
 }
 
+/// When prepared messages promise the next update: "Next update in 30 minutes", "we post
+/// updates every 30 minutes". A template that tells users 60 minutes while the manifest plans
+/// 30 (or 15 while it plans an hour) breaks a promise at every incident.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Updates {
+    /// The shortest interval promised, in seconds.
+    pub update_min: i64,
+    /// The longest.
+    pub update_max: i64,
+    /// Each promise (the first [`MAX_UPDATES`]).
+    pub updates: Vec<Update>,
+}
+
+/// One promise of the next update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Update {
+    /// The interval, in seconds.
+    pub seconds: i64,
+    /// The sentence.
+    pub said: String,
+    /// Where it is written.
+    pub at: Spot,
+}
+
+/// Promises of updates kept per file: a template has a few.
+const MAX_UPDATES: usize = 20;
+
+/// Words that promise the next update with the duration after them.
+const PROMISES: &[&str] = &[
+    "next update",
+    "update every",
+    "updates every",
+    "update you in",
+    "update you within",
+    "update again in",
+    "update in",
+    "updates in",
+    "update within",
+];
+
+/// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none.
+pub fn updates(text: &str, shown: &str) -> Option<Updates> {
+    let mut found: Vec<Update> = Vec::new();
+    for block in blocks(text) {
+        for sentence in sentences(&block.text) {
+            let Some(seconds) = first_duration(sentence) else {
+                continue;
+            };
+            let lower = sentence.to_ascii_lowercase();
+            if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
+                continue;
+            }
+            if let Some(mut at) = block.spot(sentence) {
+                at.file = shown.to_string();
+                found.push(Update {
+                    seconds,
+                    said: sentence.trim_start_matches(['>', ' ']).to_string(),
+                    at,
+                });
+            }
+        }
+    }
+    Some(Updates {
+        update_min: found.iter().map(|u| u.seconds).min()?,
+        update_max: found.iter().map(|u| u.seconds).max()?,
+        updates: found,
+    })
+}
+
 /// The blocks of `text` a sentence can run across that hold a digit (no duration is written
 /// without one): a paragraph's lines joined, an item's with the lines that continue it.
 /// Headings, tables and fenced code are no sentences; inline code is left out
@@ -346,6 +415,43 @@ mod tests {
                 (0, 0),
                 "{text:?}: {t:?}"
             );
+        }
+    }
+
+    #[test]
+    fn promised_updates_are_read_with_their_lines() {
+        let u = updates(
+            "# Templates\n\nPost on the status page; update every 30 minutes.\n\n\
+             ## Start\n\n> We are investigating.\n> Next update in 1 hour.\n\n\
+             - We will update you within 15 min.\n",
+            "t.md",
+        )
+        .unwrap();
+        assert_eq!((u.update_min, u.update_max), (900, 3_600));
+        let said: Vec<(i64, &str, u32, u32)> = u
+            .updates
+            .iter()
+            .map(|u| (u.seconds, u.said.as_str(), u.at.line, u.at.column))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (1_800, "update every 30 minutes.", 3, 1),
+                (3_600, "Next update in 1 hour.", 8, 1),
+                (900, "We will update you within 15 min.", 10, 3),
+            ]
+        );
+        assert_eq!(u.updates[0].at.file, "t.md");
+        // No promise: past updates, other durations, no number, code.
+        for text in [
+            "Updated 5 minutes ago.\n",
+            "We will share a review within two working days.\n",
+            "The last update was 10 minutes ago.\n",
+            "Next update in {interval}.\n",
+            "Next update: soon. Publishing stopped 20 minutes ago.\n",
+            "```\nNext update in 30 minutes.\n```\n",
+        ] {
+            assert_eq!(updates(text, "t.md"), None, "{text:?}");
         }
     }
 
