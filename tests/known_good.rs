@@ -254,6 +254,26 @@ fn shallow_clones_hold_until_history_is_fetched() {
 }
 
 /// PROD-KNOWN-GOOD-LATEST's finding for `known_good: value`: (exit code, findings).
+/// The example repository with a rollback runbook that names no release of its own: it
+/// sends its reader to the tag `rollback.known_good` names, so moving `known_good` (as these
+/// cases do) leaves it right. The example's names `v1.4.2`, and PROD-KNOWN-GOOD fails a
+/// runbook that names another release than the known-good one.
+fn example_repo_following_known_good() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    copy_dir(&root().join("examples/dashboard-factory"), d);
+    let runbook = d.join("runbooks/rollback.md");
+    let text = std::fs::read_to_string(&runbook).unwrap();
+    let step = "or redeploy tag `v1.4.2`.";
+    assert!(text.contains(step));
+    let text = text.replace(step, "or redeploy the tag `rollback.known_good` names.");
+    std::fs::write(&runbook, text).unwrap();
+    let manifest = common::tag_previous_release(d);
+    std::fs::write(d.join("readiness.yaml"), manifest).unwrap();
+    git(d, &["commit", "-q", "-am", "this release"]);
+    dir
+}
+
 fn latest_with(dir: &Path, value: &str) -> (i32, Vec<(String, u64, String)>) {
     set_known_good(dir, value);
     let (code, report) = check_json(dir);
@@ -267,7 +287,7 @@ fn commit_empty(dir: &Path, message: &str) -> String {
 
 #[test]
 fn releases_since_the_known_good_one_warn_and_never_block() {
-    let dir = example_repo();
+    let dir = example_repo_following_known_good();
     let d = dir.path();
     let previous = git(d, &["rev-parse", "v1.4.2^{commit}"]);
     // Another service released from the same commit as v1.4.2 (a monorepo).
@@ -329,7 +349,7 @@ fn releases_since_the_known_good_one_warn_and_never_block() {
 
 #[test]
 fn a_release_merged_in_from_an_older_line_is_not_after_the_known_good_one() {
-    let dir = example_repo();
+    let dir = example_repo_following_known_good();
     let d = dir.path();
     // v1.5.0 on one branch, the hotfix v1.4.5 on another from v1.4.2; both merged into HEAD.
     git(d, &["checkout", "-q", "-b", "next", "main"]);

@@ -82,10 +82,47 @@ pub struct Facts {
     pub dashboards: BTreeMap<String, dashboards::Dashboard>,
     /// CODEOWNERS facts.
     pub codeowners: OwnersFacts,
-    /// Texts findings may point into besides the rule files: the rollback runbook, when it
-    /// says how long a rollback waits or took.
+    /// Another release of `rollback.known_good`'s family the rollback runbook sends its
+    /// reader to, when it never names the known-good one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_release: Option<RunbookRelease>,
+    /// Texts findings may point into besides the rule files: the rollback runbook and the
+    /// message templates, when findings may point at their lines.
     #[serde(skip)]
     pub sources: Vec<Arc<SourceFile>>,
+}
+
+/// A release the rollback runbook sends its reader to, other than `rollback.known_good`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookRelease {
+    /// The release named (`v1.4.1`).
+    pub named: String,
+    /// `rollback.known_good` as written.
+    pub known_good: String,
+    /// The line that names it, trimmed.
+    pub said: String,
+    /// Where.
+    pub at: alerts::Spot,
+}
+
+impl RunbookRelease {
+    /// `named`, written at byte `at` of `text` (the file shown as `shown`).
+    fn at(text: &str, shown: &str, named: &str, at: usize, known_good: &str) -> RunbookRelease {
+        let starts = text[..at].rfind('\n').map_or(0, |nl| nl + 1);
+        let ends = text[at..].find('\n').map_or(text.len(), |nl| at + nl);
+        RunbookRelease {
+            named: named.to_string(),
+            known_good: known_good.to_string(),
+            said: one_line(text[starts..ends].trim(), 120),
+            at: alerts::Spot {
+                file: shown.to_string(),
+                line: u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX),
+                column: u32::try_from(text[starts..at].chars().count() + 1).unwrap_or(u32::MAX),
+                offset: at,
+                len: named.len(),
+            },
+        }
+    }
 }
 
 /// Git facts of the manifest's repository.
@@ -170,7 +207,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     // runs beside reading the files and CODEOWNERS.
     let ((mut facts, owners), known_good) = rayon::join(
         || {
-            let mut facts = collect(&mut reader, dir, refs, &parsed_later);
+            let mut facts = collect(&mut reader, dir, refs, &parsed_later, known_good);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
@@ -228,6 +265,7 @@ pub fn collect(
     manifest_dir: &std::path::Path,
     refs: &[PathRef],
     parsed_later: &HashSet<&str>,
+    known_good: Option<&str>,
 ) -> Facts {
     let base = reader.base;
     let mut facts = Facts::default();
@@ -266,6 +304,17 @@ pub fn collect(
                         timing.in_file(pointed.get_or_insert_with(shown));
                     }
                     md.timing = Some(timing);
+                    let other =
+                        known_good.and_then(|k| Some((k, releases::other_target(&text, k)?)));
+                    if let Some((known_good, (named, at))) = other {
+                        facts.runbook_release = Some(RunbookRelease::at(
+                            &text,
+                            pointed.get_or_insert_with(shown),
+                            named,
+                            at,
+                            known_good,
+                        ));
+                    }
                 }
                 if templates == Some(r.path.as_str()) {
                     let named = pointed.clone().unwrap_or_else(shown);
@@ -380,7 +429,8 @@ fn share_places(facts: &mut Facts, refs: &[PathRef]) {
 
 impl Facts {
     /// What rules see: the facts of each referenced file by path as written (for `file()`,
-    /// `steps()`, ...), and `evidence` (git, alerts, CODEOWNERS). Dashboards stay typed: only
+    /// `steps()`, ...), and `evidence` (git, alerts, CODEOWNERS, the rollback runbook's
+    /// release). Dashboards stay typed: only
     /// `dashboard_mentions()` reads them.
     pub fn for_rules(
         &self,
@@ -392,11 +442,18 @@ impl Facts {
             Ok(serde_json::Value::Object(files)) => files,
             _ => serde_json::Map::new(),
         };
-        let evidence = serde_json::json!({
+        let mut evidence = serde_json::json!({
             "git": &self.git,
             "alerts": &self.alerts,
             "codeowners": &self.codeowners,
         });
+        // Absent, not null, when there is none: rules ask `has(evidence.runbook_release)`.
+        if let (Some(release), Some(map)) = (&self.runbook_release, evidence.as_object_mut()) {
+            map.insert(
+                "runbook_release".into(),
+                serde_json::to_value(release).unwrap_or_default(),
+            );
+        }
         (files, evidence)
     }
 }

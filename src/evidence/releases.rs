@@ -200,9 +200,69 @@ pub fn problem(reference: &str, later: &[String]) -> Option<String> {
     ))
 }
 
+/// Words of a line that sends the reader to a release: "redeploy tag `v1.4.2`", "roll back
+/// to v1.4.2", `git checkout v1.4.2`.
+const TARGETS: &[&str] = &[
+    "deploy",
+    "roll back to",
+    "rollback to",
+    "revert to",
+    "return to",
+    "go back to",
+    "checkout",
+    "check out",
+    "downgrade",
+    "restore",
+    "reinstall",
+    "switch to",
+    "pin ",
+];
+
+/// A release of `known_good`'s family that the rollback runbook `text` sends its reader to,
+/// when it never names `known_good` itself: the runbook returns to another release than the
+/// one the manifest vouches for (a runbook left at `v1.4.2` after `known_good` moved to
+/// `v1.4.3`). With its byte offset and length. `None` when `known_good` is no version tag (a
+/// commit id) or the runbook names it.
+pub fn other_target<'t>(text: &'t str, known_good: &str) -> Option<(&'t str, usize)> {
+    let wanted = known_good.strip_prefix("refs/tags/").unwrap_or(known_good);
+    let (prefix, _) = family(wanted)?;
+    // A tag as written: its family's text, then a `v` where the known-good tag has one.
+    let tagged = |t: &str| {
+        let Some(version) = t.strip_prefix(prefix) else {
+            return false;
+        };
+        let v = wanted[prefix.len()..].starts_with(['v', 'V']);
+        version.starts_with(['v', 'V']) == v
+            && version[usize::from(v)..].starts_with(|c: char| c.is_ascii_digit())
+            && family(t).is_some_and(|(p, _)| p == prefix)
+    };
+    let mut first = None;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let sends = TARGETS
+            .iter()
+            .any(|t| line.to_ascii_lowercase().contains(t));
+        let tokens = line.split(|c: char| {
+            !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '+'))
+        });
+        for token in tokens.map(|t| t.trim_end_matches(['.', '-'])) {
+            // Named anywhere, the known-good release is the runbook's too.
+            if token == wanted {
+                return None;
+            }
+            if sends && first.is_none() && tagged(token) {
+                let at = offset + (token.as_ptr() as usize - line.as_ptr() as usize);
+                first = Some((token, at));
+            }
+        }
+        offset += line.len();
+    }
+    first
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{family, problem};
+    use super::{family, other_target, problem};
 
     #[test]
     fn version_tags_name_their_family() {
@@ -230,6 +290,43 @@ mod tests {
             ("v1.4.2rc1", None),
         ] {
             assert_eq!(family(tag), want, "{tag}");
+        }
+    }
+
+    #[test]
+    fn a_rollback_runbook_sending_its_reader_to_another_release_is_found() {
+        let runbook = include_str!("../../examples/dashboard-factory/runbooks/rollback.md");
+        assert_eq!(other_target(runbook, "v1.4.2"), None);
+        assert_eq!(other_target(runbook, "refs/tags/v1.4.2"), None);
+        let (named, at) = other_target(runbook, "v1.4.3").unwrap();
+        assert_eq!((named, &runbook[at..at + 6]), ("v1.4.2", "v1.4.2"));
+        // A commit id names no release to compare.
+        assert_eq!(other_target(runbook, "59d812ec89"), None);
+        for (text, known_good, found) in [
+            ("1. Roll back to v1.4.1.\n", "v1.4.2", Some("v1.4.1")),
+            (
+                "Run `git checkout svc/v2.0.0`.\n",
+                "svc/v2.1.0",
+                Some("svc/v2.0.0"),
+            ),
+            ("Redeploy 1.4.1\n", "1.4.2", Some("1.4.1")),
+            // Named anywhere, the known-good release is the runbook's.
+            (
+                "We release v1.4.2 weekly.\nRedeploy v1.4.1 if v1.4.2 fails.\n",
+                "v1.4.2",
+                None,
+            ),
+            // Not a line that sends anyone to it, another family, a number, a URL.
+            ("v1.5.0 added the queue.\n", "v1.4.2", None),
+            ("Redeploy other/v1.4.1.\n", "svc/v1.4.2", None),
+            ("Redeploy within 1.5 minutes.\n", "v1.4.2", None),
+            ("Deploy https://x.dev/releases/tag/v1.4.1\n", "v1.4.2", None),
+        ] {
+            assert_eq!(
+                other_target(text, known_good).map(|(n, _)| n),
+                found,
+                "{text}"
+            );
         }
     }
 
