@@ -1,6 +1,7 @@
 //! Facts about a Markdown runbook: its headings, numbered steps and placeholders.
 
 mod copies;
+pub mod escalation;
 mod open;
 mod timing;
 

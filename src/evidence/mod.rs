@@ -86,10 +86,39 @@ pub struct Facts {
     /// reader to, when it never names the known-good one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_release: Option<RunbookRelease>,
+    /// A row of the incident runbook's escalation table that engages another contact, or
+    /// after another time, than `owners.escalation`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_escalation: Option<markdown::escalation::Escalated>,
     /// Texts findings may point into besides the rule files: the rollback runbook and the
     /// message templates, when findings may point at their lines.
     #[serde(skip)]
     pub sources: Vec<Arc<SourceFile>>,
+}
+
+/// What the manifest claims that its runbooks are held to.
+pub struct Claims<'a> {
+    /// `rollback.known_good`.
+    pub known_good: Option<&'a str>,
+    /// `owners.escalation`, the levels whose `after` is a duration.
+    pub escalation: Vec<markdown::escalation::Level>,
+}
+
+/// The levels of `owners.escalation` in `doc` (the manifest) with a level number, a contact
+/// and an `after` that is a duration.
+fn escalation_levels(doc: &serde_json::Value) -> Vec<markdown::escalation::Level> {
+    let levels = doc.pointer("/owners/escalation").and_then(|e| e.as_array());
+    levels
+        .into_iter()
+        .flatten()
+        .filter_map(|l| {
+            Some(markdown::escalation::Level {
+                level: l.get("level")?.as_i64()?,
+                contact: l.get("contact")?.as_str()?.to_string(),
+                after: crate::duration::parse_seconds(l.get("after")?.as_str()?)?,
+            })
+        })
+        .collect()
 }
 
 /// A release the rollback runbook sends its reader to, other than `rollback.known_good`.
@@ -207,7 +236,11 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     // runs beside reading the files and CODEOWNERS.
     let ((mut facts, owners), known_good) = rayon::join(
         || {
-            let mut facts = collect(&mut reader, dir, refs, &parsed_later, known_good);
+            let claims = Claims {
+                known_good,
+                escalation: escalation_levels(cx.doc),
+            };
+            let mut facts = collect(&mut reader, dir, refs, &parsed_later, &claims);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
@@ -265,7 +298,7 @@ pub fn collect(
     manifest_dir: &std::path::Path,
     refs: &[PathRef],
     parsed_later: &HashSet<&str>,
-    known_good: Option<&str>,
+    claims: &Claims<'_>,
 ) -> Facts {
     let base = reader.base;
     let mut facts = Facts::default();
@@ -282,9 +315,10 @@ pub fn collect(
             .find(|r| matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), ..] if a == first && b == second))
             .map(|r| r.path.as_str())
     };
-    let (rollback, templates) = (
+    let (rollback, templates, incident) = (
         at_route("runbooks", "rollback"),
         at_route("comms", "templates"),
+        at_route("runbooks", "incident"),
     );
     for r in refs {
         if facts.files.contains_key(&r.path) {
@@ -304,8 +338,9 @@ pub fn collect(
                         timing.in_file(pointed.get_or_insert_with(shown));
                     }
                     md.timing = Some(timing);
-                    let other =
-                        known_good.and_then(|k| Some((k, releases::other_target(&text, k)?)));
+                    let other = claims
+                        .known_good
+                        .and_then(|k| Some((k, releases::other_target(&text, k)?)));
                     if let Some((known_good, (named, at))) = other {
                         facts.runbook_release = Some(RunbookRelease::at(
                             &text,
@@ -314,6 +349,14 @@ pub fn collect(
                             at,
                             known_good,
                         ));
+                    }
+                }
+                if incident == Some(r.path.as_str()) {
+                    let named = pointed.clone().unwrap_or_else(shown);
+                    facts.runbook_escalation =
+                        markdown::escalation::contradicted(&text, &named, &claims.escalation);
+                    if facts.runbook_escalation.is_some() {
+                        pointed = Some(named);
                     }
                 }
                 if templates == Some(r.path.as_str()) {
@@ -430,7 +473,7 @@ fn share_places(facts: &mut Facts, refs: &[PathRef]) {
 impl Facts {
     /// What rules see: the facts of each referenced file by path as written (for `file()`,
     /// `steps()`, ...), and `evidence` (git, alerts, CODEOWNERS, the rollback runbook's
-    /// release). Dashboards stay typed: only
+    /// release, the incident runbook's escalation). Dashboards stay typed: only
     /// `dashboard_mentions()` reads them.
     pub fn for_rules(
         &self,
@@ -448,11 +491,19 @@ impl Facts {
             "codeowners": &self.codeowners,
         });
         // Absent, not null, when there is none: rules ask `has(evidence.runbook_release)`.
-        if let (Some(release), Some(map)) = (&self.runbook_release, evidence.as_object_mut()) {
-            map.insert(
-                "runbook_release".into(),
-                serde_json::to_value(release).unwrap_or_default(),
-            );
+        if let Some(map) = evidence.as_object_mut() {
+            if let Some(release) = &self.runbook_release {
+                map.insert(
+                    "runbook_release".into(),
+                    serde_json::to_value(release).unwrap_or_default(),
+                );
+            }
+            if let Some(escalated) = &self.runbook_escalation {
+                map.insert(
+                    "runbook_escalation".into(),
+                    serde_json::to_value(escalated).unwrap_or_default(),
+                );
+            }
         }
         (files, evidence)
     }

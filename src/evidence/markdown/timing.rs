@@ -324,7 +324,7 @@ fn sentences(block: &str) -> impl Iterator<Item = &str> {
 
 /// Seconds of the first duration `text` writes (`4 minutes`, `1.5 Hours`, `3-5 min`: the
 /// upper end of a range).
-fn first_duration(text: &str) -> Option<i64> {
+pub(super) fn first_duration(text: &str) -> Option<i64> {
     for written in crate::numbers::written(text) {
         let number = text[written.clone()].trim_end_matches('.');
         let rest = &text[written.end..];
