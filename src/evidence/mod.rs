@@ -352,19 +352,22 @@ pub fn collect(
                     }
                 }
                 if incident == Some(r.path.as_str()) {
-                    let named = pointed.clone().unwrap_or_else(shown);
                     facts.runbook_escalation =
-                        markdown::escalation::contradicted(&text, &named, &claims.escalation);
-                    if facts.runbook_escalation.is_some() {
-                        pointed = Some(named);
-                    }
+                        markdown::escalation::contradicted(&text, &claims.escalation).map(
+                            |mut e| {
+                                e.at.file = pointed.get_or_insert_with(shown).clone();
+                                e
+                            },
+                        );
                 }
                 if templates == Some(r.path.as_str()) {
-                    let named = pointed.clone().unwrap_or_else(shown);
-                    md.updates = markdown::updates(&text, &named);
-                    if md.updates.is_some() {
-                        pointed = Some(named);
-                    }
+                    md.updates = markdown::updates(&text).map(|mut u| {
+                        let named = pointed.get_or_insert_with(shown);
+                        for update in &mut u.updates {
+                            update.at.file = named.clone();
+                        }
+                        u
+                    });
                 }
                 if let Some(shown) = pointed {
                     facts

@@ -239,9 +239,13 @@ pub fn other_target<'t>(text: &'t str, known_good: &str) -> Option<(&'t str, usi
     let mut first = None;
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
-        let sends = TARGETS
-            .iter()
-            .any(|t| line.to_ascii_lowercase().contains(t));
+        // No version is written without a digit.
+        if !line.bytes().any(|b| b.is_ascii_digit()) {
+            offset += line.len();
+            continue;
+        }
+        let lower = line.to_ascii_lowercase();
+        let sends = TARGETS.iter().any(|t| lower.contains(t));
         let tokens = line.split(|c: char| {
             !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '+'))
         });

@@ -30,10 +30,12 @@ pub struct Escalated {
 /// Words of a cell that engage a level at once.
 const AT_ONCE: &[&str] = &["immediately", "at once", "right away", "instantly"];
 
-/// The first row of an escalation table in `text` (Markdown, shown as `shown`) that engages
-/// another contact at a level, or engages it after another time, than `levels` says.
-pub fn contradicted(text: &str, shown: &str, levels: &[Level]) -> Option<Escalated> {
-    if levels.is_empty() {
+/// The first row of an escalation table in `text` (Markdown) that engages another contact at
+/// a level, or engages it after another time, than `levels` says (its place's `file` left for
+/// the caller to name).
+pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
+    // No table, no row to compare.
+    if levels.is_empty() || !text.contains('|') {
         return None;
     }
     let lines: Vec<(usize, &str)> = text
@@ -88,7 +90,7 @@ pub fn contradicted(text: &str, shown: &str, levels: &[Level]) -> Option<Escalat
             continue;
         };
         let at = || Spot {
-            file: shown.to_string(),
+            file: String::new(),
             line: u32::try_from(i + 1).unwrap_or(u32::MAX),
             column: u32::try_from(line.len() - line.trim_start().len() + 1).unwrap_or(1),
             offset: offset + (line.len() - line.trim_start().len()),
@@ -189,7 +191,7 @@ mod tests {
     fn the_examples_table_agrees_with_its_manifest() {
         let runbook =
             include_str!("../../../examples/dashboard-factory/runbooks/incident-response.md");
-        assert_eq!(contradicted(runbook, "r.md", &levels()), None);
+        assert_eq!(contradicted(runbook, &levels()), None);
     }
 
     #[test]
@@ -214,7 +216,7 @@ mod tests {
                 7,
             ),
         ] {
-            let found = contradicted(&table(rows), "r.md", &levels()).expect(rows);
+            let found = contradicted(&table(rows), &levels()).expect(rows);
             assert_eq!((found.why.as_str(), found.at.line), (why, line), "{rows}");
         }
         for rows in [
@@ -224,14 +226,10 @@ mod tests {
             "| 4 | @cto | after 4 hours |\n",
             "| 1 or 2 | @x | after 1 hour |\n",
         ] {
-            assert_eq!(
-                contradicted(&table(rows), "r.md", &levels()),
-                None,
-                "{rows}"
-            );
+            assert_eq!(contradicted(&table(rows), &levels()), None, "{rows}");
         }
         // No level column: not an escalation table.
         let other = "| Who | When |\n|---|---|\n| @x | after 1 hour |\n";
-        assert_eq!(contradicted(other, "r.md", &levels()), None);
+        assert_eq!(contradicted(other, &levels()), None);
     }
 }

@@ -194,8 +194,15 @@ const PROMISES: &[&str] = &[
     "update within",
 ];
 
-/// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none.
-pub fn updates(text: &str, shown: &str) -> Option<Updates> {
+/// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none
+/// (their places' `file` left for the caller to name).
+pub fn updates(text: &str) -> Option<Updates> {
+    // Most texts make no promise: ruled out by a search of the whole text first.
+    memchr::memmem::find(text.as_bytes(), b"pdate")?;
+    let lower = text.to_ascii_lowercase();
+    if !PROMISES.iter().any(|p| lower.contains(p)) {
+        return None;
+    }
     let mut found: Vec<Update> = Vec::new();
     for block in blocks(text) {
         for sentence in sentences(&block.text) {
@@ -206,8 +213,7 @@ pub fn updates(text: &str, shown: &str) -> Option<Updates> {
             if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
                 continue;
             }
-            if let Some(mut at) = block.spot(sentence) {
-                at.file = shown.to_string();
+            if let Some(at) = block.spot(sentence) {
                 found.push(Update {
                     seconds,
                     said: sentence.trim_start_matches(['>', ' ']).to_string(),
@@ -424,7 +430,6 @@ mod tests {
             "# Templates\n\nPost on the status page; update every 30 minutes.\n\n\
              ## Start\n\n> We are investigating.\n> Next update in 1 hour.\n\n\
              - We will update you within 15 min.\n",
-            "t.md",
         )
         .unwrap();
         assert_eq!((u.update_min, u.update_max), (900, 3_600));
@@ -441,7 +446,6 @@ mod tests {
                 (900, "We will update you within 15 min.", 10, 3),
             ]
         );
-        assert_eq!(u.updates[0].at.file, "t.md");
         // No promise: past updates, other durations, no number, code.
         for text in [
             "Updated 5 minutes ago.\n",
@@ -451,7 +455,7 @@ mod tests {
             "Next update: soon. Publishing stopped 20 minutes ago.\n",
             "```\nNext update in 30 minutes.\n```\n",
         ] {
-            assert_eq!(updates(text, "t.md"), None, "{text:?}");
+            assert_eq!(updates(text), None, "{text:?}");
         }
     }
 
