@@ -114,7 +114,7 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
             let seconds = if AT_ONCE.iter().any(|w| lower.contains(w)) {
                 Some(0)
             } else {
-                super::timing::first_duration(when)
+                super::timing::expected_duration(when)
             };
             if let Some(seconds) = seconds
                 && seconds != meant.after
@@ -211,6 +211,11 @@ mod tests {
                 8,
             ),
             (
+                "| 1 | #dash-oncall | 0m |\n| 2 | @dash-leads | 30m |\n",
+                "engages level 2 (`@dash-leads`) \"30m\", where `owners.escalation` engages it after 15m",
+                8,
+            ),
+            (
                 "| L1 | #dash-oncall (primary) | after 5 minutes |\n",
                 "engages level 1 (`#dash-oncall`) \"after 5 minutes\", where `owners.escalation` engages it after 0s",
                 7,
@@ -224,6 +229,7 @@ mod tests {
             "| 1 | `#DASH-ONCALL` | Immediately |\n| 2 | @dash-leads, then @bob | 15 min |\n",
             "| 2 | the team lead | when the primary does not answer |\n",
             "| 4 | @cto | after 4 hours |\n",
+            "| 1 | #dash-oncall | 0m |\n| 2 | @dash-leads | 15m |\n| 3 | @platform-director | 1h |\n",
             "| 1 or 2 | @x | after 1 hour |\n",
         ] {
             assert_eq!(contradicted(&table(rows), &levels()), None, "{rows}");

@@ -90,7 +90,13 @@ pub fn timing(text: &str) -> Timing {
     for block in blocks(text) {
         for sentence in sentences(&block.text) {
             // Most sentences write no duration: that is asked before anything is lower-cased.
-            let Some(seconds) = first_duration(sentence) else {
+            // A step may write one as manifests do (`Wait 10m for the caches to drain.`).
+            let duration = if block.item {
+                expected_duration(sentence)
+            } else {
+                first_duration(sentence)
+            };
+            let Some(seconds) = duration else {
                 continue;
             };
             // `Don’t` as typed by an editor is `don't`.
@@ -206,7 +212,7 @@ pub fn updates(text: &str) -> Option<Updates> {
     let mut found: Vec<Update> = Vec::new();
     for block in blocks(text) {
         for sentence in sentences(&block.text) {
-            let Some(seconds) = first_duration(sentence) else {
+            let Some(seconds) = expected_duration(sentence) else {
                 continue;
             };
             let lower = sentence.to_ascii_lowercase();
@@ -328,6 +334,18 @@ fn sentences(block: &str) -> impl Iterator<Item = &str> {
         .filter(|s| !s.is_empty())
 }
 
+/// Seconds of the first duration `text` writes in words (`30 minutes`), else as manifests
+/// write them (`30m`, `1h30m`): where a duration is expected (a promise of the next update,
+/// a table's "when" cell), `5m` is no "5 million".
+pub(super) fn expected_duration(text: &str) -> Option<i64> {
+    first_duration(text).or_else(|| {
+        text.split(|c: char| c.is_whitespace() || ",;()[]|".contains(c))
+            .map(|t| t.trim_matches(|c: char| ".:!?\"'`".contains(c)))
+            .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+            .find_map(crate::duration::parse_seconds)
+    })
+}
+
 /// Seconds of the first duration `text` writes (`4 minutes`, `1.5 Hours`, `3-5 min`: the
 /// upper end of a range).
 pub(super) fn first_duration(text: &str) -> Option<i64> {
@@ -383,6 +401,11 @@ mod tests {
         assert_eq!(at(&t.wait_at), Some((8, 4, 55)));
         let failover = timing("1. Fail over to the standby, then wait 5 minutes.\n");
         assert_eq!(failover.waited_seconds, 300);
+        // A step's duration as manifests write it; prose's `5m` may be 5 million.
+        let compact = timing("1. Wait 10m for the caches to drain.\n2. Sleep 1h30m.\n");
+        assert_eq!(compact.waited_seconds, 6_000);
+        let prose = timing("Rehearsed with 20m rows, end to end.\n");
+        assert_eq!(prose.timed_seconds, 0);
         let took = timing("Our last rollback took 8 minutes, 2 of them waiting for DNS.\n");
         assert_eq!(took.timed_seconds, 480);
         // The example's runbook: 4 minutes, no waits.
@@ -429,7 +452,7 @@ mod tests {
         let u = updates(
             "# Templates\n\nPost on the status page; update every 30 minutes.\n\n\
              ## Start\n\n> We are investigating.\n> Next update in 1 hour.\n\n\
-             - We will update you within 15 min.\n",
+             - We will update you within 15 min.\n\nNext update in 1h.\n",
         )
         .unwrap();
         assert_eq!((u.update_min, u.update_max), (900, 3_600));
@@ -444,6 +467,7 @@ mod tests {
                 (1_800, "update every 30 minutes.", 3, 1),
                 (3_600, "Next update in 1 hour.", 8, 1),
                 (900, "We will update you within 15 min.", 10, 3),
+                (3_600, "Next update in 1h.", 12, 1),
             ]
         );
         // No promise: past updates, other durations, no number, code.
@@ -453,6 +477,7 @@ mod tests {
             "The last update was 10 minutes ago.\n",
             "Next update in {interval}.\n",
             "Next update: soon. Publishing stopped 20 minutes ago.\n",
+            "Next update for svc-00000 and v1.5m users soon.\n",
             "```\nNext update in 30 minutes.\n```\n",
         ] {
             assert_eq!(updates(text), None, "{text:?}");

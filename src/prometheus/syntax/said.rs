@@ -77,10 +77,13 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
 pub fn scale_of(e: &Expr) -> Scale {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
     match unparen(e) {
-        e if let Some(seconds) = mean(e) => match seconds {
-            true => Scale::Seconds,
-            false => Scale::Other,
-        },
+        e if let Some(seconds) = mean(e) => {
+            if seconds {
+                Scale::Seconds
+            } else {
+                Scale::Other
+            }
+        }
         e if is_ratio(e) => Scale::Ratio,
         e if is_latency(e) => Scale::Seconds,
         Expr::Binary(b) => match (b.op.to_string().as_str(), unparen(&b.lhs), unparen(&b.rhs)) {
