@@ -3,6 +3,7 @@
 mod copies;
 pub mod escalation;
 mod open;
+mod sentences;
 mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};

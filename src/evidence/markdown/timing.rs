@@ -1,10 +1,12 @@
 //! How long a runbook says it takes: the waits its steps write ("Wait 10 minutes for the
 //! caches to drain") and the time it says a run took ("Rehearsed on 2026-11-02: 4 minutes end
 //! to end"). A rollback the manifest says takes 5 minutes, whose runbook waits 15 or was
-//! timed at 12, takes longer than the manifest says.
+//! timed at 12, takes longer than the manifest says. So do the intervals prepared messages
+//! promise ("Next update in 30 minutes") against the one the manifest plans.
 
 use serde::Serialize;
 
+use super::sentences::{blocks, sentences};
 use crate::evidence::alerts::Spot;
 
 /// What a runbook says of its own duration.
@@ -134,35 +136,9 @@ pub fn timing(text: &str) -> Timing {
     out
 }
 
-/// A paragraph or list item, as one text.
-struct Block {
-    /// Its lines joined, code spans left out.
-    text: String,
-    /// It is a list item (a step).
-    item: bool,
-    /// Where each line starts in `text`, and where it is written: (offset in `text`, line,
-    /// column, offset in the file, length).
-    lines: Vec<(usize, u32, u32, usize, usize)>,
-}
-
-impl Block {
-    /// Where the line that `sentence` (a slice of `text`) starts on is written.
-    fn spot(&self, sentence: &str) -> Option<Spot> {
-        let at = (sentence.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        let &(_, line, column, offset, len) = self.lines.iter().take_while(|l| l.0 <= at).last()?;
-        Some(Spot {
-            file: String::new(),
-            line,
-            column,
-            offset,
-            len,
-        })
-    }
-}
-
 /// When prepared messages promise the next update: "Next update in 30 minutes", "we post
-/// updates every 30 minutes". A template that tells users 60 minutes while the manifest plans
-/// 30 (or 15 while it plans an hour) breaks a promise at every incident.
+/// updates every 30 minutes". A template that promises 15 minutes while the manifest plans
+/// 30 breaks a promise at every incident.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Updates {
     /// The shortest interval promised, in seconds.
@@ -233,105 +209,6 @@ pub fn updates(text: &str) -> Option<Updates> {
         update_max: found.iter().map(|u| u.seconds).max()?,
         updates: found,
     })
-}
-
-/// The blocks of `text` a sentence can run across that hold a digit (no duration is written
-/// without one): a paragraph's lines joined, an item's with the lines that continue it.
-/// Headings, tables and fenced code are no sentences; inline code is left out
-/// (`rate(x[10m])`).
-fn blocks(text: &str) -> Vec<Block> {
-    let mut out = Vec::new();
-    // The block being read: its lines (with their line numbers and where they are), and
-    // whether it is an item.
-    let mut lines: Vec<(&str, u32, usize)> = Vec::new();
-    let mut item = false;
-    let mut close = |lines: &mut Vec<(&str, u32, usize)>, item: bool| {
-        if lines
-            .iter()
-            .any(|(l, ..)| l.bytes().any(|b| b.is_ascii_digit()))
-        {
-            let mut block = Block {
-                text: String::new(),
-                item,
-                lines: Vec::with_capacity(lines.len()),
-            };
-            for &(line, number, offset) in lines.iter() {
-                if !block.text.is_empty() {
-                    block.text.push(' ');
-                }
-                let starts = text[..offset].rfind('\n').map_or(0, |nl| nl + 1);
-                let column = text[starts..offset].chars().count() + 1;
-                block.lines.push((
-                    block.text.len(),
-                    number,
-                    u32::try_from(column).unwrap_or(u32::MAX),
-                    offset,
-                    line.len(),
-                ));
-                block.text.push_str(&without_code(line));
-            }
-            out.push(block);
-        }
-        lines.clear();
-    };
-    let mut fenced = false;
-    for (number, line) in (1u32..).zip(text.lines()) {
-        let trimmed = line.trim();
-        let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            close(&mut lines, item);
-            continue;
-        }
-        if fenced || trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('|') {
-            close(&mut lines, item);
-            continue;
-        }
-        if let Some(rest) = item_text(trimmed) {
-            close(&mut lines, item);
-            item = true;
-            lines.push((
-                rest,
-                number,
-                rest.as_ptr() as usize - text.as_ptr() as usize,
-            ));
-        } else {
-            if lines.is_empty() {
-                item = false;
-            }
-            lines.push((trimmed, number, offset));
-        }
-    }
-    close(&mut lines, item);
-    out
-}
-
-/// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
-fn item_text(line: &str) -> Option<&str> {
-    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
-        return rest.strip_prefix(' ');
-    }
-    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
-    if digits == 0 || digits > 9 {
-        return None;
-    }
-    line[digits..]
-        .strip_prefix(['.', ')'])
-        .and_then(|rest| rest.strip_prefix(' '))
-}
-
-/// `text` without its code spans.
-fn without_code(text: &str) -> String {
-    text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
-}
-
-/// The sentences of a block: split after `.`, `;`, `!` or `?` followed by a space.
-fn sentences(block: &str) -> impl Iterator<Item = &str> {
-    block
-        .split_inclusive([';', '!', '?'])
-        .flat_map(|part| part.split_inclusive(". "))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
 }
 
 /// Seconds of the first duration `text` writes in words (`30 minutes`), else as manifests

@@ -1,0 +1,130 @@
+//! The sentences of a Markdown text as a runbook's reader needs them: paragraphs and list
+//! items joined across their lines (headings, tables, fenced and inline code left out), each
+//! sentence traced back to the line it starts on.
+
+use crate::evidence::alerts::Spot;
+
+/// A paragraph or list item, as one text.
+pub(super) struct Block {
+    /// Its lines joined, code spans left out.
+    pub(super) text: String,
+    /// It is a list item (a step).
+    pub(super) item: bool,
+    /// Where each line starts in `text`, and where it is written: (offset in `text`, line,
+    /// column, offset in the file, length).
+    lines: Vec<(usize, u32, u32, usize, usize)>,
+}
+
+impl Block {
+    /// Where the line that `sentence` (a slice of `text`) starts on is written.
+    pub(super) fn spot(&self, sentence: &str) -> Option<Spot> {
+        let at = (sentence.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        let &(_, line, column, offset, len) = self.lines.iter().take_while(|l| l.0 <= at).last()?;
+        Some(Spot {
+            file: String::new(),
+            line,
+            column,
+            offset,
+            len,
+        })
+    }
+}
+
+/// The blocks of `text` a sentence can run across that hold a digit (no duration is written
+/// without one): a paragraph's lines joined, an item's with the lines that continue it.
+/// Headings, tables and fenced code are no sentences; inline code is left out
+/// (`rate(x[10m])`).
+pub(super) fn blocks(text: &str) -> Vec<Block> {
+    let mut out = Vec::new();
+    // The block being read: its lines (with their line numbers and where they are), and
+    // whether it is an item.
+    let mut lines: Vec<(&str, u32, usize)> = Vec::new();
+    let mut item = false;
+    let mut close = |lines: &mut Vec<(&str, u32, usize)>, item: bool| {
+        if lines
+            .iter()
+            .any(|(l, ..)| l.bytes().any(|b| b.is_ascii_digit()))
+        {
+            let mut block = Block {
+                text: String::new(),
+                item,
+                lines: Vec::with_capacity(lines.len()),
+            };
+            for &(line, number, offset) in lines.iter() {
+                if !block.text.is_empty() {
+                    block.text.push(' ');
+                }
+                let starts = text[..offset].rfind('\n').map_or(0, |nl| nl + 1);
+                let column = text[starts..offset].chars().count() + 1;
+                block.lines.push((
+                    block.text.len(),
+                    number,
+                    u32::try_from(column).unwrap_or(u32::MAX),
+                    offset,
+                    line.len(),
+                ));
+                block.text.push_str(&without_code(line));
+            }
+            out.push(block);
+        }
+        lines.clear();
+    };
+    let mut fenced = false;
+    for (number, line) in (1u32..).zip(text.lines()) {
+        let trimmed = line.trim();
+        let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            close(&mut lines, item);
+            continue;
+        }
+        if fenced || trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('|') {
+            close(&mut lines, item);
+            continue;
+        }
+        if let Some(rest) = item_text(trimmed) {
+            close(&mut lines, item);
+            item = true;
+            lines.push((
+                rest,
+                number,
+                rest.as_ptr() as usize - text.as_ptr() as usize,
+            ));
+        } else {
+            if lines.is_empty() {
+                item = false;
+            }
+            lines.push((trimmed, number, offset));
+        }
+    }
+    close(&mut lines, item);
+    out
+}
+
+/// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
+fn item_text(line: &str) -> Option<&str> {
+    if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
+        return rest.strip_prefix(' ');
+    }
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 || digits > 9 {
+        return None;
+    }
+    line[digits..]
+        .strip_prefix(['.', ')'])
+        .and_then(|rest| rest.strip_prefix(' '))
+}
+
+/// `text` without its code spans.
+fn without_code(text: &str) -> String {
+    text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
+}
+
+/// The sentences of a block: split after `.`, `;`, `!` or `?` followed by a space.
+pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
+    block
+        .split_inclusive([';', '!', '?'])
+        .flat_map(|part| part.split_inclusive(". "))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
