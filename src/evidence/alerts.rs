@@ -101,6 +101,21 @@ pub struct Spot {
 }
 
 impl Spot {
+    /// Where byte `offset` of `text` is, `len` bytes long (the file left for the caller to
+    /// name): a place in a runbook, read without a YAML span.
+    pub(crate) fn in_text(text: &str, offset: usize, len: usize) -> Spot {
+        let before = &text[..offset];
+        let starts = before.rfind('\n').map_or(0, |nl| nl + 1);
+        Spot {
+            file: String::new(),
+            line: u32::try_from(memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1)
+                .unwrap_or(u32::MAX),
+            column: u32::try_from(before[starts..].chars().count() + 1).unwrap_or(u32::MAX),
+            offset,
+            len,
+        }
+    }
+
     fn of(file: &str, span: crate::source::Span, len: usize) -> Spot {
         Spot {
             file: file.to_string(),

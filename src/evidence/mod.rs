@@ -145,10 +145,7 @@ impl RunbookRelease {
             said: one_line(text[starts..ends].trim(), 120),
             at: alerts::Spot {
                 file: shown.to_string(),
-                line: u32::try_from(text[..at].matches('\n').count() + 1).unwrap_or(u32::MAX),
-                column: u32::try_from(text[starts..at].chars().count() + 1).unwrap_or(u32::MAX),
-                offset: at,
-                len: named.len(),
+                ..alerts::Spot::in_text(text, at, named.len())
             },
         }
     }

@@ -89,12 +89,12 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
         let Some(meant) = levels.iter().find(|l| l.level == level) else {
             continue;
         };
-        let at = || Spot {
-            file: String::new(),
-            line: u32::try_from(i + 1).unwrap_or(u32::MAX),
-            column: u32::try_from(line.len() - line.trim_start().len() + 1).unwrap_or(1),
-            offset: offset + (line.len() - line.trim_start().len()),
-            len: trimmed.len(),
+        let at = || {
+            Spot::in_text(
+                text,
+                offset + (line.len() - line.trim_start().len()),
+                trimmed.len(),
+            )
         };
         if let Some(who) = who_at.and_then(|c| cells.get(c)) {
             let handles = handles(who);

@@ -10,23 +10,18 @@ pub(super) struct Block {
     pub(super) text: String,
     /// It is a list item (a step).
     pub(super) item: bool,
-    /// Where each line starts in `text`, and where it is written: (offset in `text`, line,
-    /// column, offset in the file, length).
-    lines: Vec<(usize, u32, u32, usize, usize)>,
+    /// Where each line starts in `text`, and where it is written: (offset in `text`, offset
+    /// in the file, length).
+    lines: Vec<(usize, usize, usize)>,
 }
 
 impl Block {
-    /// Where the line that `sentence` (a slice of `text`) starts on is written.
-    pub(super) fn spot(&self, sentence: &str) -> Option<Spot> {
+    /// Where the line that `sentence` (a slice of the block's text) starts on is written in
+    /// `file`, the text the block was read from.
+    pub(super) fn spot(&self, file: &str, sentence: &str) -> Option<Spot> {
         let at = (sentence.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
-        let &(_, line, column, offset, len) = self.lines.iter().take_while(|l| l.0 <= at).last()?;
-        Some(Spot {
-            file: String::new(),
-            line,
-            column,
-            offset,
-            len,
-        })
+        let &(_, offset, len) = self.lines.iter().take_while(|l| l.0 <= at).last()?;
+        Some(Spot::in_text(file, offset, len))
     }
 }
 
@@ -36,11 +31,10 @@ impl Block {
 /// (`rate(x[10m])`).
 pub(super) fn blocks(text: &str) -> Vec<Block> {
     let mut out = Vec::new();
-    // The block being read: its lines (with their line numbers and where they are), and
-    // whether it is an item.
-    let mut lines: Vec<(&str, u32, usize)> = Vec::new();
+    // The block being read: its lines (with where they are), and whether it is an item.
+    let mut lines: Vec<(&str, usize)> = Vec::new();
     let mut item = false;
-    let mut close = |lines: &mut Vec<(&str, u32, usize)>, item: bool| {
+    let mut close = |lines: &mut Vec<(&str, usize)>, item: bool| {
         if lines
             .iter()
             .any(|(l, ..)| l.bytes().any(|b| b.is_ascii_digit()))
@@ -50,19 +44,11 @@ pub(super) fn blocks(text: &str) -> Vec<Block> {
                 item,
                 lines: Vec::with_capacity(lines.len()),
             };
-            for &(line, number, offset) in lines.iter() {
+            for &(line, offset) in lines.iter() {
                 if !block.text.is_empty() {
                     block.text.push(' ');
                 }
-                let starts = text[..offset].rfind('\n').map_or(0, |nl| nl + 1);
-                let column = text[starts..offset].chars().count() + 1;
-                block.lines.push((
-                    block.text.len(),
-                    number,
-                    u32::try_from(column).unwrap_or(u32::MAX),
-                    offset,
-                    line.len(),
-                ));
+                block.lines.push((block.text.len(), offset, line.len()));
                 block.text.push_str(&without_code(line));
             }
             out.push(block);
@@ -70,7 +56,7 @@ pub(super) fn blocks(text: &str) -> Vec<Block> {
         lines.clear();
     };
     let mut fenced = false;
-    for (number, line) in (1u32..).zip(text.lines()) {
+    for line in text.lines() {
         let trimmed = line.trim();
         let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
@@ -85,16 +71,12 @@ pub(super) fn blocks(text: &str) -> Vec<Block> {
         if let Some(rest) = item_text(trimmed) {
             close(&mut lines, item);
             item = true;
-            lines.push((
-                rest,
-                number,
-                rest.as_ptr() as usize - text.as_ptr() as usize,
-            ));
+            lines.push((rest, rest.as_ptr() as usize - text.as_ptr() as usize));
         } else {
             if lines.is_empty() {
                 item = false;
             }
-            lines.push((trimmed, number, offset));
+            lines.push((trimmed, offset));
         }
     }
     close(&mut lines, item);

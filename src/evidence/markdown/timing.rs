@@ -121,14 +121,14 @@ pub fn timing(text: &str) -> Timing {
             if block.item && waits {
                 out.waited_seconds += seconds;
                 out.waits.push(sentence.to_string());
-                out.wait_at = out.wait_at.take().or_else(|| block.spot(sentence));
+                out.wait_at = out.wait_at.take().or_else(|| block.spot(text, sentence));
             } else if seconds > out.timed_seconds
                 && (TIMED.iter().any(|t| lower.contains(t))
                     || (TOOK.iter().any(|t| words.contains(t)) && lower.contains("roll")))
             {
                 out.timed_seconds = seconds;
                 out.timed = sentence.to_string();
-                out.timed_at = block.spot(sentence);
+                out.timed_at = block.spot(text, sentence);
             }
         }
     }
@@ -195,7 +195,7 @@ pub fn updates(text: &str) -> Option<Updates> {
             if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
                 continue;
             }
-            if let Some(at) = block.spot(sentence) {
+            if let Some(at) = block.spot(text, sentence) {
                 found.push(Update {
                     seconds,
                     said: sentence.trim_start_matches(['>', ' ']).to_string(),
