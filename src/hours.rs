@@ -133,6 +133,50 @@ pub fn times_problem(hours: &str) -> String {
     String::new()
 }
 
+/// The ranges of times of day `hours` writes, in minutes of the day (`08:00-18:00` is
+/// `(480, 1080)`); `clock_only` keeps only ranges written as a clock writes them (`08:00`,
+/// `8am`), not bare numbers (`9-17`), which prose writes for other things (`steps 1-3`).
+pub fn ranges(hours: &str, clock_only: bool) -> Vec<(u32, u32)> {
+    let dashed = hours
+        .replace(['\u{2013}', '\u{2014}'], "-")
+        .replace(" - ", "-")
+        .replace(" to ", "-");
+    let clock = |p: &str| {
+        p.contains(':')
+            || ["am", "pm"]
+                .iter()
+                .any(|h| p.to_ascii_lowercase().ends_with(h))
+    };
+    dashed
+        .split(|c: char| c.is_whitespace() || ",;()[]".contains(c))
+        .filter_map(|word| {
+            let word = word.trim_matches(|c: char| matches!(c, '.' | '"' | '\'' | '`'));
+            let (from, to) = word.split_once('-')?;
+            if clock_only && !(clock(from) && clock(to)) {
+                return None;
+            }
+            match (time_of(from)?, time_of(to)?) {
+                (Ok(start), Ok(end)) => Some((start, end)),
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+/// The time zones `hours` names (`Europe/Berlin`, `UTC`, `+01:00`), as written.
+pub fn zones(hours: &str) -> Vec<&str> {
+    hours
+        .split(|c: char| c.is_whitespace() || ",;()[]`".contains(c))
+        .map(|w| w.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\'')))
+        .filter(|w| {
+            !w.is_empty()
+                && ((w.contains('/') && is_region_city(w) && zone_named(w).is_some())
+                    || is_offset_zone(w)
+                    || (!w.contains('/') && zone_named(w).is_some()))
+        })
+        .collect()
+}
+
 /// A range of days with one end a day and the other a slip from one (`Mon-Fir`): the text
 /// names no days, and nobody can tell which were meant.
 fn days_problem(dashed: &str) -> Option<String> {
@@ -324,6 +368,29 @@ mod tests {
         }
         // Not an area of the database: no zone at all.
         assert!(zone_problem("Mon-Fri 08:00-18:00 Mars/Olympus").starts_with("no time zone"));
+    }
+
+    #[test]
+    fn ranges_and_zones_as_written() {
+        assert_eq!(
+            ranges("Mon-Fri 08:00-18:00 Europe/Berlin", false),
+            [(480, 1_080)]
+        );
+        assert_eq!(
+            ranges("9-17 and 8am to 6pm", false),
+            [(540, 1_020), (480, 1_080)]
+        );
+        assert_eq!(ranges("9-17, steps 1-3, 2026-11-02", true), []);
+        assert_eq!(ranges("`09:00 – 17:00` (CET)", true), [(540, 1_020)]);
+        assert_eq!(
+            zones("Mon-Fri 08:00-18:00 Europe/Berlin"),
+            ["Europe/Berlin"]
+        );
+        assert_eq!(
+            zones("(9am-5pm UTC+01:00, i.e. CET)."),
+            ["UTC+01:00", "CET"]
+        );
+        assert_eq!(zones("Mon/Wed 1/2 of the team"), Vec::<&str>::new());
     }
 
     #[test]

@@ -130,9 +130,89 @@ pub fn nothing_done(mitigation: &str) -> bool {
     inaction
 }
 
+/// Products people name beside the word "alert" that are no alert of theirs.
+const PRODUCTS: &[&str] = &[
+    "PagerDuty",
+    "OpsGenie",
+    "Opsgenie",
+    "VictorOps",
+    "AlertManager",
+    "Alertmanager",
+    "GitHub",
+    "GitLab",
+    "CloudWatch",
+    "DataDog",
+    "NewRelic",
+    "SignalFx",
+    "ServiceNow",
+    "StatusPage",
+    "BetterStack",
+    "BetterUptime",
+    "UptimeRobot",
+    "PromQL",
+];
+
+/// The alerts `mitigation` names: a name as Prometheus alerts are named (`PublicationJobStalled`:
+/// a capital, lower-case letters, another capital, letters and digits) next to the word
+/// "alert" ("the PublicationJobStalled alert", "alert `HighErrorRate`"). A mitigation that
+/// rests on an alert rests on it firing, so the alert must be defined.
+pub fn alerts_named(mitigation: &str) -> Vec<&str> {
+    let words: Vec<&str> = mitigation
+        .split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let is_alert = |w: &str| {
+        let w = w.trim_matches(|c: char| ".!?\"'`*_".contains(c));
+        ["alert", "alerts", "alerting"]
+            .iter()
+            .any(|a| w.eq_ignore_ascii_case(a))
+    };
+    let mut named = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        let name = word.trim_matches(|c: char| ".!?\"'`*_".contains(c));
+        let capitals = name.bytes().filter(u8::is_ascii_uppercase).count();
+        let shaped = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && capitals >= 2
+            && name.bytes().any(|b| b.is_ascii_lowercase())
+            && name.bytes().all(|b| b.is_ascii_alphanumeric())
+            && name.len() >= 6;
+        let beside =
+            (i > 0 && is_alert(words[i - 1])) || words.get(i + 1).is_some_and(|w| is_alert(w));
+        if shaped && beside && !PRODUCTS.contains(&name) && !named.contains(&name) {
+            named.push(name);
+        }
+    }
+    named
+}
+
 #[cfg(test)]
 mod tests {
-    use super::nothing_done;
+    use super::{alerts_named, nothing_done};
+
+    #[test]
+    fn alerts_named_beside_the_word() {
+        for (text, named) in [
+            (
+                "PublicationJobStalled alert pages on-call; rerun the job from the runbook",
+                vec!["PublicationJobStalled"],
+            ),
+            (
+                "TemplateCompileFailures alert; publication blocks",
+                vec!["TemplateCompileFailures"],
+            ),
+            (
+                "the `HighErrorRate` alert and alert DiskFull.",
+                vec!["HighErrorRate", "DiskFull"],
+            ),
+            // A product, a word that is no alert's name, no "alert" beside it.
+            ("PagerDuty alert pages the primary", vec![]),
+            ("Alert pages on-call", vec![]),
+            ("QueueDepthHigh pages on-call", vec![]),
+            ("alert on queue depth over 100", vec![]),
+        ] {
+            assert_eq!(alerts_named(text), named, "{text}");
+        }
+    }
 
     #[test]
     fn mitigations_that_do_nothing_are_found() {

@@ -1,13 +1,16 @@
 //! Facts about a Markdown runbook: its headings, numbered steps and placeholders.
 
+pub mod addresses;
 mod copies;
 pub mod escalation;
+pub mod hours;
 mod open;
 mod sentences;
+mod spoken;
 mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
-pub use timing::{timing, updates};
+pub use timing::{Update, other_cadence, timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;

@@ -4,6 +4,7 @@
 //! so checklists gain evidence without changes to the rule engine.
 
 pub mod alerts;
+mod claims;
 pub mod codeowners;
 pub mod dashboards;
 pub mod dated;
@@ -26,6 +27,7 @@ use serde::Serialize;
 use crate::manifest::PathRef;
 use crate::source::{SourceFile, display_path};
 use crate::yaml::Seg;
+pub use claims::{Claims, RunbookRelease};
 pub use paths::{Base, PathProblem, Reader};
 
 /// What is known about one file the manifest names.
@@ -90,65 +92,24 @@ pub struct Facts {
     /// after another time, than `owners.escalation`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_escalation: Option<markdown::escalation::Escalated>,
+    /// A status page or channel the message templates name instead of `comms`'s.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates_elsewhere: Option<markdown::addresses::Elsewhere>,
+    /// A line of the support runbook that states other support hours than
+    /// `owners.support_hours`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_hours: Option<markdown::hours::OtherHours>,
+    /// A step of the incident runbook that posts updates at another interval than
+    /// `comms.update_interval`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_cadence: Option<markdown::Update>,
+    /// Alerts the risks' mitigations rest on that no rule file defines, by the risk's index.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub risk_alerts: BTreeMap<String, claims::RiskAlert>,
     /// Texts findings may point into besides the rule files: the rollback runbook and the
     /// message templates, when findings may point at their lines.
     #[serde(skip)]
     pub sources: Vec<Arc<SourceFile>>,
-}
-
-/// What the manifest claims that its runbooks are held to.
-pub struct Claims<'a> {
-    /// `rollback.known_good`.
-    pub known_good: Option<&'a str>,
-    /// `owners.escalation`, the levels whose `after` is a duration.
-    pub escalation: Vec<markdown::escalation::Level>,
-}
-
-/// The levels of `owners.escalation` in `doc` (the manifest) with a level number, a contact
-/// and an `after` that is a duration.
-fn escalation_levels(doc: &serde_json::Value) -> Vec<markdown::escalation::Level> {
-    let levels = doc.pointer("/owners/escalation").and_then(|e| e.as_array());
-    levels
-        .into_iter()
-        .flatten()
-        .filter_map(|l| {
-            Some(markdown::escalation::Level {
-                level: l.get("level")?.as_i64()?,
-                contact: l.get("contact")?.as_str()?.to_string(),
-                after: crate::duration::parse_seconds(l.get("after")?.as_str()?)?,
-            })
-        })
-        .collect()
-}
-
-/// A release the rollback runbook sends its reader to, other than `rollback.known_good`.
-#[derive(Debug, Clone, Serialize)]
-pub struct RunbookRelease {
-    /// The release named (`v1.4.1`).
-    pub named: String,
-    /// `rollback.known_good` as written.
-    pub known_good: String,
-    /// The line that names it, trimmed.
-    pub said: String,
-    /// Where.
-    pub at: alerts::Spot,
-}
-
-impl RunbookRelease {
-    /// `named`, written at byte `at` of `text` (the file shown as `shown`).
-    fn at(text: &str, shown: &str, named: &str, at: usize, known_good: &str) -> RunbookRelease {
-        let starts = text[..at].rfind('\n').map_or(0, |nl| nl + 1);
-        let ends = text[at..].find('\n').map_or(text.len(), |nl| at + nl);
-        RunbookRelease {
-            named: named.to_string(),
-            known_good: known_good.to_string(),
-            said: one_line(text[starts..ends].trim(), 120),
-            at: alerts::Spot {
-                file: shown.to_string(),
-                ..alerts::Spot::in_text(text, at, named.len())
-            },
-        }
-    }
 }
 
 /// Git facts of the manifest's repository.
@@ -233,12 +194,10 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     // runs beside reading the files and CODEOWNERS.
     let ((mut facts, owners), known_good) = rayon::join(
         || {
-            let claims = Claims {
-                known_good,
-                escalation: escalation_levels(cx.doc),
-            };
+            let claims = Claims::of(cx.doc);
             let mut facts = collect(&mut reader, dir, refs, &parsed_later, &claims);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
+            facts.risk_alerts = claims::risk_alerts(cx.doc, &facts.alerts);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
             (facts, codeowners::CodeOwners::find(base))
         },
@@ -312,10 +271,11 @@ pub fn collect(
             .find(|r| matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), ..] if a == first && b == second))
             .map(|r| r.path.as_str())
     };
-    let (rollback, templates, incident) = (
+    let (rollback, templates, incident, support) = (
         at_route("runbooks", "rollback"),
         at_route("comms", "templates"),
         at_route("runbooks", "incident"),
+        at_route("runbooks", "support"),
     );
     for r in refs {
         if facts.files.contains_key(&r.path) {
@@ -348,6 +308,14 @@ pub fn collect(
                         ));
                     }
                 }
+                if let Some(planned) = claims.update_interval
+                    && incident == Some(r.path.as_str())
+                {
+                    facts.runbook_cadence = markdown::other_cadence(&text, planned).map(|mut u| {
+                        u.at.file = pointed.get_or_insert_with(shown).clone();
+                        u
+                    });
+                }
                 if incident == Some(r.path.as_str()) {
                     facts.runbook_escalation =
                         markdown::escalation::contradicted(&text, &claims.escalation).map(
@@ -357,6 +325,15 @@ pub fn collect(
                             },
                         );
                 }
+                if let Some(hours) = claims.support_hours
+                    && support == Some(r.path.as_str())
+                {
+                    facts.runbook_hours =
+                        markdown::hours::contradicted(&text, hours).map(|mut h| {
+                            h.at.file = pointed.get_or_insert_with(shown).clone();
+                            h
+                        });
+                }
                 if templates == Some(r.path.as_str()) {
                     md.updates = markdown::updates(&text).map(|mut u| {
                         let named = pointed.get_or_insert_with(shown);
@@ -365,6 +342,11 @@ pub fn collect(
                         }
                         u
                     });
+                    facts.templates_elsewhere =
+                        markdown::addresses::elsewhere(&text, &claims.comms).map(|mut e| {
+                            e.at.file = pointed.get_or_insert_with(shown).clone();
+                            e
+                        });
                 }
                 if let Some(shown) = pointed {
                     facts
@@ -502,6 +484,30 @@ impl Facts {
                 map.insert(
                     "runbook_escalation".into(),
                     serde_json::to_value(escalated).unwrap_or_default(),
+                );
+            }
+            if let Some(elsewhere) = &self.templates_elsewhere {
+                map.insert(
+                    "templates_elsewhere".into(),
+                    serde_json::to_value(elsewhere).unwrap_or_default(),
+                );
+            }
+            if let Some(hours) = &self.runbook_hours {
+                map.insert(
+                    "runbook_hours".into(),
+                    serde_json::to_value(hours).unwrap_or_default(),
+                );
+            }
+            if let Some(cadence) = &self.runbook_cadence {
+                map.insert(
+                    "runbook_cadence".into(),
+                    serde_json::to_value(cadence).unwrap_or_default(),
+                );
+            }
+            if !self.risk_alerts.is_empty() {
+                map.insert(
+                    "risk_alerts".into(),
+                    serde_json::to_value(&self.risk_alerts).unwrap_or_default(),
                 );
             }
         }

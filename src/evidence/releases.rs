@@ -218,6 +218,21 @@ const TARGETS: &[&str] = &[
     "pin ",
 ];
 
+/// Words of a clause that keeps the reader from a release: "never roll back past v1.3.0",
+/// "do not deploy v2.0.0".
+const KEEPS_FROM: &[&str] = &[
+    "do not",
+    "must not",
+    "should not",
+    "never",
+    "don't",
+    "don\u{2019}t",
+    "avoid",
+    " past ",
+    "older than",
+    "earlier than",
+];
+
 /// A release of `known_good`'s family that the rollback runbook `text` sends its reader to,
 /// when it never names `known_good` itself: the runbook returns to another release than the
 /// one the manifest vouches for (a runbook left at `v1.4.2` after `known_good` moved to
@@ -244,19 +259,27 @@ pub fn other_target<'t>(text: &'t str, known_good: &str) -> Option<(&'t str, usi
             offset += line.len();
             continue;
         }
-        let lower = line.to_ascii_lowercase();
-        let sends = TARGETS.iter().any(|t| lower.contains(t));
-        let tokens = line.split(|c: char| {
-            !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '+'))
-        });
-        for token in tokens.map(|t| t.trim_end_matches(['.', '-'])) {
-            // Named anywhere, the known-good release is the runbook's too.
-            if token == wanted {
-                return None;
-            }
-            if sends && first.is_none() && tagged(token) {
-                let at = offset + (token.as_ptr() as usize - line.as_ptr() as usize);
-                first = Some((token, at));
+        // A clause sends its reader to the release it names ("v2.0.0 added a migration;
+        // deploy with care" sends nobody to v2.0.0), unless it keeps them from it.
+        let clauses = line
+            .split_inclusive(';')
+            .flat_map(|c| c.split_inclusive(". "));
+        for clause in clauses {
+            let lower = clause.to_ascii_lowercase();
+            let sends = TARGETS.iter().any(|t| lower.contains(t))
+                && !KEEPS_FROM.iter().any(|k| lower.contains(k));
+            let tokens = clause.split(|c: char| {
+                !(c.is_ascii_alphanumeric() || matches!(c, '.' | '/' | '-' | '_' | '+'))
+            });
+            for token in tokens.map(|t| t.trim_end_matches(['.', '-'])) {
+                // Named anywhere, the known-good release is the runbook's too.
+                if token == wanted {
+                    return None;
+                }
+                if sends && first.is_none() && tagged(token) {
+                    let at = offset + (token.as_ptr() as usize - line.as_ptr() as usize);
+                    first = Some((token, at));
+                }
             }
         }
         offset += line.len();
@@ -325,6 +348,34 @@ mod tests {
             ("Redeploy other/v1.4.1.\n", "svc/v1.4.2", None),
             ("Redeploy within 1.5 minutes.\n", "v1.4.2", None),
             ("Deploy https://x.dev/releases/tag/v1.4.1\n", "v1.4.2", None),
+            // A clause that names a release without sending anyone to it, or keeps them
+            // from it.
+            (
+                "v2.0.0 added a migration; deploy with care.\n",
+                "v1.4.2",
+                None,
+            ),
+            (
+                "v2.0.0 added a migration. Deploy with care.\n",
+                "v1.4.2",
+                None,
+            ),
+            (
+                "Never roll back past v1.3.0 (the schema changed).\n",
+                "v1.4.2",
+                None,
+            ),
+            ("Do not deploy v1.4.0: it loses data.\n", "v1.4.2", None),
+            (
+                "Check the queue; then redeploy tag `v1.4.1`.\n",
+                "v1.4.2",
+                Some("v1.4.1"),
+            ),
+            (
+                "If the cache is not warm, redeploy v1.4.1.\n",
+                "v1.4.2",
+                Some("v1.4.1"),
+            ),
         ] {
             assert_eq!(
                 other_target(text, known_good).map(|(n, _)| n),

@@ -114,7 +114,7 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
             let seconds = if AT_ONCE.iter().any(|w| lower.contains(w)) {
                 Some(0)
             } else {
-                super::timing::expected_duration(when)
+                super::timing::expected_duration(when).or_else(|| super::spoken::duration(&lower))
             };
             if let Some(seconds) = seconds
                 && seconds != meant.after
@@ -216,6 +216,11 @@ mod tests {
                 8,
             ),
             (
+                "| 1 | #dash-oncall | at once |\n| 2 | @dash-leads | after half an hour |\n",
+                "engages level 2 (`@dash-leads`) \"after half an hour\", where `owners.escalation` engages it after 15m",
+                8,
+            ),
+            (
                 "| L1 | #dash-oncall (primary) | after 5 minutes |\n",
                 "engages level 1 (`#dash-oncall`) \"after 5 minutes\", where `owners.escalation` engages it after 0s",
                 7,
@@ -227,6 +232,7 @@ mod tests {
         for rows in [
             // Agrees, says nothing comparable, or a level the manifest does not have.
             "| 1 | `#DASH-ONCALL` | Immediately |\n| 2 | @dash-leads, then @bob | 15 min |\n",
+            "| 2 | @dash-leads | after a quarter of an hour |\n| 3 | @platform-director | after an hour |\n",
             "| 2 | the team lead | when the primary does not answer |\n",
             "| 4 | @cto | after 4 hours |\n",
             "| 1 | #dash-oncall | 0m |\n| 2 | @dash-leads | 15m |\n| 3 | @platform-director | 1h |\n",

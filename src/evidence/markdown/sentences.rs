@@ -25,20 +25,46 @@ impl Block {
     }
 }
 
-/// The blocks of `text` a sentence can run across that hold a digit (no duration is written
-/// without one): a paragraph's lines joined, an item's with the lines that continue it.
-/// Headings, tables and fenced code are no sentences; inline code is left out
+/// What [`blocks`] reads of a text.
+#[derive(Clone, Copy)]
+pub(super) struct Reading {
+    /// Which blocks to keep, asked of each line: a block with no such line is dropped.
+    pub(super) keep: fn(&str) -> bool,
+    /// Fenced blocks with no language, or a language of prose (`text`, `markdown`), are
+    /// read as paragraphs: prepared messages are often fenced to be copied whole.
+    pub(super) messages: bool,
+}
+
+/// A runbook's reading: blocks with a digit (no duration is written in a step without one),
+/// fenced code left out.
+pub(super) const STEPS: Reading = Reading {
+    keep: |line| line.bytes().any(|b| b.is_ascii_digit()),
+    messages: false,
+};
+
+/// Info strings of fenced blocks that hold prose, not a program.
+pub(super) const PROSE: &[&str] = &[
+    "",
+    "text",
+    "txt",
+    "plain",
+    "plaintext",
+    "markdown",
+    "md",
+    "none",
+];
+
+/// The blocks of `text` a sentence can run across that `reading` keeps: a paragraph's lines
+/// joined, an item's with the lines that continue it. Headings, tables and fenced code
+/// (unless `reading.messages` and it is prose) are no sentences; inline code is left out
 /// (`rate(x[10m])`).
-pub(super) fn blocks(text: &str) -> Vec<Block> {
+pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     let mut out = Vec::new();
     // The block being read: its lines (with where they are), and whether it is an item.
     let mut lines: Vec<(&str, usize)> = Vec::new();
     let mut item = false;
     let mut close = |lines: &mut Vec<(&str, usize)>, item: bool| {
-        if lines
-            .iter()
-            .any(|(l, ..)| l.bytes().any(|b| b.is_ascii_digit()))
-        {
+        if lines.iter().any(|(l, ..)| (reading.keep)(l)) {
             let mut block = Block {
                 text: String::new(),
                 item,
@@ -55,16 +81,23 @@ pub(super) fn blocks(text: &str) -> Vec<Block> {
         }
         lines.clear();
     };
-    let mut fenced = false;
+    // Inside a fence that is left out (code), or read (a message).
+    let (mut fenced, mut read) = (false, false);
     for line in text.lines() {
         let trimmed = line.trim();
         let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fenced = !fenced;
+            let info = trimmed.trim_start_matches(['`', '~']).trim();
+            read = fenced && reading.messages && PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
             close(&mut lines, item);
             continue;
         }
-        if fenced || trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with('|') {
+        if (fenced && !read)
+            || trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || trimmed.starts_with('|')
+        {
             close(&mut lines, item);
             continue;
         }

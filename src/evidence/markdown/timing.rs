@@ -6,7 +6,8 @@
 
 use serde::Serialize;
 
-use super::sentences::{blocks, sentences};
+use super::sentences::{Reading, STEPS, blocks, sentences};
+use super::spoken;
 use crate::evidence::alerts::Spot;
 
 /// What a runbook says of its own duration.
@@ -89,7 +90,7 @@ const LIMITS: &[&str] = &["more than", "longer than", "at most", "up to", "no mo
 /// What `text` (Markdown) says of its own duration.
 pub fn timing(text: &str) -> Timing {
     let mut out = Timing::default();
-    for block in blocks(text) {
+    for block in blocks(text, STEPS) {
         for sentence in sentences(&block.text) {
             // Most sentences write no duration: that is asked before anything is lower-cased.
             // A step may write one as manifests do (`Wait 10m for the caches to drain.`).
@@ -174,7 +175,20 @@ const PROMISES: &[&str] = &[
     "update in",
     "updates in",
     "update within",
+    "update you every",
+    "update hourly",
+    "updates hourly",
+    "update daily",
+    "updates daily",
+    "update you hourly",
+    "update you daily",
 ];
+
+/// Prepared messages: blocks with a duration in digits or in words, fenced prose read.
+const MESSAGES: Reading = Reading {
+    keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
+    messages: true,
+};
 
 /// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none
 /// (their places' `file` left for the caller to name).
@@ -186,15 +200,16 @@ pub fn updates(text: &str) -> Option<Updates> {
         return None;
     }
     let mut found: Vec<Update> = Vec::new();
-    for block in blocks(text) {
+    for block in blocks(text, MESSAGES) {
         for sentence in sentences(&block.text) {
-            let Some(seconds) = expected_duration(sentence) else {
-                continue;
-            };
             let lower = sentence.to_ascii_lowercase();
             if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
                 continue;
             }
+            let Some(seconds) = expected_duration(sentence).or_else(|| spoken::duration(&lower))
+            else {
+                continue;
+            };
             if let Some(at) = block.spot(text, sentence) {
                 found.push(Update {
                     seconds,
@@ -209,6 +224,42 @@ pub fn updates(text: &str) -> Option<Updates> {
         update_max: found.iter().map(|u| u.seconds).max()?,
         updates: found,
     })
+}
+
+/// The first step of `text` (Markdown: an incident runbook) that posts updates at another
+/// interval than `planned` seconds ("Post the first status update; repeat every hour."), its
+/// place's `file` left for the caller to name: whoever runs the incident follows the runbook.
+pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
+    memchr::memmem::find(text.as_bytes(), b"pdate")?;
+    let reading = Reading {
+        keep: MESSAGES.keep,
+        messages: false,
+    };
+    for block in blocks(text, reading) {
+        let lower = block.text.to_ascii_lowercase();
+        if !block.item || !lower.contains("update") {
+            continue;
+        }
+        // "every 30 minutes", "every hour", "hourly": the interval is what follows `every`.
+        let every = lower.match_indices("every ").find_map(|(at, _)| {
+            let rest = &block.text[at + "every ".len()..];
+            let clause = rest.split(['.', ';', ',', '(']).next().unwrap_or(rest);
+            expected_duration(clause)
+                .or_else(|| spoken::duration(&lower[at..at + "every ".len() + clause.len()]))
+        });
+        let seconds = every.or_else(|| lower.contains("hourly").then_some(3_600));
+        if let Some(seconds) = seconds
+            && seconds != planned
+        {
+            let sentence = sentences(&block.text).next().unwrap_or(&block.text);
+            return Some(Update {
+                seconds,
+                said: crate::evidence::one_line(&block.text, 120),
+                at: block.spot(text, sentence)?,
+            });
+        }
+    }
+    None
 }
 
 /// Seconds of the first duration `text` writes in words (`30 minutes`), else as manifests
@@ -347,6 +398,14 @@ mod tests {
                 (3_600, "Next update in 1h.", 12, 1),
             ]
         );
+        // In words, and in a fenced message (a template fenced to be copied whole).
+        let u = updates(
+            "# Templates\n\n```\nWe are investigating.\nNext update in half an hour.\n```\n\n\
+             ```text\nWe will update you hourly.\n```\n",
+        )
+        .unwrap();
+        let said: Vec<(i64, u32)> = u.updates.iter().map(|u| (u.seconds, u.at.line)).collect();
+        assert_eq!(said, [(1_800, 5), (3_600, 9)]);
         // No promise: past updates, other durations, no number, code.
         for text in [
             "Updated 5 minutes ago.\n",
@@ -355,9 +414,47 @@ mod tests {
             "Next update in {interval}.\n",
             "Next update: soon. Publishing stopped 20 minutes ago.\n",
             "Next update for svc-00000 and v1.5m users soon.\n",
-            "```\nNext update in 30 minutes.\n```\n",
+            "```sh\necho 'Next update in 30 minutes.'\n```\n",
+            "Next update in a few minutes.\n",
         ] {
             assert_eq!(updates(text), None, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn an_incident_runbook_posts_updates_at_its_interval() {
+        let runbook =
+            include_str!("../../../examples/dashboard-factory/runbooks/incident-response.md");
+        assert_eq!(other_cadence(runbook, 1_800), None);
+        let found = other_cadence(runbook, 3_600).unwrap();
+        assert_eq!(
+            (found.seconds, found.at.line, found.at.column),
+            (1_800, 10, 4)
+        );
+        assert!(
+            found.said.starts_with("Post the first status update using"),
+            "{}",
+            found.said
+        );
+        for (text, seconds) in [
+            ("1. Post an update; repeat every hour.\n", 3_600),
+            ("- Update the status page hourly.\n", 3_600),
+            ("2. Post status updates every 15m until resolved.\n", 900),
+        ] {
+            assert_eq!(
+                other_cadence(text, 1_800).map(|u| u.seconds),
+                Some(seconds),
+                "{text}"
+            );
+        }
+        for text in [
+            // Not a step, no update, no interval, the planned one.
+            "Post an update every hour.\n",
+            "1. Check the dashboard every 5 minutes.\n",
+            "1. Post the first update.\n",
+            "1. Post an update every half hour.\n",
+        ] {
+            assert_eq!(other_cadence(text, 1_800), None, "{text}");
         }
     }
 

@@ -1,0 +1,111 @@
+//! The support hours a support runbook states, held to `owners.support_hours`: support
+//! staff read the runbook, users are promised the manifest's hours, and a runbook left at
+//! `09:00-17:00` after the manifest moved to `08:00-18:00` leaves two hours a day that each
+//! side thinks the other covers.
+
+use serde::Serialize;
+
+use super::sentences::PROSE;
+use crate::evidence::alerts::Spot;
+
+/// Where the runbook states other hours than the manifest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OtherHours {
+    /// The line that states them, trimmed.
+    pub said: String,
+    /// Where.
+    pub at: Spot,
+}
+
+/// Words of a line that speak of when someone is there to answer.
+const SPEAKS_OF_HOURS: &[&str] = &[
+    "hour",
+    "support",
+    "available",
+    "staffed",
+    "on call",
+    "on-call",
+];
+
+/// The first line of `text` (Markdown: a support runbook) that speaks of support hours with
+/// ranges of clock times (`08:00-18:00`, `9am-5pm`) none of which is a range of
+/// `support_hours` (its place's `file` left for the caller to name). Hours without clock
+/// times (`24/7`) in the manifest, or a runbook that writes none, compare nothing.
+pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
+    let planned = crate::hours::ranges(support_hours, false);
+    if planned.is_empty() {
+        return None;
+    }
+    let mut fenced = false;
+    let mut read = true;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            let info = trimmed.trim_start_matches(['`', '~']).trim();
+            read = !fenced || PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
+            continue;
+        }
+        // No clock time is written without a digit.
+        if !read || !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+            continue;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        if !SPEAKS_OF_HOURS.iter().any(|w| lower.contains(w)) {
+            continue;
+        }
+        let said = crate::hours::ranges(trimmed, true);
+        if !said.is_empty() && !said.iter().any(|r| planned.contains(r)) {
+            let start = at + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
+            return Some(OtherHours {
+                said: crate::evidence::one_line(trimmed, 120),
+                at: Spot::in_text(text, start, trimmed.len()),
+            });
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLANNED: &str = "Mon-Fri 08:00-18:00 Europe/Berlin";
+
+    #[test]
+    fn the_examples_runbook_states_the_manifests_hours() {
+        let runbook = include_str!("../../../examples/dashboard-factory/runbooks/support.md");
+        assert_eq!(contradicted(runbook, PLANNED), None);
+        for text in [
+            // Other ranges on lines that do not speak of support; the planned one besides
+            // another; no clock times; code.
+            "The nightly export runs 02:00-03:00.\n",
+            "Support: 08:00-18:00 (Mon-Fri), on-call 18:00-08:00.\n",
+            "Support hours: see the team page. Steps 1-3 first.\n",
+            "```sh\n# support hours 09:00-17:00\n```\n",
+            "Support hours are 8am-6pm Berlin time.\n",
+        ] {
+            assert_eq!(contradicted(text, PLANNED), None, "{text}");
+        }
+        assert_eq!(contradicted("Support hours 09:00-17:00.\n", "24/7"), None);
+    }
+
+    #[test]
+    fn other_hours_are_found_at_their_line() {
+        let text = "# Support\n\nSupport answers in `#dash-support`\nduring support hours (Mon-Fri 09:00-17:00 Europe/Berlin).\n";
+        let found = contradicted(text, PLANNED).unwrap();
+        assert_eq!(
+            (found.said.as_str(), found.at.line, found.at.column),
+            (
+                "during support hours (Mon-Fri 09:00-17:00 Europe/Berlin).",
+                4,
+                1
+            )
+        );
+        let found = contradicted("- Staffed 9am to 5pm CET.\n", PLANNED).unwrap();
+        assert_eq!(found.said, "- Staffed 9am to 5pm CET.");
+    }
+}
