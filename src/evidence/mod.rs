@@ -474,41 +474,35 @@ impl Facts {
         });
         // Absent, not null, when there is none: rules ask `has(evidence.runbook_release)`.
         if let Some(map) = evidence.as_object_mut() {
-            if let Some(release) = &self.runbook_release {
-                map.insert(
-                    "runbook_release".into(),
-                    serde_json::to_value(release).unwrap_or_default(),
-                );
-            }
-            if let Some(escalated) = &self.runbook_escalation {
-                map.insert(
-                    "runbook_escalation".into(),
-                    serde_json::to_value(escalated).unwrap_or_default(),
-                );
-            }
-            if let Some(elsewhere) = &self.templates_elsewhere {
-                map.insert(
-                    "templates_elsewhere".into(),
-                    serde_json::to_value(elsewhere).unwrap_or_default(),
-                );
-            }
-            if let Some(hours) = &self.runbook_hours {
-                map.insert(
-                    "runbook_hours".into(),
-                    serde_json::to_value(hours).unwrap_or_default(),
-                );
-            }
-            if let Some(cadence) = &self.runbook_cadence {
-                map.insert(
-                    "runbook_cadence".into(),
-                    serde_json::to_value(cadence).unwrap_or_default(),
-                );
-            }
-            if !self.risk_alerts.is_empty() {
-                map.insert(
-                    "risk_alerts".into(),
-                    serde_json::to_value(&self.risk_alerts).unwrap_or_default(),
-                );
+            let verdicts = [
+                (
+                    "runbook_release",
+                    serde_json::to_value(&self.runbook_release),
+                ),
+                (
+                    "runbook_escalation",
+                    serde_json::to_value(&self.runbook_escalation),
+                ),
+                (
+                    "templates_elsewhere",
+                    serde_json::to_value(&self.templates_elsewhere),
+                ),
+                ("runbook_hours", serde_json::to_value(&self.runbook_hours)),
+                (
+                    "runbook_cadence",
+                    serde_json::to_value(&self.runbook_cadence),
+                ),
+                ("risk_alerts", serde_json::to_value(&self.risk_alerts)),
+            ];
+            for (key, value) in verdicts {
+                let none = |v: &serde_json::Value| {
+                    v.is_null() || v.as_object().is_some_and(serde_json::Map::is_empty)
+                };
+                if let Ok(value) = value
+                    && !none(&value)
+                {
+                    map.insert(key.into(), value);
+                }
             }
         }
         (files, evidence)

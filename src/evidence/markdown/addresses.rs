@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::sentences::PROSE;
+use super::sentences::prose_lines;
 use crate::evidence::alerts::Spot;
 
 /// Where the templates send their readers elsewhere than `comms` says.
@@ -48,22 +48,7 @@ pub fn elsewhere(text: &str, comms: &Comms<'_>) -> Option<Elsewhere> {
     // (name, offset) of each status page and channel named.
     let mut pages: Vec<(&str, usize)> = Vec::new();
     let mut channels: Vec<(&str, usize)> = Vec::new();
-    let mut fenced = false;
-    let mut read = true;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            let info = trimmed.trim_start_matches(['`', '~']).trim();
-            read = !fenced || PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
-            continue;
-        }
-        if !read {
-            continue;
-        }
+    for (at, line) in prose_lines(text) {
         if ours.is_some() {
             pages.extend(urls(line).filter(is_status_page).map(|(u, i)| (u, at + i)));
         }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::sentences::PROSE;
+use super::sentences::prose_lines;
 use crate::evidence::alerts::Spot;
 
 /// Where the runbook states other hours than the manifest.
@@ -36,21 +36,10 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
     if planned.is_empty() {
         return None;
     }
-    let mut fenced = false;
-    let mut read = true;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
+    for (at, line) in prose_lines(text) {
         let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            let info = trimmed.trim_start_matches(['`', '~']).trim();
-            read = !fenced || PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
-            continue;
-        }
         // No clock time is written without a digit.
-        if !read || !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();

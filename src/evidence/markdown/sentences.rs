@@ -116,6 +116,24 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     out
 }
 
+/// The lines of `text` outside code (fences of prose are read: prepared messages), each with
+/// its byte offset in `text` and its line ending.
+pub(super) fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let (mut fenced, mut read, mut offset) = (false, true, 0);
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            let info = trimmed.trim_start_matches(['`', '~']).trim();
+            read = !fenced || PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
+            return None;
+        }
+        read.then_some((at, line))
+    })
+}
+
 /// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
 fn item_text(line: &str) -> Option<&str> {
     if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
