@@ -59,6 +59,10 @@ pub struct AlertRule {
     /// slip from a signal's series (see [`super::slips`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub misspelt: Option<Misspelt>,
+    /// How its comparison contradicts what its runbook's opening paragraph says of it, when
+    /// its own texts do not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runbook_said: Option<RunbookSaid>,
     /// The metric names the `expr` selects.
     #[serde(skip)]
     pub metrics: Vec<String>,
@@ -147,6 +151,17 @@ pub struct AlertExpr {
     /// or `< 0.05` under "more than 5%"; see [`crate::prometheus::syntax::contradiction`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contradicted: Option<String>,
+}
+
+/// What an alert's runbook says of it that its comparison contradicts.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunbookSaid {
+    /// How (see [`crate::prometheus::syntax::contradiction`]).
+    pub why: String,
+    /// The runbook's opening paragraph, on one line.
+    pub said: String,
+    /// Where it is written.
+    pub at: Spot,
 }
 
 /// Longest expression text a finding quotes.
@@ -483,6 +498,7 @@ pub fn collect(
                         pending,
                         latency,
                         misspelt: None,
+                        runbook_said: None,
                         metrics: checked
                             .metrics
                             .remove(&at_expr.start.offset)
@@ -511,6 +527,23 @@ pub fn collect(
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         if let Some(rule) = facts.rules.get_mut(&name) {
             rule.expr.contradicted = crate::prometheus::syntax::contradiction(&compared, &texts);
+            // The runbook the alert links, as its opening paragraph describes the alert.
+            let opening = rule
+                .runbook_file
+                .as_ref()
+                .and_then(|file| read.values().find(|f| &f.repo_path == file))
+                .and_then(|f| f.markdown.as_ref()?.opening.as_ref());
+            if rule.expr.contradicted.is_none()
+                && let Some(opening) = opening
+                && let Some(why) =
+                    crate::prometheus::syntax::contradiction(&compared, &[opening.said.as_str()])
+            {
+                rule.runbook_said = Some(RunbookSaid {
+                    why,
+                    said: super::one_line(&opening.said, 160),
+                    at: opening.at.clone(),
+                });
+            }
         }
     }
     for rule in facts.rules.values_mut() {

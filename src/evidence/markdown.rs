@@ -10,6 +10,7 @@ mod spoken;
 mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
+pub use sentences::intro;
 pub use timing::{Update, other_cadence, timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -56,6 +57,19 @@ pub struct MarkdownFacts {
     /// [`updates`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub updates: Option<timing::Updates>,
+    /// The paragraph that opens it under its title, where it is an alert's runbook: what it
+    /// says of the alert is held to the alert's comparison.
+    #[serde(skip)]
+    pub opening: Option<Opening>,
+}
+
+/// A runbook's opening paragraph (see [`intro`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    /// Its text, its lines joined.
+    pub said: String,
+    /// Where its first line is.
+    pub at: super::alerts::Spot,
 }
 
 /// A list item being read: whether it is numbered, and its own text so far.

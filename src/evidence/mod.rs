@@ -271,6 +271,15 @@ pub fn collect(
             .find(|r| matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), ..] if a == first && b == second))
             .map(|r| r.path.as_str())
     };
+    // The runbooks of required alerts: their opening paragraphs describe the alert.
+    let alert_runbooks: Vec<&str> = refs
+        .iter()
+        .filter(|r| {
+            matches!(r.route.segs(), [Seg::Key(a), Seg::Key(b), Seg::Index(_), Seg::Key(c)]
+                if a == "alerts" && b == "required" && c == "runbook")
+        })
+        .map(|r| r.path.as_str())
+        .collect();
     let (rollback, templates, incident, support) = (
         at_route("runbooks", "rollback"),
         at_route("comms", "templates"),
@@ -324,6 +333,17 @@ pub fn collect(
                                 e
                             },
                         );
+                }
+                if alert_runbooks.contains(&r.path.as_str())
+                    && let Some((said, offset, len)) = markdown::intro(&text)
+                {
+                    md.opening = Some(markdown::Opening {
+                        said,
+                        at: alerts::Spot {
+                            file: pointed.get_or_insert_with(shown).clone(),
+                            ..alerts::Spot::in_text(&text, offset, len)
+                        },
+                    });
                 }
                 if let Some(hours) = claims.support_hours
                     && support == Some(r.path.as_str())

@@ -134,6 +134,43 @@ pub(super) fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
+/// The paragraph that opens `text` under its title (an alert's runbook: "The template build
+/// failure rate is above 5% for 10 minutes."), its lines joined without code spans, with the
+/// byte offset and length of its first line; `None` when a list, a table, code or another
+/// heading comes first.
+pub fn intro(text: &str) -> Option<(String, usize, usize)> {
+    let mut said = String::new();
+    let mut first = None;
+    for (at, line) in prose_lines(text) {
+        let trimmed = line.trim();
+        if trimmed.is_empty() {
+            if first.is_some() {
+                break;
+            }
+            continue;
+        }
+        if trimmed.starts_with('#') && first.is_none() && said.is_empty() {
+            // The title; a second heading ends the search.
+            if text[..at].trim().is_empty() {
+                continue;
+            }
+            return None;
+        }
+        if trimmed.starts_with(['#', '|', '>']) || item_text(trimmed).is_some() || said.len() > 400
+        {
+            break;
+        }
+        let start = at + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
+        first.get_or_insert((start, trimmed.len()));
+        if !said.is_empty() {
+            said.push(' ');
+        }
+        said.push_str(&without_code(trimmed));
+    }
+    let (offset, len) = first?;
+    Some((said, offset, len))
+}
+
 /// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
 fn item_text(line: &str) -> Option<&str> {
     if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
@@ -160,4 +197,35 @@ pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
         .flat_map(|part| part.split_inclusive(". "))
         .map(str::trim)
         .filter(|s| !s.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::intro;
+
+    #[test]
+    fn the_opening_paragraph_under_the_title() {
+        let runbook = "# TemplateCompileFailures\n\nThe template build failure rate is above 5%\nfor 10 minutes (`rate`).\n\n## Steps\n\n1. Check.\n";
+        let (said, offset, len) = intro(runbook).unwrap();
+        assert_eq!(
+            said,
+            "The template build failure rate is above 5% for 10 minutes ( )."
+        );
+        assert_eq!(
+            &runbook[offset..offset + len],
+            "The template build failure rate is above 5%"
+        );
+        for text in [
+            "# T\n\n1. Steps first.\n",
+            "# T\n\n## Steps\n\nText.\n",
+            "",
+            "# T\n",
+        ] {
+            assert_eq!(intro(text), None, "{text:?}");
+        }
+        assert_eq!(
+            intro("No title, a paragraph.\n").map(|i| i.0),
+            Some("No title, a paragraph.".into())
+        );
+    }
 }
