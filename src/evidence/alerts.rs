@@ -59,8 +59,9 @@ pub struct AlertRule {
     /// slip from a signal's series (see [`super::slips`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub misspelt: Option<Misspelt>,
-    /// How its comparison contradicts what its runbook's opening paragraph says of it, when
-    /// its own texts do not.
+    /// How its comparison contradicts what a runbook says of it (the opening paragraph of the
+    /// one it links, a line of the monitoring runbook that names it), when its own texts do
+    /// not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_said: Option<RunbookSaid>,
     /// The metric names the `expr` selects.
@@ -158,7 +159,7 @@ pub struct AlertExpr {
 pub struct RunbookSaid {
     /// How (see [`crate::prometheus::syntax::contradiction`]).
     pub why: String,
-    /// The runbook's opening paragraph, on one line.
+    /// What the runbook says, on one line.
     pub said: String,
     /// Where it is written.
     pub at: Spot,
@@ -527,23 +528,31 @@ pub fn collect(
         let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
         if let Some(rule) = facts.rules.get_mut(&name) {
             rule.expr.contradicted = crate::prometheus::syntax::contradiction(&compared, &texts);
-            // The runbook the alert links, as its opening paragraph describes the alert.
+            if rule.expr.contradicted.is_some() {
+                continue;
+            }
+            // The runbook the alert links, as its opening paragraph describes the alert, then
+            // the monitoring runbook's lines that name it.
             let opening = rule
                 .runbook_file
                 .as_ref()
                 .and_then(|file| read.values().find(|f| &f.repo_path == file))
                 .and_then(|f| f.markdown.as_ref()?.opening.as_ref());
-            if rule.expr.contradicted.is_none()
-                && let Some(opening) = opening
-                && let Some(why) =
-                    crate::prometheus::syntax::contradiction(&compared, &[opening.said.as_str()])
-            {
-                rule.runbook_said = Some(RunbookSaid {
+            let lines = read
+                .values()
+                .filter_map(|f| f.markdown.as_ref())
+                .flat_map(|m| &m.alert_lines)
+                .filter(|(alert, _)| *alert == name)
+                .map(|(_, line)| line);
+            rule.runbook_said = opening.into_iter().chain(lines).find_map(|said| {
+                let why =
+                    crate::prometheus::syntax::contradiction(&compared, &[said.said.as_str()])?;
+                Some(RunbookSaid {
                     why,
-                    said: super::one_line(&opening.said, 160),
-                    at: opening.at.clone(),
-                });
-            }
+                    said: super::one_line(&said.said, 160),
+                    at: said.at.clone(),
+                })
+            });
         }
     }
     for rule in facts.rules.values_mut() {

@@ -20,6 +20,8 @@ pub struct Claims<'a> {
     pub support_hours: Option<&'a str>,
     /// `comms.update_interval`, in seconds.
     pub update_interval: Option<i64>,
+    /// The names of `alerts.required`.
+    pub alerts: Vec<&'a str>,
 }
 
 impl<'a> Claims<'a> {
@@ -43,6 +45,13 @@ impl<'a> Claims<'a> {
             support_hours: text("/owners/support_hours"),
             update_interval: text("/comms/update_interval")
                 .and_then(crate::duration::parse_seconds),
+            alerts: doc
+                .pointer("/alerts/required")
+                .and_then(|r| r.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|a| a.get("alert")?.as_str())
+                .collect(),
         }
     }
 }

@@ -10,7 +10,7 @@ mod spoken;
 mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
-pub use sentences::intro;
+pub use sentences::{alert_lines, intro};
 pub use timing::{Update, other_cadence, timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -61,6 +61,10 @@ pub struct MarkdownFacts {
     /// says of the alert is held to the alert's comparison.
     #[serde(skip)]
     pub opening: Option<Opening>,
+    /// Its lines that name a required alert, with the alert's name, where it is the
+    /// monitoring runbook: what each says of the alert is held to the alert's comparison.
+    #[serde(skip)]
+    pub alert_lines: Vec<(String, Opening)>,
 }
 
 /// A runbook's opening paragraph (see [`intro`]).

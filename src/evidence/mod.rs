@@ -280,11 +280,12 @@ pub fn collect(
         })
         .map(|r| r.path.as_str())
         .collect();
-    let (rollback, templates, incident, support) = (
+    let (rollback, templates, incident, support, monitoring) = (
         at_route("runbooks", "rollback"),
         at_route("comms", "templates"),
         at_route("runbooks", "incident"),
         at_route("runbooks", "support"),
+        at_route("runbooks", "monitoring"),
     );
     for r in refs {
         if facts.files.contains_key(&r.path) {
@@ -344,6 +345,21 @@ pub fn collect(
                             ..alerts::Spot::in_text(&text, offset, len)
                         },
                     });
+                }
+                if monitoring == Some(r.path.as_str()) {
+                    for (alert, offset, len) in markdown::alert_lines(&text, &claims.alerts) {
+                        let line = text[offset..offset + len].to_string();
+                        md.alert_lines.push((
+                            claims.alerts[alert].to_string(),
+                            markdown::Opening {
+                                said: line,
+                                at: alerts::Spot {
+                                    file: pointed.get_or_insert_with(shown).clone(),
+                                    ..alerts::Spot::in_text(&text, offset, len)
+                                },
+                            },
+                        ));
+                    }
                 }
                 if let Some(hours) = claims.support_hours
                     && support == Some(r.path.as_str())

@@ -171,6 +171,37 @@ pub fn intro(text: &str) -> Option<(String, usize, usize)> {
     Some((said, offset, len))
 }
 
+/// Lines of a text kept per alert at most.
+const MAX_ALERT_LINES: usize = 20;
+
+/// The lines of `text` outside code that name one of `alerts` as a word (`TemplateCompileFailures`
+/// pages when ...), each with the alert's index in `alerts` and the line's byte offset and
+/// length, trimmed; at most [`MAX_ALERT_LINES`].
+pub fn alert_lines(text: &str, alerts: &[&str]) -> Vec<(usize, usize, usize)> {
+    let mut found = Vec::new();
+    if alerts.is_empty() {
+        return found;
+    }
+    for (at, line) in prose_lines(text) {
+        let trimmed = line.trim();
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+        let named = alerts.iter().position(|alert| {
+            trimmed.match_indices(alert).any(|(i, _)| {
+                !word(trimmed[..i].chars().next_back())
+                    && !word(trimmed[i + alert.len()..].chars().next())
+            })
+        });
+        if let Some(alert) = named {
+            let start = at + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
+            found.push((alert, start, trimmed.len()));
+            if found.len() == MAX_ALERT_LINES {
+                break;
+            }
+        }
+    }
+    found
+}
+
 /// The text of a list item's first line (`1. Wait ...`, `- Wait ...`), or `None`.
 fn item_text(line: &str) -> Option<&str> {
     if let Some(rest) = line.strip_prefix(['-', '*', '+']) {
@@ -201,7 +232,35 @@ pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::intro;
+    use super::{alert_lines, intro};
+
+    #[test]
+    fn lines_that_name_an_alert() {
+        let runbook = include_str!("../../../examples/dashboard-factory/runbooks/monitoring.md");
+        let found = alert_lines(
+            runbook,
+            &["TemplateCompileFailures", "PublicationJobStalled"],
+        );
+        let lines: Vec<(usize, &str)> = found
+            .iter()
+            .map(|&(alert, at, len)| (alert, &runbook[at..at + len]))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                (
+                    0,
+                    "- `TemplateCompileFailures` pages when the failure rate is above 5% for 10 minutes."
+                ),
+                (
+                    1,
+                    "- `PublicationJobStalled` pages when no publication job finished for 30 minutes."
+                ),
+            ]
+        );
+        let named = "TemplateCompileFailuresTotal and xTemplateCompileFailures\n";
+        assert!(alert_lines(named, &["TemplateCompileFailures"]).is_empty());
+    }
 
     #[test]
     fn the_opening_paragraph_under_the_title() {
