@@ -137,10 +137,19 @@ pub fn times_problem(hours: &str) -> String {
 /// `(480, 1080)`); `clock_only` keeps only ranges written as a clock writes them (`08:00`,
 /// `8am`), not bare numbers (`9-17`), which prose writes for other things (`steps 1-3`).
 pub fn ranges(hours: &str, clock_only: bool) -> Vec<(u32, u32)> {
-    let dashed = hours
-        .replace(['\u{2013}', '\u{2014}'], "-")
-        .replace(" - ", "-")
-        .replace(" to ", "-");
+    // Most texts write their ranges `08:00-18:00`: copied only when written otherwise.
+    let dashed: std::borrow::Cow<str> = if hours.contains(['\u{2013}', '\u{2014}'])
+        || hours.contains(" - ")
+        || hours.contains(" to ")
+    {
+        hours
+            .replace(['\u{2013}', '\u{2014}'], "-")
+            .replace(" - ", "-")
+            .replace(" to ", "-")
+            .into()
+    } else {
+        hours.into()
+    };
     let clock = |p: &str| {
         p.contains(':')
             || ["am", "pm"]

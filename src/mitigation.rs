@@ -157,6 +157,13 @@ const PRODUCTS: &[&str] = &[
 /// "alert" ("the PublicationJobStalled alert", "alert `HighErrorRate`"). A mitigation that
 /// rests on an alert rests on it firing, so the alert must be defined.
 pub fn alerts_named(mitigation: &str) -> Vec<&str> {
+    let says_alert = mitigation
+        .as_bytes()
+        .windows(5)
+        .any(|w| w.eq_ignore_ascii_case(b"alert"));
+    if !says_alert {
+        return Vec::new();
+    }
     let words: Vec<&str> = mitigation
         .split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
         .filter(|w| !w.is_empty())

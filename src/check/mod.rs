@@ -361,7 +361,8 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     // repository is open, starts on another core while this one validates (computed once per
     // reference; `collect_all` waits for it). Wasted, on another core, if the schema fails.
     if let Some(Ok(base)) = &base
-        && let Some(Value::String(reference)) = json.pointer("/rollback/known_good")
+        && let Some(Value::String(reference)) =
+            crate::manifest::value_at(&json, "/rollback/known_good")
     {
         let (root, reference) = (base.root.clone(), reference.clone());
         rayon::spawn(move || _ = evidence::git::open(&root).known_good(&reference));
@@ -369,7 +370,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     // So does the walk back through the manifest's history for a stage it lowered, which only
     // a stage before the last can have done.
     if let Some(Ok(base)) = &base
-        && let Some(Value::String(stage)) = json.pointer("/service/stage")
+        && let Some(Value::String(stage)) = crate::manifest::value_at(&json, "/service/stage")
         && evidence::stages::may_be_lowered(stage)
         && let Some(name) = path.file_name()
     {
@@ -407,8 +408,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     checked.service_at = Some(doc.locate(&name_at).span);
     checked.report.stage = Some(manifest.service.stage.clone());
     checked.report.tier = manifest.service.tier;
-    checked.report.team = json
-        .pointer("/owners/team")
+    checked.report.team = crate::manifest::value_at(&json, "/owners/team")
         .and_then(Value::as_str)
         .map(str::to_string);
     let base = base.map_err(|e| Error::Io {

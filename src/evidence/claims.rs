@@ -27,15 +27,16 @@ pub struct Claims<'a> {
 impl<'a> Claims<'a> {
     /// What `doc` (the manifest) claims.
     pub fn of(doc: &'a serde_json::Value) -> Claims<'a> {
-        let text = |pointer: &str| doc.pointer(pointer).and_then(serde_json::Value::as_str);
+        let text = |pointer: &str| {
+            crate::manifest::value_at(doc, pointer).and_then(serde_json::Value::as_str)
+        };
         Claims {
             known_good: text("/rollback/known_good"),
             escalation: escalation_levels(doc),
             comms: markdown::addresses::Comms {
                 status_page: text("/comms/status_page"),
                 support_channel: text("/comms/support_channel"),
-                own: doc
-                    .pointer("/owners/escalation")
+                own: crate::manifest::value_at(doc, "/owners/escalation")
                     .and_then(|e| e.as_array())
                     .into_iter()
                     .flatten()
@@ -45,8 +46,7 @@ impl<'a> Claims<'a> {
             support_hours: text("/owners/support_hours"),
             update_interval: text("/comms/update_interval")
                 .and_then(crate::duration::parse_seconds),
-            alerts: doc
-                .pointer("/alerts/required")
+            alerts: crate::manifest::value_at(doc, "/alerts/required")
                 .and_then(|r| r.as_array())
                 .into_iter()
                 .flatten()
@@ -59,7 +59,7 @@ impl<'a> Claims<'a> {
 /// The levels of `owners.escalation` in `doc` (the manifest) with a level number, a contact
 /// and an `after` that is a duration.
 fn escalation_levels(doc: &serde_json::Value) -> Vec<markdown::escalation::Level> {
-    let levels = doc.pointer("/owners/escalation").and_then(|e| e.as_array());
+    let levels = crate::manifest::value_at(doc, "/owners/escalation").and_then(|e| e.as_array());
     levels
         .into_iter()
         .flatten()
@@ -129,7 +129,7 @@ pub(super) fn risk_alerts(
     if alerts.rules.is_empty() || !alerts.refused.is_empty() {
         return out;
     }
-    let risks = doc.pointer("/risks").and_then(|r| r.as_array());
+    let risks = crate::manifest::value_at(doc, "/risks").and_then(|r| r.as_array());
     for (i, risk) in risks.into_iter().flatten().enumerate() {
         let Some(mitigation) = risk.get("mitigation").and_then(|m| m.as_str()) else {
             continue;

@@ -163,8 +163,7 @@ pub fn age() {
 pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     let dir = cx.manifest.parent().unwrap_or(std::path::Path::new(""));
     let strings = |pointer: &str, field: Option<&str>| -> Vec<String> {
-        cx.doc
-            .pointer(pointer)
+        crate::manifest::value_at(cx.doc, pointer)
             .and_then(serde_json::Value::as_array)
             .into_iter()
             .flatten()
@@ -185,9 +184,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
         .map(String::as_str)
         .collect();
     let repo = git::open(&base.root);
-    let known_good = cx
-        .doc
-        .pointer("/rollback/known_good")
+    let known_good = crate::manifest::value_at(cx.doc, "/rollback/known_good")
         .and_then(serde_json::Value::as_str);
     // `known_good`'s ancestry walk reads the history commit by commit: the longest step of a
     // one-manifest check once its repository is open (`check_file` starts it early), so it

@@ -265,6 +265,10 @@ pub fn other_target<'t>(text: &'t str, known_good: &str) -> Option<(&'t str, usi
             .split_inclusive(';')
             .flat_map(|c| c.split_inclusive(". "));
         for clause in clauses {
+            // No version, the known-good one included, is written without a digit.
+            if !clause.bytes().any(|b| b.is_ascii_digit()) {
+                continue;
+            }
             let lower = clause.to_ascii_lowercase();
             let sends = TARGETS.iter().any(|t| lower.contains(t))
                 && !KEEPS_FROM.iter().any(|k| lower.contains(k));

@@ -152,6 +152,22 @@ pub struct PathRef {
     pub path: String,
 }
 
+/// The value at `pointer` (`/comms/status_page`) in `doc`: a JSON pointer whose keys hold no
+/// `~` or `/` of their own, as the manifest's keys are written. `Value::pointer` unescapes
+/// every key it walks (two replacements, each a new string), and a check asks tens of these
+/// per manifest.
+pub fn value_at<'v>(doc: &'v Value, pointer: &str) -> Option<&'v Value> {
+    let mut value = doc;
+    for key in pointer.strip_prefix('/')?.split('/') {
+        value = match value {
+            Value::Object(map) => map.get(key)?,
+            Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
 /// Every repository file a manifest names, in document order of sections.
 ///
 /// Rollout `status`/`history` are runtime data read by `gate`, not evidence that must exist
@@ -167,7 +183,7 @@ pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
         }
     };
     let root = Route::root();
-    if let Some(signals) = doc.pointer("/telemetry/signals").and_then(Value::as_array) {
+    if let Some(signals) = value_at(doc, "/telemetry/signals").and_then(Value::as_array) {
         for (i, s) in signals.iter().enumerate() {
             if let Some(d) = s.get("dashboard") {
                 push(
@@ -180,12 +196,12 @@ pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
             }
         }
     }
-    if let Some(rules) = doc.pointer("/alerts/rules").and_then(Value::as_array) {
+    if let Some(rules) = value_at(doc, "/alerts/rules").and_then(Value::as_array) {
         for (i, r) in rules.iter().enumerate() {
             push(root.key("alerts").key("rules").index(i), r);
         }
     }
-    if let Some(required) = doc.pointer("/alerts/required").and_then(Value::as_array) {
+    if let Some(required) = value_at(doc, "/alerts/required").and_then(Value::as_array) {
         for (i, r) in required.iter().enumerate() {
             if let Some(rb) = r
                 .get("runbook")
@@ -211,10 +227,10 @@ pub fn referenced_paths(doc: &Value) -> Vec<PathRef> {
             }
         }
     }
-    if let Some(t) = doc.pointer("/comms/templates") {
+    if let Some(t) = value_at(doc, "/comms/templates") {
         push(root.key("comms").key("templates"), t);
     }
-    if let Some(n) = doc.pointer("/rehearsal/notes") {
+    if let Some(n) = value_at(doc, "/rehearsal/notes") {
         push(root.key("rehearsal").key("notes"), n);
     }
     out
@@ -294,6 +310,15 @@ pub fn is_example_url(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_at_pointers_as_serde_json_finds_them() {
+        let doc = serde_json::json!({"a": {"b": [1, {"c": "x"}]}, "": {"": 2}});
+        for pointer in ["/a/b/1/c", "/a/b/0", "/a", "/a/b/2", "/a/x", "/a/b/c", "//", "a", ""] {
+            let want = if pointer.is_empty() { None } else { doc.pointer(pointer) };
+            assert_eq!(value_at(&doc, pointer), want, "{pointer}");
+        }
+    }
 
     #[test]
     fn urls_on_documentation_domains_are_examples() {

@@ -38,8 +38,11 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
     }
     for (at, line) in prose_lines(text) {
         let trimmed = line.trim();
-        // No clock time is written without a digit.
-        if !trimmed.bytes().any(|b| b.is_ascii_digit()) {
+        // A clock time is a digit before `:` (`08:00`) or before `am`/`pm` (`9am`, `9 pm`).
+        let clock = trimmed.as_bytes().windows(2).any(|w| {
+            w[0].is_ascii_digit() && matches!(w[1].to_ascii_lowercase(), b':' | b'a' | b'p' | b' ')
+        });
+        if !clock {
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();

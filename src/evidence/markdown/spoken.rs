@@ -42,10 +42,17 @@ const EVERY: &[(&str, i64)] = &[("hourly", 3_600), ("daily", 86_400)];
 /// Whether `line` may write a duration in words: a cheap test before a text is read by
 /// sentence.
 pub(super) fn may_write(line: &str) -> bool {
-    let lower = line.to_ascii_lowercase();
-    ["minute", "hour", "mins", "hrs", "day", "daily"]
-        .iter()
-        .any(|u| lower.contains(u))
+    // Every unit word holds one of these pairs (`minute`, `mins`: "mi"; `hour`, `hrs`: "h"
+    // then "o" or "r"; `day`, `daily`: "da"), asked of the bytes without a lower-cased copy.
+    line.as_bytes().windows(2).any(|w| {
+        let pair = [w[0].to_ascii_lowercase(), w[1].to_ascii_lowercase()];
+        matches!(&pair, b"mi" | b"ho" | b"hr" | b"da")
+    }) && {
+        let lower = line.to_ascii_lowercase();
+        ["minute", "hour", "mins", "hrs", "day", "daily"]
+            .iter()
+            .any(|u| lower.contains(u))
+    }
 }
 
 /// Seconds of the first duration `lower` (lower-cased text) writes in words: "an hour",
