@@ -30,28 +30,27 @@ impl<'a> Claims<'a> {
         let text = |pointer: &str| {
             crate::manifest::value_at(doc, pointer).and_then(serde_json::Value::as_str)
         };
+        // The `field` of each item of the list at `pointer`.
+        let each = |pointer: &str, field: &str| -> Vec<&'a str> {
+            crate::manifest::value_at(doc, pointer)
+                .and_then(|list| list.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|item| item.get(field)?.as_str())
+                .collect()
+        };
         Claims {
             known_good: text("/rollback/known_good"),
             escalation: escalation_levels(doc),
             comms: markdown::addresses::Comms {
                 status_page: text("/comms/status_page"),
                 support_channel: text("/comms/support_channel"),
-                own: crate::manifest::value_at(doc, "/owners/escalation")
-                    .and_then(|e| e.as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|l| l.get("contact")?.as_str())
-                    .collect(),
+                own: each("/owners/escalation", "contact"),
             },
             support_hours: text("/owners/support_hours"),
             update_interval: text("/comms/update_interval")
                 .and_then(crate::duration::parse_seconds),
-            alerts: crate::manifest::value_at(doc, "/alerts/required")
-                .and_then(|r| r.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|a| a.get("alert")?.as_str())
-                .collect(),
+            alerts: each("/alerts/required", "alert"),
         }
     }
 }

@@ -314,8 +314,14 @@ mod tests {
     #[test]
     fn values_at_pointers_as_serde_json_finds_them() {
         let doc = serde_json::json!({"a": {"b": [1, {"c": "x"}]}, "": {"": 2}});
-        for pointer in ["/a/b/1/c", "/a/b/0", "/a", "/a/b/2", "/a/x", "/a/b/c", "//", "a", ""] {
-            let want = if pointer.is_empty() { None } else { doc.pointer(pointer) };
+        for pointer in [
+            "/a/b/1/c", "/a/b/0", "/a", "/a/b/2", "/a/x", "/a/b/c", "//", "a", "",
+        ] {
+            let want = if pointer.is_empty() {
+                None
+            } else {
+                doc.pointer(pointer)
+            };
             assert_eq!(value_at(&doc, pointer), want, "{pointer}");
         }
     }
