@@ -18,13 +18,12 @@ pub struct OtherHours {
 }
 
 /// Words of a line that speak of when someone is there to answer.
-const SPEAKS_OF_HOURS: &[&str] = &[
-    "hour",
-    "support",
-    "available",
-    "staffed",
-    "on call",
-    "on-call",
+const SPEAKS_OF_HOURS: &[&str] = &["hour", "available", "staffed", "on call", "on-call"];
+
+/// Words of days: "support" speaks of support hours beside one ("Support answers Mon-Fri
+/// 09:00-17:00"), not in "the export runs 02:00-03:00; support is not affected".
+const DAYS: &[&str] = &[
+    "mon", "tue", "wed", "thu", "fri", "sat", "sun", "weekday", "weekend",
 ];
 
 /// The first line of `text` (Markdown: a support runbook) that speaks of support hours with
@@ -46,7 +45,9 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
             continue;
         }
         let lower = trimmed.to_ascii_lowercase();
-        if !SPEAKS_OF_HOURS.iter().any(|w| lower.contains(w)) {
+        let speaks = SPEAKS_OF_HOURS.iter().any(|w| lower.contains(w))
+            || (lower.contains("support") && DAYS.iter().any(|d| lower.contains(d)));
+        if !speaks {
             continue;
         }
         let said = crate::hours::ranges(trimmed, true);
@@ -75,6 +76,7 @@ mod tests {
             // Other ranges on lines that do not speak of support; the planned one besides
             // another; no clock times; code.
             "The nightly export runs 02:00-03:00.\n",
+            "The nightly export runs 02:00-03:00; support is not affected.\n",
             "Support: 08:00-18:00 (Mon-Fri), on-call 18:00-08:00.\n",
             "Support hours: see the team page. Steps 1-3 first.\n",
             "```sh\n# support hours 09:00-17:00\n```\n",
@@ -99,5 +101,7 @@ mod tests {
         );
         let found = contradicted("- Staffed 9am to 5pm CET.\n", PLANNED).unwrap();
         assert_eq!(found.said, "- Staffed 9am to 5pm CET.");
+        let found = contradicted("Support answers Mon-Fri 09:00-17:00.\n", PLANNED).unwrap();
+        assert_eq!(found.at.line, 1);
     }
 }

@@ -237,7 +237,19 @@ pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
     };
     for block in blocks(text, reading) {
         let lower = block.text.to_ascii_lowercase();
-        if !block.item || !lower.contains("update") {
+        // An update to users, not to a ticket ("check the dashboard every 5 minutes and
+        // update the ticket").
+        let to_users = [
+            "status",
+            "post",
+            "comms",
+            "communicat",
+            "stakeholder",
+            "users",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        if !block.item || !lower.contains("update") || !to_users {
             continue;
         }
         // "every 30 minutes", "every hour", "hourly": the interval is what follows `every`.
@@ -452,6 +464,7 @@ mod tests {
             "Post an update every hour.\n",
             "1. Check the dashboard every 5 minutes.\n",
             "1. Post the first update.\n",
+            "3. Check the dashboard every 5 minutes and update the ticket.\n",
             "1. Post an update every half hour.\n",
         ] {
             assert_eq!(other_cadence(text, 1_800), None, "{text}");
