@@ -1132,3 +1132,129 @@ fn an_untracked_runbook_is_a_warning() {
     assert_eq!(warned(&report), []);
     assert_eq!(code, 0);
 }
+
+/// A runbook names something of its own service, however it is written: the monitoring
+/// runbook a signal, dashboard (path, file name or title) or alert; the support runbook the
+/// service, a person, a contact or a channel. One that names nothing fails its item.
+#[test]
+fn a_runbook_names_something_of_its_own_service() {
+    let example = root().join("examples/dashboard-factory");
+    let monitoring = "# Monitoring\n\n## Watching\n\n1. Open {} and compare the last day with the week before.\n2. Page on-call when the failure rate stays high for ten minutes.\n";
+    let support = "# Support\n\nSupport answers questions during business hours and keeps every answer in the ticket, so the next person can read what was tried.\n\n## Routing\n\n1. Reproduce the report with the user's own steps and data.\n2. File defects with the steps, the expected and the actual result.\n3. Outages go to {}.\n";
+    let alert = "# {}\n\nNo publication job finished for half an hour: packs wait in the queue.\n\n## Steps\n\n1. Restart the worker and rerun the oldest job in the queue.\n";
+    for (file, template, named, item, expected) in [
+        (
+            "publication-stalled",
+            alert,
+            "Stalled publications",
+            "PROD-MONITORING",
+            "pass",
+        ),
+        (
+            "publication-stalled",
+            alert,
+            "PUBLICATIONJOBSTALLED",
+            "PROD-MONITORING",
+            "pass",
+        ),
+        (
+            "publication-stalled",
+            alert,
+            "When @bob is paged",
+            "PROD-MONITORING",
+            "pass",
+        ),
+        (
+            "publication-stalled",
+            alert,
+            "When you are paged",
+            "PROD-MONITORING",
+            "fail",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "the Template Pipeline dashboard",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "`template-pipeline.json`",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "the `PublicationJobStalled` alert's panel",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "TEMPLATES_GENERATED_TOTAL",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "the service's dashboard",
+            "LAUNCH-RUNBOOKS",
+            "fail",
+        ),
+        (
+            "monitoring",
+            monitoring,
+            "the dashboard-factory overview",
+            "LAUNCH-RUNBOOKS",
+            "fail",
+        ),
+        (
+            "support",
+            support,
+            "the Dashboard Factory team",
+            "PROD-SUPPORT-RUNBOOK",
+            "pass",
+        ),
+        (
+            "support",
+            support,
+            "`#DASH-ONCALL`",
+            "PROD-SUPPORT-RUNBOOK",
+            "pass",
+        ),
+        ("support", support, "@bob", "PROD-SUPPORT-RUNBOOK", "pass"),
+        (
+            "support",
+            support,
+            "the on-call engineer",
+            "PROD-SUPPORT-RUNBOOK",
+            "fail",
+        ),
+        (
+            "support",
+            support,
+            "#orders-oncall",
+            "PROD-SUPPORT-RUNBOOK",
+            "fail",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        let text = template.replace("{}", named);
+        std::fs::write(dir.path().join(format!("runbooks/{file}.md")), &text).unwrap();
+        let (_, report) = check(dir.path(), &[]);
+        let (got, message) = outcome(&report, item);
+        assert_eq!(got, expected, "{file} naming {named}: {message}");
+        if expected == "fail" {
+            assert!(
+                message.contains(&format!("runbook `runbooks/{file}.md` name")),
+                "{message}"
+            );
+        }
+    }
+}

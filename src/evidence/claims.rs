@@ -22,6 +22,15 @@ pub struct Claims<'a> {
     pub update_interval: Option<i64>,
     /// The names of `alerts.required`.
     pub alerts: Vec<&'a str>,
+    /// The names of `telemetry.signals`.
+    pub signals: Vec<&'a str>,
+    /// The dashboards of `telemetry.signals`, each once.
+    pub dashboards: Vec<&'a str>,
+    /// The fields and codes the rollout's gates read (`health_state`, `failure_streak`,
+    /// `case_processing_failed`): words with an underscore in the gates' expressions.
+    pub gated: Vec<&'a str>,
+    /// `service.name`, `owners.team`, `owners.primary` and `owners.secondary`, as set.
+    pub names: Vec<&'a str>,
 }
 
 impl<'a> Claims<'a> {
@@ -39,37 +48,162 @@ impl<'a> Claims<'a> {
                 .filter_map(|item| item.get(field)?.as_str())
                 .collect()
         };
+        let (escalation, own) = escalation(doc);
+        let mut dashboards = each("/telemetry/signals", "dashboard");
+        dashboards.sort_unstable();
+        dashboards.dedup();
         Claims {
             known_good: text("/rollback/known_good"),
-            escalation: escalation_levels(doc),
+            escalation,
             comms: markdown::addresses::Comms {
                 status_page: text("/comms/status_page"),
                 support_channel: text("/comms/support_channel"),
-                own: each("/owners/escalation", "contact"),
+                own,
             },
             support_hours: text("/owners/support_hours"),
             update_interval: text("/comms/update_interval")
                 .and_then(crate::duration::parse_seconds),
             alerts: each("/alerts/required", "alert"),
+            signals: each("/telemetry/signals", "name"),
+            dashboards,
+            gated: gated(doc),
+            names: [
+                "/service/name",
+                "/owners/team",
+                "/owners/primary",
+                "/owners/secondary",
+            ]
+            .into_iter()
+            .filter_map(text)
+            .collect(),
         }
     }
 }
 
-/// The levels of `owners.escalation` in `doc` (the manifest) with a level number, a contact
-/// and an `after` that is a duration.
-fn escalation_levels(doc: &serde_json::Value) -> Vec<markdown::escalation::Level> {
-    let levels = crate::manifest::value_at(doc, "/owners/escalation").and_then(|e| e.as_array());
-    levels
+impl Claims<'_> {
+    /// What a monitoring runbook of this service names, any of it: its signals, its
+    /// dashboards (path or file name), its required alerts and the fields its rollout's gates
+    /// read. The dashboards' titles are known only once they are parsed.
+    pub fn monitored(&self) -> Vec<&str> {
+        let files = self
+            .dashboards
+            .iter()
+            .filter_map(|d| d.rsplit('/').next())
+            .flat_map(|name| [name, name.split('.').next().unwrap_or(name)]);
+        (self
+            .signals
+            .iter()
+            .chain(&self.dashboards)
+            .chain(&self.alerts)
+            .chain(&self.gated))
+        .copied()
+        .chain(files)
+        .collect()
+    }
+
+    /// What a support runbook of this service names, any of it: the service, its team,
+    /// owners and escalation contacts, the support channel, status page and everything
+    /// [`Claims::monitored`] lists.
+    pub fn supported(&self) -> Vec<&str> {
+        let comms = [self.comms.support_channel, self.comms.status_page];
+        (self.names.iter().chain(&self.comms.own).copied())
+            .chain(comms.into_iter().flatten())
+            .chain(self.monitored())
+            .collect()
+    }
+
+    /// Whether `text`, the runbook of a required alert, names any of what it could: the
+    /// required alerts (by name, or their names' words), and everything
+    /// [`Claims::supported`] lists. The metrics the alerts' expressions read are known only
+    /// once the rule files are parsed.
+    pub fn speaks_of_alerts(&self, text: &str) -> bool {
+        let names: Vec<&str> = self
+            .alerts
+            .iter()
+            .copied()
+            .chain(self.supported())
+            .collect();
+        markdown::about::names_any(text, &names)
+            || self
+                .alerts
+                .iter()
+                .any(|a| markdown::about::speaks_of(text, a))
+    }
+
+    /// [`Claims::speaks_of_alerts`] as a finding lists it.
+    pub fn could_alert(&self) -> String {
+        markdown::about::could_name(&[
+            ("the required alerts", own(&self.alerts)),
+            ("the signals", own(&self.signals)),
+        ])
+    }
+
+    /// [`Claims::monitored`] as a finding lists it.
+    pub fn could_monitor(&self) -> String {
+        markdown::about::could_name(&[
+            ("the signals", own(&self.signals)),
+            ("the dashboards", own(&self.dashboards)),
+            ("the required alerts", own(&self.alerts)),
+        ])
+    }
+
+    /// [`Claims::supported`] as a finding lists it.
+    pub fn could_support(&self) -> String {
+        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
+        markdown::about::could_name(&[
+            ("the service, its team and owners", own(&self.names)),
+            ("the escalation's contacts", own(&self.comms.own)),
+            ("the support channel", own(&channel)),
+        ])
+    }
+}
+
+/// The words with an underscore in the expressions of `rollout.phases[].gates` of `doc`
+/// (written as a string or as `expr`), each once.
+fn gated(doc: &serde_json::Value) -> Vec<&str> {
+    let phases = crate::manifest::value_at(doc, "/rollout/phases").and_then(|p| p.as_array());
+    let mut words: Vec<&str> = phases
         .into_iter()
         .flatten()
-        .filter_map(|l| {
-            Some(markdown::escalation::Level {
-                level: l.get("level")?.as_i64()?,
-                contact: l.get("contact")?.as_str()?.to_string(),
-                after: crate::duration::parse_seconds(l.get("after")?.as_str()?)?,
-            })
-        })
-        .collect()
+        .filter_map(|phase| phase.get("gates")?.as_array())
+        .flatten()
+        .filter_map(|gate| gate.as_str().or_else(|| gate.get("expr")?.as_str()))
+        .flat_map(|expr| expr.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')))
+        .filter(|w| w.contains('_') && w.len() >= 6)
+        .collect();
+    words.sort_unstable();
+    words.dedup();
+    words
+}
+
+/// Owned copies of `names`.
+fn own(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| n.to_string()).collect()
+}
+
+/// From one walk of `owners.escalation` in `doc` (the manifest): the levels with a level
+/// number, a contact and an `after` that is a duration, and every level's contact.
+fn escalation(doc: &serde_json::Value) -> (Vec<markdown::escalation::Level>, Vec<&str>) {
+    let levels = crate::manifest::value_at(doc, "/owners/escalation").and_then(|e| e.as_array());
+    let mut timed = Vec::new();
+    let mut contacts = Vec::new();
+    for l in levels.into_iter().flatten() {
+        let Some(contact) = l.get("contact").and_then(|c| c.as_str()) else {
+            continue;
+        };
+        contacts.push(contact);
+        let level = l.get("level").and_then(|n| n.as_i64());
+        let after = l.get("after").and_then(|a| a.as_str());
+        if let (Some(level), Some(after)) = (level, after.and_then(crate::duration::parse_seconds))
+        {
+            timed.push(markdown::escalation::Level {
+                level,
+                contact: contact.to_string(),
+                after,
+            });
+        }
+    }
+    (timed, contacts)
 }
 
 /// A release the rollback runbook sends its reader to, other than `rollback.known_good`.

@@ -1,5 +1,6 @@
 //! Facts about a Markdown runbook: its headings, numbered steps and placeholders.
 
+pub mod about;
 pub mod addresses;
 mod copies;
 pub mod escalation;

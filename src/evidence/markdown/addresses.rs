@@ -114,19 +114,23 @@ fn urls(line: &str) -> impl Iterator<Item = (&str, usize)> {
     })
 }
 
-/// The host of `url` (with or without a scheme), lower-cased, without `www.`, a port or
-/// the root's dot.
+/// The host of `url` (with or without a scheme), lower-cased, without `www.` or the root's
+/// dot.
 fn host(url: &str) -> Option<String> {
-    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let authority = authority.rsplit('@').next()?;
-    let name = authority.split(':').next()?.trim_end_matches('.');
-    let name = name.to_ascii_lowercase();
-    let name = name
-        .strip_prefix("www.")
-        .map(str::to_string)
-        .unwrap_or(name);
-    (!name.is_empty()).then_some(name)
+    let url = url.trim();
+    let parsed = if url.contains("://") {
+        url::Url::parse(url)
+    } else {
+        // A status page written bare (`status.acme.dev`) is still an address.
+        url::Url::parse(&format!("https://{url}"))
+    };
+    let parsed = parsed.ok()?;
+    let name = parsed
+        .host_str()?
+        .trim_end_matches('.')
+        .to_ascii_lowercase();
+    let name = name.strip_prefix("www.").unwrap_or(&name);
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// Whether `url` is a status page's: `status` in its host (`status.acme.dev`,
@@ -233,6 +237,22 @@ mod tests {
                 (why, line, column),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn hosts_are_read_by_the_url_parser() {
+        for (url, want) in [
+            ("https://Status.Acme.dev:8443/x", Some("status.acme.dev")),
+            ("status.acme.dev", Some("status.acme.dev")),
+            (
+                "https://user@www.status.acme.dev./",
+                Some("status.acme.dev"),
+            ),
+            ("https://", None),
+            ("https://exa mple.com", None),
+        ] {
+            assert_eq!(host(url).as_deref(), want, "{url}");
         }
     }
 
