@@ -1142,7 +1142,37 @@ fn a_runbook_names_something_of_its_own_service() {
     let monitoring = "# Monitoring\n\n## Watching\n\n1. Open {} and compare the last day with the week before.\n2. Page on-call when the failure rate stays high for ten minutes.\n";
     let support = "# Support\n\nSupport answers questions during business hours and keeps every answer in the ticket, so the next person can read what was tried.\n\n## Routing\n\n1. Reproduce the report with the user's own steps and data.\n2. File defects with the steps, the expected and the actual result.\n3. Outages go to {}.\n";
     let alert = "# {}\n\nNo publication job finished for half an hour: packs wait in the queue.\n\n## Steps\n\n1. Restart the worker and rerun the oldest job in the queue.\n";
+    let rollback = "# Rollback\n\n## Steps\n\n1. Pause publication before anything else is done.\n2. Revert to {} and watch the deploy finish.\n3. Resume publication once the deploy is healthy.\n";
     for (file, template, named, item, expected) in [
+        (
+            "rollback",
+            rollback,
+            "the known-good release",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "rollback",
+            rollback,
+            "commit `59d812e`",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        ("rollback", rollback, "`v1.4.2`", "LAUNCH-RUNBOOKS", "fail"),
+        (
+            "rollback",
+            rollback,
+            "the release before, paging `@dash-leads` when stuck",
+            "LAUNCH-RUNBOOKS",
+            "pass",
+        ),
+        (
+            "rollback",
+            rollback,
+            "the previous release",
+            "LAUNCH-RUNBOOKS",
+            "fail",
+        ),
         (
             "publication-stalled",
             alert,

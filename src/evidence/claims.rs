@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{alerts, markdown, one_line};
+use markdown::about::Unnamed;
 
 /// What the manifest claims that its runbooks are held to.
 pub struct Claims<'a> {
@@ -131,26 +132,55 @@ impl Claims<'_> {
     }
 
     /// [`Claims::speaks_of_alerts`] as a finding lists it.
-    pub fn could_alert(&self) -> String {
-        markdown::about::could_name(&[
+    pub fn could_alert(&self) -> Unnamed {
+        could(&[
             ("the required alerts", own(&self.alerts)),
             ("the signals", own(&self.signals)),
         ])
     }
 
     /// [`Claims::monitored`] as a finding lists it.
-    pub fn could_monitor(&self) -> String {
-        markdown::about::could_name(&[
+    pub fn could_monitor(&self) -> Unnamed {
+        could(&[
             ("the signals", own(&self.signals)),
             ("the dashboards", own(&self.dashboards)),
             ("the required alerts", own(&self.alerts)),
         ])
     }
 
-    /// [`Claims::supported`] as a finding lists it.
-    pub fn could_support(&self) -> String {
+    /// What a rollback runbook of this service names, any of it: `rollback.known_good` (its
+    /// value, or the key's words: "the known-good release"), and everything
+    /// [`Claims::supported`] lists.
+    pub fn rolled_back(&self) -> Vec<&str> {
+        // A tag is written without `refs/tags/`, a commit id by its first seven digits.
+        let short = self.known_good.map(|k| {
+            let k = k.strip_prefix("refs/tags/").unwrap_or(k);
+            match k.get(..7) {
+                Some(id) if k.bytes().all(|b| b.is_ascii_hexdigit()) => id,
+                _ => k,
+            }
+        });
+        let known_good = short.into_iter().chain(["known_good"]);
+        known_good.chain(self.supported()).collect()
+    }
+
+    /// [`Claims::rolled_back`] as a finding lists it.
+    pub fn could_roll_back(&self) -> Unnamed {
+        let known_good: Vec<&str> = self.known_good.into_iter().collect();
         let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
-        markdown::about::could_name(&[
+        could(&[
+            ("the known-good release", own(&known_good)),
+            ("the service, its team and owners", own(&self.names)),
+            ("the escalation's contacts", own(&self.comms.own)),
+            ("the support channel", own(&channel)),
+            ("the signals", own(&self.signals)),
+        ])
+    }
+
+    /// [`Claims::supported`] as a finding lists it.
+    pub fn could_support(&self) -> Unnamed {
+        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
+        could(&[
             ("the service, its team and owners", own(&self.names)),
             ("the escalation's contacts", own(&self.comms.own)),
             ("the support channel", own(&channel)),
@@ -174,6 +204,13 @@ fn gated(doc: &serde_json::Value) -> Vec<&str> {
     words.sort_unstable();
     words.dedup();
     words
+}
+
+/// What a finding lists as `kinds` could be named.
+fn could(kinds: &[(&str, Vec<String>)]) -> Unnamed {
+    Unnamed {
+        could: markdown::about::could_name(kinds),
+    }
 }
 
 /// Owned copies of `names`.

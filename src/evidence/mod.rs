@@ -11,6 +11,7 @@ pub mod dated;
 pub mod git;
 pub mod hosted;
 pub mod markdown;
+mod naming;
 pub mod paths;
 pub mod recorded;
 pub mod refname;
@@ -103,25 +104,9 @@ pub struct Facts {
     /// `comms.update_interval`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub runbook_cadence: Option<markdown::Update>,
-    /// A monitoring runbook that names none of the service's signals, dashboards or alerts.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub monitoring_unnamed: Option<markdown::about::Unnamed>,
-    /// A support runbook that names none of the service, its people, channels or signals.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub support_unnamed: Option<markdown::about::Unnamed>,
-    /// The runbooks of required alerts (by path as written) that name none of the alerts,
-    /// the metrics they read, or the service's signals, dashboards and gated fields; a
-    /// runbook that is also one of `runbooks` is judged as that place's.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub alert_runbooks_unnamed: BTreeMap<String, markdown::about::Unnamed>,
-    /// Their texts while they wait for the metrics the alerts read (the rule files are
-    /// parsed after the runbooks).
+    /// The runbooks that name nothing of their service.
     #[serde(skip)]
-    alert_texts: Vec<(String, String)>,
-    /// The monitoring runbook's text while `monitoring_unnamed` waits for the dashboards'
-    /// titles (read after the runbooks).
-    #[serde(skip)]
-    monitoring_text: Option<String>,
+    pub naming: naming::Naming,
     /// Alerts the risks' mitigations rest on that no rule file defines, by the risk's index.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub risk_alerts: BTreeMap<String, claims::RiskAlert>,
@@ -214,32 +199,9 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             let mut facts = collect(&mut reader, dir, refs, &parsed_later, &claims);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.risk_alerts = claims::risk_alerts(cx.doc, &facts.alerts);
-            // An alert's runbook may name only what the alert reads.
-            let read: Vec<&str> = (facts.alerts.rules.values())
-                .flat_map(|rule| &rule.metrics)
-                .map(String::as_str)
-                .collect();
-            for (path, text) in std::mem::take(&mut facts.alert_texts) {
-                if !markdown::about::names_any(&text, &read) {
-                    let could = claims.could_alert();
-                    facts
-                        .alert_runbooks_unnamed
-                        .insert(path, markdown::about::Unnamed { could });
-                }
-            }
+            facts.naming.metrics(&facts.alerts, &claims);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
-            // A monitoring runbook may name its dashboard by title alone ("the Template
-            // pipeline dashboard").
-            if let Some(text) = facts.monitoring_text.take() {
-                let titles: Vec<&str> = facts
-                    .dashboards
-                    .values()
-                    .map(|d| d.title.as_str())
-                    .collect();
-                if markdown::about::names_any(&text, &titles) {
-                    facts.monitoring_unnamed = None;
-                }
-            }
+            facts.naming.titles(&facts.dashboards);
             (facts, codeowners::CodeOwners::find(base))
         },
         || known_good.map(|r| repo.known_good(r)),
@@ -382,12 +344,15 @@ pub fn collect(
                             },
                         );
                 }
-                if alert_runbooks.contains(&r.path.as_str())
-                    && !placed.contains(&r.path.as_str())
-                    && !claims.speaks_of_alerts(&text)
-                {
-                    facts.alert_texts.push((r.path.clone(), text.clone()));
-                }
+                let here = Some(r.path.as_str());
+                let roles = naming::Roles {
+                    monitoring: monitoring == here,
+                    support: support == here,
+                    rollback: rollback == here,
+                    alert_only: alert_runbooks.contains(&r.path.as_str())
+                        && !placed.contains(&r.path.as_str()),
+                };
+                facts.naming.read(&r.path, &text, roles, claims);
                 if alert_runbooks.contains(&r.path.as_str())
                     && let Some((said, offset, len)) = markdown::intro(&text)
                 {
@@ -400,13 +365,6 @@ pub fn collect(
                     });
                 }
                 if monitoring == Some(r.path.as_str()) {
-                    let monitored = claims.monitored();
-                    if !monitored.is_empty() && !markdown::about::names_any(&text, &monitored) {
-                        facts.monitoring_unnamed = Some(markdown::about::Unnamed {
-                            could: claims.could_monitor(),
-                        });
-                        facts.monitoring_text = Some(text.clone());
-                    }
                     for (alert, offset, len) in markdown::alert_lines(&text, &claims.alerts) {
                         let line = text[offset..offset + len].to_string();
                         md.alert_lines.push((
@@ -420,13 +378,6 @@ pub fn collect(
                             },
                         ));
                     }
-                }
-                if support == Some(r.path.as_str())
-                    && !markdown::about::names_any(&text, &claims.supported())
-                {
-                    facts.support_unnamed = Some(markdown::about::Unnamed {
-                        could: claims.could_support(),
-                    });
                 }
                 if let Some(hours) = claims.support_hours
                     && support == Some(r.path.as_str())
@@ -597,16 +548,12 @@ impl Facts {
                 ),
                 ("risk_alerts", serde_json::to_value(&self.risk_alerts)),
                 (
-                    "monitoring_unnamed",
-                    serde_json::to_value(&self.monitoring_unnamed),
-                ),
-                (
-                    "support_unnamed",
-                    serde_json::to_value(&self.support_unnamed),
+                    "runbooks_unnamed",
+                    serde_json::to_value(&self.naming.places),
                 ),
                 (
                     "alert_runbooks_unnamed",
-                    serde_json::to_value(&self.alert_runbooks_unnamed),
+                    serde_json::to_value(&self.naming.alerts),
                 ),
             ];
             for (key, value) in verdicts {

@@ -1,0 +1,88 @@
+//! The runbooks that name nothing of their service (see [`markdown::about`]): found as the
+//! runbooks are read, and settled once the dashboards' titles and the metrics the alerts
+//! read are known (both parsed after the runbooks).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{Claims, alerts, dashboards, markdown};
+use markdown::about::{Unnamed, names_any};
+
+/// The runbooks that name nothing of their service.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Naming {
+    /// By place: `monitoring` (none of the signals, dashboards, alerts or gated fields),
+    /// `rollback` and `support` (nothing of the service, its people or its channels).
+    pub places: BTreeMap<&'static str, Unnamed>,
+    /// The runbooks of required alerts, by path as written, that name none of the alerts
+    /// (by name or in words), the metrics they read, or anything of the service; a runbook
+    /// that is also one of `runbooks` is judged as that place's.
+    pub alerts: BTreeMap<String, Unnamed>,
+    /// The monitoring runbook's text while it waits for the dashboards' titles.
+    #[serde(skip)]
+    monitoring: Option<String>,
+    /// The alert runbooks' texts (by path as written) while they wait for the metrics.
+    #[serde(skip)]
+    alert_texts: Vec<(String, String)>,
+}
+
+/// What a runbook read is to the manifest.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Roles {
+    /// `runbooks.monitoring`.
+    pub monitoring: bool,
+    /// `runbooks.support`.
+    pub support: bool,
+    /// `runbooks.rollback`.
+    pub rollback: bool,
+    /// The runbook of a required alert and of no `runbooks` place.
+    pub alert_only: bool,
+}
+
+impl Naming {
+    /// Reads `text`, the runbook at `path` (as written), in its `roles`.
+    pub fn read(&mut self, path: &str, text: &str, roles: Roles, claims: &Claims<'_>) {
+        if roles.monitoring {
+            let monitored = claims.monitored();
+            if !monitored.is_empty() && !names_any(text, &monitored) {
+                self.places.insert("monitoring", claims.could_monitor());
+                self.monitoring = Some(text.to_string());
+            }
+        }
+        if roles.support && !names_any(text, &claims.supported()) {
+            self.places.insert("support", claims.could_support());
+        }
+        if roles.rollback && !names_any(text, &claims.rolled_back()) {
+            self.places.insert("rollback", claims.could_roll_back());
+        }
+        if roles.alert_only && !claims.speaks_of_alerts(text) {
+            self.alert_texts.push((path.to_string(), text.to_string()));
+        }
+    }
+
+    /// Settles the monitoring runbook with the dashboards' titles: it may name its dashboard
+    /// by title alone ("the Template pipeline dashboard").
+    pub fn titles(&mut self, dashboards: &BTreeMap<String, dashboards::Dashboard>) {
+        if let Some(text) = self.monitoring.take() {
+            let titles: Vec<&str> = dashboards.values().map(|d| d.title.as_str()).collect();
+            if names_any(&text, &titles) {
+                self.places.remove("monitoring");
+            }
+        }
+    }
+
+    /// Settles the alert runbooks with the metrics the alerts read: a runbook may name only
+    /// what its alert reads.
+    pub fn metrics(&mut self, alerts: &alerts::AlertFacts, claims: &Claims<'_>) {
+        let read: Vec<&str> = (alerts.rules.values())
+            .flat_map(|rule| &rule.metrics)
+            .map(String::as_str)
+            .collect();
+        for (path, text) in std::mem::take(&mut self.alert_texts) {
+            if !names_any(&text, &read) {
+                self.alerts.insert(path, claims.could_alert());
+            }
+        }
+    }
+}
