@@ -117,18 +117,14 @@ impl Claims<'_> {
     /// required alerts (by name, or their names' words), and everything
     /// [`Claims::supported`] lists. The metrics the alerts' expressions read are known only
     /// once the rule files are parsed.
-    pub fn speaks_of_alerts(&self, text: &str) -> bool {
+    pub fn speaks_of_alerts(&self, text: &markdown::about::Folded) -> bool {
         let names: Vec<&str> = self
             .alerts
             .iter()
             .copied()
             .chain(self.supported())
             .collect();
-        markdown::about::names_any(text, &names)
-            || self
-                .alerts
-                .iter()
-                .any(|a| markdown::about::speaks_of(text, a))
+        text.names_any(&names) || self.alerts.iter().any(|a| text.speaks_of(a))
     }
 
     /// [`Claims::speaks_of_alerts`] as a finding lists it.

@@ -201,7 +201,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
             facts.risk_alerts = claims::risk_alerts(cx.doc, &facts.alerts);
             facts.naming.metrics(&facts.alerts, &claims);
             facts.dashboards = dashboards::collect(&mut reader, &dashboard_files);
-            facts.naming.titles(&facts.dashboards);
+            facts.naming.titles(&facts.dashboards, &claims);
             (facts, codeowners::CodeOwners::find(base))
         },
         || known_good.map(|r| repo.known_good(r)),

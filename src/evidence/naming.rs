@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{Claims, alerts, dashboards, markdown};
-use markdown::about::{Unnamed, names_any};
+use markdown::about::{Folded, Unnamed};
 
 /// The runbooks that name nothing of their service.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -21,10 +21,10 @@ pub struct Naming {
     pub alerts: BTreeMap<String, Unnamed>,
     /// The monitoring runbook's text while it waits for the dashboards' titles.
     #[serde(skip)]
-    monitoring: Option<String>,
+    monitoring: Option<Folded>,
     /// The alert runbooks' texts (by path as written) while they wait for the metrics.
     #[serde(skip)]
-    alert_texts: Vec<(String, String)>,
+    alert_texts: Vec<(String, Folded)>,
 }
 
 /// What a runbook read is to the manifest.
@@ -43,31 +43,39 @@ pub struct Roles {
 impl Naming {
     /// Reads `text`, the runbook at `path` (as written), in its `roles`.
     pub fn read(&mut self, path: &str, text: &str, roles: Roles, claims: &Claims<'_>) {
-        if roles.monitoring {
-            let monitored = claims.monitored();
-            if !monitored.is_empty() && !names_any(text, &monitored) {
-                self.places.insert("monitoring", claims.could_monitor());
-                self.monitoring = Some(text.to_string());
-            }
+        if !(roles.monitoring || roles.support || roles.rollback || roles.alert_only) {
+            return;
         }
-        if roles.support && !names_any(text, &claims.supported()) {
+        let text = Folded::new(text);
+        if roles.support && !text.names_any(&claims.supported()) {
             self.places.insert("support", claims.could_support());
         }
-        if roles.rollback && !names_any(text, &claims.rolled_back()) {
+        if roles.rollback && !text.names_any(&claims.rolled_back()) {
             self.places.insert("rollback", claims.could_roll_back());
         }
-        if roles.alert_only && !claims.speaks_of_alerts(text) {
-            self.alert_texts.push((path.to_string(), text.to_string()));
+        // The text is kept for one of these at most: a runbook of a place is never
+        // `alert_only`.
+        if roles.alert_only && !claims.speaks_of_alerts(&text) {
+            self.alert_texts.push((path.to_string(), text));
+        } else if roles.monitoring {
+            let monitored = claims.monitored();
+            if !monitored.is_empty() && !text.names_any(&monitored) {
+                self.monitoring = Some(text);
+            }
         }
     }
 
     /// Settles the monitoring runbook with the dashboards' titles: it may name its dashboard
     /// by title alone ("the Template pipeline dashboard").
-    pub fn titles(&mut self, dashboards: &BTreeMap<String, dashboards::Dashboard>) {
+    pub fn titles(
+        &mut self,
+        dashboards: &BTreeMap<String, dashboards::Dashboard>,
+        claims: &Claims<'_>,
+    ) {
         if let Some(text) = self.monitoring.take() {
             let titles: Vec<&str> = dashboards.values().map(|d| d.title.as_str()).collect();
-            if names_any(&text, &titles) {
-                self.places.remove("monitoring");
+            if !text.names_any(&titles) {
+                self.places.insert("monitoring", claims.could_monitor());
             }
         }
     }
@@ -80,7 +88,7 @@ impl Naming {
             .map(String::as_str)
             .collect();
         for (path, text) in std::mem::take(&mut self.alert_texts) {
-            if !names_any(&text, &read) {
+            if !text.names_any(&read) {
                 self.alerts.insert(path, claims.could_alert());
             }
         }

@@ -12,25 +12,61 @@ pub struct Unnamed {
     pub could: String,
 }
 
-/// Whether `text` names any of `names`, in any case and with `-`, `_` and spaces alike
+/// A text as names are searched in it: lower-cased (ASCII), `-` and `_` made spaces
 /// (`dashboard-factory` is "Dashboard Factory" in a title, `failure_streak` "the failure
-/// streak" in prose). Names shorter than three characters are skipped: they are found in any
-/// text.
-pub fn names_any<S: AsRef<str>>(text: &str, names: &[S]) -> bool {
-    let folded = fold(text);
-    names.iter().any(|name| {
-        let name = fold(name.as_ref().trim());
-        name.len() >= 3 && memchr::memmem::find(&folded, &name).is_some()
-    })
+/// streak" in prose). Folded once, searched for every name.
+#[derive(Debug, Clone)]
+pub struct Folded(Vec<u8>);
+
+impl Folded {
+    /// `text`, folded.
+    pub fn new(text: &str) -> Folded {
+        Folded(text.bytes().map(fold).collect())
+    }
+
+    /// Whether it names any of `names`, folded as it is. Names shorter than three
+    /// characters are skipped: they are found in any text.
+    pub fn names_any<S: AsRef<str>>(&self, names: &[S]) -> bool {
+        let mut name = Vec::new();
+        names.iter().any(|n| {
+            name.clear();
+            name.extend(n.as_ref().trim().bytes().map(fold));
+            name.len() >= 3 && self.contains(&name)
+        })
+    }
+
+    /// Whether it speaks of the alert `name` in words: each part of its name of four
+    /// letters or more (`PublicationJobStalled`: publication, stalled) written by its first
+    /// four letters, so "Stalled publications" and "Templates fail to compile" speak of
+    /// `PublicationJobStalled` and `TemplateCompileFailures`. A name without such parts is
+    /// never spoken of so.
+    pub fn speaks_of(&self, name: &str) -> bool {
+        let parts = stems(name);
+        !parts.is_empty() && parts.iter().all(|p| self.contains(p))
+    }
+
+    /// Whether `needle` (folded) is in it. Names are short and texts a page or two: a
+    /// comparison at each place of the first byte costs less than building a searcher per
+    /// name.
+    fn contains(&self, needle: &[u8]) -> bool {
+        let Some((&first, rest)) = needle.split_first() else {
+            return true;
+        };
+        memchr::memchr_iter(first, &self.0)
+            .any(|i| self.0.get(i + 1..i + needle.len()) == Some(rest))
+    }
 }
 
-/// Whether `text` speaks of the alert `name` in words: each part of its name of four
-/// letters or more (`PublicationJobStalled`: publication, stalled) written in `text` by its
-/// first four letters, so "Stalled publications" and "Templates fail to compile" speak of
-/// `PublicationJobStalled` and `TemplateCompileFailures`. A name without such parts is
-/// never spoken of so.
-pub fn speaks_of(text: &str, name: &str) -> bool {
-    let mut parts: Vec<&str> = Vec::new();
+/// Whether `text` names any of `names` (see [`Folded::names_any`]).
+pub fn names_any<S: AsRef<str>>(text: &str, names: &[S]) -> bool {
+    Folded::new(text).names_any(names)
+}
+
+/// The first four letters, folded, of each part of `name` of four letters or more: parts
+/// end at a character that is no letter or digit, at a capital after a small letter, and at
+/// an acronym's end (`CPUThrottling` is "CPU Throttling").
+fn stems(name: &str) -> Vec<Vec<u8>> {
+    let mut parts = Vec::new();
     let mut start = 0;
     let bytes = name.as_bytes();
     for i in 1..=bytes.len() {
@@ -38,32 +74,30 @@ pub fn speaks_of(text: &str, name: &str) -> bool {
             || !bytes[i].is_ascii_alphanumeric()
             || (bytes[i].is_ascii_uppercase()
                 && (bytes[i - 1].is_ascii_lowercase()
-                    // An acronym's end: `CPUThrottling` is "CPU Throttling".
                     || (bytes[i - 1].is_ascii_uppercase()
                         && bytes.get(i + 1).is_some_and(u8::is_ascii_lowercase))));
         if ends {
-            let part = name[start..i].trim_matches(|c: char| !c.is_ascii_alphanumeric());
-            if part.len() >= 4 {
-                parts.push(&part[..4]);
+            // Bytes, not a `str` slice: a part may end inside a character (`Aé`).
+            let part = bytes[start..i].trim_ascii_start();
+            let part = match part.split_first() {
+                Some((b, rest)) if !b.is_ascii_alphanumeric() => rest,
+                _ => part,
+            };
+            if part.len() >= 4 && part[..4].iter().all(u8::is_ascii_alphanumeric) {
+                parts.push(part[..4].iter().copied().map(fold).collect());
             }
             start = i;
         }
     }
-    let folded = fold(text);
-    !parts.is_empty()
-        && parts
-            .iter()
-            .all(|p| memchr::memmem::find(&folded, p.to_ascii_lowercase().as_bytes()).is_some())
+    parts
 }
 
-/// The bytes of `text` lower-cased (ASCII), `-` and `_` made spaces.
-fn fold(text: &str) -> Vec<u8> {
-    text.bytes()
-        .map(|b| match b {
-            b'-' | b'_' => b' ',
-            b => b.to_ascii_lowercase(),
-        })
-        .collect()
+/// One byte folded: ASCII lower case, `-` and `_` as a space.
+fn fold(b: u8) -> u8 {
+    match b {
+        b'-' | b'_' => b' ',
+        b => b.to_ascii_lowercase(),
+    }
 }
 
 /// `kinds` (a kind's words and its names) as "the signals `a`, `b` or the alerts `A`": at
@@ -103,25 +137,20 @@ mod tests {
 
     #[test]
     fn alerts_are_spoken_of_by_the_parts_of_their_names() {
-        assert!(speaks_of(
-            "# Stalled publications\n",
-            "PublicationJobStalled"
-        ));
-        assert!(speaks_of(
-            "Templates fail to compile.",
-            "TemplateCompileFailures"
-        ));
-        assert!(speaks_of("HIGH ERROR RATE", "high_error_rate"));
-        assert!(speaks_of("CPU throttling is high", "CPUThrottlingHigh"));
-        assert!(!speaks_of("# Publications\n", "PublicationJobStalled"));
-        assert!(!speaks_of(
-            "Be on call, acknowledge pages.",
-            "PublicationJobStalled"
-        ));
-        assert!(speaks_of("the API is down", "APIDown"));
+        assert!(Folded::new("# Stalled publications\n").speaks_of("PublicationJobStalled"));
+        assert!(Folded::new("Templates fail to compile.").speaks_of("TemplateCompileFailures"));
+        assert!(Folded::new("HIGH ERROR RATE").speaks_of("high_error_rate"));
+        assert!(Folded::new("CPU throttling is high").speaks_of("CPUThrottlingHigh"));
+        assert!(!Folded::new("# Publications\n").speaks_of("PublicationJobStalled"));
+        assert!(!Folded::new("Be on call, acknowledge pages.").speaks_of("PublicationJobStalled"));
+        assert!(Folded::new("the API is down").speaks_of("APIDown"));
         // No part of four letters: never spoken of in words.
-        assert!(!speaks_of("the job is due", "JobDue"));
-        assert!(!speaks_of("", ""));
+        assert!(!Folded::new("the job is due").speaks_of("JobDue"));
+        assert!(!Folded::new("").speaks_of(""));
+        // Names are the manifest's: any text is read without a panic.
+        for name in ["Aé", "éJobStalled", "Job_Ställed", "__", "ÉÉÉÉÉ"] {
+            let _ = Folded::new("job stalled").speaks_of(name);
+        }
     }
 
     #[test]
@@ -149,6 +178,16 @@ mod tests {
         fn a_name_written_is_found(before in "[a-zé #\n]{0,30}", name in "[a-z_-]{3,12}", after in "[a-zé #\n]{0,30}") {
             let text = format!("{before}{}{after}", name.to_ascii_uppercase());
             proptest::prop_assert!(names_any(&text, &[name.as_str()]));
+        }
+
+        /// The search from each place of the first byte finds what a search of every window
+        /// finds.
+        #[test]
+        fn the_search_agrees_with_every_window(text in "[abAB_ -é]{0,40}", name in "[abAB_ -]{0,6}") {
+            let folded: Vec<u8> = text.bytes().map(fold).collect();
+            let needle: Vec<u8> = name.trim().bytes().map(fold).collect();
+            let expected = needle.len() >= 3 && folded.windows(needle.len()).any(|w| w == needle.as_slice());
+            proptest::prop_assert_eq!(names_any(&text, &[name.as_str()]), expected);
         }
     }
 }
