@@ -1135,7 +1135,9 @@ fn an_untracked_runbook_is_a_warning() {
 
 /// A runbook names something of its own service, however it is written: the monitoring
 /// runbook a signal, dashboard (path, file name or title) or alert; the support runbook the
-/// service, a person, a contact or a channel. One that names nothing fails its item.
+/// service, a person, a contact or a channel; the rollback runbook the known-good release or
+/// any of that; an alert's runbook its alert (by name or in words); the rehearsal notes a
+/// runbook's file, an alert or a person. One that names nothing fails its item.
 #[test]
 fn a_runbook_names_something_of_its_own_service() {
     let example = root().join("examples/dashboard-factory");
@@ -1143,7 +1145,36 @@ fn a_runbook_names_something_of_its_own_service() {
     let support = "# Support\n\nSupport answers questions during business hours and keeps every answer in the ticket, so the next person can read what was tried.\n\n## Routing\n\n1. Reproduce the report with the user's own steps and data.\n2. File defects with the steps, the expected and the actual result.\n3. Outages go to {}.\n";
     let alert = "# {}\n\nNo publication job finished for half an hour: packs wait in the queue.\n\n## Steps\n\n1. Restart the worker and rerun the oldest job in the queue.\n";
     let rollback = "# Rollback\n\n## Steps\n\n1. Pause publication before anything else is done.\n2. Revert to {} and watch the deploy finish.\n3. Resume publication once the deploy is healthy.\n";
+    let notes = "# Tabletop, 2026-11-10\n\nScenario: launch day, {}, while the review queue grows.\n\n## Findings\n\n1. Nobody knew who posts status updates. Resolved: the comms lead is named.\n";
     for (file, template, named, item, expected) in [
+        (
+            "tabletop-2026-11-10",
+            notes,
+            "a publication job stalls",
+            "LAUNCH-REHEARSAL",
+            "pass",
+        ),
+        (
+            "tabletop-2026-11-10",
+            notes,
+            "we opened `Publication-Stalled.md`",
+            "LAUNCH-REHEARSAL",
+            "pass",
+        ),
+        (
+            "tabletop-2026-11-10",
+            notes,
+            "`@dash-leads` was paged",
+            "LAUNCH-REHEARSAL",
+            "pass",
+        ),
+        (
+            "tabletop-2026-11-10",
+            notes,
+            "we opened the incident-response runbook",
+            "LAUNCH-REHEARSAL",
+            "fail",
+        ),
         (
             "rollback",
             rollback,
@@ -1282,7 +1313,8 @@ fn a_runbook_names_something_of_its_own_service() {
         assert_eq!(got, expected, "{file} naming {named}: {message}");
         if expected == "fail" {
             assert!(
-                message.contains(&format!("runbook `runbooks/{file}.md` name")),
+                message.contains(&format!("runbook `runbooks/{file}.md` name"))
+                    || message.contains(&format!("notes `runbooks/{file}.md` name")),
                 "{message}"
             );
         }

@@ -30,6 +30,9 @@ pub struct Claims<'a> {
     /// The fields and codes the rollout's gates read (`health_state`, `failure_streak`,
     /// `case_processing_failed`): words with an underscore in the gates' expressions.
     pub gated: Vec<&'a str>,
+    /// The files of `runbooks` and of the required alerts' runbooks, by file name: a record
+    /// of a rehearsal names the runbooks it opened (`comms-templates.md`).
+    pub runbook_files: Vec<&'a str>,
     /// `service.name`, `owners.team`, `owners.primary` and `owners.secondary`, as set.
     pub names: Vec<&'a str>,
 }
@@ -68,6 +71,7 @@ impl<'a> Claims<'a> {
             signals: each("/telemetry/signals", "name"),
             dashboards,
             gated: gated(doc),
+            runbook_files: runbook_files(doc),
             names: [
                 "/service/name",
                 "/owners/team",
@@ -173,6 +177,29 @@ impl Claims<'_> {
         ])
     }
 
+    /// Whether `text`, a rehearsal's notes, names anything of the service: a runbook's file
+    /// name (`comms-templates.md`), the required alerts (by name or in words), and everything
+    /// [`Claims::supported`] lists.
+    pub fn rehearsed(&self, text: &markdown::about::Folded) -> bool {
+        // File names with their extension: stems such as `monitoring` or `incident-response`
+        // are words any guide to rehearsals writes.
+        let files = self.runbook_files.iter().copied();
+        let names: Vec<&str> = files.chain(self.supported()).collect();
+        self.speaks_of_alerts(text) || text.names_any(&names)
+    }
+
+    /// [`Claims::rehearsed`] as a finding lists it.
+    pub fn could_rehearse(&self) -> Unnamed {
+        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
+        could(&[
+            ("the runbooks", own(&self.runbook_files)),
+            ("the required alerts", own(&self.alerts)),
+            ("the service, its team and owners", own(&self.names)),
+            ("the escalation's contacts", own(&self.comms.own)),
+            ("the support channel", own(&channel)),
+        ])
+    }
+
     /// [`Claims::supported`] as a finding lists it.
     pub fn could_support(&self) -> Unnamed {
         let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
@@ -200,6 +227,27 @@ fn gated(doc: &serde_json::Value) -> Vec<&str> {
     words.sort_unstable();
     words.dedup();
     words
+}
+
+/// The file names of the Markdown files of `runbooks` and `alerts.required[].runbook` in
+/// `doc`, each once.
+fn runbook_files(doc: &serde_json::Value) -> Vec<&str> {
+    let places = crate::manifest::value_at(doc, "/runbooks").and_then(|r| r.as_object());
+    let places = places.into_iter().flat_map(|p| p.values());
+    let alerts = crate::manifest::value_at(doc, "/alerts/required").and_then(|r| r.as_array());
+    let alerts = alerts
+        .into_iter()
+        .flatten()
+        .filter_map(|a| a.get("runbook"));
+    let mut files: Vec<&str> = places
+        .chain(alerts)
+        .filter_map(|v| v.as_str().or_else(|| v.get("path")?.as_str()))
+        .filter(|p| markdown::is_markdown(p) && !p.contains("://"))
+        .filter_map(|p| p.rsplit('/').next())
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
 }
 
 /// What a finding lists as `kinds` could be named.

@@ -289,6 +289,7 @@ pub fn collect(
         .filter(|r| matches!(r.route.segs(), [Seg::Key(a), ..] if a == "runbooks"))
         .map(|r| r.path.as_str())
         .collect();
+    let notes = at_route("rehearsal", "notes");
     let (rollback, templates, incident, support, monitoring) = (
         at_route("runbooks", "rollback"),
         at_route("comms", "templates"),
@@ -349,6 +350,7 @@ pub fn collect(
                     monitoring: monitoring == here,
                     support: support == here,
                     rollback: rollback == here,
+                    rehearsal: notes == here,
                     alert_only: alert_runbooks.contains(&r.path.as_str())
                         && !placed.contains(&r.path.as_str()),
                 };

@@ -13,7 +13,8 @@ use markdown::about::{Folded, Unnamed};
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Naming {
     /// By place: `monitoring` (none of the signals, dashboards, alerts or gated fields),
-    /// `rollback` and `support` (nothing of the service, its people or its channels).
+    /// `rollback` and `support` (nothing of the service, its people or its channels),
+    /// `rehearsal` (the notes: none of that, nor a runbook or an alert).
     pub places: BTreeMap<&'static str, Unnamed>,
     /// The runbooks of required alerts, by path as written, that name none of the alerts
     /// (by name or in words), the metrics they read, or anything of the service; a runbook
@@ -36,6 +37,8 @@ pub struct Roles {
     pub support: bool,
     /// `runbooks.rollback`.
     pub rollback: bool,
+    /// `rehearsal.notes`.
+    pub rehearsal: bool,
     /// The runbook of a required alert and of no `runbooks` place.
     pub alert_only: bool,
 }
@@ -43,7 +46,12 @@ pub struct Roles {
 impl Naming {
     /// Reads `text`, the runbook at `path` (as written), in its `roles`.
     pub fn read(&mut self, path: &str, text: &str, roles: Roles, claims: &Claims<'_>) {
-        if !(roles.monitoring || roles.support || roles.rollback || roles.alert_only) {
+        if !(roles.monitoring
+            || roles.support
+            || roles.rollback
+            || roles.rehearsal
+            || roles.alert_only)
+        {
             return;
         }
         let text = Folded::new(text);
@@ -52,6 +60,9 @@ impl Naming {
         }
         if roles.rollback && !text.names_any(&claims.rolled_back()) {
             self.places.insert("rollback", claims.could_roll_back());
+        }
+        if roles.rehearsal && !claims.rehearsed(&text) {
+            self.places.insert("rehearsal", claims.could_rehearse());
         }
         // The text is kept for one of these at most: a runbook of a place is never
         // `alert_only`.
