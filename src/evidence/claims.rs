@@ -30,9 +30,8 @@ pub struct Claims<'a> {
     /// The fields and codes the rollout's gates read (`health_state`, `failure_streak`,
     /// `case_processing_failed`): words with an underscore in the gates' expressions.
     pub gated: Vec<&'a str>,
-    /// The files of `runbooks` and of the required alerts' runbooks, by file name: a record
-    /// of a rehearsal names the runbooks it opened (`comms-templates.md`).
-    pub runbook_files: Vec<&'a str>,
+    /// The manifest, for what only one reader asks (the runbooks' files).
+    doc: &'a serde_json::Value,
     /// `service.name`, `owners.team`, `owners.primary` and `owners.secondary`, as set.
     pub names: Vec<&'a str>,
 }
@@ -71,7 +70,7 @@ impl<'a> Claims<'a> {
             signals: each("/telemetry/signals", "name"),
             dashboards,
             gated: gated(doc),
-            runbook_files: runbook_files(doc),
+            doc,
             names: [
                 "/service/name",
                 "/owners/team",
@@ -182,17 +181,20 @@ impl Claims<'_> {
     /// [`Claims::supported`] lists.
     pub fn rehearsed(&self, text: &markdown::about::Folded) -> bool {
         // File names with their extension: stems such as `monitoring` or `incident-response`
-        // are words any guide to rehearsals writes.
-        let files = self.runbook_files.iter().copied();
-        let names: Vec<&str> = files.chain(self.supported()).collect();
-        self.speaks_of_alerts(text) || text.names_any(&names)
+        // are words any guide to rehearsals writes. The service's own names first: a record
+        // names them most often.
+        let names: Vec<&str> = (self.supported().into_iter())
+            .chain(self.alerts.iter().copied())
+            .chain(runbook_files(self.doc))
+            .collect();
+        text.names_any(&names) || self.alerts.iter().any(|a| text.speaks_of(a))
     }
 
     /// [`Claims::rehearsed`] as a finding lists it.
     pub fn could_rehearse(&self) -> Unnamed {
         let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
         could(&[
-            ("the runbooks", own(&self.runbook_files)),
+            ("the runbooks", own(&runbook_files(self.doc))),
             ("the required alerts", own(&self.alerts)),
             ("the service, its team and owners", own(&self.names)),
             ("the escalation's contacts", own(&self.comms.own)),
