@@ -12,7 +12,7 @@ mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 pub use sentences::{alert_lines, intro};
-pub use timing::{Update, other_cadence, timing, updates};
+pub use timing::{Update, other_cadence, says_when_next, timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -58,6 +58,10 @@ pub struct MarkdownFacts {
     /// [`updates`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub updates: Option<timing::Updates>,
+    /// Whether its messages tell users when they will hear next, with a duration or a time
+    /// to fill in (read of `comms.templates` only, by [`says_when_next`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub says_when_next: Option<bool>,
     /// The paragraph that opens it under its title, where it is an alert's runbook: what it
     /// says of the alert is held to the alert's comparison.
     #[serde(skip)]

@@ -391,6 +391,7 @@ pub fn collect(
                         });
                 }
                 if templates == Some(r.path.as_str()) {
+                    md.says_when_next = Some(markdown::says_when_next(&text));
                     md.updates = markdown::updates(&text).map(|mut u| {
                         let named = pointed.get_or_insert_with(shown);
                         for update in &mut u.updates {

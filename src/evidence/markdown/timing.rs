@@ -184,6 +184,35 @@ const PROMISES: &[&str] = &[
     "update you daily",
 ];
 
+/// Words that tell users when they will hear next without a duration to compare: a time
+/// filled in at posting ("Next update by [time]"), or a promise of more ("We will post
+/// another update"). Templates that write none of these nor [`PROMISES`] never say it.
+const WHEN_NEXT: &[&str] = &[
+    "another update",
+    "further update",
+    "update by",
+    "update at",
+    "updates at",
+    "update again",
+    "will update",
+    "we'll update",
+    "keep you updated",
+    "keep you posted",
+    "post an update",
+    "provide an update",
+    "share an update",
+    "regular updates",
+    "hourly",
+    "daily",
+];
+
+/// Whether `text` (Markdown: prepared messages) tells users when they will hear next: a
+/// promise of the next update with a duration or with a time to fill in.
+pub fn says_when_next(text: &str) -> bool {
+    let lower = text.to_ascii_lowercase();
+    PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p))
+}
+
 /// Prepared messages: blocks with a duration in digits or in words, fenced prose read.
 const MESSAGES: Reading = Reading {
     keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
@@ -315,6 +344,27 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn templates_say_when_users_hear_next_with_or_without_a_duration() {
+        for text in [
+            "> Next update in 30 minutes.",
+            "> Next update by [time].",
+            "> We will share another update by 14:30 UTC.",
+            "> We will post an update here within thirty minutes.",
+            "1. Update the status page hourly.",
+            "> WE WILL KEEP YOU POSTED.",
+        ] {
+            assert!(says_when_next(text), "{text}");
+        }
+        for text in [
+            "> We are investigating. Existing dashboards are not affected.",
+            "The Customer Liaison keeps customers updated at various points of the call.",
+            "",
+        ] {
+            assert!(!says_when_next(text), "{text}");
+        }
+    }
 
     #[test]
     fn waits_in_steps_add_up_and_a_timed_run_is_the_longest_said() {
