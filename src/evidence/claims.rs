@@ -133,17 +133,17 @@ impl Claims<'_> {
     /// [`Claims::speaks_of_alerts`] as a finding lists it.
     pub fn could_alert(&self) -> Unnamed {
         could(&[
-            ("the required alerts", own(&self.alerts)),
-            ("the signals", own(&self.signals)),
+            ("the required alerts", &self.alerts),
+            ("the signals", &self.signals),
         ])
     }
 
     /// [`Claims::monitored`] as a finding lists it.
     pub fn could_monitor(&self) -> Unnamed {
         could(&[
-            ("the signals", own(&self.signals)),
-            ("the dashboards", own(&self.dashboards)),
-            ("the required alerts", own(&self.alerts)),
+            ("the signals", &self.signals),
+            ("the dashboards", &self.dashboards),
+            ("the required alerts", &self.alerts),
         ])
     }
 
@@ -165,15 +165,10 @@ impl Claims<'_> {
 
     /// [`Claims::rolled_back`] as a finding lists it.
     pub fn could_roll_back(&self) -> Unnamed {
-        let known_good: Vec<&str> = self.known_good.into_iter().collect();
-        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
-        could(&[
-            ("the known-good release", own(&known_good)),
-            ("the service, its team and owners", own(&self.names)),
-            ("the escalation's contacts", own(&self.comms.own)),
-            ("the support channel", own(&channel)),
-            ("the signals", own(&self.signals)),
-        ])
+        let known_good = self.known_good.as_slice();
+        let mut kinds = vec![("the known-good release", known_good)];
+        kinds.extend(self.people(&[("the signals", &self.signals)]));
+        could(&kinds)
     }
 
     /// Whether `text`, a rehearsal's notes, names anything of the service: a runbook's file
@@ -181,35 +176,37 @@ impl Claims<'_> {
     /// [`Claims::supported`] lists.
     pub fn rehearsed(&self, text: &markdown::about::Folded) -> bool {
         // File names with their extension: stems such as `monitoring` or `incident-response`
-        // are words any guide to rehearsals writes. The service's own names first: a record
-        // names them most often.
-        let names: Vec<&str> = (self.supported().into_iter())
-            .chain(self.alerts.iter().copied())
-            .chain(runbook_files(self.doc))
-            .collect();
-        text.names_any(&names) || self.alerts.iter().any(|a| text.speaks_of(a))
+        // are words any guide to rehearsals writes.
+        self.speaks_of_alerts(text) || text.names_any(&runbook_files(self.doc))
     }
 
     /// [`Claims::rehearsed`] as a finding lists it.
     pub fn could_rehearse(&self) -> Unnamed {
-        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
-        could(&[
-            ("the runbooks", own(&runbook_files(self.doc))),
-            ("the required alerts", own(&self.alerts)),
-            ("the service, its team and owners", own(&self.names)),
-            ("the escalation's contacts", own(&self.comms.own)),
-            ("the support channel", own(&channel)),
-        ])
+        let files = runbook_files(self.doc);
+        let mut kinds: Vec<(&str, &[&str])> = vec![
+            ("the runbooks", &files),
+            ("the required alerts", &self.alerts),
+        ];
+        kinds.extend(self.people(&[]));
+        could(&kinds)
     }
 
     /// [`Claims::supported`] as a finding lists it.
     pub fn could_support(&self) -> Unnamed {
-        let channel: Vec<&str> = self.comms.support_channel.into_iter().collect();
-        could(&[
-            ("the service, its team and owners", own(&self.names)),
-            ("the escalation's contacts", own(&self.comms.own)),
-            ("the support channel", own(&channel)),
-        ])
+        could(&self.people(&[]))
+    }
+
+    /// The service's people and channels as a finding lists them: the service, its team
+    /// and owners, the escalation's contacts and the support channel, then `more`.
+    fn people<'k>(&'k self, more: &[(&'k str, &'k [&'k str])]) -> Vec<(&'k str, &'k [&'k str])> {
+        let channel: &[&str] = self.comms.support_channel.as_slice();
+        let mut kinds: Vec<(&str, &[&str])> = vec![
+            ("the service, its team and owners", &self.names),
+            ("the escalation's contacts", &self.comms.own),
+            ("the support channel", channel),
+        ];
+        kinds.extend_from_slice(more);
+        kinds
     }
 }
 
@@ -253,15 +250,10 @@ fn runbook_files(doc: &serde_json::Value) -> Vec<&str> {
 }
 
 /// What a finding lists as `kinds` could be named.
-fn could(kinds: &[(&str, Vec<String>)]) -> Unnamed {
+fn could(kinds: &[(&str, &[&str])]) -> Unnamed {
     Unnamed {
         could: markdown::about::could_name(kinds),
     }
-}
-
-/// Owned copies of `names`.
-fn own(names: &[&str]) -> Vec<String> {
-    names.iter().map(|n| n.to_string()).collect()
 }
 
 /// From one walk of `owners.escalation` in `doc` (the manifest): the levels with a level

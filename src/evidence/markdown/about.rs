@@ -105,7 +105,7 @@ fn fold(b: u8) -> u8 {
 
 /// `kinds` (a kind's words and its names) as "the signals `a`, `b` or the alerts `A`": at
 /// most three names of each kind, kinds without names left out.
-pub fn could_name(kinds: &[(&str, Vec<String>)]) -> String {
+pub fn could_name(kinds: &[(&str, &[&str])]) -> String {
     let parts: Vec<String> = kinds
         .iter()
         .filter(|(_, names)| !names.is_empty())
@@ -158,13 +158,10 @@ mod tests {
 
     #[test]
     fn what_could_be_named_is_listed_by_kind() {
-        let kinds = [
-            ("the signals", vec!["a".into(), "b".into()]),
-            ("the dashboards", vec![]),
-            (
-                "the alerts",
-                vec!["A".into(), "B".into(), "C".into(), "D".into()],
-            ),
+        let kinds: [(&str, &[&str]); 3] = [
+            ("the signals", &["a", "b"]),
+            ("the dashboards", &[]),
+            ("the alerts", &["A", "B", "C", "D"]),
         ];
         assert_eq!(
             could_name(&kinds),
