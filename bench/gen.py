@@ -43,6 +43,7 @@ runbooks:
   incident: runbooks/incident.md
   rollback: runbooks/rollback.md
   comms: runbooks/comms.md
+  restore: runbooks/restore.md
   support:
     path: runbooks/support.md
     reviewed_by: "@{primary}"
@@ -91,6 +92,7 @@ STEPS = {
     "incident": "1. Declare the incident for {name}.\n2. Assign a lead and a scribe.\n3. Open the timeline.",
     "rollback": "1. Revert {name} to the known good release.\n2. Watch the error rate settle.\n3. Tell the channel.",
     "comms": "1. Post the first update for {name}.\n2. Update the status page hourly.\n3. Close with a summary.",
+    "restore": "1. Restore the {name} database from the last snapshot.\n2. Compare its row counts with the snapshot's.\n3. Tell the channel.",
     "support": "1. Acknowledge the {name} ticket.\n2. Reproduce the report and collect logs.\n3. Route the defect.",
 }
 
@@ -130,7 +132,7 @@ def main():
                 fields["extra"] = "owner: \"@someone\"\n"
         with open(os.path.join(d, "readiness.yaml"), "w") as f:
             f.write(MANIFEST.format(**fields))
-        for rb in ["monitoring", "incident", "rollback", "comms", "support"]:
+        for rb in ["monitoring", "incident", "rollback", "comms", "restore", "support"]:
             with open(os.path.join(d, "runbooks", rb + ".md"), "w") as f:
                 f.write(RUNBOOK.format(title=rb.title(), name=name, filler=filler,
                                        steps=STEPS[rb].format(name=name),

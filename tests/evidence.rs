@@ -1146,7 +1146,43 @@ fn a_runbook_names_something_of_its_own_service() {
     let alert = "# {}\n\nNo publication job finished for half an hour: packs wait in the queue.\n\n## Steps\n\n1. Restart the worker and rerun the oldest job in the queue.\n";
     let rollback = "# Rollback\n\n## Steps\n\n1. Pause publication before anything else is done.\n2. Revert to {} and watch the deploy finish.\n3. Resume publication once the deploy is healthy.\n";
     let notes = "# Tabletop, 2026-11-10\n\nScenario: launch day, {}, while the review queue grows.\n\n## Findings\n\n1. Nobody knew who posts status updates. Resolved: the comms lead is named.\n";
+    let restore = "# Restore\n\n## Steps\n\n1. Stop writes and restore {} from the last snapshot.\n2. Compare the row counts with the snapshot's manifest.\n3. Resume writes once the counts match.\n";
     for (file, template, named, item, expected) in [
+        (
+            "restore",
+            restore,
+            "the Template Store",
+            "PROD-BACKUP-RESTORE",
+            "pass",
+        ),
+        (
+            "restore",
+            restore,
+            "the publication history",
+            "PROD-BACKUP-RESTORE",
+            "pass",
+        ),
+        (
+            "restore",
+            restore,
+            "the database, telling `#dash-support`",
+            "PROD-BACKUP-RESTORE",
+            "pass",
+        ),
+        (
+            "restore",
+            restore,
+            "the database",
+            "PROD-BACKUP-RESTORE",
+            "fail",
+        ),
+        (
+            "restore",
+            restore,
+            "the store and the queue",
+            "PROD-BACKUP-RESTORE",
+            "fail",
+        ),
         (
             "tabletop-2026-11-10",
             notes,

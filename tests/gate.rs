@@ -137,7 +137,7 @@ fn a_failing_snapshot_never_promotes_and_says_which_gate_fails_now() {
         f["message"],
         "canary-1 gate `rollout_gate == \"pass\" && health_state == \"healthy\"` fails now: rollout_gate = \"hold\", health_state = \"failing\""
     );
-    assert_eq!(f["location"]["line"], 115);
+    assert_eq!(f["location"]["line"], 116);
     let f = common::finding(&report, "canary-1/gate-2");
     assert!(
         f["evidence"]
@@ -165,14 +165,14 @@ fn after_rebuilds_snapshot_gates_from_the_cycle_reports() {
     assert_eq!(report["gate"]["furthest"], "canary-1");
     let f = common::finding(&report, "canary-2/after");
     // Located at the canary-1 gate that did not hold; `after` and the cycle are related.
-    assert_eq!(f["location"]["line"], 115, "{f:#}");
+    assert_eq!(f["location"]["line"], 116, "{f:#}");
     assert!(
         f["message"].as_str().unwrap().contains(
             "did not hold at 2026-11-25T11:09:30Z (history line 311): rollout_gate = \"hold\", health_state = \"degraded\""
         ),
         "{f:#}"
     );
-    assert_eq!(f["related"][0]["location"]["line"], 120);
+    assert_eq!(f["related"][0]["location"]["line"], 121);
     assert_eq!(f["related"][1]["location"]["line"], 311);
     // A backlog is read from `backlog_cases` as the snapshot's `health.queue_depth`.
     let (_, report) = gate("backlog-50m-ago", &["--phase", "canary-2"]);

@@ -79,7 +79,7 @@ fn a_recased_reason_code_no_longer_passes_a_failing_canary() {
             .starts_with("gate `canary-1/no-new-processing-failures` cannot be evaluated: tau's dashboard runtime never writes the reason code"),
         "{f:#}"
     );
-    assert_eq!(f["location"]["line"], 117, "{f:#}");
+    assert_eq!(f["location"]["line"], 118, "{f:#}");
 }
 
 /// A history from another producer (its time in `ts`): its reason codes are named in

@@ -470,6 +470,41 @@ fn a_rollback_runbook_changed_with_its_test_passes() {
 }
 
 #[test]
+fn a_rollback_runbook_pointed_elsewhere_after_the_test_fails_and_one_moved_passes() {
+    let dir = example_repo();
+    let d = dir.path();
+    // Another file, unchanged since the test: not the procedure the test followed.
+    edit_manifest(
+        d,
+        "rollback: runbooks/rollback.md",
+        "rollback: runbooks/incident-response.md",
+    );
+    let found = failures_of(d, "PROD-ROLLBACK-TESTED");
+    assert!(
+        found.iter().any(|(_, m)| m.starts_with(
+            "`runbooks.rollback` (`runbooks/rollback.md` then, `runbooks/incident-response.md` now) has changes not committed yet, and `rollback.last_tested: 2026-11-02` was recorded in an earlier commit"
+        )),
+        "{found:?}"
+    );
+    // The same file moved, its entry with it: the procedure tested, under a new name.
+    edit_manifest(
+        d,
+        "rollback: runbooks/incident-response.md",
+        "rollback: runbooks/rollback-procedure.md",
+    );
+    git(
+        d,
+        &[
+            "mv",
+            "runbooks/rollback.md",
+            "runbooks/rollback-procedure.md",
+        ],
+    );
+    commit(d, "rollback runbook renamed", "2026-11-20T10:00:00Z");
+    assert_eq!(unsettled(d, "PROD-ROLLBACK-TESTED"), []);
+}
+
+#[test]
 fn a_strategy_changed_after_the_test_fails() {
     let dir = example_repo();
     let d = dir.path();
@@ -654,14 +689,55 @@ fn a_backup_scope_widened_after_the_restore_test_fails() {
         "scope: template store, review queue and publication history",
         "scope: template store and user uploads",
     );
-    commit(d, "back up uploads too", "2026-11-20T10:00:00Z");
+    commit(d, "back up uploads too", "2026-11-22T10:00:00Z");
     let found = the_failure(d, "PROD-BACKUP-RESTORE");
     assert_eq!(
         found.0,
         manifest_line(d, "scope: template store and user uploads")
     );
     assert!(
-        found.1.starts_with("`backup.scope` changed after `backup.last_restore_test: 2026-10-20` was recorded (template store, review queue and publication history then, template store and user uploads now): commit "),
+        found.1.starts_with("`backup.scope` changed after `backup.last_restore_test: 2026-11-20` was recorded (template store, review queue and publication history then, template store and user uploads now): commit "),
+        "{found:?}"
+    );
+}
+
+const RESTORED: &str = "last_restore_test: 2026-11-20";
+
+#[test]
+fn a_restore_runbook_or_rto_changed_after_the_restore_test_fails() {
+    let dir = example_repo();
+    let d = dir.path();
+    assert_eq!(unsettled(d, "PROD-BACKUP-RESTORE"), []);
+    edit_file(
+        d,
+        "runbooks/restore.md",
+        "7. Post the all-clear",
+        "7. Replay the publication queue from the event log.\n8. Post the all-clear",
+    );
+    commit(d, "restore: replay the queue", "2026-11-22T10:00:00Z");
+    let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    let found = the_failure(d, "PROD-BACKUP-RESTORE");
+    assert_eq!(found.0, manifest_line(d, RESTORED), "{found:?}");
+    assert!(
+        found.1.starts_with(&format!(
+            "`runbooks/restore.md` changed after `backup.last_restore_test: 2026-11-20` was recorded: commit {id} (\"restore: replay the queue\""
+        )),
+        "{found:?}"
+    );
+    // Restored again by following it, and recorded: the test covers the new procedure.
+    passes_recorded_again(
+        d,
+        (RESTORED, "last_restore_test: 2026-11-21"),
+        "restore drilled again",
+        "PROD-BACKUP-RESTORE",
+    );
+    // A recovery time lowered without a test was never measured.
+    edit_manifest(d, "rto: 4h", "rto: 3h");
+    commit(d, "restores are faster now", "2026-11-22T10:00:00Z");
+    let found = the_failure(d, "PROD-BACKUP-RESTORE");
+    assert_eq!(found.0, manifest_line(d, "rto: 3h"), "{found:?}");
+    assert!(
+        found.1.contains("`backup.rto` changed after `backup.last_restore_test: 2026-11-21` was recorded (4h then, 3h now): commit "),
         "{found:?}"
     );
 }

@@ -276,6 +276,7 @@ fn each_example_passes_its_item_but_for_the_files_it_names() {
         "PROD-ROLLBACK-TESTED",
         "PROD-ROLLBACK-5MIN",
         "PROD-INCIDENT-RESPONSE",
+        "PROD-BACKUP-RESTORE",
         "LAUNCH-RUNBOOKS",
     ];
     let mut shown = 0;

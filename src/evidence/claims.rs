@@ -34,6 +34,9 @@ pub struct Claims<'a> {
     doc: &'a serde_json::Value,
     /// `service.name`, `owners.team`, `owners.primary` and `owners.secondary`, as set.
     pub names: Vec<&'a str>,
+    /// The parts of `backup.scope` ("template store, review queue and publication history":
+    /// `template store`, `review queue`, `publication history`).
+    pub backed_up: Vec<&'a str>,
 }
 
 impl<'a> Claims<'a> {
@@ -80,6 +83,7 @@ impl<'a> Claims<'a> {
             .into_iter()
             .filter_map(text)
             .collect(),
+            backed_up: text("/backup/scope").map_or_else(Vec::new, scope_parts),
         }
     }
 }
@@ -171,6 +175,23 @@ impl Claims<'_> {
         could(&kinds)
     }
 
+    /// What a restore runbook of this service names, any of it: a part of `backup.scope`
+    /// (what it restores), and everything [`Claims::supported`] lists.
+    pub fn restored(&self) -> Vec<&str> {
+        self.backed_up
+            .iter()
+            .copied()
+            .chain(self.supported())
+            .collect()
+    }
+
+    /// [`Claims::restored`] as a finding lists it.
+    pub fn could_restore(&self) -> Unnamed {
+        let mut kinds = vec![("what `backup.scope` says is backed up", &self.backed_up[..])];
+        kinds.extend(self.people(&[("the signals", &self.signals)]));
+        could(&kinds)
+    }
+
     /// Whether `text`, a rehearsal's notes, names anything of the service: a runbook's file
     /// name (`comms-templates.md`), the required alerts (by name or in words), and everything
     /// [`Claims::supported`] lists.
@@ -208,6 +229,40 @@ impl Claims<'_> {
         kinds.extend_from_slice(more);
         kinds
     }
+}
+
+/// The parts of a scope as written (`template store, review queue and publication
+/// history`): split at commas, semicolons, `and`, `or` and `&`, each without a leading `the`.
+fn scope_parts(scope: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    for clause in scope.split([',', ';', '&', '(', ')', '\n']) {
+        let mut rest = clause;
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            let cut = [" and ", " or ", " plus "]
+                .iter()
+                .filter_map(|w| lower.find(w).map(|at| (at, w.len())))
+                .min();
+            let (part, next) = match cut {
+                Some((at, len)) => (&rest[..at], Some(&rest[at + len..])),
+                None => (rest, None),
+            };
+            let part = part.trim();
+            let part = ["the ", "The ", "and ", "or "]
+                .iter()
+                .find_map(|w| part.strip_prefix(w))
+                .unwrap_or(part)
+                .trim();
+            if !part.is_empty() {
+                parts.push(part);
+            }
+            match next {
+                Some(n) => rest = n,
+                None => break,
+            }
+        }
+    }
+    parts
 }
 
 /// The words with an underscore in the expressions of `rollout.phases[].gates` of `doc`
@@ -357,4 +412,23 @@ pub(super) fn risk_alerts(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scope_is_read_as_the_parts_it_lists() {
+        assert_eq!(
+            scope_parts("template store, review queue and publication history"),
+            ["template store", "review queue", "publication history"]
+        );
+        assert_eq!(
+            scope_parts("The orders DB; S3 uploads, and the ledger (nightly)"),
+            ["orders DB", "S3 uploads", "ledger", "nightly"]
+        );
+        assert_eq!(scope_parts("Sand OR Grand"), ["Sand", "Grand"]);
+        assert!(scope_parts(" , and ").is_empty());
+    }
 }

@@ -12,7 +12,7 @@ mod timing;
 
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 pub use sentences::{alert_lines, intro};
-pub use timing::{Update, other_cadence, says_when_next, timing, updates};
+pub use timing::{RESTORE, ROLLBACK, Update, other_cadence, says_when_next, timing, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -51,7 +51,7 @@ pub struct MarkdownFacts {
     /// findings a record written without boxes still has open.
     pub marked_open: Vec<String>,
     /// How long it says it takes: the waits of its steps, the time a run took (read of the
-    /// rollback runbook only, by [`timing`]).
+    /// rollback and restore runbooks only, by [`timing`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub timing: Option<timing::Timing>,
     /// When its messages promise the next update (read of `comms.templates` only, by

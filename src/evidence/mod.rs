@@ -266,8 +266,9 @@ pub fn collect(
     let mut texts: Vec<(String, String, markdown::Body)> = Vec::new();
     // (copy, original, whether edited).
     let mut copies: Vec<(String, String, bool)> = Vec::new();
-    // What a runbook says of its own duration is read of the rollback runbook only: no rule
-    // asks it of another, and reading every runbook's sentences cost 7% of a check.
+    // What a runbook says of its own duration is read of the rollback and restore runbooks
+    // only: no rule asks it of another, and reading every runbook's sentences cost 7% of a
+    // check.
     // So are the update intervals promised, of the message templates only.
     let at_route = |first: &str, second: &str| {
         refs.iter()
@@ -290,8 +291,9 @@ pub fn collect(
         .map(|r| r.path.as_str())
         .collect();
     let notes = at_route("rehearsal", "notes");
-    let (rollback, templates, incident, support, monitoring) = (
+    let (rollback, restore, templates, incident, support, monitoring) = (
         at_route("runbooks", "rollback"),
+        at_route("runbooks", "restore"),
         at_route("comms", "templates"),
         at_route("runbooks", "incident"),
         at_route("runbooks", "support"),
@@ -309,12 +311,21 @@ pub fn collect(
                 // Findings may point at the line that waits, says what a run took, or promises
                 // the next update: the text is kept for their snippets.
                 let mut pointed = None;
-                if rollback == Some(r.path.as_str()) {
-                    let mut timing = markdown::timing(&text);
+                let here = Some(r.path.as_str());
+                let subjects: &[&str] = match (rollback == here, restore == here) {
+                    (true, true) => &["roll", "restor", "recover"],
+                    (true, false) => markdown::ROLLBACK,
+                    (false, true) => markdown::RESTORE,
+                    (false, false) => &[],
+                };
+                if !subjects.is_empty() {
+                    let mut timing = markdown::timing(&text, subjects);
                     if timing.wait_at.is_some() || timing.timed_at.is_some() {
                         timing.in_file(pointed.get_or_insert_with(shown));
                     }
                     md.timing = Some(timing);
+                }
+                if rollback == here {
                     let other = claims
                         .known_good
                         .and_then(|k| Some((k, releases::other_target(&text, k)?)));
@@ -329,14 +340,14 @@ pub fn collect(
                     }
                 }
                 if let Some(planned) = claims.update_interval
-                    && incident == Some(r.path.as_str())
+                    && incident == here
                 {
                     facts.runbook_cadence = markdown::other_cadence(&text, planned).map(|mut u| {
                         u.at.file = pointed.get_or_insert_with(shown).clone();
                         u
                     });
                 }
-                if incident == Some(r.path.as_str()) {
+                if incident == here {
                     facts.runbook_escalation =
                         markdown::escalation::contradicted(&text, &claims.escalation).map(
                             |mut e| {
@@ -345,11 +356,11 @@ pub fn collect(
                             },
                         );
                 }
-                let here = Some(r.path.as_str());
                 let roles = naming::Roles {
                     monitoring: monitoring == here,
                     support: support == here,
                     rollback: rollback == here,
+                    restore: restore == here,
                     rehearsal: notes == here,
                     alert_only: alert_runbooks.contains(&r.path.as_str())
                         && !placed.contains(&r.path.as_str()),
@@ -366,7 +377,7 @@ pub fn collect(
                         },
                     });
                 }
-                if monitoring == Some(r.path.as_str()) {
+                if monitoring == here {
                     for (alert, offset, len) in markdown::alert_lines(&text, &claims.alerts) {
                         let line = text[offset..offset + len].to_string();
                         md.alert_lines.push((
@@ -382,7 +393,7 @@ pub fn collect(
                     }
                 }
                 if let Some(hours) = claims.support_hours
-                    && support == Some(r.path.as_str())
+                    && support == here
                 {
                     facts.runbook_hours =
                         markdown::hours::contradicted(&text, hours).map(|mut h| {
@@ -390,7 +401,7 @@ pub fn collect(
                             h
                         });
                 }
-                if templates == Some(r.path.as_str()) {
+                if templates == here {
                     md.says_when_next = Some(markdown::says_when_next(&text));
                     md.updates = markdown::updates(&text).map(|mut u| {
                         let named = pointed.get_or_insert_with(shown);

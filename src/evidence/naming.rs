@@ -4,16 +4,15 @@
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
-
 use super::{Claims, alerts, dashboards, markdown};
 use markdown::about::{Folded, Unnamed};
 
 /// The runbooks that name nothing of their service.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default)]
 pub struct Naming {
     /// By place: `monitoring` (none of the signals, dashboards, alerts or gated fields),
     /// `rollback` and `support` (nothing of the service, its people or its channels),
+    /// `restore` (nothing of that, nor of what `backup.scope` says is backed up),
     /// `rehearsal` (the notes: none of that, nor a runbook or an alert).
     pub places: BTreeMap<&'static str, Unnamed>,
     /// The runbooks of required alerts, by path as written, that name none of the alerts
@@ -21,10 +20,8 @@ pub struct Naming {
     /// that is also one of `runbooks` is judged as that place's.
     pub alerts: BTreeMap<String, Unnamed>,
     /// The monitoring runbook's text while it waits for the dashboards' titles.
-    #[serde(skip)]
     monitoring: Option<Folded>,
     /// The alert runbooks' texts (by path as written) while they wait for the metrics.
-    #[serde(skip)]
     alert_texts: Vec<(String, Folded)>,
 }
 
@@ -37,6 +34,8 @@ pub struct Roles {
     pub support: bool,
     /// `runbooks.rollback`.
     pub rollback: bool,
+    /// `runbooks.restore`.
+    pub restore: bool,
     /// `rehearsal.notes`.
     pub rehearsal: bool,
     /// The runbook of a required alert and of no `runbooks` place.
@@ -49,6 +48,7 @@ impl Naming {
         if !(roles.monitoring
             || roles.support
             || roles.rollback
+            || roles.restore
             || roles.rehearsal
             || roles.alert_only)
         {
@@ -60,6 +60,9 @@ impl Naming {
         }
         if roles.rollback && !text.names_any(&claims.rolled_back()) {
             self.places.insert("rollback", claims.could_roll_back());
+        }
+        if roles.restore && !text.names_any(&claims.restored()) {
+            self.places.insert("restore", claims.could_restore());
         }
         if roles.rehearsal && !claims.rehearsed(&text) {
             self.places.insert("rehearsal", claims.could_rehearse());

@@ -265,18 +265,24 @@ impl Base {
 
     /// The repository-relative form of a path written in the manifest (for reports and CODEOWNERS).
     pub fn repo_relative(&self, written: &str) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        for c in self.dir.components().chain(Path::new(written).components()) {
-            match c {
-                Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
-                Component::ParentDir => {
-                    parts.pop();
-                }
-                _ => {}
-            }
-        }
-        parts.join("/")
+        joined(&self.dir, written)
     }
+}
+
+/// `written`, a path as a manifest in `dir` (repository-relative) writes it, as a repository
+/// path: `..` and `.` resolved by the text alone, as git's trees know paths.
+pub fn joined(dir: &Path, written: &str) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for c in dir.components().chain(Path::new(written).components()) {
+        match c {
+            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+            Component::ParentDir => {
+                parts.pop();
+            }
+            _ => {}
+        }
+    }
+    parts.join("/")
 }
 
 /// One manifest's evidence files, each read once: a file that is looked at first (to know it

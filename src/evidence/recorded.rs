@@ -97,8 +97,15 @@ fn record_shown(record: &str, v: &Value) -> String {
 
 /// What a record covers.
 enum Covered<'a> {
-    /// A file, repository-relative, and its working-tree blob id.
-    File { path: &'a str, now: git2::Oid },
+    /// A runbook's file: repository-relative, as the manifest writes it now, and its
+    /// working-tree blob id. A version is the blob of the file the manifest named then: a
+    /// runbook pointed at another file after the record is another procedure, and one moved
+    /// with its entry is the same.
+    File {
+        path: &'a str,
+        written: &'a str,
+        now: git2::Oid,
+    },
     /// A value of the manifest, and the value now.
     Value {
         route: &'a Route,
@@ -136,6 +143,8 @@ struct Subject<'a> {
     manifest: &'a str,
     manifest_id: Option<git2::Oid>,
     record: Record<'a>,
+    /// Where the manifest holds what the record covers.
+    covered_route: &'a Route,
     covered: Covered<'a>,
 }
 
@@ -195,7 +204,7 @@ impl<'a> Versions<'a> {
             let records = s.record.held_by(value(s.record.route).as_ref());
             let covered = match &s.covered {
                 Covered::Value { route, .. } => value(route).map(Arc::new),
-                Covered::File { .. } => None,
+                Covered::File { .. } => value(s.covered_route).map(Arc::new),
             };
             self.seen.insert(id, (records, covered));
         }
@@ -212,11 +221,29 @@ impl<'a> Versions<'a> {
         self.manifest(i).0
     }
 
+    /// The path commit `i`'s manifest writes for the covered runbook (its entry is a path,
+    /// or a mapping with `path`).
+    fn named(&mut self, i: usize) -> Option<String> {
+        let entry = self.manifest(i).1.clone()?;
+        match &*entry {
+            Value::String(p) => Some(p.clone()),
+            other => Some(other.get("path")?.as_str()?.to_string()),
+        }
+    }
+
     /// What commit `i` holds of what the record covers.
     fn covered(&mut self, i: usize) -> Version {
         match &self.subject.covered {
-            Covered::File { path, .. } => {
-                Version::Blob(self.commit(i).and_then(|c| blob_at(&c, Path::new(path))))
+            Covered::File { path, written, .. } => {
+                let then = match self.named(i) {
+                    None => return Version::Blob(None),
+                    Some(n) if n == *written => path.to_string(),
+                    Some(n) => {
+                        let dir = Path::new(self.subject.manifest).parent();
+                        super::paths::joined(dir.unwrap_or(Path::new("")), &n)
+                    }
+                };
+                Version::Blob(self.commit(i).and_then(|c| blob_at(&c, Path::new(&then))))
             }
             Covered::Value { .. } => Version::Value(self.manifest(i).1.clone()),
         }
@@ -251,7 +278,7 @@ fn changed_since(
         // probed: not parsed again.
         let covered = match &s.covered {
             Covered::Value { now, .. } => now.clone(),
-            Covered::File { .. } => None,
+            Covered::File { written, .. } => Some(Arc::new(Value::from(*written))),
         };
         v.seen.insert(s.manifest_id, (true, covered));
     }
@@ -267,7 +294,16 @@ fn changed_since(
         false => last_holding_from_head(|i, record| v.in_history(i) && (!record || v.records(i))),
     };
     let then = v.covered(at);
-    let (what, record) = (s.covered.name(), &s.record);
+    let what = match (&s.covered, v.named(at)) {
+        (Covered::File { written, .. }, Some(named)) if named != *written => {
+            format!("`{}` (`{named}` then, `{written}` now)", s.covered_route)
+        }
+        (Covered::File { written, .. }, None) => {
+            format!("`{}` (none then, `{written}` now)", s.covered_route)
+        }
+        _ => s.covered.name(),
+    };
+    let record = &s.record;
     let (shown, noun) = (&record.shown, &record.noun);
     if then == s.covered.now() {
         if !v.in_history(at + 1) && history_cut(repo, v.chain) {
@@ -664,6 +700,7 @@ impl Records {
                     let path = facts.get("repo_path")?.as_str()?;
                     Covered::File {
                         path,
+                        written,
                         now: repo.working_id(g, path)?,
                     }
                 }
@@ -682,6 +719,7 @@ impl Records {
                     shown,
                     noun,
                 },
+                covered_route: &covered_route,
                 covered: covers,
             };
             let mut chain = repo.first_parents.lock().ok()?;

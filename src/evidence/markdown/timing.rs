@@ -1,7 +1,8 @@
 //! How long a runbook says it takes: the waits its steps write ("Wait 10 minutes for the
 //! caches to drain") and the time it says a run took ("Rehearsed on 2026-11-02: 4 minutes end
 //! to end"). A rollback the manifest says takes 5 minutes, whose runbook waits 15 or was
-//! timed at 12, takes longer than the manifest says. So do the intervals prepared messages
+//! timed at 12, takes longer than the manifest says; so does a restore promised in 4 hours
+//! (`backup.rto`) whose drill took 9. So do the intervals prepared messages
 //! promise ("Next update in 30 minutes") against the one the manifest plans.
 
 use serde::Serialize;
@@ -47,6 +48,8 @@ impl Timing {
 const UNITS: &[(&str, i64)] = &[
     ("minutes", 60),
     ("seconds", 1),
+    ("days", 86_400),
+    ("day", 86_400),
     ("minute", 60),
     ("second", 1),
     ("hours", 3_600),
@@ -74,8 +77,8 @@ const TIMED: &[&str] = &[
     "drill",
 ];
 
-/// Words that say something was timed, a rollback when the sentence names one ("the last
-/// rollback took 12 minutes"), not an incident ("the outage took 3 hours").
+/// Words that say something was timed, the runbook's own procedure when the sentence names
+/// it ("the last rollback took 12 minutes"), not an incident ("the outage took 3 hours").
 const TOOK: &[&str] = &["took", "takes", "measured", "timed", "lasted"];
 
 /// Words of a condition or a limit (`if it has not recovered in 10 minutes, page the lead`,
@@ -84,11 +87,23 @@ const CONDITIONS: &[&str] = &[
     "if", "unless", "when", "whenever", "until", "every", "within", "exceeds", "beyond",
 ];
 
+/// Words after a number of days that date something instead of timing it.
+const DATING: &[&str] = &[
+    "ago", "before", "after", "earlier", "later", "since", "prior",
+];
+
 /// Phrases of a limit (`never wait more than 2 minutes`).
 const LIMITS: &[&str] = &["more than", "longer than", "at most", "up to", "no more"];
 
-/// What `text` (Markdown) says of its own duration.
-pub fn timing(text: &str) -> Timing {
+/// Words that name a rollback's procedure in a sentence that says what it took.
+pub const ROLLBACK: &[&str] = &["roll"];
+
+/// Words that name a restore's procedure ("the restore took 3 hours", "full recovery took").
+pub const RESTORE: &[&str] = &["restor", "recover"];
+
+/// What `text` (Markdown) says of its own duration, a run of the procedure that `subjects`
+/// name ([`ROLLBACK`], [`RESTORE`]).
+pub fn timing(text: &str, subjects: &[&str]) -> Timing {
     let mut out = Timing::default();
     for block in blocks(text, STEPS) {
         for sentence in sentences(&block.text) {
@@ -125,7 +140,8 @@ pub fn timing(text: &str) -> Timing {
                 out.wait_at = out.wait_at.take().or_else(|| block.spot(text, sentence));
             } else if seconds > out.timed_seconds
                 && (TIMED.iter().any(|t| lower.contains(t))
-                    || (TOOK.iter().any(|t| words.contains(t)) && lower.contains("roll")))
+                    || (TOOK.iter().any(|t| words.contains(t))
+                        && subjects.iter().any(|s| lower.contains(s))))
             {
                 out.timed_seconds = seconds;
                 out.timed = sentence.to_string();
@@ -345,6 +361,13 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
         }
         let rest = rest.trim_start_matches([' ', '-']);
         let unit = UNITS.iter().find(|(u, _)| crate::numbers::word_at(rest, u));
+        // "Rehearsed 3 days ago: 4 minutes end to end": days that date, not a duration.
+        if let Some((u, 86_400)) = unit {
+            let after = rest[u.len()..].trim_start();
+            if DATING.iter().any(|d| crate::numbers::word_at(after, d)) {
+                continue;
+            }
+        }
         if let (Some((_, size)), Ok(n)) = (unit, number.parse::<f64>())
             && n.is_finite()
             && n >= 0.0
@@ -381,6 +404,34 @@ mod tests {
     }
 
     #[test]
+    fn a_restore_is_timed_in_hours_or_days_and_days_that_date_are_no_time() {
+        let drill = timing(
+            "# Restore\n\nThe last full restore took 9 hours.\n\n1. Wait 2 days for the copy.\n",
+            RESTORE,
+        );
+        assert_eq!(
+            (drill.timed_seconds, drill.waited_seconds),
+            (32_400, 172_800)
+        );
+        // A rollback's sentence does not time a restore, nor a restore's a rollback.
+        assert_eq!(
+            timing("The last restore took 9 hours.", ROLLBACK).timed_seconds,
+            0
+        );
+        assert_eq!(
+            timing("Our last rollback took 8 minutes.", RESTORE).timed_seconds,
+            0
+        );
+        let dated = timing("Rehearsed 3 days ago: 4 minutes end to end.", ROLLBACK);
+        assert_eq!(dated.timed_seconds, 240);
+        let before = timing(
+            "Drill run 2 days before launch, 3 hours end to end.",
+            RESTORE,
+        );
+        assert_eq!(before.timed_seconds, 10_800);
+    }
+
+    #[test]
     fn waits_in_steps_add_up_and_a_timed_run_is_the_longest_said() {
         let t = timing(
             "# Rollback\n\nRehearsed on 2026-11-02: 12 minutes end to end.\n\n## Steps\n\n\
@@ -388,6 +439,7 @@ mod tests {
              2. Revert the release, then wait 10 minutes for the caches\n   to drain.\n\
              3. Redeploy tag `v1.4.2`.\n\
              - Sleep 90 seconds; check `rate(x[10m])`.\n",
+            ROLLBACK,
         );
         assert_eq!((t.waited_seconds, t.waited.as_str()), (690, "11m30s"));
         assert_eq!(
@@ -403,19 +455,29 @@ mod tests {
         let at = |s: &Option<Spot>| s.as_ref().map(|s| (s.line, s.column, s.len));
         assert_eq!(at(&t.timed_at), Some((3, 1, 47)));
         assert_eq!(at(&t.wait_at), Some((8, 4, 55)));
-        let failover = timing("1. Fail over to the standby, then wait 5 minutes.\n");
+        let failover = timing(
+            "1. Fail over to the standby, then wait 5 minutes.\n",
+            ROLLBACK,
+        );
         assert_eq!(failover.waited_seconds, 300);
         // A step's duration as manifests write it; prose's `5m` may be 5 million.
-        let compact = timing("1. Wait 10m for the caches to drain.\n2. Sleep 1h30m.\n");
+        let compact = timing(
+            "1. Wait 10m for the caches to drain.\n2. Sleep 1h30m.\n",
+            ROLLBACK,
+        );
         assert_eq!(compact.waited_seconds, 6_000);
-        let prose = timing("Rehearsed with 20m rows, end to end.\n");
+        let prose = timing("Rehearsed with 20m rows, end to end.\n", ROLLBACK);
         assert_eq!(prose.timed_seconds, 0);
-        let took = timing("Our last rollback took 8 minutes, 2 of them waiting for DNS.\n");
+        let took = timing(
+            "Our last rollback took 8 minutes, 2 of them waiting for DNS.\n",
+            ROLLBACK,
+        );
         assert_eq!(took.timed_seconds, 480);
         // The example's runbook: 4 minutes, no waits.
-        let example = timing(include_str!(
-            "../../../examples/dashboard-factory/runbooks/rollback.md"
-        ));
+        let example = timing(
+            include_str!("../../../examples/dashboard-factory/runbooks/rollback.md"),
+            ROLLBACK,
+        );
         assert_eq!((example.timed_seconds, example.waited_seconds), (240, 0));
     }
 
@@ -442,7 +504,7 @@ mod tests {
             // Words that hold a unit, and numbers inside words or versions.
             "1. Wait for the admin minimal 10 minutely v1.2 hours.\n",
         ] {
-            let t = timing(text);
+            let t = timing(text, ROLLBACK);
             assert_eq!(
                 (t.waited_seconds, t.timed_seconds),
                 (0, 0),
@@ -558,8 +620,8 @@ mod tests {
         /// Any text gives an answer.
         #[test]
         fn any_text_gives_an_answer(text in "\\PC{0,80}", built in "[0-9. \\-a-z`#|\n]{0,60}") {
-            let _ = timing(&text);
-            let _ = timing(&format!("1. wait {built} minutes"));
+            let _ = timing(&text, ROLLBACK);
+            let _ = timing(&format!("1. wait {built} minutes"), ROLLBACK);
         }
     }
 }
