@@ -35,13 +35,6 @@ pub(super) struct Reading {
     pub(super) messages: bool,
 }
 
-/// A runbook's reading: blocks with a digit (no duration is written in a step without one),
-/// fenced code left out.
-pub(super) const STEPS: Reading = Reading {
-    keep: |line| line.bytes().any(|b| b.is_ascii_digit()),
-    messages: false,
-};
-
 /// Info strings of fenced blocks that hold prose, not a program.
 pub(super) const PROSE: &[&str] = &[
     "",

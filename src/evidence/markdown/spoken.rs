@@ -12,14 +12,19 @@ const NUMBERS: &[(&str, f64)] = &[
     ("four", 4.0),
     ("five", 5.0),
     ("six", 6.0),
+    ("seven", 7.0),
     ("eight", 8.0),
+    ("nine", 9.0),
     ("ten", 10.0),
+    ("eleven", 11.0),
     ("twelve", 12.0),
     ("fifteen", 15.0),
     ("twenty", 20.0),
     ("twenty-four", 24.0),
     ("thirty", 30.0),
+    ("forty", 40.0),
     ("forty-five", 45.0),
+    ("fifty", 50.0),
     ("sixty", 60.0),
     ("ninety", 90.0),
 ];
@@ -58,17 +63,39 @@ pub(super) fn may_write(line: &str) -> bool {
 /// Seconds of the first duration `lower` (lower-cased text) writes in words: "an hour",
 /// "half an hour", "a quarter of an hour", "thirty minutes", "every hour", "hourly".
 pub(super) fn duration(lower: &str) -> Option<i64> {
+    read(lower, true)
+}
+
+/// Seconds of the first time spent `lower` (lower-cased text) writes in words: "about ten
+/// minutes", "an hour and a half"; an interval ("every hour", "hourly") is none, and nor are
+/// days that date ("two days ago") or measure data ("a day of logs").
+pub(super) fn amount(lower: &str) -> Option<i64> {
+    read(lower, false)
+}
+
+/// Words after a number of days that date something or measure data instead of timing.
+pub(super) const NOT_SPENT: &[&str] = &[
+    "ago", "before", "after", "earlier", "later", "since", "prior", "of", "old",
+];
+
+fn read(lower: &str, intervals: bool) -> Option<i64> {
     let words: Vec<&str> = lower
         .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
         .filter(|w| !w.is_empty())
         .collect();
     for (i, word) in words.iter().enumerate() {
         if let Some((_, seconds)) = EVERY.iter().find(|(w, _)| w == word) {
-            return Some(*seconds);
+            if intervals {
+                return Some(*seconds);
+            }
+            continue;
         }
         let Some(&(_, unit)) = UNITS.iter().find(|(u, _)| u == word) else {
             continue;
         };
+        if !intervals && unit == 86_400 && words.get(i + 1).is_some_and(|w| NOT_SPENT.contains(w)) {
+            continue;
+        }
         let before = |n: usize| i.checked_sub(n).map(|at| words[at]);
         let number = |n: usize| {
             before(n).and_then(|w| {
@@ -93,7 +120,7 @@ pub(super) fn duration(lower: &str) -> Option<i64> {
         };
         let count = match (share, before(1)) {
             (Some(share), _) => share,
-            (None, Some("every" | "each" | "per")) => 1.0,
+            (None, Some("every" | "each" | "per")) if intervals => 1.0,
             (None, Some(_)) => match number(1) {
                 Some(n) => n,
                 None => continue,
@@ -137,6 +164,26 @@ mod tests {
             "",
         ] {
             assert_eq!(duration(text), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn time_spent_in_words_is_no_interval_nor_a_date() {
+        for (text, seconds) in [
+            ("the last rollback took about ten minutes", 600),
+            ("restore drill: nine hours end to end", 32_400),
+            ("wait an hour and a half for the copy", 5_400),
+            ("the full restore took two days", 172_800),
+        ] {
+            assert_eq!(amount(text), Some(seconds), "{text}");
+        }
+        for text in [
+            "we post updates hourly",
+            "check every hour",
+            "rehearsed two days ago",
+            "the drill replayed a day of traffic",
+        ] {
+            assert_eq!(amount(text), None, "{text}");
         }
     }
 }

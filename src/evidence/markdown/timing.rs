@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use super::sentences::{Reading, STEPS, blocks, sentences};
+use super::sentences::{Reading, blocks, sentences};
 use super::spoken;
 use crate::evidence::alerts::Spot;
 
@@ -87,11 +87,6 @@ const CONDITIONS: &[&str] = &[
     "if", "unless", "when", "whenever", "until", "every", "within", "exceeds", "beyond",
 ];
 
-/// Words after a number of days that date something instead of timing it.
-const DATING: &[&str] = &[
-    "ago", "before", "after", "earlier", "later", "since", "prior",
-];
-
 /// Phrases of a limit (`never wait more than 2 minutes`).
 const LIMITS: &[&str] = &["more than", "longer than", "at most", "up to", "no more"];
 
@@ -101,19 +96,32 @@ pub const ROLLBACK: &[&str] = &["roll"];
 /// Words that name a restore's procedure ("the restore took 3 hours", "full recovery took").
 pub const RESTORE: &[&str] = &["restor", "recover"];
 
+/// A runbook's reading: steps and prose with a duration in digits or in words, fenced code
+/// left out.
+const TIMED_BLOCKS: Reading = Reading {
+    keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
+    messages: false,
+};
+
 /// What `text` (Markdown) says of its own duration, a run of the procedure that `subjects`
 /// name ([`ROLLBACK`], [`RESTORE`]).
 pub fn timing(text: &str, subjects: &[&str]) -> Timing {
     let mut out = Timing::default();
-    for block in blocks(text, STEPS) {
+    for block in blocks(text, TIMED_BLOCKS) {
         for sentence in sentences(&block.text) {
             // Most sentences write no duration: that is asked before anything is lower-cased.
-            // A step may write one as manifests do (`Wait 10m for the caches to drain.`).
+            // A step may write one as manifests do (`Wait 10m for the caches to drain.`), and
+            // people write "about ten minutes".
             let duration = if block.item {
                 expected_duration(sentence)
             } else {
                 first_duration(sentence)
             };
+            let duration = duration.or_else(|| {
+                spoken::may_write(sentence)
+                    .then(|| spoken::amount(&sentence.to_ascii_lowercase()))
+                    .flatten()
+            });
             let Some(seconds) = duration else {
                 continue;
             };
@@ -360,22 +368,55 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
             continue;
         }
         let rest = rest.trim_start_matches([' ', '-']);
-        let unit = UNITS.iter().find(|(u, _)| crate::numbers::word_at(rest, u));
-        // "Rehearsed 3 days ago: 4 minutes end to end": days that date, not a duration.
-        if let Some((u, 86_400)) = unit {
-            let after = rest[u.len()..].trim_start();
-            if DATING.iter().any(|d| crate::numbers::word_at(after, d)) {
-                continue;
-            }
+        let Some((u, size)) = UNITS.iter().find(|(u, _)| crate::numbers::word_at(rest, u)) else {
+            continue;
+        };
+        // "Rehearsed 3 days ago: 4 minutes end to end", "2 days of traffic": days that date
+        // or measure data, not a duration.
+        let after = &rest[u.len()..];
+        if *size == 86_400
+            && spoken::NOT_SPENT
+                .iter()
+                .any(|d| crate::numbers::word_at(after.trim_start(), d))
+        {
+            continue;
         }
-        if let (Some((_, size)), Ok(n)) = (unit, number.parse::<f64>())
+        if let Ok(n) = number.parse::<f64>()
             && n.is_finite()
             && n >= 0.0
         {
-            return Some((n * *size as f64).round().min(i64::MAX as f64) as i64);
+            let seconds = n * *size as f64 + smaller_parts(after, *size);
+            return Some(seconds.round().min(i64::MAX as f64) as i64);
         }
     }
     None
+}
+
+/// Seconds of the smaller units that follow a duration's first (`3 hours 50 minutes`, `1 hour
+/// and 30 minutes`, `4 minutes, 30 seconds`): each in a smaller unit than the one before.
+fn smaller_parts(mut after: &str, mut size: i64) -> f64 {
+    let mut total = 0.0;
+    loop {
+        let rest = after.trim_start_matches([' ', ',']);
+        let rest = rest.strip_prefix("and ").unwrap_or(rest);
+        let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'));
+        let Some(end) = digits.filter(|&e| e > 0) else {
+            return total;
+        };
+        let unit_text = rest[end..].trim_start_matches([' ', '-']);
+        let unit = UNITS
+            .iter()
+            .find(|(u, s)| *s < size && crate::numbers::word_at(unit_text, u));
+        let (Some((u, s)), Ok(n)) = (unit, rest[..end].parse::<f64>()) else {
+            return total;
+        };
+        if !n.is_finite() {
+            return total;
+        }
+        total += n * *s as f64;
+        size = *s;
+        after = &unit_text[u.len()..];
+    }
 }
 
 #[cfg(test)]
@@ -429,6 +470,34 @@ mod tests {
             RESTORE,
         );
         assert_eq!(before.timed_seconds, 10_800);
+        let data = timing(
+            "The drill replayed 2 days of traffic: 3 hours end to end.",
+            RESTORE,
+        );
+        assert_eq!(data.timed_seconds, 10_800);
+    }
+
+    #[test]
+    fn durations_in_several_units_and_in_words_are_read_whole() {
+        for (text, seconds) in [
+            ("Restore drill: 3 hours 50 minutes end to end.", 13_800),
+            ("Restore drill: 1 hour and 30 minutes end to end.", 5_400),
+            ("Rehearsed: 4 minutes, 30 seconds end to end.", 270),
+            ("The last restore took about nine hours.", 32_400),
+            // A smaller unit only: "2 hours 3 days" is no one duration.
+            ("Restore drill: 2 hours 3 days later.", 7_200),
+        ] {
+            assert_eq!(timing(text, RESTORE).timed_seconds, seconds, "{text}");
+        }
+        assert_eq!(
+            timing("The last rollback took about ten minutes.", ROLLBACK).timed_seconds,
+            600
+        );
+        let waits = timing("1. Wait ten minutes for the caches to drain.\n", ROLLBACK);
+        assert_eq!(waits.waited_seconds, 600);
+        // Intervals are no time spent.
+        let drills = timing("We run the restore drill daily.\n", RESTORE);
+        assert_eq!(drills.timed_seconds, 0);
     }
 
     #[test]
