@@ -696,12 +696,12 @@ fn a_backup_scope_widened_after_the_restore_test_fails() {
         manifest_line(d, "scope: template store and user uploads")
     );
     assert!(
-        found.1.starts_with("`backup.scope` changed after `backup.last_restore_test: 2026-11-20` was recorded (template store, review queue and publication history then, template store and user uploads now): commit "),
+        found.1.starts_with("`backup.scope` changed after `backup.last_restore_test: 2026-11-21` was recorded (template store, review queue and publication history then, template store and user uploads now): commit "),
         "{found:?}"
     );
 }
 
-const RESTORED: &str = "last_restore_test: 2026-11-20";
+const RESTORED: &str = "last_restore_test: 2026-11-21";
 
 #[test]
 fn a_restore_runbook_or_rto_changed_after_the_restore_test_fails() {
@@ -720,14 +720,14 @@ fn a_restore_runbook_or_rto_changed_after_the_restore_test_fails() {
     assert_eq!(found.0, manifest_line(d, RESTORED), "{found:?}");
     assert!(
         found.1.starts_with(&format!(
-            "`runbooks/restore.md` changed after `backup.last_restore_test: 2026-11-20` was recorded: commit {id} (\"restore: replay the queue\""
+            "`runbooks/restore.md` changed after `backup.last_restore_test: 2026-11-21` was recorded: commit {id} (\"restore: replay the queue\""
         )),
         "{found:?}"
     );
     // Restored again by following it, and recorded: the test covers the new procedure.
     passes_recorded_again(
         d,
-        (RESTORED, "last_restore_test: 2026-11-21"),
+        (RESTORED, "last_restore_test: 2026-11-22"),
         "restore drilled again",
         "PROD-BACKUP-RESTORE",
     );
@@ -737,7 +737,7 @@ fn a_restore_runbook_or_rto_changed_after_the_restore_test_fails() {
     let found = the_failure(d, "PROD-BACKUP-RESTORE");
     assert_eq!(found.0, manifest_line(d, "rto: 3h"), "{found:?}");
     assert!(
-        found.1.contains("`backup.rto` changed after `backup.last_restore_test: 2026-11-21` was recorded (4h then, 3h now): commit "),
+        found.1.contains("`backup.rto` changed after `backup.last_restore_test: 2026-11-22` was recorded (4h then, 3h now): commit "),
         "{found:?}"
     );
 }

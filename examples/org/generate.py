@@ -40,14 +40,14 @@ def waiver(item, reason, by, granted, expires):
 # (team, service, tier, stage, [(old, new), ...], extra YAML)
 SERVICES = [
     ("payments", "checkout-api", 1, "prod", [("last_tested: 2026-11-02", "last_tested: 2026-09-01")], ""),
-    ("payments", "ledger", 1, "prod", [("last_restore_test: 2026-11-20", "last_restore_test: 2026-07-01")], ""),
+    ("payments", "ledger", 1, "prod", [("last_restore_test: 2026-11-21", "last_restore_test: 2026-07-01")], ""),
     ("payments", "invoice-mailer", 3, "mvp", [], ""),
     (
         "payments",
         "fraud-scoring",
         2,
         "prod",
-        [("last_restore_test: 2026-11-20", "last_restore_test: 2026-07-15")],
+        [("last_restore_test: 2026-11-21", "last_restore_test: 2026-07-15")],
         waiver(
             "PROD-BACKUP-RESTORE",
             "the restore drill moved to the December game day",
@@ -122,7 +122,7 @@ REMOTE = [
         "warehouse-loader",
         2,
         "prod",
-        [("last_restore_test: 2026-11-20", "last_restore_test: 2026-09-05")],
+        [("last_restore_test: 2026-11-21", "last_restore_test: 2026-09-05")],
         "",
     ),
     (

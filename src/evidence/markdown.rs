@@ -2,6 +2,7 @@
 
 pub mod about;
 pub mod addresses;
+mod backups;
 mod copies;
 pub mod escalation;
 pub mod hours;
@@ -10,6 +11,7 @@ mod sentences;
 mod spoken;
 mod timing;
 
+pub use backups::backup_every;
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 pub use sentences::{alert_lines, intro};
 pub use timing::{RESTORE, ROLLBACK, Update, other_cadence, says_when_next, timing, updates};
@@ -58,6 +60,10 @@ pub struct MarkdownFacts {
     /// [`updates`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub updates: Option<timing::Updates>,
+    /// The shortest interval it says backups are taken at (read of the restore runbook
+    /// only, by [`backup_every`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub backup_every: Option<timing::Update>,
     /// Whether its messages tell users when they will hear next, with a duration or a time
     /// to fill in (read of `comms.templates` only, by [`says_when_next`]).
     #[serde(skip_serializing_if = "Option::is_none")]

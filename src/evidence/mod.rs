@@ -325,6 +325,12 @@ pub fn collect(
                     }
                     md.timing = Some(timing);
                 }
+                if restore == here {
+                    md.backup_every = markdown::backup_every(&text).map(|mut u| {
+                        u.at.file = pointed.get_or_insert_with(shown).clone();
+                        u
+                    });
+                }
                 if rollback == here {
                     let other = claims
                         .known_good

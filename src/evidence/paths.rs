@@ -58,6 +58,11 @@ pub enum PathProblem {
     /// Text evidence must be UTF-8.
     #[error("`{0}` is not UTF-8 text")]
     NotUtf8(String),
+    /// A web page: what it says, and whether it exists, cannot be read from the repository.
+    #[error(
+        "`{0}` is a URL, not a file: launchgate reads evidence from the repository, and cannot see whether the page exists or what it says"
+    )]
+    Url(String),
 }
 
 impl PathProblem {
@@ -88,6 +93,9 @@ impl PathProblem {
             }
             PathProblem::TooLarge { .. } => "evidence files are documents; split or trim this one",
             PathProblem::NotUtf8(_) => "save the file as UTF-8",
+            PathProblem::Url(_) => {
+                "keep the document in the repository, beside the manifest (a wiki page can link to it), and name its path"
+            }
         }
     }
 }
@@ -164,6 +172,9 @@ impl Base {
     /// The path a manifest path names under the root, lexically, and whether its directories
     /// are known to be real directories inside the root (no symlink on the way).
     fn join(&self, written: &str) -> Result<(PathBuf, bool), PathProblem> {
+        if crate::manifest::is_url(written) {
+            return Err(PathProblem::Url(written.into()));
+        }
         let p = Path::new(written);
         if p.is_absolute() || written.starts_with('\\') || written.get(1..2) == Some(":") {
             return Err(PathProblem::Absolute(written.into()));
@@ -493,6 +504,13 @@ mod tests {
         assert!(matches!(
             b.resolve("/etc/passwd"),
             Err(PathProblem::Absolute(_))
+        ));
+        // A wiki page: not "missing", but no file at all.
+        std::fs::create_dir_all(t.path().join("https:/wiki.acme.dev")).unwrap();
+        std::fs::write(t.path().join("https:/wiki.acme.dev/restore"), "x").unwrap();
+        assert!(matches!(
+            b.resolve("https://wiki.acme.dev/restore"),
+            Err(PathProblem::Url(_))
         ));
         assert!(matches!(b.resolve("nope.md"), Err(PathProblem::Missing(_))));
         assert!(matches!(

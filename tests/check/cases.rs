@@ -16,7 +16,7 @@ fn every_checklist_item_fails_when_its_evidence_is_missing() {
         ),
         (
             "PROD-BACKUP-RESTORE",
-            "last_restore_test: 2026-11-20",
+            "last_restore_test: 2026-11-21",
             "last_restore_test: 2026-05-01",
             "last_restore_test:",
         ),

@@ -690,7 +690,10 @@ mod tests {
         #[test]
         fn any_text_gives_an_answer(text in "\\PC{0,80}", built in "[0-9. \\-a-z`#|\n]{0,60}") {
             let _ = timing(&text, ROLLBACK);
-            let _ = timing(&format!("1. wait {built} minutes"), ROLLBACK);
+            let _ = timing(&format!("1. wait {built} minutes"), RESTORE);
+            let _ = timing(&format!("took {built} hours {built} minutes"), RESTORE);
+            let _ = super::super::backup_every(&text);
+            let _ = super::super::backup_every(&format!("backups every {built}"));
         }
     }
 }
