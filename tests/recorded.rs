@@ -446,7 +446,14 @@ fn a_rollback_runbook_changed_after_the_test_fails() {
         )),
         "{found:?}"
     );
-    // Rehearsed again and recorded: the test covers the new procedure.
+    // Rehearsed again and recorded, in the runbook and the manifest: the test covers the
+    // new procedure.
+    edit_file(
+        d,
+        "runbooks/rollback.md",
+        "on 2026-11-02:",
+        "on 2026-11-21:",
+    );
     passes_recorded_again(
         d,
         (TESTED, "last_tested: 2026-11-21"),
@@ -460,6 +467,12 @@ fn a_rollback_runbook_changed_with_its_test_passes() {
     let dir = example_repo();
     let d = dir.path();
     edit_rollback_runbook(d);
+    edit_file(
+        d,
+        "runbooks/rollback.md",
+        "on 2026-11-02:",
+        "on 2026-11-20:",
+    );
     edit_manifest(d, TESTED, "last_tested: 2026-11-20");
     commit(
         d,
@@ -725,6 +738,7 @@ fn a_restore_runbook_or_rto_changed_after_the_restore_test_fails() {
         "{found:?}"
     );
     // Restored again by following it, and recorded: the test covers the new procedure.
+    edit_file(d, "runbooks/restore.md", "on 2026-11-21:", "on 2026-11-22:");
     passes_recorded_again(
         d,
         (RESTORED, "last_restore_test: 2026-11-22"),

@@ -320,7 +320,10 @@ pub fn collect(
                 };
                 if !subjects.is_empty() {
                     let mut timing = markdown::timing(&text, subjects);
-                    if timing.wait_at.is_some() || timing.timed_at.is_some() {
+                    if timing.wait_at.is_some()
+                        || timing.timed_at.is_some()
+                        || timing.ran_on_at.is_some()
+                    {
                         timing.in_file(pointed.get_or_insert_with(shown));
                     }
                     md.timing = Some(timing);

@@ -30,12 +30,22 @@ pub struct Timing {
     /// Where the timed run is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub timed_at: Option<Spot>,
+    /// The latest day it says a run happened on (`YYYY-MM-DD`, "Rehearsed on 2026-11-02"),
+    /// empty when it dates none.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ran_on: String,
+    /// The sentence that says so.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub ran_on_said: String,
+    /// Where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ran_on_at: Option<Spot>,
 }
 
 impl Timing {
     /// Names the file its places are in, as findings show it.
     pub fn in_file(&mut self, shown: &str) {
-        for spot in [&mut self.wait_at, &mut self.timed_at]
+        for spot in [&mut self.wait_at, &mut self.timed_at, &mut self.ran_on_at]
             .into_iter()
             .flatten()
         {
@@ -122,15 +132,32 @@ pub fn timing(text: &str, subjects: &[&str]) -> Timing {
                     .then(|| spoken::amount(&sentence.to_ascii_lowercase()))
                     .flatten()
             });
-            let Some(seconds) = duration else {
-                continue;
+            // The day a run happened ("Rehearsed on 2026-11-02"), written with its time or
+            // alone.
+            let dates = match duration.is_some() || sentence.contains('-') {
+                true => crate::evidence::dated::in_text(sentence),
+                false => Vec::new(),
             };
+            if duration.is_none() && dates.is_empty() {
+                continue;
+            }
             // `Don’t` as typed by an editor is `don't`.
             let lower = sentence.to_ascii_lowercase().replace('\u{2019}', "'");
             let words: Vec<&str> = lower
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
                 .filter(|w| !w.is_empty())
                 .collect();
+            let says_run = TIMED.iter().any(|t| lower.contains(t))
+                || (TOOK.iter().any(|t| words.contains(t))
+                    && subjects.iter().any(|s| lower.contains(s)));
+            if says_run && let Some(day) = dates.into_iter().max().filter(|d| *d > out.ran_on) {
+                out.ran_on = day;
+                out.ran_on_said = sentence.to_string();
+                out.ran_on_at = block.spot(text, sentence);
+            }
+            let Some(seconds) = duration else {
+                continue;
+            };
             if words.iter().any(|w| CONDITIONS.contains(w))
                 || LIMITS.iter().any(|l| lower.contains(l))
             {
@@ -146,11 +173,7 @@ pub fn timing(text: &str, subjects: &[&str]) -> Timing {
                 out.waited_seconds += seconds;
                 out.waits.push(sentence.to_string());
                 out.wait_at = out.wait_at.take().or_else(|| block.spot(text, sentence));
-            } else if seconds > out.timed_seconds
-                && (TIMED.iter().any(|t| lower.contains(t))
-                    || (TOOK.iter().any(|t| words.contains(t))
-                        && subjects.iter().any(|s| lower.contains(s))))
-            {
+            } else if seconds > out.timed_seconds && says_run {
                 out.timed_seconds = seconds;
                 out.timed = sentence.to_string();
                 out.timed_at = block.spot(text, sentence);
@@ -475,6 +498,23 @@ mod tests {
             RESTORE,
         );
         assert_eq!(data.timed_seconds, 10_800);
+    }
+
+    #[test]
+    fn the_latest_day_a_run_is_said_to_have_happened_is_kept() {
+        let t = timing(
+            "# Rollback\n\nRehearsed on 2026-08-01: 6 minutes end to end.\n\
+             Rehearsed again on 2026-11-02.\n\n1. Revert to the 2026-11-20 release.\n",
+            ROLLBACK,
+        );
+        assert_eq!(t.ran_on, "2026-11-02");
+        assert_eq!(t.ran_on_said, "Rehearsed again on 2026-11-02.");
+        assert_eq!(t.timed_seconds, 360);
+        let none = timing(
+            "# Restore\n\nSnapshots from 2026-01-01 on are kept.\n",
+            RESTORE,
+        );
+        assert_eq!(none.ran_on, "");
     }
 
     #[test]
