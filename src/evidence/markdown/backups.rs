@@ -37,6 +37,22 @@ const ALL: Reading = Reading {
 /// taken, with its sentence (its place's `file` left for the caller to name); `None` when it
 /// says none. The shortest: hourly log copies beside nightly snapshots restore to the hour.
 pub fn backup_every(text: &str) -> Option<Update> {
+    // Most runbooks name no interval at all: one pass over the text rules them out before
+    // any block is read.
+    static INTERVALS: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(
+                    ["every ", "each night", "once a", "once per"]
+                        .iter()
+                        .chain(EVERY.iter().map(|(w, _)| w)),
+                )
+                .ok()
+        });
+    if INTERVALS.as_ref().is_some_and(|i| !i.is_match(text)) {
+        return None;
+    }
     let mut found: Option<Update> = None;
     for block in blocks(text, ALL) {
         for sentence in sentences(&block.text) {
