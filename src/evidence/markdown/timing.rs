@@ -477,27 +477,25 @@ mod tests {
             (drill.timed_seconds, drill.waited_seconds),
             (32_400, 172_800)
         );
-        // A rollback's sentence does not time a restore, nor a restore's a rollback.
-        assert_eq!(
-            timing("The last restore took 9 hours.", ROLLBACK).timed_seconds,
-            0
-        );
-        assert_eq!(
-            timing("Our last rollback took 8 minutes.", RESTORE).timed_seconds,
-            0
-        );
-        let dated = timing("Rehearsed 3 days ago: 4 minutes end to end.", ROLLBACK);
-        assert_eq!(dated.timed_seconds, 240);
-        let before = timing(
-            "Drill run 2 days before launch, 3 hours end to end.",
-            RESTORE,
-        );
-        assert_eq!(before.timed_seconds, 10_800);
-        let data = timing(
-            "The drill replayed 2 days of traffic: 3 hours end to end.",
-            RESTORE,
-        );
-        assert_eq!(data.timed_seconds, 10_800);
+        for (text, subjects, seconds) in [
+            // A rollback's sentence does not time a restore, nor a restore's a rollback.
+            ("The last restore took 9 hours.", ROLLBACK, 0),
+            ("Our last rollback took 8 minutes.", RESTORE, 0),
+            // Days that date or measure data.
+            ("Rehearsed 3 days ago: 4 minutes end to end.", ROLLBACK, 240),
+            (
+                "Drill run 2 days before launch, 3 hours end to end.",
+                RESTORE,
+                10_800,
+            ),
+            (
+                "The drill replayed 2 days of traffic: 3 hours end to end.",
+                RESTORE,
+                10_800,
+            ),
+        ] {
+            assert_eq!(timing(text, subjects).timed_seconds, seconds, "{text}");
+        }
     }
 
     #[test]
