@@ -111,6 +111,45 @@ fn a_runbook_changed_in_the_commit_that_records_its_review_passes() {
 }
 
 #[test]
+fn a_change_before_the_manifest_moved_is_still_after_its_review() {
+    // The runbook changes after its review; then the service moves into `svc/`, manifest and
+    // runbooks together (git sees renames): the history before the move is the manifest's
+    // too, and the review still does not cover the change.
+    let dir = example_repo();
+    let d = dir.path();
+    edit_runbook(d, "Escalate unanswered questions after a day.");
+    commit(d, "support: escalate after a day", "2026-11-20T10:00:00Z");
+    let changed = git(d, &["rev-parse", "--short=7", "HEAD"]);
+    std::fs::create_dir(d.join("svc")).unwrap();
+    let moved = [
+        "readiness.yaml",
+        "runbooks",
+        "dashboards",
+        "monitoring",
+        "fixtures",
+        ".tau",
+    ];
+    for m in moved {
+        git(d, &["mv", m, &format!("svc/{m}")]);
+    }
+    commit(d, "move the service into svc/", "2026-11-21T10:00:00Z");
+    let found = failures_of(&d.join("svc"), ITEM);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert!(
+        found[0].1.contains(&format!(
+            "`svc/runbooks/support.md` changed after its review (by @carol, on 2026-11-03) was recorded: commit {changed} (\"support: escalate after a day\""
+        )),
+        "{found:?}"
+    );
+    // Reviewed again after the move: covered.
+    let path = d.join("svc/readiness.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, text.replace(REVIEWED, "reviewed_on: 2026-11-22")).unwrap();
+    commit(d, "record carol's review", "2026-11-22T10:00:00Z");
+    assert_eq!(failures_of(&d.join("svc"), ITEM), []);
+}
+
+#[test]
 fn a_review_recorded_after_the_change_passes() {
     let dir = example_repo();
     let d = dir.path();

@@ -157,6 +157,9 @@ struct Memo {
     working: Option<Option<git2::Oid>>,
     manifest_at: HashMap<usize, Option<git2::Oid>>,
     docs: HashMap<git2::Oid, Option<Arc<Node>>>,
+    /// Where the manifest was along the chain, newest first: from each index on (until the
+    /// next), its path (`None` before it was added). Starts empty: its path now from 0.
+    paths: Vec<(usize, Option<String>)>,
 }
 
 /// The manifest's versions along the history, each parsed once however often it is probed.
@@ -176,14 +179,74 @@ impl<'a> Versions<'a> {
         self.repo.find_commit(id).ok()
     }
 
+    /// The manifest's path at commit `i`: its path now, or, past a commit that moved it (a
+    /// rename git finds between the commit and its parent), the path it had before. `None`
+    /// before it was added.
+    fn path_at(&mut self, i: usize) -> Option<String> {
+        if self.memo.paths.is_empty() {
+            let now = self.subject.manifest.to_string();
+            self.memo.paths.push((0, Some(now)));
+        }
+        loop {
+            let last = self.memo.paths.len() - 1;
+            let seg = self.memo.paths.iter().rposition(|(at, _)| *at <= i)?;
+            if seg < last {
+                return self.memo.paths[seg].1.clone();
+            }
+            let (start, path) = self.memo.paths[last].clone();
+            let path = path?;
+            // Found at `i` (the usual case: nothing moved), or nothing to follow: a manifest
+            // not committed at the segment's start, or a commit past the history read.
+            if self.blob(i, &path).is_some()
+                || !self.in_history(i)
+                || self.blob(start, &path).is_none()
+            {
+                return Some(path);
+            }
+            // The oldest commit from `start` on that still has it: its parent does not.
+            let (mut has, mut lacks) = (start, i);
+            while lacks - has > 1 {
+                let mid = has + (lacks - has) / 2;
+                match self.blob(mid, &path) {
+                    Some(_) => has = mid,
+                    None => lacks = mid,
+                }
+            }
+            let before = self.renamed_from(has, &path);
+            self.memo.paths.push((has + 1, before));
+        }
+    }
+
+    /// The blob at `path` in commit `i`.
+    fn blob(&mut self, i: usize, path: &str) -> Option<git2::Oid> {
+        self.commit(i).and_then(|c| blob_at(&c, Path::new(path)))
+    }
+
+    /// The path `path` had in commit `k + 1`, when commit `k` (its child on the chain)
+    /// renamed it.
+    fn renamed_from(&mut self, k: usize, path: &str) -> Option<String> {
+        let (child, parent) = (self.commit(k)?, self.commit(k + 1)?);
+        let (new, old) = (child.tree().ok()?, parent.tree().ok()?);
+        let mut diff = self
+            .repo
+            .diff_tree_to_tree(Some(&old), Some(&new), None)
+            .ok()?;
+        let mut find = git2::DiffFindOptions::new();
+        find.renames(true);
+        diff.find_similar(Some(&mut find)).ok()?;
+        diff.deltas()
+            .find(|d| {
+                d.status() == git2::Delta::Renamed && d.new_file().path() == Some(Path::new(path))
+            })
+            .and_then(|d| Some(d.old_file().path()?.to_str()?.to_string()))
+    }
+
     fn manifest(&mut self, i: usize) -> &(bool, Option<Arc<Value>>) {
         let s = self.subject;
         let id = match self.memo.manifest_at.get(&i) {
             Some(id) => *id,
             None => {
-                let id = self
-                    .commit(i)
-                    .and_then(|c| blob_at(&c, Path::new(s.manifest)));
+                let id = self.path_at(i).and_then(|p| self.blob(i, &p));
                 self.memo.manifest_at.insert(i, id);
                 id
             }
@@ -235,11 +298,17 @@ impl<'a> Versions<'a> {
     fn covered(&mut self, i: usize) -> Version {
         match &self.subject.covered {
             Covered::File { path, written, .. } => {
+                let manifest = self.path_at(i);
                 let then = match self.named(i) {
                     None => return Version::Blob(None),
-                    Some(n) if n == *written => path.to_string(),
+                    Some(n)
+                        if n == *written && manifest.as_deref() == Some(self.subject.manifest) =>
+                    {
+                        path.to_string()
+                    }
                     Some(n) => {
-                        let dir = Path::new(self.subject.manifest).parent();
+                        let manifest = manifest.unwrap_or_default();
+                        let dir = Path::new(&manifest).parent();
                         super::paths::joined(dir.unwrap_or(Path::new("")), &n)
                     }
                 };
