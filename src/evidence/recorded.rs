@@ -195,12 +195,17 @@ impl<'a> Versions<'a> {
             }
             let (start, path) = self.memo.paths[last].clone();
             let path = path?;
-            // Found at `i` (the usual case: nothing moved), or nothing to follow: a manifest
-            // not committed at the segment's start, or a commit past the history read.
-            if self.blob(i, &path).is_some()
-                || !self.in_history(i)
-                || self.blob(start, &path).is_none()
-            {
+            // Found at `i` (the usual case: nothing moved; kept as the manifest's version
+            // there, so it is looked up once), or nothing to follow: a manifest not committed
+            // at the segment's start, or a commit past the history read.
+            if matches!(self.memo.manifest_at.get(&i), Some(Some(_))) {
+                return Some(path);
+            }
+            if let Some(id) = self.blob(i, &path) {
+                self.memo.manifest_at.insert(i, Some(id));
+                return Some(path);
+            }
+            if !self.in_history(i) || self.blob(start, &path).is_none() {
                 return Some(path);
             }
             // The oldest commit from `start` on that still has it: its parent does not.
@@ -246,7 +251,11 @@ impl<'a> Versions<'a> {
         let id = match self.memo.manifest_at.get(&i) {
             Some(id) => *id,
             None => {
-                let id = self.path_at(i).and_then(|p| self.blob(i, &p));
+                let path = self.path_at(i);
+                let id = match self.memo.manifest_at.get(&i) {
+                    Some(id) => *id,
+                    None => path.and_then(|p| self.blob(i, &p)),
+                };
                 self.memo.manifest_at.insert(i, id);
                 id
             }
