@@ -142,9 +142,7 @@ fn a_change_before_the_manifest_moved_is_still_after_its_review() {
         "{found:?}"
     );
     // Reviewed again after the move: covered.
-    let path = d.join("svc/readiness.yaml");
-    let text = std::fs::read_to_string(&path).unwrap();
-    std::fs::write(&path, text.replace(REVIEWED, "reviewed_on: 2026-11-22")).unwrap();
+    review_again(&d.join("svc"), "2026-11-22");
     commit(d, "record carol's review", "2026-11-22T10:00:00Z");
     assert_eq!(failures_of(&d.join("svc"), ITEM), []);
 }

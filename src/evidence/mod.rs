@@ -312,8 +312,12 @@ pub fn collect(
                 // the next update: the text is kept for their snippets.
                 let mut pointed = None;
                 let here = Some(r.path.as_str());
+                let both;
                 let subjects: &[&str] = match (rollback == here, restore == here) {
-                    (true, true) => &["roll", "restor", "recover"],
+                    (true, true) => {
+                        both = [markdown::ROLLBACK, markdown::RESTORE].concat();
+                        &both
+                    }
                     (true, false) => markdown::ROLLBACK,
                     (false, true) => markdown::RESTORE,
                     (false, false) => &[],
