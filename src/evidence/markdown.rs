@@ -5,6 +5,7 @@ pub mod addresses;
 mod backups;
 mod copies;
 pub mod escalation;
+mod every;
 pub mod hours;
 mod open;
 mod sentences;

@@ -2,9 +2,9 @@
 //! "nightly dumps"): a restore brings back the last backup, so data written since is lost,
 //! and backups taken less often than `backup.rpo` cannot keep its promise.
 
+use super::every::every;
 use super::sentences::{Reading, blocks, sentences};
-use super::spoken;
-use super::timing::{Update, expected_duration};
+use super::timing::Update;
 
 /// Words that name a backup in a sentence that says how often one is taken.
 const BACKUPS: &[&str] = &[
@@ -82,18 +82,7 @@ pub fn backup_every(text: &str) -> Option<Update> {
 /// "every hour", "nightly", "once a day".
 fn interval(sentence: &str, lower: &str) -> Option<i64> {
     let words = || lower.split(|c: char| !c.is_ascii_alphanumeric());
-    let every = lower.match_indices("every ").find_map(|(at, _)| {
-        // The words right after it: "every hour and kept for 30 days" is every hour.
-        let rest = &sentence[at + "every ".len()..];
-        let clause = rest.split(['.', ';', ',', '(']).next().unwrap_or(rest);
-        let clause = match clause.match_indices(' ').nth(2) {
-            Some((end, _)) => &clause[..end],
-            None => clause,
-        };
-        expected_duration(clause)
-            .or_else(|| spoken::duration(&lower[at..at + "every ".len() + clause.len()]))
-    });
-    every
+    every(sentence, lower)
         .or_else(|| words().find_map(|w| EVERY.iter().find(|(e, _)| *e == w).map(|(_, s)| *s)))
         .or_else(|| {
             ["once a day", "once per day", "every night", "each night"]
@@ -131,6 +120,7 @@ mod tests {
                 3_600,
             ),
             ("Backups run once a day at 02:00 UTC.", 86_400),
+            ("Snapshots are taken every 1.5 hours.", 5_400),
             ("The store is snapshotted every night.", 86_400),
         ] {
             let got = backup_every(text).map(|u| u.seconds);

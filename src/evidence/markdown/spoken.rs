@@ -41,6 +41,11 @@ const UNITS: &[(&str, i64)] = &[
     ("days", 86_400),
 ];
 
+/// Whether `word` (lower-cased) is a number word a duration is counted in.
+pub(super) fn is_number(word: &str) -> bool {
+    NUMBERS.iter().any(|(n, _)| *n == word)
+}
+
 /// Words that are an interval alone.
 const EVERY: &[(&str, i64)] = &[("hourly", 3_600), ("daily", 86_400)];
 

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::every::every;
 use super::sentences::{Reading, blocks, sentences};
 use super::spoken;
 use crate::evidence::alerts::Spot;
@@ -55,7 +56,7 @@ impl Timing {
 }
 
 /// Words of units a duration is written in, each before its own prefixes, with their seconds.
-const UNITS: &[(&str, i64)] = &[
+pub(super) const UNITS: &[(&str, i64)] = &[
     ("minutes", 60),
     ("seconds", 1),
     ("days", 86_400),
@@ -125,7 +126,7 @@ pub fn timing(text: &str, subjects: &[&str]) -> Timing {
             let duration = if block.item {
                 expected_duration(sentence)
             } else {
-                first_duration(sentence)
+                first_duration(sentence).or_else(|| compact_duration(sentence))
             };
             let duration = duration.or_else(|| {
                 spoken::may_write(sentence)
@@ -342,14 +343,8 @@ pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
         if !block.item || !lower.contains("update") || !to_users {
             continue;
         }
-        // "every 30 minutes", "every hour", "hourly": the interval is what follows `every`.
-        let every = lower.match_indices("every ").find_map(|(at, _)| {
-            let rest = &block.text[at + "every ".len()..];
-            let clause = rest.split(['.', ';', ',', '(']).next().unwrap_or(rest);
-            expected_duration(clause)
-                .or_else(|| spoken::duration(&lower[at..at + "every ".len() + clause.len()]))
-        });
-        let seconds = every.or_else(|| lower.contains("hourly").then_some(3_600));
+        let seconds =
+            every(&block.text, &lower).or_else(|| lower.contains("hourly").then_some(3_600));
         if let Some(seconds) = seconds
             && seconds != planned
         {
@@ -413,6 +408,52 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
         }
     }
     None
+}
+
+/// Words before a compact duration in prose that say it is time taken ("took 9h", "done in
+/// 3h30m"), and after it ("4m30s end to end", "2h total").
+const COMPACT_BEFORE: &[&str] = &[
+    "took",
+    "takes",
+    "lasted",
+    "measured",
+    "timed",
+    "in",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "approx",
+    "under",
+    "over",
+    "nearly",
+    "almost",
+    "~",
+];
+const COMPACT_AFTER: &[&str] = &["end", "end-to-end", "total", "overall", "wall"];
+
+/// Seconds of the first duration prose writes as manifests do (`9h`, `4m30s`) where the words
+/// around it say it is time taken: "replayed 20m rows" is a count.
+fn compact_duration(sentence: &str) -> Option<i64> {
+    let words: Vec<&str> = sentence
+        .split(|c: char| c.is_whitespace() || ",;:()[]|\"'`".contains(c))
+        .map(|w| w.trim_end_matches(['.', '!', '?']))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let said = |w: &&str, list: &[&str]| list.iter().any(|l| w.eq_ignore_ascii_case(l));
+    words.iter().enumerate().find_map(|(i, word)| {
+        let token = word.trim_start_matches('~');
+        if !token.starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let seconds = crate::duration::parse_seconds(token)?;
+        let taken = word.starts_with('~')
+            || i.checked_sub(1)
+                .and_then(|b| words.get(b))
+                .is_some_and(|b| said(b, COMPACT_BEFORE))
+            || words.get(i + 1).is_some_and(|a| said(a, COMPACT_AFTER));
+        taken.then_some(seconds)
+    })
 }
 
 /// Seconds of the smaller units that follow a duration's first (`3 hours 50 minutes`, `1 hour
@@ -536,6 +577,27 @@ mod tests {
         // Intervals are no time spent.
         let drills = timing("We run the restore drill daily.\n", RESTORE);
         assert_eq!(drills.timed_seconds, 0);
+    }
+
+    #[test]
+    fn compact_durations_are_read_where_a_run_says_what_it_took() {
+        for (text, seconds) in [
+            ("The last restore took 9h.", 32_400),
+            ("Restore drill on 2026-11-21 took ~3h30m.", 12_600),
+            ("Rehearsed on 2026-11-02: 4m30s end to end.", 270),
+            ("Restore drill: done in 5h.", 18_000),
+            ("Last drill (2026-11-21): 2h total.", 7_200),
+        ] {
+            assert_eq!(timing(text, RESTORE).timed_seconds, seconds, "{text}");
+        }
+        // A count or a size in the same shape is no duration.
+        for text in [
+            "The restore drill replayed 20m rows.",
+            "Restore drill: 5h of data restored on 2026-11-21.",
+            "The last restore took v2h.",
+        ] {
+            assert_eq!(timing(text, RESTORE).timed_seconds, 0, "{text}");
+        }
     }
 
     #[test]
@@ -685,6 +747,7 @@ mod tests {
             ("1. Post an update; repeat every hour.\n", 3_600),
             ("- Update the status page hourly.\n", 3_600),
             ("2. Post status updates every 15m until resolved.\n", 900),
+            ("2. Post status updates every 1.5 hours.\n", 5_400),
         ] {
             assert_eq!(
                 other_cadence(text, 1_800).map(|u| u.seconds),
@@ -702,6 +765,9 @@ mod tests {
         ] {
             assert_eq!(other_cadence(text, 1_800), None, "{text}");
         }
+        // The interval is what follows `every`, not the clause's other durations.
+        let text = "1. Post a status update; repeat every hour for the first 2 hours.\n";
+        assert_eq!(other_cadence(text, 3_600), None);
     }
 
     #[test]
