@@ -425,6 +425,54 @@ fn a_stage_lowered_in_history_is_checked_at_the_stage_it_left() {
     assert_eq!(report["manifests"][0]["stage"], "prod");
     let by = format!("commit {id} (\"Call it mmp\", 2026-11-02)");
     assert_eq!(policy(&report), [warning("mmp", &by)]);
+
+    // The service moved after the lowering (`git mv`): its history is followed to the path it
+    // had, and the lowering is still found.
+    std::fs::create_dir_all(f.join("svc")).unwrap();
+    git(
+        f,
+        &["mv", "services/api", "svc/api"],
+        "2026-11-03T10:00:00Z",
+    );
+    git(
+        f,
+        &["commit", "-q", "-m", "Move api"],
+        "2026-11-03T10:00:00Z",
+    );
+    let (_, report) = check(&f.join("svc/api"), &[]);
+    assert_eq!(report["manifests"][0]["stage"], "prod", "{report:#}");
+    assert_eq!(policy(&report), [warning("mmp", &by)]);
+    // Moved and lowered in one change: that change is named.
+    let text = std::fs::read_to_string(f.join("svc/api/readiness.yaml")).unwrap();
+    let long = |stage: &str| {
+        let comments: String = (0..20).map(|n| format!("# owner note {n}\n")).collect();
+        format!("{comments}{}", manifest(stage, 2))
+    };
+    assert!(text.contains("stage: mmp"));
+    step(
+        &f.join("svc/api/readiness.yaml"),
+        &long("prod"),
+        "back at prod",
+    );
+    std::fs::create_dir_all(f.join("teams")).unwrap();
+    git(f, &["mv", "svc/api", "teams/api"], "2026-11-03T10:00:00Z");
+    std::fs::write(f.join("teams/api/readiness.yaml"), long("poc")).unwrap();
+    git(f, &["add", "."], "2026-11-03T10:00:00Z");
+    git(
+        f,
+        &["commit", "-q", "-m", "Move and relax"],
+        "2026-11-04T10:00:00Z",
+    );
+    let id = git(
+        f,
+        &["rev-parse", "--short=7", "HEAD"],
+        "2026-11-04T10:00:00Z",
+    );
+    let (_, report) = check(&f.join("teams/api"), &[]);
+    assert_eq!(report["manifests"][0]["stage"], "prod", "{report:#}");
+    let by = format!("commit {id} (\"Move and relax\", 2026-11-04)");
+    let (severity, message, _) = warning("poc", &by);
+    assert_eq!(policy(&report), [(severity, message, 22)]);
 }
 
 #[test]

@@ -37,6 +37,27 @@ fn as_text(v: &Value) -> String {
     }
 }
 
+/// The path `path` (repository-relative) had in `parent`, when `child` renamed it: a rename
+/// git finds between the two trees (an exact move, or a file moved and edited in one change).
+pub(super) fn renamed_from(
+    repo: &git2::Repository,
+    child: &git2::Commit,
+    parent: &git2::Commit,
+    path: &str,
+) -> Option<String> {
+    let (new, old) = (child.tree().ok()?, parent.tree().ok()?);
+    let mut diff = repo.diff_tree_to_tree(Some(&old), Some(&new), None).ok()?;
+    let mut find = git2::DiffFindOptions::new();
+    find.renames(true);
+    diff.find_similar(Some(&mut find)).ok()?;
+    diff.deltas()
+        .find(|d| {
+            d.status() == git2::Delta::Renamed && d.new_file().path() == Some(Path::new(path))
+        })
+        .and_then(|d| Some(d.old_file().path()?.to_str()?.to_string()))
+}
+
+/// The blob at `path` (repository-relative) in `commit`'s tree.
 pub(super) fn blob_at(commit: &git2::Commit, path: &Path) -> Option<git2::Oid> {
     commit.tree().ok()?.get_path(path).ok().map(|e| e.id())
 }
@@ -231,19 +252,7 @@ impl<'a> Versions<'a> {
     /// renamed it.
     fn renamed_from(&mut self, k: usize, path: &str) -> Option<String> {
         let (child, parent) = (self.commit(k)?, self.commit(k + 1)?);
-        let (new, old) = (child.tree().ok()?, parent.tree().ok()?);
-        let mut diff = self
-            .repo
-            .diff_tree_to_tree(Some(&old), Some(&new), None)
-            .ok()?;
-        let mut find = git2::DiffFindOptions::new();
-        find.renames(true);
-        diff.find_similar(Some(&mut find)).ok()?;
-        diff.deltas()
-            .find(|d| {
-                d.status() == git2::Delta::Renamed && d.new_file().path() == Some(Path::new(path))
-            })
-            .and_then(|d| Some(d.old_file().path()?.to_str()?.to_string()))
+        renamed_from(self.repo, &child, &parent, path)
     }
 
     fn manifest(&mut self, i: usize) -> &(bool, Option<Arc<Value>>) {

@@ -144,9 +144,25 @@ impl super::git::Repo {
         }
         if head.is_some() {
             let changes = self.manifest_changes.get_or_init(|| self.read_changes());
-            for &(i, before) in changes.by_path.get(path).into_iter().flatten() {
-                let Some(before) = before else { break };
-                older.push((before, Some(i)));
+            // The manifest's path, and the commits from which on it had it (a move is followed
+            // back: a service moved to another directory keeps the stages it declared).
+            let (mut path, mut from) = (path.to_string(), 0);
+            'path: loop {
+                let versions = changes.by_path.get(&path).into_iter().flatten();
+                for &(i, before) in versions.filter(|(i, _)| *i >= from) {
+                    if let Some(before) = before {
+                        older.push((before, Some(i)));
+                        continue;
+                    }
+                    // Added at `i`: moved there, or new.
+                    let Some((was, blob)) = self.moved_from(i, &path) else {
+                        break 'path;
+                    };
+                    older.push((blob, Some(i)));
+                    (path, from) = (was, i + 1);
+                    continue 'path;
+                }
+                break;
             }
         }
         let mut highest: Option<(usize, String, Option<usize>)> = None;
@@ -181,6 +197,21 @@ impl super::git::Repo {
                 .unwrap_or_else(|| "an earlier commit".into()),
         };
         Some(Lowered { was, by })
+    }
+
+    /// The path the manifest at `path` had before commit `i` of HEAD's first-parent line
+    /// moved it there, with its blob then.
+    fn moved_from(&self, i: usize, path: &str) -> Option<(String, git2::Oid)> {
+        self.with_git(|g| {
+            let (child, parent) = {
+                let mut chain = self.first_parents.lock().ok()?;
+                (chain.get(g, i)?, chain.get(g, i + 1)?)
+            };
+            let (child, parent) = (g.find_commit(child).ok()?, g.find_commit(parent).ok()?);
+            let was = super::recorded::renamed_from(g, &child, &parent, path)?;
+            let blob = super::recorded::blob_at(&parent, Path::new(&was))?;
+            Some((was, blob))
+        })?
     }
 
     /// [`Changes`] over the first [`LOOKBACK`] commits of HEAD's first-parent line. The
