@@ -18,29 +18,130 @@ pub fn of(path: &str, md: &MarkdownFacts) -> Vec<String> {
     out
 }
 
-/// Every `YYYY-MM-DD` in `text` that is a real day and not part of a longer run of digits.
+/// Every day `text` writes, in order of appearance, each once, as `YYYY-MM-DD`: written so
+/// (a real day, not part of a longer run of digits), as `YYYY/MM/DD`, or with its month named
+/// ("2 November 2026", "Nov 2, 2026", "November 2nd, 2026"). Days written with digits alone
+/// in another order (`10.11.2026`, `12/11/2026`) are left: the day and month could be either.
 pub fn in_text(text: &str) -> Vec<String> {
     let b = text.as_bytes();
+    // No year, no day: most text has no run of four digits.
+    if !b.windows(4).any(|w| w.iter().all(u8::is_ascii_digit)) {
+        return Vec::new();
+    }
     let digit = |i: usize| b.get(i).is_some_and(u8::is_ascii_digit);
-    let mut out: Vec<String> = Vec::new();
+    let mut found: Vec<(usize, String)> = Vec::new();
     let mut i = 0;
     while i + 10 <= b.len() {
-        let shape = (0..10).all(|k| {
-            if k == 4 || k == 7 {
-                b[i + k] == b'-'
-            } else {
-                digit(i + k)
-            }
-        });
+        let shape = |sep: u8| {
+            (0..10).all(|k| {
+                if k == 4 || k == 7 {
+                    b[i + k] == sep
+                } else {
+                    digit(i + k)
+                }
+            })
+        };
         let alone = !(digit(i + 10) || i > 0 && digit(i - 1));
-        if shape && alone {
-            let d = &text[i..i + 10];
-            if d.parse::<jiff::civil::Date>().is_ok() && !out.iter().any(|o| o == d) {
-                out.push(d.to_string());
+        let sep = if shape(b'-') {
+            Some('-')
+        } else if shape(b'/') {
+            Some('/')
+        } else {
+            None
+        };
+        if let Some(sep) = sep.filter(|_| alone) {
+            let d = text[i..i + 10].replace(sep, "-");
+            if d.parse::<jiff::civil::Date>().is_ok() {
+                found.push((i, d));
             }
             i += 10;
         } else {
             i += 1;
+        }
+    }
+    found.extend(named_months(text));
+    found.sort_by_key(|(at, _)| *at);
+    let mut out: Vec<String> = Vec::new();
+    for (_, d) in found {
+        if !out.contains(&d) {
+            out.push(d);
+        }
+    }
+    out
+}
+
+/// Month names and the abbreviations people write, by month.
+const MONTHS: &[&[&str]] = &[
+    &["january", "jan"],
+    &["february", "feb"],
+    &["march", "mar"],
+    &["april", "apr"],
+    &["may"],
+    &["june", "jun"],
+    &["july", "jul"],
+    &["august", "aug"],
+    &["september", "sept", "sep"],
+    &["october", "oct"],
+    &["november", "nov"],
+    &["december", "dec"],
+];
+
+/// Days written with their month named, capitalised as a month is ("2 November 2026", "Nov
+/// 2, 2026"), with where each starts.
+fn named_months(text: &str) -> Vec<(usize, String)> {
+    // Words (ASCII letters and digits) with their offsets, and whether only spaces, commas
+    // and periods separate each from the one before. (An ASCII byte is a character's
+    // boundary, so the offsets slice `text`.)
+    let b = text.as_bytes();
+    let mut words: Vec<(usize, &str, bool)> = Vec::new();
+    let (mut i, mut end) = (0, None::<usize>);
+    while i < b.len() {
+        if !b[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && b[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let joined =
+            end.is_some_and(|e| start - e <= 3 && b[e..start].iter().all(|c| b" ,.".contains(c)));
+        words.push((start, &text[start..i], joined));
+        end = Some(i);
+    }
+    let month = |w: &str| {
+        w.starts_with(|c: char| c.is_ascii_uppercase())
+            .then(|| w.to_ascii_lowercase())
+            .and_then(|w| MONTHS.iter().position(|names| names.contains(&w.as_str())))
+            .map(|m| m as i8 + 1)
+    };
+    let day = |w: &str| {
+        let digits = ["st", "nd", "rd", "th"]
+            .iter()
+            .find_map(|s| w.strip_suffix(s))
+            .unwrap_or(w);
+        (1..=2)
+            .contains(&digits.len())
+            .then(|| digits.parse::<i8>().ok())
+            .flatten()
+    };
+    let year = |w: &str| (w.len() == 4).then(|| w.parse::<i16>().ok()).flatten();
+    let mut out = Vec::new();
+    for k in 0..words.len().saturating_sub(2) {
+        let [(at, a, _), (_, b, b_joined), (_, c, c_joined)] =
+            [words[k], words[k + 1], words[k + 2]];
+        if !(b_joined && c_joined) {
+            continue;
+        }
+        // "2 November 2026", then "November 2, 2026".
+        let (m, d) = match (day(a), month(b), month(a), day(b)) {
+            (Some(d), Some(m), _, _) | (_, _, Some(m), Some(d)) => (m, d),
+            _ => continue,
+        };
+        if let Some(y) = year(c)
+            && let Ok(date) = jiff::civil::Date::new(y, m, d)
+        {
+            out.push((at, date.to_string()));
         }
     }
     out
@@ -64,5 +165,36 @@ mod tests {
         assert!(in_text("2026-02-30 notes").is_empty());
         assert!(in_text("Tabletop, 10.11.2026 — é").is_empty());
         assert_eq!(in_text("é2026-01-05é"), ["2026-01-05"]);
+    }
+
+    #[test]
+    fn days_written_with_their_month_named_are_dates() {
+        for (text, day) in [
+            ("Rehearsed on 2 November 2026: 4 minutes", "2026-11-02"),
+            ("Rehearsed on Nov 2, 2026.", "2026-11-02"),
+            ("Drill: November 2nd, 2026", "2026-11-02"),
+            ("# Tabletop, 21st Nov. 2026", "2026-11-21"),
+            ("on Sept 9 2026", "2026-09-09"),
+            ("on 2026/11/02", "2026-11-02"),
+            ("drill (3 MARCH 2026)", "2026-03-03"),
+        ] {
+            assert_eq!(in_text(text), [day], "{text}");
+        }
+        // Order of appearance, each day once, in either shape.
+        assert_eq!(
+            in_text("Nov 21, 2026, then 2026-11-02 and 2 November 2026"),
+            ["2026-11-21", "2026-11-02"]
+        );
+        for text in [
+            "Nov 2026 review",
+            "November 31, 2026",
+            "we may 3 2026 things",
+            "2 Novembers 2026",
+            "Nov 2, 26",
+            "12/11/2026",
+            "2026/13/01",
+        ] {
+            assert!(in_text(text).is_empty(), "{text}");
+        }
     }
 }

@@ -133,12 +133,9 @@ pub fn timing(text: &str, subjects: &[&str]) -> Timing {
                     .then(|| spoken::amount(&sentence.to_ascii_lowercase()))
                     .flatten()
             });
-            // The day a run happened ("Rehearsed on 2026-11-02"), written with its time or
-            // alone.
-            let dates = match duration.is_some() || sentence.contains('-') {
-                true => crate::evidence::dated::in_text(sentence),
-                false => Vec::new(),
-            };
+            // The day a run happened ("Rehearsed on 2026-11-02", "Drill on Nov 21, 2026"),
+            // written with its time or alone.
+            let dates = crate::evidence::dated::in_text(sentence);
             if duration.is_none() && dates.is_empty() {
                 continue;
             }
@@ -554,6 +551,12 @@ mod tests {
             RESTORE,
         );
         assert_eq!(none.ran_on, "");
+        // The month named, in a sentence with no duration.
+        let named = timing(
+            "Rehearsed on Aug 1, 2026: 6 minutes end to end.\n\nDrill again on 21 November 2026.\n",
+            ROLLBACK,
+        );
+        assert_eq!(named.ran_on, "2026-11-21");
     }
 
     #[test]
