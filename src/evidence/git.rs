@@ -103,7 +103,7 @@ pub struct Repo {
     last_change: Mutex<HashMap<String, Option<i64>>>,
     ancestors: Cells<String, RefFacts>,
     /// HEAD's first-parent line, read as far as records need it.
-    pub(super) first_parents: Mutex<super::recorded::Chain>,
+    pub(super) first_parents: Mutex<super::history::Chain>,
     /// Stages lowered, by manifest and stage (see [`super::stages`]).
     pub(super) stages: Cells<String, Option<super::stages::Lowered>>,
     /// Where manifest files changed, read when a manifest first asks (see [`super::stages`]).

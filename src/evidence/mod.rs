@@ -9,6 +9,7 @@ pub mod codeowners;
 pub mod dashboards;
 pub mod dated;
 pub mod git;
+mod history;
 pub mod hosted;
 pub mod markdown;
 mod naming;

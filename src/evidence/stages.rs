@@ -133,7 +133,7 @@ impl super::git::Repo {
         let now_rank = rank(now)?;
         let (working, head) = self.with_git(|g| {
             let head = self.first_parents.lock().ok()?.get(g, 0)?;
-            let head = super::recorded::blob_at(&g.find_commit(head).ok()?, Path::new(path));
+            let head = super::history::blob_at(&g.find_commit(head).ok()?, Path::new(path));
             Some((self.working_id(g, path), head))
         })??;
         // Older versions, newest first, each with the change that replaced it (`None`: a
@@ -208,8 +208,8 @@ impl super::git::Repo {
                 (chain.get(g, i)?, chain.get(g, i + 1)?)
             };
             let (child, parent) = (g.find_commit(child).ok()?, g.find_commit(parent).ok()?);
-            let was = super::recorded::renamed_from(g, &child, &parent, path)?;
-            let blob = super::recorded::blob_at(&parent, Path::new(&was))?;
+            let was = super::history::renamed_from(g, &child, &parent, path)?;
+            let blob = super::history::blob_at(&parent, Path::new(&was))?;
             Some((was, blob))
         })?
     }
