@@ -1,10 +1,12 @@
-//! The escalation table of an incident runbook (`| level | who | when |`) held to
-//! `owners.escalation`: whoever is paged follows the runbook, so a table that engages level 2
-//! after 30 minutes while the manifest says 15m, or pages `@platform-director` at the level
-//! the manifest gives `@dash-leads`, is the path taken, and the manifest's a promise.
+//! The escalation an incident runbook writes (a `| level | who | when |` table, or steps:
+//! "If not mitigated within 15 minutes, page `@dash-leads`.") held to `owners.escalation`:
+//! whoever is paged follows the runbook, so a runbook that engages level 2 after 30 minutes
+//! while the manifest says 15m, or pages `@platform-director` at the level the manifest gives
+//! `@dash-leads`, is the path taken, and the manifest's a promise.
 
 use serde::Serialize;
 
+use super::sentences::{Reading, blocks, sentences};
 use crate::evidence::alerts::Spot;
 
 /// A level of `owners.escalation`, as the manifest writes it.
@@ -31,12 +33,16 @@ pub struct Escalated {
 const AT_ONCE: &[&str] = &["immediately", "at once", "right away", "instantly"];
 
 /// The first row of an escalation table in `text` (Markdown) that engages another contact at
-/// a level, or engages it after another time, than `levels` says (its place's `file` left for
+/// a level, or engages it after another time, than `levels` says, else the first step or
+/// sentence that engages a level's contact after another delay (its place's `file` left for
 /// the caller to name).
 pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
     // No table, no row to compare.
-    if levels.is_empty() || !text.contains('|') {
+    if levels.is_empty() {
         return None;
+    }
+    if !text.contains('|') {
+        return in_steps(text, levels);
     }
     let lines: Vec<(usize, &str)> = text
         .split_inclusive('\n')
@@ -102,7 +108,7 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
             if !handles.is_empty() && !handles.contains(&contact) {
                 return Some(Escalated {
                     why: format!(
-                        "engages `{}` at level {level}, where `owners.escalation` engages `{}`",
+                        "engages `{}` at level {level} in its escalation table, where `owners.escalation` engages `{}`",
                         handles[0], meant.contact
                     ),
                     at: at(),
@@ -121,7 +127,7 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
             {
                 return Some(Escalated {
                     why: format!(
-                        "engages level {level} (`{}`) \"{}\", where `owners.escalation` engages it after {}",
+                        "engages level {level} (`{}`) \"{}\" in its escalation table, where `owners.escalation` engages it after {}",
                         meant.contact,
                         crate::evidence::one_line(when, 60),
                         crate::duration::format_seconds(meant.after)
@@ -131,7 +137,133 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
             }
         }
     }
+    in_steps(text, levels)
+}
+
+/// Words that engage a contact ("page `@dash-leads`", "escalate to", "`@x` is paged").
+const ENGAGE: &[&str] = &[
+    "page",
+    "paged",
+    "paging",
+    "escalate",
+    "escalated",
+    "escalating",
+    "engage",
+    "engaged",
+    "call",
+    "called",
+    "wake",
+    "notify",
+    "notified",
+];
+
+/// Words a delay of escalation follows ("within 45 minutes", "after an hour").
+const DELAY: &[&str] = &[
+    "after", "within", "in", "past", "beyond", "than", "over", "for",
+];
+
+/// Steps and prose that name a contact of a level: a table is not the only way to write
+/// escalation, nor the most common.
+const CONTACTS: Reading = Reading {
+    keep: |line| line.contains(['@', '#']),
+    messages: false,
+};
+
+/// The first sentence of `text` outside tables and code that engages a level's contact after
+/// another delay than `levels` says ("If the incident is not mitigated within 45 minutes,
+/// page `@dash-leads`." under `after: 15m`).
+fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
+    let contacts: Vec<String> = levels
+        .iter()
+        .map(|l| l.contact.to_ascii_lowercase())
+        .collect();
+    for block in blocks(text, CONTACTS) {
+        let raw = block.raw(text).replace('`', "");
+        for sentence in sentences(&raw) {
+            let lower = sentence.to_ascii_lowercase();
+            if !handles(sentence).iter().any(|h| contacts.contains(h)) {
+                continue;
+            }
+            let words = words_of(&lower);
+            if !words.iter().any(|(_, w)| ENGAGE.contains(w)) {
+                continue;
+            }
+            // Updates and intervals are timed too ("page `@dash-leads` and post an update in
+            // 30 minutes"): no delay of escalation is read beside them.
+            if lower.contains("update") || lower.contains("every ") {
+                continue;
+            }
+            // The levels the sentence names, where.
+            let named: Vec<(usize, usize, &Level)> = words
+                .iter()
+                .filter_map(|&(at, w)| {
+                    let level = levels.iter().find(|l| l.contact.eq_ignore_ascii_case(w))?;
+                    Some((at, at + w.len(), level))
+                })
+                .collect();
+            // Each delay, where: "immediately", and the time after "within", "after", ...
+            let mut delays: Vec<(i64, usize, usize)> = AT_ONCE
+                .iter()
+                .filter_map(|w| lower.find(w).map(|at| (0, at, at + w.len())))
+                .collect();
+            delays.extend(words.iter().filter(|(_, w)| DELAY.contains(w)).filter_map(
+                |&(at, w)| {
+                    let start = (at + w.len() + 1).min(lower.len());
+                    let end = start + super::every::time_len(&lower[start..]);
+                    let seconds = super::timing::expected_duration(&sentence[start..end])
+                        .or_else(|| super::spoken::duration(&lower[start..end]))?;
+                    Some((seconds, at, end))
+                },
+            ));
+            // A delay that is some named level's is read as that level's: with several named
+            // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
+            // one a delay belongs to is not always plain. Another delay is the nearest one's.
+            for (seconds, start, end) in delays {
+                if named.iter().any(|(.., l)| l.after == seconds) {
+                    continue;
+                }
+                let distance = |&&(from, to, _): &&(usize, usize, &Level)| {
+                    if to <= start {
+                        start - to
+                    } else {
+                        from.saturating_sub(end)
+                    }
+                };
+                let Some(&(.., level)) = named.iter().min_by_key(distance) else {
+                    continue;
+                };
+                return Some(Escalated {
+                    why: format!(
+                        "says \"{}\", where `owners.escalation` engages `{}` (level {}) after {}",
+                        crate::evidence::one_line(sentence, 120),
+                        level.contact,
+                        level.level,
+                        crate::duration::format_seconds(level.after)
+                    ),
+                    at: block.spot(text, &block.text)?,
+                });
+            }
+        }
+    }
     None
+}
+
+/// The words of `lower` (handles and channels whole: `@dash-leads`), with their offsets.
+fn words_of(lower: &str) -> Vec<(usize, &str)> {
+    let part = |c: char| c.is_ascii_alphanumeric() || "-'@#".contains(c);
+    let mut out = Vec::new();
+    let mut start = None;
+    for (at, c) in lower.char_indices().chain([(lower.len(), ' ')]) {
+        match (start, part(c)) {
+            (None, true) => start = Some(at),
+            (Some(s), false) => {
+                out.push((s, &lower[s..at]));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The cells of a table row (`| a | b |`), trimmed, code marks dropped.
@@ -202,27 +334,27 @@ mod tests {
         for (rows, why, line) in [
             (
                 "| 1 | `#dash-oncall` | immediately |\n| 2 | `@dash-leads` | after 30 minutes |\n",
-                "engages level 2 (`@dash-leads`) \"after 30 minutes\", where `owners.escalation` engages it after 15m",
+                "engages level 2 (`@dash-leads`) \"after 30 minutes\" in its escalation table, where `owners.escalation` engages it after 15m",
                 8,
             ),
             (
                 "| 1 | #dash-oncall | at once |\n| 2 | @platform-director | after 15 minutes |\n| 3 | @dash-leads | after 1 hour |\n",
-                "engages `@platform-director` at level 2, where `owners.escalation` engages `@dash-leads`",
+                "engages `@platform-director` at level 2 in its escalation table, where `owners.escalation` engages `@dash-leads`",
                 8,
             ),
             (
                 "| 1 | #dash-oncall | 0m |\n| 2 | @dash-leads | 30m |\n",
-                "engages level 2 (`@dash-leads`) \"30m\", where `owners.escalation` engages it after 15m",
+                "engages level 2 (`@dash-leads`) \"30m\" in its escalation table, where `owners.escalation` engages it after 15m",
                 8,
             ),
             (
                 "| 1 | #dash-oncall | at once |\n| 2 | @dash-leads | after half an hour |\n",
-                "engages level 2 (`@dash-leads`) \"after half an hour\", where `owners.escalation` engages it after 15m",
+                "engages level 2 (`@dash-leads`) \"after half an hour\" in its escalation table, where `owners.escalation` engages it after 15m",
                 8,
             ),
             (
                 "| L1 | #dash-oncall (primary) | after 5 minutes |\n",
-                "engages level 1 (`#dash-oncall`) \"after 5 minutes\", where `owners.escalation` engages it after 0s",
+                "engages level 1 (`#dash-oncall`) \"after 5 minutes\" in its escalation table, where `owners.escalation` engages it after 0s",
                 7,
             ),
         ] {
@@ -243,5 +375,59 @@ mod tests {
         // No level column: not an escalation table.
         let other = "| Who | When |\n|---|---|\n| @x | after 1 hour |\n";
         assert_eq!(contradicted(other, &levels()), None);
+    }
+
+    #[test]
+    fn escalation_written_as_steps_is_held_to_the_manifest() {
+        let runbook = |steps: &str| format!("# Incident\n\n## Escalation\n\n{steps}");
+        for (steps, why, line) in [
+            (
+                "- Page `#dash-oncall` immediately.\n- If the incident is not mitigated within 45 minutes, page `@dash-leads`.\n",
+                "says \"If the incident is not mitigated within 45 minutes, page @dash-leads.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                6,
+            ),
+            (
+                "1. Page #dash-oncall.\n2. Escalate to @platform-director after 3 hours,\n   or on any data loss.\n",
+                "says \"Escalate to @platform-director after 3 hours, or on any data loss.\", where `owners.escalation` engages `@platform-director` (level 3) after 1h",
+                6,
+            ),
+            (
+                "If `#dash-oncall` has not acknowledged within 5 minutes, page `@dash-leads`.\n",
+                "says \"If #dash-oncall has not acknowledged within 5 minutes, page @dash-leads.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                5,
+            ),
+            (
+                "- `@dash-leads` are paged after half an hour without mitigation.\n",
+                "says \"@dash-leads are paged after half an hour without mitigation.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                5,
+            ),
+            (
+                "- Page `#dash-oncall` immediately, then `@dash-leads` after 30 minutes.\n",
+                "says \"Page #dash-oncall immediately, then @dash-leads after 30 minutes.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                5,
+            ),
+            (
+                "- Page `#dash-oncall` after 10 minutes.\n",
+                "says \"Page #dash-oncall after 10 minutes.\", where `owners.escalation` engages `#dash-oncall` (level 1) after 0s",
+                5,
+            ),
+        ] {
+            let found = contradicted(&runbook(steps), &levels()).expect(steps);
+            assert_eq!((found.why.as_str(), found.at.line), (why, line), "{steps}");
+        }
+        for steps in [
+            // Agrees, says no delay of escalation, or times something else.
+            "- Page `#dash-oncall` immediately.\n- After 15 minutes without mitigation, page `@DASH-LEADS`.\n- After an hour, page @platform-director.\n",
+            "- Page `@dash-leads` and post an update every 30 minutes.\n",
+            "- Page `@dash-leads`; they have 10 minutes to acknowledge.\n",
+            "- After 45 more minutes, page `@platform-director`.\n",
+            "- Page `@cto` after 4 hours.\n",
+            "- Page `#dash-oncall` first, then the secondary, `@dash-leads`, after 15 minutes.\n",
+            "- Page `@dash-leads` if `#dash-oncall` has not acknowledged within 15 minutes.\n",
+            "- Ask `@dash-leads` to review the timeline within 2 days.\n",
+            "```sh\n# page @dash-leads after 30 minutes\n```\n",
+        ] {
+            assert_eq!(contradicted(&runbook(steps), &levels()), None, "{steps}");
+        }
     }
 }

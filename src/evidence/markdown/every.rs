@@ -14,14 +14,14 @@ const JOINS: &[&str] = &["and", "a", "an", "half", "quarter", "of"];
 pub(super) fn every(text: &str, lower: &str) -> Option<i64> {
     lower.match_indices("every ").find_map(|(at, word)| {
         let start = at + word.len();
-        let end = start + interval_len(&lower[start..]);
+        let end = start + time_len(&lower[start..]);
         expected_duration(&text[start..end]).or_else(|| spoken::duration(&lower[at..end]))
     })
 }
 
 /// Bytes of `lower`'s leading words that count time: numbers (in digits or words), units and
 /// the words that join them, up to the first other word or the end of a clause.
-fn interval_len(lower: &str) -> usize {
+pub(super) fn time_len(lower: &str) -> usize {
     let mut end = 0;
     let mut at = 0;
     for piece in lower.split_inclusive(char::is_whitespace) {

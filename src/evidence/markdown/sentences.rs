@@ -16,6 +16,16 @@ pub(super) struct Block {
 }
 
 impl Block {
+    /// Its lines as `file` (the text the block was read from) writes them, code spans kept,
+    /// joined by spaces.
+    pub(super) fn raw(&self, file: &str) -> String {
+        let lines = self
+            .lines
+            .iter()
+            .filter_map(|&(_, at, len)| file.get(at..at + len));
+        lines.collect::<Vec<_>>().join(" ")
+    }
+
     /// Where the line that `sentence` (a slice of the block's text) starts on is written in
     /// `file`, the text the block was read from.
     pub(super) fn spot(&self, file: &str, sentence: &str) -> Option<Spot> {
