@@ -218,8 +218,13 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
             // A delay that is some named level's is read as that level's: with several named
             // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
             // one a delay belongs to is not always plain. Another delay is the nearest one's.
+            // Days are follow-ups ("call `@leads` within 2 days to schedule the review"), not an
+            // escalation's delay, unless the manifest escalates in days.
+            let longest = levels.iter().map(|l| l.after).max().unwrap_or(0);
             for (seconds, start, end) in delays {
-                if named.iter().any(|(.., l)| l.after == seconds) {
+                if named.iter().any(|(.., l)| l.after == seconds)
+                    || (seconds >= 86_400 && longest < 86_400)
+                {
                     continue;
                 }
                 let distance = |&&(from, to, _): &&(usize, usize, &Level)| {
@@ -425,6 +430,7 @@ mod tests {
             "- Page `#dash-oncall` first, then the secondary, `@dash-leads`, after 15 minutes.\n",
             "- Page `@dash-leads` if `#dash-oncall` has not acknowledged within 15 minutes.\n",
             "- Ask `@dash-leads` to review the timeline within 2 days.\n",
+            "- Call `@dash-leads` within 2 days to schedule the review.\n",
             "```sh\n# page @dash-leads after 30 minutes\n```\n",
         ] {
             assert_eq!(contradicted(&runbook(steps), &levels()), None, "{steps}");
