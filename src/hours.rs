@@ -97,6 +97,69 @@ const DAYS: &[&str] = &[
     "su",
 ];
 
+/// The days of the week `hours` names, as bits (Monday the lowest), or `None` when it names
+/// none: ranges (`Mon-Fri`, `Mo-Fr`, `Monday to Friday`, `Fri-Mon` across the weekend),
+/// single days and lists (`Sat`, `Mon/Wed/Fri`), `weekdays`, `weekends`, and every day
+/// (`daily`, `7 days`, `every day`, `24/7`).
+pub fn days(hours: &str) -> Option<u8> {
+    const ALL: u8 = 0x7f;
+    let lower = hours
+        .to_ascii_lowercase()
+        .replace(['\u{2013}', '\u{2014}'], "-")
+        .replace(" - ", "-")
+        .replace(" to ", "-")
+        .replace(" through ", "-")
+        .replace(" thru ", "-");
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    if ["24/7", "24x7", "7days", "everyday", "daily", "7/7"]
+        .iter()
+        .any(|w| compact.contains(w))
+    {
+        return Some(ALL);
+    }
+    let mut bits = 0u8;
+    for word in lower.split(|c: char| c.is_whitespace() || ",;()[]/&+".contains(c)) {
+        let word = word.trim_matches(|c: char| matches!(c, '.' | ':' | '"' | '\'' | '`'));
+        match word {
+            "weekday" | "weekdays" => bits |= 0x1f,
+            "weekend" | "weekends" => bits |= 0x60,
+            _ => {}
+        }
+        // Two letters (`Mo-Fr`) only as a range's ends: `we` and `th` are words.
+        if let Some((from, to)) = word.split_once('-') {
+            if let (Some(a), Some(b)) = (day_index(from, true), day_index(to, true)) {
+                let mut d = a;
+                loop {
+                    bits |= 1 << d;
+                    if d == b {
+                        break;
+                    }
+                    d = (d + 1) % 7;
+                }
+            }
+        } else if let Some(d) = day_index(word, false) {
+            bits |= 1 << d;
+        }
+    }
+    (bits != 0).then_some(bits)
+}
+
+/// The day of the week (Monday 0) that `word` (lower case) names, two letters only when
+/// `short` allows.
+fn day_index(word: &str, short: bool) -> Option<u8> {
+    if word.len() < 2 || (word.len() == 2 && !short) {
+        return None;
+    }
+    let position = DAYS.iter().position(|d| *d == word)?;
+    // DAYS lists each day whole, then in its abbreviations, in week order within each run.
+    const INDEX: &[u8] = &[
+        0, 1, 2, 3, 4, 5, 6, // monday ... sunday
+        0, 1, 1, 2, 2, 3, 3, 3, 4, 5, 6, // mon tue tues wed weds thu thur thurs fri sat sun
+        0, 1, 2, 3, 4, 5, 6, // mo tu we th fr sa su
+    ];
+    INDEX.get(position).copied()
+}
+
 /// What is wrong with the times of `hours` (`25:00`, `08:60`, `13pm`, a range that ends where
 /// it starts) or its days (`Mon-Fir`), or `""` when every time in them is a time of day.
 pub fn times_problem(hours: &str) -> String {
@@ -319,6 +382,29 @@ fn is_offset_zone(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_read_as_a_set() {
+        let all = Some(0x7f);
+        for (hours, days_) in [
+            ("Mon-Fri 08:00-18:00 Europe/Berlin", Some(0x1f)),
+            ("Mo-Fr 9-17", Some(0x1f)),
+            ("Monday to Friday, 08:00-18:00", Some(0x1f)),
+            ("weekdays 09:00-17:00", Some(0x1f)),
+            ("Mon-Thu 08:00-18:00", Some(0x0f)),
+            ("Mon/Wed/Fri 10:00-14:00", Some(0x15)),
+            ("Sat & Sun 10:00-14:00", Some(0x60)),
+            ("Fri-Mon 10:00-14:00", Some(0x71)),
+            ("Mon-Fri 08:00-18:00, Sat 10:00-14:00", Some(0x3f)),
+            ("24/7", all),
+            ("every day 08:00-20:00", all),
+            ("7 days a week, 08:00-20:00", all),
+            ("08:00-18:00 Europe/Berlin", None),
+            ("we answer 08:00-18:00", None),
+        ] {
+            assert_eq!(days(hours), days_, "{hours}");
+        }
+    }
 
     #[test]
     fn hours_name_their_zone() {

@@ -35,6 +35,8 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
     if planned.is_empty() {
         return None;
     }
+    let planned_days = crate::hours::days(support_hours);
+    let planned_zone = comparable_zone(support_hours);
     for (at, line) in prose_lines(text) {
         let trimmed = line.trim();
         // A clock time is a digit before `:` (`08:00`) or before `am`/`pm` (`9am`, `9 pm`).
@@ -51,7 +53,20 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
             continue;
         }
         let said = crate::hours::ranges(trimmed, true);
-        if !said.is_empty() && !said.iter().any(|r| planned.contains(r)) {
+        if said.is_empty() {
+            continue;
+        }
+        // Hours are other when none of their ranges is planned, when they leave out a day
+        // the manifest promises, or when they are kept in another zone.
+        let fewer_days = match (crate::hours::days(trimmed), planned_days) {
+            (Some(said), Some(planned)) => planned & !said != 0,
+            _ => false,
+        };
+        let other_zone = match (comparable_zone(trimmed), &planned_zone) {
+            (Some(said), Some(planned)) => said != *planned,
+            _ => false,
+        };
+        if !said.iter().any(|r| planned.contains(r)) || fewer_days || other_zone {
             let start = at + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
             return Some(OtherHours {
                 said: crate::evidence::one_line(trimmed, 120),
@@ -60,6 +75,22 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
         }
     }
     None
+}
+
+/// The one zone `text` names when it can be compared with another: an IANA name
+/// (`Europe/Berlin`) or UTC (`UTC`, `GMT`, `Etc/UTC`), in lower case. Abbreviations (`CET`,
+/// `PT`) name a zone only with a season and a country, and offsets a clock, not a place.
+fn comparable_zone(text: &str) -> Option<String> {
+    let zones = crate::hours::zones(text);
+    let [zone] = zones.as_slice() else {
+        return None;
+    };
+    let lower = zone.to_ascii_lowercase();
+    match lower.as_str() {
+        "utc" | "gmt" | "etc/utc" | "etc/gmt" | "utc+0" | "gmt+0" => Some("utc".into()),
+        _ if lower.contains('/') => Some(lower),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -103,5 +134,36 @@ mod tests {
         assert_eq!(found.said, "- Staffed 9am to 5pm CET.");
         let found = contradicted("Support answers Mon-Fri 09:00-17:00.\n", PLANNED).unwrap();
         assert_eq!(found.at.line, 1);
+    }
+
+    #[test]
+    fn the_same_hours_on_fewer_days_or_in_another_zone_are_other_hours() {
+        for text in [
+            "Support hours: Mon-Thu 08:00-18:00 Europe/Berlin.\n",
+            "Support answers weekdays but Friday, 08:00-18:00.\n",
+            "Support hours: Mon-Fri 08:00-18:00 UTC.\n",
+            "Support hours: Mon-Fri 08:00-18:00 America/New_York.\n",
+        ] {
+            let found = contradicted(text, PLANNED);
+            // "weekdays but Friday" is read as weekdays: only the other three are found.
+            assert_eq!(found.is_some(), !text.contains("but"), "{text}");
+        }
+        for text in [
+            // More days than promised, the same days written otherwise, no days or zone, a
+            // zone written as an abbreviation (not compared), the zone's other spelling.
+            "Support hours: Mon-Sat 08:00-18:00 Europe/Berlin.\n",
+            "Support hours: Monday to Friday, 08:00-18:00 (Europe/Berlin).\n",
+            "Support hours: 08:00-18:00.\n",
+            "Support hours: Mon-Fri 08:00-18:00 CET.\n",
+            "Support hours: Mon-Fri 08:00-18:00 europe/berlin.\n",
+        ] {
+            assert_eq!(contradicted(text, PLANNED), None, "{text}");
+        }
+        // A manifest in UTC and a runbook in GMT keep the same clock.
+        let utc = "Mon-Fri 08:00-18:00 UTC";
+        assert_eq!(
+            contradicted("Support hours: Mon-Fri 08:00-18:00 GMT.\n", utc),
+            None
+        );
     }
 }
