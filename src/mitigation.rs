@@ -152,44 +152,58 @@ const PRODUCTS: &[&str] = &[
     "PromQL",
 ];
 
+/// Words after an alert's name that say it fires ("QueueDepthHigh pages on-call").
+const FIRES: &[&str] = &["pages", "fires", "firing", "triggers", "notifies", "wakes"];
+
 /// The alerts `mitigation` names: a name as Prometheus alerts are named (`PublicationJobStalled`:
 /// a capital, lower-case letters, another capital, letters and digits) next to the word
-/// "alert" ("the PublicationJobStalled alert", "alert `HighErrorRate`"). A mitigation that
-/// rests on an alert rests on it firing, so the alert must be defined.
+/// "alert" ("the PublicationJobStalled alert", "alert `HighErrorRate`") or before a word that
+/// says it fires ("QueueDepthHigh pages on-call"). A mitigation that rests on an alert rests
+/// on it firing, so the alert must be defined.
 pub fn alerts_named(mitigation: &str) -> Vec<&str> {
-    let says_alert = mitigation
-        .as_bytes()
-        .windows(5)
-        .any(|w| w.eq_ignore_ascii_case(b"alert"));
-    if !says_alert {
-        return Vec::new();
-    }
-    let words: Vec<&str> = mitigation
-        .split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let is_alert = |w: &str| {
-        let w = w.trim_matches(|c: char| ".!?\"'`*_".contains(c));
-        ["alert", "alerts", "alerting"]
-            .iter()
-            .any(|a| w.eq_ignore_ascii_case(a))
-    };
+    let words = words(mitigation);
+    let is = |w: &str, list: &[&str]| list.iter().any(|a| w.eq_ignore_ascii_case(a));
+    let alert = |w: &str| is(w, &["alert", "alerts", "alerting"]);
     let mut named = Vec::new();
-    for (i, word) in words.iter().enumerate() {
-        let name = word.trim_matches(|c: char| ".!?\"'`*_".contains(c));
-        let capitals = name.bytes().filter(u8::is_ascii_uppercase).count();
-        let shaped = name.starts_with(|c: char| c.is_ascii_uppercase())
-            && capitals >= 2
-            && name.bytes().any(|b| b.is_ascii_lowercase())
-            && name.bytes().all(|b| b.is_ascii_alphanumeric())
-            && name.len() >= 6;
-        let beside =
-            (i > 0 && is_alert(words[i - 1])) || words.get(i + 1).is_some_and(|w| is_alert(w));
-        if shaped && beside && !PRODUCTS.contains(&name) && !named.contains(&name) {
+    for (i, &name) in words.iter().enumerate() {
+        let beside = (i > 0 && alert(words[i - 1]))
+            || words.get(i + 1).is_some_and(|w| alert(w) || is(w, FIRES));
+        if beside && alert_shaped(name) && !named.contains(&name) {
             named.push(name);
         }
     }
     named
+}
+
+/// Every word of `mitigation` shaped as an alert's name, each once: with the names of the
+/// alerts defined, a near miss among them is an alert misspelt.
+pub fn alert_shaped_words(mitigation: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for w in words(mitigation) {
+        if alert_shaped(w) && !out.contains(&w) {
+            out.push(w);
+        }
+    }
+    out
+}
+
+/// The words of a mitigation, quotes and emphasis trimmed.
+fn words(text: &str) -> Vec<&str> {
+    text.split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
+        .map(|w| w.trim_matches(|c: char| ".!?\"'`*_".contains(c)))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// Shaped as Prometheus alerts are named (`PublicationJobStalled`), and no product's name.
+fn alert_shaped(name: &str) -> bool {
+    let capitals = name.bytes().filter(u8::is_ascii_uppercase).count();
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && capitals >= 2
+        && name.bytes().any(|b| b.is_ascii_lowercase())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric())
+        && name.len() >= 6
+        && !PRODUCTS.contains(&name)
 }
 
 #[cfg(test)]
@@ -214,7 +228,9 @@ mod tests {
             // A product, a word that is no alert's name, no "alert" beside it.
             ("PagerDuty alert pages the primary", vec![]),
             ("Alert pages on-call", vec![]),
-            ("QueueDepthHigh pages on-call", vec![]),
+            ("QueueDepthHigh pages on-call", vec!["QueueDepthHigh"]),
+            ("PagerDuty pages the primary", vec![]),
+            ("OpsGenie escalation; rerun ReviewQueue by hand", vec![]),
             ("alert on queue depth over 100", vec![]),
         ] {
             assert_eq!(alerts_named(text), named, "{text}");

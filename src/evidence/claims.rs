@@ -397,16 +397,25 @@ pub(super) fn risk_alerts(
         let Some(mitigation) = risk.get("mitigation").and_then(|m| m.as_str()) else {
             continue;
         };
+        let known: Vec<&str> = alerts.rules.keys().map(String::as_str).collect();
         let missing = crate::mitigation::alerts_named(mitigation)
             .into_iter()
-            .find(|name| !alerts.rules.contains_key(*name));
-        if let Some(named) = missing {
-            let known: Vec<&str> = alerts.rules.keys().map(String::as_str).collect();
+            .find(|name| !alerts.rules.contains_key(*name))
+            .map(|named| (named, crate::spelling::did_you_mean(named, &known)))
+            // A defined alert's name misspelt, whatever the words around it.
+            .or_else(|| {
+                crate::mitigation::alert_shaped_words(mitigation)
+                    .into_iter()
+                    .filter(|name| !alerts.rules.contains_key(*name))
+                    .map(|named| (named, crate::spelling::did_you_mean(named, &known)))
+                    .find(|(_, hint)| !hint.is_empty())
+            });
+        if let Some((named, hint)) = missing {
             out.insert(
                 i.to_string(),
                 RiskAlert {
                     named: named.to_string(),
-                    hint: crate::spelling::did_you_mean(named, &known),
+                    hint,
                 },
             );
         }
