@@ -63,7 +63,7 @@ pub fn optional_access(e: &Expression) -> Option<String> {
 
 /// Calls `f` on `e` and every expression inside it, inside macros (`list.all(x, ...)`) only
 /// when `macros` is set.
-fn visit<'e>(e: &'e Expression, macros: bool, f: &mut impl FnMut(&'e Expression)) {
+pub(crate) fn visit<'e>(e: &'e Expression, macros: bool, f: &mut impl FnMut(&'e Expression)) {
     f(e);
     match &e.expr {
         Ast::Select(s) => visit(&s.operand, macros, f),

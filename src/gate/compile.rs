@@ -215,6 +215,7 @@ fn one(
             .or_else(|| constant_per_sample(&kind, vocabulary))
             .or_else(|| unwritten(&kind, vocabulary))
             .or_else(|| true_without_data(&kind))
+            .or_else(|| against_verdict(&kind, vocabulary))
             .map_or(kind, Kind::Broken),
     };
     Compiled {
@@ -379,6 +380,26 @@ fn true_without_data(kind: &Kind) -> Option<String> {
          where a gate reading a missing field holds; drop the presence test (`has()`, `in`), or \
          write `has({field}) && ...` to fail without it"
     ))
+}
+
+/// Why the gate passes against tau's own verdict, if it does (see [`super::verdict`]).
+fn against_verdict(kind: &Kind, vocabulary: &Vocabulary) -> Option<String> {
+    let snapshot = |e: &Expr| {
+        vocabulary
+            .tau_snapshot()
+            .then(|| super::verdict::overridden(&e.expression))
+            .flatten()
+    };
+    match kind {
+        Kind::Snapshot(e) => snapshot(e),
+        Kind::Windowed(p, _) => snapshot(&p.main).or_else(|| {
+            p.quantified
+                .iter()
+                .filter(|_| vocabulary.tau_history())
+                .find_map(|q| super::verdict::overridden(&q.expr.expression))
+        }),
+        Kind::Query(_) | Kind::Broken(_) => None,
+    }
 }
 
 /// What the gate names that its producer never writes (see [`super::vocabulary`]).

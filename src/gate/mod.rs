@@ -17,6 +17,7 @@ pub mod query;
 pub mod rewrite;
 pub mod sample;
 pub mod status;
+pub mod verdict;
 pub mod view;
 pub mod vocabulary;
 pub mod window;

@@ -185,6 +185,16 @@ impl<'a> Vocabulary<'a> {
         }
     }
 
+    /// Whether the status snapshot is tau's (its verdicts mean what tau says they mean).
+    pub fn tau_snapshot(&self) -> bool {
+        self.tau_snapshot
+    }
+
+    /// Whether the history is tau's.
+    pub fn tau_history(&self) -> bool {
+        self.tau_history
+    }
+
     /// What a snapshot gate names that its producer never writes.
     pub fn snapshot_problems(&self, e: &Expression) -> Vec<String> {
         let mut out = Vec::new();
