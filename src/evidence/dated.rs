@@ -110,9 +110,12 @@ fn named_months(text: &str) -> Vec<(usize, String)> {
         end = Some(i);
     }
     let month = |w: &str| {
-        w.starts_with(|c: char| c.is_ascii_uppercase())
-            .then(|| w.to_ascii_lowercase())
-            .and_then(|w| MONTHS.iter().position(|names| names.contains(&w.as_str())))
+        if !w.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return None;
+        }
+        MONTHS
+            .iter()
+            .position(|names| names.iter().any(|n| n.eq_ignore_ascii_case(w)))
             .map(|m| m as i8 + 1)
     };
     let day = |w: &str| {
@@ -130,17 +133,16 @@ fn named_months(text: &str) -> Vec<(usize, String)> {
     for k in 0..words.len().saturating_sub(2) {
         let [(at, a, _), (_, b, b_joined), (_, c, c_joined)] =
             [words[k], words[k + 1], words[k + 2]];
-        if !(b_joined && c_joined) {
+        // The year first: most words are none.
+        let Some(y) = year(c).filter(|_| b_joined && c_joined) else {
             continue;
-        }
+        };
         // "2 November 2026", then "November 2, 2026".
         let (m, d) = match (day(a), month(b), month(a), day(b)) {
             (Some(d), Some(m), _, _) | (_, _, Some(m), Some(d)) => (m, d),
             _ => continue,
         };
-        if let Some(y) = year(c)
-            && let Ok(date) = jiff::civil::Date::new(y, m, d)
-        {
+        if let Ok(date) = jiff::civil::Date::new(y, m, d) {
             out.push((at, date.to_string()));
         }
     }
