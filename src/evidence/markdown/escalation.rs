@@ -208,19 +208,21 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
                 .collect();
             delays.extend(words.iter().filter(|(_, w)| DELAY.contains(w)).filter_map(
                 |&(at, w)| {
-                    let start = (at + w.len() + 1).min(lower.len());
+                    // Past the character after the word, whatever its width ("within\u{a0}5").
+                    let rest = &lower[at + w.len()..];
+                    let start = at + w.len() + rest.chars().next().map_or(0, char::len_utf8);
                     let end = start + super::every::time_len(&lower[start..]);
                     let seconds = super::timing::expected_duration(&sentence[start..end])
                         .or_else(|| super::spoken::duration(&lower[start..end]))?;
                     Some((seconds, at, end))
                 },
             ));
-            // A delay that is some named level's is read as that level's: with several named
-            // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
-            // one a delay belongs to is not always plain. Another delay is the nearest one's.
             // Days are follow-ups ("call `@leads` within 2 days to schedule the review"), not an
             // escalation's delay, unless the manifest escalates in days.
             let longest = levels.iter().map(|l| l.after).max().unwrap_or(0);
+            // A delay that is some named level's is read as that level's: with several named
+            // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
+            // one a delay belongs to is not always plain. Another delay is the nearest one's.
             for (seconds, start, end) in delays {
                 if named.iter().any(|(.., l)| l.after == seconds)
                     || (seconds >= 86_400 && longest < 86_400)
@@ -382,6 +384,17 @@ mod tests {
         assert_eq!(contradicted(other, &levels()), None);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+        /// Any text gives an answer, a delay word before any character included.
+        #[test]
+        fn any_text_gives_an_answer(text in "\\PC{0,80}", built in "[0-9 a-z@#`\u{a0}\u{2014}é.,]{0,40}") {
+            let _ = contradicted(&text, &levels());
+            let _ = contradicted(&format!("- Page @dash-leads within{built}\n"), &levels());
+            let _ = contradicted(&format!("| level | who | when |\n|---|---|---|\n| 2 | @dash-leads | {built} |\n"), &levels());
+        }
+    }
+
     #[test]
     fn escalation_written_as_steps_is_held_to_the_manifest() {
         let runbook = |steps: &str| format!("# Incident\n\n## Escalation\n\n{steps}");
@@ -432,6 +445,7 @@ mod tests {
             "- Ask `@dash-leads` to review the timeline within 2 days.\n",
             "- Call `@dash-leads` within 2 days to schedule the review.\n",
             "```sh\n# page @dash-leads after 30 minutes\n```\n",
+            "- Page `@dash-leads` within\u{2014}15 minutes.\n",
         ] {
             assert_eq!(contradicted(&runbook(steps), &levels()), None, "{steps}");
         }
