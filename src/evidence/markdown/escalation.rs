@@ -181,7 +181,9 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
         let raw = block.raw(text).replace('`', "");
         for sentence in sentences(&raw) {
             let lower = sentence.to_ascii_lowercase();
-            if !handles(sentence).iter().any(|h| contacts.contains(h)) {
+            // The levels the sentence names, where.
+            let named = named_levels(&lower, levels, &contacts);
+            if named.is_empty() {
                 continue;
             }
             let words = words_of(&lower);
@@ -193,14 +195,6 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
             if lower.contains("update") || lower.contains("every ") {
                 continue;
             }
-            // The levels the sentence names, where.
-            let named: Vec<(usize, usize, &Level)> = words
-                .iter()
-                .filter_map(|&(at, w)| {
-                    let level = levels.iter().find(|l| l.contact.eq_ignore_ascii_case(w))?;
-                    Some((at, at + w.len(), level))
-                })
-                .collect();
             // Each delay, where: "immediately", and the time after "within", "after", ...
             let mut delays: Vec<(i64, usize, usize)> = AT_ONCE
                 .iter()
@@ -253,6 +247,35 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
         }
     }
     None
+}
+
+/// Where `lower` (a lower-cased sentence) names a level's contact (`contacts`: theirs, lower
+/// case, in the order of `levels`), whole: not inside a longer handle or an address.
+fn named_levels<'l>(
+    lower: &str,
+    levels: &'l [Level],
+    contacts: &[String],
+) -> Vec<(usize, usize, &'l Level)> {
+    let part =
+        |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || "-_/@.".contains(c));
+    let mut out = Vec::new();
+    for (contact, level) in contacts.iter().zip(levels).filter(|(c, _)| !c.is_empty()) {
+        for (at, _) in lower.match_indices(contact.as_str()) {
+            let end = at + contact.len();
+            let before = lower[..at].chars().next_back();
+            // A sentence's period after a handle ends it; one inside continues an address.
+            let after = lower[end..].chars().next();
+            let continues = match after {
+                Some('.') => part(lower[end + 1..].chars().next()),
+                other => part(other),
+            };
+            if !part(before) && !continues {
+                out.push((at, end, level));
+            }
+        }
+    }
+    out.sort_by_key(|(at, ..)| *at);
+    out
 }
 
 /// The words of `lower` (handles and channels whole: `@dash-leads`), with their offsets.
@@ -392,6 +415,26 @@ mod tests {
             let _ = contradicted(&text, &levels());
             let _ = contradicted(&format!("- Page @dash-leads within{built}\n"), &levels());
             let _ = contradicted(&format!("| level | who | when |\n|---|---|---|\n| 2 | @dash-leads | {built} |\n"), &levels());
+        }
+    }
+
+    #[test]
+    fn a_team_handle_in_a_step_is_its_level() {
+        let mut levels = levels();
+        levels[1].contact = "@acme/dash-leads".into();
+        let step = "# Incident\n\n- If not mitigated within 45 minutes, page `@acme/dash-leads`.\n";
+        let found = contradicted(step, &levels).expect("a team handle names its level");
+        assert!(
+            found
+                .why
+                .ends_with("engages `@acme/dash-leads` (level 2) after 15m"),
+            "{}",
+            found.why
+        );
+        // Inside another handle or an address, it is not named.
+        for other in ["`@acme/dash-leads-eu`", "ops@acme/dash-leads"] {
+            let step = format!("# Incident\n\n- Within 45 minutes, page {other}.\n");
+            assert_eq!(contradicted(&step, &levels), None, "{other}");
         }
     }
 
