@@ -3,8 +3,10 @@
 //! fails the rollout. A verdict is a condition to meet, not an alternative to one; a rollout
 //! that must go ahead against it is a waiver, approved and dated.
 
-use cel::common::ast::{Expr as Ast, LiteralValue, operators};
+use cel::common::ast::{Expr as Ast, operators};
 use cel::parser::Expression;
+
+use super::vocabulary::{path, string};
 
 /// tau's verdicts, with the value that says go: the snapshot's gate, and the health of the
 /// snapshot or of a history line.
@@ -52,17 +54,7 @@ fn verdict_test(e: &Expression) -> Option<(&'static str, &'static str)> {
     if c.func_name != operators::EQUALS {
         return None;
     }
-    let ident = |e: &Expression| match &e.expr {
-        Ast::Ident(name) => Some(name.clone()),
-        _ => None,
-    };
-    let string = |e: &Expression| match &e.expr {
-        Ast::Literal(LiteralValue::String(s)) => Some(s.inner().to_string()),
-        _ => None,
-    };
-    let (field, value) = ident(a)
-        .zip(string(b))
-        .or_else(|| ident(b).zip(string(a)))?;
+    let (field, value) = path(a).zip(string(b)).or_else(|| path(b).zip(string(a)))?;
     VERDICTS
         .iter()
         .find(|(f, go)| *f == field && *go == value)

@@ -507,7 +507,7 @@ pub fn declared_slips(rollout: &Rollout) -> Vec<(usize, String)> {
 }
 
 /// The dotted path of an identifier or a chain of field selections (`health.queue_depth`).
-fn path(e: &Expression) -> Option<String> {
+pub(super) fn path(e: &Expression) -> Option<String> {
     match &e.expr {
         Ast::Ident(name) => Some(name.clone()),
         Ast::Select(s) => path(&s.operand).map(|p| format!("{p}.{}", s.field)),
@@ -520,7 +520,8 @@ fn head(path: &str) -> &str {
     path.split('.').next().unwrap_or(path)
 }
 
-fn string(e: &Expression) -> Option<&str> {
+/// The text of a string literal.
+pub(super) fn string(e: &Expression) -> Option<&str> {
     match &e.expr {
         Ast::Literal(LiteralValue::String(s)) => Some(s.inner()),
         _ => None,
