@@ -37,11 +37,13 @@ pub struct Claims<'a> {
     /// The parts of `backup.scope` ("template store, review queue and publication history":
     /// `template store`, `review queue`, `publication history`).
     pub backed_up: Vec<&'a str>,
+    /// The evaluation day (`YYYY-MM-DD`, UTC): a record dated later is a plan, not a record.
+    pub today: String,
 }
 
 impl<'a> Claims<'a> {
-    /// What `doc` (the manifest) claims.
-    pub fn of(doc: &'a serde_json::Value) -> Claims<'a> {
+    /// What `doc` (the manifest) claims, evaluated at `now_unix`.
+    pub fn of(doc: &'a serde_json::Value, now_unix: i64) -> Claims<'a> {
         let text = |pointer: &str| {
             crate::manifest::value_at(doc, pointer).and_then(serde_json::Value::as_str)
         };
@@ -84,6 +86,13 @@ impl<'a> Claims<'a> {
             .filter_map(text)
             .collect(),
             backed_up: text("/backup/scope").map_or_else(Vec::new, scope_parts),
+            today: jiff::Timestamp::from_second(now_unix)
+                .map(|t| {
+                    t.to_zoned_datetime(jiff::tz::TimeZone::UTC)
+                        .date()
+                        .to_string()
+                })
+                .unwrap_or_default(),
         }
     }
 }

@@ -196,7 +196,7 @@ pub fn collect_all(base: &Base, refs: &[PathRef], cx: &Context) -> Facts {
     // runs beside reading the files and CODEOWNERS.
     let ((mut facts, owners), known_good) = rayon::join(
         || {
-            let claims = Claims::of(cx.doc);
+            let claims = Claims::of(cx.doc, cx.now_unix);
             let mut facts = collect(&mut reader, dir, refs, &parsed_later, &claims);
             facts.alerts = alerts::collect(&mut reader, dir, &rule_files, &facts.files, &signals);
             facts.risk_alerts = claims::risk_alerts(cx.doc, &facts.alerts);
@@ -324,7 +324,7 @@ pub fn collect(
                     (false, false) => &[],
                 };
                 if !subjects.is_empty() {
-                    let mut timing = markdown::timing(&text, subjects);
+                    let mut timing = markdown::timing(&text, subjects, &claims.today);
                     if timing.wait_at.is_some()
                         || timing.timed_at.is_some()
                         || timing.ran_on_at.is_some()

@@ -115,8 +115,8 @@ const TIMED_BLOCKS: Reading = Reading {
 };
 
 /// What `text` (Markdown) says of its own duration, a run of the procedure that `subjects`
-/// name ([`ROLLBACK`], [`RESTORE`]).
-pub fn timing(text: &str, subjects: &[&str]) -> Timing {
+/// name ([`ROLLBACK`], [`RESTORE`]), and the last day it ran up to `today` (`YYYY-MM-DD`).
+pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
     let mut out = Timing::default();
     for block in blocks(text, TIMED_BLOCKS) {
         for sentence in sentences(&block.text) {
@@ -148,7 +148,10 @@ pub fn timing(text: &str, subjects: &[&str]) -> Timing {
             let says_run = TIMED.iter().any(|t| lower.contains(t))
                 || (TOOK.iter().any(|t| words.contains(t))
                     && subjects.iter().any(|s| lower.contains(s)));
-            if says_run && let Some(day) = dates.into_iter().max().filter(|d| *d > out.ran_on) {
+            // A day after today is a plan ("Next rehearsal on 2026-12-20"), not a run: taken as
+            // the last run it would let `last_tested` move forward with none recorded.
+            let ran = dates.into_iter().filter(|d| d.as_str() <= today).max();
+            if says_run && let Some(day) = ran.filter(|d| *d > out.ran_on) {
                 out.ran_on = day;
                 out.ran_on_said = sentence.to_string();
                 out.ran_on_at = block.spot(text, sentence);
@@ -484,6 +487,14 @@ fn smaller_parts(mut after: &str, mut size: i64) -> f64 {
 mod tests {
     use super::*;
 
+    /// The day the tests run on (the fixtures' `--now`).
+    const TODAY: &str = "2026-11-26";
+
+    /// [`super::timing`] on [`TODAY`].
+    fn timing(text: &str, subjects: &[&str]) -> Timing {
+        super::timing(text, subjects, TODAY)
+    }
+
     #[test]
     fn templates_say_when_users_hear_next_with_or_without_a_duration() {
         for text in [
@@ -551,6 +562,16 @@ mod tests {
             RESTORE,
         );
         assert_eq!(none.ran_on, "");
+        // A day after today is a plan: the last run is the one before it.
+        let planned = timing(
+            "Rehearsed on 2026-11-02: 4 minutes end to end. Next rehearsal on 2026-12-20.\n",
+            ROLLBACK,
+        );
+        assert_eq!(planned.ran_on, "2026-11-02");
+        let today = timing("Rehearsed on 2026-11-26.\n", ROLLBACK);
+        assert_eq!(today.ran_on, TODAY);
+        let only_planned = timing("Next drill: 2026-12-01.\n", RESTORE);
+        assert_eq!(only_planned.ran_on, "");
         // The month named, in a sentence with no duration.
         let named = timing(
             "Rehearsed on Aug 1, 2026: 6 minutes end to end.\n\nDrill again on 21 November 2026.\n",
