@@ -986,3 +986,52 @@ fn cycle_reports_written_twice_are_malformed_lines() {
         );
     }
 }
+
+/// A failing gate run says what to do: roll back only when a gate held false on the data
+/// (`failure-10m-ago`); not widen when the gates hold now but not for a later phase's whole
+/// `after` (`failure-50m-ago`: canary-1's 30m window is past the failure, canary-2's 60m is
+/// not); and only not promote when no gate was seen false: the healthy run with its first
+/// gate written with `||`, refused as unsafe, says nothing of the release.
+#[test]
+fn a_failure_says_whether_to_roll_back_or_only_not_to_promote() {
+    for (scenario, failure) in [
+        ("failure-10m-ago", "violated"),
+        ("failure-50m-ago", "unsteady"),
+    ] {
+        let (code, report) = gate(scenario, &["--all"]);
+        assert_eq!(code, 1, "{scenario}: {report:#}");
+        assert_eq!(report["gate"]["failure"], failure, "{scenario}");
+    }
+    let (code, report) = gate("healthy-26h", &["--all"]);
+    assert_eq!(code, 0);
+    assert!(report["gate"].get("failure").is_none(), "{report:#}");
+
+    let repo = common::example_with(|t| {
+        t.replacen(
+            r#"- rollout_gate == "pass" && health_state == "healthy""#,
+            r#"- rollout_gate == "pass" || health_state == "healthy""#,
+            1,
+        )
+    });
+    let (code, report) = gate_all_in(repo.path(), "healthy-26h");
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["gate"]["failure"], "undecided", "{report:#}");
+    let f = fixture("healthy-26h");
+    let out = launchgate()
+        .current_dir(repo.path())
+        .args(["gate", "readiness.yaml", "--all", "--now", NOW])
+        .arg("--status")
+        .arg(f.join("status.json"))
+        .arg("--history")
+        .arg(f.join("runtime-events.jsonl"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.ends_with(
+            "verdict: FAIL (the gates cannot decide: do not promote; fix the failures above)\n"
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("roll back\n"), "{text}");
+}

@@ -593,3 +593,51 @@ fn range_queries_cover_the_window_and_max_gap_is_the_gates() {
         );
     }
 }
+
+/// A query gate that cannot be evaluated on the series (a number compared with a string)
+/// fails, and says to fix the gate, not to roll back: nothing was seen wrong with the release.
+/// The same series held false says to roll back.
+#[test]
+fn a_gate_that_cannot_be_evaluated_fails_without_saying_to_roll_back() {
+    let vector = r#"{"status":"success","data":{"resultType":"vector","result":[{"metric":{"instance":"a"},"value":[1795608000,"3"]}]}}"#;
+    let fake = serve(answer(200, vector));
+    for (expr, failure, help) in [
+        ("value < 1", "violated", "stop the rollout and roll back"),
+        (
+            r#"value < "1""#,
+            "undecided",
+            "fix the gate's expression: it cannot be evaluated on the series",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let m = manifest(dir.path(), "up");
+        let text = std::fs::read_to_string(&m).unwrap();
+        std::fs::write(
+            &m,
+            text.replace("expr: value < 1", &format!("expr: '{expr}'")),
+        )
+        .unwrap();
+        let out = launchgate()
+            .arg("gate")
+            .arg(&m)
+            .args(["--phase", "canary-1", "--now", "2026-11-25T12:00:00Z"])
+            .args(["--prometheus", &fake.url, "--format", "json"])
+            .env_remove("LAUNCHGATE_PROMETHEUS_TOKEN")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{expr}");
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(report["gate"]["failure"], failure, "{expr}: {report:#}");
+        let f = report["manifests"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["item"] == "canary-1/up")
+            .unwrap();
+        assert_eq!(f["outcome"], "fail", "{expr}");
+        assert!(
+            f["help"].as_str().unwrap().starts_with(help),
+            "{expr}: {f:#}"
+        );
+    }
+}

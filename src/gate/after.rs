@@ -20,6 +20,9 @@ use crate::expr::{Expr, display};
 use crate::report::{Finding, Outcome, Related};
 use crate::yaml::Route;
 
+/// The advice of a phase whose earlier phases' gates did not hold for its whole `after` span.
+pub(super) const UNSTEADY: &str = "the earlier phases are not stable enough to widen the rollout";
+
 /// Most instants at which `after` re-evaluates the earlier phases' history gates.
 pub const MAX_CHECKPOINTS: usize = 1440;
 
@@ -38,6 +41,8 @@ pub struct Problem {
     pub witness: Option<(usize, i64, String)>,
     /// Observed facts.
     pub evidence: Vec<String>,
+    /// A gate held false on the data (not: it cannot be evaluated).
+    pub held_false: bool,
 }
 
 /// The `PHASE/after` finding of phase `index`.
@@ -80,6 +85,7 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
             gate: NO_GATE,
             witness: None,
             evidence: Vec::new(),
+            held_false: false,
         }),
         (None, true) => Some(Problem {
             outcome: Outcome::Hold,
@@ -87,6 +93,7 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
             gate: NO_GATE,
             witness: None,
             evidence: Vec::new(),
+            held_false: false,
         }),
     };
     let lead = format!(
@@ -94,7 +101,7 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
         phase.name,
         owners.join(", ")
     );
-    let Some(p) = problem else {
+    let Some(mut p) = problem else {
         let mut f = ctx.finding(
             &id,
             &title,
@@ -118,7 +125,7 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
         format!("{lead}: {}", p.message),
         &route,
     );
-    f.evidence = p.evidence;
+    f.evidence = std::mem::take(&mut p.evidence);
     if gate.is_some() {
         f.related.push(Related {
             location: ctx.at(&at),
@@ -129,20 +136,22 @@ pub fn finding(ctx: &Ctx, index: usize, after: i64) -> Finding {
             ),
         });
     }
-    if let Some((line, ts, what)) = p.witness {
+    if let Some((line, ts, what)) = p.witness.take() {
         f.related.push(ctx.sample_related(line, ts, &what));
     }
     f.help = Some(match p.outcome {
-        Outcome::Fail => format!(
-            "the earlier phases are not stable enough to widen the rollout; stay at or roll back from {}",
+        Outcome::Fail if p.held_false => format!(
+            "{UNSTEADY}; stay at or roll back from {}",
             ctx.phases[index.saturating_sub(1)].name
         ),
+        Outcome::Fail => "fix the gate named here: a gate that cannot be evaluated over the span cannot show that it held; nothing here says the release is bad, nor that it is good".into(),
         _ => "wait until the history covers the whole `after` span (and the gates' windows), then evaluate again".into(),
     });
     f
 }
 
-/// The first gate that failed over the span, else the first that could not be decided.
+/// The first gate that held false over the span, else the first that cannot be evaluated over
+/// it, else the first that could not be decided.
 /// `h` is the history, when some gate reads it.
 fn find_problem(ctx: &Ctx, h: Option<&Loaded>, gates: &[&Compiled], after: i64) -> Option<Problem> {
     let now = ctx.inputs.now_ms;
@@ -160,8 +169,10 @@ fn find_problem(ctx: &Ctx, h: Option<&Loaded>, gates: &[&Compiled], after: i64) 
             gate: NO_GATE,
             witness: None,
             evidence: Vec::new(),
+            held_false: false,
         });
     }
+    let mut broken: Option<Problem> = None;
     let mut hold: Option<Problem> = None;
     for (i, g) in gates.iter().enumerate() {
         let found = match &g.kind {
@@ -174,20 +185,24 @@ fn find_problem(ctx: &Ctx, h: Option<&Loaded>, gates: &[&Compiled], after: i64) 
                 gate: i,
                 witness: None,
                 evidence: Vec::new(),
+                held_false: false,
             }),
             Kind::Snapshot(e) => h.and_then(|h| snapshot_past(ctx, h, g, e, after, i)),
             Kind::Windowed(..) => h.and_then(|h| window_past(ctx, h, g, after, i)),
             Kind::Query(q) => super::query::past(ctx, g, q, after, i),
         };
         match found {
-            Some(p) if p.outcome == Outcome::Fail => return Some(p),
+            Some(p) if p.outcome == Outcome::Fail && p.held_false => return Some(p),
+            Some(p) if p.outcome == Outcome::Fail => {
+                broken.get_or_insert(p);
+            }
             Some(p) => {
                 hold.get_or_insert(p);
             }
             None => {}
         }
     }
-    hold
+    broken.or(hold)
 }
 
 fn snapshot_past(
@@ -206,6 +221,7 @@ fn snapshot_past(
         gate: i,
         witness: None,
         evidence: vec![format!("expression: {}", g.source)],
+        held_false: false,
     };
     let view = match &ctx.view {
         Ok(v) => v,
@@ -259,6 +275,7 @@ fn snapshot_past(
                         format!("expression: {}", g.source),
                         format!("on the cycle report: {shown}"),
                     ],
+                    held_false: true,
                 });
             }
             Err((true, why)) => {
@@ -278,6 +295,7 @@ fn snapshot_past(
                     gate: i,
                     witness: Some((s.line, s.ts_ms, "the cycle report".into())),
                     evidence: vec![format!("expression: {}", g.source)],
+                    held_false: false,
                 });
             }
         }
@@ -325,6 +343,7 @@ fn window_past(ctx: &Ctx, h: &Loaded, g: &Compiled, after: i64, i: usize) -> Opt
         let o = window::evaluate(p, data, &ctx.cache, *w, t);
         let over = format!("the {} ending {}", format_seconds(w / 1000), fmt_ms(t));
         let shown: Vec<&str> = o.observed.iter().map(|x| x.text.as_str()).collect();
+        let held_false = matches!(o.result, Ok(false));
         let (outcome, message) = match o.result {
             Ok(true) => continue,
             Ok(false) => (
@@ -350,6 +369,7 @@ fn window_past(ctx: &Ctx, h: &Loaded, g: &Compiled, after: i64, i: usize) -> Opt
                 .witness
                 .map(|(l, ts)| (l, ts, "first offending sample".to_string())),
             evidence,
+            held_false,
         });
     }
     None

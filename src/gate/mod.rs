@@ -31,7 +31,10 @@ use jiff::Timestamp;
 use crate::check;
 use crate::error::Error;
 use crate::evidence::paths::Base;
-use crate::report::{GateSummary, ItemInfo, PhaseVerdict, Report, Severity, Verdict, verdict_of};
+use crate::report::{
+    Finding, GateFailure, GateSummary, ItemInfo, PhaseVerdict, Report, Severity, Verdict,
+    verdict_of,
+};
 use crate::source::display_path;
 use history::TimeSpec;
 
@@ -97,6 +100,28 @@ fn ms(text: Option<&str>, default_s: i64) -> i64 {
     text.and_then(crate::duration::parse_seconds)
         .unwrap_or(default_s)
         * 1000
+}
+
+/// The advice of a gate that held false on the data.
+pub(crate) const ROLL_BACK: &str = "stop the rollout and roll back";
+
+/// Why `findings` fail a gate run, if they do: a gate seen false says to roll back, earlier
+/// gates that did not hold long enough say not to widen, anything else only not to promote.
+fn failure_of(findings: &[Finding]) -> Option<GateFailure> {
+    let advice = |prefix: &str| {
+        findings
+            .iter()
+            .any(|f| f.blocks() && f.help.as_deref().is_some_and(|h| h.starts_with(prefix)))
+    };
+    if !findings.iter().any(Finding::blocks) {
+        None
+    } else if advice(ROLL_BACK) {
+        Some(GateFailure::Violated)
+    } else if advice(after::UNSTEADY) {
+        Some(GateFailure::Unsteady)
+    } else {
+        Some(GateFailure::Undecided)
+    }
 }
 
 /// Runs the gate for one manifest.
@@ -248,6 +273,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
     let mut summary = GateSummary {
         phases: Vec::new(),
         furthest: None,
+        failure: None,
     };
     let mut findings = Vec::new();
     let mut so_far = Verdict::Pass;
@@ -288,6 +314,7 @@ pub fn run(manifest_path: &Path, opts: &Options) -> Result<Report, Error> {
             .last()
             .map(|p| p.name.clone());
     }
+    summary.failure = failure_of(&findings);
     let mut report_manifest = checked.report;
     report_manifest.findings = findings;
     // A gate report is about phases; the checklists belong to `check`'s report.

@@ -15,7 +15,7 @@ use super::sample::Columns;
 use super::status::{self, Snapshot};
 use super::view::View;
 use super::window::{self, Cache, Data};
-use super::{Settings, after, fmt_ms, inputs};
+use super::{ROLL_BACK, Settings, after, fmt_ms, inputs};
 use crate::duration::{format_seconds, parse_seconds};
 use crate::expr::{Expr, display};
 use crate::manifest::{Phase, Rollout};
@@ -443,7 +443,11 @@ fn snapshot_now(ctx: &Ctx, g: &Compiled, e: &Expr) -> Finding {
     let mut evidence = vec![format!("expression: {}", g.source)];
     evidence.extend(observed);
     evidence.push(format!("snapshot dated by {dated_by}"));
-    let (outcome, message) = match e.eval(&c) {
+    let result = e.eval(&c);
+    // Only a gate that held false on the data says to roll back; one that cannot be
+    // evaluated says nothing of the release.
+    let violated = matches!(result, Ok(cel::Value::Bool(false)));
+    let (outcome, message) = match result {
         Ok(cel::Value::Bool(true)) => (
             Outcome::Pass,
             format!("{} holds now: {shown}", g.named(phase)),
@@ -474,10 +478,12 @@ fn snapshot_now(ctx: &Ctx, g: &Compiled, e: &Expr) -> Finding {
     };
     let mut f = ctx.finding(&g.id, &g.title, outcome, message, &g.route);
     f.evidence = evidence;
-    if outcome == Outcome::Fail {
-        f.help = Some(
-            "stop the rollout and roll back (see the rollback runbook); then investigate".into(),
-        );
+    if violated {
+        f.help = Some(format!(
+            "{ROLL_BACK} (see the rollback runbook); then investigate"
+        ));
+    } else if outcome == Outcome::Fail {
+        f.help = Some("fix the gate expression or the producer's data".into());
     }
     f
 }
@@ -530,7 +536,7 @@ fn window_now(ctx: &Ctx, g: &Compiled) -> Finding {
                 format!("{} fails over the last {over}: {}", g.named(phase), shown.join(", ")),
                 &g.route,
             )
-            .help("stop the rollout and roll back (see the rollback runbook); the sample named here shows where it went wrong"),
+            .help(format!("{ROLL_BACK} (see the rollback runbook); the sample named here shows where it went wrong")),
         Err(e) if window::is_missing(&e) => ctx.finding(
             &g.id,
             &g.title,

@@ -10,7 +10,9 @@ use miette::{
 use rayon::prelude::*;
 
 use super::{Style, sanitize};
-use crate::report::{ChecklistSource, Finding, ManifestReport, Outcome, Report, Severity, Verdict};
+use crate::report::{
+    ChecklistSource, Finding, GateFailure, ManifestReport, Outcome, Report, Severity, Verdict,
+};
 use crate::source::SourceFile;
 
 /// A source file as miette source code.
@@ -358,11 +360,21 @@ pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std
         s.manifests, s.passed, s.failed, s.held, s.waived, s.warnings
     )?;
     let gate = report.command == "gate";
+    let failure = report.gate.as_ref().and_then(|g| g.failure);
     let verdict = match report.verdict {
         Verdict::Pass if gate => "verdict: PASS (promote)",
-        Verdict::Fail if gate => {
-            "verdict: FAIL (a gate is violated: stop the rollout and roll back)"
-        }
+        Verdict::Fail if gate => match failure {
+            Some(GateFailure::Violated) => {
+                "verdict: FAIL (a gate is violated: stop the rollout and roll back)"
+            }
+            Some(GateFailure::Unsteady) => {
+                "verdict: FAIL (the earlier phases' gates did not hold for the whole `after` span: do not widen the rollout)"
+            }
+            // No gate was seen false, or the manifest itself fails.
+            Some(GateFailure::Undecided) | None => {
+                "verdict: FAIL (the gates cannot decide: do not promote; fix the failures above)"
+            }
+        },
         Verdict::Pass => "verdict: PASS",
         Verdict::Fail => {
             "verdict: FAIL (blocked: fix the failures above, or waive them with approval)"

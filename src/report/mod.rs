@@ -103,6 +103,23 @@ pub struct GateSummary {
     /// With every phase evaluated: the furthest phase that may be entered now.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub furthest: Option<String>,
+    /// When the run fails: why, for the advice its verdict gives.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<GateFailure>,
+}
+
+/// Why a gate run fails: what to do differs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GateFailure {
+    /// A gate held false on the data: stop the rollout and roll back.
+    Violated,
+    /// The gates hold now, but did not for the whole `after` span of a later phase: do not
+    /// widen the rollout.
+    Unsteady,
+    /// No gate was seen false: the gates cannot decide (a broken expression, snapshot or
+    /// rollout) or the readiness check fails. Do not promote; nothing says to roll back.
+    Undecided,
 }
 
 /// One phase's decision.

@@ -79,7 +79,10 @@ impl Source {
 /// How one series came out.
 enum Judged {
     Pass(String),
+    /// The gate held false on the series.
     Fail(String),
+    /// The gate cannot be evaluated on it: it fails, and says nothing of the release.
+    Broken(String),
     Hold(String),
 }
 
@@ -161,7 +164,7 @@ pub fn now(ctx: &Ctx, g: &Compiled, q: &Query) -> Finding {
     for (labels, j) in &judged {
         let (word, text) = match j {
             Judged::Pass(t) => ("passes", t),
-            Judged::Fail(t) => ("FAILS", t),
+            Judged::Fail(t) | Judged::Broken(t) => ("FAILS", t),
             Judged::Hold(t) => ("holds", t),
         };
         evidence.push(format!("{labels} {word}: {text}"));
@@ -170,8 +173,13 @@ pub fn now(ctx: &Ctx, g: &Compiled, q: &Query) -> Finding {
         return hold(message, evidence);
     }
     let mut f = ctx.finding(&g.id, &g.title, outcome, message, &g.route);
-    if outcome == Outcome::Fail {
-        f.help = Some("stop the rollout and roll back (see the rollback runbook); the series and sample named here show where it went wrong".into());
+    if judged.iter().any(|(_, j)| matches!(j, Judged::Fail(_))) {
+        f.help = Some(format!(
+            "{} (see the rollback runbook); the series and sample named here show where it went wrong",
+            crate::gate::ROLL_BACK
+        ));
+    } else if outcome == Outcome::Fail {
+        f.help = Some("fix the gate's expression: it cannot be evaluated on the series".into());
     }
     f.evidence = evidence;
     f
@@ -182,7 +190,7 @@ fn summarize(named: &str, when: &str, judged: &[(String, Judged)]) -> (Outcome, 
     let fails: Vec<(&String, &String)> = judged
         .iter()
         .filter_map(|(l, j)| match j {
-            Judged::Fail(t) => Some((l, t)),
+            Judged::Fail(t) | Judged::Broken(t) => Some((l, t)),
             _ => None,
         })
         .collect();
@@ -277,7 +285,7 @@ fn instant_one(e: &Expr, s: &Series) -> Judged {
         Ok(true) => Judged::Pass(format!("value = {}", show_value(v))),
         Ok(false) => Judged::Fail(format!("value = {} at {}", show_value(v), fmt_ms(t))),
         Err((true, why)) => Judged::Hold(format!("value = {}: {why}", show_value(v))),
-        Err((false, why)) => Judged::Fail(format!("cannot be evaluated: {why}")),
+        Err((false, why)) => Judged::Broken(format!("cannot be evaluated: {why}")),
     }
 }
 
@@ -410,7 +418,7 @@ fn judge_window(
         Err(e) if window::is_missing(&e) => {
             Judged::Hold(format!("the series lacks what it needs: {e}"))
         }
-        Err(e) => Judged::Fail(format!("cannot be evaluated: {e}")),
+        Err(e) => Judged::Broken(format!("cannot be evaluated: {e}")),
     }
 }
 

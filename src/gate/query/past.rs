@@ -46,6 +46,7 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
         gate: i,
         witness: None,
         evidence,
+        held_false: false,
     };
     let span = format_seconds(after / 1000);
     let series = match ctx.prom.range(&q.query, now - after - w, now, step) {
@@ -65,6 +66,7 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
             evidence,
         ));
     }
+    let mut broken: Option<Problem> = None;
     let mut hold: Option<Problem> = None;
     for s in series.iter() {
         let labels = show_labels(&s.labels);
@@ -96,6 +98,7 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
                         fmt_ms(t),
                         show_value(v)
                     ),
+                    true,
                 )),
                 Err((missing, why)) => Some((
                     if missing {
@@ -107,6 +110,7 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
                         "{named} cannot be evaluated at {} for {labels}: {why}",
                         fmt_ms(t)
                     ),
+                    false,
                 )),
             }),
             QueryEval::Windowed(p, w) => {
@@ -127,25 +131,40 @@ pub fn past(ctx: &Ctx, g: &Compiled, q: &Query, after: i64, i: usize) -> Option<
                         Judged::Fail(text) => Some((
                             Outcome::Fail,
                             format!("{named} did not hold over {over} for {labels}: {text}"),
+                            true,
+                        )),
+                        Judged::Broken(text) => Some((
+                            Outcome::Fail,
+                            format!("{named} over {over} for {labels}: {text}"),
+                            false,
                         )),
                         Judged::Hold(text) => Some((
                             Outcome::Hold,
                             format!("{named} is inconclusive over {over} for {labels}: {text}"),
+                            false,
                         )),
                     }
                 })
             }
         };
         match found {
-            Some((Outcome::Fail, message)) => {
+            Some((Outcome::Fail, message, true)) => {
                 evidence.push(message.clone());
-                return Some(problem(Outcome::Fail, message, evidence));
+                return Some(Problem {
+                    held_false: true,
+                    ..problem(Outcome::Fail, message, evidence)
+                });
             }
-            Some((_, message)) => {
+            Some((Outcome::Fail, message, false)) => {
+                let mut seen = evidence.clone();
+                seen.push(message.clone());
+                broken.get_or_insert_with(|| problem(Outcome::Fail, message, seen));
+            }
+            Some((_, message, _)) => {
                 hold.get_or_insert_with(|| problem(Outcome::Hold, message, evidence.clone()));
             }
             None => {}
         }
     }
-    hold
+    broken.or(hold)
 }
