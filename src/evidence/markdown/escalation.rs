@@ -177,6 +177,8 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
         .iter()
         .map(|l| l.contact.to_ascii_lowercase())
         .collect();
+    // The delay of the last step read, for one written from it ("after another 10 minutes").
+    let mut last: Option<i64> = None;
     for block in blocks(text, CONTACTS) {
         let raw = block.raw(text).replace('`', "");
         for sentence in sentences(&raw) {
@@ -195,32 +197,41 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
             if lower.contains("update") || lower.contains("every ") {
                 continue;
             }
-            // Each delay, where: "immediately", and the time after "within", "after", ...
-            let mut delays: Vec<(i64, usize, usize)> = AT_ONCE
+            // Each delay, where: "immediately", and the time after "within", "after", ...; one
+            // written from the step before is that step's and its own (with the step's).
+            let mut delays: Vec<(i64, usize, usize, Option<i64>)> = AT_ONCE
                 .iter()
-                .filter_map(|w| lower.find(w).map(|at| (0, at, at + w.len())))
+                .filter_map(|w| lower.find(w).map(|at| (0, at, at + w.len(), None)))
                 .collect();
             delays.extend(words.iter().filter(|(_, w)| DELAY.contains(w)).filter_map(
                 |&(at, w)| {
                     // Past the character after the word, whatever its width ("within\u{a0}5").
                     let rest = &lower[at + w.len()..];
                     let start = at + w.len() + rest.chars().next().map_or(0, char::len_utf8);
+                    if let Some(own) = from_the_step_before(&lower[start..]) {
+                        let len = super::every::time_len(&own);
+                        let seconds = super::timing::expected_duration(&own[..len])
+                            .or_else(|| super::spoken::duration(&own[..len]))?;
+                        // Nothing to count from: not read.
+                        let base = last?;
+                        return Some((base + seconds, at, start + len, Some(seconds)));
+                    }
                     let end = start + super::every::time_len(&lower[start..]);
                     let seconds = super::timing::expected_duration(&sentence[start..end])
                         .or_else(|| super::spoken::duration(&lower[start..end]))?;
-                    Some((seconds, at, end))
+                    Some((seconds, at, end, None))
                 },
             ));
             // Days are follow-ups ("call `@leads` within 2 days to schedule the review"), not an
             // escalation's delay, unless the manifest escalates in days.
             let longest = levels.iter().map(|l| l.after).max().unwrap_or(0);
+            let follow_up = |seconds: i64| seconds >= 86_400 && longest < 86_400;
+            let latest = delays.iter().map(|d| d.0).filter(|s| !follow_up(*s)).max();
             // A delay that is some named level's is read as that level's: with several named
             // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
             // one a delay belongs to is not always plain. Another delay is the nearest one's.
-            for (seconds, start, end) in delays {
-                if named.iter().any(|(.., l)| l.after == seconds)
-                    || (seconds >= 86_400 && longest < 86_400)
-                {
+            for (seconds, start, end, own) in delays {
+                if named.iter().any(|(.., l)| l.after == seconds) || follow_up(seconds) {
                     continue;
                 }
                 let distance = |&&(from, to, _): &&(usize, usize, &Level)| {
@@ -233,9 +244,16 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
                 let Some(&(.., level)) = named.iter().min_by_key(distance) else {
                     continue;
                 };
+                let counted = own.map_or_else(String::new, |own| {
+                    format!(
+                        " ({} after the step before it: {} in all)",
+                        crate::duration::format_seconds(own),
+                        crate::duration::format_seconds(seconds)
+                    )
+                });
                 return Some(Escalated {
                     why: format!(
-                        "says \"{}\", where `owners.escalation` engages `{}` (level {}) after {}",
+                        "says \"{}\"{counted}, where `owners.escalation` engages `{}` (level {}) after {}",
                         crate::evidence::one_line(sentence, 120),
                         level.contact,
                         level.level,
@@ -244,9 +262,35 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
                     at: block.spot(text, &block.text)?,
                 });
             }
+            last = latest.or(last);
         }
     }
     None
+}
+
+/// The words of a delay written from the step before ("another 10 minutes", "45 more
+/// minutes", "a further hour"), its marker left out and a unit alone counted once ("1 hour").
+fn from_the_step_before(rest: &str) -> Option<String> {
+    const BEFORE: &[&str] = &[
+        "another ",
+        "a further ",
+        "further ",
+        "an additional ",
+        "an extra ",
+    ];
+    const AFTER: &[&str] = &["more ", "further ", "additional ", "extra "];
+    let own = match BEFORE.iter().find_map(|m| rest.strip_prefix(m)) {
+        Some(own) => own.to_string(),
+        None => {
+            let (first, tail) = rest.split_once(' ')?;
+            let tail = AFTER.iter().find_map(|m| tail.strip_prefix(m))?;
+            format!("{first} {tail}")
+        }
+    };
+    let unit_alone = super::timing::UNITS
+        .iter()
+        .any(|(u, _)| own.split([' ', ',', '.']).next() == Some(u));
+    Some(if unit_alone { format!("1 {own}") } else { own })
 }
 
 /// Where `lower` (a lower-cased sentence) names a level's contact (`contacts`: theirs, lower
@@ -476,7 +520,32 @@ mod tests {
             let found = contradicted(&runbook(steps), &levels()).expect(steps);
             assert_eq!((found.why.as_str(), found.at.line), (why, line), "{steps}");
         }
+        // A delay written from the step before counts from that step's.
+        for (steps, why, line) in [
+            (
+                "- Page `#dash-oncall` immediately.\n- If not mitigated after 15 minutes, page `@dash-leads`.\n- After another 15 minutes, page `@platform-director`.\n",
+                "says \"After another 15 minutes, page @platform-director.\" (15m after the step before it: 30m in all), where `owners.escalation` engages `@platform-director` (level 3) after 1h",
+                7,
+            ),
+            (
+                "If `#dash-oncall` has not acknowledged within 15 minutes, page `@dash-leads`. If there is still no answer after 15 more minutes, escalate to `@platform-director`.\n",
+                "says \"If there is still no answer after 15 more minutes, escalate to @platform-director.\" (15m after the step before it: 30m in all), where `owners.escalation` engages `@platform-director` (level 3) after 1h",
+                5,
+            ),
+            (
+                "- Page `@dash-leads` after 15 minutes.\n- Escalate to `@platform-director` after another hour.\n",
+                "says \"Escalate to @platform-director after another hour.\" (1h after the step before it: 1h15m in all), where `owners.escalation` engages `@platform-director` (level 3) after 1h",
+                6,
+            ),
+        ] {
+            let found = contradicted(&runbook(steps), &levels()).expect(steps);
+            assert_eq!((found.why.as_str(), found.at.line), (why, line), "{steps}");
+        }
         for steps in [
+            "- Page `#dash-oncall` immediately.\n- After 15 minutes without mitigation, page `@dash-leads`.\n- After 45 more minutes, page `@platform-director`.\n",
+            "- Page `@dash-leads` after 15 minutes.\n- After a further 45 minutes, page `@platform-director`.\n",
+            "- Call `@dash-leads` within 2 days to schedule the review.\n- After another hour, page `@platform-director`.\n",
+            "- After another hour, page `@platform-director`.\n",
             // Agrees, says no delay of escalation, or times something else.
             "- Page `#dash-oncall` immediately.\n- After 15 minutes without mitigation, page `@DASH-LEADS`.\n- After an hour, page @platform-director.\n",
             "- Page `@dash-leads` and post an update every 30 minutes.\n",
