@@ -6,9 +6,13 @@ makes it fail, wait for a waiver or age towards its checklist's limit), so every
 the shape of a real one. The evidence files are shared under `shared/`. Services of a fourth
 team live in "another repository": a shallow clone built in a temporary directory and checked
 there with `launchgate check --format json`, written to `reports/data-platform.json` (shallow,
-so its production services hold on the known-good release).
+so its services hold on what only the history shows: the known-good release, and whether a
+runbook changed after the review or test the manifest records).
 
-    python3 examples/org/generate.py [path/to/launchgate]
+    python3 examples/org/generate.py [path/to/launchgate [OUT]]
+
+OUT is where the organisation is written, this directory by default (the tests write it
+elsewhere and compare: the committed files are what this script writes).
 
 Dates are relative to the tests' evaluation time, 2026-11-25.
 """
@@ -98,7 +102,6 @@ SERVICES = [
         [
             ('    - { level: 2, contact: "@dash-leads", after: 15m }\n', ""),
             ('    - { level: 3, contact: "@platform-director", after: 1h }\n', ""),
-            ('  - { role: support, by: "@carol", date: 2026-11-12 }\n', ""),
         ],
         "",
     ),
@@ -206,8 +209,9 @@ def git(d, *args):
 
 
 def main():
-    launchgate = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "launchgate")
-    write_org(HERE, SERVICES)
+    launchgate = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, "target", "debug", "launchgate")
+    base = os.path.abspath(sys.argv[2]) if len(sys.argv) > 2 else HERE
+    write_org(base, SERVICES)
     with tempfile.TemporaryDirectory() as tmp:
         origin = os.path.join(tmp, "origin")
         os.makedirs(os.path.join(origin, ".github"))
@@ -224,7 +228,7 @@ def main():
         git(origin, "commit", "-q", "-m", "this release")
         clone = os.path.join(tmp, "data-platform")
         git(tmp, "clone", "-q", "--depth", "1", "file://" + origin, clone)
-        out = os.path.join(HERE, "reports", "data-platform.json")
+        out = os.path.join(base, "reports", "data-platform.json")
         os.makedirs(os.path.dirname(out), exist_ok=True)
         code = subprocess.run(
             [launchgate, "check", "--now", NOW, "--format", "json=" + out, "data"], cwd=clone

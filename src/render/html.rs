@@ -93,7 +93,7 @@ var body=table.tBodies[0],rows=[].slice.call(body.rows),head=table.tHead.rows[0]
 for(var i=0;i<head.length;i++)items.push(head[i].getAttribute('data-item')||'');
 rows.forEach(function(r,i){r.setAttribute('data-order',i)});
 var rank={fail:0,hold:1,pass:2};
-function sel(n){return form.elements[n]}
+function sel(n){return form.elements.namedItem(n)}
 function apply(){
 var keys=['team','tier','stage','verdict'],item=sel('item').value,state=sel('state').value,col=items.indexOf(item),shown=0,hash=[];
 keys.concat(['item','state','sort']).forEach(function(k){if(sel(k).value&&!(k==='sort'&&sel(k).value==='team'))hash.push(k+'='+encodeURIComponent(sel(k).value))});

@@ -120,7 +120,24 @@ fn chromium_renders_the_page_and_the_filters_work() {
         .filter(|tr| tr.value().attr("hidden").is_none())
         .map(|tr| tr.value().attr("data-service").unwrap().to_string())
         .collect();
+    // lineage-api holds too, on another item (n/a here): the item decides, not the row. Before,
+    // `form.elements['item']` was the collection's `item()` method, so the item filter never
+    // applied and any held cell showed its row.
     assert_eq!(visible, ["stream-router", "warehouse-loader"]);
+    let out = chromium(
+        &chrome,
+        &[
+            "--dump-dom".into(),
+            format!("{url}#item=PROD-SLA&state=fail"),
+        ],
+    );
+    let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+    let visible: Vec<String> = dom
+        .select(&sel("#matrix tbody tr"))
+        .filter(|tr| tr.value().attr("hidden").is_none())
+        .map(|tr| tr.value().attr("data-service").unwrap().to_string())
+        .collect();
+    assert_eq!(visible, ["stream-router"]);
 }
 
 fn doc_root(dom: &Html) -> ElementRef<'_> {
