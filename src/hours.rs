@@ -22,16 +22,27 @@ const ABBREVIATIONS: &[&str] = &[
     "BRT", "ART", "SAST", "WAT", "EAT", "CAT", "PKT", "ICT", "WIB",
 ];
 
+/// Whether `hours` are every hour of every day (`24/7`, `24 x 7`, `around the clock`).
+pub fn round_the_clock(hours: &str) -> bool {
+    let lower = hours.to_lowercase();
+    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
+    [
+        "24/7",
+        "24x7",
+        "24*7",
+        "24h/7",
+        "24hours/7",
+        "aroundtheclock",
+        "roundtheclock",
+    ]
+    .iter()
+    .any(|r| compact.contains(r))
+}
+
 /// What is wrong with the time zone of `hours`, or `""` when they name one, hold around the
 /// clock (`24/7`), or name no hours at all (another rule asks for those).
 pub fn zone_problem(hours: &str) -> String {
-    let lower = hours.to_lowercase();
-    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    if ["24/7", "24x7", "24*7", "24h/7", "24hours/7"]
-        .iter()
-        .any(|r| compact.contains(r))
-        || !hours.chars().any(|c| c.is_ascii_digit())
-    {
+    if round_the_clock(hours) || !hours.chars().any(|c| c.is_ascii_digit()) {
         return String::new();
     }
     let mut zoned = false;

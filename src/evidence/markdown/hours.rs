@@ -28,10 +28,18 @@ const DAYS: &[&str] = &[
 
 /// The first line of `text` (Markdown: a support runbook) that speaks of support hours with
 /// ranges of clock times (`08:00-18:00`, `9am-5pm`) none of which is a range of
-/// `support_hours` (its place's `file` left for the caller to name). Hours without clock
-/// times (`24/7`) in the manifest, or a runbook that writes none, compare nothing.
+/// `support_hours` (its place's `file` left for the caller to name). `24/7` in the manifest is
+/// every day `00:00-24:00`, so a runbook that staffs support `Mon-Fri 08:00-18:00` is found
+/// (a line that says 24/7 too is not: it may staff pages around the clock and questions by
+/// day); other hours without clock times in the manifest, or a runbook that writes none,
+/// compare nothing.
 pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
-    let planned = crate::hours::ranges(support_hours, false);
+    let always = crate::hours::round_the_clock(support_hours);
+    let planned = if always {
+        vec![(0, 24 * 60)]
+    } else {
+        crate::hours::ranges(support_hours, false)
+    };
     if planned.is_empty() {
         return None;
     }
@@ -53,7 +61,7 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
             continue;
         }
         let said = crate::hours::ranges(trimmed, true);
-        if said.is_empty() {
+        if said.is_empty() || (always && crate::hours::round_the_clock(trimmed)) {
             continue;
         }
         // Hours are other when none of their ranges is planned, when they leave out a day
@@ -115,7 +123,34 @@ mod tests {
         ] {
             assert_eq!(contradicted(text, PLANNED), None, "{text}");
         }
-        assert_eq!(contradicted("Support hours 09:00-17:00.\n", "24/7"), None);
+    }
+
+    #[test]
+    fn round_the_clock_is_every_hour_of_every_day() {
+        for (text, planned) in [
+            ("Support hours 09:00-17:00.\n", "24/7"),
+            (
+                "Support hours: Mon-Fri 08:00-18:00 Europe/Berlin.\n",
+                "24 x 7",
+            ),
+            (
+                "Support answers Mon-Sun 08:00-20:00 UTC.\n",
+                "around the clock",
+            ),
+        ] {
+            assert!(
+                contradicted(text, planned).is_some(),
+                "{text} under {planned}"
+            );
+        }
+        for text in [
+            "Support hours: Mon-Sun 00:00-24:00 UTC.\n",
+            "Support hours: 24/7.\n",
+            // Pages around the clock, questions by day: said on the line itself.
+            "Support answers pages 24/7 and questions Mon-Fri 09:00-17:00.\n",
+        ] {
+            assert_eq!(contradicted(text, "24/7"), None, "{text}");
+        }
     }
 
     #[test]
