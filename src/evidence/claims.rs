@@ -402,11 +402,11 @@ pub(super) fn risk_alerts(
         return out;
     }
     let risks = crate::manifest::value_at(doc, "/risks").and_then(|r| r.as_array());
+    let known: Vec<&str> = alerts.rules.keys().map(String::as_str).collect();
     for (i, risk) in risks.into_iter().flatten().enumerate() {
         let Some(mitigation) = risk.get("mitigation").and_then(|m| m.as_str()) else {
             continue;
         };
-        let known: Vec<&str> = alerts.rules.keys().map(String::as_str).collect();
         let missing = crate::mitigation::alerts_named(mitigation)
             .into_iter()
             .find(|name| !alerts.rules.contains_key(*name))
