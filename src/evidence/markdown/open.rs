@@ -1,10 +1,12 @@
 //! Findings a record says are still open in words: `Open: owner @bob`, `not resolved`, a
 //! table's Status cell `Open` (a record kept without task boxes).
 
-/// Whether a list item's own text marks it open: `Open:` (or `Open -`) at its start or as a
-/// status (`status: open`, `(open)`, `still open`), or `not resolved`, `unresolved:`, `not
-/// fixed`, unless it also says it was resolved (`Resolved:`, `(fixed)`). Not `Open the
-/// dashboard`, a step.
+/// Whether a list item's own text marks it open: a sentence of it that starts with its status
+/// (`Open: owner @bob`, `Open, owner @bob.`, `Pending: @carol`, `In progress (@bob)`, `Still
+/// open.`), a status anywhere (`status: open`, `(open)`, `(pending)`, `still open`), or `not
+/// resolved`, `unresolved:`, `not fixed`, unless it also says it was resolved (`Resolved:`,
+/// `(fixed)`). Not `Open the dashboard` (a step), `Pending alerts were cleared` or `left the
+/// channel open, so ...` (words, not a status).
 pub fn says_open(text: &str) -> bool {
     // Every marker holds one of these words, and most items hold none: one pass over the
     // bytes spares them the lower-casing.
@@ -18,6 +20,7 @@ pub fn says_open(text: &str) -> bool {
         b'o' => at(i, b"open"),
         b'r' => at(i, b"resolved"),
         b'f' => at(i, b"fixed"),
+        b'p' => at(i, b"pending") || at(i, b"progress"),
         _ => false,
     });
     if !holds {
@@ -25,15 +28,22 @@ pub fn says_open(text: &str) -> bool {
     }
     let text = text.trim().to_lowercase();
     let text = text.as_str();
-    let starts_open = ["open:", "open -", "open \u{2013}", "open \u{2014}", "open."]
-        .iter()
-        .any(|m| text.starts_with(m));
-    const OPEN: [&str; 14] = [
+    let starts_open = text.split(". ").any(status_first);
+    const OPEN: [&str; 23] = [
         " open:",
         "(open)",
         "[open]",
         "**open**",
         "status: open",
+        "status open",
+        "(pending)",
+        "[pending]",
+        "**pending**",
+        "status: pending",
+        "status pending",
+        "(in progress)",
+        "[in progress]",
+        "status: in progress",
         "still open",
         "remains open",
         "not resolved",
@@ -62,6 +72,21 @@ pub fn says_open(text: &str) -> bool {
         })
     });
     open && !resolved
+}
+
+/// Whether `sentence` (lower case) starts with an open status, alone or followed by a mark
+/// (`open:`, `open, owner @bob`, `pending (@carol)`, `still open.`), not by a word (`open
+/// the dashboard`, `pending alerts`).
+fn status_first(sentence: &str) -> bool {
+    const STATUS: [&str; 4] = ["still open", "open", "pending", "in progress"];
+    let sentence = sentence.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
+    STATUS.iter().any(|s| {
+        sentence.strip_prefix(s).is_some_and(|rest| {
+            let rest = rest.trim_start_matches([' ', '*']);
+            rest.is_empty()
+                || rest.starts_with([':', ',', ';', '.', '(', '-', '\u{2013}', '\u{2014}'])
+        })
+    })
 }
 
 /// The table rows of `text` with a cell that is an open status, each by its first words.
@@ -123,7 +148,24 @@ mod tests {
                 "Rota unclear, status: open",
             ]
         );
+        // A status first in a sentence, followed by a mark or by nothing.
+        for text in [
+            "3. Rollback runbook lacks the tag to redeploy. Open, owner @bob.\n",
+            "- Status page owner unknown. Pending: @carol to name one.\n",
+            "- Paging policy review (in progress)\n",
+            "- Paging policy review. In progress, @bob.\n",
+            "- Rota unclear, status pending\n",
+            "- Escalation slow. **Open** (owner @bob)\n",
+            "- Escalation slow. Open\n",
+        ] {
+            assert_eq!(open(text).len(), 1, "{text}");
+        }
         for closed in [
+            "- Left the incident channel open, so updates kept coming\n",
+            "- Pending alerts were cleared before the drill\n",
+            "- In progress reports went to the wrong channel. Fixed: moved.\n",
+            "- Escalation slow. Open, owner @bob. Resolved: rota updated.\n",
+            "- Open incidents were listed on the status page\n",
             "1. Open the pipeline dashboard and page on-call\n",
             "1. Pager had unresolved alerts from last week. Fixed: cleared.\n",
             "1. The alert was open: now resolved: linked.\n",
