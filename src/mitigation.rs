@@ -1,6 +1,7 @@
 //! Mitigations that say nothing is done: `none`, `accepted`, `we accept this risk for the
-//! launch`, `deferred until after launch`, `out of scope`. Each is set, has three words and
-//! is not the failure mode again, and leaves the risk exactly where it was.
+//! launch`, `deferred until after launch`, `out of scope`, `we will monitor it closely`. Each
+//! is set, has three words and is not the failure mode again, and leaves the risk exactly
+//! where it was: watching names no alert, dashboard or signal to watch, nor who watches.
 
 /// Words that say nothing is done about a risk.
 const INACTION: &[&str] = &[
@@ -39,6 +40,23 @@ const INACTION: &[&str] = &[
     "todo",
     "live",
     "risk-accepted",
+    // Watching, with nothing named to watch.
+    "monitor",
+    "monitored",
+    "monitoring",
+    "watch",
+    "watched",
+    "watching",
+    "observe",
+    "observed",
+    "track",
+    "tracked",
+    "tracking",
+    "closely",
+    "carefully",
+    "keep",
+    "eye",
+    "eyes",
 ];
 
 /// Words that carry no action of their own around those.
@@ -70,6 +88,7 @@ const FILLER: &[&str] = &[
     "or",
     "with",
     "until",
+    "during",
     "after",
     "before",
     "now",
@@ -105,6 +124,8 @@ const FILLER: &[&str] = &[
     "done",
     "anything",
     "about",
+    "action",
+    "actions",
     "-",
 ];
 
@@ -257,6 +278,11 @@ mod tests {
             "TBD",
             "we will live with it",
             "acknowledged - nothing to do",
+            "accepted risk, no action",
+            "we will monitor it closely",
+            "Monitoring.",
+            "keep an eye on it",
+            "watch closely during launch",
         ] {
             assert!(nothing_done(nothing), "{nothing}");
         }
@@ -270,6 +296,8 @@ mod tests {
             "no deploys on launch day; the review queue is frozen",
             "rollback to the known good release within 5 minutes",
             "support rota doubled on launch day",
+            "we will monitor the queue depth dashboard closely",
+            "@bob watches the error rate during launch",
             "",
             "launch",
         ] {
