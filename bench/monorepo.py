@@ -48,6 +48,11 @@ def main():
     release = git(o.dir, "rev-parse", "HEAD")
     svc = os.path.join(o.dir, "svc")
     shutil.copytree(EXAMPLE, svc)
+    # GitHub reads CODEOWNERS at the repository's root: the example's own moves there, for svc/.
+    shutil.rmtree(os.path.join(svc, ".github"))
+    os.makedirs(os.path.join(o.dir, ".github"))
+    with open(os.path.join(o.dir, ".github", "CODEOWNERS"), "w", encoding="utf-8") as f:
+        f.write("/svc/ @launchgate/dashboards-platform @alice\n")
     # The example's rollback target is a commit of launchgate's own history: here it is the
     # commit before the service, so the check does the same work and passes as it does there.
     manifest = os.path.join(svc, "readiness.yaml")
@@ -55,7 +60,7 @@ def main():
         text = f.read()
     with open(manifest, "w", encoding="utf-8") as f:
         f.write(re.sub(r"known_good: [0-9a-f]{40}", f"known_good: {release}", text, count=1))
-    git(o.dir, "add", "svc")
+    git(o.dir, "add", "svc", ".github")
     git(o.dir, "commit", "-q", "-m", "service")
     size = os.path.getsize(os.path.join(o.dir, ".git", "index"))
     tracked = git(o.dir, "ls-files").count("\n") + 1

@@ -212,6 +212,8 @@ fn codeowners_that_cannot_be_used_fail_instead_of_counting_as_absent() {
     ];
     for (what, setup, message) in cases {
         let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+        // The example's own CODEOWNERS would be read first.
+        std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
         setup(dir.path());
         let out = common::launchgate()
             .args(["check", "--format", "json", "--now", common::NOW])
@@ -232,6 +234,7 @@ fn codeowners_that_cannot_be_used_fail_instead_of_counting_as_absent() {
 #[test]
 fn a_github_file_leaves_the_root_codeowners_in_force() {
     let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+    std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
     std::fs::write(dir.path().join(".github"), "not a directory\n").unwrap();
     std::fs::write(dir.path().join("CODEOWNERS"), "* @mallory\n").unwrap();
     let (code, report) = check_json(dir.path());
@@ -248,6 +251,30 @@ fn a_github_file_leaves_the_root_codeowners_in_force() {
     .unwrap();
     let (code, report) = check_json(dir.path());
     assert_eq!(code, 0, "{:#?}", failures(&report));
+}
+
+/// A git repository with no CODEOWNERS gives the readiness files no owner, and fails; a
+/// directory outside git has no review to ask for, and nothing is checked.
+#[test]
+fn no_codeowners_fails_in_a_repository_only() {
+    let dir = example_with(|t| t.replacen("tier: 1", "tier: 2", 1));
+    std::fs::remove_dir_all(dir.path().join(".github")).unwrap();
+    common::git(dir.path(), &["commit", "-qam", "no CODEOWNERS"]);
+    let (code, report) = check_json(dir.path());
+    assert_eq!(code, 1, "{:#?}", failures(&report));
+    let got = failing(&report, "PROD-CODEOWNERS");
+    assert!(
+        got.len() == 1 && got[0].1.starts_with("the repository has no CODEOWNERS"),
+        "{got:#?}"
+    );
+    let plain = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::root().join("examples/dashboard-factory"),
+        plain.path(),
+    );
+    std::fs::remove_dir_all(plain.path().join(".github")).unwrap();
+    let (_, report) = check_json(plain.path());
+    assert!(failing(&report, "PROD-CODEOWNERS").is_empty(), "{report:#}");
 }
 
 fn write_codeowners(dir: &Path, bytes: &[u8]) {

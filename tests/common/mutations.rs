@@ -35,6 +35,9 @@ pub struct Mutation {
     /// Files to write (path relative to the example: content).
     #[serde(default)]
     pub write: BTreeMap<String, String>,
+    /// Files to delete (relative to the example), before anything else.
+    #[serde(default)]
+    pub remove: Vec<String>,
     /// A tag to put on HEAD after the edit is committed.
     #[serde(default)]
     pub tag: Option<String>,
@@ -98,6 +101,9 @@ pub fn base() -> tempfile::TempDir {
 pub fn apply(m: &Mutation, dir: &Path) {
     if let Some(tag) = &m.released_before {
         super::git(dir, &["tag", tag]);
+    }
+    for file in &m.remove {
+        std::fs::remove_file(dir.join(file)).unwrap_or_else(|e| panic!("{}: {file}: {e}", m.what));
     }
     // Copies first: a replace may then edit the copy.
     for (from, to) in &m.copy {
