@@ -91,13 +91,8 @@ fn chromium_renders_the_page_and_the_filters_work() {
     assert_eq!(root_el.value().attr("data-script"), Some("ready"));
     let form = dom.select(&sel("form#filters")).next().unwrap();
     assert!(form.value().attr("hidden").is_none(), "filters shown");
-    let visible: Vec<String> = dom
-        .select(&sel("#matrix tbody tr"))
-        .filter(|tr| tr.value().attr("hidden").is_none())
-        .map(|tr| tr.value().attr("data-service").unwrap().to_string())
-        .collect();
     assert_eq!(
-        visible,
+        shown_rows(&dom),
         ["search-api", "query-suggest"],
         "most failing first"
     );
@@ -106,38 +101,29 @@ fn chromium_renders_the_page_and_the_filters_work() {
         "2 of 16 services shown"
     );
 
-    // An item and a state: the services holding on the known-good release.
-    let out = chromium(
-        &chrome,
-        &[
-            "--dump-dom".into(),
-            format!("{url}#item=PROD-KNOWN-GOOD&state=hold"),
-        ],
-    );
-    let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
-    let visible: Vec<String> = dom
-        .select(&sel("#matrix tbody tr"))
-        .filter(|tr| tr.value().attr("hidden").is_none())
-        .map(|tr| tr.value().attr("data-service").unwrap().to_string())
-        .collect();
-    // lineage-api holds too, on another item (n/a here): the item decides, not the row. Before,
+    // An item and a state: the services holding on the known-good release. lineage-api holds
+    // too, on another item (n/a here): the item decides, not the row. Before,
     // `form.elements['item']` was the collection's `item()` method, so the item filter never
-    // applied and any held cell showed its row.
-    assert_eq!(visible, ["stream-router", "warehouse-loader"]);
-    let out = chromium(
-        &chrome,
-        &[
-            "--dump-dom".into(),
-            format!("{url}#item=PROD-SLA&state=fail"),
-        ],
-    );
-    let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
-    let visible: Vec<String> = dom
-        .select(&sel("#matrix tbody tr"))
+    // applied and any held (or failing) cell showed its row.
+    for (hash, rows) in [
+        (
+            "item=PROD-KNOWN-GOOD&state=hold",
+            &["stream-router", "warehouse-loader"][..],
+        ),
+        ("item=PROD-SLA&state=fail", &["stream-router"][..]),
+    ] {
+        let out = chromium(&chrome, &["--dump-dom".into(), format!("{url}#{hash}")]);
+        let dom = Html::parse_document(&String::from_utf8_lossy(&out.stdout));
+        assert_eq!(shown_rows(&dom), rows, "{hash}");
+    }
+}
+
+/// The services whose rows the filters leave shown, in their order.
+fn shown_rows(dom: &Html) -> Vec<String> {
+    dom.select(&sel("#matrix tbody tr"))
         .filter(|tr| tr.value().attr("hidden").is_none())
         .map(|tr| tr.value().attr("data-service").unwrap().to_string())
-        .collect();
-    assert_eq!(visible, ["stream-router"]);
+        .collect()
 }
 
 fn doc_root(dom: &Html) -> ElementRef<'_> {
