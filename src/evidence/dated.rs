@@ -19,9 +19,10 @@ pub fn of(path: &str, md: &MarkdownFacts) -> Vec<String> {
 }
 
 /// Every day `text` writes, in order of appearance, each once, as `YYYY-MM-DD`: written so
-/// (a real day, not part of a longer run of digits), as `YYYY/MM/DD`, or with its month named
-/// ("2 November 2026", "Nov 2, 2026", "November 2nd, 2026"). Days written with digits alone
-/// in another order (`10.11.2026`, `12/11/2026`) are left: the day and month could be either.
+/// (a real day, not part of a longer run of digits), as `YYYY/MM/DD`, with its month named
+/// ("2 November 2026", "Nov 2, 2026", "November 2nd, 2026"), or with dots, day first
+/// (`20.11.2026`, as the countries that write dots write it). With slashes (`12/11/2026`) the
+/// day and month could be either, and the day is left.
 pub fn in_text(text: &str) -> Vec<String> {
     let b = text.as_bytes();
     // No year, no day: most text has no run of four digits.
@@ -60,11 +61,55 @@ pub fn in_text(text: &str) -> Vec<String> {
         }
     }
     found.extend(named_months(text));
+    found.extend(dotted(text));
     found.sort_by_key(|(at, _)| *at);
     let mut out: Vec<String> = Vec::new();
     for (_, d) in found {
         if !out.contains(&d) {
             out.push(d);
+        }
+    }
+    out
+}
+
+/// Days written `D.M.YYYY` or `DD.MM.YYYY`, day first, with where each starts: not inside a
+/// longer run of digits and dots (a version, an address).
+fn dotted(text: &str) -> Vec<(usize, String)> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    for (dot, _) in text.match_indices('.') {
+        // The day's dot: one or two digits before it, at the start of a run.
+        let day_start = (dot.saturating_sub(2)..dot)
+            .find(|&s| b[s..dot].iter().all(u8::is_ascii_digit))
+            .filter(|&s| s < dot);
+        let Some(start) = day_start else { continue };
+        if start > 0 && (b[start - 1].is_ascii_alphanumeric() || b[start - 1] == b'.') {
+            continue;
+        }
+        let digits = |from: usize| b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+        let month_len = digits(dot + 1);
+        let second = dot + 1 + month_len;
+        if !(1..=2).contains(&month_len) || b.get(second) != Some(&b'.') {
+            continue;
+        }
+        let end = second + 1 + digits(second + 1);
+        let alone = !(b.get(end).is_some_and(|c| c.is_ascii_alphanumeric())
+            || (b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit)));
+        if end - second - 1 != 4 || !alone {
+            continue;
+        }
+        let number = |r: std::ops::Range<usize>| text[r].parse::<i16>().ok();
+        let (Some(d), Some(m), Some(y)) = (
+            number(start..dot),
+            number(dot + 1..second),
+            number(second + 1..end),
+        ) else {
+            continue;
+        };
+        if let (Ok(d), Ok(m)) = (i8::try_from(d), i8::try_from(m))
+            && let Ok(date) = jiff::civil::Date::new(y, m, d)
+        {
+            out.push((start, date.to_string()));
         }
     }
     out
@@ -165,7 +210,7 @@ mod tests {
         assert!(in_text("build 12026-11-10").is_empty());
         assert!(in_text("2026-11-100").is_empty());
         assert!(in_text("2026-02-30 notes").is_empty());
-        assert!(in_text("Tabletop, 10.11.2026 — é").is_empty());
+        assert_eq!(in_text("Tabletop, 10.11.2026 — é"), ["2026-11-10"]);
         assert_eq!(in_text("é2026-01-05é"), ["2026-01-05"]);
     }
 
@@ -179,6 +224,8 @@ mod tests {
             ("on Sept 9 2026", "2026-09-09"),
             ("on 2026/11/02", "2026-11-02"),
             ("drill (3 MARCH 2026)", "2026-03-03"),
+            ("Rehearsed on 20.11.2026: 4 minutes", "2026-11-20"),
+            ("Drill am 2.11.2026.", "2026-11-02"),
         ] {
             assert_eq!(in_text(text), [day], "{text}");
         }
@@ -195,6 +242,12 @@ mod tests {
             "Nov 2, 26",
             "12/11/2026",
             "2026/13/01",
+            "11.20.2026",
+            "v1.10.2026",
+            "release 1.2.10.2026",
+            "10.11.20261",
+            "10.11.2026.5",
+            "31.11.2026",
         ] {
             assert!(in_text(text).is_empty(), "{text}");
         }
