@@ -1183,8 +1183,8 @@ fn an_untracked_runbook_is_a_warning() {
 
 /// A runbook names something of its own service, however it is written: the monitoring
 /// runbook a signal, dashboard (path, file name or title) or alert; the support runbook the
-/// service, a person, a contact or a channel; the rollback runbook the known-good release or
-/// any of that; an alert's runbook its alert (by name or in words); the rehearsal notes a
+/// service, a person, a contact or a channel; the rollback runbook the known-good release (by
+/// its name, not in the words every rollback runbook writes) or any of that; an alert's runbook its alert (by name or in words); the rehearsal notes a
 /// runbook's file, an alert or a person. One that names nothing fails its item.
 #[test]
 fn a_runbook_names_something_of_its_own_service() {
@@ -1259,12 +1259,13 @@ fn a_runbook_names_something_of_its_own_service() {
             "LAUNCH-REHEARSAL",
             "fail",
         ),
+        // Words every service's rollback runbook writes (another service's too).
         (
             "rollback",
             rollback,
             "the known-good release",
             "LAUNCH-RUNBOOKS",
-            "pass",
+            "fail",
         ),
         (
             "rollback",

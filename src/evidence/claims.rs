@@ -161,8 +161,8 @@ impl Claims<'_> {
     }
 
     /// What a rollback runbook of this service names, any of it: `rollback.known_good` (its
-    /// value, or the key's words: "the known-good release"), and everything
-    /// [`Claims::supported`] lists.
+    /// value), and everything [`Claims::supported`] lists. Not the key's words ("the
+    /// known-good release"): every service's rollback runbook says them, another's too.
     pub fn rolled_back(&self) -> Vec<&str> {
         // A tag is written without `refs/tags/`, a commit id by its first seven digits.
         let short = self.known_good.map(|k| {
@@ -172,8 +172,7 @@ impl Claims<'_> {
                 _ => k,
             }
         });
-        let known_good = short.into_iter().chain(["known_good"]);
-        known_good.chain(self.supported()).collect()
+        short.into_iter().chain(self.supported()).collect()
     }
 
     /// [`Claims::rolled_back`] as a finding lists it.
