@@ -291,8 +291,54 @@ fn gated(doc: &serde_json::Value) -> Vec<&str> {
     words
 }
 
+/// Words of runbook file names every service's runbooks are named with (`rollback.md`,
+/// `comms-templates.md`, `incident-response.md`): a record naming one names no service.
+const GENERIC_FILE_WORDS: &[&str] = &[
+    "rollback",
+    "rollbacks",
+    "incident",
+    "incidents",
+    "response",
+    "comms",
+    "communication",
+    "communications",
+    "template",
+    "templates",
+    "support",
+    "monitoring",
+    "restore",
+    "backup",
+    "backups",
+    "recovery",
+    "runbook",
+    "runbooks",
+    "playbook",
+    "oncall",
+    "on",
+    "call",
+    "escalation",
+    "readme",
+    "index",
+    "dr",
+    "ops",
+    "operations",
+    "status",
+    "page",
+    "update",
+    "updates",
+    "messages",
+];
+
+/// Whether `file` (a file name) is named only with [`GENERIC_FILE_WORDS`].
+fn generic_file(file: &str) -> bool {
+    let stem = file.rsplit_once('.').map_or(file, |(stem, _)| stem);
+    stem.split(['-', '_', ' ', '.'])
+        .filter(|w| !w.is_empty())
+        .all(|w| GENERIC_FILE_WORDS.iter().any(|g| g.eq_ignore_ascii_case(w)))
+}
+
 /// The file names of the Markdown files of `runbooks` and `alerts.required[].runbook` in
-/// `doc`, each once.
+/// `doc`, each once, but those named as every service's are ([`generic_file`]).
 fn runbook_files(doc: &serde_json::Value) -> Vec<&str> {
     let places = crate::manifest::value_at(doc, "/runbooks").and_then(|r| r.as_object());
     let places = places.into_iter().flat_map(|p| p.values());
@@ -306,6 +352,7 @@ fn runbook_files(doc: &serde_json::Value) -> Vec<&str> {
         .filter_map(|v| v.as_str().or_else(|| v.get("path")?.as_str()))
         .filter(|p| markdown::is_markdown(p) && !p.contains("://"))
         .filter_map(|p| p.rsplit('/').next())
+        .filter(|f| !generic_file(f))
         .collect();
     files.sort_unstable();
     files.dedup();
@@ -434,6 +481,26 @@ pub(super) fn risk_alerts(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn runbooks_named_as_every_services_are_no_name() {
+        for file in [
+            "rollback.md",
+            "comms-templates.md",
+            "incident-response.md",
+            "On_Call.md",
+            "README.md",
+        ] {
+            assert!(generic_file(file), "{file}");
+        }
+        for file in [
+            "publication-stalled.md",
+            "template-compile-failures.md",
+            "checkout-rollback.md",
+        ] {
+            assert!(!generic_file(file), "{file}");
+        }
+    }
 
     #[test]
     fn a_scope_is_read_as_the_parts_it_lists() {
