@@ -762,6 +762,12 @@ fn a_phase_after_of_nothing_is_what_the_bounds_ask_to_fix() {
 
 /// `gate --all` of an edited copy of the example (`dir`) on a fixture scenario.
 fn gate_all_in(dir: &std::path::Path, scenario: &str) -> (i32, Value) {
+    let (code, out) = gate_all_in_as(dir, scenario, "json");
+    (code, serde_json::from_str(&out).unwrap())
+}
+
+/// [`gate_all_in`] in `format`: the exit code and what it printed.
+fn gate_all_in_as(dir: &std::path::Path, scenario: &str, format: &str) -> (i32, String) {
     let f = fixture(scenario);
     let out = launchgate()
         .current_dir(dir)
@@ -772,7 +778,7 @@ fn gate_all_in(dir: &std::path::Path, scenario: &str) -> (i32, Value) {
             "--now",
             NOW,
             "--format",
-            "json",
+            format,
         ])
         .arg("--status")
         .arg(f.join("status.json"))
@@ -780,8 +786,10 @@ fn gate_all_in(dir: &std::path::Path, scenario: &str) -> (i32, Value) {
         .arg(f.join("runtime-events.jsonl"))
         .output()
         .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    (out.status.code().unwrap_or(-1), report)
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 /// A rollout whose gates were deleted (`gates: []`), gated on the failing fixture: before,
@@ -1016,17 +1024,7 @@ fn a_failure_says_whether_to_roll_back_or_only_not_to_promote() {
     let (code, report) = gate_all_in(repo.path(), "healthy-26h");
     assert_eq!(code, 1, "{report:#}");
     assert_eq!(report["gate"]["failure"], "undecided", "{report:#}");
-    let f = fixture("healthy-26h");
-    let out = launchgate()
-        .current_dir(repo.path())
-        .args(["gate", "readiness.yaml", "--all", "--now", NOW])
-        .arg("--status")
-        .arg(f.join("status.json"))
-        .arg("--history")
-        .arg(f.join("runtime-events.jsonl"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let (_, text) = gate_all_in_as(repo.path(), "healthy-26h", "human");
     assert!(
         text.ends_with(
             "verdict: FAIL (the gates cannot decide: do not promote; fix the failures above)\n"
