@@ -122,9 +122,10 @@ pub fn days(hours: &str) -> Option<u8> {
         .replace(" through ", "-")
         .replace(" thru ", "-");
     let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    if ["24/7", "24x7", "7days", "everyday", "daily", "7/7"]
-        .iter()
-        .any(|w| compact.contains(w))
+    if round_the_clock(hours)
+        || ["7days", "everyday", "daily", "7/7"]
+            .iter()
+            .any(|w| compact.contains(w))
     {
         return Some(ALL);
     }
@@ -408,6 +409,8 @@ mod tests {
             ("Fri-Mon 10:00-14:00", Some(0x71)),
             ("Mon-Fri 08:00-18:00, Sat 10:00-14:00", Some(0x3f)),
             ("24/7", all),
+            ("24*7", all),
+            ("around the clock", all),
             ("every day 08:00-20:00", all),
             ("7 days a week, 08:00-20:00", all),
             ("08:00-18:00 Europe/Berlin", None),

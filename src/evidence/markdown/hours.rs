@@ -137,6 +137,12 @@ mod tests {
                 "Support answers Mon-Sun 08:00-20:00 UTC.\n",
                 "around the clock",
             ),
+            // The whole clock on fewer days than every day.
+            (
+                "Support hours: Mon-Fri 00:00-24:00 UTC.\n",
+                "around the clock",
+            ),
+            ("Support hours: Mon-Fri 00:00-24:00 UTC.\n", "24*7"),
         ] {
             assert!(
                 contradicted(text, planned).is_some(),
