@@ -109,6 +109,9 @@ pub struct Checked {
     /// The comparison with a number at the top of each alert's `expr`, by the byte offset of
     /// the `expr` value.
     pub compared: HashMap<usize, crate::prometheus::syntax::Compared>,
+    /// The counter each alert's `expr` compares as its running total, by the byte offset of
+    /// the `expr` value (see [`crate::prometheus::syntax::running_total`]).
+    pub running: HashMap<usize, String>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
     /// What each recording rule records, by the series it writes: a ratio of rates, that
@@ -138,6 +141,8 @@ struct Read {
     metrics: Vec<String>,
     /// The comparison with a number at the top of an alert's `expr`.
     compared: Option<crate::prometheus::syntax::Compared>,
+    /// The counter an alert's `expr` compares as its running total.
+    running: Option<String>,
     /// The parsed `expr`, kept while its answer may still depend on recording rules (an
     /// alert's, when its own form decides nothing).
     pending: Option<promql_parser::parser::Expr>,
@@ -237,6 +242,9 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         if let Some(compared) = read.compared {
                             checked.compared.insert(read.at, compared);
                         }
+                        if let Some(counter) = read.running {
+                            checked.running.insert(read.at, counter);
+                        }
                         checked.metrics.insert(read.at, read.metrics);
                     }
                     checked.recorded.extend(record);
@@ -317,6 +325,9 @@ fn rule_problems(
                     metrics: reads.metrics,
                     compared: (!recording)
                         .then(|| crate::prometheus::syntax::compared(&parsed))
+                        .flatten(),
+                    running: (!recording)
+                        .then(|| crate::prometheus::syntax::running_total(&parsed))
                         .flatten(),
                     never_negative: recording
                         && crate::prometheus::syntax::never_negative_recorded(&parsed),

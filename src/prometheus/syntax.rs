@@ -447,6 +447,12 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
     })
 }
 
+/// The counter an alert `expr` compares as its running total (`sum(errors_total) > 5`), not
+/// as a rate or an increase.
+pub fn running_total(expr: &Expr) -> Option<String> {
+    counter::running_total(expr)
+}
+
 /// The comparison with a number at the top of an alert's `expr`, as its text can be held to
 /// it (see [`contradiction`]).
 pub fn compared(expr: &Expr) -> Option<Compared> {
@@ -577,6 +583,7 @@ fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
     found
 }
 
+mod counter;
 mod said;
 mod share;
 #[cfg(test)]
