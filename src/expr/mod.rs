@@ -11,6 +11,7 @@ pub mod fast;
 pub mod loops;
 pub mod reads;
 pub mod shown;
+mod template;
 
 use std::sync::{Arc, OnceLock};
 
@@ -19,6 +20,7 @@ use cel::{Context, ExecutionError, Value};
 use jiff::civil::Date;
 
 pub use convert::{display, from_json};
+pub use template::Template;
 
 /// The shared CEL environment (standard library), built once.
 pub fn env() -> Arc<cel::Env> {
@@ -130,117 +132,6 @@ impl Expr {
             Err(e) => Err(e.to_string()),
         }
     }
-}
-
-/// A message with `{expr}` placeholders, compiled once.
-#[derive(Debug)]
-pub struct Template {
-    text: String,
-    parts: OnceLock<Vec<Part>>,
-}
-
-#[derive(Debug)]
-enum Part {
-    Text(String),
-    Expr(Expr),
-}
-
-impl Template {
-    /// Compiles a message; every `{...}` must be a valid expression.
-    pub fn compile(text: &str) -> Result<Template, CompileError> {
-        Template::compile_with(text, Expr::compile)
-    }
-
-    /// [`Template::compile`], its placeholders compiled by `compile` ([`Expr::compile_builtin`]
-    /// for a built-in checklist's message).
-    pub fn compile_with(
-        text: &str,
-        compile: fn(&str) -> Result<Expr, CompileError>,
-    ) -> Result<Template, CompileError> {
-        let parts = parts_of(text, compile)?;
-        Ok(Template {
-            text: text.to_string(),
-            parts: OnceLock::from(parts),
-        })
-    }
-
-    /// A message compiled when first rendered, for text known to compile (the built-in
-    /// checklists, which the tests compile): most messages of a passing run are never shown,
-    /// and compiling them was a third of a one-manifest run's start-up. Text that does not
-    /// compile renders as written.
-    pub fn deferred(text: &str) -> Template {
-        Template {
-            text: text.to_string(),
-            parts: OnceLock::new(),
-        }
-    }
-
-    fn parts(&self) -> &[Part] {
-        self.parts.get_or_init(|| {
-            parts_of(&self.text, Expr::compile_builtin)
-                .unwrap_or_else(|_| vec![Part::Text(self.text.clone())])
-        })
-    }
-
-    /// The message's placeholder expressions.
-    pub(crate) fn expressions(&self) -> Vec<&Expr> {
-        self.parts()
-            .iter()
-            .filter_map(|p| match p {
-                Part::Expr(e) => Some(e),
-                Part::Text(_) => None,
-            })
-            .collect()
-    }
-
-    /// Renders the message; a placeholder that cannot be evaluated shows as `?`.
-    pub fn render(&self, ctx: &Context) -> String {
-        self.write(ctx).0
-    }
-
-    /// The message with `?` for each placeholder that cannot be evaluated, and the first
-    /// problem a function gave (its own words, such as history a shallow clone lacks).
-    pub fn write(&self, ctx: &Context) -> (String, Option<String>) {
-        let (mut out, mut problem) = (String::new(), None);
-        for p in self.parts() {
-            match p {
-                Part::Text(t) => out.push_str(t),
-                Part::Expr(e) => match e.eval(ctx) {
-                    Ok(v) => out.push_str(&display(&v)),
-                    Err(e) => {
-                        if let ExecutionError::FunctionError { message, .. } = e {
-                            problem.get_or_insert(message);
-                        }
-                        out.push('?');
-                    }
-                },
-            }
-        }
-        (out, problem)
-    }
-}
-
-/// The text and expression parts of a message.
-fn parts_of(
-    text: &str,
-    compile: fn(&str) -> Result<Expr, CompileError>,
-) -> Result<Vec<Part>, CompileError> {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            break;
-        };
-        if open > 0 {
-            parts.push(Part::Text(rest[..open].to_string()));
-        }
-        parts.push(Part::Expr(compile(&rest[open + 1..open + close])?));
-        rest = &rest[open + close + 1..];
-    }
-    if !rest.is_empty() {
-        parts.push(Part::Text(rest.to_string()));
-    }
-    Ok(parts)
 }
 
 /// Read-only data the launchgate functions see.
@@ -630,127 +521,4 @@ fn file_facts(path: &str) -> serde_json::Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn ctx() -> Context<'static, 'static> {
-        let files = serde_json::json!({
-            "r.md": {"exists": true, "markdown": {"headings": ["Rollback steps"], "steps": 3, "raw_steps": 5}}
-        });
-        let mut c = context(Arc::new(Scope {
-            files: files.as_object().unwrap().clone(),
-            ..Scope::bare("2026-11-24".parse().unwrap())
-        }));
-        c.add_variable_from_value(
-            "manifest",
-            from_json(&serde_json::json!({"rollback": {"last_tested": "2026-11-02"}})),
-        );
-        c
-    }
-
-    fn eval(src: &str) -> Result<bool, String> {
-        Expr::compile(src).unwrap().eval_bool(&ctx())
-    }
-
-    #[test]
-    fn headings_match_in_any_case() {
-        for (hay, needle, found) in [
-            ("Escalation path", "escalat", true),
-            ("ESCALATION", "Escalat", true),
-            ("## Eskalation", "escalat", false),
-            ("Rollback", "", true),
-            ("Étapes d'ESCALADE", "escalade", true),
-            ("Straße", "STRASSE", false),
-            ("ab", "abc", false),
-        ] {
-            assert_eq!(
-                contains_ignoring_case(hay, needle),
-                found,
-                "{hay} / {needle}"
-            );
-            assert_eq!(
-                hay.to_lowercase().contains(&needle.to_lowercase()),
-                found,
-                "{hay} / {needle}"
-            );
-        }
-    }
-
-    #[test]
-    fn date_functions_count_whole_days_against_now() {
-        assert_eq!(
-            eval("days_since(manifest.rollback.last_tested) == 22"),
-            Ok(true)
-        );
-        assert_eq!(eval("days_until('2026-12-01') == 7"), Ok(true));
-        assert_eq!(eval("days_since('2026-11-25') == -1"), Ok(true));
-        assert!(eval("days_since('2026-02-30') == 0").is_err());
-    }
-
-    #[test]
-    fn durations_and_files() {
-        assert_eq!(
-            eval("seconds('1h30m') == 5400 && minutes('15m') == 15"),
-            Ok(true)
-        );
-        assert_eq!(eval("file('r.md').exists && steps('r.md') == 3"), Ok(true));
-        assert_eq!(
-            eval("has_heading('r.md', 'ROLLBACK') && !has_heading('r.md', 'comms')"),
-            Ok(true)
-        );
-        assert_eq!(eval("file('nope.md').exists"), Ok(false));
-        assert_eq!(
-            eval("is_url('https://x.example') && !is_url('x.md')"),
-            Ok(true)
-        );
-    }
-
-    #[test]
-    fn identities_steps_and_rollback_targets() {
-        assert_eq!(
-            eval("identity(' @Alice ') == '@alice' && same_identity('@Org/Team', '@org/team ')"),
-            Ok(true)
-        );
-        assert_eq!(eval("same_identity('@alice', '@alicia')"), Ok(false));
-        assert_eq!(
-            eval("word_count('page on-call, then -- rerun') == 4 && word_count(' - ') == 0"),
-            Ok(true)
-        );
-        assert_eq!(
-            eval("steps('r.md') == 3 && raw_steps('r.md') == 5"),
-            Ok(true)
-        );
-        // Without a repository a name's text still decides; what needs history is an error
-        // (rules with `hold_on_error` hold).
-        assert_eq!(
-            eval("!known_good('HEAD~1').immutable && known_good('HEAD~1').kind == 'expression'"),
-            Ok(true)
-        );
-        assert!(eval("known_good('v1.4.2').immutable").is_err());
-    }
-
-    #[test]
-    fn missing_keys_and_non_booleans_are_errors() {
-        assert!(eval("manifest.backup.rpo == '1h'").is_err());
-        assert!(eval("1 + 1").unwrap_err().contains("not a boolean"));
-    }
-
-    #[test]
-    fn templates_interpolate_and_survive_errors() {
-        let t = Template::compile(
-            "tested {days_since(manifest.rollback.last_tested)} days ago, {manifest.nope}",
-        )
-        .unwrap();
-        assert_eq!(t.render(&ctx()), "tested 22 days ago, ?");
-        assert!(Template::compile("bad {1 +}").is_err());
-    }
-
-    #[test]
-    fn deferred_templates_render_as_compiled_ones_and_bad_text_as_written() {
-        let text = "tested {days_since(manifest.rollback.last_tested)} days ago, {manifest.nope}";
-        let t = Template::deferred(text);
-        assert_eq!(t.render(&ctx()), "tested 22 days ago, ?");
-        assert_eq!(t.render(&ctx()), "tested 22 days ago, ?");
-        assert_eq!(Template::deferred("bad {1 +}").render(&ctx()), "bad {1 +}");
-    }
-}
+mod tests;

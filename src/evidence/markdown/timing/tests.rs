@@ -1,0 +1,339 @@
+use super::*;
+
+/// The day the tests run on (the fixtures' `--now`).
+const TODAY: &str = "2026-11-26";
+
+/// [`super::timing`] on [`TODAY`].
+fn timing(text: &str, subjects: &[&str]) -> Timing {
+    super::timing(text, subjects, TODAY)
+}
+
+#[test]
+fn templates_say_when_users_hear_next_with_or_without_a_duration() {
+    for text in [
+        "> Next update in 30 minutes.",
+        "> Next update by [time].",
+        "> We will share another update by 14:30 UTC.",
+        "> We will post an update here within thirty minutes.",
+        "1. Update the status page hourly.",
+        "> WE WILL KEEP YOU POSTED.",
+    ] {
+        assert!(says_when_next(text), "{text}");
+    }
+    for text in [
+        "> We are investigating. Existing dashboards are not affected.",
+        "The Customer Liaison keeps customers updated at various points of the call.",
+        "",
+    ] {
+        assert!(!says_when_next(text), "{text}");
+    }
+}
+
+#[test]
+fn a_restore_is_timed_in_hours_or_days_and_days_that_date_are_no_time() {
+    let drill = timing(
+        "# Restore\n\nThe last full restore took 9 hours.\n\n1. Wait 2 days for the copy.\n",
+        RESTORE,
+    );
+    assert_eq!(
+        (drill.timed_seconds, drill.waited_seconds),
+        (32_400, 172_800)
+    );
+    for (text, subjects, seconds) in [
+        // A rollback's sentence does not time a restore, nor a restore's a rollback.
+        ("The last restore took 9 hours.", ROLLBACK, 0),
+        ("Our last rollback took 8 minutes.", RESTORE, 0),
+        // Days that date or measure data.
+        ("Rehearsed 3 days ago: 4 minutes end to end.", ROLLBACK, 240),
+        (
+            "Drill run 2 days before launch, 3 hours end to end.",
+            RESTORE,
+            10_800,
+        ),
+        (
+            "The drill replayed 2 days of traffic: 3 hours end to end.",
+            RESTORE,
+            10_800,
+        ),
+    ] {
+        assert_eq!(timing(text, subjects).timed_seconds, seconds, "{text}");
+    }
+}
+
+#[test]
+fn the_latest_day_a_run_is_said_to_have_happened_is_kept() {
+    let t = timing(
+        "# Rollback\n\nRehearsed on 2026-08-01: 6 minutes end to end.\n\
+             Rehearsed again on 2026-11-02.\n\n1. Revert to the 2026-11-20 release.\n",
+        ROLLBACK,
+    );
+    assert_eq!(t.ran_on, "2026-11-02");
+    assert_eq!(t.ran_on_said, "Rehearsed again on 2026-11-02.");
+    assert_eq!(t.timed_seconds, 360);
+    let none = timing(
+        "# Restore\n\nSnapshots from 2026-01-01 on are kept.\n",
+        RESTORE,
+    );
+    assert_eq!(none.ran_on, "");
+    // A day after today is a plan: the last run is the one before it.
+    let planned = timing(
+        "Rehearsed on 2026-11-02: 4 minutes end to end. Next rehearsal on 2026-12-20.\n",
+        ROLLBACK,
+    );
+    assert_eq!(planned.ran_on, "2026-11-02");
+    let today = timing("Rehearsed on 2026-11-26.\n", ROLLBACK);
+    assert_eq!(today.ran_on, TODAY);
+    let only_planned = timing("Next drill: 2026-12-01.\n", RESTORE);
+    assert_eq!(only_planned.ran_on, "");
+    // The month named, in a sentence with no duration.
+    let named = timing(
+        "Rehearsed on Aug 1, 2026: 6 minutes end to end.\n\nDrill again on 21 November 2026.\n",
+        ROLLBACK,
+    );
+    assert_eq!(named.ran_on, "2026-11-21");
+}
+
+#[test]
+fn durations_in_several_units_and_in_words_are_read_whole() {
+    for (text, seconds) in [
+        ("Restore drill: 3 hours 50 minutes end to end.", 13_800),
+        ("Restore drill: 1 hour and 30 minutes end to end.", 5_400),
+        ("Rehearsed: 4 minutes, 30 seconds end to end.", 270),
+        ("The last restore took about nine hours.", 32_400),
+        // A smaller unit only: "2 hours 3 days" is no one duration.
+        ("Restore drill: 2 hours 3 days later.", 7_200),
+    ] {
+        assert_eq!(timing(text, RESTORE).timed_seconds, seconds, "{text}");
+    }
+    assert_eq!(
+        timing("The last rollback took about ten minutes.", ROLLBACK).timed_seconds,
+        600
+    );
+    let waits = timing("1. Wait ten minutes for the caches to drain.\n", ROLLBACK);
+    assert_eq!(waits.waited_seconds, 600);
+    // Intervals are no time spent.
+    let drills = timing("We run the restore drill daily.\n", RESTORE);
+    assert_eq!(drills.timed_seconds, 0);
+}
+
+#[test]
+fn compact_durations_are_read_where_a_run_says_what_it_took() {
+    for (text, seconds) in [
+        ("The last restore took 9h.", 32_400),
+        ("Restore drill on 2026-11-21 took ~3h30m.", 12_600),
+        ("Rehearsed on 2026-11-02: 4m30s end to end.", 270),
+        ("Restore drill: done in 5h.", 18_000),
+        ("Last drill (2026-11-21): 2h total.", 7_200),
+    ] {
+        assert_eq!(timing(text, RESTORE).timed_seconds, seconds, "{text}");
+    }
+    // A count or a size in the same shape is no duration.
+    for text in [
+        "The restore drill replayed 20m rows.",
+        "Restore drill: 5h of data restored on 2026-11-21.",
+        "The last restore took v2h.",
+    ] {
+        assert_eq!(timing(text, RESTORE).timed_seconds, 0, "{text}");
+    }
+}
+
+#[test]
+fn waits_in_steps_add_up_and_a_timed_run_is_the_longest_said() {
+    let t = timing(
+        "# Rollback\n\nRehearsed on 2026-11-02: 12 minutes end to end.\n\n## Steps\n\n\
+             1. Pause publication: `factoryctl publication pause`.\n\
+             2. Revert the release, then wait 10 minutes for the caches\n   to drain.\n\
+             3. Redeploy tag `v1.4.2`.\n\
+             - Sleep 90 seconds; check `rate(x[10m])`.\n",
+        ROLLBACK,
+    );
+    assert_eq!((t.waited_seconds, t.waited.as_str()), (690, "11m30s"));
+    assert_eq!(
+        t.waits,
+        [
+            "Revert the release, then wait 10 minutes for the caches to drain.",
+            "Sleep 90 seconds;"
+        ]
+    );
+    assert_eq!(t.timed_seconds, 720);
+    assert_eq!(t.timed, "Rehearsed on 2026-11-02: 12 minutes end to end.");
+    // Where each is written: the line the sentence starts on, at the step's text.
+    let at = |s: &Option<Spot>| s.as_ref().map(|s| (s.line, s.column, s.len));
+    assert_eq!(at(&t.timed_at), Some((3, 1, 47)));
+    assert_eq!(at(&t.wait_at), Some((8, 4, 55)));
+    let failover = timing(
+        "1. Fail over to the standby, then wait 5 minutes.\n",
+        ROLLBACK,
+    );
+    assert_eq!(failover.waited_seconds, 300);
+    // A step's duration as manifests write it; prose's `5m` may be 5 million.
+    let compact = timing(
+        "1. Wait 10m for the caches to drain.\n2. Sleep 1h30m.\n",
+        ROLLBACK,
+    );
+    assert_eq!(compact.waited_seconds, 6_000);
+    let prose = timing("Rehearsed with 20m rows, end to end.\n", ROLLBACK);
+    assert_eq!(prose.timed_seconds, 0);
+    let took = timing(
+        "Our last rollback took 8 minutes, 2 of them waiting for DNS.\n",
+        ROLLBACK,
+    );
+    assert_eq!(took.timed_seconds, 480);
+    // The example's runbook: 4 minutes, no waits.
+    let example = timing(
+        include_str!("../../../../examples/dashboard-factory/runbooks/rollback.md"),
+        ROLLBACK,
+    );
+    assert_eq!((example.timed_seconds, example.waited_seconds), (240, 0));
+}
+
+#[test]
+fn limits_conditions_code_and_words_are_no_time_spent() {
+    for text in [
+        // Conditions and limits.
+        "1. If the rate has not recovered after 10 minutes, page the lead.\n",
+        "1. Do not wait 10 minutes: roll back at once.\n",
+        "1. Don\u{2019}t wait 10 minutes: roll back at once.\n",
+        "1. Never wait more than 2 minutes.\n",
+        "1. Wait up to 10 minutes for the deploy, no more.\n",
+        "Roll back when the failure rate stays above 5% for 10 minutes after a release.\n",
+        "1. Wait until the rate recovers (alerts fire every 5 minutes).\n",
+        // Not a run's time: no step, no measurement.
+        "The dashboard refreshes each 30 seconds.\n",
+        "The 2024 outage took 3 hours to resolve. We measured p95 over 10 minutes.\n",
+        "1. Watch the deploy finish.\n",
+        // Code, headings, tables, fenced blocks.
+        "1. Wait for `sleep 600 seconds` to return.\n",
+        "## Wait 10 minutes\n",
+        "| step | wait 10 minutes |\n",
+        "```\nwait 10 minutes\n```\n",
+        // Words that hold a unit, and numbers inside words or versions.
+        "1. Wait for the admin minimal 10 minutely v1.2 hours.\n",
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(
+            (t.waited_seconds, t.timed_seconds),
+            (0, 0),
+            "{text:?}: {t:?}"
+        );
+    }
+}
+
+#[test]
+fn promised_updates_are_read_with_their_lines() {
+    let u = updates(
+        "# Templates\n\nPost on the status page; update every 30 minutes.\n\n\
+             ## Start\n\n> We are investigating.\n> Next update in 1 hour.\n\n\
+             - We will update you within 15 min.\n\nNext update in 1h.\n",
+    )
+    .unwrap();
+    assert_eq!((u.update_min, u.update_max), (900, 3_600));
+    let said: Vec<(i64, &str, u32, u32)> = u
+        .updates
+        .iter()
+        .map(|u| (u.seconds, u.said.as_str(), u.at.line, u.at.column))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (1_800, "update every 30 minutes.", 3, 1),
+            (3_600, "Next update in 1 hour.", 8, 1),
+            (900, "We will update you within 15 min.", 10, 3),
+            (3_600, "Next update in 1h.", 12, 1),
+        ]
+    );
+    // In words, and in a fenced message (a template fenced to be copied whole).
+    let u = updates(
+        "# Templates\n\n```\nWe are investigating.\nNext update in half an hour.\n```\n\n\
+             ```text\nWe will update you hourly.\n```\n",
+    )
+    .unwrap();
+    let said: Vec<(i64, u32)> = u.updates.iter().map(|u| (u.seconds, u.at.line)).collect();
+    assert_eq!(said, [(1_800, 5), (3_600, 9)]);
+    // No promise: past updates, other durations, no number, code.
+    for text in [
+        "Updated 5 minutes ago.\n",
+        "We will share a review within two working days.\n",
+        "The last update was 10 minutes ago.\n",
+        "Next update in {interval}.\n",
+        "Next update: soon. Publishing stopped 20 minutes ago.\n",
+        "Next update for svc-00000 and v1.5m users soon.\n",
+        "```sh\necho 'Next update in 30 minutes.'\n```\n",
+        "Next update in a few minutes.\n",
+    ] {
+        assert_eq!(updates(text), None, "{text:?}");
+    }
+}
+
+#[test]
+fn an_incident_runbook_posts_updates_at_its_interval() {
+    let runbook =
+        include_str!("../../../../examples/dashboard-factory/runbooks/incident-response.md");
+    assert_eq!(other_cadence(runbook, 1_800), None);
+    let found = other_cadence(runbook, 3_600).unwrap();
+    assert_eq!(
+        (found.seconds, found.at.line, found.at.column),
+        (1_800, 10, 4)
+    );
+    assert!(
+        found.said.starts_with("Post the first status update using"),
+        "{}",
+        found.said
+    );
+    for (text, seconds) in [
+        ("1. Post an update; repeat every hour.\n", 3_600),
+        ("- Update the status page hourly.\n", 3_600),
+        ("2. Post status updates every 15m until resolved.\n", 900),
+        ("2. Post status updates every 1.5 hours.\n", 5_400),
+    ] {
+        assert_eq!(
+            other_cadence(text, 1_800).map(|u| u.seconds),
+            Some(seconds),
+            "{text}"
+        );
+    }
+    for text in [
+        // Not a step, no update, no interval, the planned one.
+        "Post an update every hour.\n",
+        "1. Check the dashboard every 5 minutes.\n",
+        "1. Post the first update.\n",
+        "3. Check the dashboard every 5 minutes and update the ticket.\n",
+        "1. Post an update every half hour.\n",
+    ] {
+        assert_eq!(other_cadence(text, 1_800), None, "{text}");
+    }
+    // The interval is what follows `every`, not the clause's other durations.
+    let text = "1. Post a status update; repeat every hour for the first 2 hours.\n";
+    assert_eq!(other_cadence(text, 3_600), None);
+}
+
+#[test]
+fn durations_are_read_in_their_units_and_ranges_at_their_upper_end() {
+    for (text, seconds) in [
+        ("wait 4 minutes", 240),
+        ("wait 1.5 hours", 5_400),
+        ("wait 3-5 min", 300),
+        ("wait 3 to 5 minutes", 300),
+        ("wait 45 secs", 45),
+        ("wait 2 hr", 7_200),
+        ("wait 30-second", 30),
+    ] {
+        assert_eq!(first_duration(text), Some(seconds), "{text}");
+    }
+    assert_eq!(first_duration("fail over, then wait 2 minutes"), Some(120));
+    assert_eq!(first_duration("wait a minute"), None);
+    assert_eq!(first_duration("v2.5 minutes"), None);
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { failure_persistence: None, ..Default::default() })]
+    /// Any text gives an answer.
+    #[test]
+    fn any_text_gives_an_answer(text in "\\PC{0,80}", built in "[0-9. \\-a-z`#|\n]{0,60}") {
+        let _ = timing(&text, ROLLBACK);
+        let _ = timing(&format!("1. wait {built} minutes"), RESTORE);
+        let _ = timing(&format!("took {built} hours {built} minutes"), RESTORE);
+        let _ = super::super::backup_every(&text);
+        let _ = super::super::backup_every(&format!("backups every {built}"));
+    }
+}
