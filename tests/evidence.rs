@@ -567,6 +567,74 @@ fn an_alert_that_selects_no_series_loads_but_does_not_verify() {
     }
 }
 
+/// A counter of `telemetry.signals` compared as it stands is a running total since its
+/// process started: a finding. A series the manifest does not call a counter is not, whatever
+/// its name (exporters write gauges as `minio_cluster_drive_offline_total`), nor is a
+/// counter's increase.
+#[test]
+fn an_alert_over_a_counters_running_total_fails_only_for_a_declared_counter() {
+    let example = root().join("examples/dashboard-factory");
+    let rules = std::fs::read_to_string(example.join("monitoring/alerts.yaml")).unwrap();
+    let readiness = std::fs::read_to_string(example.join("readiness.yaml")).unwrap();
+    let from = "sum(rate(template_build_failures_total[10m]))\n            / sum(rate(templates_generated_total[10m])) > 0.05";
+    assert!(rules.contains(from));
+    let counter = "- name: template_build_failures_total\n      kind: counter";
+    assert!(readiness.contains(counter));
+    let gauge = counter.replace("counter", "gauge");
+    // (expr, the signal's kind, whether PROD-ALERTS-VERIFIED fails)
+    let cases = [
+        ("sum(template_build_failures_total) > 10", counter, true),
+        (
+            "template_build_failures_total{pack=\"web\"} >= 1",
+            counter,
+            true,
+        ),
+        (
+            "sum(template_build_failures_total) > 10",
+            gauge.as_str(),
+            false,
+        ),
+        ("sum(minio_cluster_drive_offline_total) > 0", counter, false),
+        (
+            "sum(increase(template_build_failures_total[10m])) > 10",
+            counter,
+            false,
+        ),
+        (
+            "sum(template_build_failures_total - template_build_failures_total offset 10m) > 10",
+            counter,
+            false,
+        ),
+    ];
+    for (expr, kind, fails) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(&example, dir.path());
+        std::fs::write(
+            dir.path().join("monitoring/alerts.yaml"),
+            rules.replacen(from, expr, 1),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("readiness.yaml"),
+            readiness.replacen(counter, kind, 1),
+        )
+        .unwrap();
+        let (_, report) = check(dir.path(), &[]);
+        let f = common::finding(&report, "PROD-ALERTS-VERIFIED");
+        let message = f["message"].as_str().unwrap_or_default();
+        if fails {
+            assert_eq!(f["outcome"], "fail", "{expr}");
+            assert!(
+                message.starts_with("alert `TemplateCompileFailures` compares the running total of the counter `template_build_failures_total`"),
+                "{expr}: {message}"
+            );
+            assert_eq!(f["location"]["file"], "monitoring/alerts.yaml", "{expr}");
+        } else {
+            assert_eq!(f["outcome"], "pass", "{expr}: {message}");
+        }
+    }
+}
+
 /// A rule file of two YAML documents: promtool loads the first only ("1 rules found"), so the
 /// alert after `---` does not exist for Prometheus. launchgate refuses the file at the `---`,
 /// saying so, and the required alerts do not count as defined.

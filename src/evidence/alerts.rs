@@ -152,10 +152,12 @@ pub struct AlertExpr {
     /// or `< 0.05` under "more than 5%"; see [`crate::prometheus::syntax::contradiction`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contradicted: Option<String>,
-    /// The counter it compares as its running total (`sum(errors_total) > 5`), not as a rate
-    /// or an increase: it answers how long the process has counted, not what happens now.
+    /// The series it compares as it stands (`sum(errors_total) > 5`), not through a `rate`,
+    /// an `increase` or another function: a running total when `telemetry.signals` says the
+    /// series is a counter, which answers how long the process has counted, not what happens
+    /// now.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub running_total: Option<String>,
+    pub raw_series: Option<String>,
 }
 
 /// What an alert's runbook says of it that its comparison contradicts.
@@ -459,7 +461,7 @@ pub fn collect(
                     reads_series: !checked.constant.contains(&at_expr.start.offset),
                     decided: checked.answered.get(&at_expr.start.offset).copied(),
                     contradicted: None,
-                    running_total: checked.running.remove(&at_expr.start.offset),
+                    raw_series: checked.raw.remove(&at_expr.start.offset),
                 };
                 if let Some(compared) = checked.compared.remove(&at_expr.start.offset) {
                     let texts: Vec<String> = ["summary", "description", "message"]
@@ -561,14 +563,14 @@ pub fn collect(
         }
     }
     for rule in facts.rules.values_mut() {
-        // A recording rule may write a rate under a `_total` name.
+        // A recording rule's series holds what it records, a rate or a ratio, whatever its name.
         if rule
             .expr
-            .running_total
+            .raw_series
             .as_ref()
-            .is_some_and(|counter| recorded.contains(counter))
+            .is_some_and(|series| recorded.contains(series))
         {
-            rule.expr.running_total = None;
+            rule.expr.raw_series = None;
         }
         rule.misspelt = super::slips::misspelt(&rule.metrics, signals, &recorded)
             .map(|(metric, series)| Misspelt { metric, series });

@@ -109,9 +109,9 @@ pub struct Checked {
     /// The comparison with a number at the top of each alert's `expr`, by the byte offset of
     /// the `expr` value.
     pub compared: HashMap<usize, crate::prometheus::syntax::Compared>,
-    /// The counter each alert's `expr` compares as its running total, by the byte offset of
-    /// the `expr` value (see [`crate::prometheus::syntax::running_total`]).
-    pub running: HashMap<usize, String>,
+    /// The series each alert's `expr` compares as it stands, by the byte offset of the `expr`
+    /// value (see [`crate::prometheus::syntax::raw_series`]).
+    pub raw: HashMap<usize, String>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
     /// What each recording rule records, by the series it writes: a ratio of rates, that
@@ -141,8 +141,8 @@ struct Read {
     metrics: Vec<String>,
     /// The comparison with a number at the top of an alert's `expr`.
     compared: Option<crate::prometheus::syntax::Compared>,
-    /// The counter an alert's `expr` compares as its running total.
-    running: Option<String>,
+    /// The series an alert's `expr` compares as it stands.
+    raw: Option<String>,
     /// The parsed `expr`, kept while its answer may still depend on recording rules (an
     /// alert's, when its own form decides nothing).
     pending: Option<promql_parser::parser::Expr>,
@@ -242,8 +242,8 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         if let Some(compared) = read.compared {
                             checked.compared.insert(read.at, compared);
                         }
-                        if let Some(counter) = read.running {
-                            checked.running.insert(read.at, counter);
+                        if let Some(series) = read.raw {
+                            checked.raw.insert(read.at, series);
                         }
                         checked.metrics.insert(read.at, read.metrics);
                     }
@@ -326,8 +326,8 @@ fn rule_problems(
                     compared: (!recording)
                         .then(|| crate::prometheus::syntax::compared(&parsed))
                         .flatten(),
-                    running: (!recording)
-                        .then(|| crate::prometheus::syntax::running_total(&parsed))
+                    raw: (!recording)
+                        .then(|| crate::prometheus::syntax::raw_series(&parsed))
                         .flatten(),
                     never_negative: recording
                         && crate::prometheus::syntax::never_negative_recorded(&parsed),

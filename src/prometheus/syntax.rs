@@ -447,10 +447,10 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
     })
 }
 
-/// The counter an alert `expr` compares as its running total (`sum(errors_total) > 5`), not
-/// as a rate or an increase.
-pub fn running_total(expr: &Expr) -> Option<String> {
-    counter::running_total(expr)
+/// The series an alert `expr` compares as it stands (`sum(errors_total) > 5`), not through a
+/// `rate`, an `increase` or another function: a running total, when it is a counter.
+pub fn raw_series(expr: &Expr) -> Option<String> {
+    counter::raw_series(expr)
 }
 
 /// The comparison with a number at the top of an alert's `expr`, as its text can be held to
