@@ -181,15 +181,18 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
     let mut last: Option<i64> = None;
     for block in blocks(text, CONTACTS) {
         let raw = block.raw(text).replace('`', "");
+        // The sentence before ended with `;` and engaged a contact: "Page `#oncall` first;
+        // then `@leads` after 15 minutes" engages in its second clause too.
+        let mut engaging = false;
         for sentence in sentences(&raw) {
+            let continues = std::mem::take(&mut engaging);
             let lower = sentence.to_ascii_lowercase();
+            let words = words_of(&lower);
+            let engages = continues || words.iter().any(|(_, w)| ENGAGE.contains(w));
+            engaging = engages && lower.ends_with(';');
             // The levels the sentence names, where.
             let named = named_levels(&lower, levels, &contacts);
-            if named.is_empty() {
-                continue;
-            }
-            let words = words_of(&lower);
-            if !words.iter().any(|(_, w)| ENGAGE.contains(w)) {
+            if named.is_empty() || !engages {
                 continue;
             }
             // Updates and intervals are timed too ("page `@dash-leads` and post an update in
@@ -231,8 +234,19 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
             // ("if `#oncall` has not acknowledged within 15 minutes, page `@leads`"), which
             // one a delay belongs to is not always plain. Another delay is the nearest one's.
             for (seconds, start, end, own) in delays {
-                if named.iter().any(|(.., l)| l.after == seconds) || follow_up(seconds) {
+                if follow_up(seconds) {
                     continue;
+                }
+                // A delay right after a contact ("`@leads` after 15 minutes") is that
+                // contact's, whatever other level it would fit.
+                let right_after = named.iter().find(|&&(_, to, _)| {
+                    to <= start && lower[to..start].trim().is_empty() && own.is_none()
+                });
+                match right_after {
+                    Some((.., level)) if level.after == seconds => continue,
+                    Some(_) => {}
+                    None if named.iter().any(|(.., l)| l.after == seconds) => continue,
+                    None => {}
                 }
                 let distance = |&&(from, to, _): &&(usize, usize, &Level)| {
                     if to <= start {
@@ -241,7 +255,8 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
                         from.saturating_sub(end)
                     }
                 };
-                let Some(&(.., level)) = named.iter().min_by_key(distance) else {
+                let Some(&(.., level)) = right_after.or_else(|| named.iter().min_by_key(distance))
+                else {
                     continue;
                 };
                 let counted = own.map_or_else(String::new, |own| {
@@ -511,6 +526,18 @@ mod tests {
                 "says \"Page #dash-oncall immediately, then @dash-leads after 30 minutes.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
                 5,
             ),
+            // A clause after `;` engages as its sentence does; a delay right after a contact
+            // is that contact's, though it is another level's.
+            (
+                "- Page `#dash-oncall` first; then `@dash-leads` after 30 minutes, and `@platform-director` after 1 hour.\n",
+                "says \"then @dash-leads after 30 minutes, and @platform-director after 1 hour.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                5,
+            ),
+            (
+                "- Page `#dash-oncall` first; then `@platform-director` after 15 minutes, and `@dash-leads` after 1 hour.\n",
+                "says \"then @platform-director after 15 minutes, and @dash-leads after 1 hour.\", where `owners.escalation` engages `@platform-director` (level 3) after 1h",
+                5,
+            ),
             (
                 "- Page `#dash-oncall` after 10 minutes.\n",
                 "says \"Page #dash-oncall after 10 minutes.\", where `owners.escalation` engages `#dash-oncall` (level 1) after 0s",
@@ -549,6 +576,8 @@ mod tests {
             // Agrees, says no delay of escalation, or times something else.
             "- Page `#dash-oncall` immediately.\n- After 15 minutes without mitigation, page `@DASH-LEADS`.\n- After an hour, page @platform-director.\n",
             "- Page `@dash-leads` and post an update every 30 minutes.\n",
+            "- Page `#dash-oncall` first; then `@dash-leads` after 15 minutes, and `@platform-director` after 1 hour.\n",
+            "- Page `#dash-oncall` immediately, `@dash-leads` after 15 minutes and `@platform-director` after an hour.\n",
             "- Page `@dash-leads`; they have 10 minutes to acknowledge.\n",
             "- After 45 more minutes, page `@platform-director`.\n",
             "- Page `@cto` after 4 hours.\n",
