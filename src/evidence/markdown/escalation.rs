@@ -184,7 +184,13 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
         // The sentence before ended with `;` and engaged a contact: "Page `#oncall` first;
         // then `@leads` after 15 minutes" engages in its second clause too.
         let mut engaging = false;
+        // Where a question that names no contact starts: "No answer in 30 minutes? Page
+        // `@leads`." asks the condition the next sentence acts on, so they are read as one.
+        let mut asked: Option<usize> = None;
         for sentence in sentences(&raw) {
+            let own_start = sentence.as_ptr() as usize - raw.as_ptr() as usize;
+            let start = asked.take().unwrap_or(own_start);
+            let sentence = &raw[start..own_start + sentence.len()];
             let continues = std::mem::take(&mut engaging);
             let lower = sentence.to_ascii_lowercase();
             let words = words_of(&lower);
@@ -192,7 +198,13 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
             engaging = engages && lower.ends_with(';');
             // The levels the sentence names, where.
             let named = named_levels(&lower, levels, &contacts);
-            if named.is_empty() || !engages {
+            if named.is_empty() {
+                if lower.ends_with('?') {
+                    asked = Some(start);
+                }
+                continue;
+            }
+            if !engages {
                 continue;
             }
             // Updates and intervals are timed too ("page `@dash-leads` and post an update in
@@ -539,6 +551,11 @@ mod tests {
                 5,
             ),
             (
+                "No acknowledgement within 30 minutes? Page `@dash-leads`.\n",
+                "says \"No acknowledgement within 30 minutes? Page @dash-leads.\", where `owners.escalation` engages `@dash-leads` (level 2) after 15m",
+                5,
+            ),
+            (
                 "- Page `#dash-oncall` after 10 minutes.\n",
                 "says \"Page #dash-oncall after 10 minutes.\", where `owners.escalation` engages `#dash-oncall` (level 1) after 0s",
                 5,
@@ -576,6 +593,8 @@ mod tests {
             // Agrees, says no delay of escalation, or times something else.
             "- Page `#dash-oncall` immediately.\n- After 15 minutes without mitigation, page `@DASH-LEADS`.\n- After an hour, page @platform-director.\n",
             "- Page `@dash-leads` and post an update every 30 minutes.\n",
+            "No acknowledgement within 15 minutes? Page `@dash-leads`. Still down after an hour? Escalate to `@platform-director`.\n",
+            "Is it resolved within 30 minutes? Good.\n\nPage `@dash-leads` after 15 minutes.\n",
             "- Page `#dash-oncall` first; then `@dash-leads` after 15 minutes, and `@platform-director` after 1 hour.\n",
             "- Page `#dash-oncall` immediately, `@dash-leads` after 15 minutes and `@platform-director` after an hour.\n",
             "- Page `@dash-leads`; they have 10 minutes to acknowledge.\n",
