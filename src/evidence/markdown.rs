@@ -8,6 +8,7 @@ pub mod escalation;
 mod every;
 pub mod hours;
 mod open;
+mod records;
 mod sentences;
 mod spoken;
 mod timing;

@@ -13,6 +13,9 @@ pub(super) struct Block {
     /// Where each line starts in `text`, and where it is written: (offset in `text`, offset
     /// in the file, length).
     lines: Vec<(usize, usize, usize)>,
+    /// Where the heading of its section is written in the file (offset, length; empty
+    /// before the first heading).
+    heading: (usize, usize),
 }
 
 impl Block {
@@ -24,6 +27,16 @@ impl Block {
             .iter()
             .filter_map(|&(_, at, len)| file.get(at..at + len));
         lines.collect::<Vec<_>>().join(" ")
+    }
+
+    /// The text of the heading of its section (`## Last rehearsal`), its marks left out, as
+    /// `file` (the text the block was read from) writes it.
+    pub(super) fn heading<'f>(&self, file: &'f str) -> &'f str {
+        let (at, len) = self.heading;
+        file.get(at..at + len)
+            .unwrap_or_default()
+            .trim_start_matches('#')
+            .trim()
     }
 
     /// Where the line that `sentence` (a slice of the block's text) starts on is written in
@@ -66,12 +79,13 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     // The block being read: its lines (with where they are), and whether it is an item.
     let mut lines: Vec<(&str, usize)> = Vec::new();
     let mut item = false;
-    let mut close = |lines: &mut Vec<(&str, usize)>, item: bool| {
+    let mut close = |lines: &mut Vec<(&str, usize)>, item: bool, heading: (usize, usize)| {
         if lines.iter().any(|(l, ..)| (reading.keep)(l)) {
             let mut block = Block {
                 text: String::new(),
                 item,
                 lines: Vec::with_capacity(lines.len()),
+                heading,
             };
             for &(line, offset) in lines.iter() {
                 if !block.text.is_empty() {
@@ -86,6 +100,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     };
     // Inside a fence that is left out (code), or read (a message).
     let (mut fenced, mut read) = (false, false);
+    let mut heading = (0, 0);
     for line in text.lines() {
         let trimmed = line.trim();
         let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
@@ -93,7 +108,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
             fenced = !fenced;
             let info = trimmed.trim_start_matches(['`', '~']).trim();
             read = fenced && reading.messages && PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
-            close(&mut lines, item);
+            close(&mut lines, item, heading);
             continue;
         }
         if (fenced && !read)
@@ -101,11 +116,19 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
             || trimmed.starts_with('#')
             || trimmed.starts_with('|')
         {
-            close(&mut lines, item);
+            close(&mut lines, item, heading);
+            // An ATX heading (`## Last rehearsal`), not a channel (`#dash-oncall`).
+            if !fenced
+                && trimmed
+                    .trim_start_matches('#')
+                    .starts_with(|c: char| c == ' ' || c == '\t')
+            {
+                heading = (offset, trimmed.len());
+            }
             continue;
         }
         if let Some(rest) = item_text(trimmed) {
-            close(&mut lines, item);
+            close(&mut lines, item, heading);
             item = true;
             lines.push((rest, rest.as_ptr() as usize - text.as_ptr() as usize));
         } else {
@@ -115,7 +138,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
             lines.push((trimmed, offset));
         }
     }
-    close(&mut lines, item);
+    close(&mut lines, item, heading);
     out
 }
 

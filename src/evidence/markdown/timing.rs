@@ -92,6 +92,23 @@ const TIMED: &[&str] = &[
 /// it ("the last rollback took 12 minutes"), not an incident ("the outage took 3 hours").
 const TOOK: &[&str] = &["took", "takes", "measured", "timed", "lasted"];
 
+/// Labels of a run's record ("Duration: 12 minutes", "Time to recover: 9m"): time a run took,
+/// under a heading that says which run ("## Last rehearsal") or beside the procedure's name
+/// ("Rollback duration: 12 minutes").
+const RECORD: &[&str] = &[
+    "duration",
+    "elapsed",
+    "time taken",
+    "total time",
+    "time to ",
+    "rollback time",
+    "recovery time",
+    "restore time",
+];
+
+/// Words of a run still to come ("the next rehearsal", "the upcoming drill").
+const PLANS: &[&str] = &["next", "upcoming"];
+
 /// Words of a condition or a limit (`if it has not recovered in 10 minutes, page the lead`,
 /// `alerts fire every 5 minutes`): no time spent.
 const CONDITIONS: &[&str] = &[
@@ -119,14 +136,23 @@ const TIMED_BLOCKS: Reading = Reading {
 pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
     let mut out = Timing::default();
     for block in blocks(text, TIMED_BLOCKS) {
+        // A section that records a run ("## Last rehearsal", "## Drill log"): its dates and
+        // its labelled times ("- Duration: 12 minutes") are the run's.
+        let mut record: Option<bool> = None;
+        // The sentence before says a run ("Rehearsed on 2026-11-02."): a label after it
+        // ("Duration: 12 minutes.") is that run's.
+        let mut after_run = false;
         for sentence in sentences(&block.text) {
+            let follows_run = std::mem::take(&mut after_run);
             // Most sentences write no duration: that is asked before anything is lower-cased.
             // A step may write one as manifests do (`Wait 10m for the caches to drain.`), and
             // people write "about ten minutes".
             let duration = if block.item {
                 expected_duration(sentence)
             } else {
-                first_duration(sentence).or_else(|| compact_duration(sentence))
+                first_duration(sentence)
+                    .or_else(|| compact_duration(sentence))
+                    .or_else(|| labelled_duration(sentence))
             };
             let duration = duration.or_else(|| {
                 spoken::may_write(sentence)
@@ -145,9 +171,22 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
                 .filter(|w| !w.is_empty())
                 .collect();
-            let says_run = TIMED.iter().any(|t| lower.contains(t))
-                || (TOOK.iter().any(|t| words.contains(t))
-                    && subjects.iter().any(|s| lower.contains(s)));
+            let took = TOOK.iter().any(|t| words.contains(t));
+            let labelled = took || RECORD.iter().any(|l| lower.contains(l));
+            let mut says_run = TIMED.iter().any(|t| lower.contains(t))
+                || (labelled && (follows_run || subjects.iter().any(|s| lower.contains(s))));
+            if !says_run {
+                let record = *record.get_or_insert_with(|| {
+                    let heading = block.heading(text).to_ascii_lowercase();
+                    TIMED.iter().any(|t| heading.contains(t))
+                });
+                says_run = record && (labelled || duration.is_none());
+            }
+            // "Next rehearsal in 90 days": a plan, not a run.
+            if words.iter().any(|w| PLANS.contains(w)) {
+                says_run = false;
+            }
+            after_run = says_run;
             // A day after today is a plan ("Next rehearsal on 2026-12-20"), not a run: taken as
             // the last run it would let `last_tested` move forward with none recorded.
             let ran = dates.into_iter().filter(|d| d.as_str() <= today).max();
@@ -179,6 +218,28 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
                 out.timed = sentence.to_string();
                 out.timed_at = block.spot(text, sentence);
             }
+        }
+    }
+    // A record kept as a table ("| Date | Duration |" under "## Rehearsals").
+    for row in super::records::record_rows(text, TIMED) {
+        let lower = row.said.to_ascii_lowercase();
+        if lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| PLANS.contains(&w))
+        {
+            continue;
+        }
+        let at = || Some(Spot::in_text(text, row.at.0, row.at.1));
+        let ran = row.days.iter().filter(|d| d.as_str() <= today).max();
+        if let Some(day) = ran.filter(|d| **d > out.ran_on) {
+            out.ran_on = day.clone();
+            out.ran_on_said = row.said.clone();
+            out.ran_on_at = at();
+        }
+        if let Some(seconds) = row.seconds.filter(|s| *s > out.timed_seconds) {
+            out.timed_seconds = seconds;
+            out.timed = row.said.clone();
+            out.timed_at = at();
         }
     }
     out.waited = crate::duration::format_seconds(out.waited_seconds);
@@ -454,6 +515,18 @@ fn compact_duration(sentence: &str) -> Option<i64> {
             || words.get(i + 1).is_some_and(|a| said(a, COMPACT_AFTER));
         taken.then_some(seconds)
     })
+}
+
+/// Seconds of a duration written as manifests do after a record's label ("Time to recover:
+/// 9m", "Duration: 1h30m").
+fn labelled_duration(sentence: &str) -> Option<i64> {
+    let (label, value) = sentence.split_once(':')?;
+    let label = label.to_ascii_lowercase();
+    RECORD
+        .iter()
+        .any(|l| label.contains(l.trim_end()))
+        .then(|| expected_duration(value))
+        .flatten()
 }
 
 /// Seconds of the smaller units that follow a duration's first (`3 hours 50 minutes`, `1 hour

@@ -93,6 +93,58 @@ fn the_latest_day_a_run_is_said_to_have_happened_is_kept() {
     assert_eq!(named.ran_on, "2026-11-21");
 }
 
+/// A run's record kept as labels under a heading that names it, as labels after the sentence
+/// that says it, or as a table: its day and its time are the runbook's word as much as a
+/// sentence's.
+#[test]
+fn a_run_recorded_as_labels_or_a_table_is_read() {
+    for (text, day, seconds) in [
+        (
+            "# Rollback\n\n## Last rehearsal\n\n- Date: 2026-11-02\n- Duration: 12 minutes\n- Result: passed\n",
+            "2026-11-02",
+            720,
+        ),
+        (
+            "Last rehearsal: 2026-11-02. Duration: 12 minutes.\n",
+            "2026-11-02",
+            720,
+        ),
+        (
+            "Rehearsed on 2026-11-02. Time to recover: 9m.\n",
+            "2026-11-02",
+            540,
+        ),
+        (
+            "## Rehearsals\n\n| Date | Duration |\n| --- | --- |\n| 2026-11-02 | 12 minutes |\n| 2026-08-01 | 4 minutes |\n",
+            "2026-11-02",
+            720,
+        ),
+        (
+            "| Drill | Took |\n|--|--|\n| 2026-11-02 | 12 min |\n| next: 2026-11-20 | |\n",
+            "2026-11-02",
+            720,
+        ),
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(
+            (t.ran_on.as_str(), t.timed_seconds),
+            (day, seconds),
+            "{text}"
+        );
+    }
+    // Labels and tables elsewhere, and plans, record no run.
+    for text in [
+        "## Steps\n\n- Duration: 12 minutes\n",
+        "Expected duration: 12 minutes.\n",
+        "## Last rehearsal\n\n- Date: 2026-11-02\n- Duration: 4 minutes\n- Next rehearsal in 90 days\n",
+        "Rehearsed on 2026-11-02: 4 minutes end to end. Next rehearsal in 90 days.\n",
+        "| Step | Duration |\n|---|---|\n| drain | 12 minutes |\n",
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert!(t.timed_seconds <= 240, "{text}: {t:?}");
+    }
+}
+
 #[test]
 fn durations_in_several_units_and_in_words_are_read_whole() {
     for (text, seconds) in [

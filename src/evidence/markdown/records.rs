@@ -1,0 +1,156 @@
+//! Tables that record runs of a procedure: "| Date | Duration |" under "## Rehearsals", or a
+//! header that says which run ("| Rehearsal | Took |"). A record kept as a table is as much
+//! the runbook's word as one written in a sentence.
+
+use super::sentences::prose_lines;
+
+/// One row of a record table.
+#[derive(Debug, PartialEq)]
+pub(super) struct Row {
+    /// The row as written, trimmed.
+    pub(super) said: String,
+    /// Where it is written: byte offset and length in the text.
+    pub(super) at: (usize, usize),
+    /// The longest time a cell under a header of time taken (`Duration`, `Took`, `Time to
+    /// recover`) writes, in seconds.
+    pub(super) seconds: Option<i64>,
+    /// The days its cells write (`YYYY-MM-DD`).
+    pub(super) days: Vec<String>,
+}
+
+/// Headers of a column of time taken.
+const TAKEN: &[&str] = &[
+    "duration", "elapsed", "took", "taken", "time to", "total", "length", "minutes", "time",
+];
+
+/// The rows of the tables of `text` (Markdown) that record runs: a table whose header, or the
+/// heading of whose section, names a run (`words`: "rehearsal", "drill", ...).
+pub(super) fn record_rows(text: &str, words: &[&str]) -> Vec<Row> {
+    let names_run = |s: &str| {
+        let s = s.to_ascii_lowercase();
+        words.iter().any(|w| s.contains(w))
+    };
+    let mut out = Vec::new();
+    let mut heading_runs = false;
+    // The current table's columns of time taken, once its header is read, and whether it
+    // records runs.
+    let mut table: Option<(Vec<bool>, bool)> = None;
+    let mut header: Option<Vec<String>> = None;
+    for (at, line) in prose_lines(text) {
+        let trimmed = line.trim();
+        if !trimmed.starts_with('|') {
+            (table, header) = (None, None);
+            if trimmed.starts_with('#') {
+                heading_runs = names_run(trimmed);
+            }
+            continue;
+        }
+        let cells = cells(trimmed);
+        if let Some(head) = header.take() {
+            // The separator under a header starts the rows.
+            if cells
+                .iter()
+                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
+            {
+                let taken = head
+                    .iter()
+                    .map(|h| {
+                        let h = h.to_ascii_lowercase();
+                        TAKEN.iter().any(|t| h.contains(t))
+                    })
+                    .collect();
+                let runs = heading_runs || head.iter().any(|h| names_run(h));
+                table = Some((taken, runs));
+                continue;
+            }
+        }
+        match &table {
+            None => header = Some(cells),
+            Some((_, false)) => {}
+            Some((taken, true)) => {
+                let seconds = cells
+                    .iter()
+                    .zip(taken)
+                    .filter(|(_, t)| **t)
+                    .filter_map(|(c, _)| {
+                        super::timing::expected_duration(c)
+                            .or_else(|| super::spoken::duration(&c.to_ascii_lowercase()))
+                    })
+                    .max();
+                let days: Vec<String> = cells
+                    .iter()
+                    .flat_map(|c| crate::evidence::dated::in_text(c))
+                    .collect();
+                if seconds.is_some() || !days.is_empty() {
+                    let start = at + (line.len() - line.trim_start().len());
+                    out.push(Row {
+                        said: trimmed.to_string(),
+                        at: (start, trimmed.len()),
+                        seconds,
+                        days,
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The cells of a table row (`| a | b |`), trimmed, code marks dropped.
+fn cells(row: &str) -> Vec<String> {
+    let inner = row.strip_prefix('|').unwrap_or(row);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner
+        .split('|')
+        .map(|c| c.replace('`', "").trim().to_string())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RUNS: &[&str] = &["rehearsal", "rehearsed", "drill"];
+
+    #[test]
+    fn rows_of_a_record_table() {
+        let text = "# Rollback\n\n## Rehearsals\n\n| Date | Duration | Notes |\n| --- | ---: | --- |\n| 2026-11-02 | 12 minutes | slow caches |\n| 2026-08-01 | 4m | |\n\n## Other\n\n| Date | Duration |\n|---|---|\n| 2026-11-03 | 30 minutes |\n";
+        let rows = record_rows(text, RUNS);
+        assert_eq!(
+            rows.iter()
+                .map(|r| (r.said.as_str(), r.seconds, r.days.clone()))
+                .collect::<Vec<_>>(),
+            [
+                (
+                    "| 2026-11-02 | 12 minutes | slow caches |",
+                    Some(720),
+                    vec!["2026-11-02".to_string()]
+                ),
+                (
+                    "| 2026-08-01 | 4m | |",
+                    Some(240),
+                    vec!["2026-08-01".to_string()]
+                ),
+            ]
+        );
+        assert_eq!(
+            &text[rows[0].at.0..rows[0].at.0 + rows[0].at.1],
+            rows[0].said
+        );
+        // A header that names the run is enough; a time of day is no duration.
+        let text = "| Drill | Took | Started |\n|--|--|--|\n| 2026-11-21 | 9 hours | 14:00 |\n";
+        let rows = record_rows(text, RUNS);
+        assert_eq!((rows[0].seconds, rows.len()), (Some(32_400), 1));
+    }
+
+    #[test]
+    fn other_tables_record_no_run() {
+        for text in [
+            "| Step | Duration |\n|---|---|\n| drain | 10 minutes |\n",
+            "## Escalation\n\n| level | who | when |\n| --- | --- | --- |\n| 2 | @x | after 15 minutes |\n",
+            "| Rehearsal | Duration |\n| 2026-11-02 | 12 minutes |\n",
+        ] {
+            assert_eq!(record_rows(text, RUNS), [], "{text}");
+        }
+    }
+}
