@@ -118,11 +118,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
         {
             close(&mut lines, item, heading);
             // An ATX heading (`## Last rehearsal`), not a channel (`#dash-oncall`).
-            if !fenced
-                && trimmed
-                    .trim_start_matches('#')
-                    .starts_with(|c: char| c == ' ' || c == '\t')
-            {
+            if !fenced && trimmed.trim_start_matches('#').starts_with([' ', '\t']) {
                 heading = (offset, trimmed.len());
             }
             continue;
