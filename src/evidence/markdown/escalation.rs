@@ -454,6 +454,11 @@ mod tests {
                 8,
             ),
             (
+                "| 1 | #dash-oncall | T+0 |\n| 2 | @dash-leads | T+30m |\n",
+                "engages level 2 (`@dash-leads`) \"T+30m\" in its escalation table, where `owners.escalation` engages it after 15m",
+                8,
+            ),
+            (
                 "| L1 | #dash-oncall (primary) | after 5 minutes |\n",
                 "engages level 1 (`#dash-oncall`) \"after 5 minutes\" in its escalation table, where `owners.escalation` engages it after 0s",
                 7,
@@ -469,6 +474,7 @@ mod tests {
             "| 2 | the team lead | when the primary does not answer |\n",
             "| 4 | @cto | after 4 hours |\n",
             "| 1 | #dash-oncall | 0m |\n| 2 | @dash-leads | 15m |\n| 3 | @platform-director | 1h |\n",
+            "| 1 | #dash-oncall | T+0m |\n| 2 | @dash-leads | T+15m |\n| 3 | @platform-director | T+1h |\n",
             "| 1 or 2 | @x | after 1 hour |\n",
         ] {
             assert_eq!(contradicted(&table(rows), &levels()), None, "{rows}");

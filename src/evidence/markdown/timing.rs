@@ -427,6 +427,13 @@ pub(super) fn expected_duration(text: &str) -> Option<i64> {
     first_duration(text).or_else(|| {
         text.split(|c: char| c.is_whitespace() || ",;()[]|".contains(c))
             .map(|t| t.trim_matches(|c: char| ".:!?\"'`".contains(c)))
+            // An incident's clock: `T+30m` is 30 minutes in.
+            .map(|t| {
+                t.strip_prefix("T+")
+                    .or_else(|| t.strip_prefix("t+"))
+                    .or_else(|| t.strip_prefix('+'))
+                    .unwrap_or(t)
+            })
             .filter(|t| t.starts_with(|c: char| c.is_ascii_digit()))
             .find_map(crate::duration::parse_seconds)
     })
