@@ -1,6 +1,6 @@
-//! Tables that record runs of a procedure: "| Date | Duration |" under "## Rehearsals", or a
-//! header that says which run ("| Rehearsal | Took |"). A record kept as a table is as much
-//! the runbook's word as one written in a sentence.
+//! Markdown tables, and those that record runs of a procedure: "| Date | Duration |" under
+//! "## Rehearsals", or a header that says which run ("| Rehearsal | Took |"). A record kept
+//! as a table is as much the runbook's word as one written in a sentence.
 
 use super::sentences::prose_lines;
 
@@ -23,6 +23,85 @@ const TAKEN: &[&str] = &[
     "duration", "elapsed", "took", "taken", "time to", "total", "length", "minutes", "time",
 ];
 
+/// A Markdown table: its header's cells, its rows, and the heading of its section.
+pub(super) struct Table {
+    /// The heading above it, as written (`## Rehearsals`; empty before any).
+    pub(super) heading: String,
+    /// The header's cells, trimmed, code marks dropped.
+    pub(super) header: Vec<String>,
+    /// Its rows after the separator.
+    pub(super) rows: Vec<TableRow>,
+}
+
+/// A row of a [`Table`].
+pub(super) struct TableRow {
+    /// The row as written, trimmed.
+    pub(super) said: String,
+    /// Where it is written: byte offset and length in the text.
+    pub(super) at: (usize, usize),
+    /// Its cells, trimmed, code marks dropped.
+    pub(super) cells: Vec<String>,
+}
+
+impl Table {
+    /// Which columns' headers name any of `words` (lower case).
+    pub(super) fn columns(&self, words: &[&str]) -> Vec<bool> {
+        self.header
+            .iter()
+            .map(|h| {
+                let h = h.to_ascii_lowercase();
+                words.iter().any(|w| h.contains(w))
+            })
+            .collect()
+    }
+}
+
+/// The tables of `text` (Markdown) outside code: a header row, a separator (`| --- |`), rows.
+pub(super) fn tables(text: &str) -> Vec<Table> {
+    let mut out: Vec<Table> = Vec::new();
+    let mut heading = "";
+    // The row before, a header when a separator follows it; whether a table is being read.
+    let mut before: Option<Vec<String>> = None;
+    let mut reading = false;
+    for (at, line) in prose_lines(text) {
+        let trimmed = line.trim();
+        if !trimmed.starts_with('|') {
+            (before, reading) = (None, false);
+            if trimmed.starts_with('#') {
+                heading = trimmed;
+            }
+            continue;
+        }
+        let cells = cells(trimmed);
+        if reading {
+            if let Some(table) = out.last_mut() {
+                let start = at + (line.len() - line.trim_start().len());
+                table.rows.push(TableRow {
+                    said: trimmed.to_string(),
+                    at: (start, trimmed.len()),
+                    cells,
+                });
+            }
+            continue;
+        }
+        let separator = cells
+            .iter()
+            .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+        match before.take() {
+            Some(header) if separator => {
+                out.push(Table {
+                    heading: heading.to_string(),
+                    header,
+                    rows: Vec::new(),
+                });
+                reading = true;
+            }
+            _ => before = Some(cells),
+        }
+    }
+    out
+}
+
 /// The rows of the tables of `text` (Markdown) that record runs: a table whose header, or the
 /// heading of whose section, names a run (`words`: "rehearsal", "drill", ...).
 pub(super) fn record_rows(text: &str, words: &[&str]) -> Vec<Row> {
@@ -31,65 +110,34 @@ pub(super) fn record_rows(text: &str, words: &[&str]) -> Vec<Row> {
         words.iter().any(|w| s.contains(w))
     };
     let mut out = Vec::new();
-    let mut heading_runs = false;
-    // The current table's columns of time taken, once its header is read, and whether it
-    // records runs.
-    let mut table: Option<(Vec<bool>, bool)> = None;
-    let mut header: Option<Vec<String>> = None;
-    for (at, line) in prose_lines(text) {
-        let trimmed = line.trim();
-        if !trimmed.starts_with('|') {
-            (table, header) = (None, None);
-            if trimmed.starts_with('#') {
-                heading_runs = names_run(trimmed);
-            }
+    for table in tables(text) {
+        if !names_run(&table.heading) && !table.header.iter().any(|h| names_run(h)) {
             continue;
         }
-        let cells = cells(trimmed);
-        if let Some(head) = header.take() {
-            // The separator under a header starts the rows.
-            if cells
+        let taken = table.columns(TAKEN);
+        for row in table.rows {
+            let seconds = row
+                .cells
                 .iter()
-                .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
-            {
-                let taken = head
-                    .iter()
-                    .map(|h| {
-                        let h = h.to_ascii_lowercase();
-                        TAKEN.iter().any(|t| h.contains(t))
-                    })
-                    .collect();
-                let runs = heading_runs || head.iter().any(|h| names_run(h));
-                table = Some((taken, runs));
-                continue;
-            }
-        }
-        match &table {
-            None => header = Some(cells),
-            Some((_, false)) => {}
-            Some((taken, true)) => {
-                let seconds = cells
-                    .iter()
-                    .zip(taken)
-                    .filter(|(_, t)| **t)
-                    .filter_map(|(c, _)| {
-                        super::timing::expected_duration(c)
-                            .or_else(|| super::spoken::duration(&c.to_ascii_lowercase()))
-                    })
-                    .max();
-                let days: Vec<String> = cells
-                    .iter()
-                    .flat_map(|c| crate::evidence::dated::in_text(c))
-                    .collect();
-                if seconds.is_some() || !days.is_empty() {
-                    let start = at + (line.len() - line.trim_start().len());
-                    out.push(Row {
-                        said: trimmed.to_string(),
-                        at: (start, trimmed.len()),
-                        seconds,
-                        days,
-                    });
-                }
+                .zip(&taken)
+                .filter(|(_, t)| **t)
+                .filter_map(|(c, _)| {
+                    super::timing::expected_duration(c)
+                        .or_else(|| super::spoken::duration(&c.to_ascii_lowercase()))
+                })
+                .max();
+            let days: Vec<String> = row
+                .cells
+                .iter()
+                .flat_map(|c| crate::evidence::dated::in_text(c))
+                .collect();
+            if seconds.is_some() || !days.is_empty() {
+                out.push(Row {
+                    said: row.said,
+                    at: row.at,
+                    seconds,
+                    days,
+                });
             }
         }
     }

@@ -348,10 +348,13 @@ pub fn updates(text: &str) -> Option<Updates> {
     // Most texts make no promise: ruled out by a search of the whole text first.
     memchr::memmem::find(text.as_bytes(), b"pdate")?;
     let lower = text.to_ascii_lowercase();
-    if !PROMISES.iter().any(|p| lower.contains(p)) {
-        return None;
-    }
     let mut found: Vec<Update> = Vec::new();
+    if text.contains('|') {
+        cadences(text, &mut found);
+    }
+    if !PROMISES.iter().any(|p| lower.contains(p)) {
+        return (!found.is_empty()).then(|| updates_of(found))?;
+    }
     for block in blocks(text, MESSAGES) {
         for sentence in sentences(&block.text) {
             let lower = sentence.to_ascii_lowercase();
@@ -371,11 +374,58 @@ pub fn updates(text: &str) -> Option<Updates> {
             }
         }
     }
+    (!found.is_empty()).then(|| updates_of(found))?
+}
+
+/// The promises found, with their shortest and longest intervals; `None` for none.
+fn updates_of(found: Vec<Update>) -> Option<Updates> {
     Some(Updates {
         update_min: found.iter().map(|u| u.seconds).min()?,
         update_max: found.iter().map(|u| u.seconds).max()?,
         updates: found,
     })
+}
+
+/// Headers of a column of update intervals.
+const CADENCE: &[&str] = &["update", "cadence", "interval", "frequency"];
+
+/// The intervals a table of updates promises ("| Severity | Update cadence |", "| sev1 |
+/// every 15 minutes |"): a plan kept as a table is as much a promise as a sentence.
+fn cadences(text: &str, found: &mut Vec<Update>) {
+    for table in super::records::tables(text) {
+        let about_updates = table.heading.to_ascii_lowercase().contains("update")
+            || table
+                .header
+                .iter()
+                .any(|h| h.to_ascii_lowercase().contains("update"));
+        if !about_updates {
+            continue;
+        }
+        let columns = table.columns(CADENCE);
+        for row in &table.rows {
+            let seconds = row
+                .cells
+                .iter()
+                .zip(&columns)
+                .filter(|(_, c)| **c)
+                .filter_map(|(cell, _)| {
+                    let lower = cell.to_ascii_lowercase();
+                    expected_duration(cell)
+                        .or_else(|| spoken::duration(&lower))
+                        .or_else(|| every(cell, &lower))
+                })
+                .min();
+            if let Some(seconds) = seconds
+                && found.len() < MAX_UPDATES
+            {
+                found.push(Update {
+                    seconds,
+                    said: row.said.clone(),
+                    at: Spot::in_text(text, row.at.0, row.at.1),
+                });
+            }
+        }
+    }
 }
 
 /// The first step of `text` (Markdown: an incident runbook) that posts updates at another

@@ -302,8 +302,29 @@ fn promised_updates_are_read_with_their_lines() {
     .unwrap();
     let said: Vec<(i64, u32)> = u.updates.iter().map(|u| (u.seconds, u.at.line)).collect();
     assert_eq!(said, [(1_800, 5), (3_600, 9)]);
-    // No promise: past updates, other durations, no number, code.
+    // A plan kept as a table of updates: each row's interval, the shortest kept.
+    let u = updates(
+        "# Comms\n\n## Status updates\n\n| Severity | Cadence | Owner |\n| --- | --- | --- |\n\
+             | sev1 | every 15 minutes | @a |\n| sev2 | hourly | @b |\n| sev3 | 1d | @c |\n",
+    )
+    .unwrap();
+    let said: Vec<(i64, &str, u32)> = u
+        .updates
+        .iter()
+        .map(|u| (u.seconds, u.said.as_str(), u.at.line))
+        .collect();
+    assert_eq!(
+        said,
+        [
+            (900, "| sev1 | every 15 minutes | @a |", 7),
+            (3_600, "| sev2 | hourly | @b |", 8),
+            (86_400, "| sev3 | 1d | @c |", 9),
+        ]
+    );
+    // No promise: past updates, other durations, no number, code, tables of other things.
     for text in [
+        "## Escalation\n\n| level | who | when |\n|---|---|---|\n| 2 | @x | after 15 minutes |\n",
+        "| Updated | Interval |\n| 2026-11-02 | |\n",
         "Updated 5 minutes ago.\n",
         "We will share a review within two working days.\n",
         "The last update was 10 minutes ago.\n",
