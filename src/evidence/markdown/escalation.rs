@@ -44,96 +44,56 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
     if !text.contains('|') {
         return in_steps(text, levels);
     }
-    let lines: Vec<(usize, &str)> = text
-        .split_inclusive('\n')
-        .scan(0, |offset, line| {
-            let at = *offset;
-            *offset += line.len();
-            Some((at, line.trim_end_matches(['\n', '\r'])))
-        })
-        .collect();
-    let mut columns: Option<(usize, Option<usize>, Option<usize>)> = None;
-    for (i, &(offset, line)) in lines.iter().enumerate() {
-        let trimmed = line.trim();
-        if !trimmed.starts_with('|') {
-            columns = None;
+    for table in super::records::tables(text) {
+        let find = |words: &[&str]| table.columns(words).iter().position(|c| *c);
+        let Some(level_at) = find(&["level", "tier"]) else {
             continue;
-        }
-        let cells = cells(trimmed);
-        let separator = |l: &str| {
-            let c = cells_of(l);
-            !c.is_empty()
-                && c.iter()
-                    .all(|c| !c.is_empty() && c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')))
         };
-        // A header: the next line separates it from the rows.
-        if lines.get(i + 1).is_some_and(|(_, next)| separator(next)) {
-            let find = |words: &[&str]| {
-                cells.iter().position(|c| {
-                    let c = c.to_ascii_lowercase();
-                    words.iter().any(|w| c.contains(w))
-                })
+        let who_at = find(&["who", "contact", "page", "escalate", "owner", "notify"]);
+        let when_at = find(&["when", "after", "time", "delay"]);
+        for row in &table.rows {
+            let cells = &row.cells;
+            let Some(level) = cells.get(level_at).and_then(|c| number_in(c)) else {
+                continue;
             };
-            columns = find(&["level", "tier"]).map(|level| {
-                (
-                    level,
-                    find(&["who", "contact", "page", "escalate", "owner", "notify"]),
-                    find(&["when", "after", "time", "delay"]),
-                )
-            });
-            continue;
-        }
-        let Some((level_at, who_at, when_at)) = columns else {
-            continue;
-        };
-        if separator(line) {
-            continue;
-        }
-        let Some(level) = cells.get(level_at).and_then(|c| number_in(c)) else {
-            continue;
-        };
-        let Some(meant) = levels.iter().find(|l| l.level == level) else {
-            continue;
-        };
-        let at = || {
-            Spot::in_text(
-                text,
-                offset + (line.len() - line.trim_start().len()),
-                trimmed.len(),
-            )
-        };
-        if let Some(who) = who_at.and_then(|c| cells.get(c)) {
-            let handles = handles(who);
-            let contact = meant.contact.to_ascii_lowercase();
-            if !handles.is_empty() && !handles.contains(&contact) {
-                return Some(Escalated {
-                    why: format!(
-                        "engages `{}` at level {level} in its escalation table, where `owners.escalation` engages `{}`",
-                        handles[0], meant.contact
-                    ),
-                    at: at(),
-                });
+            let Some(meant) = levels.iter().find(|l| l.level == level) else {
+                continue;
+            };
+            let at = || Spot::in_text(text, row.at.0, row.at.1);
+            if let Some(who) = who_at.and_then(|c| cells.get(c)) {
+                let handles = handles(who);
+                let contact = meant.contact.to_ascii_lowercase();
+                if !handles.is_empty() && !handles.contains(&contact) {
+                    return Some(Escalated {
+                        why: format!(
+                            "engages `{}` at level {level} in its escalation table, where `owners.escalation` engages `{}`",
+                            handles[0], meant.contact
+                        ),
+                        at: at(),
+                    });
+                }
             }
-        }
-        if let Some(when) = when_at.and_then(|c| cells.get(c)) {
-            let lower = when.to_ascii_lowercase();
-            let seconds = if AT_ONCE.iter().any(|w| lower.contains(w)) {
-                Some(0)
-            } else {
-                super::timing::expected_duration(when).or_else(|| super::spoken::duration(&lower))
-            };
-            if let Some(seconds) = seconds
-                && seconds != meant.after
-            {
-                return Some(Escalated {
-                    why: format!(
-                        "engages level {level} (`{}`) \"{}\" in its escalation table, where `owners.escalation` engages it after {}",
-                        meant.contact,
-                        crate::evidence::one_line(when, 60),
-                        crate::duration::format_seconds(meant.after)
-                    ),
-                    at: at(),
-                });
+            if let Some(when) = when_at.and_then(|c| cells.get(c)) {
+                let lower = when.to_ascii_lowercase();
+                let seconds = if AT_ONCE.iter().any(|w| lower.contains(w)) {
+                    Some(0)
+                } else {
+                    super::timing::expected_duration(when)
+                        .or_else(|| super::spoken::duration(&lower))
+                };
+                if let Some(seconds) = seconds
+                    && seconds != meant.after
+                {
+                    return Some(Escalated {
+                        why: format!(
+                            "engages level {level} (`{}`) \"{}\" in its escalation table, where `owners.escalation` engages it after {}",
+                            meant.contact,
+                            crate::evidence::one_line(when, 60),
+                            crate::duration::format_seconds(meant.after)
+                        ),
+                        at: at(),
+                    });
+                }
             }
         }
     }
@@ -365,21 +325,6 @@ fn words_of(lower: &str) -> Vec<(usize, &str)> {
         }
     }
     out
-}
-
-/// The cells of a table row (`| a | b |`), trimmed, code marks dropped.
-fn cells(row: &str) -> Vec<String> {
-    cells_of(row)
-        .into_iter()
-        .map(|c| c.replace('`', "").trim().to_string())
-        .collect()
-}
-
-fn cells_of(row: &str) -> Vec<&str> {
-    let row = row.trim();
-    let inner = row.strip_prefix('|').unwrap_or(row);
-    let inner = inner.strip_suffix('|').unwrap_or(inner);
-    inner.split('|').map(str::trim).collect()
 }
 
 /// The one number a level cell writes (`2`, `L2`, `Level 2`), or `None`.
