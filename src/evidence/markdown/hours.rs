@@ -43,38 +43,15 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
     if planned.is_empty() {
         return None;
     }
-    let planned_days = crate::hours::days(support_hours);
-    let planned_zone = comparable_zone(support_hours);
+    let plan = Plan {
+        always,
+        ranges: planned,
+        days: crate::hours::days(support_hours),
+        zone: comparable_zone(support_hours),
+    };
     for (at, line) in prose_lines(text) {
         let trimmed = line.trim();
-        // A clock time is a digit before `:` (`08:00`) or before `am`/`pm` (`9am`, `9 pm`).
-        let clock = trimmed.as_bytes().windows(2).any(|w| {
-            w[0].is_ascii_digit() && matches!(w[1].to_ascii_lowercase(), b':' | b'a' | b'p' | b' ')
-        });
-        if !clock {
-            continue;
-        }
-        let lower = trimmed.to_ascii_lowercase();
-        let speaks = SPEAKS_OF_HOURS.iter().any(|w| lower.contains(w))
-            || (lower.contains("support") && DAYS.iter().any(|d| lower.contains(d)));
-        if !speaks {
-            continue;
-        }
-        let said = crate::hours::ranges(trimmed, true);
-        if said.is_empty() || (always && crate::hours::round_the_clock(trimmed)) {
-            continue;
-        }
-        // Hours are other when none of their ranges is planned, when they leave out a day
-        // the manifest promises, or when they are kept in another zone.
-        let fewer_days = match (crate::hours::days(trimmed), planned_days) {
-            (Some(said), Some(planned)) => planned & !said != 0,
-            _ => false,
-        };
-        let other_zone = match (comparable_zone(trimmed), &planned_zone) {
-            (Some(said), Some(planned)) => said != *planned,
-            _ => false,
-        };
-        if !said.iter().any(|r| planned.contains(r)) || fewer_days || other_zone {
+        if plan.other(trimmed) {
             let start = at + (trimmed.as_ptr() as usize - line.as_ptr() as usize);
             return Some(OtherHours {
                 said: crate::evidence::one_line(trimmed, 120),
@@ -82,7 +59,68 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
             });
         }
     }
+    // A table of hours ("| Days | Hours (Europe/Berlin) |", "| Mon-Fri | 10:00-16:00 |"): a
+    // row is read with its header and the heading above it, which say what it holds.
+    if text.contains('|') {
+        for table in super::records::tables(text) {
+            let context = format!("{} | {}", table.heading, table.header.join(" | "));
+            for row in &table.rows {
+                if plan.other(&format!("{context} | {}", row.cells.join(" | "))) {
+                    return Some(OtherHours {
+                        said: crate::evidence::one_line(&row.said, 120),
+                        at: Spot::in_text(text, row.at.0, row.at.1),
+                    });
+                }
+            }
+        }
+    }
     None
+}
+
+/// The support hours the manifest plans.
+struct Plan {
+    /// `24/7`.
+    always: bool,
+    /// Its ranges of clock times, in minutes of the day.
+    ranges: Vec<(u32, u32)>,
+    /// Its days, as [`crate::hours::days`] writes them.
+    days: Option<u8>,
+    /// Its zone, when comparable.
+    zone: Option<String>,
+}
+
+impl Plan {
+    /// Whether `line` speaks of support hours with ranges of clock times other than planned.
+    fn other(&self, line: &str) -> bool {
+        // A clock time is a digit before `:` (`08:00`) or before `am`/`pm` (`9am`, `9 pm`).
+        let clock = line.as_bytes().windows(2).any(|w| {
+            w[0].is_ascii_digit() && matches!(w[1].to_ascii_lowercase(), b':' | b'a' | b'p' | b' ')
+        });
+        if !clock {
+            return false;
+        }
+        let lower = line.to_ascii_lowercase();
+        let speaks = SPEAKS_OF_HOURS.iter().any(|w| lower.contains(w))
+            || (lower.contains("support") && DAYS.iter().any(|d| lower.contains(d)));
+        if !speaks {
+            return false;
+        }
+        let said = crate::hours::ranges(line, true);
+        if said.is_empty() || (self.always && crate::hours::round_the_clock(line)) {
+            return false;
+        }
+        // Hours are other when none of their ranges is planned, when they leave out a day
+        // the manifest promises, or when they are kept in another zone.
+        let fewer_days = match (crate::hours::days(line), self.days) {
+            (Some(said), Some(planned)) => planned & !said != 0,
+            _ => false,
+        };
+        let other_zone = match (comparable_zone(line), &self.zone) {
+            (Some(said), Some(planned)) => said != *planned,
+            _ => false,
+        };
+        !said.iter().any(|r| self.ranges.contains(r)) || fewer_days || other_zone
+    }
 }
 
 /// The one zone `text` names when it can be compared with another: an IANA name
@@ -175,6 +213,38 @@ mod tests {
         assert_eq!(found.said, "- Staffed 9am to 5pm CET.");
         let found = contradicted("Support answers Mon-Fri 09:00-17:00.\n", PLANNED).unwrap();
         assert_eq!(found.at.line, 1);
+    }
+
+    /// A table of hours is read with its header and heading: they say what a row holds.
+    #[test]
+    fn hours_kept_as_a_table_are_read_with_their_header() {
+        let table = |heading: &str, header: &str, row: &str| {
+            format!("# Support\n\n## {heading}\n\n| {header} |\n| --- | --- |\n| {row} |\n")
+        };
+        for (heading, header, row) in [
+            (
+                "Hours",
+                "Days | Hours (Europe/Berlin)",
+                "Mon-Fri | 10:00-16:00",
+            ),
+            ("Support hours", "Days | Times", "Mon-Thu | 08:00-18:00"),
+            ("Staffing", "Days | Hours", "Mon-Fri | 08:00-18:00 UTC"),
+        ] {
+            let text = table(heading, header, row);
+            let found = contradicted(&text, PLANNED).expect(&text);
+            assert_eq!((found.said, found.at.line), (format!("| {row} |"), 7));
+        }
+        for (heading, header, row) in [
+            (
+                "Hours",
+                "Days | Hours (Europe/Berlin)",
+                "Mon-Fri | 08:00-18:00",
+            ),
+            ("Maintenance", "Job | Schedule", "export | 02:00-03:00"),
+        ] {
+            let text = table(heading, header, row);
+            assert_eq!(contradicted(&text, PLANNED), None, "{text}");
+        }
     }
 
     #[test]
