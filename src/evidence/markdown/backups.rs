@@ -75,6 +75,30 @@ pub fn backup_every(text: &str) -> Option<Update> {
             }
         }
     }
+    // A table of backups ("| Store | Backup |", "| templates | nightly snapshot |"): a row is
+    // read with its header and the heading above it, which say what it holds.
+    if text.contains('|') {
+        for table in super::records::tables(text) {
+            let context = format!("{} | {}", table.heading, table.header.join(" | "));
+            for row in &table.rows {
+                let line = format!("{context} | {}", row.cells.join(" | "));
+                let lower = line.to_ascii_lowercase();
+                if !BACKUPS.iter().any(|w| lower.contains(w)) {
+                    continue;
+                }
+                let Some(seconds) = interval(&line, &lower) else {
+                    continue;
+                };
+                if found.as_ref().is_none_or(|f| seconds < f.seconds) {
+                    found = Some(Update {
+                        seconds,
+                        said: crate::evidence::one_line(&row.said, 160),
+                        at: crate::evidence::alerts::Spot::in_text(text, row.at.0, row.at.1),
+                    });
+                }
+            }
+        }
+    }
     found
 }
 
@@ -122,6 +146,15 @@ mod tests {
             ("Backups run once a day at 02:00 UTC.", 86_400),
             ("Snapshots are taken every 1.5 hours.", 5_400),
             ("The store is snapshotted every night.", 86_400),
+            // A table read with its header and heading.
+            (
+                "## Backups\n\n| Store | Taken | Kept |\n| --- | --- | --- |\n| templates | nightly | 30 days |\n| reviews | every 6 hours | 7 days |\n",
+                21_600,
+            ),
+            (
+                "| Store | Backup | Kept |\n|--|--|--|\n| templates | nightly snapshot | 30 days |\n",
+                86_400,
+            ),
         ] {
             let got = backup_every(text).map(|u| u.seconds);
             assert_eq!(got, Some(seconds), "{text}");
@@ -130,6 +163,7 @@ mod tests {
             "Snapshots are kept for 30 days.",
             "Check the dashboard every hour during the restore.",
             "The write-ahead log streams to the backup store continuously.",
+            "| Check | When |\n|--|--|\n| dashboard | every hour |\n",
             "",
         ] {
             assert_eq!(backup_every(text).map(|u| u.seconds), None, "{text}");
