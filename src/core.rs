@@ -84,7 +84,7 @@ pub const CORE: &[CoreItem] = &[
         id: "LG-PLACEHOLDER",
         title: "No placeholders left",
         why: "`launchgate init` writes TODO placeholders for what only a person can know; a manifest or runbook that still holds them is not finished. A stand-in for a person (`@your-handle`, `@org/team-name`, `@todo`, GitHub's example `@octocat`, `oncall@example.com`) pages nobody.",
-        fix: "Replace every TODO/TBD, `-`, `n/a`, `...`, unrendered template variable (`{{ team }}`, `${TEAM}`) and lorem ipsum filler with the real value or text, and every stand-in handle, channel or address with the person, team or channel who answers.",
+        fix: "Replace every TODO, TBD, FIXME, XXX (`+1-XXX-XXX-XXXX`), `-`, `n/a`, `...`, unrendered template variable (`{{ team }}`, `${TEAM}`) and lorem ipsum filler with the real value or text, and every stand-in handle, channel or address with the person, team or channel who answers.",
     },
 ];
 

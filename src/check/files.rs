@@ -170,7 +170,7 @@ pub(super) fn placeholder_findings(
                     "LG-PLACEHOLDER",
                     Outcome::Fail,
                     format!(
-                        "`{written}` still has {} placeholder line(s) (TODO/TBD, lorem ipsum), first at line {line}",
+                        "`{written}` still has {} placeholder line(s) (TODO, TBD, FIXME, XXX, lorem ipsum), first at line {line}",
                         md.placeholder_lines.len()
                     ),
                 )

@@ -46,7 +46,7 @@ pub struct MarkdownFacts {
     /// Words of prose (headings included); a paragraph, list item or heading that repeats an
     /// earlier one word for word is counted once.
     pub words: usize,
-    /// 1-based lines that still hold a `TODO` or `TBD` placeholder.
+    /// 1-based lines that still hold a `TODO`, `TBD`, `FIXME` or `XXX` placeholder.
     pub placeholder_lines: Vec<usize>,
     /// Unchecked task-list items (`- [ ] ...`): what a record of findings still has open.
     pub open_tasks: usize,
@@ -189,7 +189,11 @@ pub fn facts(text: &str) -> MarkdownFacts {
     (out.section_words, out.section_mentions) = sections.close();
     out.marked_open.extend(open::open_rows(text));
     // Most runbooks hold none of these: one scan of the text spares splitting every line.
-    let maybe = text.contains("TODO") || text.contains("TBD") || has_filler(text);
+    let maybe = text.contains("TODO")
+        || text.contains("TBD")
+        || text.contains("FIXME")
+        || text.contains("XXX")
+        || has_filler(text);
     for (i, line) in text.lines().enumerate().filter(|_| maybe) {
         if has_placeholder(line) {
             out.placeholder_lines.push(i + 1);
@@ -442,18 +446,23 @@ fn has_filler(text: &str) -> bool {
     })
 }
 
-/// Whether a line holds a `TODO`/`TBD` placeholder as a word.
+/// Whether a line holds a `TODO`, `TBD` or `FIXME` placeholder as a word, or `XXX` (three
+/// or more capital X: the blanks of `+1-XXX-XXX-XXXX`).
 fn has_placeholder_word(line: &str) -> bool {
-    // A word is a run of ASCII letters and digits, so a byte scan for each `T` decides it
-    // without splitting every line of every manifest into words (or searching it twice).
+    // A word is a run of ASCII letters and digits, so a byte scan for each `T`, `F` and `X`
+    // decides it without splitting every line of every manifest into words (or searching it
+    // twice).
     let bytes = line.as_bytes();
     let apart = |i: Option<&u8>| i.is_none_or(|b| !b.is_ascii_alphanumeric());
-    (0..bytes.len()).filter(|&i| bytes[i] == b'T').any(|i| {
-        [&b"TODO"[..], b"TBD"].iter().any(|w| {
-            bytes[i..].starts_with(w)
-                && apart(i.checked_sub(1).map(|p| &bytes[p]))
-                && apart(bytes.get(i + w.len()))
-        })
+    memchr::memchr3_iter(b'T', b'F', b'X', bytes).any(|i| {
+        let before = apart(i.checked_sub(1).map(|p| &bytes[p]));
+        if bytes[i] == b'X' {
+            let xs = bytes[i..].iter().take_while(|b| **b == b'X').count();
+            return before && xs >= 3 && apart(bytes.get(i + xs));
+        }
+        [&b"TODO"[..], b"TBD", b"FIXME"]
+            .iter()
+            .any(|w| bytes[i..].starts_with(w) && before && apart(bytes.get(i + w.len())))
     })
 }
 

@@ -80,12 +80,12 @@ proptest::proptest! {
     }
 
     /// The byte scan finds exactly the lines whose words (runs of ASCII letters and
-    /// digits) include `TODO` or `TBD`.
+    /// digits) include `TODO`, `TBD`, `FIXME` or three or more capital X.
     #[test]
-    fn placeholder_lines_are_those_with_the_word(line in "(TODO|TBD|T|O|D|X|é| |_|9|-){0,10}") {
+    fn placeholder_lines_are_those_with_the_word(line in "(TODO|TBD|FIXME|T|O|D|F|X|XX|x|é| |_|9|-){0,10}") {
         let words = line
             .split(|c: char| !c.is_ascii_alphanumeric())
-            .any(|w| w == "TODO" || w == "TBD");
+            .any(|w| w == "TODO" || w == "TBD" || w == "FIXME" || (w.len() >= 3 && w.bytes().all(|b| b == b'X')));
         proptest::prop_assert_eq!(has_placeholder(&line), words, "{:?}", line);
     }
 }
@@ -270,4 +270,9 @@ fn placeholders_are_words() {
     assert!(has_placeholder("all lol lorem ipsum"));
     assert!(!has_placeholder("lorem ipsu"));
     assert!(!has_placeholder("TODOS are fine, TBDX too"));
+    assert!(has_placeholder("Slack @oncall or phone +1-XXX-XXX-XXXX"));
+    assert!(has_placeholder("FIXME: the real command"));
+    assert!(!has_placeholder(
+        "sizes XL and XXL, a FIXMEs list, 10XXX, xxx"
+    ));
 }
