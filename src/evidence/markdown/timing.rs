@@ -467,7 +467,15 @@ pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
             });
         }
     }
-    None
+    // A table of update cadences by severity: its shortest, the most severe incident's, is
+    // the one the plan is for.
+    let mut rows = Vec::new();
+    if text.contains('|') {
+        cadences(text, &mut rows);
+    }
+    rows.into_iter()
+        .min_by_key(|u| u.seconds)
+        .filter(|u| u.seconds != planned)
 }
 
 /// Seconds of the first duration `text` writes in words (`30 minutes`), else as manifests

@@ -358,6 +358,11 @@ fn an_incident_runbook_posts_updates_at_its_interval() {
         ("- Update the status page hourly.\n", 3_600),
         ("2. Post status updates every 15m until resolved.\n", 900),
         ("2. Post status updates every 1.5 hours.\n", 5_400),
+        // A table by severity: its shortest, the most severe incident's.
+        (
+            "| Severity | Status update cadence |\n| --- | --- |\n| sev1 | every hour |\n| sev2 | every 2 hours |\n",
+            3_600,
+        ),
     ] {
         assert_eq!(
             other_cadence(text, 1_800).map(|u| u.seconds),
@@ -372,6 +377,7 @@ fn an_incident_runbook_posts_updates_at_its_interval() {
         "1. Post the first update.\n",
         "3. Check the dashboard every 5 minutes and update the ticket.\n",
         "1. Post an update every half hour.\n",
+        "| Severity | Update cadence |\n| --- | --- |\n| sev1 | every 30 minutes |\n| sev2 | hourly |\n",
     ] {
         assert_eq!(other_cadence(text, 1_800), None, "{text}");
     }
