@@ -46,19 +46,35 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
     }
     for table in super::records::tables(text) {
         let find = |words: &[&str]| table.columns(words).iter().position(|c| *c);
-        let Some(level_at) = find(&["level", "tier"]) else {
-            continue;
-        };
+        let level_at = find(&["level", "tier"]);
         let who_at = find(&["who", "contact", "page", "escalate", "owner", "notify"]);
         let when_at = find(&["when", "after", "time", "delay"]);
+        // Without a level column, a table of contacts and delays (`| Contact | After |`)
+        // under a heading or header of escalation names each level by its contact.
+        let escalation = table.heading.to_ascii_lowercase().contains("escalat")
+            || table.columns(&["escalat"]).contains(&true);
+        let by_contact = level_at.is_none() && who_at.is_some() && when_at.is_some() && escalation;
+        if level_at.is_none() && !by_contact {
+            continue;
+        }
         for row in &table.rows {
             let cells = &row.cells;
-            let Some(level) = cells.get(level_at).and_then(|c| number_in(c)) else {
+            let meant = match level_at {
+                Some(at) => cells
+                    .get(at)
+                    .and_then(|c| number_in(c))
+                    .and_then(|level| levels.iter().find(|l| l.level == level)),
+                None => who_at.and_then(|at| cells.get(at)).and_then(|who| {
+                    let handles = handles(who);
+                    levels
+                        .iter()
+                        .find(|l| handles.contains(&l.contact.to_ascii_lowercase()))
+                }),
+            };
+            let Some(meant) = meant else {
                 continue;
             };
-            let Some(meant) = levels.iter().find(|l| l.level == level) else {
-                continue;
-            };
+            let level = meant.level;
             let at = || Spot::in_text(text, row.at.0, row.at.1);
             if let Some(who) = who_at.and_then(|c| cells.get(c)) {
                 let handles = handles(who);
@@ -424,9 +440,23 @@ mod tests {
         ] {
             assert_eq!(contradicted(&table(rows), &levels()), None, "{rows}");
         }
-        // No level column: not an escalation table.
+        // No level column: each row's level is its contact's.
         let other = "| Who | When |\n|---|---|\n| @x | after 1 hour |\n";
         assert_eq!(contradicted(other, &levels()), None);
+        let roles =
+            "## Roles\n\n| Who | When |\n|---|---|\n| `#dash-oncall` | within 5 minutes |\n";
+        assert_eq!(contradicted(roles, &levels()), None);
+        let swapped = "## Escalation\n\n| Contact | After |\n|---|---|\n| `#dash-oncall` | immediately |\n| `@platform-director` | 15 minutes |\n| `@dash-leads` | 1 hour |\n";
+        let found = contradicted(swapped, &levels()).expect(swapped);
+        assert_eq!(
+            (found.why.as_str(), found.at.line),
+            (
+                "engages level 3 (`@platform-director`) \"15 minutes\" in its escalation table, where `owners.escalation` engages it after 1h",
+                6
+            )
+        );
+        let agrees = "## Escalation\n\n| Contact | After |\n|---|---|\n| `#dash-oncall` | immediately |\n| `@dash-leads` | 15 minutes |\n| `@platform-director` | 1 hour |\n";
+        assert_eq!(contradicted(agrees, &levels()), None);
     }
 
     proptest::proptest! {
