@@ -221,7 +221,12 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
         }
     }
     // A record kept as a table ("| Date | Duration |" under "## Rehearsals").
-    for row in super::records::record_rows(text, TIMED) {
+    let rows = if text.contains('|') {
+        super::records::record_rows(text, TIMED)
+    } else {
+        Vec::new()
+    };
+    for row in rows {
         let lower = row.said.to_ascii_lowercase();
         if lower
             .split(|c: char| !c.is_alphanumeric())
@@ -586,6 +591,11 @@ fn compact_duration(sentence: &str) -> Option<i64> {
 /// 9m", "Duration: 1h30m").
 fn labelled_duration(sentence: &str) -> Option<i64> {
     let (label, value) = sentence.split_once(':')?;
+    // A label is a few words before the time (`Time to recover: 9m`), not a sentence that
+    // happens to hold a `:` (`at 08:00`, a command).
+    if label.len() > 40 || !value.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let label = label.to_ascii_lowercase();
     RECORD
         .iter()
