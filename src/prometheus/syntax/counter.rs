@@ -16,21 +16,7 @@ use super::unparen;
 /// (`x_total - x_total offset 1h`) is an increase, and anything through a function is left
 /// alone.
 pub(super) fn raw_series(expr: &Expr) -> Option<String> {
-    let Expr::Binary(b) = unparen(expr) else {
-        return None;
-    };
-    // `... > 5 and on() up == 1`: the left side's samples are the alerts.
-    if matches!(b.op.to_string().as_str(), "and" | "unless") {
-        return raw_series(&b.lhs);
-    }
-    if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
-        return None;
-    }
-    match (unparen(&b.lhs), unparen(&b.rhs)) {
-        (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => None,
-        (side, Expr::NumberLiteral(_)) | (Expr::NumberLiteral(_), side) => raw(side),
-        _ => None,
-    }
+    raw(super::said::top_comparison(expr)?.0)
 }
 
 /// The series `e` reads as it stands, scaled or summed.

@@ -38,27 +38,38 @@ pub enum Scale {
     Other,
 }
 
-/// The comparison at the top of the alert `expr` (`... > 0.05`, also before an `and` or
-/// `unless` that filters it), when it compares with a number (and without `bool`).
-pub(super) fn compared(expr: &Expr) -> Option<Compared> {
+/// The comparison at the top of an alert `expr` (`... > 0.05`, also before an `and` or
+/// `unless` that filters it), when it compares a side with a number (and without `bool`):
+/// the side, the number, and the operator as written with the side on the left (`5 < x` is
+/// `x > 5`).
+pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> {
     let Expr::Binary(b) = unparen(expr) else {
         return None;
     };
     // `... > 0.05 and sum(rate(x[5m])) > 0`: the left side's samples are the alerts, the
     // right side only filters them.
     if matches!(b.op.to_string().as_str(), "and" | "unless") {
-        return compared(&b.lhs);
+        return top_comparison(&b.lhs);
     }
     if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
         return None;
     }
     let written = b.op.to_string();
-    let (side, limit, op) = match (unparen(&b.lhs), unparen(&b.rhs)) {
-        (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => return None,
-        (side, Expr::NumberLiteral(n)) => (side, n.val, written.as_str()),
-        (Expr::NumberLiteral(n), side) => (side, n.val, mirrored(&written)?),
-        _ => return None,
-    };
+    let op = ["<", ">", "<=", ">=", "==", "!="]
+        .into_iter()
+        .find(|o| *o == written)?;
+    match (unparen(&b.lhs), unparen(&b.rhs)) {
+        (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => None,
+        (side, Expr::NumberLiteral(n)) => Some((side, n.val, op)),
+        (Expr::NumberLiteral(n), side) => Some((side, n.val, mirrored(op)?)),
+        _ => None,
+    }
+}
+
+/// The comparison at the top of the alert `expr` (`... > 0.05`, also before an `and` or
+/// `unless` that filters it), when it compares with a number (and without `bool`).
+pub(super) fn compared(expr: &Expr) -> Option<Compared> {
+    let (side, limit, op) = top_comparison(expr)?;
     // `==` and `!=` put the number on no side.
     let op = [">", ">=", "<", "<="].into_iter().find(|o| *o == op)?;
     if !limit.is_finite() {
