@@ -358,7 +358,7 @@ pub fn updates(text: &str) -> Option<Updates> {
         cadences(text, &mut found);
     }
     if !PROMISES.iter().any(|p| lower.contains(p)) {
-        return (!found.is_empty()).then(|| updates_of(found))?;
+        return updates_of(found);
     }
     for block in blocks(text, MESSAGES) {
         for sentence in sentences(&block.text) {
@@ -379,7 +379,7 @@ pub fn updates(text: &str) -> Option<Updates> {
             }
         }
     }
-    (!found.is_empty()).then(|| updates_of(found))?
+    updates_of(found)
 }
 
 /// The promises found, with their shortest and longest intervals; `None` for none.
