@@ -67,7 +67,9 @@ pub(super) fn tables(text: &str) -> Vec<Table> {
         let trimmed = line.trim();
         if !trimmed.starts_with('|') {
             (before, reading) = (None, false);
-            if trimmed.starts_with('#') {
+            // An ATX heading (`## Rehearsals`), not a channel (`#dash-oncall`).
+            if trimmed.starts_with('#') && trimmed.trim_start_matches('#').starts_with([' ', '\t'])
+            {
                 heading = trimmed;
             }
             continue;
@@ -189,6 +191,13 @@ mod tests {
         let text = "| Drill | Took | Started |\n|--|--|--|\n| 2026-11-21 | 9 hours | 14:00 |\n";
         let rows = record_rows(text, RUNS);
         assert_eq!((rows[0].seconds, rows.len()), (Some(32_400), 1));
+    }
+
+    #[test]
+    fn a_line_starting_with_a_channel_is_no_heading() {
+        let text = "## Rehearsals\n\n#dash-oncall was paged.\n\n| Date | Duration |\n|--|--|\n| 2026-11-02 | 4m |\n";
+        assert_eq!(tables(text)[0].heading, "## Rehearsals");
+        assert_eq!(record_rows(text, RUNS).len(), 1);
     }
 
     #[test]
