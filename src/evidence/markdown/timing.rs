@@ -578,7 +578,14 @@ fn compact_duration(sentence: &str) -> Option<i64> {
             return None;
         }
         let seconds = crate::duration::parse_seconds(token)?;
+        // `(12m)`: a time alone in brackets, as a record writes beside a day.
+        let bracketed = || {
+            sentence.match_indices(token).any(|(at, _)| {
+                sentence[..at].ends_with('(') && sentence[at + token.len()..].starts_with(')')
+            })
+        };
         let taken = word.starts_with('~')
+            || bracketed()
             || i.checked_sub(1)
                 .and_then(|b| words.get(b))
                 .is_some_and(|b| said(b, COMPACT_BEFORE))

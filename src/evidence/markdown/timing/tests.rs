@@ -176,6 +176,7 @@ fn compact_durations_are_read_where_a_run_says_what_it_took() {
         ("Rehearsed on 2026-11-02: 4m30s end to end.", 270),
         ("Restore drill: done in 5h.", 18_000),
         ("Last drill (2026-11-21): 2h total.", 7_200),
+        ("Restore drill log: 2026-11-21 OK (9h).", 32_400),
     ] {
         assert_eq!(timing(text, RESTORE).timed_seconds, seconds, "{text}");
     }
@@ -184,6 +185,7 @@ fn compact_durations_are_read_where_a_run_says_what_it_took() {
         "The restore drill replayed 20m rows.",
         "Restore drill: 5h of data restored on 2026-11-21.",
         "The last restore took v2h.",
+        "The restore drill replayed (20m rows).",
     ] {
         assert_eq!(timing(text, RESTORE).timed_seconds, 0, "{text}");
     }
