@@ -581,12 +581,24 @@ fn an_alert_over_a_counters_running_total_fails_only_for_a_declared_counter() {
     let counter = "- name: template_build_failures_total\n      kind: counter";
     assert!(readiness.contains(counter));
     let gauge = counter.replace("counter", "gauge");
+    let no_total = counter.replace("failures_total", "failures");
     // (expr, the signal's kind, whether PROD-ALERTS-VERIFIED fails)
     let cases = [
         ("sum(template_build_failures_total) > 10", counter, true),
         (
             "template_build_failures_total{pack=\"web\"} >= 1",
             counter,
+            true,
+        ),
+        // A histogram's count and a counter declared without its `_total` are counters too.
+        (
+            "sum(template_build_duration_seconds_count) > 100",
+            counter,
+            true,
+        ),
+        (
+            "sum(template_build_failures_total) > 10",
+            no_total.as_str(),
             true,
         ),
         (
@@ -625,7 +637,7 @@ fn an_alert_over_a_counters_running_total_fails_only_for_a_declared_counter() {
         if fails {
             assert_eq!(f["outcome"], "fail", "{expr}");
             assert!(
-                message.starts_with("alert `TemplateCompileFailures` compares the running total of the counter `template_build_failures_total`"),
+                message.starts_with("alert `TemplateCompileFailures` compares the running total of the counter `template_build_"),
                 "{expr}: {message}"
             );
             assert_eq!(f["location"]["file"], "monitoring/alerts.yaml", "{expr}");
