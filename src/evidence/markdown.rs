@@ -12,11 +12,13 @@ mod records;
 mod sentences;
 mod spoken;
 mod timing;
+mod updates;
 
 pub use backups::backup_every;
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 pub use sentences::{alert_lines, intro};
-pub use timing::{RESTORE, ROLLBACK, Update, other_cadence, says_when_next, timing, updates};
+pub use timing::{RESTORE, ROLLBACK, timing};
+pub use updates::{Update, other_cadence, says_when_next, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::Serialize;
@@ -61,11 +63,11 @@ pub struct MarkdownFacts {
     /// When its messages promise the next update (read of `comms.templates` only, by
     /// [`updates`]).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    pub updates: Option<timing::Updates>,
+    pub updates: Option<updates::Updates>,
     /// The shortest interval it says backups are taken at (read of the restore runbook
     /// only, by [`backup_every`]).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub backup_every: Option<timing::Update>,
+    pub backup_every: Option<updates::Update>,
     /// Whether its messages tell users when they will hear next, with a duration or a time
     /// to fill in (read of `comms.templates` only, by [`says_when_next`]).
     #[serde(skip_serializing_if = "Option::is_none")]

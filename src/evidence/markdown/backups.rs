@@ -4,7 +4,7 @@
 
 use super::every::every;
 use super::sentences::{Reading, blocks, sentences};
-use super::timing::Update;
+use super::updates::Update;
 
 /// Words that name a backup in a sentence that says how often one is taken.
 const BACKUPS: &[&str] = &[

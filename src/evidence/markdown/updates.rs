@@ -1,0 +1,246 @@
+//! The intervals prepared messages promise ("Next update in 30 minutes") and the incident
+//! runbook posts updates at ("repeat every 30 minutes"), held to the one the manifest plans
+//! (`comms.update_interval`).
+
+use serde::Serialize;
+
+use super::every::every;
+use super::sentences::{Reading, blocks, sentences};
+use super::spoken;
+use super::timing::expected_duration;
+use crate::evidence::alerts::Spot;
+
+/// When prepared messages promise the next update: "Next update in 30 minutes", "we post
+/// updates every 30 minutes". A template that promises 15 minutes while the manifest plans
+/// 30 breaks a promise at every incident.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Updates {
+    /// The shortest interval promised, in seconds.
+    pub update_min: i64,
+    /// The longest.
+    pub update_max: i64,
+    /// Each promise (the first [`MAX_UPDATES`]).
+    pub updates: Vec<Update>,
+}
+
+/// One promise of the next update.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Update {
+    /// The interval, in seconds.
+    pub seconds: i64,
+    /// The sentence.
+    pub said: String,
+    /// Where it is written.
+    pub at: Spot,
+}
+
+/// Promises of updates kept per file: a template has a few.
+const MAX_UPDATES: usize = 20;
+
+/// Words that promise the next update with the duration after them.
+const PROMISES: &[&str] = &[
+    "next update",
+    "update every",
+    "updates every",
+    "update you in",
+    "update you within",
+    "update again in",
+    "update in",
+    "updates in",
+    "update within",
+    "update you every",
+    "update hourly",
+    "updates hourly",
+    "update daily",
+    "updates daily",
+    "update you hourly",
+    "update you daily",
+];
+
+/// Words that tell users when they will hear next without a duration to compare: a time
+/// filled in at posting ("Next update by [time]"), or a promise of more ("We will post
+/// another update"). Templates that write none of these nor [`PROMISES`] never say it.
+const WHEN_NEXT: &[&str] = &[
+    "another update",
+    "further update",
+    "update by",
+    "update at",
+    "updates at",
+    "update again",
+    "will update",
+    "we'll update",
+    "keep you updated",
+    "keep you posted",
+    "post an update",
+    "provide an update",
+    "share an update",
+    "regular updates",
+    "hourly",
+    "daily",
+];
+
+/// Whether `text` (Markdown: prepared messages) tells users when they will hear next: a
+/// promise of the next update with a duration or with a time to fill in.
+pub fn says_when_next(text: &str) -> bool {
+    // One automaton for every phrase, one pass over the text: a search per phrase costs a
+    // check 20 times as much.
+    static PHRASES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
+        std::sync::LazyLock::new(|| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .build(PROMISES.iter().chain(WHEN_NEXT))
+                .ok()
+        });
+    match PHRASES.as_ref() {
+        Some(phrases) => phrases.is_match(text),
+        None => {
+            let lower = text.to_ascii_lowercase();
+            PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p))
+        }
+    }
+}
+
+/// Prepared messages: blocks with a duration in digits or in words, fenced prose read.
+const MESSAGES: Reading = Reading {
+    keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
+    messages: true,
+};
+
+/// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none
+/// (their places' `file` left for the caller to name).
+pub fn updates(text: &str) -> Option<Updates> {
+    // Most texts make no promise: ruled out by a search of the whole text first.
+    memchr::memmem::find(text.as_bytes(), b"pdate")?;
+    let lower = text.to_ascii_lowercase();
+    let mut found: Vec<Update> = Vec::new();
+    if text.contains('|') {
+        cadences(text, &mut found);
+    }
+    if !PROMISES.iter().any(|p| lower.contains(p)) {
+        return updates_of(found);
+    }
+    for block in blocks(text, MESSAGES) {
+        for sentence in sentences(&block.text) {
+            let lower = sentence.to_ascii_lowercase();
+            if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
+                continue;
+            }
+            let Some(seconds) = expected_duration(sentence).or_else(|| spoken::duration(&lower))
+            else {
+                continue;
+            };
+            if let Some(at) = block.spot(text, sentence) {
+                found.push(Update {
+                    seconds,
+                    said: sentence.trim_start_matches(['>', ' ']).to_string(),
+                    at,
+                });
+            }
+        }
+    }
+    updates_of(found)
+}
+
+/// The promises found, with their shortest and longest intervals; `None` for none.
+fn updates_of(found: Vec<Update>) -> Option<Updates> {
+    Some(Updates {
+        update_min: found.iter().map(|u| u.seconds).min()?,
+        update_max: found.iter().map(|u| u.seconds).max()?,
+        updates: found,
+    })
+}
+
+/// Headers of a column of update intervals.
+const CADENCE: &[&str] = &["update", "cadence", "interval", "frequency"];
+
+/// The intervals a table of updates promises ("| Severity | Update cadence |", "| sev1 |
+/// every 15 minutes |"): a plan kept as a table is as much a promise as a sentence.
+fn cadences(text: &str, found: &mut Vec<Update>) {
+    for table in super::records::tables(text) {
+        let about_updates = table.heading.to_ascii_lowercase().contains("update")
+            || table
+                .header
+                .iter()
+                .any(|h| h.to_ascii_lowercase().contains("update"));
+        if !about_updates {
+            continue;
+        }
+        let columns = table.columns(CADENCE);
+        for row in &table.rows {
+            let seconds = row
+                .cells
+                .iter()
+                .zip(&columns)
+                .filter(|(_, c)| **c)
+                .filter_map(|(cell, _)| {
+                    let lower = cell.to_ascii_lowercase();
+                    expected_duration(cell)
+                        .or_else(|| spoken::duration(&lower))
+                        .or_else(|| every(cell, &lower))
+                })
+                .min();
+            if let Some(seconds) = seconds
+                && found.len() < MAX_UPDATES
+            {
+                found.push(Update {
+                    seconds,
+                    said: row.said.clone(),
+                    at: Spot::in_text(text, row.at.0, row.at.1),
+                });
+            }
+        }
+    }
+}
+
+/// The first step of `text` (Markdown: an incident runbook) that posts updates at another
+/// interval than `planned` seconds ("Post the first status update; repeat every hour."), its
+/// place's `file` left for the caller to name: whoever runs the incident follows the runbook.
+pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
+    memchr::memmem::find(text.as_bytes(), b"pdate")?;
+    let reading = Reading {
+        keep: MESSAGES.keep,
+        messages: false,
+    };
+    for block in blocks(text, reading) {
+        let lower = block.text.to_ascii_lowercase();
+        // An update to users, not to a ticket ("check the dashboard every 5 minutes and
+        // update the ticket").
+        let to_users = [
+            "status",
+            "post",
+            "comms",
+            "communicat",
+            "stakeholder",
+            "users",
+        ]
+        .iter()
+        .any(|w| lower.contains(w));
+        if !block.item || !lower.contains("update") || !to_users {
+            continue;
+        }
+        let seconds =
+            every(&block.text, &lower).or_else(|| lower.contains("hourly").then_some(3_600));
+        if let Some(seconds) = seconds
+            && seconds != planned
+        {
+            let sentence = sentences(&block.text).next().unwrap_or(&block.text);
+            return Some(Update {
+                seconds,
+                said: crate::evidence::one_line(&block.text, 120),
+                at: block.spot(text, sentence)?,
+            });
+        }
+    }
+    // A table of update cadences by severity: its shortest, the most severe incident's, is
+    // the one the plan is for.
+    let mut rows = Vec::new();
+    if text.contains('|') {
+        cadences(text, &mut rows);
+    }
+    rows.into_iter()
+        .min_by_key(|u| u.seconds)
+        .filter(|u| u.seconds != planned)
+}
+
+#[cfg(test)]
+mod tests;
