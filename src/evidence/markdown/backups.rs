@@ -77,25 +77,22 @@ pub fn backup_every(text: &str) -> Option<Update> {
     }
     // A table of backups ("| Store | Backup |", "| templates | nightly snapshot |"): a row is
     // read with its header and the heading above it, which say what it holds.
-    if text.contains('|') {
-        for table in super::records::tables(text) {
-            let context = format!("{} | {}", table.heading, table.header.join(" | "));
-            for row in &table.rows {
-                let line = format!("{context} | {}", row.cells.join(" | "));
-                let lower = line.to_ascii_lowercase();
-                if !BACKUPS.iter().any(|w| lower.contains(w)) {
-                    continue;
-                }
-                let Some(seconds) = interval(&line, &lower) else {
-                    continue;
-                };
-                if found.as_ref().is_none_or(|f| seconds < f.seconds) {
-                    found = Some(Update {
-                        seconds,
-                        said: crate::evidence::one_line(&row.said, 160),
-                        at: crate::evidence::alerts::Spot::in_text(text, row.at.0, row.at.1),
-                    });
-                }
+    for table in super::records::tables(text) {
+        for row in &table.rows {
+            let line = table.read(row);
+            let lower = line.to_ascii_lowercase();
+            if !BACKUPS.iter().any(|w| lower.contains(w)) {
+                continue;
+            }
+            let Some(seconds) = interval(&line, &lower) else {
+                continue;
+            };
+            if found.as_ref().is_none_or(|f| seconds < f.seconds) {
+                found = Some(Update {
+                    seconds,
+                    said: crate::evidence::one_line(&row.said, 160),
+                    at: crate::evidence::alerts::Spot::in_text(text, row.at.0, row.at.1),
+                });
             }
         }
     }

@@ -41,9 +41,6 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
     if levels.is_empty() {
         return None;
     }
-    if !text.contains('|') {
-        return in_steps(text, levels);
-    }
     for table in super::records::tables(text) {
         let find = |words: &[&str]| table.columns(words).iter().position(|c| *c);
         let level_at = find(&["level", "tier"]);
@@ -51,9 +48,10 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
         let when_at = find(&["when", "after", "time", "delay"]);
         // Without a level column, a table of contacts and delays (`| Contact | After |`)
         // under a heading or header of escalation names each level by its contact.
-        let escalation = table.heading.to_ascii_lowercase().contains("escalat")
-            || table.columns(&["escalat"]).contains(&true);
-        let by_contact = level_at.is_none() && who_at.is_some() && when_at.is_some() && escalation;
+        let by_contact = level_at.is_none()
+            && who_at.is_some()
+            && when_at.is_some()
+            && table.names(&["escalat"]);
         if level_at.is_none() && !by_contact {
             continue;
         }

@@ -61,16 +61,13 @@ pub fn contradicted(text: &str, support_hours: &str) -> Option<OtherHours> {
     }
     // A table of hours ("| Days | Hours (Europe/Berlin) |", "| Mon-Fri | 10:00-16:00 |"): a
     // row is read with its header and the heading above it, which say what it holds.
-    if text.contains('|') {
-        for table in super::records::tables(text) {
-            let context = format!("{} | {}", table.heading, table.header.join(" | "));
-            for row in &table.rows {
-                if plan.other(&format!("{context} | {}", row.cells.join(" | "))) {
-                    return Some(OtherHours {
-                        said: crate::evidence::one_line(&row.said, 120),
-                        at: Spot::in_text(text, row.at.0, row.at.1),
-                    });
-                }
+    for table in super::records::tables(text) {
+        for row in &table.rows {
+            if plan.other(&table.read(row)) {
+                return Some(OtherHours {
+                    said: crate::evidence::one_line(&row.said, 120),
+                    at: Spot::in_text(text, row.at.0, row.at.1),
+                });
             }
         }
     }

@@ -2,7 +2,7 @@
 //! "## Rehearsals", or a header that says which run ("| Rehearsal | Took |"). A record kept
 //! as a table is as much the runbook's word as one written in a sentence.
 
-use super::sentences::prose_lines;
+use super::sentences::{is_heading, prose_lines};
 
 /// One row of a record table.
 #[derive(Debug, PartialEq)]
@@ -43,7 +43,39 @@ pub(super) struct TableRow {
     pub(super) cells: Vec<String>,
 }
 
+impl TableRow {
+    /// Its cells in the columns `columns` marks (see [`Table::columns`]).
+    pub(super) fn under<'r>(&'r self, columns: &'r [bool]) -> impl Iterator<Item = &'r str> {
+        self.cells
+            .iter()
+            .zip(columns)
+            .filter(|(_, c)| **c)
+            .map(|(cell, _)| cell.as_str())
+    }
+}
+
 impl Table {
+    /// Whether the heading above it or its header names any of `words` (lower case): what
+    /// the table holds ("## Rehearsals", "| Update cadence |").
+    pub(super) fn names(&self, words: &[&str]) -> bool {
+        let named = |s: &str| {
+            let s = s.to_ascii_lowercase();
+            words.iter().any(|w| s.contains(w))
+        };
+        named(&self.heading) || self.header.iter().any(|h| named(h))
+    }
+
+    /// A row as one line read with the heading and header that say what it holds
+    /// (`## Support hours | Days | Hours (Europe/Berlin) | Mon-Fri | 10:00-16:00`).
+    pub(super) fn read(&self, row: &TableRow) -> String {
+        format!(
+            "{} | {} | {}",
+            self.heading,
+            self.header.join(" | "),
+            row.cells.join(" | ")
+        )
+    }
+
     /// Which columns' headers name any of `words` (lower case).
     pub(super) fn columns(&self, words: &[&str]) -> Vec<bool> {
         self.header
@@ -59,6 +91,10 @@ impl Table {
 /// The tables of `text` (Markdown) outside code: a header row, a separator (`| --- |`), rows.
 pub(super) fn tables(text: &str) -> Vec<Table> {
     let mut out: Vec<Table> = Vec::new();
+    // Most runbooks hold no table: one search rules them out.
+    if !text.contains('|') {
+        return out;
+    }
     let mut heading = "";
     // The row before, a header when a separator follows it; whether a table is being read.
     let mut before: Option<Vec<String>> = None;
@@ -67,9 +103,7 @@ pub(super) fn tables(text: &str) -> Vec<Table> {
         let trimmed = line.trim();
         if !trimmed.starts_with('|') {
             (before, reading) = (None, false);
-            // An ATX heading (`## Rehearsals`), not a channel (`#dash-oncall`).
-            if trimmed.starts_with('#') && trimmed.trim_start_matches('#').starts_with([' ', '\t'])
-            {
+            if is_heading(trimmed) {
                 heading = trimmed;
             }
             continue;
@@ -107,23 +141,16 @@ pub(super) fn tables(text: &str) -> Vec<Table> {
 /// The rows of the tables of `text` (Markdown) that record runs: a table whose header, or the
 /// heading of whose section, names a run (`words`: "rehearsal", "drill", ...).
 pub(super) fn record_rows(text: &str, words: &[&str]) -> Vec<Row> {
-    let names_run = |s: &str| {
-        let s = s.to_ascii_lowercase();
-        words.iter().any(|w| s.contains(w))
-    };
     let mut out = Vec::new();
     for table in tables(text) {
-        if !names_run(&table.heading) && !table.header.iter().any(|h| names_run(h)) {
+        if !table.names(words) {
             continue;
         }
         let taken = table.columns(TAKEN);
         for row in table.rows {
             let seconds = row
-                .cells
-                .iter()
-                .zip(&taken)
-                .filter(|(_, t)| **t)
-                .filter_map(|(c, _)| {
+                .under(&taken)
+                .filter_map(|c| {
                     super::timing::expected_duration(c)
                         .or_else(|| super::spoken::duration(&c.to_ascii_lowercase()))
                 })

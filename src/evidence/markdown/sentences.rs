@@ -117,8 +117,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
             || trimmed.starts_with('|')
         {
             close(&mut lines, item, heading);
-            // An ATX heading (`## Last rehearsal`), not a channel (`#dash-oncall`).
-            if !fenced && trimmed.trim_start_matches('#').starts_with([' ', '\t']) {
+            if !fenced && is_heading(trimmed) {
                 heading = (offset, trimmed.len());
             }
             continue;
@@ -136,6 +135,12 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     }
     close(&mut lines, item, heading);
     out
+}
+
+/// Whether a trimmed line is an ATX heading (`## Last rehearsal`), not a channel
+/// (`#dash-oncall`).
+pub(super) fn is_heading(trimmed: &str) -> bool {
+    trimmed.starts_with('#') && trimmed.trim_start_matches('#').starts_with([' ', '\t'])
 }
 
 /// The lines of `text` outside code (fences of prose are read: prepared messages), each with

@@ -219,12 +219,7 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
         }
     }
     // A record kept as a table ("| Date | Duration |" under "## Rehearsals").
-    let rows = if text.contains('|') {
-        super::records::record_rows(text, TIMED)
-    } else {
-        Vec::new()
-    };
-    for row in rows {
+    for row in super::records::record_rows(text, TIMED) {
         let lower = row.said.to_ascii_lowercase();
         if lower
             .split(|c: char| !c.is_alphanumeric())

@@ -113,9 +113,7 @@ pub fn updates(text: &str) -> Option<Updates> {
     memchr::memmem::find(text.as_bytes(), b"pdate")?;
     let lower = text.to_ascii_lowercase();
     let mut found: Vec<Update> = Vec::new();
-    if text.contains('|') {
-        cadences(text, &mut found);
-    }
+    cadences(text, &mut found);
     if !PROMISES.iter().any(|p| lower.contains(p)) {
         return updates_of(found);
     }
@@ -157,22 +155,14 @@ const CADENCE: &[&str] = &["update", "cadence", "interval", "frequency"];
 /// every 15 minutes |"): a plan kept as a table is as much a promise as a sentence.
 fn cadences(text: &str, found: &mut Vec<Update>) {
     for table in super::records::tables(text) {
-        let about_updates = table.heading.to_ascii_lowercase().contains("update")
-            || table
-                .header
-                .iter()
-                .any(|h| h.to_ascii_lowercase().contains("update"));
-        if !about_updates {
+        if !table.names(&["update"]) {
             continue;
         }
         let columns = table.columns(CADENCE);
         for row in &table.rows {
             let seconds = row
-                .cells
-                .iter()
-                .zip(&columns)
-                .filter(|(_, c)| **c)
-                .filter_map(|(cell, _)| {
+                .under(&columns)
+                .filter_map(|cell| {
                     let lower = cell.to_ascii_lowercase();
                     expected_duration(cell)
                         .or_else(|| spoken::duration(&lower))
@@ -234,9 +224,7 @@ pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
     // A table of update cadences by severity: its shortest, the most severe incident's, is
     // the one the plan is for.
     let mut rows = Vec::new();
-    if text.contains('|') {
-        cadences(text, &mut rows);
-    }
+    cadences(text, &mut rows);
     rows.into_iter()
         .min_by_key(|u| u.seconds)
         .filter(|u| u.seconds != planned)
