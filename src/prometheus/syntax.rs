@@ -583,6 +583,7 @@ fn selectors(expr: &Expr) -> Vec<Selector<'_>> {
     found
 }
 
+mod age;
 mod counter;
 mod said;
 mod share;

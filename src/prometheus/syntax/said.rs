@@ -6,6 +6,7 @@
 
 use promql_parser::parser::Expr;
 
+use super::age::constant;
 use super::share::selector;
 use super::{mirrored, unparen};
 
@@ -34,12 +35,16 @@ pub enum Scale {
     /// (rate(x_seconds_bucket[5m])))`), or the mean of one (`rate(x_seconds_sum[5m]) /
     /// rate(x_seconds_count[5m])`): 500ms is `0.5`.
     Seconds,
+    /// The time since a timestamp the series hold (`time() - max(x_last_success_timestamp_seconds)`),
+    /// counted in units of this many seconds (`(time() - x) / 3600`: 3600).
+    Age(f64),
     /// Anything else.
     Other,
 }
 
 /// The comparison at the top of an alert `expr` (`... > 0.05`, also before an `and` or
-/// `unless` that filters it), when it compares a side with a number (and without `bool`):
+/// `unless` that filters it), when it compares a side with a number, written as one or as
+/// numbers alone (`60 * 60 * 48`), and without `bool`:
 /// the side, the number, and the operator as written with the side on the left (`5 < x` is
 /// `x > 5`).
 pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> {
@@ -58,18 +63,27 @@ pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> 
     let op = ["<", ">", "<=", ">=", "==", "!="]
         .into_iter()
         .find(|o| *o == written)?;
-    match (unparen(&b.lhs), unparen(&b.rhs)) {
-        (Expr::NumberLiteral(_), Expr::NumberLiteral(_)) => None,
-        (side, Expr::NumberLiteral(n)) => Some((side, n.val, op)),
-        (Expr::NumberLiteral(n), side) => Some((side, n.val, mirrored(op)?)),
-        _ => None,
+    let (l, r) = (unparen(&b.lhs), unparen(&b.rhs));
+    match (constant(l), constant(r)) {
+        (Some(_), Some(_)) | (None, None) => None,
+        (None, Some(n)) => Some((l, n, op)),
+        (Some(n), None) => Some((r, n, mirrored(op)?)),
     }
 }
 
 /// The comparison at the top of the alert `expr` (`... > 0.05`, also before an `and` or
 /// `unless` that filters it), when it compares with a number (and without `bool`).
 pub(super) fn compared(expr: &Expr) -> Option<Compared> {
-    let (side, limit, op) = top_comparison(expr)?;
+    let Some((side, limit, op)) = top_comparison(expr) else {
+        // `x < time() - 1800`, the age of `x` above 1800 seconds.
+        let (limit, op) = super::age::behind_now(expr)?;
+        return limit.is_finite().then_some(Compared {
+            limit,
+            op,
+            scale: Scale::Age(1.0),
+            series: None,
+        });
+    };
     // `==` and `!=` put the number on no side.
     let op = [">", ">=", "<", "<="].into_iter().find(|o| *o == op)?;
     if !limit.is_finite() {
@@ -88,6 +102,7 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
 pub fn scale_of(e: &Expr) -> Scale {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
     match unparen(e) {
+        e if let Some(per) = super::age::age(e) => Scale::Age(per),
         e if let Some(seconds) = mean(e) => {
             if seconds {
                 Scale::Seconds
@@ -217,6 +232,9 @@ struct Mention {
 /// means contradicts nothing.
 pub fn contradiction(compared: &Compared, texts: &[&str]) -> Option<String> {
     let (limit, op, scale) = (compared.limit, compared.op, compared.scale);
+    if let Scale::Age(per) = scale {
+        return super::age::contradiction(limit, per, op, texts);
+    }
     let said: Vec<Mention> = texts.iter().flat_map(|t| mentions(t)).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
     let n = number(limit);
@@ -293,7 +311,7 @@ fn stale(limit: f64, scale: Scale, said: &[Mention]) -> Option<String> {
     let meant = match scale {
         Scale::Ratio => limit * 100.0,
         Scale::Percent => limit,
-        Scale::Seconds | Scale::Other => return None,
+        Scale::Seconds | Scale::Age(_) | Scale::Other => return None,
     };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
     let percents = || said.iter().filter(|m| m.percent);
@@ -361,7 +379,7 @@ const WANTED: &[&str] = &[
 
 /// The clause of `text` around `from..end`: from the line or sentence break before it to the
 /// one after it.
-fn clause(text: &str, from: usize, end: usize) -> &str {
+pub(super) fn clause(text: &str, from: usize, end: usize) -> &str {
     let breaks = ["\n", ". ", "; ", "! ", "? "];
     let start = breaks
         .iter()
@@ -390,7 +408,7 @@ fn milliseconds(text: &str) -> Vec<f64> {
 }
 
 /// `n` as people write it: `0.05`, `5`, `500`, without the float's trailing digits.
-fn number(n: f64) -> String {
+pub(super) fn number(n: f64) -> String {
     let shown = format!("{n:.9}");
     shown
         .trim_end_matches('0')

@@ -1,0 +1,449 @@
+//! The time since a timestamp (`time() - max(job_last_success_timestamp_seconds) > 1800`),
+//! the usual alert on a job that stopped, held to what its text says of it. "No publication
+//! job finished for 30 minutes" over `< 1800` pages while the job runs and is silent once it
+//! stops; over `> 18000` it pages five hours late; over `> 30` (minutes, as the text counts)
+//! it pages thirty seconds after every run. promtool loads each without a word.
+
+use promql_parser::parser::Expr;
+
+use super::unparen;
+
+/// How far an alert's text may put the age it names from the one compared before it is
+/// another level (a grace period: "older than a day" over 25 hours).
+const GRACE: f64 = 0.1;
+
+/// The value of `e` when numbers alone write it (`60 * 60 * 24`, `-1`).
+pub(super) fn constant(e: &Expr) -> Option<f64> {
+    match unparen(e) {
+        Expr::NumberLiteral(n) => Some(n.val),
+        Expr::Unary(u) => constant(&u.expr).map(|v| -v),
+        Expr::Binary(b) if b.modifier.is_none() => {
+            let (l, r) = (constant(&b.lhs)?, constant(&b.rhs)?);
+            match b.op.to_string().as_str() {
+                "+" => Some(l + r),
+                "-" => Some(l - r),
+                "*" => Some(l * r),
+                "/" => Some(l / r),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// `time()`.
+fn is_now(e: &Expr) -> bool {
+    matches!(unparen(e), Expr::Call(c) if c.func.name == "time" && c.args.args.is_empty())
+}
+
+/// Seconds per unit of `e` when it is the time since a timestamp the series it reads hold:
+/// `time() - x` (`time() - max(x)`), an average or extreme of that (`max by (job) (time() -
+/// x)`), or that divided by numbers (`(time() - x) / 3600`: 3600 seconds per unit).
+pub(super) fn age(e: &Expr) -> Option<f64> {
+    match unparen(e) {
+        Expr::Binary(b) if b.modifier.is_none() => match b.op.to_string().as_str() {
+            "-" if is_now(&b.lhs) && super::reads(&b.rhs).series => Some(1.0),
+            "/" => {
+                let per = constant(&b.rhs).filter(|k| k.is_finite() && *k > 0.0)?;
+                Some(age(&b.lhs)? * per)
+            }
+            _ => None,
+        },
+        Expr::Aggregate(a)
+            if matches!(a.op.to_string().as_str(), "avg" | "min" | "max") && a.param.is_none() =>
+        {
+            age(&a.expr)
+        }
+        _ => None,
+    }
+}
+
+/// `x < time() - 1800` (`x` more than 1800 seconds ago) read as `time() - x > 1800`: the limit
+/// in seconds and the comparison of the age with it. Also before an `and` or `unless` that
+/// filters it.
+pub(super) fn behind_now(expr: &Expr) -> Option<(f64, &'static str)> {
+    let Expr::Binary(b) = unparen(expr) else {
+        return None;
+    };
+    if matches!(b.op.to_string().as_str(), "and" | "unless") {
+        return behind_now(&b.lhs);
+    }
+    if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+        return None;
+    }
+    let written = b.op.to_string();
+    let op = ["<", ">", "<=", ">="].into_iter().find(|o| *o == written)?;
+    let ago = |e: &Expr| match unparen(e) {
+        Expr::Binary(b) if b.op.to_string() == "-" && b.modifier.is_none() && is_now(&b.lhs) => {
+            constant(&b.rhs)
+        }
+        _ => None,
+    };
+    let reads = |e: &Expr| super::reads(e).series;
+    // The comparison of `x` with the moment, `x` on the left.
+    let (x_op, limit) = match (ago(&b.lhs), ago(&b.rhs)) {
+        (None, Some(n)) if reads(&b.lhs) => (op, n),
+        (Some(n), None) if reads(&b.rhs) => (super::mirrored(op)?, n),
+        _ => return None,
+    };
+    // `x` below `time() - n` is an age above `n`.
+    Some((limit, super::mirrored(x_op)?))
+}
+
+/// Words that say what the alert is about is stale: it stopped, or has not happened for a
+/// while.
+const STALE: &[&str] = &[
+    "no", "not", "never", "stale", "stalled", "stuck", "hasn't", "haven't", "didn't", "hasnt",
+    "missing", "missed", "overdue", "older", "without", "since", "lagging",
+];
+
+/// Words that say it happened recently.
+const FRESH: &[&str] = &[
+    "restarted",
+    "rebooted",
+    "restart",
+    "reboot",
+    "restarts",
+    "recently",
+    "recent",
+    "just",
+];
+
+/// Why an alert's comparison of an age contradicts its `texts`: it fires on the side its text
+/// does not describe, or at another age than its text names (or at that age counted in
+/// minutes, hours or days where it counts seconds). The age is compared with `limit`, which
+/// counts `per` seconds (`(time() - x) / 3600 > 24`: 24 of 3600 seconds), by `op`.
+pub(super) fn contradiction(limit: f64, per: f64, op: &str, texts: &[&str]) -> Option<String> {
+    let words = || {
+        texts.iter().flat_map(|t| {
+            t.split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                .map(str::to_ascii_lowercase)
+        })
+    };
+    let stale = words().any(|w| STALE.contains(&w.as_str()));
+    let fresh = words().any(|w| FRESH.contains(&w.as_str()));
+    let said: Vec<(f64, &str)> = texts.iter().flat_map(|t| durations(t)).collect();
+    let seconds = limit * per;
+    let (written, shown) = (
+        super::said::number(limit),
+        crate::duration::format_seconds(seconds.round() as i64),
+    );
+    let fires_above = op.starts_with('>');
+    if stale != fresh && stale != fires_above {
+        let first = said
+            .first()
+            .map_or(texts.first().copied().unwrap_or_default(), |s| s.1);
+        let (side, when, fix) = if fires_above {
+            ("above", "long after it happened and never near it", "<")
+        } else {
+            (
+                "below",
+                "while it is recent, so it pages while all is well and is silent once it is stale",
+                ">",
+            )
+        };
+        return Some(format!(
+            "fires while the time since its timestamp is {side} {shown} (the age `{op} {written}`): {when}, the other side from what its text says (\"{}\"); compare with `{fix}`",
+            crate::evidence::one_line(first, 100)
+        ));
+    }
+    let close = |d: f64| (d - seconds).abs() <= GRACE * d.max(seconds);
+    if said.is_empty() || said.iter().any(|&(d, _)| close(d)) {
+        return None;
+    }
+    // The number as the text counts it: minutes, hours or days where seconds are compared.
+    let counted = |d: f64| {
+        [60.0, 3_600.0, 86_400.0]
+            .iter()
+            .any(|unit| (d - seconds * unit).abs() <= 1e-9 * d)
+    };
+    if let Some(&(d, clause)) = said.iter().find(|&&(d, _)| counted(d)) {
+        return Some(format!(
+            "compares the time since its timestamp with `{written}`, which is {shown}, while its text says \"{}\": the age is counted in seconds{}, so compare with `{}`",
+            crate::evidence::one_line(clause, 100),
+            if per == 1.0 {
+                String::new()
+            } else {
+                format!(" (here divided by {})", super::said::number(per))
+            },
+            super::said::number(d / per),
+        ));
+    }
+    let (d, clause) = said[0];
+    Some(format!(
+        "fires once the time since its timestamp is {} {shown} (the age `{op} {written}`), while its text says \"{}\" ({}): the alert pages at one age and tells the on-call engineer another; make the comparison and the text say the same",
+        if fires_above { "above" } else { "below" },
+        crate::evidence::one_line(clause, 100),
+        crate::duration::format_seconds(d.round() as i64),
+    ))
+}
+
+/// Units of time an alert's text counts in, with their seconds (`10m`, `48 hours`).
+const UNITS: &[(&str, f64)] = &[
+    ("seconds", 1.0),
+    ("second", 1.0),
+    ("secs", 1.0),
+    ("sec", 1.0),
+    ("s", 1.0),
+    ("minutes", 60.0),
+    ("minute", 60.0),
+    ("mins", 60.0),
+    ("min", 60.0),
+    ("m", 60.0),
+    ("hours", 3_600.0),
+    ("hour", 3_600.0),
+    ("hrs", 3_600.0),
+    ("hr", 3_600.0),
+    ("h", 3_600.0),
+    ("days", 86_400.0),
+    ("day", 86_400.0),
+    ("d", 86_400.0),
+    ("weeks", 604_800.0),
+    ("week", 604_800.0),
+    ("w", 604_800.0),
+];
+
+/// Words before a duration that make it an interval, not an age ("every 5 minutes", "per
+/// hour").
+const INTERVAL: &[&str] = &["every", "per", "each", "once", "twice"];
+
+/// The durations `text` names (`30 minutes`, `1h30m`, `an hour`, `the last day`), in seconds,
+/// each with the clause it is in; intervals ("every 5 minutes", "per hour") are no age.
+fn durations(text: &str) -> Vec<(f64, &str)> {
+    let mut found = Vec::new();
+    let last_word = |before: &str| {
+        before
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    };
+    let interval = |before: &str| INTERVAL.contains(&last_word(before).as_str());
+    for written in crate::numbers::written(text) {
+        let (start, end) = (written.start, written.end);
+        if interval(&text[..start]) {
+            continue;
+        }
+        // `1h30m` as manifests write durations.
+        let run = text[start..]
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .map_or(&text[start..], |n| &text[start..start + n]);
+        if run.contains(|c: char| c.is_ascii_alphabetic())
+            && let Some(s) = crate::duration::parse_seconds(run)
+        {
+            found.push((
+                s as f64,
+                super::said::clause(text, start, start + run.len()),
+            ));
+            continue;
+        }
+        let Ok(n) = text[written].trim_end_matches('.').parse::<f64>() else {
+            continue;
+        };
+        let rest = text[end..].trim_start_matches([' ', '-']);
+        // A letter alone only right after its number: `10m`, not "100 M requests".
+        let unit = UNITS.iter().find(|(u, _)| {
+            crate::numbers::word_at(rest, u) && (u.len() > 1 || rest.len() == text.len() - end)
+        });
+        if let Some((u, size)) = unit {
+            let stop = text.len() - rest.len() + u.len();
+            found.push((n * size, super::said::clause(text, start, stop)));
+        }
+    }
+    // A unit alone, one of it: "for an hour", "in the last day", "half an hour".
+    let lower = text.to_ascii_lowercase();
+    for (at, unit) in lower
+        .match_indices(char::is_alphabetic)
+        .filter_map(|(at, _)| {
+            let starts = at == 0 || !lower[..at].ends_with(char::is_alphanumeric);
+            let word = lower[at..].split(|c: char| !c.is_alphanumeric()).next()?;
+            // Not "a second": a second time, a second replica.
+            let size = match word {
+                "minute" => 60.0,
+                "hour" => 3_600.0,
+                "day" => 86_400.0,
+                "week" => 604_800.0,
+                _ => return None,
+            };
+            starts.then_some((at, size))
+        })
+    {
+        let before = last_word(&lower[..at]);
+        let one = match before.as_str() {
+            "a" | "an" | "one" | "last" | "past" => 1.0,
+            _ => continue,
+        };
+        let earlier = &lower[..lower[..at].trim_end().len() - before.len()];
+        // "once an hour", "every hour".
+        if interval(earlier) {
+            continue;
+        }
+        let share = if last_word(earlier) == "half" {
+            0.5
+        } else {
+            one
+        };
+        found.push((share * unit, super::said::clause(text, at, at + 1)));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Scale, compared, contradiction, parse};
+
+    fn against(q: &str, text: &str) -> Option<String> {
+        let c = compared(&parse(q).expect(q)).expect(q);
+        contradiction(&c, &[text])
+    }
+
+    const STALLED: &str = "No publication job finished for 30 minutes.";
+
+    /// Alerts on a job that stopped, each wrong in its own way against its text.
+    #[test]
+    fn an_age_its_text_contradicts_is_found() {
+        let last = "max(publication_job_last_success_timestamp_seconds)";
+        for (q, text, says) in [
+            // The healthy side.
+            (
+                format!("time() - {last} < 1800"),
+                STALLED,
+                "compare with `>`",
+            ),
+            (
+                format!("{last} > time() - 1800"),
+                STALLED,
+                "is below 30m (the age `< 1800`)",
+            ),
+            (
+                "time() - pg_postmaster_start_time_seconds > 60".into(),
+                "Postgresql restarted",
+                "compare with `<`",
+            ),
+            // Another age.
+            (
+                format!("time() - {last} > 18000"),
+                STALLED,
+                "above 5h (the age `> 18000`)",
+            ),
+            (
+                format!("{last} < time() - 18000"),
+                STALLED,
+                "above 5h (the age `> 18000`)",
+            ),
+            (
+                "max by (job) (time() - x_last_scrape_timestamp) > 600".into(),
+                "has not scraped metrics in the last hour",
+                "(1h)",
+            ),
+            (
+                "time() - redis_rdb_last_save_timestamp_seconds > 60 * 60 * 48".into(),
+                "Redis has not been backed up for 24 hours",
+                "above 2d (the age `> 172800`)",
+            ),
+            (
+                "(time() - systemd_timer_last_trigger_seconds) / 3600 > 48".into(),
+                "Systemd timer has not triggered for over 24 hours.",
+                "above 2d (the age `> 48`)",
+            ),
+            // Minutes where seconds are counted.
+            (
+                format!("time() - {last} > 30"),
+                STALLED,
+                "compare with `1800`",
+            ),
+            (
+                "(time() - x_last_success_timestamp_seconds) / 60 > 24".into(),
+                "no success for 24h",
+                "compare with `1440`",
+            ),
+        ] {
+            let why = against(&q, text).unwrap_or_else(|| panic!("{q} / {text}: passed"));
+            assert!(why.contains(says), "{q} / {text}: {why}");
+        }
+    }
+
+    /// awesome-prometheus-alerts' alerts over a time since, and the example's: their texts
+    /// say what they compare.
+    #[test]
+    fn an_age_its_text_agrees_with_passes() {
+        for (q, text) in [
+            (
+                "time() - max(publication_job_last_success_timestamp_seconds) > 1800",
+                STALLED,
+            ),
+            (
+                "time() - container_last_seen > 60",
+                "A container has disappeared",
+            ),
+            (
+                "time() - stackdriver_monitoring_last_scrape_timestamp > 600",
+                "Stackdriver exporter has not successfully scraped metrics for project x in the last 10 minutes.",
+            ),
+            (
+                "(time() - cortex_bucket_stores_blocks_last_successful_sync_timestamp_seconds{component=\"store-gateway\"} > 1800) and cortex_bucket_stores_blocks_last_successful_sync_timestamp_seconds{component=\"store-gateway\"} > 0",
+                "Mimir store-gateway x has not synced the bucket for more than 30 minutes.",
+            ),
+            (
+                "min by (user, job) (time() - cortex_bucket_index_last_successful_update_timestamp_seconds) > 2100",
+                "Mimir bucket index for tenant x has not been updated for more than 35 minutes.",
+            ),
+            (
+                "time() - pg_postmaster_start_time_seconds < 60",
+                "Postgresql restarted",
+            ),
+            (
+                "time() - rabbitmq_queue_head_message_timestamp{queue=\"my-queue\"} > 60",
+                "Queue messages are consumed slowly (> 60s)",
+            ),
+            (
+                "time() - redis_rdb_last_save_timestamp_seconds > 60 * 60 * 48",
+                "Redis has not been backed up for 48 hours",
+            ),
+            (
+                "(time() - systemd_timer_last_trigger_seconds) / 3600 > 24 and systemd_timer_last_trigger_seconds > 0",
+                "Systemd timer x has not triggered for over 24 hours.",
+            ),
+            (
+                "(time() - max by (job) (max_over_time(thanos_objstore_bucket_last_successful_upload_time[24h]))) / 60 / 60 > 24",
+                "Thanos Compact x has not uploaded anything for 24 hours.",
+            ),
+            // A grace period, an interval beside the age, a unit alone, none named.
+            (
+                "time() - backup_last_success_timestamp_seconds > 90000",
+                "No backup in the last day.",
+            ),
+            (
+                "time() - x_last_success_timestamp_seconds > 1800",
+                "The job runs every 10 minutes; none finished for half an hour.",
+            ),
+            (
+                "x_last_success_timestamp_seconds < time() - 3600",
+                "No success for an hour; a second worker takes over.",
+            ),
+            (
+                "time() - x_last_success_timestamp_seconds > 1800",
+                "The job stalled.",
+            ),
+        ] {
+            let c = compared(&parse(q).unwrap()).unwrap();
+            assert!(matches!(c.scale, Scale::Age(_)), "{q}: {c:?}");
+            assert_eq!(against(q, text), None, "{q} / {text}");
+        }
+    }
+
+    /// A comparison of a time to come (`expiry - time()`) or with another series is no age.
+    #[test]
+    fn only_a_time_since_is_an_age() {
+        for q in [
+            "probe_ssl_earliest_cert_expiry - time() < 86400 * 30",
+            "time() - x > 10 * max(y)",
+            "vector(time()) - 60 > 1800",
+        ] {
+            let read = compared(&parse(q).unwrap())
+                .and_then(|c| contradiction(&c, &["No success for 30 minutes, not since."]));
+            assert_eq!(read, None, "{q}");
+        }
+    }
+}
