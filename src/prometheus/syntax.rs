@@ -5,6 +5,7 @@
 
 use promql_parser::parser::Expr;
 
+pub use age::Toward;
 pub use said::{Compared, Scale, contradiction, scale_of};
 
 /// Core item of PromQL syntax errors.

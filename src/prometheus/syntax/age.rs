@@ -36,58 +36,81 @@ fn is_now(e: &Expr) -> bool {
     matches!(unparen(e), Expr::Call(c) if c.func.name == "time" && c.args.args.is_empty())
 }
 
-/// Seconds per unit of `e` when it is the time since a timestamp the series it reads hold:
-/// `time() - x` (`time() - max(x)`), an average or extreme of that (`max by (job) (time() -
-/// x)`), or that divided by numbers (`(time() - x) / 3600`: 3600 seconds per unit).
-pub(super) fn age(e: &Expr) -> Option<f64> {
+/// Which way from now an alert measures a timestamp.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Toward {
+    /// The time since it (`time() - x_last_success_timestamp_seconds`).
+    Since,
+    /// The time left before it (`probe_ssl_earliest_cert_expiry - time()`).
+    Until,
+}
+
+/// Which way from now `e` measures a timestamp the series it reads hold, and the seconds per
+/// unit it counts: `time() - x` (`time() - max(x)`) or `x - time()`, an average or extreme
+/// of that (`max by (job) (time() - x)`), or that divided by numbers (`(time() - x) / 3600`:
+/// 3600 seconds per unit).
+pub(super) fn from_now(e: &Expr) -> Option<(Toward, f64)> {
+    let reads = |e: &Expr| super::reads(e).series;
     match unparen(e) {
         Expr::Binary(b) if b.modifier.is_none() => match b.op.to_string().as_str() {
-            "-" if is_now(&b.lhs) && super::reads(&b.rhs).series => Some(1.0),
+            "-" if is_now(&b.lhs) && reads(&b.rhs) => Some((Toward::Since, 1.0)),
+            "-" if is_now(&b.rhs) && reads(&b.lhs) => Some((Toward::Until, 1.0)),
             "/" => {
                 let per = constant(&b.rhs).filter(|k| k.is_finite() && *k > 0.0)?;
-                Some(age(&b.lhs)? * per)
+                let (toward, inner) = from_now(&b.lhs)?;
+                Some((toward, inner * per))
             }
             _ => None,
         },
         Expr::Aggregate(a)
             if matches!(a.op.to_string().as_str(), "avg" | "min" | "max") && a.param.is_none() =>
         {
-            age(&a.expr)
+            from_now(&a.expr)
         }
         _ => None,
     }
 }
 
-/// `x < time() - 1800` (`x` more than 1800 seconds ago) read as `time() - x > 1800`: the limit
-/// in seconds and the comparison of the age with it. Also before an `and` or `unless` that
-/// filters it.
-pub(super) fn behind_now(expr: &Expr) -> Option<(f64, &'static str)> {
+/// `x < time() - 1800` (`x` more than 1800 seconds ago) read as `time() - x > 1800`, and `x <
+/// time() + 86400` as `x - time() < 86400`: the limit in seconds, the comparison of the time
+/// from now with it, and which way. Also before an `and` or `unless` that filters it.
+pub(super) fn against_now(expr: &Expr) -> Option<(f64, &'static str, Toward)> {
     let Expr::Binary(b) = unparen(expr) else {
         return None;
     };
     if matches!(b.op.to_string().as_str(), "and" | "unless") {
-        return behind_now(&b.lhs);
+        return against_now(&b.lhs);
     }
     if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
         return None;
     }
     let written = b.op.to_string();
     let op = ["<", ">", "<=", ">="].into_iter().find(|o| *o == written)?;
-    let ago = |e: &Expr| match unparen(e) {
-        Expr::Binary(b) if b.op.to_string() == "-" && b.modifier.is_none() && is_now(&b.lhs) => {
-            constant(&b.rhs)
-        }
+    // The seconds `e` puts now off by: `time() - 1800` is -1800.
+    let moved = |e: &Expr| match unparen(e) {
+        Expr::Binary(b) if b.modifier.is_none() => match b.op.to_string().as_str() {
+            "-" if is_now(&b.lhs) => constant(&b.rhs).map(|n| -n),
+            "+" if is_now(&b.lhs) => constant(&b.rhs),
+            "+" if is_now(&b.rhs) => constant(&b.lhs),
+            _ => None,
+        },
         _ => None,
     };
     let reads = |e: &Expr| super::reads(e).series;
     // The comparison of `x` with the moment, `x` on the left.
-    let (x_op, limit) = match (ago(&b.lhs), ago(&b.rhs)) {
+    let (x_op, by) = match (moved(&b.lhs), moved(&b.rhs)) {
         (None, Some(n)) if reads(&b.lhs) => (op, n),
         (Some(n), None) if reads(&b.rhs) => (super::mirrored(op)?, n),
         _ => return None,
     };
-    // `x` below `time() - n` is an age above `n`.
-    Some((limit, super::mirrored(x_op)?))
+    if by < 0.0 {
+        // `x` below `time() - n` is an age above `n`.
+        Some((-by, super::mirrored(x_op)?, Toward::Since))
+    } else if by > 0.0 {
+        Some((by, x_op, Toward::Until))
+    } else {
+        None
+    }
 }
 
 /// Words that say what the alert is about is stale: it stopped, or has not happened for a
@@ -95,6 +118,21 @@ pub(super) fn behind_now(expr: &Expr) -> Option<(f64, &'static str)> {
 const STALE: &[&str] = &[
     "no", "not", "never", "stale", "stalled", "stuck", "hasn't", "haven't", "didn't", "hasnt",
     "missing", "missed", "overdue", "older", "without", "since", "lagging",
+];
+
+/// Words that say a time to come is near.
+const EXPIRING: &[&str] = &[
+    "expire",
+    "expires",
+    "expiring",
+    "expiry",
+    "expiration",
+    "due",
+    "ends",
+    "left",
+    "remaining",
+    "renew",
+    "renewal",
 ];
 
 /// Words that say it happened recently.
@@ -113,37 +151,74 @@ const FRESH: &[&str] = &[
 /// does not describe, or at another age than its text names (or at that age counted in
 /// minutes, hours or days where it counts seconds). The age is compared with `limit`, which
 /// counts `per` seconds (`(time() - x) / 3600 > 24`: 24 of 3600 seconds), by `op`.
-pub(super) fn contradiction(limit: f64, per: f64, op: &str, texts: &[&str]) -> Option<String> {
+pub(super) fn contradiction(
+    limit: f64,
+    per: f64,
+    op: &str,
+    toward: Toward,
+    texts: &[&str],
+) -> Option<String> {
     let words = || {
         texts.iter().flat_map(|t| {
             t.split(|c: char| !(c.is_alphanumeric() || c == '\''))
                 .map(str::to_ascii_lowercase)
         })
     };
-    let stale = words().any(|w| STALE.contains(&w.as_str()));
-    let fresh = words().any(|w| FRESH.contains(&w.as_str()));
     let said: Vec<(f64, &str)> = texts.iter().flat_map(|t| durations(t)).collect();
     let seconds = limit * per;
     let (written, shown) = (
         super::said::number(limit),
         crate::duration::format_seconds(seconds.round() as i64),
     );
+    let (what, short) = match toward {
+        Toward::Since => ("the time since its timestamp", "the age"),
+        Toward::Until => ("the time left before its timestamp", "the time left"),
+    };
     let fires_above = op.starts_with('>');
-    if stale != fresh && stale != fires_above {
+    // The side the text describes, when its words say: stale or fresh, or about to expire
+    // (and not "in more than 30 days").
+    let described_above = match toward {
+        Toward::Since => {
+            let stale = words().any(|w| STALE.contains(&w.as_str()));
+            let fresh = words().any(|w| FRESH.contains(&w.as_str()));
+            (stale != fresh).then_some(stale)
+        }
+        Toward::Until => {
+            let lower = texts.join("\n").to_ascii_lowercase();
+            let above = [
+                "more than",
+                "over ",
+                "above",
+                "at least",
+                "longer than",
+                "beyond",
+            ];
+            (words().any(|w| EXPIRING.contains(&w.as_str()))
+                && !above.iter().any(|a| lower.contains(a)))
+            .then_some(false)
+        }
+    };
+    if let Some(above) = described_above
+        && above != fires_above
+    {
         let first = said
             .first()
             .map_or(texts.first().copied().unwrap_or_default(), |s| s.1);
-        let (side, when, fix) = if fires_above {
-            ("above", "long after it happened and never near it", "<")
-        } else {
-            (
+        let (side, when, fix) = match (toward, fires_above) {
+            (Toward::Since, true) => ("above", "long after it happened and never near it", "<"),
+            (Toward::Since, false) => (
                 "below",
                 "while it is recent, so it pages while all is well and is silent once it is stale",
                 ">",
-            )
+            ),
+            (Toward::Until, _) => (
+                "above",
+                "long before it comes, and is silent once it is near",
+                "<",
+            ),
         };
         return Some(format!(
-            "fires while the time since its timestamp is {side} {shown} (the age `{op} {written}`): {when}, the other side from what its text says (\"{}\"); compare with `{fix}`",
+            "fires while {what} is {side} {shown} ({short} `{op} {written}`): {when}, the other side from what its text says (\"{}\"); compare with `{fix}`",
             crate::evidence::one_line(first, 100)
         ));
     }
@@ -159,7 +234,7 @@ pub(super) fn contradiction(limit: f64, per: f64, op: &str, texts: &[&str]) -> O
     };
     if let Some(&(d, clause)) = said.iter().find(|&&(d, _)| counted(d)) {
         return Some(format!(
-            "compares the time since its timestamp with `{written}`, which is {shown}, while its text says \"{}\": the age is counted in seconds{}, so compare with `{}`",
+            "compares {what} with `{written}`, which is {shown}, while its text says \"{}\": the age is counted in seconds{}, so compare with `{}`",
             crate::evidence::one_line(clause, 100),
             if per == 1.0 {
                 String::new()
@@ -171,7 +246,7 @@ pub(super) fn contradiction(limit: f64, per: f64, op: &str, texts: &[&str]) -> O
     }
     let (d, clause) = said[0];
     Some(format!(
-        "fires once the time since its timestamp is {} {shown} (the age `{op} {written}`), while its text says \"{}\" ({}): the alert pages at one age and tells the on-call engineer another; make the comparison and the text say the same",
+        "fires once {what} is {} {shown} ({short} `{op} {written}`), while its text says \"{}\" ({}): the alert pages at one age and tells the on-call engineer another; make the comparison and the text say the same",
         if fires_above { "above" } else { "below" },
         crate::evidence::one_line(clause, 100),
         crate::duration::format_seconds(d.round() as i64),
@@ -292,6 +367,7 @@ fn durations(text: &str) -> Vec<(f64, &str)> {
 #[cfg(test)]
 mod tests {
     use super::super::{Scale, compared, contradiction, parse};
+    use super::Toward;
 
     fn against(q: &str, text: &str) -> Option<String> {
         let c = compared(&parse(q).expect(q)).expect(q);
@@ -346,6 +422,27 @@ mod tests {
                 "(time() - systemd_timer_last_trigger_seconds) / 3600 > 48".into(),
                 "Systemd timer has not triggered for over 24 hours.",
                 "above 2d (the age `> 48`)",
+            ),
+            // A certificate's time left.
+            (
+                "probe_ssl_earliest_cert_expiry - time() > 86400 * 30".into(),
+                "SSL certificate expires in less than 30 days",
+                "compare with `<`",
+            ),
+            (
+                "(probe_ssl_earliest_cert_expiry - time()) / 86400 < 3".into(),
+                "SSL certificate expires in less than 30 days",
+                "below 3d (the time left `< 3`)",
+            ),
+            (
+                "probe_ssl_earliest_cert_expiry < time() + 86400 * 3".into(),
+                "Certificate expires in less than 30 days",
+                "below 3d (the time left `< 259200`)",
+            ),
+            (
+                "probe_ssl_earliest_cert_expiry - time() < 30".into(),
+                "Certificate expires in 30 days",
+                "compare with `2592000`",
             ),
             // Minutes where seconds are counted.
             (
@@ -409,6 +506,18 @@ mod tests {
                 "(time() - max by (job) (max_over_time(thanos_objstore_bucket_last_successful_upload_time[24h]))) / 60 / 60 > 24",
                 "Thanos Compact x has not uploaded anything for 24 hours.",
             ),
+            (
+                "avg by (exported_namespace, namespace, name) (certmanager_certificate_expiration_timestamp_seconds - time()) < (21 * 24 * 3600)",
+                "The certificate x is expiring in less than 21 days.",
+            ),
+            (
+                "ssl_verified_cert_not_after{chain_no=\"0\"} - time() < 86400 * 7",
+                "x Certificate is expiring in 7 days",
+            ),
+            (
+                "x_cert_not_after - time() > 86400 * 400",
+                "Certificate valid for more than 400 days: it expires too late for the policy.",
+            ),
             // A grace period, an interval beside the age, a unit alone, none named.
             (
                 "time() - backup_last_success_timestamp_seconds > 90000",
@@ -428,17 +537,30 @@ mod tests {
             ),
         ] {
             let c = compared(&parse(q).unwrap()).unwrap();
-            assert!(matches!(c.scale, Scale::Age(_)), "{q}: {c:?}");
+            assert!(matches!(c.scale, Scale::FromNow(..)), "{q}: {c:?}");
             assert_eq!(against(q, text), None, "{q} / {text}");
         }
     }
 
-    /// A comparison of a time to come (`expiry - time()`) or with another series is no age.
+    /// A comparison with another series, or of now alone, is no time from now.
     #[test]
-    fn only_a_time_since_is_an_age() {
+    fn only_a_time_from_now_is_read() {
+        let toward = |q: &str| match compared(&parse(q).unwrap()).map(|c| c.scale) {
+            Some(Scale::FromNow(toward, per)) => Some((toward, per)),
+            _ => None,
+        };
+        assert_eq!(toward("time() - max(x) > 5"), Some((Toward::Since, 1.0)));
+        assert_eq!(toward("x < time() - 5"), Some((Toward::Since, 1.0)));
+        assert_eq!(toward("time() - 5 > x"), Some((Toward::Since, 1.0)));
+        assert_eq!(
+            toward("(x - time()) / 60 / 60 < 5"),
+            Some((Toward::Until, 3600.0))
+        );
+        assert_eq!(toward("x < 5 + time()"), Some((Toward::Until, 1.0)));
         for q in [
-            "probe_ssl_earliest_cert_expiry - time() < 86400 * 30",
             "time() - x > 10 * max(y)",
+            "x - time() + 5 > 3",
+            "x < time()",
             "vector(time()) - 60 > 1800",
         ] {
             let read = compared(&parse(q).unwrap())

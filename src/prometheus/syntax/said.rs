@@ -6,7 +6,7 @@
 
 use promql_parser::parser::Expr;
 
-use super::age::constant;
+use super::age::{Toward, constant};
 use super::share::selector;
 use super::{mirrored, unparen};
 
@@ -35,9 +35,10 @@ pub enum Scale {
     /// (rate(x_seconds_bucket[5m])))`), or the mean of one (`rate(x_seconds_sum[5m]) /
     /// rate(x_seconds_count[5m])`): 500ms is `0.5`.
     Seconds,
-    /// The time since a timestamp the series hold (`time() - max(x_last_success_timestamp_seconds)`),
+    /// The time since or until a timestamp the series hold (`time() -
+    /// max(x_last_success_timestamp_seconds)`, `cert_expiry_timestamp_seconds - time()`),
     /// counted in units of this many seconds (`(time() - x) / 3600`: 3600).
-    Age(f64),
+    FromNow(Toward, f64),
     /// Anything else.
     Other,
 }
@@ -76,11 +77,11 @@ pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> 
 pub(super) fn compared(expr: &Expr) -> Option<Compared> {
     let Some((side, limit, op)) = top_comparison(expr) else {
         // `x < time() - 1800`, the age of `x` above 1800 seconds.
-        let (limit, op) = super::age::behind_now(expr)?;
+        let (limit, op, toward) = super::age::against_now(expr)?;
         return limit.is_finite().then_some(Compared {
             limit,
             op,
-            scale: Scale::Age(1.0),
+            scale: Scale::FromNow(toward, 1.0),
             series: None,
         });
     };
@@ -102,7 +103,7 @@ pub(super) fn compared(expr: &Expr) -> Option<Compared> {
 pub fn scale_of(e: &Expr) -> Scale {
     let hundred = |e: &Expr| matches!(unparen(e), Expr::NumberLiteral(n) if n.val == 100.0);
     match unparen(e) {
-        e if let Some(per) = super::age::age(e) => Scale::Age(per),
+        e if let Some((toward, per)) = super::age::from_now(e) => Scale::FromNow(toward, per),
         e if let Some(seconds) = mean(e) => {
             if seconds {
                 Scale::Seconds
@@ -232,8 +233,8 @@ struct Mention {
 /// means contradicts nothing.
 pub fn contradiction(compared: &Compared, texts: &[&str]) -> Option<String> {
     let (limit, op, scale) = (compared.limit, compared.op, compared.scale);
-    if let Scale::Age(per) = scale {
-        return super::age::contradiction(limit, per, op, texts);
+    if let Scale::FromNow(toward, per) = scale {
+        return super::age::contradiction(limit, per, op, toward, texts);
     }
     let said: Vec<Mention> = texts.iter().flat_map(|t| mentions(t)).collect();
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
@@ -311,7 +312,7 @@ fn stale(limit: f64, scale: Scale, said: &[Mention]) -> Option<String> {
     let meant = match scale {
         Scale::Ratio => limit * 100.0,
         Scale::Percent => limit,
-        Scale::Seconds | Scale::Age(_) | Scale::Other => return None,
+        Scale::Seconds | Scale::FromNow(..) | Scale::Other => return None,
     };
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
     let percents = || said.iter().filter(|m| m.percent);
