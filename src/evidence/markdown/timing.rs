@@ -145,10 +145,16 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             // Most sentences write no duration: that is asked before anything is lower-cased.
             // A step may write one as manifests do (`Wait 10m for the caches to drain.`), and
             // people write "about ten minutes".
+            // Where the duration starts, when it is known: a condition before it governs it.
+            let mut starts = None;
             let duration = if block.item {
                 expected_duration(sentence)
             } else {
-                first_duration(sentence)
+                whole::whole_run(sentence, &sentence.to_ascii_lowercase())
+                    .map(|(seconds, at)| {
+                        starts = Some(at);
+                        seconds
+                    })
                     .or_else(|| compact_duration(sentence))
                     .or_else(|| labelled_duration(sentence))
             };
@@ -196,9 +202,22 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             let Some(seconds) = duration else {
                 continue;
             };
-            if words.iter().any(|w| CONDITIONS.contains(w))
-                || LIMITS.iter().any(|l| lower.contains(l))
-            {
+            let conditional = words.iter().any(|w| CONDITIONS.contains(w))
+                || LIMITS.iter().any(|l| lower.contains(l));
+            // A run's record says what it took whatever its sentence goes on to say ("12
+            // minutes end to end, until traffic recovered"); a condition or a limit before its
+            // time governs it ("escalate if it takes more than 10 minutes").
+            let governed = match starts {
+                Some(at) if says_run && !block.item => {
+                    let before = &lower[..at];
+                    before
+                        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+                        .any(|w| w != "within" && CONDITIONS.contains(&w))
+                        || LIMITS.iter().any(|l| before.contains(l))
+                }
+                _ => conditional,
+            };
+            if governed {
                 continue;
             }
             let waits = words.iter().enumerate().any(|(i, w)| {
@@ -266,7 +285,30 @@ pub(super) fn expected_duration(text: &str) -> Option<i64> {
 /// Seconds of the first duration `text` writes (`4 minutes`, `1.5 Hours`, `3-5 min`: the
 /// upper end of a range).
 pub(super) fn first_duration(text: &str) -> Option<i64> {
-    for written in crate::numbers::written(text) {
+    written_durations(text).next().map(|d| d.seconds)
+}
+
+/// A duration written in digits and unit words.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Written {
+    /// Its seconds.
+    seconds: i64,
+    /// Where its number starts.
+    start: usize,
+    /// Where its last unit ends.
+    end: usize,
+    /// The seconds of its first unit (`minutes`: 60).
+    unit: i64,
+}
+
+/// The durations `text` writes in digits and unit words, in order (`4 minutes and 30 seconds`
+/// once).
+fn written_durations(text: &str) -> impl Iterator<Item = Written> + '_ {
+    let mut read_to = 0;
+    crate::numbers::written(text).filter_map(move |written| {
+        if written.start < read_to {
+            return None;
+        }
         let number = text[written.clone()].trim_end_matches('.');
         let rest = &text[written.end..];
         // `3-5 minutes`, `3 to 5 minutes`: the number before the unit is the upper end.
@@ -275,12 +317,12 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
                 .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
         });
         if range {
-            continue;
+            return None;
         }
         let rest = rest.trim_start_matches([' ', '-']);
-        let Some((u, size)) = UNITS.iter().find(|(u, _)| crate::numbers::word_at(rest, u)) else {
-            continue;
-        };
+        let (u, size) = UNITS
+            .iter()
+            .find(|(u, _)| crate::numbers::word_at(rest, u))?;
         // "Rehearsed 3 days ago: 4 minutes end to end", "2 days of traffic": days that date
         // or measure data, not a duration.
         let after = &rest[u.len()..];
@@ -289,17 +331,21 @@ pub(super) fn first_duration(text: &str) -> Option<i64> {
                 .iter()
                 .any(|d| crate::numbers::word_at(after.trim_start(), d))
         {
-            continue;
+            return None;
         }
-        if let Ok(n) = number.parse::<f64>()
-            && n.is_finite()
-            && n >= 0.0
-        {
-            let seconds = n * *size as f64 + smaller_parts(after, *size);
-            return Some(seconds.round().min(i64::MAX as f64) as i64);
-        }
-    }
-    None
+        let n = number
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite() && *n >= 0.0)?;
+        let (parts, left) = smaller_parts(after, *size);
+        read_to = text.len() - left.len();
+        Some(Written {
+            seconds: (n * *size as f64 + parts).round().min(i64::MAX as f64) as i64,
+            start: written.start,
+            end: text.len() - left.len(),
+            unit: *size,
+        })
+    })
 }
 
 /// Words before a compact duration in prose that say it is time taken ("took 9h", "done in
@@ -373,25 +419,26 @@ fn labelled_duration(sentence: &str) -> Option<i64> {
 }
 
 /// Seconds of the smaller units that follow a duration's first (`3 hours 50 minutes`, `1 hour
-/// and 30 minutes`, `4 minutes, 30 seconds`): each in a smaller unit than the one before.
-fn smaller_parts(mut after: &str, mut size: i64) -> f64 {
+/// and 30 minutes`, `4 minutes, 30 seconds`): each in a smaller unit than the one before; and
+/// the text after them.
+fn smaller_parts(mut after: &str, mut size: i64) -> (f64, &str) {
     let mut total = 0.0;
     loop {
         let rest = after.trim_start_matches([' ', ',']);
         let rest = rest.strip_prefix("and ").unwrap_or(rest);
         let digits = rest.find(|c: char| !(c.is_ascii_digit() || c == '.'));
         let Some(end) = digits.filter(|&e| e > 0) else {
-            return total;
+            return (total, after);
         };
         let unit_text = rest[end..].trim_start_matches([' ', '-']);
         let unit = UNITS
             .iter()
             .find(|(u, s)| *s < size && crate::numbers::word_at(unit_text, u));
         let (Some((u, s)), Ok(n)) = (unit, rest[..end].parse::<f64>()) else {
-            return total;
+            return (total, after);
         };
         if !n.is_finite() {
-            return total;
+            return (total, after);
         }
         total += n * *s as f64;
         size = *s;
@@ -401,3 +448,4 @@ fn smaller_parts(mut after: &str, mut size: i64) -> f64 {
 
 #[cfg(test)]
 mod tests;
+mod whole;
