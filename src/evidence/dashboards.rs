@@ -15,9 +15,12 @@ pub struct Panel {
     /// Query texts (`expr`, `query`, `rawSql`, `expression`, `target`).
     pub queries: Vec<String>,
     /// The same texts as searched for metric names: PromQL (`expr`) without its comments and
-    /// string literals (see [`code_of`]).
+    /// string literals (see [`code_of`]); the queries that chart nothing left out.
     #[serde(skip)]
     searched: Vec<String>,
+    /// The queries left out, as searched, each with why it charts nothing.
+    #[serde(skip)]
+    unshown: Vec<(String, String)>,
 }
 
 /// One dashboard file.
@@ -41,28 +44,36 @@ const QUERY_FIELDS: &[&str] = &["expr", "query", "rawSql", "expression", "target
 
 fn walk(panels: &[Value], out: &mut Vec<Panel>) {
     for p in panels {
-        let (queries, searched): (Vec<String>, Vec<String>) = p
-            .get("targets")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|t| shown(t))
-            .flat_map(|t| {
-                QUERY_FIELDS
-                    .iter()
-                    .filter_map(move |f| t.get(*f).and_then(Value::as_str).map(|q| (*f, q)))
-            })
-            .map(|(field, q)| {
-                let searched = if field == "expr" {
+        let (mut queries, mut searched, mut unshown) = (Vec::new(), Vec::new(), Vec::new());
+        let targets = p.get("targets").and_then(Value::as_array);
+        for t in targets.into_iter().flatten().filter(|t| shown(t)) {
+            let source = source_of(t, p.get("datasource"));
+            for (field, q) in QUERY_FIELDS
+                .iter()
+                .filter_map(|f| t.get(*f).and_then(Value::as_str).map(|q| (*f, q)))
+            {
+                let code = if field == "expr" {
                     code_of(q)
                 } else {
                     q.to_string()
                 };
-                (q.to_string(), searched)
-            })
-            .unzip();
+                queries.push(q.to_string());
+                let why = match &source {
+                    Some(kind) => Some(format!(
+                        "runs on a `{kind}` data source, which holds no Prometheus series"
+                    )),
+                    None if field == "expr" => charts_nothing(q, &code).map(str::to_string),
+                    None => None,
+                };
+                match why {
+                    Some(why) => unshown.push((code, why)),
+                    None => searched.push(code),
+                }
+            }
+        }
         out.push(Panel {
             searched,
+            unshown,
             title: p
                 .get("title")
                 .and_then(Value::as_str)
@@ -74,6 +85,82 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
             walk(nested, out);
         }
     }
+}
+
+/// Data sources that hold no Prometheus series, by type: made-up data (TestData, Grafana's
+/// built-in random walk), another panel's results, logs, traces and profiles. A query of one
+/// names a metric in vain.
+const NO_SERIES: &[&str] = &[
+    "testdata",
+    "grafana-testdata-datasource",
+    "grafana",
+    "dashboard",
+    "loki",
+    "tempo",
+    "jaeger",
+    "zipkin",
+    "elasticsearch",
+    "grafana-pyroscope-datasource",
+];
+
+/// The type of the data source a target runs on, when it holds no Prometheus series: its
+/// panel's or its own (Grafana runs a panel's queries on the panel's data source unless that
+/// is `-- Mixed --`, and keeps each query's own beside it: either one without series is read
+/// as the one it runs on). None is the default data source, read as one that holds series.
+fn source_of(target: &Value, panel: Option<&Value>) -> Option<String> {
+    let kind = |ds: &Value| -> Option<String> {
+        let special = |name: &str| match name {
+            "-- Grafana --" | "grafana" => Some("grafana"),
+            "-- Dashboard --" => Some("dashboard"),
+            "-- Mixed --" => Some("mixed"),
+            _ => None,
+        };
+        match ds {
+            Value::String(name) => special(name).map(str::to_string),
+            Value::Object(o) => o
+                .get("uid")
+                .and_then(Value::as_str)
+                .and_then(special)
+                .map(str::to_string)
+                .or_else(|| {
+                    o.get("type")
+                        .and_then(Value::as_str)
+                        .map(str::to_ascii_lowercase)
+                }),
+            _ => None,
+        }
+    };
+    [panel, target.get("datasource")]
+        .into_iter()
+        .flatten()
+        .filter_map(kind)
+        .find(|k| NO_SERIES.contains(&k.as_str()))
+}
+
+/// Why the PromQL `query` (`code`: as searched) charts nothing, when its form says so. Only a
+/// query pinned by `@` or holding a part that reads no series can, so only those are parsed;
+/// Grafana's interval variables are read as a window, and a query with other variables outside
+/// its strings is not parsed.
+fn charts_nothing(query: &str, code: &str) -> Option<&'static str> {
+    if !(code.contains('@') || code.contains("vector")) {
+        return None;
+    }
+    let mut query = query.to_string();
+    for var in [
+        "${__rate_interval}",
+        "$__rate_interval",
+        "${__interval}",
+        "$__interval",
+        "${__range}",
+        "$__range",
+    ] {
+        query = query.replace(var, "5m");
+    }
+    if code_of(&query).contains('$') {
+        return None;
+    }
+    let parsed = crate::prometheus::syntax::parse(&query).ok()?;
+    crate::prometheus::syntax::charts_nothing(&parsed)
 }
 
 /// Whether a panel shows what a target queries. Grafana drops the result of a target with
@@ -237,6 +324,18 @@ pub fn panels_for(d: &Dashboard, signal: &str) -> Vec<String> {
         .collect()
 }
 
+/// Why the queries of `d` that name `signal` chart nothing, when none charts it: the first
+/// such query's panel and reason.
+pub fn unshown_for(d: &Dashboard, signal: &str) -> Option<String> {
+    d.panels.iter().find_map(|p| {
+        let (_, why) = p.unshown.iter().find(|(q, _)| mentions(q, signal))?;
+        Some(format!(
+            "panel `{}` names it in a query that {why}",
+            p.title
+        ))
+    })
+}
+
 /// Parses the dashboards a manifest names (paths as written).
 pub fn collect(reader: &mut Reader, written: &[String]) -> BTreeMap<String, Dashboard> {
     let mut out = BTreeMap::new();
@@ -366,6 +465,103 @@ mod tests {
         assert!(panels_for(&d, "x_total").is_empty());
         assert_eq!(panels_for(&d, "y_total"), ["On"]);
         assert_eq!(panels_for(&d, "z_total"), ["On"]);
+    }
+
+    /// A query of made-up data, logs or another panel, one pinned to a fixed time and one
+    /// switched off by a constant part name a signal and chart nothing of it.
+    #[test]
+    fn queries_that_chart_nothing_are_not_counted() {
+        let panel = |ds: &str, target_ds: &str, expr: &str| {
+            let d = parse(&format!(
+                r#"{{"panels": [{{"title": "P", "datasource": {ds}, "targets": [{{"expr": {expr:?}, "datasource": {target_ds}}}]}}]}}"#
+            ));
+            (panels_for(&d, "x_total"), unshown_for(&d, "x_total"))
+        };
+        let prom = r#"{"type": "prometheus", "uid": "prom"}"#;
+        for (ds, target_ds, expr, why) in [
+            (
+                r#"{"type": "grafana-testdata-datasource", "uid": "t"}"#,
+                prom,
+                "rate(x_total[5m])",
+                "runs on a `grafana-testdata-datasource` data source",
+            ),
+            (
+                r#"{"type": "datasource", "uid": "-- Mixed --"}"#,
+                r#"{"type": "loki", "uid": "l"}"#,
+                "rate(x_total[5m])",
+                "runs on a `loki` data source",
+            ),
+            (
+                r#""-- Grafana --""#,
+                "null",
+                "rate(x_total[5m])",
+                "runs on a `grafana` data source",
+            ),
+            (
+                prom,
+                r#"{"type": "testdata", "uid": "t"}"#,
+                "rate(x_total[5m])",
+                "runs on a `testdata` data source",
+            ),
+            (
+                prom,
+                prom,
+                "rate(x_total[5m] @ 1700000000)",
+                "only at a fixed time",
+            ),
+            (
+                prom,
+                prom,
+                "sum(rate(x_total[$__rate_interval])) and on() vector(0) > 1",
+                "switched off",
+            ),
+            (
+                prom,
+                prom,
+                "rate(x_total[5m]) unless on() vector(1)",
+                "switched off",
+            ),
+        ] {
+            let (charted, unshown) = panel(ds, target_ds, expr);
+            assert!(charted.is_empty(), "{ds} {target_ds} {expr}");
+            let unshown = unshown.unwrap_or_default();
+            assert!(
+                unshown.starts_with("panel `P` names it in a query that"),
+                "{unshown}"
+            );
+            assert!(unshown.contains(why), "{expr}: {unshown}");
+        }
+        for (ds, target_ds, expr) in [
+            (prom, prom, "rate(x_total[5m])"),
+            ("null", "null", "rate(x_total[5m])"),
+            (
+                r#"{"type": "prometheus", "uid": "${datasource}"}"#,
+                "null",
+                "rate(x_total[$__rate_interval])",
+            ),
+            (
+                r#"{"type": "datasource", "uid": "-- Mixed --"}"#,
+                prom,
+                "rate(x_total[5m])",
+            ),
+            (prom, prom, "sum(rate(x_total[5m])) or vector(0)"),
+            (
+                prom,
+                prom,
+                "rate(x_total{job=~\"$job\"}[5m]) and on() vector(1)",
+            ),
+            (
+                prom,
+                prom,
+                "rate(x_total[5m]) / rate(x_total[5m] offset 1w)",
+            ),
+        ] {
+            assert_eq!(
+                panel(ds, target_ds, expr),
+                (vec!["P".to_string()], None),
+                "{ds} {target_ds} {expr}"
+            );
+        }
     }
 
     #[test]

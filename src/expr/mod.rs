@@ -208,6 +208,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `is_url(s)`, `is_local_url(s)`, `is_example_url(s)`, `file(path)`, `has_heading(path, text)`, `steps(path)` (real steps),
 /// `raw_steps(path)` (numbered items), `words(path)`, `section_words(path, heading)`,
 /// `section_mentions(path, heading)`, `dashboard_mentions(path, signal)`,
+/// `dashboard_unshown(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
@@ -304,6 +305,11 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
         },
     );
     let s = scope.clone();
+    let _ = ctx.add_function(
+        "dashboard_unshown",
+        move |p: Arc<String>, signal: Arc<String>| -> String { s.dashboard_unshown(&p, &signal) },
+    );
+    let s = scope.clone();
     let _ = ctx.add_function("is_ancestor", move |r: Arc<String>| s.is_ancestor(&r));
     let s = scope.clone();
     let _ = ctx.add_function(
@@ -355,6 +361,16 @@ impl Scope {
 
     fn has_heading(&self, path: &str, text: &str) -> bool {
         self.heading_index(path, text).is_some()
+    }
+
+    /// Why the queries of the dashboard at `p` that name `signal` chart nothing ("; panel
+    /// `X` names it in a query that runs on a `testdata` data source, ..."), empty when none
+    /// does or the dashboard is not read.
+    fn dashboard_unshown(&self, p: &str, signal: &str) -> String {
+        self.dashboards
+            .get(p)
+            .and_then(|d| crate::evidence::dashboards::unshown_for(d, signal))
+            .map_or_else(String::new, |why| format!("; {why}"))
     }
 
     fn dashboard_mentions(&self, p: &str, signal: &str) -> Result<Vec<String>, ExecutionError> {

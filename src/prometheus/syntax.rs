@@ -448,6 +448,20 @@ pub fn decided_alert_over(expr: &Expr, known: Known) -> Option<&'static str> {
     })
 }
 
+/// Why a panel's query `expr` draws nothing of the series it names, when its form says so: it
+/// reads them only at a fixed time (`x @ 1700000000`, pasted from a graph), or a part that
+/// reads no series switches it off (`x and on() vector(0) > 1`, `x unless on() vector(1)`).
+pub fn charts_nothing(expr: &Expr) -> Option<&'static str> {
+    if !reads(expr).series {
+        return Some(
+            "reads its series only at a fixed time (`@`) or not at all, so it draws the same line whatever the service does",
+        );
+    }
+    (decided(expr, true, &|_| false) == Some(false)).then_some(
+        "is switched off by a part that reads no series (`and on() vector(0) > 1`, `unless on() vector(1)`), so it draws nothing",
+    )
+}
+
 /// The series an alert `expr` compares as it stands (`sum(errors_total) > 5`), not through a
 /// `rate`, an `increase` or another function: a running total, when it is a counter.
 pub fn raw_series(expr: &Expr) -> Option<String> {
