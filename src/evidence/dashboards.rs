@@ -46,6 +46,9 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
     for p in panels {
         let (mut queries, mut searched, mut unshown) = (Vec::new(), Vec::new(), Vec::new());
         let targets = p.get("targets").and_then(Value::as_array);
+        // A panel of text, links or alerts runs no query it shows.
+        let kind = p.get("type").and_then(Value::as_str).unwrap_or_default();
+        let shows_none = NO_RESULTS.contains(&kind);
         for t in targets.into_iter().flatten().filter(|t| shown(t)) {
             let source = source_of(t, p.get("datasource"));
             for (field, q) in QUERY_FIELDS
@@ -59,10 +62,13 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
                 };
                 queries.push(q.to_string());
                 let why = match &source {
+                    _ if shows_none => Some(format!(
+                        "sits in a `{kind}` panel, which shows no query's results"
+                    )),
                     Some(kind) => Some(format!(
                         "runs on a `{kind}` data source, which holds no Prometheus series"
                     )),
-                    None if field == "expr" => charts_nothing(q, &code).map(str::to_string),
+                    None if field == "expr" => charts_nothing(q, &code),
                     None => None,
                 };
                 match why {
@@ -86,6 +92,19 @@ fn walk(panels: &[Value], out: &mut Vec<Panel>) {
         }
     }
 }
+
+/// Panel types that show no query's results (their `targets`, left over from a chart, run for
+/// nothing).
+const NO_RESULTS: &[&str] = &[
+    "text",
+    "news",
+    "dashlist",
+    "alertlist",
+    "annolist",
+    "welcome",
+    "gettingstarted",
+    "row",
+];
 
 /// Data sources that hold no Prometheus series, by type: made-up data (TestData, Grafana's
 /// built-in random walk), another panel's results, logs, traces and profiles. A query of one
@@ -141,8 +160,8 @@ fn source_of(target: &Value, panel: Option<&Value>) -> Option<String> {
 /// query pinned by `@` or holding a part that reads no series can, so only those are parsed;
 /// Grafana's interval variables are read as a window, and a query with other variables outside
 /// its strings is not parsed.
-fn charts_nothing(query: &str, code: &str) -> Option<&'static str> {
-    if !(code.contains('@') || code.contains("vector")) {
+fn charts_nothing(query: &str, code: &str) -> Option<String> {
+    if !(code.contains('@') || code.contains("vector") || code.contains("offset")) {
         return None;
     }
     let mut query = query.to_string();
@@ -160,7 +179,18 @@ fn charts_nothing(query: &str, code: &str) -> Option<&'static str> {
         return None;
     }
     let parsed = crate::prometheus::syntax::parse(&query).ok()?;
-    crate::prometheus::syntax::charts_nothing(&parsed)
+    if let Some(why) = crate::prometheus::syntax::charts_nothing(&parsed) {
+        return Some(why.to_string());
+    }
+    // Every series read an hour or more back: what happened then, not now (a week-over-week
+    // panel reads the same series now too).
+    let lag = crate::prometheus::syntax::reads(&parsed).least_lag_ms / 1000;
+    (lag >= 3_600).then(|| {
+        format!(
+            "reads its series {} back (`offset`), so it draws what happened then, not now",
+            crate::duration::format_seconds(lag as i64)
+        )
+    })
 }
 
 /// Whether a panel shows what a target queries. Grafana drops the result of a target with
@@ -351,223 +381,4 @@ pub fn collect(reader: &mut Reader, written: &[String]) -> BTreeMap<String, Dash
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_panels_in_rows_and_suffixes() {
-        let d = parse(
-            r#"{"panels": [{"title": "A", "targets": [{"expr": "rate(x_total[5m])"}]},
-            {"type": "row", "title": "R", "panels": [{"title": "B", "targets": [{"expr": "histogram_quantile(0.9, y_seconds_bucket)"}]}]}]}"#,
-        );
-        assert!(d.ok);
-        assert_eq!(panels_for(&d, "x_total"), ["A"]);
-        assert_eq!(panels_for(&d, "y_seconds"), ["B"]);
-        assert!(panels_for(&d, "total").is_empty());
-        assert_eq!(
-            panels_for(&d, "x"),
-            ["A"],
-            "a counter's `_total` series is its own"
-        );
-    }
-
-    /// A metric whose name merely starts with the signal's is another metric.
-    #[test]
-    fn a_longer_name_is_another_metric() {
-        for other in [
-            "rate(x_total_old[5m])",
-            "rate(x_totals[5m])",
-            "x_total_bucket_v2",
-            "x_total:rate5m",
-            // The creation time of the series, not its values.
-            "x_total_created",
-            "max(x_seconds_created)",
-            // How many observations, not their values.
-            "sum(rate(x_seconds_count[5m]))",
-            "x_seconds_gcount",
-            // Seconds observed per second: as much more builds as slower ones.
-            "rate(x_seconds_sum[5m])",
-            "x_seconds_gsum",
-            "rate(x_seconds_sum[5m]) / rate(y_seconds_count[5m])",
-            "rate(x_seconds_sum[5m]) / rate(x_seconds_count_old[5m])",
-        ] {
-            let name = if other.contains("seconds") {
-                "x_seconds"
-            } else {
-                "x_total"
-            };
-            assert!(!mentions(other, name), "{other}");
-        }
-        for same in [
-            "x_total",
-            "rate(x_total[5m])",
-            "sum(x_seconds_count) / sum(x_seconds_sum)",
-            "x_seconds_bucket{le=\"1\"}",
-            "rate(x_seconds_sum[5m]) / rate(x_seconds_count[5m])",
-            "x_seconds_gsum / x_seconds_gcount",
-        ] {
-            let name = if same.contains("seconds") {
-                "x_seconds"
-            } else {
-                "x_total"
-            };
-            assert!(mentions(same, name), "{same}");
-        }
-    }
-
-    /// A metric named only in a comment, a label value or a string argument is not queried;
-    /// one named by a `__name__` matcher, or beside Grafana's variables, is.
-    #[test]
-    fn comments_and_strings_do_not_query_a_metric() {
-        let queried = |expr: &str| mentions(&code_of(expr), "x_total");
-        assert!(queried("rate(x_total[$__rate_interval])"));
-        assert!(queried("sum by (job) (rate(x_total{job=\"$job\"}[5m]))"));
-        assert!(queried("{__name__=\"x_total\"}"));
-        assert!(queried("{__name__ =~ 'x_total|y_total'}"));
-        assert!(queried("vector(0) # no data\n+ sum(x_total)"));
-        assert!(!queried("vector(0) # x_total"));
-        assert!(!queried("up{job=\"x_total\"}"));
-        assert!(!queried("up{job=~`x_total.*`}"));
-        assert!(!queried(
-            "label_replace(up, \"m\", \"x_total\", \"\", \"\")"
-        ));
-        assert!(
-            !queried("up{job=\"a\\\"x_total\"}"),
-            "an escaped quote does not end the string"
-        );
-        assert!(
-            !queried("{__name__!=\"x_total\"}"),
-            "a negative matcher queries everything else"
-        );
-        assert!(!queried("{__name__!~\"x_total\"}"));
-        assert_eq!(code_of("a{b=\"c\"} # d\ne"), "a{b=\" \"} \ne");
-    }
-
-    #[test]
-    fn only_promql_targets_are_read_as_promql() {
-        let d = parse(
-            r#"{"panels": [
-              {"title": "P", "targets": [{"expr": "vector(0) # x_total"}]},
-              {"title": "S", "targets": [{"rawSql": "SELECT v FROM m WHERE name = 'x_total'"}]}]}"#,
-        );
-        assert_eq!(panels_for(&d, "x_total"), ["S"]);
-    }
-
-    #[test]
-    fn a_query_switched_off_charts_nothing() {
-        let d = parse(
-            r#"{"panels": [
-              {"title": "Off", "targets": [{"refId": "A", "hide": true, "expr": "rate(x_total[5m])"}]},
-              {"title": "Odd", "targets": [{"refId": "A", "hide": "false", "expr": "rate(x_total[5m])"}]},
-              {"title": "On", "targets": [{"refId": "A", "hide": false, "expr": "rate(y_total[5m])"},
-                                          {"refId": "B", "hide": null, "expr": "rate(z_total[5m])"}]}]}"#,
-        );
-        assert!(panels_for(&d, "x_total").is_empty());
-        assert_eq!(panels_for(&d, "y_total"), ["On"]);
-        assert_eq!(panels_for(&d, "z_total"), ["On"]);
-    }
-
-    /// A query of made-up data, logs or another panel, one pinned to a fixed time and one
-    /// switched off by a constant part name a signal and chart nothing of it.
-    #[test]
-    fn queries_that_chart_nothing_are_not_counted() {
-        let panel = |ds: &str, target_ds: &str, expr: &str| {
-            let d = parse(&format!(
-                r#"{{"panels": [{{"title": "P", "datasource": {ds}, "targets": [{{"expr": {expr:?}, "datasource": {target_ds}}}]}}]}}"#
-            ));
-            (panels_for(&d, "x_total"), unshown_for(&d, "x_total"))
-        };
-        let prom = r#"{"type": "prometheus", "uid": "prom"}"#;
-        for (ds, target_ds, expr, why) in [
-            (
-                r#"{"type": "grafana-testdata-datasource", "uid": "t"}"#,
-                prom,
-                "rate(x_total[5m])",
-                "runs on a `grafana-testdata-datasource` data source",
-            ),
-            (
-                r#"{"type": "datasource", "uid": "-- Mixed --"}"#,
-                r#"{"type": "loki", "uid": "l"}"#,
-                "rate(x_total[5m])",
-                "runs on a `loki` data source",
-            ),
-            (
-                r#""-- Grafana --""#,
-                "null",
-                "rate(x_total[5m])",
-                "runs on a `grafana` data source",
-            ),
-            (
-                prom,
-                r#"{"type": "testdata", "uid": "t"}"#,
-                "rate(x_total[5m])",
-                "runs on a `testdata` data source",
-            ),
-            (
-                prom,
-                prom,
-                "rate(x_total[5m] @ 1700000000)",
-                "only at a fixed time",
-            ),
-            (
-                prom,
-                prom,
-                "sum(rate(x_total[$__rate_interval])) and on() vector(0) > 1",
-                "switched off",
-            ),
-            (
-                prom,
-                prom,
-                "rate(x_total[5m]) unless on() vector(1)",
-                "switched off",
-            ),
-        ] {
-            let (charted, unshown) = panel(ds, target_ds, expr);
-            assert!(charted.is_empty(), "{ds} {target_ds} {expr}");
-            let unshown = unshown.unwrap_or_default();
-            assert!(
-                unshown.starts_with("panel `P` names it in a query that"),
-                "{unshown}"
-            );
-            assert!(unshown.contains(why), "{expr}: {unshown}");
-        }
-        for (ds, target_ds, expr) in [
-            (prom, prom, "rate(x_total[5m])"),
-            ("null", "null", "rate(x_total[5m])"),
-            (
-                r#"{"type": "prometheus", "uid": "${datasource}"}"#,
-                "null",
-                "rate(x_total[$__rate_interval])",
-            ),
-            (
-                r#"{"type": "datasource", "uid": "-- Mixed --"}"#,
-                prom,
-                "rate(x_total[5m])",
-            ),
-            (prom, prom, "sum(rate(x_total[5m])) or vector(0)"),
-            (
-                prom,
-                prom,
-                "rate(x_total{job=~\"$job\"}[5m]) and on() vector(1)",
-            ),
-            (
-                prom,
-                prom,
-                "rate(x_total[5m]) / rate(x_total[5m] offset 1w)",
-            ),
-        ] {
-            assert_eq!(
-                panel(ds, target_ds, expr),
-                (vec!["P".to_string()], None),
-                "{ds} {target_ds} {expr}"
-            );
-        }
-    }
-
-    #[test]
-    fn broken_json_is_located() {
-        let d = parse("{\n  \"panels\": [\n    {,}\n  ]\n}");
-        assert!(!d.ok);
-        assert_eq!(d.error_at.map(|a| a.0), Some(3));
-    }
-}
+mod tests;

@@ -130,6 +130,9 @@ pub struct Reads {
     /// not one comparing `x{job="api"} offset 1h` with `x{job="web"}`: the api series are read
     /// only an hour late.
     pub lag_ms: u64,
+    /// The smallest of those: how old the freshest data it reads is (a panel of `x offset 1w`
+    /// alone draws last week; one of `x / x offset 1w` draws now).
+    pub least_lag_ms: u64,
     /// The metric names it selects (`x` in `rate(x[5m])`, or a `__name__="x"` matcher's
     /// value), each once.
     pub metrics: Vec<String>,
@@ -170,6 +173,7 @@ pub fn reads(expr: &Expr) -> Reads {
     Reads {
         series: !found.is_empty() && found.iter().all(|s| !s.pinned),
         lag_ms: freshest.iter().map(|(_, lag)| *lag).max().unwrap_or(0),
+        least_lag_ms: freshest.iter().map(|(_, lag)| *lag).min().unwrap_or(0),
         metrics,
     }
 }
