@@ -134,6 +134,13 @@ pub fn stand_in(value: &str) -> Option<&'static str> {
         return None;
     }
     if let Some(name) = handle {
+        // `#`, `@` or `@org/` with no name after it: the sigil of a form left unfilled.
+        if name
+            .split('/')
+            .any(|part| !part.chars().any(char::is_alphanumeric))
+        {
+            return Some("a sigil with no name after it: nobody is reached there");
+        }
         return name.split('/').find_map(stand_in_part);
     }
     let (local, domain) = v.split_once('@')?;
@@ -219,6 +226,10 @@ mod tests {
             "oncall@example.com",
             " docs@EXAMPLE.org ",
             "oncall@yourcompany.com",
+            "#",
+            "@",
+            "@acme/",
+            "#-",
         ] {
             assert!(stand_in(v).is_some(), "{v}");
         }
@@ -234,7 +245,6 @@ mod tests {
             "@code-reviewers",
             "oncall@acme.dev",
             "page @todo when it breaks",
-            "@",
             "todo",
         ] {
             assert!(stand_in(v).is_none(), "{v}");

@@ -102,6 +102,7 @@ enum Op {
     TimeZoneProblem,
     HoursProblem,
     NothingDone,
+    NotInPlace,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -159,6 +160,7 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("time_zone_problem", false, 1) => TimeZoneProblem,
         ("hours_problem", false, 1) => HoursProblem,
         ("nothing_done", false, 1) => NothingDone,
+        ("not_in_place", false, 1) => NotInPlace,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -570,6 +572,7 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::TimeZoneProblem, None) => V::Str(Cow::Owned(crate::hours::zone_problem(a.str()?))),
         (Op::HoursProblem, None) => V::Str(Cow::Owned(crate::hours::times_problem(a.str()?))),
         (Op::NothingDone, None) => V::Bool(crate::mitigation::nothing_done(a.str()?)),
+        (Op::NotInPlace, None) => V::Bool(crate::mitigation::not_in_place(a.str()?)),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

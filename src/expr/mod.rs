@@ -213,7 +213,8 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
 /// `time_zone_problem(hours)` (`""` when support hours name their zone), `hours_problem(hours)`
-/// (`""` when their times are times of day) and `nothing_done(mitigation)`. Each is a [`Scope`] method or a
+/// (`""` when their times are times of day), `nothing_done(mitigation)` and
+/// `not_in_place(mitigation)`. Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
@@ -273,6 +274,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("nothing_done", |mitigation: Arc<String>| {
         crate::mitigation::nothing_done(&mitigation)
+    });
+    let _ = ctx.add_function("not_in_place", |mitigation: Arc<String>| {
+        crate::mitigation::not_in_place(&mitigation)
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));
