@@ -95,6 +95,8 @@ pub struct Opening {
 struct OpenItem {
     numbered: bool,
     text: String,
+    /// A list of its own says it was resolved.
+    resolved: bool,
 }
 
 /// Parses Markdown text into facts.
@@ -106,6 +108,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
     // Open items, innermost last: text goes to the innermost one only, so an item's own text
     // never includes its nested lists (their items are steps or bullets of their own).
     let mut items: Vec<OpenItem> = Vec::new();
+    let mut lists = open::Lists::default();
     let mut block = Block::default();
     let mut steps_seen = Seen::default();
     // Task lists as GitHub renders them: `- [ ]` is a box, not the text `[ ]`.
@@ -132,9 +135,19 @@ pub fn facts(text: &str) -> MarkdownFacts {
                     out.headings.push(h.trim().to_string());
                 }
             }
-            Event::Start(Tag::List(first)) => ordered.push(first.is_some()),
+            Event::Start(Tag::List(first)) => {
+                ordered.push(first.is_some());
+                lists.start();
+            }
             Event::End(TagEnd::List(_)) => {
                 ordered.pop();
+                // An item whose own list says it was resolved (`1. No runbook link.` / `   -
+                // Resolved: linked.`) is resolved.
+                if lists.end(&mut out.marked_open)
+                    && let Some(parent) = items.last_mut()
+                {
+                    parent.resolved = true;
+                }
             }
             Event::Start(Tag::Item) => {
                 let numbered = ordered.last() == Some(&true);
@@ -144,13 +157,12 @@ pub fn facts(text: &str) -> MarkdownFacts {
                 items.push(OpenItem {
                     numbered,
                     text: String::new(),
+                    resolved: false,
                 });
             }
             Event::End(TagEnd::Item) => {
                 let Some(item) = items.pop() else { continue };
-                if open::says_open(&item.text) {
-                    out.marked_open.push(open::first_words(&item.text));
-                }
+                lists.item(&item.text, item.resolved, &mut out.marked_open);
                 if item.numbered {
                     out.raw_steps += 1;
                     if is_real_step(&item.text) && first_time(&mut steps_seen, &item.text) {

@@ -1,6 +1,53 @@
 //! Findings a record says are still open in words: `Open: owner @bob`, `not resolved`, a
 //! table's Status cell `Open` (a record kept without task boxes).
 
+/// What the items of one list say of their status.
+#[derive(Default)]
+struct Statuses {
+    /// Some item says it was resolved.
+    resolved: bool,
+    /// The items that say neither open nor resolved, by their first words.
+    unmarked: Vec<String>,
+}
+
+/// The statuses of the items of the lists being read, innermost last: beside findings marked
+/// resolved, one marked nothing was not resolved.
+#[derive(Default)]
+pub struct Lists(Vec<Statuses>);
+
+impl Lists {
+    /// A list starts.
+    pub fn start(&mut self) {
+        self.0.push(Statuses::default());
+    }
+
+    /// An item of the innermost list ends, with its own text and whether a list of its own
+    /// said it was resolved; one marked open goes to `open` at once.
+    pub fn item(&mut self, text: &str, resolved_below: bool, open: &mut Vec<String>) {
+        if says_open(text) {
+            open.push(first_words(text));
+        } else if let Some(list) = self.0.last_mut() {
+            if resolved_below || says_resolved(text) {
+                list.resolved = true;
+            } else if !text.trim().is_empty() {
+                list.unmarked.push(first_words(text));
+            }
+        }
+    }
+
+    /// The innermost list ends: its items marked nothing go to `open` when another was marked
+    /// resolved. Whether one was.
+    pub fn end(&mut self, open: &mut Vec<String>) -> bool {
+        let Some(list) = self.0.pop() else {
+            return false;
+        };
+        if list.resolved {
+            open.extend(list.unmarked);
+        }
+        list.resolved
+    }
+}
+
 /// Whether a list item's own text marks it open: a sentence of it that starts with its status
 /// (`Open: owner @bob`, `Open, owner @bob.`, `Pending: @carol`, `In progress (@bob)`, `Still
 /// open.`), a status anywhere (`status: open`, `(open)`, `(pending)`, `still open`), or `not
@@ -54,31 +101,76 @@ pub fn says_open(text: &str) -> bool {
         "not fixed",
         "not yet fixed",
     ];
-    const RESOLVED: [&str; 8] = [
-        "resolved:",
-        "(resolved)",
-        "fixed:",
-        "(fixed)",
-        "closed:",
-        "(closed)",
-        "done:",
-        "(done)",
-    ];
-    let open = starts_open || OPEN.iter().any(|m| text.contains(m));
-    let resolved = RESOLVED.iter().any(|m| {
+    let open = starts_open || OPEN.iter().any(|m| text.contains(m)) || resolved_later(text);
+    open && !resolved(text)
+}
+
+/// Whether a lower-cased text marks a resolution still to come (`Resolved: will be added next
+/// week`).
+fn resolved_later(text: &str) -> bool {
+    RESOLVED.iter().any(|m| {
+        text.match_indices(m)
+            .any(|(at, _)| crate::mitigation::not_in_place(&text[at + m.len()..]))
+    })
+}
+
+/// Marks that close a finding: resolved, or accepted as it is by a decision.
+const RESOLVED: [&str; 13] = [
+    "resolved:",
+    "(resolved)",
+    "fixed:",
+    "(fixed)",
+    "closed:",
+    "(closed)",
+    "done:",
+    "(done)",
+    "accepted:",
+    "(accepted)",
+    "accepted for launch",
+    "won't fix",
+    "(wontfix)",
+];
+
+/// Whether a list item's own text says it was resolved (`Resolved: linked.`, `(fixed)`), not
+/// `not resolved:` nor `Resolved: will be added next week` (a resolution not in place yet).
+fn says_resolved(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let holds = [
+        "resolved", "fixed", "closed", "done", "accepted", "won't", "wontfix",
+    ]
+    .iter()
+    .any(|w| {
+        bytes
+            .windows(w.len())
+            .any(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+    });
+    holds && resolved(&text.trim().to_lowercase())
+}
+
+/// [`says_resolved`] of a lower-cased text.
+fn resolved(text: &str) -> bool {
+    RESOLVED.iter().any(|m| {
         text.match_indices(m).any(|(at, _)| {
             let before = &text[..at];
-            !(before.ends_with("not ") || before.ends_with("not yet ") || before.ends_with("un"))
+            let negated =
+                before.ends_with("not ") || before.ends_with("not yet ") || before.ends_with("un");
+            !(negated || crate::mitigation::not_in_place(&text[at + m.len()..]))
         })
-    });
-    open && !resolved
+    })
 }
 
 /// Whether `sentence` (lower case) starts with an open status, alone or followed by a mark
 /// (`open:`, `open, owner @bob`, `pending (@carol)`, `still open.`), not by a word (`open
 /// the dashboard`, `pending alerts`).
 fn status_first(sentence: &str) -> bool {
-    const STATUS: [&str; 4] = ["still open", "open", "pending", "in progress"];
+    const STATUS: [&str; 6] = [
+        "still open",
+        "open",
+        "pending",
+        "in progress",
+        "unresolved",
+        "not resolved",
+    ];
     let sentence = sentence.trim_start_matches(|c: char| c.is_whitespace() || c == '*');
     STATUS.iter().any(|s| {
         sentence.strip_prefix(s).is_some_and(|rest| {
@@ -186,5 +278,40 @@ mod tests {
             open("3. a b c d e f g h i j k l open: m\n"),
             ["a b c d e f g h i j ..."]
         );
+    }
+
+    /// A finding marked nothing beside findings marked resolved, one whose resolution is still
+    /// to come, and one that says it is unresolved are open.
+    #[test]
+    fn findings_left_unmarked_or_resolved_later_are_open() {
+        let open = |text: &str| crate::evidence::markdown::facts(text).marked_open;
+        let notes = "## Findings\n\n\
+                     1. No runbook link. Resolved: linked.\n\
+                     2. Escalation took 40 minutes.\n\
+                     3. Status page owner unknown. Resolved: will be added next week.\n\
+                     4. Paging policy unclear. Unresolved.\n\
+                     5. Rollback slow. Accepted for launch.\n\
+                     6. Pager rota stale (won't fix: replaced next quarter).\n";
+        assert_eq!(
+            open(notes),
+            [
+                "Status page owner unknown. Resolved: will be added next week.",
+                "Paging policy unclear. Unresolved.",
+                "Escalation took 40 minutes.",
+            ]
+        );
+        assert_eq!(
+            open("- Owner unknown. Resolved: to be added after launch.\n"),
+            ["Owner unknown. Resolved: to be added after launch."]
+        );
+        for closed in [
+            // None marked: nothing says which are open.
+            "1. No runbook link.\n2. Escalation took 40 minutes.\n",
+            // Resolved in a nested item.
+            "1. No runbook link.\n   - Resolved: linked.\n2. Escalation slow. Fixed: rota.\n",
+            "1. No runbook link. Resolved: linked.\n2. Escalation slow. Resolved: rota.\n",
+        ] {
+            assert!(open(closed).is_empty(), "{closed}: {:?}", open(closed));
+        }
     }
 }
