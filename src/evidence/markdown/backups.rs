@@ -71,6 +71,7 @@ pub fn backup_every(text: &str) -> Option<Update> {
                     seconds,
                     said: crate::evidence::one_line(sentence, 160),
                     at,
+                    relaxed: false,
                 });
             }
         }
@@ -92,6 +93,7 @@ pub fn backup_every(text: &str) -> Option<Update> {
                     seconds,
                     said: crate::evidence::one_line(&row.said, 160),
                     at: crate::evidence::alerts::Spot::in_text(text, row.at.0, row.at.1),
+                    relaxed: false,
                 });
             }
         }

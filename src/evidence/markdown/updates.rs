@@ -32,6 +32,51 @@ pub struct Update {
     pub said: String,
     /// Where it is written.
     pub at: Spot,
+    /// It is a later stage's or a lesser severity's (see [`relaxed`]), which may promise a
+    /// longer interval than the plan.
+    pub relaxed: bool,
+}
+
+/// Words of a later stage of an incident or a lesser severity: their messages may promise a
+/// longer interval than the plan ("## Monitoring", "| sev3 | every 2 hours |").
+const RELAXED: &[&str] = &[
+    "monitoring",
+    "mitigated",
+    "recovered",
+    "recovering",
+    "resolved",
+    "resolution",
+    "post-incident",
+    "postmortem",
+    "follow-up",
+    "maintenance",
+    "sev2",
+    "sev3",
+    "sev4",
+    "sev-2",
+    "sev-3",
+    "sev-4",
+    "p2",
+    "p3",
+    "p4",
+    "minor",
+    "low",
+];
+
+/// Whether any of `texts` (a heading, a sentence, a table row) names a later stage or a lesser
+/// severity, as whole words.
+pub(super) fn relaxed(texts: &[&str]) -> bool {
+    texts.iter().any(|t| {
+        let lower = t.to_ascii_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !(c.is_ascii_alphanumeric() || c == '-'))
+            .filter(|w| !w.is_empty())
+            .collect();
+        words.iter().any(|w| RELAXED.contains(w))
+            || words
+                .windows(2)
+                .any(|w| w[0] == "sev" && ["2", "3", "4"].contains(&w[1]))
+    })
 }
 
 /// Promises of updates kept per file: a template has a few.
@@ -132,6 +177,7 @@ pub fn updates(text: &str) -> Option<Updates> {
                     seconds,
                     said: sentence.trim_start_matches(['>', ' ']).to_string(),
                     at,
+                    relaxed: relaxed(&[block.heading(text), sentence]),
                 });
             }
         }
@@ -176,6 +222,7 @@ fn cadences(text: &str, found: &mut Vec<Update>) {
                     seconds,
                     said: row.said.clone(),
                     at: Spot::in_text(text, row.at.0, row.at.1),
+                    relaxed: relaxed(&[&table.read(row)]),
                 });
             }
         }
@@ -218,6 +265,7 @@ pub fn other_cadence(text: &str, planned: i64) -> Option<Update> {
                 seconds,
                 said: crate::evidence::one_line(&block.text, 120),
                 at: block.spot(text, sentence)?,
+                relaxed: false,
             });
         }
     }

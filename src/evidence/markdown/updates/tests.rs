@@ -135,3 +135,30 @@ fn an_incident_runbook_posts_updates_at_its_interval() {
     let text = "1. Post a status update; repeat every hour for the first 2 hours.\n";
     assert_eq!(other_cadence(text, 3_600), None);
 }
+
+/// A later stage's or a lesser severity's promise may be longer than the plan; another may not.
+#[test]
+fn a_later_stage_or_lesser_severity_is_told_from_the_rest() {
+    let text = "# Templates\n\n## Investigating\n\n> Next update in 2 hours.\n\n## Monitoring\n\n\
+                > Next update in 2 hours.\n\n## Update\n\n> For minor incidents, next update in 4 hours.\n\n\
+                | Severity | Update cadence |\n|---|---|\n| sev1 | every 30 minutes |\n| Sev 3 | every 2 hours |\n";
+    let found = updates(text).expect("promises");
+    let relaxed: Vec<(i64, bool)> = found
+        .updates
+        .iter()
+        .map(|u| (u.seconds, u.relaxed))
+        .collect();
+    assert_eq!(
+        relaxed,
+        [
+            (1_800, false),
+            (7_200, true),
+            (7_200, false),
+            (7_200, true),
+            (14_400, true)
+        ]
+    );
+    for text in ["slow", "below the flow", "http2 p99", "sev 1", "severity"] {
+        assert!(!super::relaxed(&[text]), "{text}");
+    }
+}
