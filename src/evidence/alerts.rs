@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+mod held;
 mod latency;
 
 pub use latency::AlertLatency;
@@ -171,6 +172,25 @@ pub struct RunbookSaid {
     pub at: Spot,
 }
 
+/// What the runbooks say of the alert `name`: the opening paragraph of the runbook it links
+/// (`runbook_file`), then the monitoring runbook's lines that name it.
+fn described<'r>(
+    runbook_file: Option<&str>,
+    read: &'r BTreeMap<String, super::FileFacts>,
+    name: &'r str,
+) -> impl Iterator<Item = &'r crate::evidence::markdown::Opening> + use<'r> {
+    let opening = runbook_file
+        .and_then(|file| read.values().find(|f| f.repo_path == file))
+        .and_then(|f| f.markdown.as_ref()?.opening.as_ref());
+    let lines = read
+        .values()
+        .filter_map(|f| f.markdown.as_ref())
+        .flat_map(|m| &m.alert_lines)
+        .filter(move |(alert, _)| alert == name)
+        .map(|(_, line)| line);
+    opening.into_iter().chain(lines)
+}
+
 /// Longest expression text a finding quotes.
 const SHOWN_CHARS: usize = 60;
 
@@ -302,6 +322,7 @@ pub fn collect(
     // alert may compare a series another file records.
     let mut scales = std::collections::HashMap::new();
     let mut comparing = Vec::new();
+    let mut holding: Vec<(String, i64, String, Vec<String>)> = Vec::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
         let Ok((path, text)) = reader.read_text(written) else {
@@ -463,14 +484,14 @@ pub fn collect(
                     contradicted: None,
                     raw_series: checked.raw.remove(&at_expr.start.offset),
                 };
-                if let Some(compared) = checked.compared.remove(&at_expr.start.offset) {
-                    let texts: Vec<String> = ["summary", "description", "message"]
-                        .iter()
-                        .filter_map(|k| string(annotations.and_then(|a| a.get(k))))
-                        .collect();
-                    if !texts.is_empty() {
-                        comparing.push((name.clone(), compared, texts));
-                    }
+                let texts: Vec<String> = ["summary", "description", "message"]
+                    .iter()
+                    .filter_map(|k| string(annotations.and_then(|a| a.get(k))))
+                    .collect();
+                if let Some(compared) = checked.compared.remove(&at_expr.start.offset)
+                    && !texts.is_empty()
+                {
+                    comparing.push((name.clone(), compared, texts.clone()));
                 }
                 if let Some(parsed) = pending.remove(&at_expr.start.offset) {
                     waiting.push((name.clone(), parsed));
@@ -482,6 +503,9 @@ pub fn collect(
                     .get(&at_expr.start.offset)
                     .map(|&ms| lagging(expr_node, ms));
                 let latency = latency(&shown, held.as_ref(), &timing, lag.as_ref());
+                let for_seconds = held.as_ref().map_or(0, |w| (w.ms / 1000) as i64);
+                let expr_text = string(Some(expr_node)).unwrap_or_default();
+                holding.push((name.clone(), for_seconds, expr_text, texts));
                 let pending = held.and_then(|w| {
                     Some(AlertPending {
                         at: Spot::of(&shown, w.node.span, w.node.span.len()),
@@ -538,28 +562,38 @@ pub fn collect(
             if rule.expr.contradicted.is_some() {
                 continue;
             }
-            // The runbook the alert links, as its opening paragraph describes the alert, then
-            // the monitoring runbook's lines that name it.
-            let opening = rule
-                .runbook_file
-                .as_ref()
-                .and_then(|file| read.values().find(|f| &f.repo_path == file))
-                .and_then(|f| f.markdown.as_ref()?.opening.as_ref());
-            let lines = read
-                .values()
-                .filter_map(|f| f.markdown.as_ref())
-                .flat_map(|m| &m.alert_lines)
-                .filter(|(alert, _)| *alert == name)
-                .map(|(_, line)| line);
-            rule.runbook_said = opening.into_iter().chain(lines).find_map(|said| {
-                let why =
-                    crate::prometheus::syntax::contradiction(&compared, &[said.said.as_str()])?;
-                Some(RunbookSaid {
-                    why,
-                    said: super::one_line(&said.said, 160),
-                    at: said.at.clone(),
-                })
-            });
+            rule.runbook_said =
+                described(rule.runbook_file.as_deref(), read, &name).find_map(|said| {
+                    let why =
+                        crate::prometheus::syntax::contradiction(&compared, &[said.said.as_str()])?;
+                    Some(RunbookSaid {
+                        why,
+                        said: super::one_line(&said.said, 160),
+                        at: said.at.clone(),
+                    })
+                });
+        }
+    }
+    // A text that says its condition holds for another time than the rule, where it names no
+    // other level; then a runbook's.
+    for (name, for_seconds, expr, texts) in holding {
+        let Some(rule) = facts.rules.get_mut(&name) else {
+            continue;
+        };
+        let held = held::Held::of(for_seconds, &expr);
+        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        if rule.expr.contradicted.is_none() {
+            rule.expr.contradicted = held.contradicted(&texts);
+        }
+        if rule.expr.contradicted.is_none() && rule.runbook_said.is_none() {
+            rule.runbook_said =
+                described(rule.runbook_file.as_deref(), read, &name).find_map(|said| {
+                    Some(RunbookSaid {
+                        why: held.contradicted(&[said.said.as_str()])?,
+                        said: super::one_line(&said.said, 160),
+                        at: said.at.clone(),
+                    })
+                });
         }
     }
     for rule in facts.rules.values_mut() {

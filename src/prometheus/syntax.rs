@@ -6,6 +6,7 @@
 use promql_parser::parser::Expr;
 
 pub use age::Toward;
+pub(crate) use age::{ages, held_for};
 pub use said::{Compared, Scale, contradiction, scale_of};
 
 /// Core item of PromQL syntax errors.

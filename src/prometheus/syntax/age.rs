@@ -113,6 +113,36 @@ pub(super) fn against_now(expr: &Expr) -> Option<(f64, &'static str, Toward)> {
     }
 }
 
+/// The limits, in seconds, of every comparison of a time from now anywhere in `expr` (`x == 0
+/// and (time() - start) > 600`: 600), also those written against now (`x < time() - 600`).
+pub(crate) fn ages(expr: &Expr) -> Vec<f64> {
+    let mut found = Vec::new();
+    let mut todo = vec![expr];
+    while let Some(e) = todo.pop() {
+        match unparen(e) {
+            Expr::Binary(b) => {
+                if b.op.is_comparison_operator() {
+                    let (l, r) = (unparen(&b.lhs), unparen(&b.rhs));
+                    let limit = match (from_now(l), from_now(r), constant(l), constant(r)) {
+                        (Some((_, per)), None, None, Some(n))
+                        | (None, Some((_, per)), Some(n), None) => Some(n * per),
+                        _ => against_now(e).map(|(n, ..)| n),
+                    };
+                    found.extend(limit);
+                }
+                todo.push(&b.lhs);
+                todo.push(&b.rhs);
+            }
+            Expr::Aggregate(a) => todo.push(&a.expr),
+            Expr::Call(c) => todo.extend(c.args.args.iter().map(|a| &**a)),
+            Expr::Unary(u) => todo.push(&u.expr),
+            Expr::Subquery(q) => todo.push(&q.expr),
+            _ => {}
+        }
+    }
+    found
+}
+
 /// Words that say what the alert is about is stale: it stopped, or has not happened for a
 /// while.
 const STALE: &[&str] = &[
@@ -285,6 +315,40 @@ const INTERVAL: &[&str] = &["every", "per", "each", "once", "twice"];
 /// The durations `text` names (`30 minutes`, `1h30m`, `an hour`, `the last day`), in seconds,
 /// each with the clause it is in; intervals ("every 5 minutes", "per hour") are no age.
 fn durations(text: &str) -> Vec<(f64, &str)> {
+    said(text).into_iter().map(|(s, _, c)| (s, c)).collect()
+}
+
+/// Words before a duration that say a condition has held that long ("for 10 minutes", "for
+/// more than an hour").
+const HELD: &[&str] = &[
+    "for",
+    "for more than",
+    "for over",
+    "for at least",
+    "for longer than",
+    "for the last",
+    "for the past",
+    "for the",
+];
+
+/// The durations `text` says a condition has held for ("above 5% for 10 minutes"), in
+/// seconds, each with the clause it is in.
+pub(crate) fn held_for(text: &str) -> Vec<(f64, &str)> {
+    said(text)
+        .into_iter()
+        .filter(|&(_, start, _)| {
+            let before = text[..start].trim_end().to_ascii_lowercase();
+            HELD.iter().any(|h| {
+                before.ends_with(h)
+                    && !before[..before.len() - h.len()].ends_with(char::is_alphanumeric)
+            })
+        })
+        .map(|(s, _, c)| (s, c))
+        .collect()
+}
+
+/// [`durations`], each with where it starts (its number, or the word before a unit alone).
+fn said(text: &str) -> Vec<(f64, usize, &str)> {
     let mut found = Vec::new();
     let last_word = |before: &str| {
         before
@@ -309,6 +373,7 @@ fn durations(text: &str) -> Vec<(f64, &str)> {
         {
             found.push((
                 s as f64,
+                start,
                 super::said::clause(text, start, start + run.len()),
             ));
             continue;
@@ -323,7 +388,7 @@ fn durations(text: &str) -> Vec<(f64, &str)> {
         });
         if let Some((u, size)) = unit {
             let stop = text.len() - rest.len() + u.len();
-            found.push((n * size, super::said::clause(text, start, stop)));
+            found.push((n * size, start, super::said::clause(text, start, stop)));
         }
     }
     // A unit alone, one of it: "for an hour", "in the last day", "half an hour".
@@ -354,12 +419,12 @@ fn durations(text: &str) -> Vec<(f64, &str)> {
         if interval(earlier) {
             continue;
         }
-        let share = if last_word(earlier) == "half" {
-            0.5
+        let (share, start) = if last_word(earlier) == "half" {
+            (0.5, earlier.trim_end().len().saturating_sub(4))
         } else {
-            one
+            (one, earlier.len())
         };
-        found.push((share * unit, super::said::clause(text, at, at + 1)));
+        found.push((share * unit, start, super::said::clause(text, at, at + 1)));
     }
     found
 }
