@@ -75,17 +75,10 @@ pub(super) fn from_now(e: &Expr) -> Option<(Toward, f64)> {
 /// time() + 86400` as `x - time() < 86400`: the limit in seconds, the comparison of the time
 /// from now with it, and which way. Also before an `and` or `unless` that filters it.
 pub(super) fn against_now(expr: &Expr) -> Option<(f64, &'static str, Toward)> {
-    let Expr::Binary(b) = unparen(expr) else {
-        return None;
-    };
-    if matches!(b.op.to_string().as_str(), "and" | "unless") {
-        return against_now(&b.lhs);
-    }
-    if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
+    let (b, op) = super::said::top_binary(expr)?;
+    if matches!(op, "==" | "!=") {
         return None;
     }
-    let written = b.op.to_string();
-    let op = ["<", ">", "<=", ">="].into_iter().find(|o| *o == written)?;
     // The seconds `e` puts now off by: `time() - 1800` is -1800.
     let moved = |e: &Expr| match unparen(e) {
         Expr::Binary(b) if b.modifier.is_none() => match b.op.to_string().as_str() {

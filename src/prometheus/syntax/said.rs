@@ -4,7 +4,7 @@
 //! pages at a level nobody meant, and promtool loads each without a word; so does `> 0.1`
 //! under the same text, a threshold changed and its text left behind.
 
-use promql_parser::parser::Expr;
+use promql_parser::parser::{BinaryExpr, Expr};
 
 use super::age::{Toward, constant};
 use super::share::selector;
@@ -49,13 +49,25 @@ pub enum Scale {
 /// the side, the number, and the operator as written with the side on the left (`5 < x` is
 /// `x > 5`).
 pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> {
+    let (b, op) = top_binary(expr)?;
+    let (l, r) = (unparen(&b.lhs), unparen(&b.rhs));
+    match (constant(l), constant(r)) {
+        (Some(_), Some(_)) | (None, None) => None,
+        (None, Some(n)) => Some((l, n, op)),
+        (Some(n), None) => Some((r, n, mirrored(op)?)),
+    }
+}
+
+/// The comparison at the top of an alert `expr`, also before an `and` or `unless` that
+/// filters it, without `bool`, and its operator as written.
+pub(super) fn top_binary(expr: &Expr) -> Option<(&BinaryExpr, &'static str)> {
     let Expr::Binary(b) = unparen(expr) else {
         return None;
     };
     // `... > 0.05 and sum(rate(x[5m])) > 0`: the left side's samples are the alerts, the
     // right side only filters them.
     if matches!(b.op.to_string().as_str(), "and" | "unless") {
-        return top_comparison(&b.lhs);
+        return top_binary(&b.lhs);
     }
     if !b.op.is_comparison_operator() || b.modifier.as_ref().is_some_and(|m| m.return_bool) {
         return None;
@@ -64,12 +76,7 @@ pub(super) fn top_comparison(expr: &Expr) -> Option<(&Expr, f64, &'static str)> 
     let op = ["<", ">", "<=", ">=", "==", "!="]
         .into_iter()
         .find(|o| *o == written)?;
-    let (l, r) = (unparen(&b.lhs), unparen(&b.rhs));
-    match (constant(l), constant(r)) {
-        (Some(_), Some(_)) | (None, None) => None,
-        (None, Some(n)) => Some((l, n, op)),
-        (Some(n), None) => Some((r, n, mirrored(op)?)),
-    }
+    Some((b, op))
 }
 
 /// The comparison at the top of the alert `expr` (`... > 0.05`, also before an `and` or
