@@ -162,13 +162,13 @@ pub fn facts(text: &str) -> MarkdownFacts {
             }
             Event::End(TagEnd::Item) => {
                 let Some(item) = items.pop() else { continue };
-                lists.item(&item.text, item.resolved, &mut out.marked_open);
                 if item.numbered {
                     out.raw_steps += 1;
                     if is_real_step(&item.text) && first_time(&mut steps_seen, &item.text) {
                         out.steps += 1;
                     }
                 }
+                lists.item(item.text, item.resolved, &mut out.marked_open);
             }
             Event::Text(t) | Event::Code(t) => {
                 block.feed(&t);

@@ -163,7 +163,15 @@ fn elapsed_clock(cell: &str) -> Option<i64> {
 /// where it is in `lower`, a lower-cased `sentence`).
 fn around(lower: &str, sentence: &str) -> Vec<(i64, usize, usize, Option<i64>)> {
     let mut found = Vec::new();
-    for (at, the) in lower.match_indices("the ") {
+    // Most sentences write neither: asked before any time is read.
+    let marked = memchr::memmem::find(lower.as_bytes(), b"mark").is_some();
+    let time_in = lower.match_indices(" in").any(|(at, _)| {
+        lower[at + 3..].is_empty() || lower[at + 3..].starts_with([',', ';', '.', ':'])
+    });
+    if !marked && !time_in {
+        return found;
+    }
+    for (at, the) in lower.match_indices("the ").filter(|_| marked) {
         let start = at + the.len();
         let end = start + super::every::time_len(&lower[start..]);
         if end > start
@@ -173,7 +181,7 @@ fn around(lower: &str, sentence: &str) -> Vec<(i64, usize, usize, Option<i64>)> 
             found.push((seconds, at, end, None));
         }
     }
-    for written in crate::numbers::written(lower) {
+    for written in crate::numbers::written(lower).filter(|_| time_in) {
         let end = written.start + super::every::time_len(&lower[written.start..]);
         let rest = lower[end..].strip_prefix(" in").unwrap_or_default();
         if end > written.end
