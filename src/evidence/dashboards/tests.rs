@@ -144,6 +144,12 @@ fn queries_that_chart_nothing_are_not_counted() {
             "runs on a `grafana` data source",
         ),
         (
+            r#""TestData DB""#,
+            "null",
+            "rate(x_total[5m])",
+            "runs on a `testdata` data source",
+        ),
+        (
             prom,
             r#"{"type": "testdata", "uid": "t"}"#,
             "rate(x_total[5m])",
@@ -192,6 +198,7 @@ fn queries_that_chart_nothing_are_not_counted() {
     for (ds, target_ds, expr) in [
         (prom, prom, "rate(x_total[5m])"),
         ("null", "null", "rate(x_total[5m])"),
+        (r#""Prometheus""#, "null", "rate(x_total[5m])"),
         (
             r#"{"type": "prometheus", "uid": "${datasource}"}"#,
             "null",
