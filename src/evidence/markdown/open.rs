@@ -57,22 +57,8 @@ impl Lists {
 /// `(fixed)`). Not `Open the dashboard` (a step), `Pending alerts were cleared` or `left the
 /// channel open, so ...` (words, not a status).
 pub fn says_open(text: &str) -> bool {
-    // Every marker holds one of these words, and most items hold none: one pass over the
-    // bytes spares them the lower-casing.
-    let bytes = text.as_bytes();
-    let at = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    };
-    let holds = (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
-        b'o' => at(i, b"open"),
-        b'r' => at(i, b"resolved"),
-        b'f' => at(i, b"fixed"),
-        b'p' => at(i, b"pending") || at(i, b"progress"),
-        _ => false,
-    });
-    if !holds {
+    // Every marker holds one of these words, and most items hold none.
+    if !holds_any(text, &["open", "resolved", "fixed", "pending", "progress"]) {
         return false;
     }
     let text = text.trim().to_lowercase();
@@ -140,24 +126,26 @@ const RESOLVED: [&str; 13] = [
 /// Whether a list item's own text says it was resolved (`Resolved: linked.`, `(fixed)`), not
 /// `not resolved:` nor `Resolved: will be added next week` (a resolution not in place yet).
 fn says_resolved(text: &str) -> bool {
-    // Every mark holds one of these words, and most items hold none: one pass over the bytes
-    // spares them the lower-casing, as in `says_open`.
+    // Every mark holds one of these words, and most items hold none.
+    let words = [
+        "resolved", "fixed", "closed", "done", "accepted", "won't", "wontfix",
+    ];
+    holds_any(text, &words) && resolved(&text.trim().to_lowercase())
+}
+
+/// Whether `text` holds any of `words` (lower-case ASCII), letter case aside: one pass over the
+/// bytes, each word tried only where its first letter is, and no lower-cased copy.
+fn holds_any(text: &str, words: &[&str]) -> bool {
     let bytes = text.as_bytes();
-    let at = |i: usize, word: &[u8]| {
-        bytes
-            .get(i..i + word.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(word))
-    };
-    let holds = (0..bytes.len()).any(|i| match bytes[i] | 0x20 {
-        b'r' => at(i, b"resolved"),
-        b'f' => at(i, b"fixed"),
-        b'c' => at(i, b"closed"),
-        b'd' => at(i, b"done"),
-        b'a' => at(i, b"accepted"),
-        b'w' => at(i, b"won't") || at(i, b"wontfix"),
-        _ => false,
-    });
-    holds && resolved(&text.trim().to_lowercase())
+    (0..bytes.len()).any(|i| {
+        let first = bytes[i].to_ascii_lowercase();
+        words.iter().any(|w| {
+            w.as_bytes()[0] == first
+                && bytes
+                    .get(i..i + w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    })
 }
 
 /// [`says_resolved`] of a lower-cased text.
