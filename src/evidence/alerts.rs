@@ -8,9 +8,12 @@ use serde::Serialize;
 
 mod held;
 mod latency;
+mod runbook;
 
 pub use latency::AlertLatency;
 use latency::{GroupTiming, duration_at, lagging, latency};
+pub use runbook::RUNBOOK_MIN_WORDS;
+use runbook::{described, runbook_verdict, runbook_words};
 
 use super::paths::Reader;
 use super::rulefmt::Format;
@@ -172,23 +175,19 @@ pub struct RunbookSaid {
     pub at: Spot,
 }
 
-/// What the runbooks say of the alert `name`: the opening paragraph of the runbook it links
-/// (`runbook_file`), then the monitoring runbook's lines that name it.
-fn described<'r>(
-    runbook_file: Option<&str>,
-    read: &'r BTreeMap<String, super::FileFacts>,
-    name: &'r str,
-) -> impl Iterator<Item = &'r crate::evidence::markdown::Opening> + use<'r> {
-    let opening = runbook_file
-        .and_then(|file| read.values().find(|f| f.repo_path == file))
-        .and_then(|f| f.markdown.as_ref()?.opening.as_ref());
-    let lines = read
-        .values()
-        .filter_map(|f| f.markdown.as_ref())
-        .flat_map(|m| &m.alert_lines)
-        .filter(move |(alert, _)| alert == name)
-        .map(|(_, line)| line);
-    opening.into_iter().chain(lines)
+/// An alert whose texts are held to how long its rule holds its condition, once every
+/// file is read.
+struct Holding {
+    /// The alert's name.
+    name: String,
+    /// Its `for`, in seconds (0 without one).
+    for_seconds: i64,
+    /// Its PromQL `expr`.
+    expr: String,
+    /// The times from now its `expr` compares, in seconds.
+    ages: Vec<f64>,
+    /// Its `summary`, `description` and `message`.
+    texts: Vec<String>,
 }
 
 /// Longest expression text a finding quotes.
@@ -255,49 +254,6 @@ fn string(node: Option<&Node>) -> Option<String> {
     super::rulefmt::text(node).ok().filter(|s| !s.is_empty())
 }
 
-/// Words of a runbook file (Markdown's words for `.md`, as the manifest's runbooks are
-/// counted), from the facts already read when the manifest names the same file.
-fn runbook_words(
-    base: &super::Base,
-    read: &std::collections::BTreeMap<String, super::FileFacts>,
-    path: &str,
-) -> Result<usize, super::PathProblem> {
-    // By repository path: a rule file's `../runbooks/x.md` is the manifest's `runbooks/x.md`.
-    let repo_path = base.repo_relative(path);
-    let known = read.values().find(|f| f.repo_path == repo_path);
-    if let Some(md) = known.and_then(|f| f.markdown.as_ref()) {
-        return Ok(md.words);
-    }
-    let (_, text) = base.read_text(path)?;
-    Ok(if super::markdown::is_markdown(path) {
-        super::markdown::facts(&text).words
-    } else {
-        super::markdown::words_in(&text)
-    })
-}
-
-/// Whether a runbook file an alert links is long enough to help (`shown` names it), and why
-/// not when it is not.
-fn runbook_verdict(
-    words: Result<usize, super::PathProblem>,
-    shown: &str,
-) -> (bool, Option<String>) {
-    match words {
-        Ok(n) if n >= RUNBOOK_MIN_WORDS => (true, None),
-        Ok(n) => (
-            false,
-            Some(format!(
-                "runbook {shown} has {n} words: the person paged opens it to learn what to do (write at least {RUNBOOK_MIN_WORDS})"
-            )),
-        ),
-        Err(e) => (false, Some(format!("runbook {e}"))),
-    }
-}
-
-/// Fewest words a runbook file needs, as `LAUNCH-RUNBOOKS` and `PROD-MONITORING` ask of the
-/// manifest's runbooks: the person paged opens it to learn what to do.
-pub const RUNBOOK_MIN_WORDS: usize = 20;
-
 /// Parses the rule files named in `alerts.rules` (paths as written in the manifest); `read`
 /// holds the manifest's referenced files already read (a runbook the manifest names is not
 /// read again).
@@ -322,7 +278,7 @@ pub fn collect(
     // alert may compare a series another file records.
     let mut scales = std::collections::HashMap::new();
     let mut comparing = Vec::new();
-    let mut holding: Vec<(String, i64, String, Vec<String>)> = Vec::new();
+    let mut holding: Vec<Holding> = Vec::new();
     for written in files {
         let shown = display_path(&manifest_dir.join(written));
         let Ok((path, text)) = reader.read_text(written) else {
@@ -505,7 +461,17 @@ pub fn collect(
                 let latency = latency(&shown, held.as_ref(), &timing, lag.as_ref());
                 let for_seconds = held.as_ref().map_or(0, |w| (w.ms / 1000) as i64);
                 let expr_text = string(Some(expr_node)).unwrap_or_default();
-                holding.push((name.clone(), for_seconds, expr_text, texts));
+                let ages = checked
+                    .ages
+                    .remove(&at_expr.start.offset)
+                    .unwrap_or_default();
+                holding.push(Holding {
+                    name: name.clone(),
+                    for_seconds,
+                    expr: expr_text,
+                    ages,
+                    texts,
+                });
                 let pending = held.and_then(|w| {
                     Some(AlertPending {
                         at: Spot::of(&shown, w.node.span, w.node.span.len()),
@@ -576,18 +542,18 @@ pub fn collect(
     }
     // A text that says its condition holds for another time than the rule, where it names no
     // other level; then a runbook's.
-    for (name, for_seconds, expr, texts) in holding {
-        let Some(rule) = facts.rules.get_mut(&name) else {
+    for h in holding {
+        let Some(rule) = facts.rules.get_mut(&h.name) else {
             continue;
         };
-        let held = held::Held::of(for_seconds, &expr);
-        let texts: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let held = held::Held::of(h.for_seconds, &h.expr, &h.ages);
+        let texts: Vec<&str> = h.texts.iter().map(String::as_str).collect();
         if rule.expr.contradicted.is_none() {
             rule.expr.contradicted = held.contradicted(&texts);
         }
         if rule.expr.contradicted.is_none() && rule.runbook_said.is_none() {
             rule.runbook_said =
-                described(rule.runbook_file.as_deref(), read, &name).find_map(|said| {
+                described(rule.runbook_file.as_deref(), read, &h.name).find_map(|said| {
                     Some(RunbookSaid {
                         why: held.contradicted(&[said.said.as_str()])?,
                         said: super::one_line(&said.said, 160),

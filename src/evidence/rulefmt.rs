@@ -112,6 +112,9 @@ pub struct Checked {
     /// The series each alert's `expr` compares as it stands, by the byte offset of the `expr`
     /// value (see [`crate::prometheus::syntax::raw_series`]).
     pub raw: HashMap<usize, String>,
+    /// The times from now each alert's `expr` compares anywhere (`time() - x > 1800`: 1800),
+    /// in seconds, by the byte offset of the `expr` value; absent for none.
+    pub ages: HashMap<usize, Vec<f64>>,
     /// The series the groups' recording rules write (`record`).
     pub recorded: Vec<String>,
     /// What each recording rule records, by the series it writes: a ratio of rates, that
@@ -143,6 +146,8 @@ struct Read {
     compared: Option<crate::prometheus::syntax::Compared>,
     /// The series an alert's `expr` compares as it stands.
     raw: Option<String>,
+    /// The times from now an alert's `expr` compares, in seconds.
+    ages: Vec<f64>,
     /// The parsed `expr`, kept while its answer may still depend on recording rules (an
     /// alert's, when its own form decides nothing).
     pending: Option<promql_parser::parser::Expr>,
@@ -245,6 +250,9 @@ pub fn check(doc: &Node, format: Format) -> Checked {
                         if let Some(series) = read.raw {
                             checked.raw.insert(read.at, series);
                         }
+                        if !read.ages.is_empty() {
+                            checked.ages.insert(read.at, read.ages);
+                        }
                         checked.metrics.insert(read.at, read.metrics);
                     }
                     checked.recorded.extend(record);
@@ -329,6 +337,12 @@ fn rule_problems(
                     raw: (!recording)
                         .then(|| crate::prometheus::syntax::raw_series(&parsed))
                         .flatten(),
+                    // Only an expression that asks for the time compares a time from now.
+                    ages: if !recording && expr.contains("time") {
+                        crate::prometheus::syntax::ages(&parsed)
+                    } else {
+                        Vec::new()
+                    },
                     never_negative: recording
                         && crate::prometheus::syntax::never_negative_recorded(&parsed),
                     scale: if recording {

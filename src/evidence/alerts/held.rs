@@ -12,12 +12,19 @@ pub(super) struct Held<'e> {
     for_seconds: i64,
     /// Its PromQL `expr`.
     expr: &'e str,
+    /// The times from now `expr` compares, in seconds.
+    ages: &'e [f64],
 }
 
 impl<'e> Held<'e> {
-    /// The durations of a rule with `for_seconds` and the PromQL `expr`.
-    pub(super) fn of(for_seconds: i64, expr: &'e str) -> Held<'e> {
-        Held { for_seconds, expr }
+    /// The durations of a rule with `for_seconds`, the PromQL `expr` and the times from now
+    /// it compares (`ages`).
+    pub(super) fn of(for_seconds: i64, expr: &'e str, ages: &'e [f64]) -> Held<'e> {
+        Held {
+            for_seconds,
+            expr,
+            ages,
+        }
     }
 
     /// Why `texts` (the alert's `summary`, `description`, `message`) say it holds for another
@@ -39,20 +46,13 @@ impl<'e> Held<'e> {
         // is how long it holds.
         meant.extend(windows.iter().filter(|&&w| w >= self.for_seconds));
         meant.extend(windows.iter().map(|w| w + self.for_seconds));
-        // Only a text that names another time has the expression parsed for its ages.
-        let mut ages = None;
         // Within a minute, or a tenth: "for 10 minutes" over `for: 10m30s` says the same.
         let close = |d: i64, m: i64| (d - m).abs() <= 60.max(m / 10);
         for (d, clause) in said {
             if meant.iter().any(|&m| close(d, m)) {
                 continue;
             }
-            let ages = ages.get_or_insert_with(|| {
-                crate::prometheus::syntax::parse(self.expr)
-                    .map(|e| crate::prometheus::syntax::ages(&e))
-                    .unwrap_or_default()
-            });
-            if ages.iter().any(|&a| close(d, a.round() as i64)) {
+            if self.ages.iter().any(|&a| close(d, a.round() as i64)) {
                 continue;
             }
             let rule = if self.for_seconds > 0 {
@@ -91,6 +91,14 @@ fn windows(expr: &str) -> Vec<i64> {
 mod tests {
     use super::Held;
 
+    /// Why `text` contradicts a rule with `for_seconds` and `expr`, its ages read as rulefmt
+    /// reads them.
+    fn contradicted(for_seconds: i64, expr: &str, text: &str) -> Option<String> {
+        let parsed = crate::prometheus::syntax::parse(expr).expect(expr);
+        let ages = crate::prometheus::syntax::ages(&parsed);
+        Held::of(for_seconds, expr, &ages).contradicted(&[text])
+    }
+
     #[test]
     fn a_text_that_holds_for_another_time_is_found() {
         let ratio = "sum(rate(f_total[10m])) / sum(rate(g_total[10m])) > 0.05";
@@ -120,9 +128,8 @@ mod tests {
                 "(1h)",
             ),
         ] {
-            let why = Held::of(for_seconds, expr)
-                .contradicted(&[text])
-                .unwrap_or_else(|| panic!("{text}: passed"));
+            let why =
+                contradicted(for_seconds, expr, text).unwrap_or_else(|| panic!("{text}: passed"));
             assert!(why.contains(says), "{why}");
         }
         for (for_seconds, expr, text) in [
@@ -158,11 +165,7 @@ mod tests {
             (600, ratio, "Builds failing. VALUE = {{ $value }}"),
             (630, ratio, "fails for 10 minutes"),
         ] {
-            assert_eq!(
-                Held::of(for_seconds, expr).contradicted(&[text]),
-                None,
-                "{text}"
-            );
+            assert_eq!(contradicted(for_seconds, expr, text), None, "{text}");
         }
     }
 }
