@@ -389,11 +389,16 @@ pub fn collect(
     facts
 }
 
-/// Sets `places` on each file that two or more `runbooks` places name (as one repository
-/// path: `runbooks/a.md` and `./runbooks/a.md` are one file).
+/// Sets `places` on each file that two or more `runbooks` places, or one and the rehearsal's
+/// notes (`rehearsal`), name (as one repository path: `runbooks/a.md` and `./runbooks/a.md`
+/// are one file).
 fn share_places(facts: &mut Facts, refs: &[PathRef]) {
     let place = |r: &PathRef| match r.route.segs() {
         [Seg::Key(section), Seg::Key(name), ..] if section == "runbooks" => Some(name.clone()),
+        // Notes that are a runbook record the procedure, not a rehearsal of it.
+        [Seg::Key(section), Seg::Key(notes)] if section == "rehearsal" && notes == "notes" => {
+            Some("rehearsal".to_string())
+        }
         _ => None,
     };
     let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();

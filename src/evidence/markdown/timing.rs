@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::sentences::{Reading, blocks, sentences};
 use super::spoken;
 use crate::evidence::alerts::Spot;
+use outcome::Outcome;
 
 /// What a runbook says of its own duration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -39,16 +40,58 @@ pub struct Timing {
     /// Where it is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ran_on_at: Option<Spot>,
+    /// A sentence (or a record's row) that says the run of `ran_on` failed ("The rehearsal on
+    /// 2026-11-02 failed at step 3"), when one does and none of that day says one succeeded.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub failed_said: String,
+    /// Where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_at: Option<Spot>,
+    /// A record of `ran_on` says a run succeeded: a failure of that day was retried.
+    #[serde(skip)]
+    succeeded: bool,
 }
 
 impl Timing {
     /// Names the file its places are in, as findings show it.
     pub fn in_file(&mut self, shown: &str) {
-        for spot in [&mut self.wait_at, &mut self.timed_at, &mut self.ran_on_at]
-            .into_iter()
-            .flatten()
+        for spot in [
+            &mut self.wait_at,
+            &mut self.timed_at,
+            &mut self.ran_on_at,
+            &mut self.failed_at,
+        ]
+        .into_iter()
+        .flatten()
         {
             spot.file = shown.to_string();
+        }
+    }
+
+    /// Notes a record (`said`, lower-cased `lower`, at `at`) of a run on `day`: the latest day
+    /// is the last run, and how it ended is what its records say.
+    fn ran(&mut self, day: &str, said: &str, lower: &str, at: impl Fn() -> Option<Spot>) {
+        if day > self.ran_on.as_str() {
+            self.ran_on = day.to_string();
+            self.ran_on_said = said.to_string();
+            self.ran_on_at = at();
+            self.failed_said.clear();
+            self.failed_at = None;
+            self.succeeded = false;
+        } else if day < self.ran_on.as_str() {
+            return;
+        }
+        match outcome::outcome(lower) {
+            Outcome::Succeeded => {
+                self.succeeded = true;
+                self.failed_said.clear();
+                self.failed_at = None;
+            }
+            Outcome::Failed if !self.succeeded && self.failed_said.is_empty() => {
+                self.failed_said = said.to_string();
+                self.failed_at = at();
+            }
+            _ => {}
         }
     }
 }
@@ -125,7 +168,11 @@ pub const RESTORE: &[&str] = &["restor", "recover"];
 /// A runbook's reading: steps and prose with a duration in digits or in words, fenced code
 /// left out.
 const TIMED_BLOCKS: Reading = Reading {
-    keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
+    keep: |line| {
+        line.bytes().any(|b| b.is_ascii_digit())
+            || spoken::may_write(line)
+            || outcome::may_say(line)
+    },
     messages: false,
 };
 
@@ -133,10 +180,16 @@ const TIMED_BLOCKS: Reading = Reading {
 /// name ([`ROLLBACK`], [`RESTORE`]), and the last day it ran up to `today` (`YYYY-MM-DD`).
 pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
     let mut out = Timing::default();
+    // The day of the last run a sentence recorded, so far.
+    let mut run_day: Option<String> = None;
     for block in blocks(text, TIMED_BLOCKS) {
         // A section that records a run ("## Last rehearsal", "## Drill log"): its dates and
         // its labelled times ("- Duration: 12 minutes") are the run's.
         let mut record: Option<bool> = None;
+        let in_record = || {
+            let heading = block.heading(text).to_ascii_lowercase();
+            TIMED.iter().any(|t| heading.contains(t))
+        };
         // The sentence before says a run ("Rehearsed on 2026-11-02."): a label after it
         // ("Duration: 12 minutes.") is that run's.
         let mut after_run = false;
@@ -147,30 +200,52 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             // people write "about ten minutes".
             // Where the duration starts, when it is known: a condition before it governs it.
             let mut starts = None;
+            // One lower-cased copy serves every reading of the sentence below.
+            let mut lowered: Option<String> = None;
             let duration = if block.item {
                 expected_duration(sentence)
             } else {
-                whole::whole_run(sentence, &sentence.to_ascii_lowercase())
-                    .map(|(seconds, at)| {
-                        starts = Some(at);
-                        seconds
-                    })
-                    .or_else(|| compact_duration(sentence))
-                    .or_else(|| labelled_duration(sentence))
+                whole::whole_run(
+                    sentence,
+                    lowered.get_or_insert_with(|| sentence.to_ascii_lowercase()),
+                )
+                .map(|(seconds, at)| {
+                    starts = Some(at);
+                    seconds
+                })
+                .or_else(|| compact_duration(sentence))
+                .or_else(|| labelled_duration(sentence))
             };
             let duration = duration.or_else(|| {
                 spoken::may_write(sentence)
-                    .then(|| spoken::amount(&sentence.to_ascii_lowercase()))
+                    .then(|| {
+                        spoken::amount(lowered.get_or_insert_with(|| sentence.to_ascii_lowercase()))
+                    })
                     .flatten()
             });
             // The day a run happened ("Rehearsed on 2026-11-02", "Drill on Nov 21, 2026"),
             // written with its time or alone.
             let dates = crate::evidence::dated::in_text(sentence);
             if duration.is_none() && dates.is_empty() {
+                // "Result: failed" in a run's record, or "It failed at step 3." right after
+                // it: how that run ended.
+                if let Some(day) = &run_day
+                    && outcome::may_say(sentence)
+                    && (follows_run || *record.get_or_insert_with(in_record))
+                {
+                    let lower = sentence.to_ascii_lowercase();
+                    out.ran(day, sentence, &lower, || block.spot(text, sentence));
+                    after_run = true;
+                }
                 continue;
             }
             // `Don’t` as typed by an editor is `don't`.
-            let lower = sentence.to_ascii_lowercase().replace('\u{2019}', "'");
+            let lower = lowered.unwrap_or_else(|| sentence.to_ascii_lowercase());
+            let lower = if lower.contains('\u{2019}') {
+                lower.replace('\u{2019}', "'")
+            } else {
+                lower
+            };
             let words: Vec<&str> = lower
                 .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
                 .filter(|w| !w.is_empty())
@@ -180,10 +255,7 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             let mut says_run = TIMED.iter().any(|t| lower.contains(t))
                 || (labelled && (follows_run || subjects.iter().any(|s| lower.contains(s))));
             if !says_run {
-                let record = *record.get_or_insert_with(|| {
-                    let heading = block.heading(text).to_ascii_lowercase();
-                    TIMED.iter().any(|t| heading.contains(t))
-                });
+                let record = *record.get_or_insert_with(in_record);
                 says_run = record && (labelled || duration.is_none());
             }
             // "Next rehearsal in 90 days": a plan, not a run.
@@ -194,10 +266,9 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             // A day after today is a plan ("Next rehearsal on 2026-12-20"), not a run: taken as
             // the last run it would let `last_tested` move forward with none recorded.
             let ran = dates.into_iter().filter(|d| d.as_str() <= today).max();
-            if says_run && let Some(day) = ran.filter(|d| *d > out.ran_on) {
-                out.ran_on = day;
-                out.ran_on_said = sentence.to_string();
-                out.ran_on_at = block.spot(text, sentence);
+            if says_run && let Some(day) = ran {
+                out.ran(&day, sentence, &lower, || block.spot(text, sentence));
+                run_day = Some(day);
             }
             let Some(seconds) = duration else {
                 continue;
@@ -248,10 +319,8 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
         }
         let at = || Some(Spot::in_text(text, row.at.0, row.at.1));
         let ran = row.days.iter().filter(|d| d.as_str() <= today).max();
-        if let Some(day) = ran.filter(|d| **d > out.ran_on) {
-            out.ran_on = day.clone();
-            out.ran_on_said = row.said.clone();
-            out.ran_on_at = at();
+        if let Some(day) = ran {
+            out.ran(day, &row.said, &lower, at);
         }
         if let Some(seconds) = row.seconds.filter(|s| *s > out.timed_seconds) {
             out.timed_seconds = seconds;
@@ -446,6 +515,7 @@ fn smaller_parts(mut after: &str, mut size: i64) -> (f64, &str) {
     }
 }
 
+mod outcome;
 #[cfg(test)]
 mod tests;
 mod whole;

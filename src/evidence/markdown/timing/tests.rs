@@ -282,3 +282,47 @@ proptest::proptest! {
         let _ = super::super::backup_every(&format!("backups every {built}"));
     }
 }
+
+#[test]
+fn a_last_run_recorded_as_failed_is_kept_with_its_sentence() {
+    for (text, said) in [
+        (
+            "Rehearsed on 2026-11-02: aborted after 4 minutes, the revert did not deploy.\n",
+            "Rehearsed on 2026-11-02: aborted after 4 minutes, the revert did not deploy.",
+        ),
+        (
+            "## Last rehearsal\n\n- Date: 2026-11-02\n- Duration: 4 minutes\n- Result: failed\n",
+            "Result: failed",
+        ),
+        (
+            "Rehearsed on 2026-11-02. It failed at step 3: the deploy host was down.\n",
+            "It failed at step 3: the deploy host was down.",
+        ),
+        (
+            "## Rehearsals\n\n| Date | Duration | Result |\n| --- | --- | --- |\n| 2026-11-02 | 4 minutes | failed |\n",
+            "2026-11-02 | 4 minutes | failed",
+        ),
+        (
+            "Rehearsed on 2026-08-01: 4 minutes end to end, successful.\nRehearsed on 2026-11-02: unsuccessful, the revert did not deploy.\n",
+            "Rehearsed on 2026-11-02: unsuccessful, the revert did not deploy.",
+        ),
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, "2026-11-02", "{text}");
+        assert!(t.failed_said.contains(said), "{text}: {t:?}");
+        assert!(t.failed_at.is_some(), "{text}");
+    }
+    // A later run, or a retry the same day that worked, is the last run; a failure of
+    // something else is none.
+    for text in [
+        "Rehearsed on 2026-08-01: failed.\nRehearsed on 2026-11-02: 4 minutes end to end.\n",
+        "Rehearsed on 2026-11-02: failed at step 3.\nRehearsed again on 2026-11-02: successful, 4 minutes.\n",
+        "Rehearsed on 2026-11-02: 4 minutes end to end. The canary failed twice before it.\n",
+        "## Last rehearsal\n\n- Date: 2026-11-02\n- Duration: 4 minutes\n- Result: passed\n",
+        "Rehearsed on 2026-11-02: 4 minutes end to end.\n\nIf the revert fails, page @dash-leads.\n",
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, "2026-11-02", "{text}");
+        assert!(t.failed_said.is_empty(), "{text}: {t:?}");
+    }
+}

@@ -1,0 +1,248 @@
+//! Whether a run's record says the run failed: "The rehearsal on 2026-11-02 failed at step 3",
+//! "Rehearsed on 2026-11-02: aborted, the deploy host was down". A rollback that did not
+//! work, or a restore that brought nothing back, was tried, not tested: the runbook still
+//! holds a procedure nobody has seen succeed.
+
+/// Words that say a run failed.
+const FAILED: &[&str] = &[
+    "failed",
+    "aborted",
+    "abandoned",
+    "unsuccessful",
+    "did not complete",
+    "didn't complete",
+    "did not finish",
+    "didn't finish",
+    "did not succeed",
+    "didn't succeed",
+    "did not work",
+    "didn't work",
+    "was not successful",
+    "wasn't successful",
+    "not completed",
+];
+
+/// Words that say a run (or a later attempt in the same sentence) succeeded.
+const SUCCEEDED: &[&str] = &[
+    "succeeded",
+    "successful",
+    "successfully",
+    "worked",
+    "passed",
+    "retried",
+    "second attempt",
+    "on retry",
+];
+
+/// Words a clause may hold before its failure for the failure to be the run's ("the
+/// rehearsal on 2026-11-02 failed", "it did not work", "Result: failed"); any other word
+/// makes it another thing's ("the canary failed", "after a deploy failed"), a condition ("if
+/// the revert failed") or a denial ("not a single step failed").
+const OF_THE_RUN: &[&str] = &[
+    "it",
+    "this",
+    "that",
+    "the",
+    "a",
+    "an",
+    "our",
+    "we",
+    "its",
+    "rehearsal",
+    "rehearsed",
+    "drill",
+    "test",
+    "tested",
+    "rollback",
+    "roll",
+    "back",
+    "restore",
+    "restored",
+    "revert",
+    "run",
+    "attempt",
+    "exercise",
+    "dry",
+    "dry-run",
+    "recovery",
+    "procedure",
+    "tabletop",
+    "game",
+    "day",
+    "game-day",
+    "first",
+    "last",
+    "latest",
+    "final",
+    "whole",
+    "full",
+    "on",
+    "of",
+    "in",
+    "at",
+    "was",
+    "were",
+    "has",
+    "had",
+    "been",
+    "is",
+    "and",
+    "then",
+    "but",
+    "so",
+    "however",
+    "unfortunately",
+    "result",
+    "outcome",
+    "status",
+];
+
+/// Words before a failure word that make it an adjective ("a failed release").
+const ARTICLES: &[&str] = &[
+    "a", "an", "the", "this", "that", "its", "our", "their", "any",
+];
+
+/// What a run's record says of how the run ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Outcome {
+    /// It failed, and no attempt the record tells of succeeded.
+    Failed,
+    /// It (or a later attempt) succeeded, in words.
+    Succeeded,
+    /// Neither, as most records say ("4 minutes end to end").
+    Unsaid,
+}
+
+/// Whether `text` may say how a run ended (one search of its bytes for the words of
+/// [`FAILED`] and [`SUCCEEDED`]), before anything is lower-cased.
+pub(super) fn may_say(text: &str) -> bool {
+    [
+        "ail", "AIL", "bort", "BORT", "bandon", "uccess", "UCCESS", "did not", "didn't", "orked",
+        "assed", "etr", "ttempt",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+}
+
+/// What `lower` (a lower-cased sentence or table row that records a run) says of its end.
+pub(super) fn outcome(lower: &str) -> Outcome {
+    // Most records say nothing of the kind: one search first.
+    if !(lower.contains("fail")
+        || lower.contains("abort")
+        || lower.contains("abandon")
+        || lower.contains("success")
+        || lower.contains("work")
+        || lower.contains("passed")
+        || lower.contains("retr")
+        || lower.contains("attempt")
+        || lower.contains(" not ")
+        || lower.contains("n't"))
+    {
+        return Outcome::Unsaid;
+    }
+    let succeeded = SUCCEEDED.iter().any(|s| {
+        lower.match_indices(s).any(|(at, _)| {
+            whole_word(lower, at, s.len())
+                && !["un", "not ", "n't "]
+                    .iter()
+                    .any(|n| lower[..at].ends_with(n))
+        })
+    });
+    if succeeded {
+        return Outcome::Succeeded;
+    }
+    let failed = FAILED.iter().any(|f| {
+        lower
+            .match_indices(f)
+            .any(|(at, _)| whole_word(lower, at, f.len()) && of_the_run(&lower[..at]))
+    });
+    if failed {
+        Outcome::Failed
+    } else {
+        Outcome::Unsaid
+    }
+}
+
+/// Whether the words at `at..at + len` of `text` stand alone.
+fn whole_word(text: &str, at: usize, len: usize) -> bool {
+    let alone = |c: Option<char>| !c.is_some_and(|c| c.is_alphanumeric() || c == '-');
+    alone(text[..at].chars().next_back()) && alone(text[at + len..].chars().next())
+}
+
+/// Whether a failure written after `before` is the run's: its clause says nothing but the
+/// run and its day ([`OF_THE_RUN`]), and the failure is no adjective ("a failed release").
+fn of_the_run(before: &str) -> bool {
+    // The clause it is in: from the last punctuation before it.
+    let clause = before
+        .rmatch_indices(|c: char| {
+            matches!(
+                c,
+                ',' | ';' | ':' | '(' | ')' | '|' | '\u{2014}' | '\u{2013}'
+            )
+        })
+        .next()
+        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
+    let words: Vec<&str> = clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words.last().is_some_and(|w| ARTICLES.contains(w)) {
+        return false;
+    }
+    words
+        .iter()
+        .all(|w| OF_THE_RUN.contains(w) || w.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Outcome, outcome};
+
+    fn failed(lower: &str) -> bool {
+        outcome(lower) == Outcome::Failed
+    }
+
+    #[test]
+    fn a_run_that_failed_is_found() {
+        for sentence in [
+            "The rehearsal on 2026-11-02 failed at step 3.",
+            "Rehearsed on 2026-11-02: failed, the revert did not deploy.",
+            "Rehearsed on 2026-11-02 (aborted: the deploy host was down).",
+            "Rehearsed on 2026-11-02; the revert did not complete and we stopped after 4 minutes.",
+            "Restore drill on 2026-11-21: unsuccessful, the snapshot was empty.",
+            "Drill on 2026-11-21 \u{2014} failed.",
+            "Rehearsed on 2026-11-02: it didn't work.",
+            "Restore drill on 2026-11-21: the restore was not successful.",
+            "| 2026-11-02 | 4 minutes | failed |",
+        ] {
+            assert!(
+                failed(&sentence.to_ascii_lowercase()),
+                "{sentence}: not read"
+            );
+        }
+    }
+
+    #[test]
+    fn a_run_that_worked_or_another_failure_passes() {
+        for sentence in [
+            "Rehearsed on 2026-11-02: 4 minutes end to end.",
+            "Rehearsed on 2026-11-02 after the canary failed: 4 minutes end to end.",
+            "Rehearsed on 2026-11-02 by reverting a failed release: 4 minutes end to end.",
+            "Rehearsed on 2026-11-02: the first attempt failed, the second attempt took 4 minutes.",
+            "| 2026-11-02 | 4 minutes | passed |",
+            "Rehearsed on 2026-11-02: failed once on a stale cache, retried, 4 minutes end to end.",
+            "Restore drill on 2026-11-21: 3 hours end to end, successful.",
+            "Rehearsed on 2026-11-02: if the revert failed we would page @dash-leads.",
+            "Rehearsed on 2026-11-02, when the publication job failed: 4 minutes end to end.",
+            "Rehearsed on 2026-11-02: not a single step failed after the fix; 4 minutes.",
+            "Rehearsed on 2026-11-02 for the failed-publication scenario: 4 minutes.",
+            "Rehearsed on 2026-11-02: 4 minutes end to end; the canary failed twice before it.",
+            "The canary failed, so we rolled back.",
+        ] {
+            assert!(
+                !failed(&sentence.to_ascii_lowercase()),
+                "{sentence}: read as failed"
+            );
+        }
+    }
+}
