@@ -165,13 +165,13 @@ pub const ROLLBACK: &[&str] = &["roll"];
 /// Words that name a restore's procedure ("the restore took 3 hours", "full recovery took").
 pub const RESTORE: &[&str] = &["restor", "recover"];
 
-/// A runbook's reading: steps and prose with a duration in digits or in words, fenced code
-/// left out.
+/// A runbook's reading: steps and prose with a duration in digits or in words, and a
+/// record's label of how its run ended (`- Result: failed`), fenced code left out.
 const TIMED_BLOCKS: Reading = Reading {
     keep: |line| {
         line.bytes().any(|b| b.is_ascii_digit())
             || spoken::may_write(line)
-            || outcome::may_say(line)
+            || outcome::labelled(line)
     },
     messages: false,
 };
@@ -230,8 +230,8 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
                 // "Result: failed" in a run's record, or "It failed at step 3." right after
                 // it: how that run ended.
                 if let Some(day) = &run_day
-                    && outcome::may_say(sentence)
                     && (follows_run || *record.get_or_insert_with(in_record))
+                    && outcome::may_say(sentence)
                 {
                     let lower = sentence.to_ascii_lowercase();
                     out.ran(day, sentence, &lower, || block.spot(text, sentence));

@@ -114,14 +114,29 @@ pub(super) enum Outcome {
 }
 
 /// Whether `text` may say how a run ended (one search of its bytes for the words of
-/// [`FAILED`] and [`SUCCEEDED`]), before anything is lower-cased.
+/// [`FAILED`] and [`SUCCEEDED`]), before anything is lower-cased. A line it keeps is read
+/// sentence by sentence: the words are narrow ("fail", not "ail", which "email" and
+/// "detail" hold), as runbooks write them on lines with no number.
 pub(super) fn may_say(text: &str) -> bool {
     [
-        "ail", "AIL", "bort", "BORT", "bandon", "uccess", "UCCESS", "did not", "didn't", "orked",
-        "assed", "etr", "ttempt",
+        "fail", "Fail", "FAIL", "bort", "BORT", "bandon", "uccess", "UCCESS", "did not", "didn't",
+        "orked", "assed", "etried",
     ]
     .iter()
     .any(|w| text.contains(w))
+}
+
+/// Whether a line is a record's label of how its run ended (`Result: failed`, `Outcome:
+/// aborted`, `Status: passed`): a line with no number that a runbook's reading keeps.
+pub(super) fn labelled(line: &str) -> bool {
+    // Asked of every line of every runbook: the first letter first.
+    matches!(
+        line.as_bytes().first(),
+        Some(b'r' | b'R' | b'o' | b'O' | b's' | b'S')
+    ) && ["result", "outcome", "status"].iter().any(|label| {
+        line.get(..label.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(label))
+    })
 }
 
 /// What `lower` (a lower-cased sentence or table row that records a run) says of its end.
