@@ -47,6 +47,13 @@ pub struct Timing {
     /// Where it is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub failed_at: Option<Spot>,
+    /// A line that says the procedure was never run ("Not rehearsed yet."), when the text
+    /// records no run.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub never_ran_said: String,
+    /// Where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub never_ran_at: Option<Spot>,
     /// A record of `ran_on` says a run succeeded: a failure of that day was retried.
     #[serde(skip)]
     succeeded: bool,
@@ -60,6 +67,7 @@ impl Timing {
             &mut self.timed_at,
             &mut self.ran_on_at,
             &mut self.failed_at,
+            &mut self.never_ran_at,
         ]
         .into_iter()
         .flatten()
@@ -328,6 +336,12 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             out.timed_at = at();
         }
     }
+    if out.ran_on.is_empty()
+        && let Some((at, len)) = never::never_run(text)
+    {
+        out.never_ran_said = text[at..at + len].trim().to_string();
+        out.never_ran_at = Some(Spot::in_text(text, at, len));
+    }
     out.waited = crate::duration::format_seconds(out.waited_seconds);
     out
 }
@@ -515,6 +529,7 @@ fn smaller_parts(mut after: &str, mut size: i64) -> (f64, &str) {
     }
 }
 
+mod never;
 mod outcome;
 #[cfg(test)]
 mod tests;

@@ -6,6 +6,8 @@
 /// Words that say a run failed.
 const FAILED: &[&str] = &[
     "failed",
+    // A record's verdict: `Result: FAIL` (not "fail over", "fail back").
+    "fail",
     "aborted",
     "abandoned",
     "unsuccessful",
@@ -25,6 +27,7 @@ const FAILED: &[&str] = &[
 /// Words that say a run (or a later attempt in the same sentence) succeeded.
 const SUCCEEDED: &[&str] = &[
     "succeeded",
+    "pass",
     "successful",
     "successfully",
     "worked",
@@ -129,6 +132,8 @@ pub(super) fn may_say(text: &str) -> bool {
 /// Whether a line is a record's label of how its run ended (`Result: failed`, `Outcome:
 /// aborted`, `Status: passed`): a line with no number that a runbook's reading keeps.
 pub(super) fn labelled(line: &str) -> bool {
+    // In bold or italics as often as not: `**Result:** failed`.
+    let line = line.trim_start_matches(['*', '_']);
     // Asked of every line of every runbook: the first letter first.
     matches!(
         line.as_bytes().first(),
@@ -167,9 +172,12 @@ pub(super) fn outcome(lower: &str) -> Outcome {
         return Outcome::Succeeded;
     }
     let failed = FAILED.iter().any(|f| {
-        lower
-            .match_indices(f)
-            .any(|(at, _)| whole_word(lower, at, f.len()) && of_the_run(&lower[..at]))
+        lower.match_indices(f).any(|(at, _)| {
+            let after = lower[at + f.len()..].trim_start();
+            whole_word(lower, at, f.len())
+                && !(after.starts_with("over") || after.starts_with("back"))
+                && of_the_run(&lower[..at])
+        })
     });
     if failed {
         Outcome::Failed
@@ -226,6 +234,7 @@ mod tests {
             "Rehearsed on 2026-11-02; the revert did not complete and we stopped after 4 minutes.",
             "Restore drill on 2026-11-21: unsuccessful, the snapshot was empty.",
             "Drill on 2026-11-21 \u{2014} failed.",
+            "Rollback drill on 2026-03-02. Result: FAIL (the script was missing).",
             "Rehearsed on 2026-11-02: it didn't work.",
             "Restore drill on 2026-11-21: the restore was not successful.",
             "| 2026-11-02 | 4 minutes | failed |",
@@ -253,6 +262,9 @@ mod tests {
             "Rehearsed on 2026-11-02 for the failed-publication scenario: 4 minutes.",
             "Rehearsed on 2026-11-02: 4 minutes end to end; the canary failed twice before it.",
             "The canary failed, so we rolled back.",
+            "Rehearsed on 2026-11-02: we fail over to the replica, 4 minutes end to end.",
+            "Drill on 2026-01-02. Status: PASSED.",
+            "Drill on 2026-01-02. Result: PASS.",
         ] {
             assert!(
                 !failed(&sentence.to_ascii_lowercase()),

@@ -295,6 +295,10 @@ fn a_last_run_recorded_as_failed_is_kept_with_its_sentence() {
             "Result: failed",
         ),
         (
+            "## Last rehearsal\n\n- **Date:** 2026-11-02\n- **Duration:** 4 minutes\n- **Result:** FAIL\n",
+            "Result:** FAIL",
+        ),
+        (
             "Rehearsed on 2026-11-02. It failed at step 3: the deploy host was down.\n",
             "It failed at step 3: the deploy host was down.",
         ),
