@@ -35,8 +35,9 @@ pub struct FileFacts {
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub dated: Vec<String>,
     /// The `runbooks` places (keys, sorted) that name this file, and `rehearsal` when the
-    /// rehearsal's notes are this file, however each writes its path, when more than one
-    /// does: one file serving two procedures, or a procedure taken for a rehearsal's record.
+    /// rehearsal's notes are this file (with `alert` when a required alert's runbook is too),
+    /// however each writes its path, when more than one does: one file serving two
+    /// procedures, or a procedure taken for a rehearsal's record.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub places: Vec<String>,
     /// Git facts (tracked, last change), when the repository is known.

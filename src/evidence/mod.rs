@@ -389,15 +389,25 @@ pub fn collect(
     facts
 }
 
-/// Sets `places` on each file that two or more `runbooks` places, or one and the rehearsal's
-/// notes (`rehearsal`), name (as one repository path: `runbooks/a.md` and `./runbooks/a.md`
-/// are one file).
+/// Sets `places` on each file that two or more `runbooks` places, or one of them or a required
+/// alert's runbook (`alert`) and the rehearsal's notes (`rehearsal`), name (as one repository
+/// path: `runbooks/a.md` and `./runbooks/a.md` are one file).
 fn share_places(facts: &mut Facts, refs: &[PathRef]) {
     let place = |r: &PathRef| match r.route.segs() {
         [Seg::Key(section), Seg::Key(name), ..] if section == "runbooks" => Some(name.clone()),
         // Notes that are a runbook record the procedure, not a rehearsal of it.
         [Seg::Key(section), Seg::Key(notes)] if section == "rehearsal" && notes == "notes" => {
             Some("rehearsal".to_string())
+        }
+        // A required alert's runbook, counted only beside the notes: `runbooks` places may
+        // share one with an alert, as a small service's monitoring runbook does.
+        [
+            Seg::Key(section),
+            Seg::Key(required),
+            Seg::Index(_),
+            Seg::Key(runbook),
+        ] if section == "alerts" && required == "required" && runbook == "runbook" => {
+            Some("alert".to_string())
         }
         _ => None,
     };
@@ -409,6 +419,11 @@ fn share_places(facts: &mut Facts, refs: &[PathRef]) {
         let places = by_file.entry(f.repo_path.clone()).or_default();
         if !places.contains(&name) {
             places.push(name);
+        }
+    }
+    for places in by_file.values_mut() {
+        if !places.iter().any(|p| p == "rehearsal") {
+            places.retain(|p| p != "alert");
         }
     }
     by_file.retain(|_, places| places.len() > 1);
