@@ -12,12 +12,14 @@ mod records;
 mod sentences;
 mod spoken;
 mod timing;
+mod unheld;
 mod updates;
 
 pub use backups::backup_every;
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
 pub use sentences::{alert_lines, intro};
 pub use timing::{RESTORE, ROLLBACK, timing};
+pub use unheld::not_held;
 pub use updates::{Update, other_cadence, says_when_next, updates};
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
@@ -72,6 +74,13 @@ pub struct MarkdownFacts {
     /// to fill in (read of `comms.templates` only, by [`says_when_next`]).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub says_when_next: Option<bool>,
+    /// A line that says the rehearsal did not take place ("The tabletop was postponed"),
+    /// where it is a rehearsal's notes (see [`not_held`]).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub not_held: String,
+    /// Where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_held_at: Option<super::alerts::Spot>,
     /// The paragraph that opens it under its title, where it is an alert's runbook: what it
     /// says of the alert is held to the alert's comparison.
     #[serde(skip)]

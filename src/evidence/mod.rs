@@ -264,6 +264,15 @@ pub fn collect(
                         && !placed.contains(&r.path.as_str()),
                 };
                 facts.naming.read(&r.path, &text, roles, claims);
+                if notes == here
+                    && let Some((said, offset, len)) = markdown::not_held(&text)
+                {
+                    md.not_held = said;
+                    md.not_held_at = Some(alerts::Spot {
+                        file: pointed.get_or_insert_with(shown).clone(),
+                        ..alerts::Spot::in_text(&text, offset, len)
+                    });
+                }
                 if alert_runbooks.contains(&r.path.as_str())
                     && let Some((said, offset, len)) = markdown::intro(&text)
                 {

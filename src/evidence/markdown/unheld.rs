@@ -1,0 +1,189 @@
+//! Whether a rehearsal's notes say it did not take place: "The tabletop was postponed to next
+//! month.", "Cancelled: half the team was out.", "Agenda for the tabletop planned on
+//! 2026-11-10". Notes written before a rehearsal, or of one that was called off, are no record
+//! of it, whatever `rehearsal.date` says.
+
+/// Phrases that say a rehearsal did not happen (or is still to come).
+const NOT_HELD: &[&str] = &[
+    "postponed",
+    "cancelled",
+    "canceled",
+    "rescheduled",
+    "called off",
+    "did not take place",
+    "didn't take place",
+    "has not taken place",
+    "hasn't taken place",
+    "did not happen",
+    "didn't happen",
+    "has not happened",
+    "hasn't happened",
+    "not held",
+    "never held",
+    "not yet held",
+    "will be held",
+    "will take place",
+    "to be held",
+    "planned for",
+    "planned on",
+    "scheduled for",
+    "scheduled on",
+];
+
+/// Words a clause may hold before the phrase for it to be said of the rehearsal ("The
+/// tabletop was postponed", "Agenda for the tabletop planned on 2026-11-10"): any other ("the
+/// deploy was postponed", "a follow-up planned for next week") says it of something else.
+const OF_THE_REHEARSAL: &[&str] = &[
+    "the",
+    "this",
+    "a",
+    "our",
+    "it",
+    "tabletop",
+    "rehearsal",
+    "exercise",
+    "drill",
+    "game",
+    "day",
+    "game-day",
+    "dry",
+    "run",
+    "dry-run",
+    "session",
+    "meeting",
+    "launch",
+    "was",
+    "is",
+    "has",
+    "been",
+    "had",
+    "were",
+    "agenda",
+    "for",
+    "of",
+    "on",
+    "today",
+    "and",
+    "so",
+];
+
+/// The first sentence of `text` (Markdown notes) that says the rehearsal did not take place,
+/// as written, with the offset and length of its line.
+pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
+    // Most notes say nothing of the kind: a few searches of the bytes first.
+    if ![
+        "ostpone",
+        "ancel",
+        "eschedul",
+        "alled off",
+        "place",
+        "appen",
+        "held",
+        "lanned",
+        "cheduled",
+    ]
+    .iter()
+    .any(|w| text.contains(w))
+    {
+        return None;
+    }
+    let mut offset = 0;
+    let mut fenced = false;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let trimmed = line.trim();
+        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
+            fenced = !fenced;
+            continue;
+        }
+        if fenced || !trimmed.is_ascii() {
+            continue;
+        }
+        let lower = trimmed.to_ascii_lowercase();
+        let found = NOT_HELD.iter().find_map(|phrase| {
+            lower.match_indices(phrase).map(|(i, _)| i).find(|&i| {
+                let alone = !lower[..i].ends_with(char::is_alphanumeric)
+                    && !lower[i + phrase.len()..].starts_with(char::is_alphanumeric);
+                alone && of_the_rehearsal(&lower[..i])
+            })
+        });
+        if let Some(i) = found {
+            // The sentence that says it, of a line that may hold more.
+            let from = trimmed[..i].rfind(". ").map_or(0, |n| n + 2);
+            let to = trimmed[i..].find(". ").map_or(trimmed.len(), |n| i + n + 1);
+            let start = at + (line.len() - line.trim_start().len());
+            return Some((trimmed[from..to].to_string(), start, trimmed.len()));
+        }
+    }
+    None
+}
+
+/// Whether the clause before a phrase (lower-cased) says nothing but the rehearsal.
+fn of_the_rehearsal(before: &str) -> bool {
+    let clause = before
+        .rmatch_indices(['.', ',', ';', ':', '(', ')', '!', '?'])
+        .next()
+        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
+    clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| !w.is_empty())
+        .all(|w| {
+            OF_THE_REHEARSAL.contains(&w)
+                || w.starts_with(|c: char| c.is_ascii_digit())
+                || w.chars().all(|c| c == '#')
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_held;
+
+    #[test]
+    fn notes_that_say_the_rehearsal_did_not_happen_are_found() {
+        for (text, line) in [
+            (
+                "# Tabletop, 2026-11-10\n\nThe tabletop was postponed to next month.\n",
+                "The tabletop was postponed to next month.",
+            ),
+            (
+                "# Tabletop, 2026-11-10\n\nCancelled: half the team was out.\n",
+                "Cancelled: half the team was out.",
+            ),
+            (
+                "# Tabletop, 2026-11-10\n\nAgenda for the tabletop planned on 2026-11-10.\n",
+                "Agenda for the tabletop planned on 2026-11-10.",
+            ),
+            (
+                "# Tabletop, 2026-11-10 (cancelled)\n\nScenario: a job stalls.\n",
+                "# Tabletop, 2026-11-10 (cancelled)",
+            ),
+            (
+                "# Game day\n\nThe exercise did not take place: the staging cluster was down.\n",
+                "The exercise did not take place: the staging cluster was down.",
+            ),
+            ("Rescheduled to 2026-12-01.\n", "Rescheduled to 2026-12-01."),
+        ] {
+            let found = not_held(text).unwrap_or_else(|| panic!("{text}: not read"));
+            assert_eq!(found.0, line);
+            assert_eq!(&text[found.1..found.1 + found.2], line);
+        }
+        let (said, ..) =
+            not_held("Scenario: a job stalls. The drill was postponed. We met.\n").unwrap();
+        assert_eq!(said, "The drill was postponed.");
+    }
+
+    #[test]
+    fn notes_of_a_rehearsal_held_pass() {
+        for text in [
+            "# Tabletop, 2026-11-10\n\nScenario: launch day, a publication job stalls.\n\n1. Paging was slow. Resolved.\n",
+            "1. The deploy was postponed during the scenario. Resolved: a freeze window is written down.\n",
+            "2. A follow-up review is planned for next week with @carol.\n",
+            "The canary release was cancelled by the gate, as the runbook says.\n",
+            "Next tabletop planned for 2027-01-15.\n",
+            "```sh\n# rescheduled jobs\ncronctl list\n```\n",
+        ] {
+            assert!(not_held(text).is_none(), "{text}: read as not held");
+        }
+    }
+}
