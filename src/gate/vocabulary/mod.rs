@@ -246,6 +246,7 @@ impl<'a> Vocabulary<'a> {
                             for element in &l.elements {
                                 self.compared(item, element, side, scope, out);
                             }
+                            self.every_state(item, &l.elements, side, scope, out);
                         }
                     }
                     ("__w_count_reason" | "__w_max_stall_code", [arg]) => {
@@ -327,20 +328,62 @@ impl<'a> Vocabulary<'a> {
             }
             return;
         }
-        let tau = match side {
-            Side::Snapshot => self.tau_snapshot,
-            Side::Line | Side::Window => self.tau_history,
+        let Some(states) = self.states(&p, side) else {
+            return;
         };
-        let states = match (p.as_str(), side) {
-            ("health_state", _) => TAU_HEALTH_STATES,
-            ("rollout_gate", Side::Snapshot) => TAU_ROLLOUT_GATE,
-            _ => return,
-        };
-        if tau && !states.contains(&text) {
+        if !states.contains(&text) {
             out.push(format!(
                 "`{p}` is never \"{text}\": tau writes {}{}, so the comparison answers the same at every rollout",
                 listed(states),
                 did_you_mean(text, states),
+            ));
+        }
+    }
+
+    /// The values tau writes in the field `p` of what `side` reads, where it is tau's and
+    /// the field holds one of a few words.
+    fn states(&self, p: &str, side: Side) -> Option<&'static [&'static str]> {
+        let tau = match side {
+            Side::Snapshot => self.tau_snapshot,
+            Side::Line | Side::Window => self.tau_history,
+        };
+        let states = match (p, side) {
+            ("health_state", _) => TAU_HEALTH_STATES,
+            ("rollout_gate", Side::Snapshot) => TAU_ROLLOUT_GATE,
+            _ => return None,
+        };
+        tau.then_some(states)
+    }
+
+    /// `value in [literals]` that lists every value its field holds: true at every rollout
+    /// (`rollout_gate in ["pass", "hold"]` passes while tau holds the rollout).
+    fn every_state(
+        &self,
+        value: &Expression,
+        elements: &[Expression],
+        side: Side,
+        scope: &[(&str, bool)],
+        out: &mut Vec<String>,
+    ) {
+        let Some(p) = path(value) else {
+            return;
+        };
+        if scope.iter().any(|(v, _)| *v == head(&p)) {
+            return;
+        }
+        let Some(states) = self.states(&p, side) else {
+            return;
+        };
+        let written: Vec<&str> = elements.iter().filter_map(string).collect();
+        if states.iter().all(|s| written.contains(s)) {
+            out.push(format!(
+                "`{p} in [...]` lists every value tau writes there ({}), so it is true at every rollout{}",
+                listed(states),
+                if p == "rollout_gate" {
+                    ": the gate passes while tau holds the rollout; ask for `rollout_gate == \"pass\"`"
+                } else {
+                    ""
+                }
             ));
         }
     }

@@ -91,6 +91,45 @@ fn states_tau_never_writes_are_refused() {
 }
 
 #[test]
+fn a_list_of_every_state_tau_writes_is_refused() {
+    let tau = rollout("{}");
+    for (gate, says) in [
+        (
+            r#"rollout_gate in ["pass", "hold"]"#,
+            "passes while tau holds",
+        ),
+        (
+            r#"rollout_gate in ["hold", "pass"] && health_state == "healthy""#,
+            "true at every rollout",
+        ),
+        (
+            r#"health_state in ["healthy", "degraded", "failing"]"#,
+            "true at every rollout",
+        ),
+    ] {
+        refused_once(snapshot(&tau, gate), gate, says);
+    }
+    assert_eq!(
+        window(
+            &tau,
+            r#"all(health_state in ["healthy", "degraded", "failing"])"#
+        )
+        .len(),
+        1
+    );
+    // A choice among them is the team's: degraded allowed, failing not.
+    for gate in [
+        r#"health_state in ["healthy", "degraded"]"#,
+        r#"rollout_gate in ["pass"]"#,
+    ] {
+        assert!(snapshot(&tau, gate).is_empty(), "{gate}");
+    }
+    // Another producer's snapshot names its own states.
+    let other = rollout(r#"{"status_timestamp": {"field": "meta.at", "unit": "rfc3339"}}"#);
+    assert!(snapshot(&other, r#"rollout_gate in ["pass", "hold"]"#).is_empty());
+}
+
+#[test]
 fn fields_tau_never_writes_are_refused_when_slips() {
     let tau = rollout("{}");
     let p = snapshot(&tau, "health.queue_deph <= 1");
