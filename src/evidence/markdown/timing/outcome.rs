@@ -176,7 +176,7 @@ pub(super) fn outcome(lower: &str) -> Outcome {
             let after = lower[at + f.len()..].trim_start();
             whole_word(lower, at, f.len())
                 && !(after.starts_with("over") || after.starts_with("back"))
-                && of_the_run(&lower[..at])
+                && of_the_run(&lower[..at], after)
         })
     });
     if failed {
@@ -192,9 +192,18 @@ fn whole_word(text: &str, at: usize, len: usize) -> bool {
     alone(text[..at].chars().next_back()) && alone(text[at + len..].chars().next())
 }
 
-/// Whether a failure written after `before` is the run's: its clause says nothing but the
-/// run and its day ([`OF_THE_RUN`]), and the failure is no adjective ("a failed release").
-fn of_the_run(before: &str) -> bool {
+/// Words that may follow a failure opening its clause for it to be a verdict ("Failed at
+/// step 3", "Aborted after 4 minutes"); another word makes it an adjective ("Failed runs
+/// are logged in #dash-oncall").
+const VERDICT_FOLLOWS: &[&str] = &[
+    "at", "on", "in", "after", "because", "with", "due", "during", "when", "twice", "once",
+    "again", "and", "but", "so", "since", "as", "to", "before", "while", "halfway",
+];
+
+/// Whether a failure written between `before` and `after` is the run's: its clause says
+/// nothing but the run and its day ([`OF_THE_RUN`]), and the failure is no adjective ("a
+/// failed release", "Failed runs are logged").
+fn of_the_run(before: &str, after: &str) -> bool {
     // The clause it is in: from the last punctuation before it.
     let clause = before
         .rmatch_indices(|c: char| {
@@ -211,6 +220,13 @@ fn of_the_run(before: &str) -> bool {
         .collect();
     if words.last().is_some_and(|w| ARTICLES.contains(w)) {
         return false;
+    }
+    if words.is_empty() {
+        let next = after
+            .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+            .next()
+            .unwrap_or_default();
+        return next.is_empty() || VERDICT_FOLLOWS.contains(&next);
     }
     words
         .iter()
@@ -265,6 +281,8 @@ mod tests {
             "Rehearsed on 2026-11-02: we fail over to the replica, 4 minutes end to end.",
             "Drill on 2026-01-02. Status: PASSED.",
             "Drill on 2026-01-02. Result: PASS.",
+            "Failed runs are logged in the incident channel.",
+            "Rehearsed on 2026-11-02: failed steps are retried by the script, 4 minutes end to end.",
         ] {
             assert!(
                 !failed(&sentence.to_ascii_lowercase()),
