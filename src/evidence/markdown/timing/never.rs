@@ -77,12 +77,26 @@ pub(super) fn never_run(text: &str) -> Option<(usize, usize)> {
             if before.ends_with(char::is_alphanumeric) || fenced {
                 continue;
             }
-            if denied(&before, prefixed) {
+            if denied(&before, prefixed) && unqualified(&text[at + word.len()..line_end]) {
                 return Some((line_start, line_end - line_start));
             }
         }
     }
     None
+}
+
+/// Whether what follows the run's word up to the end of its sentence leaves the denial whole
+/// ("Not rehearsed yet.", "Untested."): a place, a part or a noun after it ("not tested in
+/// production", "Untested steps are marked") makes it a claim about something smaller.
+fn unqualified(after: &str) -> bool {
+    let sentence = after
+        .split(['.', ';', ':', '(', '!', '?'])
+        .next()
+        .unwrap_or_default();
+    sentence
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .all(|w| ["yet", "so", "far"].contains(&w.to_ascii_lowercase().as_str()))
 }
 
 /// Whether `before` (lower-cased, the line up to the run's word) denies the run and says it
@@ -150,6 +164,8 @@ mod tests {
             "We tested it on 2026-11-02.\n",
             "If the runbook is not tested every quarter, page the owner.\n",
             "```sh\n# not tested\nfactoryctl rollback\n```\n",
+            "Untested steps are marked with a warning.\n",
+            "Not yet tested in production: the rehearsal ran in staging.\n",
         ] {
             assert!(never_run(text).is_none(), "{text}: read as never run");
         }
