@@ -67,6 +67,19 @@ const OF_THE_REHEARSAL: &[&str] = &[
     "so",
 ];
 
+/// Words that name a rehearsal.
+const REHEARSALS: &[&str] = &[
+    "tabletop",
+    "rehearsal",
+    "exercise",
+    "drill",
+    "game",
+    "game-day",
+    "dry-run",
+    "session",
+    "meeting",
+];
+
 /// The first sentence of `text` (Markdown notes) that says the rehearsal did not take place,
 /// as written, with the offset and length of its line.
 pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
@@ -105,7 +118,12 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
             lower.match_indices(phrase).map(|(i, _)| i).find(|&i| {
                 let alone = !lower[..i].ends_with(char::is_alphanumeric)
                     && !lower[i + phrase.len()..].starts_with(char::is_alphanumeric);
-                alone && of_the_rehearsal(&lower[..i])
+                // A plan names what is planned ("the tabletop planned on ..."); "Planned
+                // for production" alone is no rehearsal's.
+                let plan = ["planned", "scheduled", "will", "to be"]
+                    .iter()
+                    .any(|p| phrase.starts_with(p));
+                alone && of_the_rehearsal(&lower[..i], plan)
             })
         });
         if let Some(i) = found {
@@ -120,19 +138,22 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
 }
 
 /// Whether the clause before a phrase (lower-cased) says nothing but the rehearsal.
-fn of_the_rehearsal(before: &str) -> bool {
+/// With `named`, the clause must name the rehearsal too.
+fn of_the_rehearsal(before: &str, named: bool) -> bool {
     let clause = before
         .rmatch_indices(['.', ',', ';', ':', '(', ')', '!', '?'])
         .next()
         .map_or(before, |(at, mark)| &before[at + mark.len()..]);
-    clause
+    let words: Vec<&str> = clause
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
         .filter(|w| !w.is_empty())
-        .all(|w| {
-            OF_THE_REHEARSAL.contains(&w)
-                || w.starts_with(|c: char| c.is_ascii_digit())
-                || w.chars().all(|c| c == '#')
-        })
+        .collect();
+    let only = words.iter().all(|w| {
+        OF_THE_REHEARSAL.contains(w)
+            || w.starts_with(|c: char| c.is_ascii_digit())
+            || w.chars().all(|c| c == '#')
+    });
+    only && (!named || words.iter().any(|w| REHEARSALS.contains(w)))
 }
 
 #[cfg(test)]
@@ -181,6 +202,7 @@ mod tests {
             "2. A follow-up review is planned for next week with @carol.\n",
             "The canary release was cancelled by the gate, as the runbook says.\n",
             "Next tabletop planned for 2027-01-15.\n",
+            "- **Status**: Planned for production deployment\n",
             "```sh\n# rescheduled jobs\ncronctl list\n```\n",
         ] {
             assert!(not_held(text).is_none(), "{text}: read as not held");
