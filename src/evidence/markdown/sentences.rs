@@ -248,6 +248,21 @@ fn without_code(text: &str) -> String {
     text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
 }
 
+/// The words of the last clause of `before` (from the last of `marks` in it), as a reading
+/// of what a word after it is said of: "Rehearsed on 2026-11-02: the revert" for "did not
+/// complete" is `["the", "revert"]`. Words keep their apostrophes and hyphens; a list's
+/// dash is none.
+pub(super) fn last_clause<'t>(before: &'t str, marks: &[char]) -> Vec<&'t str> {
+    let clause = before
+        .rmatch_indices(marks)
+        .next()
+        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
+    clause
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .collect()
+}
+
 /// The sentences of a block: split after `.`, `;`, `!` or `?` followed by a space.
 pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
     block

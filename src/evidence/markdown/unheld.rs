@@ -140,14 +140,7 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
 /// Whether the clause before a phrase (lower-cased) says nothing but the rehearsal.
 /// With `named`, the clause must name the rehearsal too.
 fn of_the_rehearsal(before: &str, named: bool) -> bool {
-    let clause = before
-        .rmatch_indices(['.', ',', ';', ':', '(', ')', '!', '?'])
-        .next()
-        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
-    let words: Vec<&str> = clause
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = super::sentences::last_clause(before, &['.', ',', ';', ':', '(', ')', '!', '?']);
     let only = words.iter().all(|w| {
         OF_THE_REHEARSAL.contains(w)
             || w.starts_with(|c: char| c.is_ascii_digit())
@@ -184,6 +177,10 @@ mod tests {
                 "The exercise did not take place: the staging cluster was down.",
             ),
             ("Rescheduled to 2026-12-01.\n", "Rescheduled to 2026-12-01."),
+            (
+                "- Cancelled: half the team was out.\n",
+                "- Cancelled: half the team was out.",
+            ),
         ] {
             let found = not_held(text).unwrap_or_else(|| panic!("{text}: not read"));
             assert_eq!(found.0, line);

@@ -103,13 +103,8 @@ fn unqualified(after: &str) -> bool {
 /// of the whole procedure; `prefixed`: the word was written with `un` ("Untested.").
 fn denied(before: &str, prefixed: bool) -> bool {
     // The sentence it is in: from the last full stop, colon or list mark before it.
-    let sentence = before
-        .rmatch_indices(['.', ':', ';', '!', '?'])
-        .next()
-        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
-    let words: Vec<&str> = sentence
-        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
-        .filter(|w| !w.is_empty())
+    let words: Vec<&str> = super::super::sentences::last_clause(before, &['.', ':', ';', '!', '?'])
+        .into_iter()
         .flat_map(|w| match w.strip_suffix("n't") {
             // "hasn't" is "has" and "n't".
             Some(verb) => vec![verb, "n't"],
@@ -141,6 +136,7 @@ mod tests {
             "The rollback has never been rehearsed.\n",
             "Untested.\n",
             "- Status: not yet rehearsed\n",
+            "- Not rehearsed yet.\n",
             "The restore hasn't been drilled yet.\n",
             "These steps are yet to be tested.\n",
         ] {

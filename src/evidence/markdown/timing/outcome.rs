@@ -205,19 +205,10 @@ const VERDICT_FOLLOWS: &[&str] = &[
 /// failed release", "Failed runs are logged").
 fn of_the_run(before: &str, after: &str) -> bool {
     // The clause it is in: from the last punctuation before it.
-    let clause = before
-        .rmatch_indices(|c: char| {
-            matches!(
-                c,
-                ',' | ';' | ':' | '(' | ')' | '|' | '\u{2014}' | '\u{2013}'
-            )
-        })
-        .next()
-        .map_or(before, |(at, mark)| &before[at + mark.len()..]);
-    let words: Vec<&str> = clause
-        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = super::super::sentences::last_clause(
+        before,
+        &[',', ';', ':', '(', ')', '|', '\u{2014}', '\u{2013}'],
+    );
     if words.last().is_some_and(|w| ARTICLES.contains(w)) {
         return false;
     }
