@@ -110,9 +110,10 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
             fenced = !fenced;
             continue;
         }
-        if fenced || !trimmed.is_ascii() {
+        if fenced {
             continue;
         }
+        // ASCII lower-casing keeps every byte where it was: offsets in `lower` are `trimmed`'s.
         let lower = trimmed.to_ascii_lowercase();
         let found = NOT_HELD.iter().find_map(|phrase| {
             lower.match_indices(phrase).map(|(i, _)| i).find(|&i| {

@@ -116,10 +116,9 @@ pub(super) enum Outcome {
     Unsaid,
 }
 
-/// Whether `text` may say how a run ended (one search of its bytes for the words of
-/// [`FAILED`] and [`SUCCEEDED`]), before anything is lower-cased. A line it keeps is read
-/// sentence by sentence: the words are narrow ("fail", not "ail", which "email" and
-/// "detail" hold), as runbooks write them on lines with no number.
+/// Whether `text` (a sentence with no date or time, after a run's) may say how the run ended:
+/// one search of its bytes for the words of [`FAILED`] and [`SUCCEEDED`], before anything is
+/// lower-cased.
 pub(super) fn may_say(text: &str) -> bool {
     [
         "fail", "Fail", "FAIL", "bort", "BORT", "bandon", "uccess", "UCCESS", "did not", "didn't",
@@ -163,7 +162,8 @@ pub(super) fn outcome(lower: &str) -> Outcome {
     let succeeded = SUCCEEDED.iter().any(|s| {
         lower.match_indices(s).any(|(at, _)| {
             whole_word(lower, at, s.len())
-                && !["un", "not ", "n't "]
+                // Not "unsuccessful", "did not pass", "failed to pass".
+                && !["un", "not ", "n't ", "to "]
                     .iter()
                     .any(|n| lower[..at].ends_with(n))
         })
@@ -242,6 +242,7 @@ mod tests {
             "Restore drill on 2026-11-21: unsuccessful, the snapshot was empty.",
             "Drill on 2026-11-21 \u{2014} failed.",
             "Rollback drill on 2026-03-02. Result: FAIL (the script was missing).",
+            "The rehearsal on 2026-11-02 failed to pass the canary gate.",
             "Rehearsed on 2026-11-02: it didn't work.",
             "Restore drill on 2026-11-21: the restore was not successful.",
             "| 2026-11-02 | 4 minutes | failed |",
