@@ -58,7 +58,7 @@ impl Lists {
 /// channel open, so ...` (words, not a status).
 pub fn says_open(text: &str) -> bool {
     // Every marker holds one of these words, and most items hold none.
-    if !holds_any(text, &["open", "resolved", "fixed", "pending", "progress"]) {
+    if !super::sentences::holds_any(text, &["open", "resolved", "fixed", "pending", "progress"]) {
         return false;
     }
     let text = text.trim().to_lowercase();
@@ -130,22 +130,7 @@ fn says_resolved(text: &str) -> bool {
     let words = [
         "resolved", "fixed", "closed", "done", "accepted", "won't", "wontfix",
     ];
-    holds_any(text, &words) && resolved(&text.trim().to_lowercase())
-}
-
-/// Whether `text` holds any of `words` (lower-case ASCII), letter case aside: one pass over the
-/// bytes, each word tried only where its first letter is, and no lower-cased copy.
-fn holds_any(text: &str, words: &[&str]) -> bool {
-    let bytes = text.as_bytes();
-    (0..bytes.len()).any(|i| {
-        let first = bytes[i].to_ascii_lowercase();
-        words.iter().any(|w| {
-            w.as_bytes()[0] == first
-                && bytes
-                    .get(i..i + w.len())
-                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-        })
-    })
+    super::sentences::holds_any(text, &words) && resolved(&text.trim().to_lowercase())
 }
 
 /// [`says_resolved`] of a lower-cased text.

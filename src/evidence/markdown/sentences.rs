@@ -248,6 +248,21 @@ fn without_code(text: &str) -> String {
     text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
 }
 
+/// Whether `text` holds any of `words` (lower-case ASCII), letter case aside: one pass over the
+/// bytes, each word tried only where its first letter is, and no lower-cased copy.
+pub(super) fn holds_any(text: &str, words: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    (0..bytes.len()).any(|i| {
+        let first = bytes[i].to_ascii_lowercase();
+        words.iter().any(|w| {
+            w.as_bytes()[0] == first
+                && bytes
+                    .get(i..i + w.len())
+                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    })
+}
+
 /// The words of the last clause of `before` (from the last of `marks` in it), as a reading
 /// of what a word after it is said of: "Rehearsed on 2026-11-02: the revert" for "did not
 /// complete" is `["the", "revert"]`. Words keep their apostrophes and hyphens; a list's

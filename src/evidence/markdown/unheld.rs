@@ -83,21 +83,21 @@ const REHEARSALS: &[&str] = &[
 /// The first sentence of `text` (Markdown notes) that says the rehearsal did not take place,
 /// as written, with the offset and length of its line.
 pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
-    // Most notes say nothing of the kind: a few searches of the bytes first.
-    if ![
-        "ostpone",
-        "ancel",
-        "eschedul",
-        "alled off",
-        "place",
-        "appen",
-        "held",
-        "lanned",
-        "cheduled",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
-    {
+    // Most notes say nothing of the kind: one pass over the bytes first.
+    if !super::sentences::holds_any(
+        text,
+        &[
+            "postpone",
+            "cancel",
+            "reschedul",
+            "called off",
+            "place",
+            "happen",
+            "held",
+            "planned",
+            "scheduled",
+        ],
+    ) {
         return None;
     }
     let mut offset = 0;

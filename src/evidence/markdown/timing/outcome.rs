@@ -117,15 +117,16 @@ pub(super) enum Outcome {
 }
 
 /// Whether `text` (a sentence with no date or time, after a run's) may say how the run ended:
-/// one search of its bytes for the words of [`FAILED`] and [`SUCCEEDED`], before anything is
+/// one pass over its bytes for the words of [`FAILED`] and [`SUCCEEDED`], before anything is
 /// lower-cased.
 pub(super) fn may_say(text: &str) -> bool {
-    [
-        "fail", "Fail", "FAIL", "bort", "BORT", "bandon", "uccess", "UCCESS", "did not", "didn't",
-        "orked", "assed", "etried",
-    ]
-    .iter()
-    .any(|w| text.contains(w))
+    super::super::sentences::holds_any(
+        text,
+        &[
+            "fail", "abort", "abandon", "success", "did not", "didn't", "worked", "passed",
+            "retried",
+        ],
+    )
 }
 
 /// Whether a line is a record's label of how its run ended (`Result: failed`, `Outcome:
