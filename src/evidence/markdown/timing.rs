@@ -241,7 +241,7 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
                     && (follows_run || *record.get_or_insert_with(in_record))
                     && outcome::may_say(sentence)
                 {
-                    let lower = sentence.to_ascii_lowercase();
+                    let lower = lowered.unwrap_or_else(|| sentence.to_ascii_lowercase());
                     out.ran(day, sentence, &lower, || block.spot(text, sentence));
                     after_run = true;
                 }
