@@ -85,6 +85,46 @@ fn yaml_corpus() {
     }
 }
 
+/// `--schema-only` reads a document that matches the schema without spans and parses again
+/// only to locate what is wrong: on every hostile document, and on the examples (which pass),
+/// it fails and passes the YAML and schema items exactly where the full check does.
+#[test]
+fn schema_only_finds_what_the_full_check_finds() {
+    let mut paths: Vec<_> = std::fs::read_dir(root().join("tests/hostile/yaml"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    for example in ["dashboard-factory", "checkout-service", "not-ready"] {
+        paths.push(root().join("examples").join(example).join("readiness.yaml"));
+    }
+    paths.sort();
+    let mut passed = 0;
+    for path in &paths {
+        let json = |extra: &[&str]| {
+            let out = launchgate()
+                .args(["check", "--format", "json", "--now", NOW])
+                .args(extra)
+                .arg(path)
+                .output()
+                .unwrap();
+            serde_json::from_slice::<Value>(&out.stdout).expect("JSON report")
+        };
+        let structural = |report: &Value| -> Vec<_> {
+            failures(report)
+                .into_iter()
+                .filter(|(item, _, _)| item == "LG-YAML" || item == "LG-SCHEMA")
+                .collect()
+        };
+        let (full, only) = (json(&[]), json(&["--schema-only"]));
+        let want = structural(&full);
+        assert_eq!(structural(&only), want, "{}", path.display());
+        // What passes the schema-only run is exactly what leaves nothing else of it to say.
+        assert_eq!(failures(&only).len(), want.len(), "{}", path.display());
+        passed += usize::from(want.is_empty());
+    }
+    assert!(passed >= 3, "{passed} of {} passed the schema", paths.len());
+}
+
 #[test]
 fn ansi_escapes_never_reach_the_terminal() {
     let r = run(

@@ -300,6 +300,17 @@ fn read_manifest(path: &Path) -> Result<Result<Arc<SourceFile>, Finding>, Error>
     }
 }
 
+/// The findings of a manifest that is well-formed and matches the schema (`--schema-only`).
+fn schema_passed(checked: &mut Checked) {
+    for (id, message) in [
+        ("LG-YAML", "the manifest is well-formed YAML"),
+        ("LG-SCHEMA", "the manifest matches the schema"),
+    ] {
+        let f = core_finding(id, Outcome::Pass, message.to_string());
+        checked.report.findings.push(f);
+    }
+}
+
 /// Checks one manifest file.
 pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checked, Error> {
     let mut checked = Checked {
@@ -335,6 +346,14 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
         }
     };
     checked.sources.push(src.clone());
+    // Validation alone needs the spanned tree only to locate what is wrong.
+    if opts.schema_only
+        && yaml::lean_json(&src.text, &Limits::default())
+            .is_some_and(|json| Schema::get(Which::Manifest).is_valid(&json))
+    {
+        schema_passed(&mut checked);
+        return Ok(checked);
+    }
     let doc = match yaml::parse(&src, &Limits::default()) {
         Ok(doc) => doc,
         Err(e) => {
@@ -390,13 +409,7 @@ pub fn check_file(path: &Path, opts: &Options, loader: &Loader) -> Result<Checke
     }
     // `base` is computed exactly when there is a policy, so both or neither are here.
     let (Some(policy), Some(base)) = (policy, base) else {
-        for (id, message) in [
-            ("LG-YAML", "the manifest is well-formed YAML"),
-            ("LG-SCHEMA", "the manifest matches the schema"),
-        ] {
-            let f = core_finding(id, Outcome::Pass, message.to_string());
-            checked.report.findings.push(f);
-        }
+        schema_passed(&mut checked);
         return Ok(checked);
     };
     let mut manifest = Manifest::from_json(&json).map_err(|e| Error::Io {

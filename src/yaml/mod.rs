@@ -3,7 +3,7 @@
 mod load;
 mod route;
 
-pub use load::{Limits, YamlError, parse};
+pub use load::{Limits, YamlError, lean_json, parse};
 pub use route::{Route, Seg};
 
 use crate::source::Span;

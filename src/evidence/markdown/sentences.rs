@@ -251,16 +251,29 @@ fn without_code(text: &str) -> String {
 /// Whether `text` holds any of `words` (lower-case ASCII), letter case aside: one pass over the
 /// bytes, each word tried only where its first letter is, and no lower-cased copy.
 pub(super) fn holds_any(text: &str, words: &[&str]) -> bool {
+    // The words' first letters as bits, so that most bytes cost one test (this runs on every
+    // list item of every runbook).
+    let firsts = words
+        .iter()
+        .fold(0u32, |set, w| set | letter_bit(w.as_bytes()[0]));
     let bytes = text.as_bytes();
     (0..bytes.len()).any(|i| {
-        let first = bytes[i].to_ascii_lowercase();
-        words.iter().any(|w| {
-            w.as_bytes()[0] == first
-                && bytes
-                    .get(i..i + w.len())
-                    .is_some_and(|x| x.eq_ignore_ascii_case(w.as_bytes()))
-        })
+        letter_bit(bytes[i]) & firsts != 0 && {
+            let first = bytes[i].to_ascii_lowercase();
+            words.iter().any(|w| {
+                w.as_bytes()[0] == first
+                    && bytes
+                        .get(i + 1..i + w.len())
+                        .is_some_and(|x| x.eq_ignore_ascii_case(&w.as_bytes()[1..]))
+            })
+        }
     })
+}
+
+/// A bit for each ASCII letter, either case; 0 for any other byte.
+fn letter_bit(b: u8) -> u32 {
+    let l = (b | 0x20).wrapping_sub(b'a');
+    if l < 26 { 1 << l } else { 0 }
 }
 
 /// The words of the last clause of `before` (from the last of `marks` in it), as a reading
@@ -289,7 +302,30 @@ pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{alert_lines, intro};
+    use super::{alert_lines, holds_any, intro};
+
+    #[test]
+    fn any_of_a_few_words_letter_case_aside() {
+        let words = ["fail", "did not", "won't"];
+        for text in [
+            "FAIL",
+            "the drill Failed at step 3",
+            "it DID NOT deploy",
+            "we won't",
+            "ends with fail",
+            "é fail é",
+        ] {
+            assert!(holds_any(text, &words), "{text}");
+        }
+        for text in [
+            "", "fai", "did  not", "wont", "FAI L", "f@il", "ÿail", "dad not",
+        ] {
+            assert!(!holds_any(text, &words), "{text}");
+        }
+        // A byte that lower-cases to no letter is none ('@' and '`', '[' and '{').
+        assert!(!holds_any("@[`{", &["a", "z"]));
+        assert!(holds_any("xA", &["a"]) && holds_any("Fo", &["fo"]) && !holds_any("F", &["fo"]));
+    }
 
     #[test]
     fn lines_that_name_an_alert() {

@@ -1,39 +1,112 @@
-//! The text saphyr-parser scans: its own `StrInput`, with a smaller lookahead bound.
+//! The text saphyr-parser scans: `StrInput`'s reading, with a smaller lookahead bound and
+//! ASCII read without decoding.
 //!
 //! saphyr's scanner starts a plain scalar's string with 32 bytes of capacity, then reserves
 //! the input's `bufmaxlen` more before copying the rest of it: 128 for `StrInput`, so nearly
 //! every plain scalar of a manifest (keys included) was reallocated once, about 12% of the
 //! parser's instructions. A `StrInput` looks ahead as far as asked whatever it says, and the
-//! scanner needs 4 characters at most, so this input says 31 and is `StrInput` in all else:
-//! every method is delegated, so that `StrInput`'s own versions, not the trait's slower
-//! defaults, run. `tests::the_same_events_as_str_input` holds the two to the same events,
-//! spans and errors.
+//! scanner needs 4 characters at most, so this input says 31.
+//!
+//! The scanner asks for the next character, the one after it, and to skip one, several times
+//! for every character of a scalar; `StrInput` decodes UTF-8 each time. A manifest is nearly
+//! all ASCII, and a byte below 0x80 is a whole character, so these methods read such a byte
+//! as it is and decode only otherwise. Every method answers what `StrInput`'s does
+//! (`tests::the_same_events_as_str_input` holds the two to the same events, spans and errors).
 
-use saphyr_parser::StrInput;
 use saphyr_parser::input::{Input, SkipTabs};
 
 /// Below the 32 bytes the scanner gives a plain scalar's string before reserving this more.
 const BUFFER_LEN: usize = 31;
 
-/// `StrInput` with a lookahead bound of [`BUFFER_LEN`].
-pub struct Text<'a>(StrInput<'a>);
+/// The text still to scan, read as saphyr-parser's `StrInput` reads it.
+pub struct Text<'a> {
+    /// What is left of the text.
+    rest: &'a str,
+    /// How far the scanner has asked to look ahead (it never shrinks, as in `StrInput`).
+    lookahead: usize,
+}
 
 impl<'a> Text<'a> {
     /// Scans `text`.
     pub fn new(text: &'a str) -> Text<'a> {
-        Text(StrInput::new(text))
+        Text {
+            rest: text,
+            lookahead: 0,
+        }
     }
+
+    /// The first character and its length in bytes, `None` at the end.
+    #[inline(always)]
+    fn first(&self) -> Option<(char, usize)> {
+        match self.rest.as_bytes().first() {
+            Some(&b) if b < 0x80 => Some((b as char, 1)),
+            Some(_) => self.rest.chars().next().map(|c| (c, c.len_utf8())),
+            None => None,
+        }
+    }
+
+    /// The first byte, or 0 at the end (the scanner's `\0` for "nothing").
+    #[inline(always)]
+    fn first_byte(&self) -> u8 {
+        self.rest.as_bytes().first().copied().unwrap_or(0)
+    }
+
+    /// The text after its first `n` characters, `None` if it has fewer.
+    #[inline]
+    fn after(&self, n: usize) -> Option<&'a str> {
+        let bytes = self.rest.as_bytes();
+        if bytes.len() >= n && bytes[..n].is_ascii() {
+            return Some(&self.rest[n..]);
+        }
+        let mut chars = self.rest.chars();
+        for _ in 0..n {
+            chars.next()?;
+        }
+        Some(chars.as_str())
+    }
+}
+
+fn is_break(c: char) -> bool {
+    c == '\n' || c == '\r'
+}
+
+fn is_breakz(c: char) -> bool {
+    is_break(c) || c == '\0'
+}
+
+fn is_blank(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn is_blank_or_breakz(c: char) -> bool {
+    is_blank(c) || is_breakz(c)
+}
+
+fn is_flow(c: char) -> bool {
+    matches!(c, ',' | '[' | ']' | '{' | '}')
+}
+
+fn is_alpha(c: char) -> bool {
+    matches!(c, '0'..='9' | 'a'..='z' | 'A'..='Z' | '_' | '-')
+}
+
+fn is_yaml_non_break(c: char) -> bool {
+    !is_breakz(c) && c != '\u{FEFF}'
+}
+
+fn is_yaml_non_space(c: char) -> bool {
+    is_yaml_non_break(c) && !is_blank(c)
 }
 
 impl Input for Text<'_> {
     #[inline]
     fn lookahead(&mut self, x: usize) {
-        self.0.lookahead(x)
+        self.lookahead = self.lookahead.max(x);
     }
 
     #[inline]
     fn buflen(&self) -> usize {
-        self.0.buflen()
+        self.lookahead
     }
 
     #[inline]
@@ -43,164 +116,276 @@ impl Input for Text<'_> {
 
     #[inline]
     fn buf_is_empty(&self) -> bool {
-        self.0.buf_is_empty()
+        self.lookahead == 0
     }
 
     #[inline]
     fn raw_read_ch(&mut self) -> char {
-        self.0.raw_read_ch()
+        match self.first() {
+            Some((c, len)) => {
+                self.rest = &self.rest[len..];
+                c
+            }
+            None => '\0',
+        }
     }
 
     #[inline]
     fn raw_read_non_breakz_ch(&mut self) -> Option<char> {
-        self.0.raw_read_non_breakz_ch()
+        let (c, len) = self.first()?;
+        if is_yaml_non_break(c) {
+            self.rest = &self.rest[len..];
+            Some(c)
+        } else {
+            None
+        }
     }
 
     #[inline]
     fn skip(&mut self) {
-        self.0.skip()
+        if let Some((_, len)) = self.first() {
+            self.rest = &self.rest[len..];
+        }
     }
 
     #[inline]
     fn skip_n(&mut self, count: usize) {
-        self.0.skip_n(count)
+        self.rest = match self.after(count) {
+            Some(rest) => rest,
+            None => &self.rest[self.rest.len()..],
+        };
     }
 
     #[inline]
     fn peek(&self) -> char {
-        self.0.peek()
+        self.first().map_or('\0', |(c, _)| c)
     }
 
     #[inline]
     fn peek_nth(&self, n: usize) -> char {
-        self.0.peek_nth(n)
+        let bytes = self.rest.as_bytes();
+        if bytes.len() > n && bytes[..=n].is_ascii() {
+            return bytes[n] as char;
+        }
+        let mut chars = self.rest.chars();
+        for _ in 0..n {
+            if chars.next().is_none() {
+                return '\0';
+            }
+        }
+        chars.next().unwrap_or('\0')
     }
 
     #[inline]
     fn peek_opt(&self) -> Option<char> {
-        self.0.peek_opt()
+        self.first().map(|(c, _)| c)
     }
 
     #[inline]
     fn look_ch(&mut self) -> char {
-        self.0.look_ch()
+        self.lookahead(1);
+        self.peek()
     }
 
     #[inline]
     fn next_char_is(&self, c: char) -> bool {
-        self.0.next_char_is(c)
+        self.peek() == c
     }
 
     #[inline]
     fn nth_char_is(&self, n: usize, c: char) -> bool {
-        self.0.nth_char_is(n, c)
+        self.peek_nth(n) == c
     }
 
     #[inline]
     fn next_2_are(&self, c1: char, c2: char) -> bool {
-        self.0.next_2_are(c1, c2)
+        let mut chars = self.rest.chars();
+        chars.next() == Some(c1) && chars.next() == Some(c2)
     }
 
     #[inline]
     fn next_3_are(&self, c1: char, c2: char, c3: char) -> bool {
-        self.0.next_3_are(c1, c2, c3)
+        let mut chars = self.rest.chars();
+        chars.next() == Some(c1) && chars.next() == Some(c2) && chars.next() == Some(c3)
     }
 
     #[inline]
     fn next_is_document_indicator(&self) -> bool {
-        self.0.next_is_document_indicator()
+        let bytes = self.rest.as_bytes();
+        bytes.len() >= 3
+            && (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
+            && (bytes[0] == b'.' || bytes[0] == b'-')
+            && bytes[0] == bytes[1]
+            && bytes[1] == bytes[2]
     }
 
     #[inline]
     fn next_is_document_start(&self) -> bool {
-        self.0.next_is_document_start()
+        let bytes = self.rest.as_bytes();
+        bytes.len() >= 3
+            && (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
+            && bytes[..3] == *b"---"
     }
 
     #[inline]
     fn next_is_document_end(&self) -> bool {
-        self.0.next_is_document_end()
+        let bytes = self.rest.as_bytes();
+        bytes.len() >= 3
+            && (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
+            && bytes[..3] == *b"..."
     }
 
-    #[inline]
     fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>) {
-        self.0.skip_ws_to_eol(skip_tabs)
+        let mut rest = self.rest;
+        let mut has_yaml_ws = false;
+        let mut encountered_tab = false;
+        loop {
+            if let Some(r) = rest.strip_prefix(' ') {
+                has_yaml_ws = true;
+                rest = r;
+            } else if let (SkipTabs::Yes, Some(r)) = (skip_tabs, rest.strip_prefix('\t')) {
+                encountered_tab = true;
+                rest = r;
+            } else {
+                break;
+            }
+        }
+        let mut consumed = self.rest.len() - rest.len();
+        if rest.as_bytes().first() == Some(&b'#') {
+            if !encountered_tab && !has_yaml_ws {
+                return (
+                    consumed,
+                    Err("comments must be separated from other tokens by whitespace"),
+                );
+            }
+            let mut chars = rest.chars();
+            while let Some(c) = chars.next() {
+                if !is_yaml_non_break(c) {
+                    break;
+                }
+                rest = chars.as_str();
+                consumed += 1;
+            }
+        }
+        self.rest = rest;
+        (consumed, Ok(SkipTabs::Result(encountered_tab, has_yaml_ws)))
     }
 
-    #[inline]
+    #[inline(always)]
     fn next_can_be_plain_scalar(&self, in_flow: bool) -> bool {
-        self.0.next_can_be_plain_scalar(in_flow)
+        let bytes = self.rest.as_bytes();
+        // An ordinary ASCII character followed by anything: the case of nearly every call.
+        if let Some(&b) = bytes.first()
+            && b < 0x80
+            && b != b':'
+            && !(in_flow && is_flow(b as char))
+        {
+            return true;
+        }
+        let next = self.peek_nth(1);
+        match self.peek() {
+            ':' if is_blank_or_breakz(next) || (in_flow && is_flow(next)) => false,
+            '\u{FEFF}' => false,
+            c if in_flow && is_flow(c) => false,
+            _ => true,
+        }
     }
 
     #[inline]
     fn next_is_blank_or_break(&self) -> bool {
-        self.0.next_is_blank_or_break()
+        let b = self.first_byte() as char;
+        !self.rest.is_empty() && (is_blank(b) || is_break(b))
     }
 
     #[inline]
     fn next_is_blank_or_breakz(&self) -> bool {
-        self.0.next_is_blank_or_breakz()
+        let b = self.first_byte() as char;
+        self.rest.is_empty() || is_blank(b) || is_breakz(b)
     }
 
     #[inline]
     fn next_is_blank(&self) -> bool {
-        self.0.next_is_blank()
+        !self.rest.is_empty() && is_blank(self.first_byte() as char)
     }
 
     #[inline]
     fn next_is_break(&self) -> bool {
-        self.0.next_is_break()
+        !self.rest.is_empty() && is_break(self.first_byte() as char)
     }
 
     #[inline]
     fn next_is_breakz(&self) -> bool {
-        self.0.next_is_breakz()
+        self.rest.is_empty() || is_breakz(self.first_byte() as char)
     }
 
     #[inline]
     fn next_is_z(&self) -> bool {
-        self.0.next_is_z()
+        self.first_byte() == 0
     }
 
     #[inline]
     fn next_is_flow(&self) -> bool {
-        self.0.next_is_flow()
+        !self.rest.is_empty() && is_flow(self.first_byte() as char)
     }
 
     #[inline]
     fn next_is_digit(&self) -> bool {
-        self.0.next_is_digit()
+        self.first_byte().is_ascii_digit()
     }
 
     #[inline]
     fn next_is_alpha(&self) -> bool {
-        self.0.next_is_alpha()
+        !self.rest.is_empty() && is_alpha(self.first_byte() as char)
     }
 
-    #[inline]
     fn skip_while_non_breakz(&mut self) -> usize {
-        self.0.skip_while_non_breakz()
+        let mut count = 0;
+        let mut chars = self.rest.chars();
+        while let Some(c) = chars.next() {
+            if !is_yaml_non_break(c) {
+                break;
+            }
+            self.rest = chars.as_str();
+            count += 1;
+        }
+        count
     }
 
-    #[inline]
     fn skip_while_blank(&mut self) -> usize {
-        self.0.skip_while_blank()
+        let n = self
+            .rest
+            .bytes()
+            .take_while(|&b| b == b' ' || b == b'\t')
+            .count();
+        self.rest = &self.rest[n..];
+        n
     }
 
-    #[inline]
     fn fetch_while_is_alpha(&mut self, out: &mut String) -> usize {
-        self.0.fetch_while_is_alpha(out)
+        let n = self
+            .rest
+            .bytes()
+            .take_while(|&b| is_alpha(b as char))
+            .count();
+        out.push_str(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        n
     }
 
-    #[inline]
     fn fetch_while_is_yaml_non_space(&mut self, out: &mut String) -> usize {
-        self.0.fetch_while_is_yaml_non_space(out)
+        let n = self
+            .rest
+            .char_indices()
+            .find(|&(_, c)| !is_yaml_non_space(c))
+            .map_or(self.rest.len(), |(i, _)| i);
+        out.push_str(&self.rest[..n]);
+        self.rest = &self.rest[n..];
+        n
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     use saphyr_parser::Parser;
 
     use super::*;
@@ -220,109 +405,15 @@ mod tests {
         out
     }
 
-    fn texts(dir: &Path, out: &mut Vec<String>) {
-        for entry in std::fs::read_dir(dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                texts(&path, out);
-            } else if let Ok(text) = std::fs::read_to_string(&path) {
-                out.push(text);
-            }
-        }
-    }
-
-    /// Every YAML text of the repository (the fuzz corpus, the examples, the test fixtures:
-    /// hostile and broken documents among them), and edits of each (a YAML indicator, a break,
-    /// a tab, a BOM or a multi-byte character inserted; bytes cut; the text truncated) scan to
-    /// the same events, spans and errors as with `StrInput`.
+    /// Every YAML text of the repository and edits of each (`super::super::tests::texts`)
+    /// scan to the same events, spans and errors as with `StrInput`.
     #[test]
     fn the_same_events_as_str_input() {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let mut all = Vec::new();
-        for dir in [
-            "fuzz/corpus",
-            "examples",
-            "tests/hostile",
-            "tests/support",
-            "checklists",
-        ] {
-            texts(&root.join(dir), &mut all);
+        let all = super::super::tests::texts_and_edits();
+        for v in &all {
+            let want = events(Parser::new_from_str(v));
+            assert_eq!(events(Parser::new(Text::new(v))), want, "{v:?}");
         }
-        assert!(all.len() > 100, "{} texts", all.len());
-        let pieces = [
-            " ",
-            "\t",
-            "\n",
-            "\r\n",
-            ":",
-            ": ",
-            "- ",
-            "#",
-            " #",
-            "'",
-            "''",
-            "\"",
-            "\\",
-            ",",
-            "[",
-            "]",
-            "{",
-            "}",
-            "? ",
-            "!",
-            "&a ",
-            "*a",
-            "|",
-            ">",
-            "é",
-            "\u{FEFF}",
-            "\u{85}",
-            "--- ",
-            "...",
-            "\0",
-            "  ",
-            "\n  ",
-            "\n- ",
-            "a: b",
-            "\"a b\"",
-            "'a b'",
-            "a_plain_scalar_longer_than_thirty_one_characters",
-        ];
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed as usize
-        };
-        let mut compared = 0;
-        for text in &all {
-            let mut variants = vec![text.clone()];
-            for _ in 0..40 {
-                let mut t = text.clone();
-                let mut at = next() % (t.len() + 1);
-                while !t.is_char_boundary(at) {
-                    at -= 1;
-                }
-                match next() % 4 {
-                    0 | 1 => t.insert_str(at, pieces[next() % pieces.len()]),
-                    2 => {
-                        let mut end = (at + 1 + next() % 4).min(t.len());
-                        while !t.is_char_boundary(end) {
-                            end += 1;
-                        }
-                        t.replace_range(at..end, "");
-                    }
-                    _ => t.truncate(at),
-                }
-                variants.push(t);
-            }
-            for v in variants {
-                let want = events(Parser::new_from_str(&v));
-                assert_eq!(events(Parser::new(Text::new(&v))), want, "{v:?}");
-                compared += 1;
-            }
-        }
-        assert!(compared > 4_000, "{compared}");
+        assert!(all.len() > 4_000, "{}", all.len());
     }
 }

@@ -6,6 +6,9 @@
 //! (custom tags, merge keys, non-string keys, several documents) is refused with its location.
 
 mod input;
+mod lean;
+
+pub use lean::lean_json;
 
 use std::borrow::Cow;
 

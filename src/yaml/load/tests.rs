@@ -216,3 +216,173 @@ fn scalars_skipped_by_the_first_character_are_strings_to_saphyr() {
         assert!(may_resolve(w, ScalarStyle::Plain), "{w:?}");
     }
 }
+
+fn texts(dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            texts(&path, out);
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            out.push(text);
+        }
+    }
+}
+
+/// Every YAML text of the repository (the fuzz corpus, the examples, the test fixtures:
+/// hostile and broken documents among them), and 40 edits of each (a YAML indicator, a break,
+/// a tab, a BOM or a multi-byte character inserted; bytes cut; the text truncated): what the
+/// loader's fast paths are held to the plain ones over.
+pub(super) fn texts_and_edits() -> Vec<String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut all = Vec::new();
+    for dir in [
+        "fuzz/corpus",
+        "examples",
+        "tests/hostile",
+        "tests/support",
+        "checklists",
+    ] {
+        texts(&root.join(dir), &mut all);
+    }
+    assert!(all.len() > 100, "{} texts", all.len());
+    let pieces = [
+        " ",
+        "\t",
+        "\n",
+        "\r\n",
+        ":",
+        ": ",
+        "- ",
+        "#",
+        " #",
+        "'",
+        "''",
+        "\"",
+        "\\",
+        ",",
+        "[",
+        "]",
+        "{",
+        "}",
+        "? ",
+        "!",
+        "&a ",
+        "*a",
+        "|",
+        ">",
+        "é",
+        "\u{FEFF}",
+        "\u{85}",
+        "--- ",
+        "...",
+        "\0",
+        "  ",
+        "\n  ",
+        "\n- ",
+        "a: b",
+        "\"a b\"",
+        "'a b'",
+        "a_plain_scalar_longer_than_thirty_one_characters",
+    ];
+    let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed as usize
+    };
+    let mut out = Vec::new();
+    for text in &all {
+        out.push(text.clone());
+        for _ in 0..40 {
+            let mut t = text.clone();
+            let mut at = next() % (t.len() + 1);
+            while !t.is_char_boundary(at) {
+                at -= 1;
+            }
+            match next() % 4 {
+                0 | 1 => t.insert_str(at, pieces[next() % pieces.len()]),
+                2 => {
+                    let mut end = (at + 1 + next() % 4).min(t.len());
+                    while !t.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    t.replace_range(at..end, "");
+                }
+                _ => t.truncate(at),
+            }
+            out.push(t);
+        }
+    }
+    out
+}
+
+/// Whenever the lean reading gives a value, the spanned tree gives the same JSON; and it
+/// gives one for the plain documents most manifests are (so the fast path is taken).
+#[test]
+fn lean_json_is_the_tree_as_json() {
+    let all = texts_and_edits();
+    let mut lean = 0;
+    for text in &all {
+        let Some(json) = lean_json(text, &Limits::default()) else {
+            continue;
+        };
+        lean += 1;
+        match load(text) {
+            Ok(node) => assert_eq!(node.to_json(), json, "{text:?}"),
+            Err(e) => panic!("lean gave a value the builder refuses ({e}): {text:?}"),
+        }
+    }
+    assert!(lean > all.len() / 4, "{lean} of {}", all.len());
+    let example = include_str!("../../../examples/dashboard-factory/readiness.yaml");
+    assert!(lean_json(example, &Limits::default()).is_some());
+}
+
+/// What only the builder can say is left to it: each of these is `None`.
+#[test]
+fn lean_json_leaves_every_refusal_to_the_builder() {
+    let deep = format!("{}1{}", "[".repeat(70), "]".repeat(70));
+    for text in [
+        "",
+        "# only a comment\n",
+        "a: 1\na: 2\n",
+        "a: &x 1\nb: *x\n",
+        "a: !!str 1\n",
+        "a: !custom x\n",
+        "<<: {a: 1}\n",
+        "1: a\n",
+        "null: a\n",
+        "? [a]\n: b\n",
+        "a: 1\n---\nb: 2\n",
+        "a: 99999999999999999999\n",
+        "a: .inf\n",
+        "a: [1, 2\n",
+        "a:\tb\n",
+        deep.as_str(),
+    ] {
+        assert_eq!(lean_json(text, &Limits::default()), None, "{text:?}");
+        assert!(
+            load(text).is_err() || text.contains('&') || text.contains("!!str"),
+            "{text:?}"
+        );
+    }
+    let tight = Limits {
+        max_depth: 2,
+        max_alias_nodes: 10,
+        max_nodes: 4,
+    };
+    let tight_load = |text: &str| {
+        let src = SourceFile::new(Path::new("t.yaml"), "t.yaml".into(), text.into());
+        parse(&src, &tight)
+    };
+    // The key, the item, the sequence and the mapping: four nodes, as the builder counts.
+    assert!(tight_load("a: [1]\n").is_ok());
+    assert!(tight_load("a: [[1]]\n").is_err());
+    assert!(tight_load("a: [1, 2]\n").is_err());
+    assert_eq!(
+        lean_json("a: [1]\n", &tight),
+        Some(serde_json::json!({"a": [1]}))
+    );
+    assert_eq!(lean_json("a: [[1]]\n", &tight), None);
+    assert_eq!(lean_json("a: [1, 2]\n", &tight), None);
+}
