@@ -39,6 +39,11 @@ impl Block {
             .trim()
     }
 
+    /// Where the heading of its section is written in the file (byte offset; 0 before any).
+    pub(super) fn heading_at(&self) -> usize {
+        self.heading.0
+    }
+
     /// Where the line that `sentence` (a slice of the block's text) starts on is written in
     /// `file`, the text the block was read from.
     pub(super) fn spot(&self, file: &str, sentence: &str) -> Option<Spot> {

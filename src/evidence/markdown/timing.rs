@@ -190,14 +190,18 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
     let mut out = Timing::default();
     // The day of the last run a sentence recorded, so far.
     let mut run_day: Option<String> = None;
+    // Sections that record runs ("## Last rehearsal", "## Drill log" and the "### 2026-11-20"
+    // under it), some of them dating one in their heading.
+    let records = headed::records(text, today);
     for block in blocks(text, TIMED_BLOCKS) {
-        // A section that records a run ("## Last rehearsal", "## Drill log"): its dates and
-        // its labelled times ("- Duration: 12 minutes") are the run's.
-        let mut record: Option<bool> = None;
-        let in_record = || {
-            let heading = block.heading(text).to_ascii_lowercase();
-            TIMED.iter().any(|t| heading.contains(t))
-        };
+        let section = records.iter().find(|r| r.at.0 == block.heading_at());
+        // A section that records a run: its dates and its labelled times ("- Duration: 12
+        // minutes") are the run's, and under a heading that dates it, so is what it says of
+        // how the run ended ("Failed: the revert did not deploy").
+        let record = section.is_some();
+        if let Some(day) = section.and_then(|r| r.day.as_ref()) {
+            run_day = Some(day.clone());
+        }
         // The sentence before says a run ("Rehearsed on 2026-11-02."): a label after it
         // ("Duration: 12 minutes.") is that run's.
         let mut after_run = false;
@@ -234,17 +238,18 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             // The day a run happened ("Rehearsed on 2026-11-02", "Drill on Nov 21, 2026"),
             // written with its time or alone.
             let dates = crate::evidence::dated::in_text(sentence);
+            // "Result: failed" in a run's record, "It failed at step 3." right after it, or
+            // "Failed after 4 minutes." under the heading that dates it: how that run ended.
+            if dates.is_empty()
+                && let Some(day) = &run_day
+                && (follows_run || record)
+                && outcome::may_say(sentence)
+            {
+                let lower = lowered.get_or_insert_with(|| sentence.to_ascii_lowercase());
+                out.ran(day, sentence, lower, || block.spot(text, sentence));
+                after_run = true;
+            }
             if duration.is_none() && dates.is_empty() {
-                // "Result: failed" in a run's record, or "It failed at step 3." right after
-                // it: how that run ended.
-                if let Some(day) = &run_day
-                    && (follows_run || *record.get_or_insert_with(in_record))
-                    && outcome::may_say(sentence)
-                {
-                    let lower = lowered.unwrap_or_else(|| sentence.to_ascii_lowercase());
-                    out.ran(day, sentence, &lower, || block.spot(text, sentence));
-                    after_run = true;
-                }
                 continue;
             }
             // `Don’t` as typed by an editor is `don't`.
@@ -263,7 +268,6 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             let mut says_run = TIMED.iter().any(|t| lower.contains(t))
                 || (labelled && (follows_run || subjects.iter().any(|s| lower.contains(s))));
             if !says_run {
-                let record = *record.get_or_insert_with(in_record);
                 says_run = record && (labelled || duration.is_none());
             }
             // "Next rehearsal in 90 days": a plan, not a run.
@@ -334,6 +338,13 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             out.timed_seconds = seconds;
             out.timed = row.said.clone();
             out.timed_at = at();
+        }
+    }
+    // A heading that dates a run ("### 2026-11-20 (failed)"), and says how it ended.
+    for r in &records {
+        if let Some(day) = &r.day {
+            let at = || Some(Spot::in_text(text, r.at.0, r.at.1));
+            out.ran(day, r.heading, &r.heading.to_ascii_lowercase(), at);
         }
     }
     if out.ran_on.is_empty()
@@ -529,6 +540,7 @@ fn smaller_parts(mut after: &str, mut size: i64) -> (f64, &str) {
     }
 }
 
+mod headed;
 mod never;
 mod outcome;
 #[cfg(test)]

@@ -22,6 +22,10 @@ const FAILED: &[&str] = &[
     "was not successful",
     "wasn't successful",
     "not completed",
+    // A record's mark: `| 2026-11-20 | 4 minutes | ❌ |`.
+    "\u{274C}",
+    "\u{2717}",
+    "\u{2718}",
 ];
 
 /// Words that say a run (or a later attempt in the same sentence) succeeded.
@@ -35,13 +39,36 @@ const SUCCEEDED: &[&str] = &[
     "retried",
     "second attempt",
     "on retry",
+    "\u{2705}",
+    "\u{2714}",
+    "\u{2713}",
+];
+
+/// The one-word verdicts a record's heading may end with ("### 2026-11-20 (failed)").
+pub(super) const VERDICTS: &[&str] = &[
+    "failed",
+    "fail",
+    "aborted",
+    "abandoned",
+    "unsuccessful",
+    "succeeded",
+    "success",
+    "successful",
+    "pass",
+    "passed",
+    "ok",
+];
+
+/// The marks of a verdict that are no word (`❌`, `✅`), which a search for letters misses.
+const MARKS: [char; 6] = [
+    '\u{274C}', '\u{2717}', '\u{2718}', '\u{2705}', '\u{2714}', '\u{2713}',
 ];
 
 /// Words a clause may hold before its failure for the failure to be the run's ("the
 /// rehearsal on 2026-11-02 failed", "it did not work", "Result: failed"); any other word
 /// makes it another thing's ("the canary failed", "after a deploy failed"), a condition ("if
 /// the revert failed") or a denial ("not a single step failed").
-const OF_THE_RUN: &[&str] = &[
+pub(super) const OF_THE_RUN: &[&str] = &[
     "it",
     "this",
     "that",
@@ -126,19 +153,30 @@ pub(super) fn may_say(text: &str) -> bool {
             "fail", "abort", "abandon", "success", "did not", "didn't", "worked", "passed",
             "retried",
         ],
-    )
+    ) || (!text.is_ascii() && text.contains(MARKS))
 }
 
 /// Whether a line is a record's label of how its run ended (`Result: failed`, `Outcome:
-/// aborted`, `Status: passed`): a line with no number that a runbook's reading keeps.
+/// aborted`, `Status: passed`) or opens with its verdict (`Aborted: the deploy host was
+/// down`): a line with no number that a runbook's reading keeps.
 pub(super) fn labelled(line: &str) -> bool {
     // In bold or italics as often as not: `**Result:** failed`.
     let line = line.trim_start_matches(['*', '_']);
     // Asked of every line of every runbook: the first letter first.
     matches!(
-        line.as_bytes().first(),
-        Some(b'r' | b'R' | b'o' | b'O' | b's' | b'S')
-    ) && ["result", "outcome", "status"].iter().any(|label| {
+        line.as_bytes().first().map(u8::to_ascii_lowercase),
+        Some(b'r' | b'o' | b's' | b'f' | b'a' | b'u')
+    ) && [
+        "result",
+        "outcome",
+        "status",
+        "failed",
+        "aborted",
+        "abandoned",
+        "unsuccessful",
+    ]
+    .iter()
+    .any(|label| {
         line.get(..label.len())
             .is_some_and(|start| start.eq_ignore_ascii_case(label))
     })
@@ -156,7 +194,8 @@ pub(super) fn outcome(lower: &str) -> Outcome {
         || lower.contains("retr")
         || lower.contains("attempt")
         || lower.contains(" not ")
-        || lower.contains("n't"))
+        || lower.contains("n't")
+        || (!lower.is_ascii() && lower.contains(MARKS)))
     {
         return Outcome::Unsaid;
     }
@@ -247,6 +286,8 @@ mod tests {
             "Rehearsed on 2026-11-02: it didn't work.",
             "Restore drill on 2026-11-21: the restore was not successful.",
             "| 2026-11-02 | 4 minutes | failed |",
+            "| 2026-11-02 | 4 minutes | \u{274C} |",
+            "| 2026-11-02 | 4 minutes | \u{2717} Failed |",
         ] {
             assert!(
                 failed(&sentence.to_ascii_lowercase()),
@@ -263,6 +304,9 @@ mod tests {
             "Rehearsed on 2026-11-02 by reverting a failed release: 4 minutes end to end.",
             "Rehearsed on 2026-11-02: the first attempt failed, the second attempt took 4 minutes.",
             "| 2026-11-02 | 4 minutes | passed |",
+            "| 2026-11-02 | 4 minutes | \u{2705} |",
+            "| 2026-11-02 | 4 minutes | \u{2714}\u{FE0F} |",
+            "Rehearsed on 2026-11-02: \u{274C} the old runbook's step 3 is gone; 4 minutes.",
             "Rehearsed on 2026-11-02: failed once on a stale cache, retried, 4 minutes end to end.",
             "Restore drill on 2026-11-21: 3 hours end to end, successful.",
             "Rehearsed on 2026-11-02: if the revert failed we would page @dash-leads.",

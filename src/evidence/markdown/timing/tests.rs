@@ -330,3 +330,69 @@ fn a_last_run_recorded_as_failed_is_kept_with_its_sentence() {
         assert!(t.failed_said.is_empty(), "{text}: {t:?}");
     }
 }
+
+#[test]
+fn a_drill_log_kept_as_dated_headings_or_marks_is_read() {
+    // The last entry failed: in its heading, under it, in an item that opens with its
+    // verdict, or as a table's mark.
+    for (text, said) in [
+        (
+            "## Drill log\n\n### 2026-11-20: failed\n\nThe revert did not deploy.\n\n### 2026-11-02: passed\n\n4 minutes end to end.\n",
+            "2026-11-20: failed",
+        ),
+        (
+            "## Rehearsal on 2026-11-20 (failed)\n\n4 minutes end to end.\n",
+            "Rehearsal on 2026-11-20 (failed)",
+        ),
+        (
+            "## Rehearsals\n\n### Drill #2: 2026-11-20\n\nFailed after 4 minutes: the revert did not deploy.\n",
+            "Failed after 4 minutes",
+        ),
+        (
+            "## Drill log\n\n### Nov 20, 2026\n\nAborted: the deploy host was down.\n",
+            "Aborted: the deploy host was down.",
+        ),
+        (
+            "## Last rehearsal\n\n- Date: 2026-11-20\n- Duration: 4 minutes\n- Aborted: the deploy host was down\n",
+            "Aborted: the deploy host was down",
+        ),
+        (
+            "## Rehearsals\n\n| Date | Duration | Result |\n| --- | --- | --- |\n| 2026-11-20 | 4 minutes | \u{274C} |\n| 2026-11-02 | 4 minutes | \u{2705} |\n",
+            "2026-11-20 | 4 minutes | \u{274C}",
+        ),
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, "2026-11-20", "{text}");
+        assert!(t.failed_said.contains(said), "{text}: {t:?}");
+        assert!(t.failed_at.is_some(), "{text}");
+    }
+    // The last entry worked, a failure is another thing's, or a dated heading is no run.
+    for (text, ran_on) in [
+        (
+            "## Drill log\n\n### 2026-11-02: failed\n\nThe revert did not deploy.\n\n### 2026-11-20: passed\n\n4 minutes end to end.\n",
+            "2026-11-20",
+        ),
+        (
+            "## Drill log\n\n### 2026-11-20\n\nFailed deploys are rolled back the same way; 4 minutes end to end.\n",
+            "2026-11-20",
+        ),
+        (
+            "## Rehearsals\n\n| Date | Duration | Result |\n| --- | --- | --- |\n| 2026-11-20 | 4 minutes | \u{2705} |\n| 2026-11-02 | 9 minutes | \u{274C} |\n",
+            "2026-11-20",
+        ),
+        (
+            "## Last rehearsal\n\n- Date: 2026-11-20\n- Duration: 4 minutes\n- \u{274C} Do not restart the pods during the revert.\n",
+            "2026-11-20",
+        ),
+        (
+            "# Rollback drill\n\n## Steps (updated 2026-11-20)\n\n1. Failed: revert.\n",
+            "",
+        ),
+        ("## Drill log (since 2025-01-01)\n\nNo drills yet.\n", ""),
+        ("```\n## Rehearsal on 2026-11-20 (failed)\n```\n", ""),
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, ran_on, "{text}");
+        assert!(t.failed_said.is_empty(), "{text}: {t:?}");
+    }
+}
