@@ -238,16 +238,18 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             // The day a run happened ("Rehearsed on 2026-11-02", "Drill on Nov 21, 2026"),
             // written with its time or alone.
             let dates = crate::evidence::dated::in_text(sentence);
-            // "Result: failed" in a run's record, "It failed at step 3." right after it, or
-            // "Failed after 4 minutes." under the heading that dates it: how that run ended.
+            // "Result: failed" in a run's record, "It failed at step 3." right after it,
+            // "Failed after 4 minutes." under the heading that dates it, or "The rehearsal was
+            // aborted." after it: how the last run recorded so far ended.
             if dates.is_empty()
                 && let Some(day) = &run_day
-                && (follows_run || record)
                 && outcome::may_say(sentence)
             {
                 let lower = lowered.get_or_insert_with(|| sentence.to_ascii_lowercase());
-                out.ran(day, sentence, lower, || block.spot(text, sentence));
-                after_run = true;
+                if follows_run || record || TIMED.iter().any(|t| lower.contains(t)) {
+                    out.ran(day, sentence, lower, || block.spot(text, sentence));
+                    after_run = true;
+                }
             }
             if duration.is_none() && dates.is_empty() {
                 continue;

@@ -360,6 +360,10 @@ fn a_drill_log_kept_as_dated_headings_or_marks_is_read() {
             "## Rehearsals\n\n| Date | Duration | Result |\n| --- | --- | --- |\n| 2026-11-20 | 4 minutes | \u{274C} |\n| 2026-11-02 | 4 minutes | \u{2705} |\n",
             "2026-11-20 | 4 minutes | \u{274C}",
         ),
+        (
+            "Rehearsed on 2026-11-20.\n\nThe rehearsal was aborted after 4 minutes: the deploy host was down.\n",
+            "The rehearsal was aborted after 4 minutes",
+        ),
     ] {
         let t = timing(text, ROLLBACK);
         assert_eq!(t.ran_on, "2026-11-20", "{text}");
@@ -389,6 +393,14 @@ fn a_drill_log_kept_as_dated_headings_or_marks_is_read() {
             "",
         ),
         ("## Drill log (since 2025-01-01)\n\nNo drills yet.\n", ""),
+        (
+            "Rehearsed on 2026-11-20: 4 minutes end to end.\n\nFailed rehearsals are logged in #dash-oncall, 1 line each.\n",
+            "2026-11-20",
+        ),
+        (
+            "Rehearsed on 2026-11-20: 4 minutes end to end.\n\nThe previous rehearsal failed at step 3.\n",
+            "2026-11-20",
+        ),
         ("```\n## Rehearsal on 2026-11-20 (failed)\n```\n", ""),
     ] {
         let t = timing(text, ROLLBACK);
