@@ -1,5 +1,5 @@
 //! Whether a rehearsal's notes say it did not take place: "The tabletop was postponed to next
-//! month.", "Cancelled: half the team was out.", "Agenda for the tabletop planned on
+//! month.", "Cancelled: half the team was out.", "The tabletop was abandoned after 20 minutes", "Agenda for the tabletop planned on
 //! 2026-11-10". Notes written before a rehearsal, or of one that was called off, are no record
 //! of it, whatever `rehearsal.date` says.
 
@@ -10,6 +10,10 @@ const NOT_HELD: &[&str] = &[
     "canceled",
     "rescheduled",
     "called off",
+    // Stopped before its end: what it would have found is not known.
+    "abandoned",
+    "aborted",
+    "cut short",
     "did not take place",
     "didn't take place",
     "has not taken place",
@@ -91,6 +95,9 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
             "cancel",
             "reschedul",
             "called off",
+            "abandon",
+            "abort",
+            "cut short",
             "place",
             "happen",
             "held",
@@ -110,7 +117,10 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
             fenced = !fenced;
             continue;
         }
-        if fenced {
+        // An option not ticked ("- [ ] Drill aborted (reason): ___", a form's "☐") says
+        // nothing happened.
+        let item = trimmed.trim_start_matches(['-', '*', '+', ' ']);
+        if fenced || item.starts_with("[ ]") || item.starts_with('\u{2610}') {
             continue;
         }
         // ASCII lower-casing keeps every byte where it was: offsets in `lower` are `trimmed`'s.
@@ -118,13 +128,23 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
         let found = NOT_HELD.iter().find_map(|phrase| {
             lower.match_indices(phrase).map(|(i, _)| i).find(|&i| {
                 let alone = !lower[..i].ends_with(char::is_alphanumeric)
-                    && !lower[i + phrase.len()..].starts_with(char::is_alphanumeric);
+                    && !lower[i + phrase.len()..]
+                        .starts_with(|c: char| c.is_alphanumeric() || c == '-');
                 // A plan names what is planned ("the tabletop planned on ..."); "Planned
                 // for production" alone is no rehearsal's.
                 let plan = ["planned", "scheduled", "will", "to be"]
                     .iter()
                     .any(|p| phrase.starts_with(p));
-                alone && of_the_rehearsal(&lower[..i], plan)
+                // A stop opens its sentence ("Aborted halfway: ...") or names what stopped
+                // ("The tabletop was abandoned"), not another thing ("the job was aborted").
+                let named = if plan {
+                    Named::Yes
+                } else if ["abandoned", "aborted", "cut short"].contains(phrase) {
+                    Named::UnlessFirst
+                } else {
+                    Named::No
+                };
+                alone && of_the_rehearsal(&lower[..i], named)
             })
         });
         if let Some(i) = found {
@@ -138,16 +158,33 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
     None
 }
 
-/// Whether the clause before a phrase (lower-cased) says nothing but the rehearsal.
-/// With `named`, the clause must name the rehearsal too.
-fn of_the_rehearsal(before: &str, named: bool) -> bool {
+/// Whether the clause before a phrase must name the rehearsal.
+#[derive(Clone, Copy, PartialEq)]
+enum Named {
+    /// No: "Cancelled: half the team was out."
+    No,
+    /// Yes: "the tabletop planned on 2026-11-10", not "Planned for production".
+    Yes,
+    /// Yes, unless the phrase opens it: "Aborted halfway", "The tabletop was abandoned", not
+    /// "the job was aborted".
+    UnlessFirst,
+}
+
+/// Whether the clause before a phrase (lower-cased) says nothing but the rehearsal, and names
+/// it where `named` asks.
+fn of_the_rehearsal(before: &str, named: Named) -> bool {
     let words = super::sentences::last_clause(before, &['.', ',', ';', ':', '(', ')', '!', '?']);
     let only = words.iter().all(|w| {
         OF_THE_REHEARSAL.contains(w)
             || w.starts_with(|c: char| c.is_ascii_digit())
             || w.chars().all(|c| c == '#')
     });
-    only && (!named || words.iter().any(|w| REHEARSALS.contains(w)))
+    let names = || words.iter().any(|w| REHEARSALS.contains(w));
+    only && match named {
+        Named::No => true,
+        Named::Yes => names(),
+        Named::UnlessFirst => words.is_empty() || names(),
+    }
 }
 
 #[cfg(test)]
@@ -182,6 +219,14 @@ mod tests {
                 "- Cancelled: half the team was out.\n",
                 "- Cancelled: half the team was out.",
             ),
+            (
+                "Scenario: a job stalls.\n\nThe tabletop was abandoned after 20 minutes: the team was paged.\n",
+                "The tabletop was abandoned after 20 minutes: the team was paged.",
+            ),
+            (
+                "Aborted halfway: the staging cluster went down.\n",
+                "Aborted halfway: the staging cluster went down.",
+            ),
         ] {
             let found = not_held(text).unwrap_or_else(|| panic!("{text}: not read"));
             assert_eq!(found.0, line);
@@ -202,6 +247,9 @@ mod tests {
             "Next tabletop planned for 2027-01-15.\n",
             "- **Status**: Planned for production deployment\n",
             "```sh\n# rescheduled jobs\ncronctl list\n```\n",
+            "3. The publication job was aborted by the scenario's fault. Resolved: it restarts itself.\n",
+            "The abandoned-cart email was not part of the scenario.\n",
+            "- [ ] Drill aborted (reason): ____\n- \u{2610} Cancelled\n",
         ] {
             assert!(not_held(text).is_none(), "{text}: read as not held");
         }
