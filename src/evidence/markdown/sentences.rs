@@ -151,6 +151,18 @@ pub(super) fn is_heading(trimmed: &str) -> bool {
 /// The lines of `text` outside code (fences of prose are read: prepared messages), each with
 /// its byte offset in `text` and its line ending.
 pub(super) fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    lines_outside_code(text, true)
+}
+
+/// The lines of `text` outside every fence, as [`prose_lines`] gives them: what a record
+/// says, not a template or a message it holds.
+pub(super) fn unfenced_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    lines_outside_code(text, false)
+}
+
+/// The lines of `text` outside fenced code, with their byte offsets; with `prose`, the lines
+/// of fences of prose too.
+fn lines_outside_code(text: &str, prose: bool) -> impl Iterator<Item = (usize, &str)> {
     let (mut fenced, mut read, mut offset) = (false, true, 0);
     text.split_inclusive('\n').filter_map(move |line| {
         let at = offset;
@@ -159,7 +171,7 @@ pub(super) fn prose_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
         if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
             fenced = !fenced;
             let info = trimmed.trim_start_matches(['`', '~']).trim();
-            read = !fenced || PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
+            read = !fenced || prose && PROSE.iter().any(|p| info.eq_ignore_ascii_case(p));
             return None;
         }
         read.then_some((at, line))

@@ -1,7 +1,8 @@
 //! Whether a rehearsal's notes say it did not take place: "The tabletop was postponed to next
-//! month.", "Cancelled: half the team was out.", "The tabletop was abandoned after 20 minutes", "Agenda for the tabletop planned on
-//! 2026-11-10". Notes written before a rehearsal, or of one that was called off, are no record
-//! of it, whatever `rehearsal.date` says.
+//! month.", "Cancelled: half the team was out.", "The tabletop was abandoned after 20
+//! minutes", "Agenda for the tabletop planned on 2026-11-10". Notes written before a
+//! rehearsal, or of one that was called off or stopped, are no record of it, whatever
+//! `rehearsal.date` says.
 
 /// Phrases that say a rehearsal did not happen (or is still to come).
 const NOT_HELD: &[&str] = &[
@@ -107,20 +108,12 @@ pub fn not_held(text: &str) -> Option<(String, usize, usize)> {
     ) {
         return None;
     }
-    let mut offset = 0;
-    let mut fenced = false;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
+    for (at, line) in super::sentences::unfenced_lines(text) {
         let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            continue;
-        }
         // An option not ticked ("- [ ] Drill aborted (reason): ___", a form's "☐") says
         // nothing happened.
         let item = trimmed.trim_start_matches(['-', '*', '+', ' ']);
-        if fenced || item.starts_with("[ ]") || item.starts_with('\u{2610}') {
+        if item.starts_with("[ ]") || item.starts_with('\u{2610}') {
             continue;
         }
         // ASCII lower-casing keeps every byte where it was: offsets in `lower` are `trimmed`'s.

@@ -3,7 +3,7 @@
 //! as dated headings is as much the runbook's word as a sentence ("Rehearsed on 2026-11-20"):
 //! its last entry is the last run, and the heading or the section under it says how it ended.
 
-use super::super::sentences::is_heading;
+use super::super::sentences::{is_heading, unfenced_lines};
 use super::TIMED;
 use super::outcome::{OF_THE_RUN, VERDICTS};
 
@@ -55,14 +55,9 @@ pub(super) fn records<'t>(text: &'t str, today: &str) -> Vec<Record<'t>> {
     // The headings above the line being read: their level and whether they name a run.
     let mut above: Vec<(usize, bool)> = Vec::new();
     // Headings in code are none, as the blocks the runbook is read in say.
-    let mut fenced = false;
-    for line in text.lines() {
+    for (_, line) in unfenced_lines(text) {
         let trimmed = line.trim();
-        if trimmed.starts_with("```") || trimmed.starts_with("~~~") {
-            fenced = !fenced;
-            continue;
-        }
-        if fenced || !is_heading(trimmed) {
+        if !is_heading(trimmed) {
             continue;
         }
         let level = trimmed.bytes().take_while(|&b| b == b'#').count();
