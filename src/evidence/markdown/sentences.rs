@@ -39,6 +39,72 @@ impl Block {
             .trim()
     }
 
+    /// A block of `lines` (each trimmed, with its offset in the file).
+    fn of(lines: &[(&str, usize)], item: bool, heading: (usize, usize)) -> Block {
+        let mut block = Block {
+            text: String::new(),
+            item,
+            lines: Vec::with_capacity(lines.len()),
+            heading,
+        };
+        for &(line, offset) in lines {
+            if !block.text.is_empty() {
+                block.text.push(' ');
+            }
+            block.lines.push((block.text.len(), offset, line.len()));
+            block.text.push_str(&without_code(line));
+        }
+        block
+    }
+
+    /// Where it is written in the file: the offset its first line starts at and its last
+    /// line ends at.
+    pub(super) fn span(&self) -> (usize, usize) {
+        let start = self.lines.first().map_or(0, |l| l.1);
+        let end = self.lines.last().map_or(0, |l| l.1 + l.2);
+        (start, end)
+    }
+
+    /// The paragraph or item that `text[from..to]` (`text` the file the block was read
+    /// from) opens with after blank lines, in the block's section, whether a reading keeps
+    /// it or not; `None` when a heading, a table or a fence comes first.
+    pub(super) fn next_in(&self, text: &str, from: usize, to: usize) -> Option<Block> {
+        let mut lines: Vec<(&str, usize)> = Vec::new();
+        let mut item = false;
+        let within = text.get(from..to)?;
+        // The line `to` falls on is the next block's.
+        let within = match within.rsplit_once('\n') {
+            _ if to == text.len() => within,
+            Some((before, _)) => before,
+            None => "",
+        };
+        for line in within.lines() {
+            let trimmed = line.trim();
+            let offset = trimmed.as_ptr() as usize - text.as_ptr() as usize;
+            if trimmed.is_empty() {
+                if lines.is_empty() {
+                    continue;
+                }
+                break;
+            }
+            if trimmed.starts_with(['#', '|'])
+                || trimmed.starts_with("```")
+                || trimmed.starts_with("~~~")
+            {
+                break;
+            }
+            match item_text(trimmed) {
+                Some(_) if !lines.is_empty() => break,
+                Some(rest) => {
+                    item = true;
+                    lines.push((rest, rest.as_ptr() as usize - text.as_ptr() as usize));
+                }
+                None => lines.push((trimmed, offset)),
+            }
+        }
+        (!lines.is_empty()).then(|| Block::of(&lines, item, self.heading))
+    }
+
     /// Where the heading of its section is written in the file (byte offset; 0 before any).
     pub(super) fn heading_at(&self) -> usize {
         self.heading.0
@@ -86,20 +152,7 @@ pub(super) fn blocks(text: &str, reading: Reading) -> Vec<Block> {
     let mut item = false;
     let mut close = |lines: &mut Vec<(&str, usize)>, item: bool, heading: (usize, usize)| {
         if lines.iter().any(|(l, ..)| (reading.keep)(l)) {
-            let mut block = Block {
-                text: String::new(),
-                item,
-                lines: Vec::with_capacity(lines.len()),
-                heading,
-            };
-            for &(line, offset) in lines.iter() {
-                if !block.text.is_empty() {
-                    block.text.push(' ');
-                }
-                block.lines.push((block.text.len(), offset, line.len()));
-                block.text.push_str(&without_code(line));
-            }
-            out.push(block);
+            out.push(Block::of(lines, item, heading));
         }
         lines.clear();
     };

@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::sentences::{Reading, blocks, sentences};
+use super::sentences::{Block, Reading, blocks, sentences};
 use super::spoken;
 use crate::evidence::alerts::Spot;
 use outcome::Outcome;
@@ -193,7 +193,15 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
     // Sections that record runs ("## Last rehearsal", "## Drill log" and the "### 2026-11-20"
     // under it), some of them dating one in their heading.
     let records = headed::records(text, today);
-    for block in blocks(text, TIMED_BLOCKS) {
+    let mut kept = blocks(text, TIMED_BLOCKS).into_iter().peekable();
+    // The paragraph right after one whose last sentence said a run, when the reading drops
+    // it (it writes no number): "Rehearsed on 2026-11-02.\n\nIt failed: the revert did not
+    // deploy." says how that run ended.
+    let mut dropped: Option<Block> = None;
+    // Where the last block ends when its last sentence said a run, for the next to follow.
+    let mut run_said_to: Option<usize> = None;
+    while let Some(block) = dropped.take().or_else(|| kept.next()) {
+        let (start, end) = block.span();
         let section = records.iter().find(|r| r.at.0 == block.heading_at());
         // A section that records a run: its dates and its labelled times ("- Duration: 12
         // minutes") are the run's, and under a heading that dates it, so is what it says of
@@ -203,8 +211,12 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
             run_day = Some(day.clone());
         }
         // The sentence before says a run ("Rehearsed on 2026-11-02."): a label after it
-        // ("Duration: 12 minutes.") is that run's.
-        let mut after_run = false;
+        // ("Duration: 12 minutes.") is that run's, in the next paragraph too.
+        // Only blank lines between them (and the marker of an item on the block's line).
+        let mut after_run = run_said_to.take().is_some_and(|to| {
+            text.get(to..start)
+                .is_some_and(|gap| gap.rsplit_once('\n').is_none_or(|g| g.0.trim().is_empty()))
+        });
         for sentence in sentences(&block.text) {
             let follows_run = std::mem::take(&mut after_run);
             // Most sentences write no duration: that is asked before anything is lower-cased.
@@ -320,6 +332,11 @@ pub fn timing(text: &str, subjects: &[&str], today: &str) -> Timing {
                 out.timed = sentence.to_string();
                 out.timed_at = block.spot(text, sentence);
             }
+        }
+        if after_run {
+            run_said_to = Some(end);
+            let next = kept.peek().map_or(text.len(), |b| b.span().0);
+            dropped = block.next_in(text, end, next);
         }
     }
     // A record kept as a table ("| Date | Duration |" under "## Rehearsals").

@@ -332,6 +332,69 @@ fn a_last_run_recorded_as_failed_is_kept_with_its_sentence() {
 }
 
 #[test]
+fn the_paragraph_after_a_run_says_how_it_ended_and_what_it_took() {
+    // Whether it writes a number (kept by the reading) or not (dropped by it), a paragraph
+    // right after the one that dates the run is that run's.
+    for (text, said, line) in [
+        (
+            "Rehearsed on 2026-11-02: 4 minutes end to end.\n\nIt failed at step 3: the revert did not deploy.\n",
+            "It failed at step 3: the revert did not deploy.",
+            3,
+        ),
+        (
+            "Rehearsed on 2026-11-02: 4 minutes end to end.\n\nIt failed: the revert did not deploy.\n\n## Steps\n\n1. Revert.\n",
+            "It failed: the revert did not deploy.",
+            3,
+        ),
+        (
+            "# Rollback\n\nRehearsed on 2026-11-02.\n\n- Aborted: the deploy host was down.\n",
+            "Aborted: the deploy host was down.",
+            5,
+        ),
+        (
+            "Rehearsed on 2026-11-02.\n\nDuration: 12 minutes.\n\nIt failed\nat the last step.\n",
+            "It failed at the last step.",
+            5,
+        ),
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, "2026-11-02", "{text}");
+        assert_eq!(t.failed_said, said, "{text}: {t:?}");
+        assert_eq!(t.failed_at.map(|s| s.line), Some(line), "{text}");
+    }
+    assert_eq!(
+        timing(
+            "Rehearsed on 2026-11-02.\n\nDuration: 12 minutes.\n",
+            ROLLBACK
+        )
+        .timed_seconds,
+        720
+    );
+    // A paragraph that says nothing of the run ends what follows it; a heading, a table or
+    // code comes between the run and what comes after them; a condition is no outcome.
+    for text in [
+        "Rehearsed on 2026-11-02: 4 minutes.\n\nThe team met in the war room.\n\nIt failed: the revert did not deploy.\n",
+        "Rehearsed on 2026-11-02: 4 minutes.\n\n## Failures\n\nIt failed: the revert did not deploy.\n",
+        "Rehearsed on 2026-11-02: 4 minutes.\n\n```\nIt failed: the revert did not deploy.\n```\n",
+        "Rehearsed on 2026-11-02: 4 minutes.\n\n| Step | Note |\n| 1 | It failed |\n",
+        "Rehearsed on 2026-11-02: 4 minutes.\n\nWhen a step fails, stop and page @dash-leads.\n",
+        "Rehearsed on 2026-11-02: 4 minutes.\n\nA failed rollback pages the lead.\n",
+    ] {
+        let t = timing(text, ROLLBACK);
+        assert_eq!(t.ran_on, "2026-11-02", "{text}");
+        assert!(t.failed_said.is_empty(), "{text}: {t:?}");
+    }
+    assert_eq!(
+        timing(
+            "Rehearsed on 2026-11-02.\n\nSome words.\n\nDuration: 12 minutes.\n",
+            ROLLBACK
+        )
+        .timed_seconds,
+        0
+    );
+}
+
+#[test]
 fn a_drill_log_kept_as_dated_headings_or_marks_is_read() {
     // The last entry failed: in its heading, under it, in an item that opens with its
     // verdict, or as a table's mark.
