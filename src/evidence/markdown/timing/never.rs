@@ -72,12 +72,15 @@ pub(super) fn never_run(text: &str) -> Option<(usize, usize)> {
                 Some(rest) if !rest.ends_with(char::is_alphanumeric) => (rest.to_string(), true),
                 _ => (before, false),
             };
-            // Inside fenced code (`# not tested` in a script) it is no sentence.
-            let fenced = text[..line_start].matches("```").count() % 2 == 1;
-            if before.ends_with(char::is_alphanumeric) || fenced {
+            if before.ends_with(char::is_alphanumeric) {
                 continue;
             }
-            if denied(&before, prefixed) && unqualified(&text[at + word.len()..line_end]) {
+            // Inside a fence (`# not tested` in a script) it is no sentence; asked last, of
+            // the rare line that denies a run.
+            if denied(&before, prefixed)
+                && unqualified(&text[at + word.len()..line_end])
+                && super::super::sentences::unfenced_lines(text).any(|(l, _)| l == line_start)
+            {
                 return Some((line_start, line_end - line_start));
             }
         }
@@ -139,6 +142,8 @@ mod tests {
             "- Not rehearsed yet.\n",
             "The restore hasn't been drilled yet.\n",
             "These steps are yet to be tested.\n",
+            "```sh\nfactoryctl rollback\n```\n\nNot rehearsed yet.\n",
+            "Fence scripts with ``` and ```.\n\nNot rehearsed yet.\n",
         ] {
             assert!(never_run(text).is_some(), "{text}: not read");
         }
@@ -160,6 +165,9 @@ mod tests {
             "We tested it on 2026-11-02.\n",
             "If the runbook is not tested every quarter, page the owner.\n",
             "```sh\n# not tested\nfactoryctl rollback\n```\n",
+            "~~~sh\n# not tested\nfactoryctl rollback\n~~~\n",
+            "Fence scripts with ``` (see below).\n\n```sh\n# not tested\n```\n",
+            "```text\nNot rehearsed yet.\n```\n",
             "Untested steps are marked with a warning.\n",
             "Not yet tested in production: the rehearsal ran in staging.\n",
         ] {
