@@ -5,7 +5,7 @@
 
 use super::super::sentences::{is_heading, unfenced_lines};
 use super::TIMED;
-use super::outcome::{OF_THE_RUN, VERDICTS};
+use super::outcome::{MARKS, OF_THE_RUN, VERDICTS};
 
 /// A section whose heading names a run ([`TIMED`]), or dates one under a heading that does
 /// (the title aside).
@@ -91,13 +91,16 @@ pub(super) fn records<'t>(text: &'t str, today: &str) -> Vec<Record<'t>> {
 }
 
 /// The day a heading (and `lower`, its lower-cased copy) dates a run on: a day up to `today`,
-/// written among words of a run's record only (its name, its verdict, a month).
+/// written among words of a run's record only (its name, a month, a quarter) before its
+/// verdict, if it has one: what follows a verdict says how the run ended ("2026-11-20: failed
+/// at step 3").
 fn dated_run(heading: &str, lower: &str, today: &str) -> Option<String> {
-    let day = crate::evidence::dated::in_text(heading)
+    let upto = verdict_at(lower).unwrap_or(lower.len());
+    let day = crate::evidence::dated::in_text(heading.get(..upto)?)
         .into_iter()
         .filter(|d| d.as_str() <= today)
         .max()?;
-    let words = lower
+    let words = lower[..upto]
         .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
         .filter(|w| w.chars().any(char::is_alphanumeric));
     let only_the_run = words.into_iter().all(|w| {
@@ -105,8 +108,33 @@ fn dated_run(heading: &str, lower: &str, today: &str) -> Option<String> {
             || OF_THE_RUN.contains(&w)
             || MONTHS.contains(&w)
             || VERDICTS.contains(&w)
+            // "Q4 drill (2026-11-20)".
+            || matches!(w.as_bytes(), [b'q', b'1'..=b'4'])
     });
     only_the_run.then_some(day)
+}
+
+/// Where the first verdict of a lower-cased heading starts: a word of [`VERDICTS`] or a mark
+/// (`❌`, `✅`).
+fn verdict_at(lower: &str) -> Option<usize> {
+    let mut word = None;
+    for (i, c) in lower.char_indices() {
+        if MARKS.contains(&c) {
+            return Some(i);
+        }
+        let in_word = c.is_alphanumeric() || c == '\'' || c == '-';
+        match word {
+            None if in_word => word = Some(i),
+            Some(start) if !in_word => {
+                if VERDICTS.contains(&&lower[start..i]) {
+                    return Some(start);
+                }
+                word = None;
+            }
+            _ => {}
+        }
+    }
+    word.filter(|&start| VERDICTS.contains(&&lower[start..]))
 }
 
 #[cfg(test)]
@@ -134,6 +162,27 @@ mod tests {
                 ("Rehearsal on Nov 21, 2026", Some("2026-11-21".into())),
             ]
         );
+        // What a verdict opens is how the run ended; a quarter is no other word.
+        for (heading, day) in [
+            ("### 2026-11-20: failed at step 3", "2026-11-20"),
+            (
+                "### 2026-11-20 \u{274C} the revert did not deploy",
+                "2026-11-20",
+            ),
+            ("## Q4 drill (2026-11-20)", "2026-11-20"),
+            (
+                "## Drill #2 (2026-11-20): aborted, the deploy host was down",
+                "2026-11-20",
+            ),
+        ] {
+            let text = format!("# Rollback\n\n## Drill log\n\n{heading}\n\nText.\n");
+            let found = days(&text);
+            assert_eq!(
+                found.last().and_then(|d| d.1.as_deref()),
+                Some(day),
+                "{heading}: {found:?}"
+            );
+        }
     }
 
     #[test]
@@ -145,6 +194,10 @@ mod tests {
             "## Steps (updated 2026-11-20)",
             "## 2026-11-20",
             "## Rehearsal notes, reviewed 2026-11-20",
+            "## Failed drills since 2026-01-01",
+            "## Q4 drill plan (2026-11-20)",
+            "## Drill log (since 2025-01-01, failures marked \u{274C})",
+            "## Passed: every drill since 2026-01-01",
         ] {
             let text = format!("# Restore drill\n\n{heading}\n\nText.\n");
             assert!(

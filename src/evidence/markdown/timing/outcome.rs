@@ -60,7 +60,7 @@ pub(super) const VERDICTS: &[&str] = &[
 ];
 
 /// The marks of a verdict that are no word (`❌`, `✅`), which a search for letters misses.
-const MARKS: [char; 6] = [
+pub(super) const MARKS: [char; 6] = [
     '\u{274C}', '\u{2717}', '\u{2718}', '\u{2705}', '\u{2714}', '\u{2713}',
 ];
 
