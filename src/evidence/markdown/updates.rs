@@ -145,11 +145,47 @@ pub fn says_when_next(text: &str) -> bool {
     }
 }
 
-/// Prepared messages: blocks with a duration in digits or in words, fenced prose read.
+/// Prepared messages: blocks with a duration in digits or in words, or a later day, fenced
+/// prose read.
 const MESSAGES: Reading = Reading {
-    keep: |line| line.bytes().any(|b| b.is_ascii_digit()) || spoken::may_write(line),
+    keep: |line| {
+        line.bytes().any(|b| b.is_ascii_digit())
+            || spoken::may_write(line)
+            || super::sentences::holds_any(line, LATER_DAYS)
+    },
     messages: true,
 };
+
+/// Words that put the next update on another day ("Next update tomorrow morning.").
+const LATER_DAYS: &[&str] = &[
+    "tomorrow",
+    "next business day",
+    "next working day",
+    "next day",
+    "next week",
+];
+
+/// The least a later day can mean: half a day (a promise made in the evening for the
+/// morning). A plan of updates every 30 minutes is broken by it whatever the hour.
+const LATER_DAY_SECONDS: i64 = 12 * 3_600;
+
+/// The least time `lower` (a lower-cased sentence) puts before the next update when it
+/// promises it on another day: a word of [`LATER_DAYS`] after the promise (`promise_at`),
+/// not a deadline it comes before ("Next update soon, before tomorrow's launch").
+fn later_day(lower: &str, promise_at: usize) -> Option<i64> {
+    let after = &lower[promise_at..];
+    LATER_DAYS
+        .iter()
+        .filter_map(|d| after.find(d))
+        .min()
+        .filter(|&at| {
+            let before = super::sentences::last_clause(&after[..at], &[',', ';', ':', '(']);
+            !before
+                .last()
+                .is_some_and(|w| ["before", "until", "till"].contains(w))
+        })
+        .map(|_| LATER_DAY_SECONDS)
+}
 
 /// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none
 /// (their places' `file` left for the caller to name).
@@ -159,17 +195,25 @@ pub fn updates(text: &str) -> Option<Updates> {
     let lower = text.to_ascii_lowercase();
     let mut found: Vec<Update> = Vec::new();
     cadences(text, &mut found);
-    if !PROMISES.iter().any(|p| lower.contains(p)) {
+    if !PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p)) {
         return updates_of(found);
     }
     for block in blocks(text, MESSAGES) {
         for sentence in sentences(&block.text) {
-            let lower = sentence.to_ascii_lowercase();
-            if !PROMISES.iter().any(|p| lower.contains(p)) || found.len() == MAX_UPDATES {
-                continue;
+            if found.len() == MAX_UPDATES {
+                break;
             }
-            let Some(seconds) = expected_duration(sentence).or_else(|| spoken::duration(&lower))
-            else {
+            let lower = sentence.to_ascii_lowercase();
+            let first = |phrases: &[&str]| phrases.iter().filter_map(|p| lower.find(p)).min();
+            // A promise with its duration ("Next update in 30 minutes"), or of another day
+            // with or without one ("We will provide another update tomorrow").
+            let seconds = match first(PROMISES) {
+                Some(at) => expected_duration(sentence)
+                    .or_else(|| spoken::duration(&lower))
+                    .or_else(|| later_day(&lower, at)),
+                None => first(WHEN_NEXT).and_then(|at| later_day(&lower, at)),
+            };
+            let Some(seconds) = seconds else {
                 continue;
             };
             if let Some(at) = block.spot(text, sentence) {

@@ -162,3 +162,30 @@ fn a_later_stage_or_lesser_severity_is_told_from_the_rest() {
         assert!(!super::relaxed(&[text]), "{text}");
     }
 }
+
+#[test]
+fn a_promise_of_another_day_is_at_least_half_a_day() {
+    for text in [
+        "> We are investigating. Next update tomorrow morning.\n",
+        "We will post the next update on the next business day.\n",
+        "Next update: tomorrow at 09:00 UTC.\n",
+        "```\nWe will update you by tomorrow.\n```\n",
+        "We will provide another update tomorrow morning.\n",
+    ] {
+        let u = updates(text).unwrap_or_else(|| panic!("{text:?}: no promise read"));
+        assert_eq!(u.update_min, 12 * 3_600, "{text:?}");
+    }
+    // A duration comes first; a day that is a deadline, or not of the update, is no promise.
+    assert_eq!(
+        updates("Next update in 30 minutes; a full report follows tomorrow.\n")
+            .map(|u| u.update_max),
+        Some(1_800)
+    );
+    for text in [
+        "Next update soon, before tomorrow's launch.\n",
+        "Tomorrow's launch is at risk. Next update soon.\n",
+        "We will share a review tomorrow.\n",
+    ] {
+        assert_eq!(updates(text), None, "{text:?}");
+    }
+}
