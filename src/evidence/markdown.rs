@@ -121,7 +121,15 @@ pub fn facts(text: &str) -> MarkdownFacts {
     let mut block = Block::default();
     let mut steps_seen = Seen::default();
     // Task lists as GitHub renders them: `- [ ]` is a box, not the text `[ ]`.
-    for event in Parser::new_ext(text, Options::ENABLE_TASKLISTS) {
+    // Text struck through is deleted as GitHub shows it (`~~@bob~~`): it names nobody and its
+    // words do not count. An item keeps it: a finding struck through is not resolved until
+    // it says so. Only between `~~`, as the line readers see it (`sentences::without_struck`):
+    // a single tilde is far more often "about" (`~5 minutes`) than a deletion, so it is read
+    // as a subscript, whose text stays.
+    let mut struck = 0usize;
+    let options =
+        Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SUBSCRIPT;
+    for event in Parser::new_ext(text, options) {
         // Words are counted a block at a time (the text between two block boundaries), so
         // that a block repeated to reach a length counts once.
         let boundary = match &event {
@@ -179,11 +187,15 @@ pub fn facts(text: &str) -> MarkdownFacts {
                 }
                 lists.item(item.text, item.resolved, &mut out.marked_open);
             }
+            Event::Start(Tag::Strikethrough) => struck += 1,
+            Event::End(TagEnd::Strikethrough) => struck = struck.saturating_sub(1),
             Event::Text(t) | Event::Code(t) => {
-                block.feed(&t);
+                if struck == 0 {
+                    block.feed(&t);
+                }
                 if let Some(h) = heading.as_mut() {
                     h.push_str(&t);
-                } else {
+                } else if struck == 0 {
                     for mention in mentions_in(&t) {
                         sections.mention(mention);
                     }

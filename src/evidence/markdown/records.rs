@@ -173,8 +173,10 @@ pub(super) fn record_rows(text: &str, words: &[&str]) -> Vec<Row> {
     out
 }
 
-/// The cells of a table row (`| a | b |`), trimmed, code marks dropped.
+/// The cells of a table row (`| a | b |`), trimmed, code marks and struck spans dropped.
 fn cells(row: &str) -> Vec<String> {
+    let row = super::sentences::without_struck(row);
+    let row = row.as_ref();
     let inner = row.strip_prefix('|').unwrap_or(row);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
     inner

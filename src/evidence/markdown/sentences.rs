@@ -52,7 +52,7 @@ impl Block {
                 block.text.push(' ');
             }
             block.lines.push((block.text.len(), offset, line.len()));
-            block.text.push_str(&without_code(line));
+            block.text.push_str(&without_code(&without_struck(line)));
         }
         block
     }
@@ -314,6 +314,36 @@ fn item_text(line: &str) -> Option<&str> {
 }
 
 /// `text` without its code spans.
+/// `text` (one line) without the spans it strikes through (`~~@bob~~ @carol`): GitHub shows
+/// them as deleted, so a runbook does not say what they hold. A span opens before a letter
+/// and closes after one, on the line, as GitHub's `~~` does.
+pub(super) fn without_struck(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("~~") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("~~") {
+        let after = &rest[open + 2..];
+        let Some(close) = after.find("~~") else {
+            break;
+        };
+        let inner = &after[..close];
+        if inner.is_empty()
+            || inner.starts_with(char::is_whitespace)
+            || inner.ends_with(char::is_whitespace)
+        {
+            out.push_str(&rest[..open + 2]);
+            rest = after;
+            continue;
+        }
+        out.push_str(&rest[..open]);
+        rest = &after[close + 2..];
+    }
+    out.push_str(rest);
+    std::borrow::Cow::Owned(out)
+}
+
 fn without_code(text: &str) -> String {
     text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
 }
@@ -372,7 +402,24 @@ pub(super) fn sentences(block: &str) -> impl Iterator<Item = &str> {
 
 #[cfg(test)]
 mod tests {
-    use super::{alert_lines, holds_any, intro};
+    use super::{alert_lines, holds_any, intro, without_struck};
+
+    #[test]
+    fn spans_struck_through_are_left_out() {
+        for (line, read) in [
+            ("| 2 | ~~`@bob`~~ `@carol` |", "| 2 |  `@carol` |"),
+            ("after ~~15 minutes~~ 2 hours", "after  2 hours"),
+            ("~~a~~ b ~~c~~", " b "),
+            (
+                "~~ not ~~ struck, ~~~~, ~~open",
+                "~~ not ~~ struck, ~~~~, ~~open",
+            ),
+            ("~5 minutes ~~é~~", "~5 minutes "),
+            ("plain", "plain"),
+        ] {
+            assert_eq!(without_struck(line), read, "{line}");
+        }
+    }
 
     #[test]
     fn any_of_a_few_words_letter_case_aside() {

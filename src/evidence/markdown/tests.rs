@@ -254,6 +254,21 @@ fn sections_name_handles_channels_and_addresses() {
 }
 
 #[test]
+fn text_struck_through_is_deleted() {
+    let f = facts(
+        "## Escalation\n\n| level | who |\n| --- | --- |\n| 2 | ~~`@bob`~~ `@carol` |\n\nPage ~@dave~ now.\n\n## Steps\n\n1. ~~Restart the publication workers.~~\n2. Revert the release with `factoryctl rollback`.\n",
+    );
+    // Only `~~` strikes: a single tilde is "about" as often as not.
+    assert_eq!(f.section_mentions[0], ["@carol", "@dave"]);
+    // An item keeps it: a finding struck through is not resolved until it says so.
+    assert_eq!((f.raw_steps, f.steps), (2, 2));
+    assert_eq!(f.words, facts("## Escalation\n\n| level | who |\n| --- | --- |\n| 2 | `@carol` |\n\nPage ~@dave~ now.\n\n## Steps\n\n1. \n2. Revert the release with `factoryctl rollback`.\n").words);
+    // A tilde that opens no span is text: `~5 minutes`, `~/.config`, `~~ ~~`.
+    let f = facts("## Escalation\n\nAbout ~5 minutes, then @erin (~/.config ~~ ~~).\n");
+    assert_eq!(f.section_mentions[0], ["@erin"]);
+}
+
+#[test]
 fn placeholders_are_words() {
     assert!(has_placeholder("owner: TODO"));
     let f = facts(
