@@ -6,6 +6,7 @@ mod backups;
 mod copies;
 pub mod escalation;
 mod every;
+mod hidden;
 pub mod hours;
 mod open;
 mod records;
@@ -17,6 +18,7 @@ mod updates;
 
 pub use backups::backup_every;
 pub use copies::{Body, body_word_count, body_words, edited_copy, same_words};
+pub use hidden::visible;
 pub use sentences::{alert_lines, intro};
 pub use timing::{RESTORE, ROLLBACK, timing};
 pub use unheld::not_held;
@@ -127,9 +129,7 @@ pub fn facts(text: &str) -> MarkdownFacts {
     // a single tilde is far more often "about" (`~5 minutes`) than a deletion, so it is read
     // as a subscript, whose text stays.
     let mut struck = 0usize;
-    let options =
-        Options::ENABLE_TASKLISTS | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_SUBSCRIPT;
-    for event in Parser::new_ext(text, options) {
+    for event in Parser::new_ext(text, OPTIONS) {
         // Words are counted a block at a time (the text between two block boundaries), so
         // that a block repeated to reach a length counts once.
         let boundary = match &event {
@@ -223,15 +223,24 @@ pub fn facts(text: &str) -> MarkdownFacts {
     block.flush(false, &mut out.words, &mut sections);
     (out.section_words, out.section_mentions) = sections.close();
     out.marked_open.extend(open::open_rows(text));
+    out.placeholder_lines = placeholder_lines(text);
+    out
+}
+
+/// The lines (from 1) of `text` that hold a placeholder word (TODO, TBD, ...). Asked of the
+/// file as written, HTML comments included: `<!-- TODO: the restore command -->` is hidden
+/// on GitHub, and still says the runbook is unfinished.
+pub fn placeholder_lines(text: &str) -> Vec<usize> {
     // Most runbooks hold none of these: one scan of the text spares splitting every line.
     // Lines end where words do, so the whole text holds a placeholder word when a line does.
-    let maybe = has_placeholder(text);
-    for (i, line) in text.lines().enumerate().filter(|_| maybe) {
-        if has_placeholder(line) {
-            out.placeholder_lines.push(i + 1);
-        }
+    if !has_placeholder(text) {
+        return Vec::new();
     }
-    out
+    let lines = text.lines().enumerate();
+    lines
+        .filter(|(_, line)| has_placeholder(line))
+        .map(|(i, _)| i + 1)
+        .collect()
 }
 
 /// The block being read (the text between two block boundaries) and the blocks read before.
@@ -347,6 +356,12 @@ fn is_inline(end: TagEnd) -> bool {
             | TagEnd::Image
     )
 }
+
+/// The Markdown launchgate reads, as GitHub renders it: task lists, and `~~` strikes through
+/// (a single `~` is a subscript, whose text stays; see [`facts`]).
+const OPTIONS: Options = Options::ENABLE_TASKLISTS
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_SUBSCRIPT);
 
 /// Whether a path names a Markdown file, which launchgate reads for facts.
 pub fn is_markdown(path: &str) -> bool {

@@ -190,8 +190,15 @@ pub fn collect(
         }
         let repo_path = base.repo_relative(&r.path);
         let result = if markdown::is_markdown(&r.path) {
-            base.read_text(&r.path).map(|(path, text)| {
-                let mut md = markdown::facts(&text);
+            base.read_text(&r.path).map(|(path, source)| {
+                // Every reading sees what GitHub shows (no HTML comment); snippets quote the
+                // file as written.
+                let visible = markdown::visible(&source);
+                let text: &str = &visible;
+                let mut md = markdown::facts(text);
+                if matches!(visible, std::borrow::Cow::Owned(_)) {
+                    md.placeholder_lines = markdown::placeholder_lines(&source);
+                }
                 let shown = || display_path(&manifest_dir.join(&r.path));
                 // Findings may point at the line that waits, says what a run took, or promises
                 // the next update: the text is kept for their snippets.
@@ -208,7 +215,7 @@ pub fn collect(
                     (false, false) => &[],
                 };
                 if !subjects.is_empty() {
-                    let mut timing = markdown::timing(&text, subjects, &claims.today);
+                    let mut timing = markdown::timing(text, subjects, &claims.today);
                     if timing.wait_at.is_some()
                         || timing.timed_at.is_some()
                         || timing.ran_on_at.is_some()
@@ -218,7 +225,7 @@ pub fn collect(
                     md.timing = Some(timing);
                 }
                 if restore == here {
-                    md.backup_every = markdown::backup_every(&text).map(|mut u| {
+                    md.backup_every = markdown::backup_every(text).map(|mut u| {
                         u.at.file = pointed.get_or_insert_with(shown).clone();
                         u
                     });
@@ -226,10 +233,10 @@ pub fn collect(
                 if rollback == here {
                     let other = claims
                         .known_good
-                        .and_then(|k| Some((k, releases::other_target(&text, k)?)));
+                        .and_then(|k| Some((k, releases::other_target(text, k)?)));
                     if let Some((known_good, (named, at))) = other {
                         facts.runbook_release = Some(RunbookRelease::at(
-                            &text,
+                            text,
                             pointed.get_or_insert_with(shown),
                             named,
                             at,
@@ -240,14 +247,14 @@ pub fn collect(
                 if let Some(planned) = claims.update_interval
                     && incident == here
                 {
-                    facts.runbook_cadence = markdown::other_cadence(&text, planned).map(|mut u| {
+                    facts.runbook_cadence = markdown::other_cadence(text, planned).map(|mut u| {
                         u.at.file = pointed.get_or_insert_with(shown).clone();
                         u
                     });
                 }
                 if incident == here {
                     facts.runbook_escalation =
-                        markdown::escalation::contradicted(&text, &claims.escalation).map(
+                        markdown::escalation::contradicted(text, &claims.escalation).map(
                             |mut e| {
                                 e.at.file = pointed.get_or_insert_with(shown).clone();
                                 e
@@ -263,29 +270,29 @@ pub fn collect(
                     alert_only: alert_runbooks.contains(&r.path.as_str())
                         && !placed.contains(&r.path.as_str()),
                 };
-                facts.naming.read(&r.path, &text, roles, claims);
+                facts.naming.read(&r.path, text, roles, claims);
                 if notes == here
-                    && let Some((said, offset, len)) = markdown::not_held(&text)
+                    && let Some((said, offset, len)) = markdown::not_held(text)
                 {
                     md.not_held = said;
                     md.not_held_at = Some(alerts::Spot {
                         file: pointed.get_or_insert_with(shown).clone(),
-                        ..alerts::Spot::in_text(&text, offset, len)
+                        ..alerts::Spot::in_text(text, offset, len)
                     });
                 }
                 if alert_runbooks.contains(&r.path.as_str())
-                    && let Some((said, offset, len)) = markdown::intro(&text)
+                    && let Some((said, offset, len)) = markdown::intro(text)
                 {
                     md.opening = Some(markdown::Opening {
                         said,
                         at: alerts::Spot {
                             file: pointed.get_or_insert_with(shown).clone(),
-                            ..alerts::Spot::in_text(&text, offset, len)
+                            ..alerts::Spot::in_text(text, offset, len)
                         },
                     });
                 }
                 if monitoring == here {
-                    for (alert, offset, len) in markdown::alert_lines(&text, &claims.alerts) {
+                    for (alert, offset, len) in markdown::alert_lines(text, &claims.alerts) {
                         let line = text[offset..offset + len].to_string();
                         md.alert_lines.push((
                             claims.alerts[alert].to_string(),
@@ -293,7 +300,7 @@ pub fn collect(
                                 said: line,
                                 at: alerts::Spot {
                                     file: pointed.get_or_insert_with(shown).clone(),
-                                    ..alerts::Spot::in_text(&text, offset, len)
+                                    ..alerts::Spot::in_text(text, offset, len)
                                 },
                             },
                         ));
@@ -303,22 +310,22 @@ pub fn collect(
                     && support == here
                 {
                     facts.runbook_hours =
-                        markdown::hours::contradicted(&text, hours).map(|mut h| {
+                        markdown::hours::contradicted(text, hours).map(|mut h| {
                             h.at.file = pointed.get_or_insert_with(shown).clone();
                             h
                         });
                 }
                 if templates == here {
-                    md.says_when_next = Some(markdown::says_when_next(&text));
-                    md.updates = markdown::updates(&text).map(|mut u| {
+                    md.says_when_next = Some(markdown::says_when_next(text));
+                    md.updates = markdown::updates(text).map(|mut u| {
                         let named = pointed.get_or_insert_with(shown);
                         for update in &mut u.updates {
                             update.at.file = named.clone();
                         }
                         u
                     });
-                    facts.templates_elsewhere =
-                        markdown::addresses::elsewhere(&text, &claims.comms).map(|mut e| {
+                    facts.templates_elsewhere = markdown::addresses::elsewhere(text, &claims.comms)
+                        .map(|mut e| {
                             e.at.file = pointed.get_or_insert_with(shown).clone();
                             e
                         });
@@ -326,9 +333,13 @@ pub fn collect(
                 if let Some(shown) = pointed {
                     facts
                         .sources
-                        .push(SourceFile::new(&path, shown, text.clone()));
+                        .push(SourceFile::new(&path, shown, source.clone()));
                 }
-                let body = markdown::Body::new(text);
+                let blanked = match visible {
+                    std::borrow::Cow::Owned(blanked) => Some(blanked),
+                    std::borrow::Cow::Borrowed(_) => None,
+                };
+                let body = markdown::Body::new(blanked.unwrap_or(source));
                 // Word counts within one in 10 first: they rule out most pairs without a compare.
                 let original = texts
                     .iter()
