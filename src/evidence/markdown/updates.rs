@@ -124,25 +124,98 @@ const WHEN_NEXT: &[&str] = &[
     "daily",
 ];
 
+/// Automata for the phrases searched, letter case aside: one pass over a text instead of a
+/// search per phrase (which cost a check 20 times as much).
+struct Phrases {
+    /// [`PROMISES`] then [`WHEN_NEXT`].
+    all: aho_corasick::AhoCorasick,
+    /// [`PROMISES`] alone.
+    promises: aho_corasick::AhoCorasick,
+    /// [`LATER_DAYS`].
+    later: aho_corasick::AhoCorasick,
+}
+
+static PHRASES: std::sync::LazyLock<Option<Phrases>> = std::sync::LazyLock::new(|| {
+    let build = |phrases: &mut dyn Iterator<Item = &&str>| {
+        aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(phrases)
+            .ok()
+    };
+    Some(Phrases {
+        all: build(&mut PROMISES.iter().chain(WHEN_NEXT))?,
+        promises: build(&mut PROMISES.iter())?,
+        later: build(&mut LATER_DAYS.iter())?,
+    })
+});
+
 /// Whether `text` (Markdown: prepared messages) tells users when they will hear next: a
 /// promise of the next update with a duration or with a time to fill in.
 pub fn says_when_next(text: &str) -> bool {
-    // One automaton for every phrase, one pass over the text: a search per phrase costs a
-    // check 20 times as much.
-    static PHRASES: std::sync::LazyLock<Option<aho_corasick::AhoCorasick>> =
-        std::sync::LazyLock::new(|| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .build(PROMISES.iter().chain(WHEN_NEXT))
-                .ok()
-        });
     match PHRASES.as_ref() {
-        Some(phrases) => phrases.is_match(text),
+        Some(phrases) => phrases.all.is_match(text),
         None => {
             let lower = text.to_ascii_lowercase();
             PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p))
         }
     }
+}
+
+/// Whether a line says "update" (or "Update"): asked of many lines, so a byte search that
+/// builds no searcher.
+fn holds_update(line: &str) -> bool {
+    let bytes = line.as_bytes();
+    memchr::memchr_iter(b'p', bytes).any(|i| bytes[i..].starts_with(b"pdate"))
+}
+
+/// Whether `text` names another day ([`LATER_DAYS`]).
+fn names_later_day(text: &str) -> bool {
+    match PHRASES.as_ref() {
+        Some(phrases) => phrases.later.is_match(text),
+        None => super::sentences::holds_any(text, LATER_DAYS),
+    }
+}
+
+/// Whether `text` may promise an update: a phrase of [`PROMISES`], or one of [`WHEN_NEXT`]
+/// and a later day ("We will post another update tomorrow").
+fn may_promise(text: &str) -> bool {
+    match PHRASES.as_ref() {
+        Some(phrases) => {
+            phrases.promises.is_match(text) || (names_later_day(text) && phrases.all.is_match(text))
+        }
+        None => {
+            let lower = text.to_ascii_lowercase();
+            let any = |phrases: &[&str]| phrases.iter().any(|p| lower.contains(p));
+            any(PROMISES) || (any(LATER_DAYS) && any(WHEN_NEXT))
+        }
+    }
+}
+
+/// Where `sentence` first promises the next update with a duration to follow
+/// ([`PROMISES`], `true`), or else tells when users hear next ([`WHEN_NEXT`], `false`).
+fn first_phrase(sentence: &str) -> Option<(usize, bool)> {
+    let (mut promise, mut when) = (None::<usize>, None::<usize>);
+    let mut note = |at: usize, is_promise: bool| {
+        let first = if is_promise { &mut promise } else { &mut when };
+        *first = Some(first.map_or(at, |f| f.min(at)));
+    };
+    match PHRASES.as_ref() {
+        // Overlapping: "will update every" holds a phrase of each kind.
+        Some(phrases) => {
+            for m in phrases.all.find_overlapping_iter(sentence) {
+                note(m.start(), m.pattern().as_usize() < PROMISES.len());
+            }
+        }
+        None => {
+            let lower = sentence.to_ascii_lowercase();
+            for (i, p) in PROMISES.iter().chain(WHEN_NEXT).enumerate() {
+                for (at, _) in lower.match_indices(p) {
+                    note(at, i < PROMISES.len());
+                }
+            }
+        }
+    }
+    promise.map(|at| (at, true)).or(when.map(|at| (at, false)))
 }
 
 /// Prepared messages: blocks with a duration in digits or in words, or a later day, fenced
@@ -151,7 +224,8 @@ const MESSAGES: Reading = Reading {
     keep: |line| {
         line.bytes().any(|b| b.is_ascii_digit())
             || spoken::may_write(line)
-            || super::sentences::holds_any(line, LATER_DAYS)
+            // A promise of another day names the update ("another update tomorrow").
+            || (holds_update(line) && names_later_day(line))
     },
     messages: true,
 };
@@ -192,10 +266,9 @@ fn later_day(lower: &str, promise_at: usize) -> Option<i64> {
 pub fn updates(text: &str) -> Option<Updates> {
     // Most texts make no promise: ruled out by a search of the whole text first.
     memchr::memmem::find(text.as_bytes(), b"pdate")?;
-    let lower = text.to_ascii_lowercase();
     let mut found: Vec<Update> = Vec::new();
     cadences(text, &mut found);
-    if !PROMISES.iter().chain(WHEN_NEXT).any(|p| lower.contains(p)) {
+    if !may_promise(text) {
         return updates_of(found);
     }
     for block in blocks(text, MESSAGES) {
@@ -203,15 +276,19 @@ pub fn updates(text: &str) -> Option<Updates> {
             if found.len() == MAX_UPDATES {
                 break;
             }
+            let Some((at, promise)) = first_phrase(sentence) else {
+                continue;
+            };
+            // Lower-casing keeps every byte where it was: `at` is the same in `lower`.
             let lower = sentence.to_ascii_lowercase();
-            let first = |phrases: &[&str]| phrases.iter().filter_map(|p| lower.find(p)).min();
             // A promise with its duration ("Next update in 30 minutes"), or of another day
             // with or without one ("We will provide another update tomorrow").
-            let seconds = match first(PROMISES) {
-                Some(at) => expected_duration(sentence)
+            let seconds = if promise {
+                expected_duration(sentence)
                     .or_else(|| spoken::duration(&lower))
-                    .or_else(|| later_day(&lower, at)),
-                None => first(WHEN_NEXT).and_then(|at| later_day(&lower, at)),
+                    .or_else(|| later_day(&lower, at))
+            } else {
+                later_day(&lower, at)
             };
             let Some(seconds) = seconds else {
                 continue;
