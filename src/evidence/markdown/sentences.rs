@@ -313,7 +313,6 @@ fn item_text(line: &str) -> Option<&str> {
         .and_then(|rest| rest.strip_prefix(' '))
 }
 
-/// `text` without its code spans.
 /// `text` (one line) without the spans it strikes through (`~~@bob~~ @carol`): GitHub shows
 /// them as deleted, so a runbook does not say what they hold. A span opens before a letter
 /// and closes after one, on the line, as GitHub's `~~` does.
@@ -350,6 +349,7 @@ pub(super) fn holds_twice(bytes: &[u8], b: u8) -> bool {
     memchr::memchr_iter(b, bytes).any(|i| bytes.get(i + 1) == Some(&b))
 }
 
+/// `text` without its code spans.
 fn without_code(text: &str) -> String {
     text.split('`').step_by(2).collect::<Vec<_>>().join(" ")
 }

@@ -192,25 +192,28 @@ fn may_promise(text: &str) -> bool {
 }
 
 /// Where `sentence` first promises the next update with a duration to follow
-/// ([`PROMISES`], `true`), or else tells when users hear next ([`WHEN_NEXT`], `false`).
-fn first_phrase(sentence: &str) -> Option<(usize, bool)> {
-    let (mut promise, mut when) = (None::<usize>, None::<usize>);
-    let mut note = |at: usize, is_promise: bool| {
+/// ([`PROMISES`], `true`), or else tells when users hear next ([`WHEN_NEXT`], `false`): the
+/// phrase's start and end.
+fn first_phrase(sentence: &str) -> Option<(std::ops::Range<usize>, bool)> {
+    let (mut promise, mut when) = (None::<std::ops::Range<usize>>, None);
+    let mut note = |at: std::ops::Range<usize>, is_promise: bool| {
         let first = if is_promise { &mut promise } else { &mut when };
-        *first = Some(first.map_or(at, |f| f.min(at)));
+        if first.as_ref().is_none_or(|f| at.start < f.start) {
+            *first = Some(at);
+        }
     };
     match PHRASES.as_ref() {
         // Overlapping: "will update every" holds a phrase of each kind.
         Some(phrases) => {
             for m in phrases.all.find_overlapping_iter(sentence) {
-                note(m.start(), m.pattern().as_usize() < PROMISES.len());
+                note(m.range(), m.pattern().as_usize() < PROMISES.len());
             }
         }
         None => {
             let lower = sentence.to_ascii_lowercase();
             for (i, p) in PROMISES.iter().chain(WHEN_NEXT).enumerate() {
                 for (at, _) in lower.match_indices(p) {
-                    note(at, i < PROMISES.len());
+                    note(at..at + p.len(), i < PROMISES.len());
                 }
             }
         }
@@ -244,21 +247,24 @@ const LATER_DAYS: &[&str] = &[
 const LATER_DAY_SECONDS: i64 = 12 * 3_600;
 
 /// The least time `lower` (a lower-cased sentence) puts before the next update when it
-/// promises it on another day: a word of [`LATER_DAYS`] after the promise (`promise_at`),
-/// not a deadline it comes before ("Next update soon, before tomorrow's launch").
-fn later_day(lower: &str, promise_at: usize) -> Option<i64> {
-    let after = &lower[promise_at..];
-    LATER_DAYS
-        .iter()
-        .filter_map(|d| after.find(d))
-        .min()
-        .filter(|&at| {
-            let before = super::sentences::last_clause(&after[..at], &[',', ';', ':', '(']);
-            !before
-                .last()
-                .is_some_and(|w| ["before", "until", "till"].contains(w))
-        })
-        .map(|_| LATER_DAY_SECONDS)
+/// promises it on another day: a word of [`LATER_DAYS`] right after the promise (`phrase_end`,
+/// where its phrase ends), no clause and at most three words between ("another update
+/// tomorrow", "Next update: early tomorrow", "on the next business day"); not a deadline it
+/// comes before ("Next update before tomorrow's launch"), nor a day said of something else
+/// ("another update when we know more, and the fix ships tomorrow").
+fn later_day(lower: &str, phrase_end: usize) -> Option<i64> {
+    let after = lower.get(phrase_end..)?;
+    let at = LATER_DAYS.iter().filter_map(|d| after.find(d)).min()?;
+    let between = &after[..at];
+    let words: Vec<&str> = between
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let close = !between.contains([',', ';', '.', '(']) && words.len() <= 3;
+    let deadline = words
+        .last()
+        .is_some_and(|w| ["before", "until", "till"].contains(w));
+    (close && !deadline).then_some(LATER_DAY_SECONDS)
 }
 
 /// The update intervals `text` (Markdown: prepared messages) promises, or `None` for none
@@ -286,9 +292,9 @@ pub fn updates(text: &str) -> Option<Updates> {
             let seconds = if promise {
                 expected_duration(sentence)
                     .or_else(|| spoken::duration(&lower))
-                    .or_else(|| later_day(&lower, at))
+                    .or_else(|| later_day(&lower, at.end))
             } else {
-                later_day(&lower, at)
+                later_day(&lower, at.end)
             };
             let Some(seconds) = seconds else {
                 continue;

@@ -171,6 +171,7 @@ fn a_promise_of_another_day_is_at_least_half_a_day() {
         "Next update: tomorrow at 09:00 UTC.\n",
         "```\nWe will update you by tomorrow.\n```\n",
         "We will provide another update tomorrow morning.\n",
+        "Next update: early tomorrow.\n",
     ] {
         let u = updates(text).unwrap_or_else(|| panic!("{text:?}: no promise read"));
         assert_eq!(u.update_min, 12 * 3_600, "{text:?}");
@@ -185,6 +186,10 @@ fn a_promise_of_another_day_is_at_least_half_a_day() {
         "Next update soon, before tomorrow's launch.\n",
         "Tomorrow's launch is at risk. Next update soon.\n",
         "We will share a review tomorrow.\n",
+        "We will post another update when we know more, and the fix ships tomorrow.\n",
+        "Next update soon; the fix ships tomorrow.\n",
+        "Next update soon (the fix ships tomorrow).\n",
+        "We will update you by the end of the incident review next week.\n",
     ] {
         assert_eq!(updates(text), None, "{text:?}");
     }
