@@ -110,6 +110,7 @@ fn ascii_folding_decides_the_placeholder_words_as_lower_casing_would() {
     assert!(super::is_placeholder_value("PlaceHolder!"));
 }
 
+use super::placeholders::has_filler;
 use super::*;
 
 /// Past a few fingerprints the rest go to a set, so that a file of a million paragraphs
