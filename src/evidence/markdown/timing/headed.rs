@@ -117,24 +117,12 @@ fn dated_run(heading: &str, lower: &str, today: &str) -> Option<String> {
 /// Where the first verdict of a lower-cased heading starts: a word of [`VERDICTS`] or a mark
 /// (`❌`, `✅`).
 fn verdict_at(lower: &str) -> Option<usize> {
-    let mut word = None;
-    for (i, c) in lower.char_indices() {
-        if MARKS.contains(&c) {
-            return Some(i);
-        }
-        let in_word = c.is_alphanumeric() || c == '\'' || c == '-';
-        match word {
-            None if in_word => word = Some(i),
-            Some(start) if !in_word => {
-                if VERDICTS.contains(&&lower[start..i]) {
-                    return Some(start);
-                }
-                word = None;
-            }
-            _ => {}
-        }
-    }
-    word.filter(|&start| VERDICTS.contains(&&lower[start..]))
+    let word = lower
+        .split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '-'))
+        .find(|w| VERDICTS.contains(w))
+        .map(|w| w.as_ptr() as usize - lower.as_ptr() as usize);
+    let mark = lower.find(MARKS);
+    word.into_iter().chain(mark).min()
 }
 
 #[cfg(test)]
