@@ -40,7 +40,8 @@ pub enum ColorChoice {
 pub enum Command {
     /// Check readiness manifests against the schema, checklists and repository evidence.
     ///
-    /// Exit codes: 0 every manifest passes, 1 an item fails, 2 launchgate could not run.
+    /// Exit codes: 0 every manifest passes, 1 an item fails, 3 hold (evidence could not be
+    /// read: no repository, a shallow clone; never a pass), 2 launchgate could not run.
     Check(CheckArgs),
     /// Evaluate a rollout phase's canary gates from status JSON and event history.
     ///

@@ -165,6 +165,20 @@ fn outside_a_repository_git_facts_hold_never_pass() {
     assert_eq!(o, "hold");
     let ev = common::finding(&report, "T-FRESH")["evidence"].to_string();
     assert!(ev.contains("unknown (not a git repository)"), "{ev}");
+    // For people: a check's hold is evidence to make readable, not time to wait out.
+    let out = launchgate()
+        .current_dir(dir.path())
+        .args(["check", ".", "-q", "--color", "never", "--now", NOW])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.ends_with(
+            "verdict: HOLD (evidence could not be read: see the holds above; this is not a pass)\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]

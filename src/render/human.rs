@@ -379,7 +379,11 @@ pub fn write(report: &Report, style: Style, out: &mut dyn std::io::Write) -> std
         Verdict::Fail => {
             "verdict: FAIL (blocked: fix the failures above, or waive them with approval)"
         }
-        Verdict::Hold => "verdict: HOLD (not enough evidence yet; try again later)",
+        Verdict::Hold if gate => "verdict: HOLD (not enough evidence yet; try again later)",
+        // Waiting changes nothing here: the evidence must be made readable.
+        Verdict::Hold => {
+            "verdict: HOLD (evidence could not be read: see the holds above; this is not a pass)"
+        }
     };
     out.write_all(verdict.as_bytes())?;
     if report.schema_only {
