@@ -379,12 +379,14 @@ fn escalation(doc: &serde_json::Value) -> (Vec<markdown::escalation::Level>, Vec
         contacts.push(contact);
         let level = l.get("level").and_then(|n| n.as_i64());
         let after = l.get("after").and_then(|a| a.as_str());
-        if let (Some(level), Some(after)) = (level, after.and_then(crate::duration::parse_seconds))
+        if let (Some(level), Some(written)) = (level, after)
+            && let Some(after) = crate::duration::parse_seconds(written)
         {
             timed.push(markdown::escalation::Level {
                 level,
                 contact: contact.to_string(),
                 after,
+                written: written.to_string(),
             });
         }
     }

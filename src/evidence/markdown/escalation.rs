@@ -18,6 +18,8 @@ pub struct Level {
     pub contact: String,
     /// `after`, in seconds.
     pub after: i64,
+    /// `after` as the manifest writes it (`48h`), for messages.
+    pub written: String,
 }
 
 /// Where the runbook's table says otherwise than the manifest.
@@ -104,7 +106,7 @@ pub fn contradicted(text: &str, levels: &[Level]) -> Option<Escalated> {
                             "engages level {level} (`{}`) \"{}\" in its escalation table, where `owners.escalation` engages it after {}",
                             meant.contact,
                             crate::evidence::one_line(when, 60),
-                            crate::duration::format_seconds(meant.after)
+                            meant.written
                         ),
                         at: at(),
                     });
@@ -318,7 +320,7 @@ fn in_steps(text: &str, levels: &[Level]) -> Option<Escalated> {
                         crate::evidence::one_line(sentence, 120),
                         level.contact,
                         level.level,
-                        crate::duration::format_seconds(level.after)
+                        level.written
                     ),
                     at: block.spot(text, &block.text)?,
                 });

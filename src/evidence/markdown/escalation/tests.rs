@@ -12,6 +12,7 @@ fn levels() -> Vec<Level> {
         level,
         contact: contact.into(),
         after,
+        written: crate::duration::format_seconds(after),
     })
     .collect()
 }
@@ -247,4 +248,20 @@ fn escalation_written_as_steps_is_held_to_the_manifest() {
     ] {
         assert_eq!(contradicted(&runbook(steps), &levels()), None, "{steps}");
     }
+}
+
+#[test]
+fn the_manifests_delay_is_quoted_as_written() {
+    let mut levels = levels();
+    levels[1].after = 48 * 3_600;
+    levels[1].written = "48h".into();
+    let table = "## Escalation\n\n| Level | Who | When |\n|---|---|---|\n| 2 | @dash-leads | after 15 minutes |\n";
+    let found = contradicted(table, &levels).expect("the table disagrees");
+    assert!(
+        found
+            .why
+            .ends_with("where `owners.escalation` engages it after 48h"),
+        "{}",
+        found.why
+    );
 }
