@@ -59,7 +59,7 @@ pub const CORE: &[CoreItem] = &[
     CoreItem {
         id: "LG-WAIVER",
         title: "Waivers are valid",
-        why: "A waiver is an approved, expiring exception. Expired waivers, waivers for unknown items, waivers approved by the service's own owners, waivers without a reason a reviewer can weigh (`ok`, `.`), and waivers that outlive their reason hide problems.",
+        why: "A waiver is an approved, expiring exception. Expired waivers, waivers for unknown items, waivers approved by the service's own owners or by a team handle (nobody in particular), waivers without a reason a reviewer can weigh (`ok`, `.`), and waivers that outlive their reason hide problems.",
         fix: "Renew the waiver with a new approval and expiry, fix the item id, write why the item cannot be met now and what closes it (at least 3 words), or remove a waiver whose item now passes.",
     },
     CoreItem {

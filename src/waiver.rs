@@ -114,6 +114,18 @@ pub fn apply(
             problems.push(f);
             continue;
         }
+        if w.approved_by.contains('/') {
+            problems.push(problem(
+                Severity::Error,
+                at("approved_by"),
+                format!(
+                    "the waiver for {} is approved by `{}`, a team handle: a team does not approve an exception, one of its people does, and an approval by nobody in particular is nobody's decision",
+                    w.item, w.approved_by
+                ),
+                "name who approved it (`approved_by: \"@dana\"`)",
+            ));
+            continue;
+        }
         let words = crate::evidence::markdown::words_in(&w.reason);
         if words < REASON_MIN_WORDS {
             problems.push(problem(
