@@ -810,3 +810,56 @@ fn a_commit_graph_written_midway_gives_the_same_answer() {
     let again = the_failure(d, ITEM);
     assert_eq!(again, found);
 }
+
+/// Replaces `from` by `to` in the file `rel` of `d`.
+fn rewrite(d: &Path, rel: &str, from: &str, to: &str) {
+    let path = d.join(rel);
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains(from), "{from:?} not in {rel}");
+    std::fs::write(&path, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_review_date_moved_past_the_runbooks_own_record_fails() {
+    // PROD-SUPPORT-RUNBOOK: "a runbook that keeps its own record of its last review older than
+    // the review the manifest records had its review date moved forward, not its text
+    // reviewed". The history cannot see it: the runbook did not change after the record.
+    let dir = example_repo();
+    let d = dir.path();
+    let title = "# Support: dashboard factory\n";
+    rewrite(
+        d,
+        RUNBOOK,
+        title,
+        &format!("{title}\n**Last reviewed:** 2026-11-05 by @carol\n"),
+    );
+    review_again(d, "2026-11-05");
+    commit(d, "support: reviewed", "2026-11-05T10:00:00Z");
+    assert_eq!(failures(d), [], "the runbook and the manifest agree");
+    assert_eq!(failures_of(d, "LAUNCH-RUNBOOKS"), []);
+
+    rewrite(
+        d,
+        "readiness.yaml",
+        "reviewed_on: 2026-11-05",
+        "reviewed_on: 2026-11-20",
+    );
+    commit(d, "support: review", "2026-11-20T10:00:00Z");
+    for item in [ITEM, "LAUNCH-RUNBOOKS"] {
+        let found = failures_of(d, item);
+        assert_eq!(found.len(), 1, "{item}: {found:?}");
+        let (line, message) = &found[0];
+        // The line of the runbook that says so (its third).
+        assert_eq!(*line, 3, "{item}: {message}");
+        for part in [
+            "`runbooks/support.md` says \"**Last reviewed:** 2026-11-05 by @carol\"",
+            "`reviewed_on` records a review on 2026-11-20",
+            "the date was moved forward",
+        ] {
+            assert!(
+                message.contains(part),
+                "{item}: {part:?} not in {message:?}"
+            );
+        }
+    }
+}

@@ -11,6 +11,7 @@ pub mod hours;
 mod open;
 mod placeholders;
 mod records;
+mod reviewed;
 mod sentences;
 mod spoken;
 mod timing;
@@ -24,6 +25,7 @@ pub use placeholders::{
     has_placeholder, is_placeholder_value, is_real_step, is_unrendered_template, placeholder_lines,
     words_in,
 };
+pub use reviewed::{Stamp, last_reviewed};
 pub use sentences::{alert_lines, intro};
 pub use timing::{RESTORE, ROLLBACK, timing};
 pub use unheld::not_held;
@@ -88,6 +90,17 @@ pub struct MarkdownFacts {
     /// Where it is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub not_held_at: Option<super::alerts::Spot>,
+    /// The day it says it was last reviewed (`YYYY-MM-DD`; "Last reviewed: 2026-03-02"), where
+    /// it is a runbook of a place (see [`last_reviewed`]): a review the manifest records on a
+    /// later day is a date moved forward.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub last_reviewed: String,
+    /// The line that says so.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub last_reviewed_said: String,
+    /// Where it is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_reviewed_at: Option<super::alerts::Spot>,
     /// The paragraph that opens it under its title, where it is an alert's runbook: what it
     /// says of the alert is held to the alert's comparison.
     #[serde(skip)]

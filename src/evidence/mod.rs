@@ -280,6 +280,16 @@ pub fn collect(
                         ..alerts::Spot::in_text(text, offset, len)
                     });
                 }
+                if placed.contains(&r.path.as_str())
+                    && let Some(stamp) = markdown::last_reviewed(text)
+                {
+                    md.last_reviewed = stamp.day;
+                    md.last_reviewed_said = crate::evidence::one_line(&stamp.said, 120);
+                    md.last_reviewed_at = Some(alerts::Spot {
+                        file: pointed.get_or_insert_with(shown).clone(),
+                        ..alerts::Spot::in_text(text, stamp.offset, stamp.len)
+                    });
+                }
                 if alert_runbooks.contains(&r.path.as_str())
                     && let Some((said, offset, len)) = markdown::intro(text)
                 {
