@@ -69,11 +69,21 @@ pub fn last_reviewed(text: &str) -> Option<Stamp> {
             - lower
                 .trim_start_matches(|c: char| !c.is_ascii_alphanumeric())
                 .len();
-        let from = match lower.find("last review") {
-            Some(i) => i,
-            None if OPENING.iter().any(|l| opens_with(&lower[start..], l)) => start,
-            None => continue,
+        // Where the label ends: "last review(ed)" anywhere, or a label opening the line.
+        let label_end = match lower.find("last review") {
+            Some(i) => Some(i + "last review".len()),
+            None => OPENING
+                .iter()
+                .find(|l| opens_with(&lower[start..], l))
+                .map(|l| start + l.len()),
         };
+        let Some(label_end) = label_end else {
+            continue;
+        };
+        let from = lower[..label_end].rfind("last review").unwrap_or(start);
+        if !says_when(&lower[label_end..]) {
+            continue;
+        }
         if NOT_LAST.iter().any(|w| has_word(&lower[from..], w)) {
             continue;
         }
@@ -105,6 +115,24 @@ fn says_review(text: &str) -> bool {
             && b.get(i - 2..i + 4)
                 .is_some_and(|w| w.eq_ignore_ascii_case(b"review"))
     })
+}
+
+/// Whether the words after a label go on to say when ("2026-03-02", ": 2 March", "on ...",
+/// "by @carol on ...", "date: ..."): "Reviewed changes (2026-11-01)" is a heading of
+/// something else.
+fn says_when(rest: &str) -> bool {
+    const MONTHS: &[&str] = &[
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let rest = rest.strip_prefix("ed").unwrap_or(rest);
+    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '=' | '-'));
+    let word = rest
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .next()
+        .unwrap_or("");
+    word.starts_with(|c: char| c.is_ascii_digit())
+        || ["on", "by", "date", "at", "in", "of"].contains(&word)
+        || MONTHS.iter().any(|m| word.starts_with(m))
 }
 
 /// Whether `words` opens with the words of `label`, a word boundary after it.
@@ -177,6 +205,8 @@ mod tests {
             "# Support\n\n```\nLast reviewed: 2025-03-02\n```\n",
             "# Support\n\nLast reviewed: never\n",
             "# Support\n\n- [ ] Reviewed by security on 2026-11-20\n",
+            "# Support\n\n## Reviewed changes (2026-11-01)\n",
+            "# Support\n\nLast reviewed changes: see the 2026-11-01 release notes.\n",
         ] {
             assert_eq!(last_reviewed(text), None, "{text}");
         }
