@@ -98,6 +98,9 @@ pub struct MarkdownFacts {
     /// The line that says so.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub last_reviewed_said: String,
+    /// The handles that line names (`@carol`), lower case: who it says reviewed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub last_reviewed_by: Vec<String>,
     /// Where it is written.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_reviewed_at: Option<super::alerts::Spot>,

@@ -284,6 +284,7 @@ pub fn collect(
                     && let Some(stamp) = markdown::last_reviewed(text)
                 {
                     md.last_reviewed = stamp.day;
+                    md.last_reviewed_by = stamp.by;
                     md.last_reviewed_said = crate::evidence::one_line(&stamp.said, 120);
                     md.last_reviewed_at = Some(alerts::Spot {
                         file: pointed.get_or_insert_with(shown).clone(),

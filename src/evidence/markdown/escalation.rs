@@ -413,7 +413,7 @@ fn number_in(cell: &str) -> Option<i64> {
 }
 
 /// The handles and channels a cell names (`@dash-leads`, `#dash-oncall`), in lower case.
-fn handles(cell: &str) -> Vec<String> {
+pub(super) fn handles(cell: &str) -> Vec<String> {
     cell.split(|c: char| c.is_whitespace() || ",;()[]".contains(c))
         .map(|w| w.trim_end_matches(['.', ':']))
         .filter(|w| (w.starts_with('@') || w.starts_with('#')) && w.len() > 1)

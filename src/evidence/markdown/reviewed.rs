@@ -36,6 +36,8 @@ pub struct Stamp {
     pub day: String,
     /// The line, as written (trimmed).
     pub said: String,
+    /// The handles it names after its label (`@carol`), in lower case: who reviewed.
+    pub by: Vec<String>,
     /// Byte offset of the line's text in the file.
     pub offset: usize,
     /// Its length in bytes.
@@ -96,9 +98,14 @@ pub fn last_reviewed(text: &str) -> Option<Stamp> {
         }
         let trimmed = line.trim();
         let start = at + (line.len() - line.trim_start().len());
+        let by = super::escalation::handles(&clean[label_end..])
+            .into_iter()
+            .filter(|h| h.starts_with('@'))
+            .collect();
         newest = Some(Stamp {
             day,
             said: trimmed.to_string(),
+            by,
             offset: start,
             len: trimmed.len(),
         });
@@ -210,6 +217,16 @@ mod tests {
         ] {
             assert_eq!(last_reviewed(text), None, "{text}");
         }
+    }
+
+    #[test]
+    fn the_reviewers_it_names_are_read() {
+        let by = |text: &str| last_reviewed(text).map(|s| s.by);
+        assert_eq!(
+            by("**Last reviewed:** 2026-11-05 by `@Carol` and @bob.\n"),
+            Some(vec!["@carol".to_string(), "@bob".to_string()])
+        );
+        assert_eq!(by("Reviewed on 2026-11-05 (#dash-support)\n"), Some(vec![]));
     }
 
     #[test]
