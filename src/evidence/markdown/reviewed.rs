@@ -132,7 +132,7 @@ fn says_when(rest: &str) -> bool {
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ];
     let rest = rest.strip_prefix("ed").unwrap_or(rest);
-    let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '=' | '-'));
+    let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
     let word = rest
         .split(|c: char| !c.is_ascii_alphanumeric())
         .next()
@@ -227,6 +227,28 @@ mod tests {
             Some(vec!["@carol".to_string(), "@bob".to_string()])
         );
         assert_eq!(by("Reviewed on 2026-11-05 (#dash-support)\n"), Some(vec![]));
+    }
+
+    #[test]
+    fn text_beyond_ascii_around_the_label_is_read_safely() {
+        for text in [
+            "Lást reviewed: 2026-11-05\n",
+            "**Last reviewed** — 2026-11-05 by @carol ✅\n",
+            "Reviewed 🚀 on 2026-11-05\n",
+            "_é_ Reviewed on 2026-11-05\n",
+            "Ünïcödé last review: 5 März 2026\n",
+            "review\u{301}ed on 2026-11-05 by @ça\n",
+            "Last reviewed:\u{a0}2026-11-05\n",
+        ] {
+            if let Some(s) = last_reviewed(text) {
+                assert!(text.is_char_boundary(s.offset) && text.is_char_boundary(s.offset + s.len));
+                assert_eq!(&text[s.offset..s.offset + s.len], s.said, "{text}");
+            }
+        }
+        assert_eq!(
+            last_reviewed("**Last reviewed** — 2026-11-05 by @carol ✅\n").map(|s| s.day),
+            Some("2026-11-05".into())
+        );
     }
 
     #[test]
