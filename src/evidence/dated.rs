@@ -115,6 +115,15 @@ fn dotted(text: &str) -> Vec<(usize, String)> {
     out
 }
 
+/// The month (1 to 12) `word` names, by its name or an abbreviation people write
+/// ([`MONTHS`]), letter case aside.
+pub fn month_named(word: &str) -> Option<i8> {
+    MONTHS
+        .iter()
+        .position(|names| names.iter().any(|n| n.eq_ignore_ascii_case(word)))
+        .map(|m| m as i8 + 1)
+}
+
 /// Month names and the abbreviations people write, by month.
 const MONTHS: &[&[&str]] = &[
     &["january", "jan"],
@@ -158,10 +167,7 @@ fn named_months(text: &str) -> Vec<(usize, String)> {
         if !w.starts_with(|c: char| c.is_ascii_uppercase()) {
             return None;
         }
-        MONTHS
-            .iter()
-            .position(|names| names.iter().any(|n| n.eq_ignore_ascii_case(w)))
-            .map(|m| m as i8 + 1)
+        month_named(w)
     };
     let day = |w: &str| {
         let digits = ["st", "nd", "rd", "th"]

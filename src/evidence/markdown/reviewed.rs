@@ -128,9 +128,6 @@ fn says_review(text: &str) -> bool {
 /// "by @carol on ...", "date: ..."): "Reviewed changes (2026-11-01)" is a heading of
 /// something else.
 fn says_when(rest: &str) -> bool {
-    const MONTHS: &[&str] = &[
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
     let rest = rest.strip_prefix("ed").unwrap_or(rest);
     let rest = rest.trim_start_matches(|c: char| !c.is_alphanumeric());
     let word = rest
@@ -139,7 +136,7 @@ fn says_when(rest: &str) -> bool {
         .unwrap_or("");
     word.starts_with(|c: char| c.is_ascii_digit())
         || ["on", "by", "date", "at", "in", "of"].contains(&word)
-        || MONTHS.iter().any(|m| word.starts_with(m))
+        || crate::evidence::dated::month_named(word).is_some()
 }
 
 /// Whether `words` opens with the words of `label`, a word boundary after it.
@@ -213,6 +210,7 @@ mod tests {
             "# Support\n\nLast reviewed: never\n",
             "# Support\n\n- [ ] Reviewed by security on 2026-11-20\n",
             "# Support\n\n## Reviewed changes (2026-11-01)\n",
+            "# Support\n\n## Reviewed decisions (2026-11-01)\n",
             "# Support\n\nLast reviewed changes: see the 2026-11-01 release notes.\n",
         ] {
             assert_eq!(last_reviewed(text), None, "{text}");
