@@ -27,15 +27,8 @@ pub fn has_placeholder(line: &str) -> bool {
 /// Whether the text holds "lorem ipsum" in any case: the filler of page templates, copied
 /// into a runbook to reach a length, says nothing anyone can follow.
 pub(super) fn has_filler(text: &str) -> bool {
-    const FILLER: &[u8] = b"lorem ipsum";
-    // Every runbook byte and manifest scalar passes here: jumping between `l`s (SIMD) costs a
-    // fraction of comparing a window at every byte.
-    let bytes = text.as_bytes();
-    memchr::memchr2_iter(b'l', b'L', bytes).any(|i| {
-        bytes
-            .get(i..i + FILLER.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(FILLER))
-    })
+    // Every runbook byte and manifest scalar passes here.
+    super::sentences::holds_folded(text.as_bytes(), b"lorem ipsum", 0)
 }
 
 /// Whether a line holds a `TODO`, `TBD` or `FIXME` placeholder as a word, or `XXX` (three

@@ -116,12 +116,7 @@ pub fn last_reviewed(text: &str) -> Option<Stamp> {
 /// Whether `text` holds "review" in any case: found by its `v`, the rarest of its letters in
 /// prose (a search for every `r` cost 2% of a check).
 fn says_review(text: &str) -> bool {
-    let b = text.as_bytes();
-    memchr::memchr2_iter(b'v', b'V', b).any(|i| {
-        i >= 2
-            && b.get(i - 2..i + 4)
-                .is_some_and(|w| w.eq_ignore_ascii_case(b"review"))
-    })
+    super::sentences::holds_folded(text.as_bytes(), b"review", 2)
 }
 
 /// Whether the words after a label go on to say when ("2026-03-02", ": 2 March", "on ...",
