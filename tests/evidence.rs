@@ -1499,3 +1499,72 @@ fn a_runbook_names_something_of_its_own_service() {
         }
     }
 }
+
+/// At `mvp` only the launch checklist applies (the production one starts at `mmp`), so
+/// LAUNCH-DASHBOARDS alone stands between a launch and a dashboard that shows nothing of it.
+#[test]
+fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
+    let manifest = dir.path().join("readiness.yaml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    let text = text.replace("  stage: prod\n", "  stage: mvp\n");
+    std::fs::write(&manifest, &text).unwrap();
+    let (code, report) = common::check_json(dir.path());
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        common::finding(&report, "LAUNCH-DASHBOARDS")["outcome"],
+        "pass"
+    );
+    assert!(common::findings_of(&report, "PROD-DASHBOARDS-VERIFIED").is_empty());
+
+    // Another service's dashboard copied under the name the manifest gives: valid JSON,
+    // Prometheus panels, and none of them reads a signal of this one.
+    let board = dir.path().join("dashboards/template-pipeline.json");
+    let mut json: Value = serde_json::from_str(&std::fs::read_to_string(&board).unwrap()).unwrap();
+    let mut queries = 0;
+    for panel in json["panels"].as_array_mut().unwrap() {
+        for target in panel["targets"].as_array_mut().into_iter().flatten() {
+            target["expr"] = "sum(rate(http_requests_total{job=\"checkout\"}[5m]))".into();
+            queries += 1;
+        }
+    }
+    assert!(queries >= 3, "{queries} queries rewritten");
+    std::fs::write(&board, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+    let (code, report) = common::check_json(dir.path());
+    assert_eq!(code, 1, "{report:#}");
+    let dashboard_lines: Vec<u64> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.trim() == "dashboard: dashboards/template-pipeline.json")
+        .map(|(i, _)| i as u64 + 1)
+        .collect();
+    assert_eq!(dashboard_lines.len(), 3);
+    let failed = failures(&report);
+    assert_eq!(
+        failed
+            .iter()
+            .map(|(item, line, _)| (item.as_str(), *line))
+            .collect::<Vec<_>>(),
+        dashboard_lines
+            .iter()
+            .map(|l| ("LAUNCH-DASHBOARDS", *l))
+            .collect::<Vec<_>>(),
+        "{failed:#?}"
+    );
+    for (signal, (_, _, message)) in [
+        "templates_generated_total",
+        "template_build_duration_seconds",
+        "template_build_failures_total",
+    ]
+    .iter()
+    .zip(&failed)
+    {
+        assert!(
+            message.starts_with(&format!(
+                "signal `{signal}` names `dashboards/template-pipeline.json`"
+            )) && message.contains("no panel there queries it"),
+            "{message}"
+        );
+    }
+}

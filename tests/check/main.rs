@@ -85,6 +85,8 @@ fn not_ready_fails_with_every_finding_located() {
             "PROD-DASHBOARDS-VERIFIED",
             "dashboard: dashboards/reports.json",
         ),
+        // The same rule, in the launch checklist from `mvp` on.
+        ("LAUNCH-DASHBOARDS", "dashboard: dashboards/reports.json"),
         ("LG-PATH", "support: runbooks/support.md"),
         ("PROD-ROLLBACK-5MIN", "max_minutes: 30"),
         ("PROD-ROLLBACK-TESTED", "last_tested: 2026-03-02"),
