@@ -1500,10 +1500,10 @@ fn a_runbook_names_something_of_its_own_service() {
     }
 }
 
-/// At `mvp` only the launch checklist applies (the production one starts at `mmp`), so
-/// LAUNCH-DASHBOARDS alone stands between a launch and a dashboard that shows nothing of it.
-#[test]
-fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
+/// The example at `mvp`, outside a repository (so no history says it was `prod`), and its
+/// manifest's text. Only the launch checklist applies there (the production one starts at
+/// `mmp`): its items alone stand between a launch and what the production items would catch.
+fn example_at_mvp() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
     let manifest = dir.path().join("readiness.yaml");
@@ -1512,6 +1512,41 @@ fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
     std::fs::write(&manifest, &text).unwrap();
     let (code, report) = common::check_json(dir.path());
     assert_eq!(code, 0, "{report:#}");
+    (dir, text)
+}
+
+#[test]
+fn at_mvp_a_one_level_escalation_path_fails_the_launch_item() {
+    let (dir, text) = example_at_mvp();
+    let (_, report) = common::check_json(dir.path());
+    assert_eq!(
+        common::finding(&report, "LAUNCH-ESCALATION")["outcome"],
+        "pass"
+    );
+    assert!(common::findings_of(&report, "PROD-ONCALL").is_empty());
+    let one = text
+        .lines()
+        .filter(|l| !l.contains("{ level: 2,") && !l.contains("{ level: 3,"))
+        .map(|l| format!("{l}\n"))
+        .collect::<String>();
+    assert_eq!(text.lines().count(), one.lines().count() + 2);
+    std::fs::write(dir.path().join("readiness.yaml"), &one).unwrap();
+    let (code, report) = common::check_json(dir.path());
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        failures(&report),
+        [(
+            "LAUNCH-ESCALATION".to_string(),
+            common::line_of(&one, "escalation:"),
+            "the escalation path has one level (`#dash-oncall`): whoever it pages has nobody to escalate to; add a level 2 that reaches someone else, engaged later".to_string()
+        )]
+    );
+}
+
+#[test]
+fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
+    let (dir, text) = example_at_mvp();
+    let (_, report) = common::check_json(dir.path());
     assert_eq!(
         common::finding(&report, "LAUNCH-DASHBOARDS")["outcome"],
         "pass"
