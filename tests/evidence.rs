@@ -1603,3 +1603,28 @@ fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
         );
     }
 }
+
+/// The launch package asks for rollback *steps*; at `mvp` PROD-ROLLBACK-TESTED does not apply.
+#[test]
+fn at_mvp_a_rollback_runbook_of_prose_fails_the_launch_item() {
+    let (dir, text) = example_at_mvp();
+    let prose = "# Rollback: dashboard factory\n\nIf a release of the dashboard factory goes wrong, we revert it to the known-good release v1.4.2\nand watch `templates_generated_total` recover on the Template pipeline dashboard. Ask in\n#dash-oncall when unsure.\n";
+    std::fs::write(dir.path().join("runbooks/rollback.md"), prose).unwrap();
+    let (code, report) = common::check_json(dir.path());
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(
+        failures(&report),
+        [(
+            "LAUNCH-RUNBOOKS".to_string(),
+            common::line_of(&text, "rollback: runbooks/rollback.md"),
+            "the rollback runbook `runbooks/rollback.md` has 0 numbered items, 0 real steps; the launch needs rollback steps, at least 2: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>), and a step repeated word for word counts once".to_string()
+        )]
+    );
+    // Two real steps are enough: the prose above them stays.
+    let steps = format!(
+        "{prose}\n## Steps\n\n1. Revert the release: `git revert <commit>` on `main`.\n2. Watch `templates_generated_total` recover on the dashboard.\n"
+    );
+    std::fs::write(dir.path().join("runbooks/rollback.md"), steps).unwrap();
+    let (code, report) = common::check_json(dir.path());
+    assert_eq!(code, 0, "{report:#}");
+}
