@@ -1628,3 +1628,52 @@ fn at_mvp_a_rollback_runbook_of_prose_fails_the_launch_item() {
     let (code, report) = common::check_json(dir.path());
     assert_eq!(code, 0, "{report:#}");
 }
+
+/// LAUNCH-RUNBOOKS asks for an incident runbook "with escalation"; at `mvp`
+/// PROD-INCIDENT-RESPONSE, which reads that section at `mmp` and `prod`, does not apply.
+#[test]
+fn at_mvp_an_incident_runbook_without_escalation_fails_the_launch_item() {
+    let (dir, text) = example_at_mvp();
+    let runbook = dir.path().join("runbooks/incident-response.md");
+    let original = std::fs::read_to_string(&runbook).unwrap();
+    let table = "| level | who | when |\n| --- | --- | --- |\n| 1 | `#dash-oncall` (primary on call) | immediately |\n| 2 | `@dash-leads` | after 15 minutes without mitigation |\n| 3 | `@platform-director` | after 1 hour, or any data loss |\n";
+    assert!(original.contains(table));
+    let line = common::line_of(&text, "incident: runbooks/incident-response.md");
+    let check = |runbook_text: String| {
+        std::fs::write(&runbook, runbook_text).unwrap();
+        let (code, report) = common::check_json(dir.path());
+        (code, failures(&report))
+    };
+    let message = |says: &str| {
+        format!(
+            "the incident runbook `runbooks/incident-response.md` {says}: whoever is paged looks there for whom to engage next, and when; write the levels of `owners.escalation` there, each with its contact and delay"
+        )
+    };
+    assert_eq!(
+        check(original.replace("## Escalation", "## Contacts")),
+        (
+            1,
+            vec![(
+                "LAUNCH-RUNBOOKS".to_string(),
+                line,
+                message("has no escalation section (a heading containing \"Escalation\")")
+            )]
+        )
+    );
+    assert_eq!(
+        check(original.replace(table, "Call leads.\n")),
+        (
+            1,
+            vec![(
+                "LAUNCH-RUNBOOKS".to_string(),
+                line,
+                message("has 2 words under its escalation heading")
+            )]
+        )
+    );
+    // Three words are the least that can say who comes next.
+    assert_eq!(
+        check(original.replace(table, "Call the leads.\n")),
+        (0, vec![])
+    );
+}
