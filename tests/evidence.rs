@@ -1503,7 +1503,8 @@ fn a_runbook_names_something_of_its_own_service() {
 /// The example at `mvp`, outside a repository (so no history says it was `prod`), and its
 /// manifest's text. Only the launch checklist applies there (the production one starts at
 /// `mmp`): its items alone stand between a launch and what the production items would catch.
-fn example_at_mvp() -> (tempfile::TempDir, String) {
+/// The example passes there, `launch` among its items, and `production` does not apply.
+fn example_at_mvp(launch: &str, production: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
     common::copy_dir(&root().join("examples/dashboard-factory"), dir.path());
     let manifest = dir.path().join("readiness.yaml");
@@ -1512,18 +1513,14 @@ fn example_at_mvp() -> (tempfile::TempDir, String) {
     std::fs::write(&manifest, &text).unwrap();
     let (code, report) = common::check_json(dir.path());
     assert_eq!(code, 0, "{report:#}");
+    assert_eq!(common::finding(&report, launch)["outcome"], "pass");
+    assert!(common::findings_of(&report, production).is_empty());
     (dir, text)
 }
 
 #[test]
 fn at_mvp_a_one_level_escalation_path_fails_the_launch_item() {
-    let (dir, text) = example_at_mvp();
-    let (_, report) = common::check_json(dir.path());
-    assert_eq!(
-        common::finding(&report, "LAUNCH-ESCALATION")["outcome"],
-        "pass"
-    );
-    assert!(common::findings_of(&report, "PROD-ONCALL").is_empty());
+    let (dir, text) = example_at_mvp("LAUNCH-ESCALATION", "PROD-ONCALL");
     let one = text
         .lines()
         .filter(|l| !l.contains("{ level: 2,") && !l.contains("{ level: 3,"))
@@ -1545,13 +1542,7 @@ fn at_mvp_a_one_level_escalation_path_fails_the_launch_item() {
 
 #[test]
 fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
-    let (dir, text) = example_at_mvp();
-    let (_, report) = common::check_json(dir.path());
-    assert_eq!(
-        common::finding(&report, "LAUNCH-DASHBOARDS")["outcome"],
-        "pass"
-    );
-    assert!(common::findings_of(&report, "PROD-DASHBOARDS-VERIFIED").is_empty());
+    let (dir, text) = example_at_mvp("LAUNCH-DASHBOARDS", "PROD-DASHBOARDS-VERIFIED");
 
     // Another service's dashboard copied under the name the manifest gives: valid JSON,
     // Prometheus panels, and none of them reads a signal of this one.
@@ -1607,7 +1598,7 @@ fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
 /// The launch package asks for rollback *steps*; at `mvp` PROD-ROLLBACK-TESTED does not apply.
 #[test]
 fn at_mvp_a_rollback_runbook_of_prose_fails_the_launch_item() {
-    let (dir, text) = example_at_mvp();
+    let (dir, text) = example_at_mvp("LAUNCH-RUNBOOKS", "PROD-ROLLBACK-TESTED");
     let prose = "# Rollback: dashboard factory\n\nIf a release of the dashboard factory goes wrong, we revert it to the known-good release v1.4.2\nand watch `templates_generated_total` recover on the Template pipeline dashboard. Ask in\n#dash-oncall when unsure.\n";
     std::fs::write(dir.path().join("runbooks/rollback.md"), prose).unwrap();
     let (code, report) = common::check_json(dir.path());
@@ -1633,7 +1624,7 @@ fn at_mvp_a_rollback_runbook_of_prose_fails_the_launch_item() {
 /// PROD-INCIDENT-RESPONSE, which reads that section at `mmp` and `prod`, does not apply.
 #[test]
 fn at_mvp_an_incident_runbook_without_escalation_fails_the_launch_item() {
-    let (dir, text) = example_at_mvp();
+    let (dir, text) = example_at_mvp("LAUNCH-RUNBOOKS", "PROD-INCIDENT-RESPONSE");
     let runbook = dir.path().join("runbooks/incident-response.md");
     let original = std::fs::read_to_string(&runbook).unwrap();
     let table = "| level | who | when |\n| --- | --- | --- |\n| 1 | `#dash-oncall` (primary on call) | immediately |\n| 2 | `@dash-leads` | after 15 minutes without mitigation |\n| 3 | `@platform-director` | after 1 hour, or any data loss |\n";
