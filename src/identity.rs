@@ -68,6 +68,16 @@ pub fn is_team(handle: &str, team: &str) -> bool {
                 .is_some_and(|rest| rest.ends_with('/')))
 }
 
+/// Whether `handle` names the owning team `team` where a person must: [`is_team`], or the
+/// team's bare name written as a handle (`@dashboards-platform` for `dashboards-platform`),
+/// which is a user handle to GitHub, and so not asked of CODEOWNERS, and the team to whoever
+/// wrote it.
+pub fn names_team(handle: &str, team: &str) -> bool {
+    let bare = team.trim();
+    is_team(handle, team)
+        || (!bare.is_empty() && !bare.starts_with('@') && same(handle, &format!("@{bare}")))
+}
+
 /// What a part of a handle (`@part`, `@org/part`) or channel stands in for, if anything. Every
 /// handle of every manifest is asked: one `match` on the lower-cased bytes, no allocation.
 fn stand_in_part(part: &str) -> Option<&'static str> {
@@ -198,6 +208,15 @@ mod tests {
         assert!(!is_team("@other/team", "@acme/team"));
         assert!(!is_team("@acme/platform", "form"));
         assert!(!is_team("@alice", ""));
+        assert!(!is_team("@Dashboards-Platform", "dashboards-platform"));
+        assert!(names_team("@Dashboards-Platform", " dashboards-platform"));
+        assert!(names_team(
+            "@acme/dashboards-platform",
+            "dashboards-platform"
+        ));
+        assert!(!names_team("@dashboards", "dashboards-platform"));
+        assert!(!names_team("@", ""));
+        assert!(!names_team("@@acme/team", "@acme/team"));
     }
     #[test]
     fn stand_ins_for_people_are_found_and_people_are_not() {

@@ -93,7 +93,7 @@ pub fn apply(
         };
         if let Some((route, owner, _)) = owners.iter().find(|(_, owner, team)| {
             if *team {
-                crate::identity::is_team(&w.approved_by, owner)
+                crate::identity::names_team(&w.approved_by, owner)
             } else {
                 crate::identity::same(&w.approved_by, owner)
             }
