@@ -211,7 +211,7 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `dashboard_unshown(path, signal)`,
 /// `is_ancestor(ref)`, `known_good(ref)`, `file_age_days(path)`,
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
-/// `is_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
+/// `is_team(handle, team)`, `names_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
 /// `time_zone_problem(hours)` (`""` when support hours name their zone), `hours_problem(hours)`
 /// (`""` when their times are times of day), `nothing_done(mitigation)` and
 /// `not_in_place(mitigation)`. Each is a [`Scope`] method or a
@@ -259,6 +259,9 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("is_team", |h: Arc<String>, team: Arc<String>| {
         crate::identity::is_team(&h, &team)
+    });
+    let _ = ctx.add_function("names_team", |h: Arc<String>, team: Arc<String>| {
+        crate::identity::names_team(&h, &team)
     });
     let _ = ctx.add_function("is_engineering_role", |role: Arc<String>| {
         crate::identity::is_engineering_role(&role)

@@ -455,7 +455,7 @@ mod random {
                 .prop_map(|(l, m, b)| format!("{l}.{m}(x, {b})")),
             1 => (string(d), pick(&["startsWith", "endsWith", "contains"]), string(d))
                 .prop_map(|(a, f, b)| format!("{a}.{f}({b})")),
-            1 => (pick(&["same_identity", "has_heading", "is_team"]), string(d), string(d))
+            1 => (pick(&["same_identity", "has_heading", "is_team", "names_team"]), string(d), string(d))
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
             1 => string(d).prop_map(|a| format!("is_url({a})")),
             1 => string(d).prop_map(|a| format!("is_engineering_role({a})")),
