@@ -73,9 +73,11 @@ pub fn is_team(handle: &str, team: &str) -> bool {
 /// which is a user handle to GitHub, and so not asked of CODEOWNERS, and the team to whoever
 /// wrote it.
 pub fn names_team(handle: &str, team: &str) -> bool {
-    let bare = team.trim();
+    let team_name = normalize(team);
     is_team(handle, team)
-        || (!bare.is_empty() && !bare.starts_with('@') && same(handle, &format!("@{bare}")))
+        || (!team_name.is_empty()
+            && !team_name.starts_with('@')
+            && normalize(handle).strip_prefix('@') == Some(&*team_name))
 }
 
 /// What a part of a handle (`@part`, `@org/part`) or channel stands in for, if anything. Every
