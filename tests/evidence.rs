@@ -1518,6 +1518,14 @@ fn example_at_mvp(launch: &str, production: &str) -> (tempfile::TempDir, String)
     (dir, text)
 }
 
+/// Writes `text` to `file` of `dir` and checks it: the exit code and every failure, as
+/// (item, line, message).
+fn write_and_check(dir: &Path, file: &str, text: &str) -> (i32, Vec<(String, u64, String)>) {
+    std::fs::write(dir.join(file), text).unwrap();
+    let (code, report) = common::check_json(dir);
+    (code, failures(&report))
+}
+
 #[test]
 fn at_mvp_a_one_level_escalation_path_fails_the_launch_item() {
     let (dir, text) = example_at_mvp("LAUNCH-ESCALATION", "PROD-ONCALL");
@@ -1527,16 +1535,16 @@ fn at_mvp_a_one_level_escalation_path_fails_the_launch_item() {
         .map(|l| format!("{l}\n"))
         .collect::<String>();
     assert_eq!(text.lines().count(), one.lines().count() + 2);
-    std::fs::write(dir.path().join("readiness.yaml"), &one).unwrap();
-    let (code, report) = common::check_json(dir.path());
-    assert_eq!(code, 1, "{report:#}");
     assert_eq!(
-        failures(&report),
-        [(
-            "LAUNCH-ESCALATION".to_string(),
-            common::line_of(&one, "escalation:"),
-            "the escalation path has one level (`#dash-oncall`): whoever it pages has nobody to escalate to; add a level 2 that reaches someone else, engaged later".to_string()
-        )]
+        write_and_check(dir.path(), "readiness.yaml", &one),
+        (
+            1,
+            vec![(
+                "LAUNCH-ESCALATION".to_string(),
+                common::line_of(&one, "escalation:"),
+                "the escalation path has one level (`#dash-oncall`): whoever it pages has nobody to escalate to; add a level 2 that reaches someone else, engaged later".to_string()
+            )]
+        )
     );
 }
 
@@ -1600,24 +1608,25 @@ fn at_mvp_a_dashboard_charting_other_metrics_fails_the_launch_item() {
 fn at_mvp_a_rollback_runbook_of_prose_fails_the_launch_item() {
     let (dir, text) = example_at_mvp("LAUNCH-RUNBOOKS", "PROD-ROLLBACK-TESTED");
     let prose = "# Rollback: dashboard factory\n\nIf a release of the dashboard factory goes wrong, we revert it to the known-good release v1.4.2\nand watch `templates_generated_total` recover on the Template pipeline dashboard. Ask in\n#dash-oncall when unsure.\n";
-    std::fs::write(dir.path().join("runbooks/rollback.md"), prose).unwrap();
-    let (code, report) = common::check_json(dir.path());
-    assert_eq!(code, 1, "{report:#}");
     assert_eq!(
-        failures(&report),
-        [(
-            "LAUNCH-RUNBOOKS".to_string(),
-            common::line_of(&text, "rollback: runbooks/rollback.md"),
-            "the rollback runbook `runbooks/rollback.md` has 0 numbered items, 0 real steps; the launch needs rollback steps, at least 2: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>), and a step repeated word for word counts once".to_string()
-        )]
+        write_and_check(dir.path(), "runbooks/rollback.md", prose),
+        (
+            1,
+            vec![(
+                "LAUNCH-RUNBOOKS".to_string(),
+                common::line_of(&text, "rollback: runbooks/rollback.md"),
+                "the rollback runbook `runbooks/rollback.md` has 0 numbered items, 0 real steps; the launch needs rollback steps, at least 2: a step needs at least 3 words of its own and no placeholder (TODO, TBD, FIXME, xxx, <...>), and a step repeated word for word counts once".to_string()
+            )]
+        )
     );
     // Two real steps are enough: the prose above them stays.
     let steps = format!(
         "{prose}\n## Steps\n\n1. Revert the release: `git revert <commit>` on `main`.\n2. Watch `templates_generated_total` recover on the dashboard.\n"
     );
-    std::fs::write(dir.path().join("runbooks/rollback.md"), steps).unwrap();
-    let (code, report) = common::check_json(dir.path());
-    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(
+        write_and_check(dir.path(), "runbooks/rollback.md", &steps),
+        (0, vec![])
+    );
 }
 
 /// LAUNCH-RUNBOOKS asks for an incident runbook "with escalation"; at `mvp`
@@ -1631,9 +1640,7 @@ fn at_mvp_an_incident_runbook_without_escalation_fails_the_launch_item() {
     assert!(original.contains(table));
     let line = common::line_of(&text, "incident: runbooks/incident-response.md");
     let check = |runbook_text: String| {
-        std::fs::write(&runbook, runbook_text).unwrap();
-        let (code, report) = common::check_json(dir.path());
-        (code, failures(&report))
+        write_and_check(dir.path(), "runbooks/incident-response.md", &runbook_text)
     };
     let message = |says: &str| {
         format!(
