@@ -71,6 +71,11 @@ risks:
     failure_mode: a bad release of {name} corrupts cached results
     mitigation: canary phases and a tested rollback
     owner: "@{secondary}"
+  - id: R3
+    failure_mode: the shared cache cluster evicts {name}'s entries under launch load and latency climbs
+    dependency: the platform team's cache cluster
+    mitigation: {name} falls back to the database and the latency alert pages on-call
+    owner: "@{secondary}"
 rehearsal:
   kind: tabletop
   date: "{rehearsed}"

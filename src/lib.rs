@@ -8,6 +8,7 @@ pub mod check;
 pub mod checklist;
 pub mod cli;
 pub mod core;
+pub mod dependency;
 pub mod dirs;
 pub mod discover;
 pub mod duration;

@@ -60,7 +60,7 @@ const INACTION: &[&str] = &[
 ];
 
 /// Words that carry no action of their own around those.
-const FILLER: &[&str] = &[
+pub(crate) const FILLER: &[&str] = &[
     "we",
     "i",
     "our",
@@ -166,22 +166,28 @@ const NOT_YET: &[&str] = &[
 /// [`FILLER`], at least one of them [`INACTION`] (`We accept this risk for the launch.`),
 /// letter case and the punctuation around words aside.
 pub fn nothing_done(mitigation: &str) -> bool {
+    only_words(mitigation, INACTION, &[FILLER])
+}
+
+/// Whether every word of `text` is one of `key` or of `filler`, and at least one is of `key`,
+/// letter case and the punctuation around words aside.
+pub(crate) fn only_words(text: &str, key: &[&str], filler: &[&[&str]]) -> bool {
     // The lists are ASCII: ASCII case folding decides as lower-casing would, without a string
     // per word.
     let listed = |list: &[&str], word: &str| list.iter().any(|w| w.eq_ignore_ascii_case(word));
-    let mut inaction = false;
-    for word in mitigation.split_whitespace() {
+    let mut found = false;
+    for word in text.split_whitespace() {
         let word = word.trim_matches(|c: char| ".,;:!?\"'()[]`*_".contains(c));
         if word.is_empty() {
             continue;
         }
-        if listed(INACTION, word) {
-            inaction = true;
-        } else if !listed(FILLER, word) {
+        if listed(key, word) {
+            found = true;
+        } else if !filler.iter().any(|list| listed(list, word)) {
             return false;
         }
     }
-    inaction
+    found
 }
 
 /// Whether `mitigation` says it (or part of it) is not in place yet ([`NOT_YET`]), whatever

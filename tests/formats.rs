@@ -247,8 +247,8 @@ fn junit_parses_with_junitparser() {
     );
     assert_eq!(
         String::from_utf8(out.stdout).unwrap(),
-        // 28 items (LG-POLICY passes: the manifest lists both required checklists), 18 failing.
-        "examples/not-ready/readiness.yaml 28 18 0 0\n"
+        // 28 items (LG-POLICY passes: the manifest lists both required checklists), 19 failing.
+        "examples/not-ready/readiness.yaml 28 19 0 0\n"
     );
     // Gate reports: a suite per phase, holds skipped.
     let f = root().join("examples/dashboard-factory/fixtures/stale-40m");

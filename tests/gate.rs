@@ -35,6 +35,17 @@ fn phases(report: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The example manifest's line holding `needle`, which it holds once.
+fn example_line(needle: &str) -> u64 {
+    let text =
+        std::fs::read_to_string(root().join("examples/dashboard-factory/readiness.yaml")).unwrap();
+    assert_eq!(text.matches(needle).count(), 1, "{needle}");
+    text.lines().position(|l| l.contains(needle)).unwrap() as u64 + 1
+}
+
+/// canary-1's first gate, the example's only `rollout_gate == "pass" && ...`.
+const CANARY_1_GATE: &str = "- rollout_gate == \"pass\" && health_state == \"healthy\"";
+
 fn pv(list: &[(&str, &str)]) -> Vec<(String, String)> {
     list.iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -137,7 +148,7 @@ fn a_failing_snapshot_never_promotes_and_says_which_gate_fails_now() {
         f["message"],
         "canary-1 gate `rollout_gate == \"pass\" && health_state == \"healthy\"` fails now: rollout_gate = \"hold\", health_state = \"failing\""
     );
-    assert_eq!(f["location"]["line"], 116);
+    assert_eq!(f["location"]["line"], example_line(CANARY_1_GATE));
     let f = common::finding(&report, "canary-1/gate-2");
     assert!(
         f["evidence"]
@@ -165,14 +176,17 @@ fn after_rebuilds_snapshot_gates_from_the_cycle_reports() {
     assert_eq!(report["gate"]["furthest"], "canary-1");
     let f = common::finding(&report, "canary-2/after");
     // Located at the canary-1 gate that did not hold; `after` and the cycle are related.
-    assert_eq!(f["location"]["line"], 116, "{f:#}");
+    assert_eq!(f["location"]["line"], example_line(CANARY_1_GATE), "{f:#}");
     assert!(
         f["message"].as_str().unwrap().contains(
             "did not hold at 2026-11-25T11:09:30Z (history line 311): rollout_gate = \"hold\", health_state = \"degraded\""
         ),
         "{f:#}"
     );
-    assert_eq!(f["related"][0]["location"]["line"], 121);
+    assert_eq!(
+        f["related"][0]["location"]["line"],
+        example_line("after: 60m")
+    );
     assert_eq!(f["related"][1]["location"]["line"], 311);
     // A backlog is read from `backlog_cases` as the snapshot's `health.queue_depth`.
     let (_, report) = gate("backlog-50m-ago", &["--phase", "canary-2"]);

@@ -652,21 +652,21 @@ fn a_shallow_clone_cut_after_the_rollback_test_holds() {
     }
 }
 
-const RISK_R4: &str = "  - id: R4\n    failure_mode: the CDN caches a broken quickstart page for an hour\n    mitigation: purge the CDN from the rollback runbook\n    owner: \"@bob\"\n    likelihood: low\n    impact: medium\n\nrehearsal:";
-const REVIEW: &str = "{ role: review, by: \"@dana\", date: 2026-11-24 }";
+const RISK_R5: &str = "  - id: R5\n    failure_mode: the CDN caches a broken quickstart page for an hour\n    mitigation: purge the CDN from the rollback runbook\n    owner: \"@bob\"\n    likelihood: low\n    impact: medium\n\nrehearsal:";
+const REVIEW: &str = "{ role: review, by: \"@dana\", date: 2026-11-25 }";
 
 #[test]
 fn a_risk_added_after_the_launch_review_fails() {
     let dir = example_repo();
     let d = dir.path();
-    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R4}"));
+    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R5}"));
     commit(d, "add the CDN risk", "2026-11-20T10:00:00Z");
     let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
     let found = the_failure(d, "LAUNCH-REVIEW");
     assert_eq!(found.0, manifest_line(d, "role: review"), "{found:?}");
     assert!(
         found.1.starts_with(&format!(
-            "`risks` changed after `signoffs[2]` (by: @dana, date: 2026-11-24, role: review) was recorded (`risks[3]` added): commit {id} (\"add the CDN risk\""
+            "`risks` changed after `signoffs[2]` (by: @dana, date: 2026-11-25, role: review) was recorded (`risks[4]` added): commit {id} (\"add the CDN risk\""
         )),
         "{found:?}"
     );
@@ -712,7 +712,7 @@ fn a_sign_off_added_before_the_review_does_not_record_it_again() {
     // moves it, and the risk added before that is still after the review.
     let dir = example_repo();
     let d = dir.path();
-    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R4}"));
+    edit_manifest(d, "\nrehearsal:", &format!("\n{RISK_R5}"));
     commit(d, "add the CDN risk", "2026-11-20T10:00:00Z");
     let id = git(d, &["rev-parse", "--short=7", "HEAD"]);
     edit_manifest(
@@ -724,7 +724,7 @@ fn a_sign_off_added_before_the_review_does_not_record_it_again() {
     let found = the_failure(d, "LAUNCH-REVIEW");
     assert!(
         found.1.starts_with(&format!(
-            "`risks` changed after `signoffs[3]` (by: @dana, date: 2026-11-24, role: review) was recorded (`risks[3]` added): commit {id} ("
+            "`risks` changed after `signoffs[3]` (by: @dana, date: 2026-11-25, role: review) was recorded (`risks[4]` added): commit {id} ("
         )),
         "{found:?}"
     );

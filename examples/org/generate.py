@@ -82,7 +82,7 @@ SERVICES = [
         "ranking",
         2,
         "prod",
-        [('  - { role: review, by: "@dana", date: 2026-11-24 }\n', "")],
+        [('  - { role: review, by: "@dana", date: 2026-11-25 }\n', "")],
         waiver(
             "LAUNCH-REVIEW",
             "launch review scheduled with the new search council",

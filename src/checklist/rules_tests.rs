@@ -240,7 +240,7 @@ fn escalation_levels_and_delays_increase() {
 fn a_risk_needs_words_not_a_topic() {
     let risk = |mode: &str, mitigation: &str| {
         format!(
-            "risks:\n  - id: R1\n    failure_mode: \"{mode}\"\n    mitigation: \"{mitigation}\"\n    owner: \"@bob\"\n"
+            "risks:\n  - id: R1\n    failure_mode: \"{mode}\"\n    mitigation: \"{mitigation}\"\n    owner: \"@bob\"\n    dependency: the CI runners\n"
         )
     };
     for (mode, mitigation, lines) in [

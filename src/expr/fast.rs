@@ -107,6 +107,8 @@ enum Op {
     HoursProblem,
     NothingDone,
     NotInPlace,
+    NoDependency,
+    NamesOwn,
     DashboardMentions,
     KnownGood,
     IsAncestor,
@@ -166,6 +168,8 @@ fn op(name: &str, member: bool, arity: usize) -> Option<Op> {
         ("hours_problem", false, 1) => HoursProblem,
         ("nothing_done", false, 1) => NothingDone,
         ("not_in_place", false, 1) => NotInPlace,
+        ("no_dependency", false, 1) => NoDependency,
+        ("names_own", false, 2) => NamesOwn,
         ("dashboard_mentions", false, 2) => DashboardMentions,
         ("known_good", false, 1) => KnownGood,
         ("is_ancestor", false, 1) => IsAncestor,
@@ -445,6 +449,8 @@ fn call<'a>(op: Op, args: &'a [Node], vars: &Vars<'a>, locals: &mut Locals<'a>) 
         (Op::HoursProblem, None) => V::Str(Cow::Owned(crate::hours::times_problem(a.str()?))),
         (Op::NothingDone, None) => V::Bool(crate::mitigation::nothing_done(a.str()?)),
         (Op::NotInPlace, None) => V::Bool(crate::mitigation::not_in_place(a.str()?)),
+        (Op::NoDependency, None) => V::Bool(crate::dependency::no_dependency(a.str()?)),
+        (Op::NamesOwn, Some(b)) => V::Bool(crate::dependency::names_own(a.str()?, b.str()?)),
         (Op::DashboardMentions, Some(b)) => {
             let titles = scope.dashboard_mentions(a.str()?, b.str()?).ok()?;
             let list = titles.into_iter().map(|t| V::Str(Cow::Owned(t))).collect();

@@ -213,8 +213,9 @@ fn days_between(from: Date, to: Date) -> i64 {
 /// `changed_since_review(route)`, `changed_since_recorded(record, covered)`, `identity(handle)`, `same_identity(a, b)`,
 /// `is_team(handle, team)`, `names_team(handle, team)`, `is_engineering_role(role)`, `word_count(text)`,
 /// `time_zone_problem(hours)` (`""` when support hours name their zone), `hours_problem(hours)`
-/// (`""` when their times are times of day), `nothing_done(mitigation)` and
-/// `not_in_place(mitigation)`. Each is a [`Scope`] method or a
+/// (`""` when their times are times of day), `nothing_done(mitigation)`,
+/// `not_in_place(mitigation)`, `no_dependency(dependency)` and `names_own(dependency, name)`.
+/// Each is a [`Scope`] method or a
 /// function of its own, which [`fast`] calls too.
 pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     let mut ctx = Context::with_env(env());
@@ -280,6 +281,12 @@ pub fn context(scope: Arc<Scope>) -> Context<'static, 'static> {
     });
     let _ = ctx.add_function("not_in_place", |mitigation: Arc<String>| {
         crate::mitigation::not_in_place(&mitigation)
+    });
+    let _ = ctx.add_function("no_dependency", |dependency: Arc<String>| {
+        crate::dependency::no_dependency(&dependency)
+    });
+    let _ = ctx.add_function("names_own", |dependency: Arc<String>, name: Arc<String>| {
+        crate::dependency::names_own(&dependency, &name)
     });
     let s = scope.clone();
     let _ = ctx.add_function("words", move |p: Arc<String>| s.markdown_count(&p, "words"));

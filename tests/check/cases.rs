@@ -35,7 +35,7 @@ fn every_checklist_item_fails_when_its_evidence_is_missing() {
         ("PROD-SLA", "sev1: 15m,", "sev4: 15m,", "owners:"),
         (
             "PROD-SIGNOFF",
-            "  - { role: support, by: \"@carol\", date: 2026-11-12 }\n  - { role: review, by: \"@dana\", date: 2026-11-24 }\n",
+            "  - { role: support, by: \"@carol\", date: 2026-11-12 }\n  - { role: review, by: \"@dana\", date: 2026-11-25 }\n",
             "",
             "signoffs:",
         ),
@@ -90,7 +90,7 @@ fn every_checklist_item_fails_when_its_evidence_is_missing() {
         ),
         (
             "LAUNCH-REVIEW",
-            "  - { role: review, by: \"@dana\", date: 2026-11-24 }\n",
+            "  - { role: review, by: \"@dana\", date: 2026-11-25 }\n",
             "",
             "signoffs:",
         ),
@@ -184,7 +184,7 @@ fn every_schema_section_reports_at_the_node() {
         ),
         (
             "signoffs",
-            "date: 2026-11-24",
+            "date: 2026-11-25",
             "date: 2026-11-31",
             "calendar date",
         ),

@@ -100,6 +100,8 @@ fn not_ready_fails_with_every_finding_located() {
         // Its incident runbook has no escalation section: the launch item asks one from `mvp`.
         ("LAUNCH-RUNBOOKS", "incident: runbooks/incident.md"),
         ("PROD-CODEOWNERS", "owners:"),
+        // Its one risk is the service's own: none names a team or system it depends on.
+        ("LAUNCH-RISKS", "risks:"),
         // Level 2 is engaged after 30m, past the sev1 SLA of 15m.
         ("PROD-SLA", "after: 30m"),
     ];

@@ -334,6 +334,11 @@ mod random {
             "'Mon-Fri 9-17'",
             "'engineering'",
             "'review'",
+            // A dependency that names none, and one that names a system (`no_dependency`).
+            "'no external dependencies'",
+            "'the docs CDN'",
+            "'our own team'",
+            "'the team team'",
             "manifest.owners.primary",
             "manifest.owners.team",
             "manifest.uni",
@@ -455,7 +460,7 @@ mod random {
                 .prop_map(|(l, m, b)| format!("{l}.{m}(x, {b})")),
             1 => (string(d), pick(&["startsWith", "endsWith", "contains"]), string(d))
                 .prop_map(|(a, f, b)| format!("{a}.{f}({b})")),
-            1 => (pick(&["same_identity", "has_heading", "is_team", "names_team"]), string(d), string(d))
+            1 => (pick(&["same_identity", "has_heading", "is_team", "names_team", "names_own"]), string(d), string(d))
                 .prop_map(|(f, a, b)| format!("{f}({a}, {b})")),
             1 => string(d).prop_map(|a| format!("is_url({a})")),
             1 => string(d).prop_map(|a| format!("is_engineering_role({a})")),
@@ -464,6 +469,7 @@ mod random {
             1 => string(d).prop_map(|a| format!("(time_zone_problem({a}) == '')")),
             1 => string(d).prop_map(|a| format!("(hours_problem({a}) == '')")),
             1 => string(d).prop_map(|a| format!("nothing_done({a})")),
+            1 => string(d).prop_map(|a| format!("no_dependency({a})")),
             1 => (map(d), pick(&["exists", "immutable"])).prop_map(|(m, f)| format!("{m}.{f}")),
             1 => (boolean(d), boolean(d), boolean(d)).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
         ]
