@@ -1,5 +1,5 @@
-//! A risk's `dependency` that names none: `none`, `n/a`, `no external dependencies`,
-//! `self-contained`. The field is there to name the adjacent team or system a launch-day
+//! A risk's `dependency` that names no team or system: `none`, `n/a`, `no external
+//! dependencies`, `self-contained`, `external`, `upstream services`. The field is there to name the adjacent team or system a launch-day
 //! risk comes from; an answer that there is none is set, and names nothing to watch.
 
 use crate::mitigation::{FILLER, only_words};
@@ -59,10 +59,11 @@ const AROUND: &[&str] = &[
     "itself",
 ];
 
-/// Whether `dependency` says there is none: every word is one of [`NONE`], or filler around
-/// it (`We depend on no other team.`), at least one of them [`NONE`].
+/// Whether `dependency` names no team or system: every word is one of [`NONE`], or filler
+/// around it (`We depend on no other team.`), at least one of them [`NONE`]; or every word is
+/// a kind of dependency with nothing named (`external`, `third-party services`, `upstream`).
 pub fn no_dependency(dependency: &str) -> bool {
-    only_words(dependency, NONE, &[FILLER, AROUND])
+    only_words(dependency, NONE, &[FILLER, AROUND]) || only_words(dependency, AROUND, &[FILLER])
 }
 
 /// Words that point back at the service or its team ("our own team", "the service itself",
@@ -163,6 +164,10 @@ mod tests {
             "Standalone service",
             "not applicable",
             "none identified",
+            "external",
+            "Third-party services",
+            "upstream systems",
+            "other teams",
         ] {
             assert!(no_dependency(text), "{text:?} names no dependency");
         }
