@@ -149,6 +149,10 @@ pub fn handler(style: Style) -> GraphicalReportHandler {
     };
     GraphicalReportHandler::new_themed(theme)
         .with_width(style.width)
+        // Words end at spaces: a path or ref (`refs/tags/v1.4.2`) stays whole on its line,
+        // where Unicode's line-break classes split it after a `/`, at several times the cost
+        // per character of every help text. A word longer than the width is still broken.
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
         .with_links(false)
         .with_context_lines(1)
 }
