@@ -1,6 +1,7 @@
-//! A risk's `dependency` that names no team or system: `none`, `n/a`, `no external
-//! dependencies`, `self-contained`, `external`, `upstream services`. The field is there to name the adjacent team or system a launch-day
-//! risk comes from; an answer that there is none is set, and names nothing to watch.
+//! A risk's `dependency`: the adjacent team or system a launch-day risk comes from. An answer
+//! that names none (`none`, `n/a`, `no external dependencies`, `self-contained`), or only a
+//! kind (`external`, `upstream services`), is set and names nothing to watch; so does one that
+//! names the service or its own team (`internal`, `the dashboards-platform team`).
 
 use crate::mitigation::{FILLER, only_words};
 
@@ -55,8 +56,6 @@ const AROUND: &[&str] = &[
     "relies",
     "rely",
     "outside",
-    "us",
-    "itself",
 ];
 
 /// Whether `dependency` names no team or system: every word is one of [`NONE`], or filler

@@ -334,7 +334,8 @@ mod random {
             "'Mon-Fri 9-17'",
             "'engineering'",
             "'review'",
-            // A dependency that names none, and one that names a system (`no_dependency`).
+            // Dependencies that name none, a system, and the team's own (`no_dependency`,
+            // `names_own`).
             "'no external dependencies'",
             "'the docs CDN'",
             "'our own team'",
