@@ -94,9 +94,8 @@ pub fn names_own(dependency: &str, name: &str) -> bool {
         return true;
     }
     let is_own = |w: &str| OWN.iter().any(|o| o.eq_ignore_ascii_case(w));
-    let rest: Vec<&str> = dependency
-        .split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
-        .map(|w| w.trim_matches(|c: char| ".!?\"'`*_".contains(c)))
+    let rest: Vec<&str> = crate::mitigation::words(dependency)
+        .into_iter()
         .map(|w| {
             w.strip_suffix("'s")
                 .or_else(|| w.strip_suffix("\u{2019}s"))

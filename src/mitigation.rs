@@ -268,8 +268,8 @@ pub fn alert_shaped_words(mitigation: &str) -> Vec<&str> {
     out
 }
 
-/// The words of a mitigation, quotes and emphasis trimmed.
-fn words(text: &str) -> Vec<&str> {
+/// The words of a mitigation (or a risk's other text), quotes and emphasis trimmed.
+pub(crate) fn words(text: &str) -> Vec<&str> {
     text.split(|c: char| c.is_whitespace() || ",;:()[]".contains(c))
         .map(|w| w.trim_matches(|c: char| ".!?\"'`*_".contains(c)))
         .filter(|w| !w.is_empty())
